@@ -1,0 +1,7 @@
+// The connector registry: an explicit map, checked by a test against the folder listing.
+import type { AnyConnector } from '../src/connector.js';
+import { awsConnector } from './aws/index.js';
+
+export const connectors = {
+  aws: awsConnector,
+} satisfies Record<string, AnyConnector>;

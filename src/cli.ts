@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+// The `nhiscan` command. Every failure maps to a documented exit code (src/exit-codes.ts).
+import { Command, CommanderError, Option } from 'commander';
+import { scanCommand } from './commands.js';
+import { runDemo } from './demo/index.js';
+import { UsageError, errorMessage } from './errors.js';
+import { EXIT } from './exit-codes.js';
+import { createLogger, type LogLevel } from './log.js';
+import { FailOn, loadConfig } from './config.js';
+import { CROSSWALKS, createControlResolver } from './controls/index.js';
+import { controlMatrix, renderControlMatrix } from './report/controls.js';
+import { readScanResult } from './report/json.js';
+import { renderPolicies } from './report/policies.js';
+import { builtins } from './registry.js';
+import { VERSION } from './version.js';
+
+const print = (text: string): void => {
+  process.stdout.write(text);
+};
+
+const logLevel = (opts: { quiet?: boolean; verbose?: boolean }): LogLevel =>
+  opts.verbose ? 'debug' : opts.quiet ? 'error' : 'info';
+
+const program = new Command()
+  .name('nhiscan')
+  .description('Inventory and judge non-human identities (AWS, Google Cloud, GitHub) with SOC 2 / SOC 1 evidence.')
+  .version(VERSION)
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+const failOnOption = (): Option =>
+  new Option('--fail-on <severity>', 'exit 1 when an open finding is at or above this severity').choices(
+    FailOn.options,
+  );
+
+program
+  .command('scan')
+  .description('scan the providers in a config file and write the ScanResult')
+  .requiredOption('-c, --config <file>', 'config file (YAML or JSON)')
+  .option('-o, --out <dir>', 'output folder (default: output.dir of the config, else ./nhiscan-out)')
+  .option('--as-of <date>', 'judge every date as of this instant (ISO date or timestamp), for reproducible scans')
+  .addOption(failOnOption())
+  .option('-q, --quiet', 'only errors on stderr')
+  .option('-v, --verbose', 'debug logging on stderr')
+  .action(async (opts: { config: string; out?: string; asOf?: string; failOn?: string; quiet?: boolean; verbose?: boolean }) => {
+    const { exitCode } = await scanCommand({ ...opts, log: createLogger(logLevel(opts)), print });
+    process.exitCode = exitCode;
+  });
+
+program
+  .command('demo')
+  .description('scan the bundled demo estate (no credentials needed) through the real SDKs')
+  .option('-o, --out <dir>', 'output folder', 'nhiscan-demo')
+  .addOption(failOnOption())
+  .option('-q, --quiet', 'only errors on stderr')
+  .action(async (opts: { out: string; failOn?: string; quiet?: boolean }) => {
+    const { exitCode } = await runDemo({ out: opts.out, failOn: opts.failOn, log: createLogger(logLevel(opts)), print });
+    process.exitCode = exitCode;
+  });
+
+program
+  .command('policies')
+  .description('list every policy with its id, default severity, options and control tags')
+  .option('--json', 'machine-readable output')
+  .action((opts: { json?: boolean }) => {
+    print(renderPolicies(Object.values(builtins.policies), opts.json ?? false));
+  });
+
+program
+  .command('controls')
+  .description('the control matrix: each SOC 2 criterion and SOC 1 objective with the policies that test it (and, with --scan, its findings)')
+  .option('--scan <file>', 'a ScanResult JSON written by `nhiscan scan`')
+  .option('-c, --config <file>', 'config with the organisation\'s own SOC 1 objectives and plug-ins')
+  .option('--framework <ids...>', `frameworks to show (${['SOC2', 'SOC1', ...CROSSWALKS.map((c) => c.framework)].join(', ')})`, ['SOC2', 'SOC1'])
+  .option('--json', 'machine-readable output')
+  .action(async (opts: { scan?: string; config?: string; framework: string[]; json?: boolean }) => {
+    const config = opts.config ? await loadConfig(opts.config, builtins) : undefined;
+    const resolver = createControlResolver(config?.file.controls.soc1);
+    const policies = config ? config.policies.map((p) => p.policy) : Object.values(builtins.policies);
+    const scan = opts.scan ? await readScanResult(opts.scan) : undefined;
+    const rows = controlMatrix(policies, resolver, scan, opts.framework);
+    print(opts.json ? JSON.stringify(rows, null, 2) + '\n' : renderControlMatrix(rows, scan !== undefined));
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  } else if (err instanceof UsageError) {
+    process.stderr.write(`nhiscan: ${err.message}\n`);
+    process.exitCode = EXIT.usage;
+  } else {
+    process.stderr.write(`nhiscan: internal error: ${errorMessage(err)}\n${(err as Error).stack ?? ''}\n`);
+    process.exitCode = EXIT.internal;
+  }
+}

@@ -1,0 +1,257 @@
+// The config file (`nhiscan.config.yaml`, YAML or JSON), validated strictly: an error names the
+// key path, what was expected and what was found. Secrets never live here: providers use their
+// usual credential chains, or environment variable names the config points to.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import type { AnyConnector } from './connector.js';
+import { DirectoryConfig } from './directory.js';
+import { ScopeSelector } from './scope.js';
+import { UsageError, errorMessage } from './errors.js';
+import { sha256, stableStringify } from './hash.js';
+import { Severity } from './model.js';
+import type { AnyPolicy } from './policy.js';
+import { loadPlugins } from './plugins.js';
+
+export const FailOn = z.enum([...Severity.options, 'none']);
+export type FailOn = z.infer<typeof FailOn>;
+
+const PolicyOverride = z
+  .strictObject({
+    /** Applies to identities of this provider ('aws', 'gcp', 'github', a plug-in's id). */
+    provider: z.string().min(1).optional(),
+    /** Applies to identities of this kind ('aws.iam_role', 'github.deploy_key', …). */
+    kind: z.string().min(1).optional(),
+    enabled: z.boolean().optional(),
+    severity: Severity.optional(),
+    /** Merged over the policy's options. */
+    options: z.record(z.string(), z.unknown()).optional(),
+  })
+  .refine((o) => o.provider ?? o.kind, { message: 'an override needs provider or kind' });
+
+export const PolicySettings = z.strictObject({
+  enabled: z.boolean().optional(),
+  severity: Severity.optional(),
+  options: z.record(z.string(), z.unknown()).optional(),
+  /** Later entries win; a kind override is more specific than a provider one, so list it after. */
+  overrides: z.array(PolicyOverride).default([]),
+});
+export type PolicySettings = z.infer<typeof PolicySettings>;
+
+const Soc1Objective = z.strictObject({
+  id: z.string().min(1),
+  title: z.string().min(1),
+  /** Our default objective ids this one stands for (e.g. ITGC-LA-3). */
+  covers: z.array(z.string().min(1)).default([]),
+  /** Policies that test this objective directly. */
+  policies: z.array(z.string().min(1)).default([]),
+});
+
+export const ConfigFile = z.strictObject({
+  version: z.literal(1).default(1),
+  /** Judge dates as of this instant instead of now (ISO date or timestamp). */
+  asOf: z.string().optional(),
+  /** Exit 1 when a finding at or above this severity is open. */
+  failOn: FailOn.default('high'),
+  /** Concurrent API calls per target. */
+  concurrency: z.int().min(1).max(64).default(8),
+  /** Targets (accounts, projects, orgs) scanned at once. */
+  targetConcurrency: z.int().min(1).max(32).default(4),
+  output: z.strictObject({ dir: z.string().min(1).default('nhiscan-out') }).default({ dir: 'nhiscan-out' }),
+  ownership: z
+    .strictObject({
+      /** Tag / label keys that name an identity's owner, first match wins (case-insensitive). */
+      tagKeys: z.array(z.string().min(1)).min(1).default(['owner', 'nhi-owner', 'owner-email', 'contact']),
+    })
+    .default({ tagKeys: ['owner', 'nhi-owner', 'owner-email', 'contact'] }),
+  directory: DirectoryConfig.optional(),
+  /** Accepted-risk exceptions file (YAML); relative to the config file. */
+  exceptions: z.string().min(1).optional(),
+  /** What is in financial-reporting (SOC 1) scope. SOC 2 tags apply regardless. */
+  scope: z
+    .strictObject({ soc1: z.array(ScopeSelector).default([]) })
+    .default({ soc1: [] }),
+  controls: z
+    .strictObject({
+      soc1: z
+        .strictObject({
+          /** extend: add these to nhiscan's ITGC set; replace: use only these. */
+          mode: z.enum(['extend', 'replace']).default('extend'),
+          objectives: z.array(Soc1Objective).default([]),
+        })
+        .default({ mode: 'extend', objectives: [] }),
+    })
+    .default({ soc1: { mode: 'extend', objectives: [] } }),
+  /** Module paths (relative to the config file) exporting extra connectors or policies. */
+  plugins: z.array(z.string().min(1)).default([]),
+  providers: z.record(z.string(), z.unknown()).default({}),
+  policies: z.record(z.string(), PolicySettings).default({}),
+});
+export type ConfigFile = z.infer<typeof ConfigFile>;
+
+export interface PolicyVariant {
+  enabled: boolean;
+  severity: Severity;
+  options: unknown;
+}
+
+export interface PolicyOverrideSettings {
+  provider?: string | undefined;
+  kind?: string | undefined;
+  enabled?: boolean | undefined;
+  severity?: Severity | undefined;
+  options?: Record<string, unknown> | undefined;
+}
+
+export interface EffectivePolicy extends PolicyVariant {
+  policy: AnyPolicy;
+  /** The file's options before defaults, so overrides merge over what the user wrote. */
+  rawOptions: Record<string, unknown>;
+  /** Provider / kind overrides as written (validated); every matching one applies, in order. */
+  overrides: PolicyOverrideSettings[];
+  /** Memo of merged variants by the set of matching overrides. */
+  variants: Map<string, PolicyVariant>;
+}
+
+/** The settings for one identity: the base, then each matching override in file order. */
+export const variantFor = (p: EffectivePolicy, identity: { provider: string; kind: string }): PolicyVariant => {
+  const matching = p.overrides
+    .map((o, i) => [o, i] as const)
+    .filter(([o]) => (o.provider === undefined || o.provider === identity.provider) && (o.kind === undefined || o.kind === identity.kind));
+  if (matching.length === 0) return p;
+  const key = matching.map(([, i]) => i).join(',');
+  let variant = p.variants.get(key);
+  if (!variant) {
+    let options = p.rawOptions;
+    let { enabled, severity } = p;
+    for (const [o] of matching) {
+      options = { ...options, ...(o.options ?? {}) };
+      enabled = o.enabled ?? enabled;
+      severity = o.severity ?? severity;
+    }
+    variant = { enabled, severity, options: p.policy.options.parse(options) };
+    p.variants.set(key, variant);
+  }
+  return variant;
+};
+
+export interface Config {
+  file: ConfigFile;
+  /** Folder relative paths in the file resolve against. */
+  baseDir: string;
+  /** sha256 of the normalised config, recorded in every ScanResult. */
+  hash: string;
+  providers: { connector: AnyConnector; config: unknown }[];
+  policies: EffectivePolicy[];
+}
+
+const describe = (value: unknown): string => {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  const text = JSON.stringify(value);
+  return `${typeof value} ${text.length > 40 ? text.slice(0, 40) + '…' : text}`;
+};
+
+export const formatPath = (path: readonly PropertyKey[]): string =>
+  path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');
+
+/** Zod issues as "key.path: expected …, found …" lines. */
+export const formatIssues = (error: z.ZodError, prefix: readonly PropertyKey[] = []): string[] =>
+  error.issues.map((issue) => {
+    const path = formatPath([...prefix, ...issue.path]) || '(top level)';
+    if (issue.code === 'unrecognized_keys') {
+      return `${path}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    }
+    const found = 'input' in issue ? `, found ${describe(issue.input)}` : '';
+    return `${path}: ${issue.message}${found}`;
+  });
+
+const parseStrict = <T>(schema: z.ZodType<T, unknown>, value: unknown, prefix: PropertyKey[], source: string): T => {
+  const result = schema.safeParse(value, { reportInput: true });
+  if (!result.success) {
+    throw new UsageError(`invalid config ${source}:\n  ${formatIssues(result.error, prefix).join('\n  ')}`);
+  }
+  return result.data;
+};
+
+export interface Registries {
+  connectors: Record<string, AnyConnector>;
+  policies: Record<string, AnyPolicy>;
+}
+
+/** Validates raw config data (already parsed from YAML/JSON) against the registries. */
+export const buildConfig = (raw: unknown, registries: Registries, source: string, baseDir: string): Config => {
+  const file = parseStrict(ConfigFile, raw ?? {}, [], source);
+  const providers: Config['providers'] = [];
+  for (const [id, block] of Object.entries(file.providers)) {
+    const connector = registries.connectors[id];
+    if (!connector) {
+      throw new UsageError(
+        `invalid config ${source}:\n  providers.${id}: unknown provider (known: ${Object.keys(registries.connectors).join(', ')})`,
+      );
+    }
+    const parsed = parseStrict(connector.config, block ?? {}, ['providers', id], source);
+    if ((parsed as { enabled?: boolean }).enabled === false) continue;
+    providers.push({ connector, config: parsed });
+  }
+  for (const id of Object.keys(file.policies)) {
+    if (!registries.policies[id]) {
+      throw new UsageError(
+        `invalid config ${source}:\n  policies.${id}: unknown policy (known: ${Object.keys(registries.policies).join(', ')})`,
+      );
+    }
+  }
+  const policies = Object.values(registries.policies).map((policy): EffectivePolicy => {
+    const settings = file.policies[policy.id] ?? { overrides: [] };
+    const enabled = settings.enabled ?? true;
+    const severity = settings.severity ?? policy.severity;
+    const rawOptions = settings.options ?? {};
+    const options = parseStrict(policy.options, rawOptions, ['policies', policy.id, 'options'], source);
+    // Validate each override against the base now, so a bad value fails at load, not mid-scan.
+    settings.overrides.forEach((o, i) => {
+      parseStrict(policy.options, { ...rawOptions, ...(o.options ?? {}) }, ['policies', policy.id, 'overrides', i, 'options'], source);
+    });
+    const overrides = settings.overrides;
+    return { policy, enabled, severity, options, rawOptions, overrides, variants: new Map() };
+  });
+  if (file.asOf !== undefined && Number.isNaN(Date.parse(file.asOf))) {
+    throw new UsageError(`invalid config ${source}:\n  asOf: expected an ISO date, found ${describe(file.asOf)}`);
+  }
+  return { file, baseDir, hash: sha256(stableStringify(file)), providers, policies };
+};
+
+/** Reads, validates and loads the plug-ins a config names. */
+export const loadConfig = async (path: string, registries: Registries): Promise<Config> => {
+  const raw = readConfigFile(path);
+  // Plug-ins first: they add the providers and policies the rest of the file is checked against.
+  const plugins = z.looseObject({ plugins: ConfigFile.shape.plugins }).safeParse(raw ?? {});
+  const baseDir = dirname(resolve(path));
+  const withPlugins =
+    plugins.success && plugins.data.plugins.length > 0
+      ? await loadPlugins(plugins.data.plugins, baseDir, registries)
+      : registries;
+  return buildConfig(raw, withPlugins, path, baseDir);
+};
+
+const readConfigFile = (path: string): unknown => {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read config ${path}: ${errorMessage(err)}`);
+  }
+  let raw: unknown;
+  try {
+    // YAML is a superset of JSON, so one parser reads both.
+    raw = parseYaml(text, { prettyErrors: true });
+  } catch (err) {
+    throw new UsageError(`config ${path} is not valid YAML or JSON: ${errorMessage(err)}`);
+  }
+  return raw;
+};
+
+/** Resolves a path from the config file against the config's folder. */
+export const resolveFromConfig = (config: Config, path: string): string => resolve(config.baseDir, path);

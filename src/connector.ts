@@ -1,0 +1,45 @@
+// The connector contract: enumerate identities of one provider, target by target. Connectors
+// know nothing of policies; they report what they could not see through `ctx.gap`.
+import type { z } from 'zod';
+import type { Clock } from './clock.js';
+import type { Limiter } from './concurrency.js';
+import type { Logger } from './log.js';
+import type { Gap, IdentityInput } from './model.js';
+
+export interface Target<T = unknown> {
+  /** Stable id, e.g. "aws:profile/prod", "aws:assume/123456789012". */
+  id: string;
+  provider: string;
+  /** What the user would call it. */
+  label: string;
+  data: T;
+}
+
+export interface CollectContext {
+  clock: Clock;
+  /** Bounds this target's concurrent API calls. */
+  limit: Limiter;
+  concurrency: number;
+  log: Logger;
+  signal: AbortSignal;
+  /** Records something not seen; the scan goes on. */
+  gap(gap: Omit<Gap, 'recovered'> & { recovered?: boolean }): void;
+  /** A fact about the collection worth keeping (e.g. when a report was generated). */
+  note(text: string): void;
+  /** The account / project / org the target resolved to. */
+  setScope(scope: string): void;
+  /** Who the scanner ran as on this target. */
+  setPrincipal(principal: string): void;
+}
+
+export interface Connector<C = unknown, T = unknown> {
+  id: string;
+  title: string;
+  /** Strict schema of this provider's block under `providers:` in the config. */
+  config: z.ZodType<C, unknown>;
+  targets(config: C): Target<T>[];
+  collect(target: Target<T>, config: C, ctx: CollectContext): AsyncIterable<IdentityInput>;
+}
+
+/** Lets a registry hold connectors of different config types. */
+export type AnyConnector = Connector<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -1,0 +1,96 @@
+// The people directory: who is an active person, as exported from an identity provider (Okta,
+// Google Workspace, Entra ID). Ownership policies check owners against it.
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { z } from 'zod';
+import { UsageError, errorMessage } from './errors.js';
+
+export const DirectoryConfig = z.strictObject({
+  /** CSV or JSON file; relative paths resolve against the config file's folder. */
+  path: z.string().min(1),
+  format: z.enum(['csv', 'json']).optional(),
+  /** Columns that identify a person; an owner matches any of them, case-insensitively. */
+  idFields: z.array(z.string().min(1)).min(1).default(['email', 'login', 'username', 'github']),
+  statusField: z.string().min(1).default('status'),
+  /** Status values meaning "still here" (Okta: ACTIVE, PROVISIONED, RECOVERY, LOCKED_OUT, …). */
+  activeValues: z
+    .array(z.string())
+    .min(1)
+    .default(['active', 'provisioned', 'recovery', 'password_expired', 'locked_out', 'true', 'enabled']),
+});
+export type DirectoryConfig = z.infer<typeof DirectoryConfig>;
+
+export interface Person {
+  ids: string[];
+  status: string;
+  active: boolean;
+}
+
+export interface Directory {
+  source: string;
+  size: number;
+  /** Looks a person up by any of their ids (case-insensitive). */
+  find(id: string): Person | undefined;
+}
+
+const Rows = z.array(z.record(z.string(), z.unknown()));
+
+export const buildDirectory = (rows: Record<string, unknown>[], config: DirectoryConfig, source: string): Directory => {
+  const active = new Set(config.activeValues.map((v) => v.toLowerCase()));
+  const byId = new Map<string, Person>();
+  rows.forEach((row, i) => {
+    const statusRaw = row[config.statusField];
+    if (statusRaw === undefined || statusRaw === null || statusRaw === '') {
+      throw new UsageError(`${source}: row ${i + 1} has no "${config.statusField}" value (directory.statusField)`);
+    }
+    const status = String(statusRaw);
+    const ids = config.idFields
+      .map((f) => row[f])
+      .filter((v): v is string | number => (typeof v === 'string' && v.trim() !== '') || typeof v === 'number')
+      .map((v) => String(v).trim());
+    if (ids.length === 0) {
+      throw new UsageError(`${source}: row ${i + 1} has none of the id fields ${config.idFields.join(', ')} (directory.idFields)`);
+    }
+    const person: Person = { ids, status, active: active.has(status.toLowerCase()) };
+    for (const id of ids) byId.set(id.toLowerCase(), person);
+  });
+  return { source, size: rows.length, find: (id) => byId.get(id.trim().toLowerCase()) };
+};
+
+export const loadDirectory = (path: string, config: DirectoryConfig): Directory => {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`directory.path: cannot read ${path}: ${errorMessage(err)}`);
+  }
+  const format = config.format ?? (extname(path).toLowerCase() === '.json' ? 'json' : 'csv');
+  let rows: unknown;
+  try {
+    if (format === 'json') {
+      const data: unknown = JSON.parse(text);
+      // Accept a bare array or the common `{ "users": [...] }` / `{ "people": [...] }` wrappers.
+      rows = Array.isArray(data) ? data : ((data as Record<string, unknown>).users ?? (data as Record<string, unknown>).people);
+    } else {
+      rows = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, bom: true });
+    }
+  } catch (err) {
+    throw new UsageError(`directory.path: ${path} is not valid ${format.toUpperCase()}: ${errorMessage(err)}`);
+  }
+  const parsed = Rows.safeParse(rows);
+  if (!parsed.success) {
+    throw new UsageError(`directory.path: ${path} must hold a list of people (objects), found ${typeof rows}`);
+  }
+  // Nested JSON (e.g. Okta's `profile.email`) is flattened one level so idFields can name `profile.email`.
+  const flat = parsed.data.map((row) => {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(row)) {
+      if (v && typeof v === 'object' && !Array.isArray(v)) {
+        for (const [k2, v2] of Object.entries(v as Record<string, unknown>)) out[`${k}.${k2}`] = v2;
+      } else out[k] = v;
+    }
+    return out;
+  });
+  return buildDirectory(flat, config, path);
+};

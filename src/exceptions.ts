@@ -1,0 +1,110 @@
+// Accepted risk. An exception never hides a finding: the finding stays in every output, marked
+// excepted with its justification, so the evidence shows the exception process operating. An
+// expired exception re-opens its finding; an exception that matches nothing is reported too.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { formatIssues } from './config.js';
+import { UsageError, errorMessage } from './errors.js';
+import { sha256 } from './hash.js';
+import type { ExceptionOutcome, Finding } from './model.js';
+import { globMatch } from './glob.js';
+
+const DateOnly = z
+  .union([z.string(), z.date()])
+  .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))
+  .refine((v) => !Number.isNaN(Date.parse(v)), 'expected a date such as 2027-01-31');
+
+export const ExceptionRule = z.strictObject({
+  id: z.string().min(1).optional(),
+  match: z
+    .strictObject({
+      /** A finding id (stable across scans). */
+      finding: z.string().min(1).optional(),
+      policy: z.string().min(1).optional(),
+      /** Glob on the identity uid (ARN, SA email, github:…) or its name. */
+      identity: z.string().min(1).optional(),
+      credential: z.string().min(1).optional(),
+      provider: z.string().min(1).optional(),
+      /** Account / project / org. */
+      scope: z.string().min(1).optional(),
+    })
+    .refine((m) => m.finding ?? m.policy ?? m.identity ?? m.credential, {
+      message: 'an exception must match on at least one of finding, policy, identity, credential',
+    }),
+  justification: z.string().trim().min(10, 'say why the risk is accepted (10 characters at least)'),
+  approver: z.string().trim().min(1, 'an exception needs an approver'),
+  ticket: z.string().min(1).optional(),
+  expires: DateOnly,
+});
+export type ExceptionRule = z.infer<typeof ExceptionRule>;
+
+export const ExceptionsFile = z.strictObject({ exceptions: z.array(ExceptionRule) });
+
+export const loadExceptions = (path: string): ExceptionRule[] => {
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`exceptions file ${path}: ${errorMessage(err)}`);
+  }
+  const parsed = ExceptionsFile.safeParse(raw, { reportInput: true });
+  if (!parsed.success) {
+    throw new UsageError(`invalid exceptions file ${path}:\n  ${formatIssues(parsed.error).join('\n  ')}`);
+  }
+  return parsed.data.exceptions;
+};
+
+const ruleId = (rule: ExceptionRule): string => rule.id ?? 'exc-' + sha256(JSON.stringify(rule.match)).slice(0, 12);
+
+const matches = (rule: ExceptionRule, f: Finding): boolean => {
+  const m = rule.match;
+  return (
+    (m.finding === undefined || m.finding === f.uid) &&
+    (m.policy === undefined || m.policy === f.policyId) &&
+    (m.identity === undefined || globMatch(m.identity, f.identityUid) || globMatch(m.identity, f.identityName)) &&
+    (m.credential === undefined || (f.credentialUid !== undefined && globMatch(m.credential, f.credentialUid))) &&
+    (m.provider === undefined || m.provider === f.provider) &&
+    (m.scope === undefined || globMatch(m.scope, f.location.scope))
+  );
+};
+
+/** Marks findings covered by an exception; the first matching rule wins. Exceptions end at the end of their expiry day (UTC). */
+export const applyExceptions = (
+  findings: readonly Finding[],
+  rules: readonly ExceptionRule[],
+  asOf: Date,
+): { findings: Finding[]; outcomes: ExceptionOutcome[] } => {
+  const hits = new Map<ExceptionRule, string[]>(rules.map((r) => [r, []]));
+  const out = findings.map((f) => {
+    const rule = rules.find((r) => matches(r, f));
+    if (!rule) return f;
+    hits.get(rule)?.push(f.uid);
+    const expired = Date.parse(`${rule.expires.slice(0, 10)}T23:59:59.999Z`) < asOf.getTime();
+    return {
+      ...f,
+      exception: {
+        id: ruleId(rule),
+        justification: rule.justification,
+        approver: rule.approver,
+        ...(rule.ticket !== undefined ? { ticket: rule.ticket } : {}),
+        expires: rule.expires,
+        status: expired ? ('expired' as const) : ('active' as const),
+      },
+    };
+  });
+  const outcomes = rules.map((rule): ExceptionOutcome => {
+    const matched = hits.get(rule) ?? [];
+    const expired = Date.parse(`${rule.expires.slice(0, 10)}T23:59:59.999Z`) < asOf.getTime();
+    return {
+      id: ruleId(rule),
+      justification: rule.justification,
+      approver: rule.approver,
+      ...(rule.ticket !== undefined ? { ticket: rule.ticket } : {}),
+      expires: rule.expires,
+      status: matched.length === 0 ? 'unmatched' : expired ? 'expired' : 'active',
+      findings: matched,
+    };
+  });
+  return { findings: out, outcomes };
+};

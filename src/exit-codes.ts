@@ -1,0 +1,24 @@
+import type { FailOn } from './config.js';
+import type { ScanResult } from './model.js';
+import { breachesThreshold } from './report/terminal.js';
+
+/** Documented in the README; CI jobs depend on these numbers, so never renumber them. */
+export const EXIT = {
+  /** Scan complete, no open finding at or above --fail-on. */
+  ok: 0,
+  /** At least one open finding at or above --fail-on. */
+  findings: 1,
+  /** Bad flags, bad config, unreadable file named by the config. */
+  usage: 2,
+  /** The scan could not see everything (a target failed or a call was denied), and no finding breached. */
+  incomplete: 3,
+  /** A bug in nhiscan. */
+  internal: 4,
+} as const;
+
+/** Findings over the threshold win over an incomplete scan: they are actionable either way. */
+export const exitCodeFor = (result: ScanResult, failOn: FailOn): number => {
+  if (breachesThreshold(result, failOn).length > 0) return EXIT.findings;
+  if (!result.run.complete) return EXIT.incomplete;
+  return EXIT.ok;
+};

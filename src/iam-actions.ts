@@ -1,0 +1,88 @@
+// The AWS IAM policy language's action grammar ("service:Verb*"), shared by the AWS connector
+// (to normalise a privilege level) and the policies (to spot admin, wildcards and escalation).
+// It is a grammar, not an API: no call is made here.
+import type { Grant } from './model.js';
+
+/** Verbs whose actions only read. Conservative: anything else counts as write. */
+const READ_VERBS = [
+  'Get',
+  'List',
+  'Describe',
+  'View',
+  'Search',
+  'Lookup',
+  'BatchGet',
+  'Query',
+  'Scan',
+  'Head',
+];
+const READ_VERBS_LOWER = READ_VERBS.map((v) => v.toLowerCase());
+
+const escape = (s: string): string => s.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+const patternCache = new Map<string, RegExp>();
+
+/** IAM wildcard match: `*` any run, `?` one char; case-insensitive as IAM evaluates actions. */
+export const wildcardMatch = (pattern: string, value: string): boolean => {
+  let re = patternCache.get(pattern);
+  if (!re) {
+    re = new RegExp('^' + escape(pattern).replace(/\*/g, '.*').replace(/\?/g, '.') + '$', 'i');
+    patternCache.set(pattern, re);
+  }
+  return re.test(value);
+};
+
+export const serviceOf = (action: string): string =>
+  (action.includes(':') ? action.split(':')[0]! : action).toLowerCase();
+
+/** `*` or `service:*`. */
+export const isServiceWildcard = (pattern: string): boolean => /^[a-z0-9-]+:\*$/i.test(pattern);
+export const isFullWildcard = (pattern: string): boolean => pattern === '*' || pattern === '*:*';
+
+/** True when the action (or every action a pattern can match) only reads. */
+export const isReadOnlyAction = (pattern: string): boolean => {
+  if (isFullWildcard(pattern)) return false;
+  // IAM matches action names case-insensitively: "s3:getobject" is "s3:GetObject".
+  const verb = (pattern.includes(':') ? pattern.slice(pattern.indexOf(':') + 1) : pattern).toLowerCase();
+  return READ_VERBS_LOWER.some((v) => verb.startsWith(v) && (verb.length > v.length || !verb.includes('*')));
+};
+
+/** A resource list that does not constrain: "*" (or "arn:aws:*:*:*…" spelled out). */
+export const isUnconstrainedResource = (resources: readonly string[], notResource = false): boolean =>
+  notResource || resources.some((r) => r === '*' || /^arn:[^:]+:\*(:\*)*$/.test(r) || r === 'arn:*');
+
+/** Does this Allow grant cover `action`? (NotAction inverts the list.) */
+export const grantCovers = (grant: Grant, action: string): boolean => {
+  if (grant.effect !== 'Allow') return false;
+  const hit = grant.actions.some((p) => wildcardMatch(p, action));
+  return grant.notAction ? !hit : hit;
+};
+
+/** Is `action` allowed by some grant and not removed by an unconditional Deny on the same terms? */
+export const allows = (
+  grants: readonly Grant[],
+  action: string,
+  opts: { unconstrainedOnly?: boolean; unconditionalOnly?: boolean } = {},
+): Grant | undefined => {
+  // A Deny with NotResource still leaves the action allowed on the excluded resources: it
+  // removes the action entirely only when the question is "allowed on everything?".
+  const denied = grants.some(
+    (g) =>
+      g.effect === 'Deny' &&
+      !g.conditional &&
+      (g.notResource ? opts.unconstrainedOnly === true : isUnconstrainedResource(g.resources)) &&
+      (g.notAction
+        ? !g.actions.some((p) => wildcardMatch(p, action))
+        : g.actions.some((p) => wildcardMatch(p, action))),
+  );
+  if (denied) return undefined;
+  return grants.find(
+    (g) =>
+      grantCovers(g, action) &&
+      (!opts.unconstrainedOnly || isUnconstrainedResource(g.resources, g.notResource)) &&
+      (!opts.unconditionalOnly || !g.conditional),
+  );
+};
+
+/** A one-line pointer to a grant's statement, for evidence and reasons. */
+export const describeGrant = (g: Grant): string =>
+  `${g.source}${g.sid ? ` (Sid ${g.sid})` : ''}: ${g.effect} ${g.notAction ? 'NotAction ' : ''}${g.actions.join(', ')} on ${g.notResource ? 'NotResource ' : ''}${g.resources.join(', ')}${g.conditional ? ' with conditions' : ''}`;

@@ -1,0 +1,278 @@
+// The data every stage exchanges. Dates are ISO-8601 strings so a ScanResult round-trips
+// through JSON unchanged; `null` means "the provider says there is no such date" (never used,
+// never expires), while an absent field means "not known".
+import { z } from 'zod';
+
+export const Severity = z.enum(['info', 'low', 'medium', 'high', 'critical']);
+export type Severity = z.infer<typeof Severity>;
+export const SEVERITY_ORDER: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
+export const severityRank = (s: Severity): number => SEVERITY_ORDER.indexOf(s);
+
+export const IsoDate = z.iso.datetime({ offset: true });
+const NullableDate = IsoDate.nullable().optional();
+
+export const Provider = z.string().min(1); // 'aws' | 'gcp' | 'github' | a plug-in's id
+export type Provider = z.infer<typeof Provider>;
+
+export const PrivilegeLevel = z.enum(['none', 'read', 'write', 'admin']);
+export type PrivilegeLevel = z.infer<typeof PrivilegeLevel>;
+export const PRIVILEGE_ORDER: readonly PrivilegeLevel[] = ['none', 'read', 'write', 'admin'];
+
+export const CredentialType = z.enum([
+  'access_key',
+  'sa_key',
+  'api_key',
+  'token',
+  'deploy_key',
+  'secret',
+  'ssh_key',
+  'certificate',
+  'password',
+]);
+export type CredentialType = z.infer<typeof CredentialType>;
+
+export const CredentialStatus = z.enum(['active', 'inactive', 'expired', 'revoked', 'pending', 'unknown']);
+export type CredentialStatus = z.infer<typeof CredentialStatus>;
+
+export const Credential = z.object({
+  /** Provider-native id (access key id, key name, deploy key id); never secret material. */
+  uid: z.string().min(1),
+  type: CredentialType,
+  status: CredentialStatus,
+  createdAt: NullableDate,
+  /** When the secret material last changed: creation for immutable keys. */
+  lastRotatedAt: NullableDate,
+  expiresAt: NullableDate,
+  lastUsedAt: NullableDate,
+  /** Where the "last used" facts came from and what else they say (service, region). */
+  lastUsedDetail: z.record(z.string(), z.string()).optional(),
+  /** System-managed credentials are inventoried but not judged for rotation. */
+  managedBy: z.enum(['user', 'provider']).default('user'),
+  attributes: z.record(z.string(), z.unknown()).default({}),
+});
+export type Credential = z.infer<typeof Credential>;
+
+/** One permission an identity holds, with where it came from (the statement that grants it). */
+export const Grant = z.object({
+  effect: z.enum(['Allow', 'Deny']),
+  actions: z.array(z.string()),
+  /** True when the statement used NotAction: `actions` are then the exclusions. */
+  notAction: z.boolean().default(false),
+  resources: z.array(z.string()),
+  notResource: z.boolean().default(false),
+  conditional: z.boolean().default(false),
+  /** e.g. "inline:deploy-policy#1", "managed:arn:aws:iam::aws:policy/AdministratorAccess#0". */
+  source: z.string(),
+  sid: z.string().optional(),
+});
+export type Grant = z.infer<typeof Grant>;
+
+export const Privilege = z.object({
+  level: PrivilegeLevel,
+  grants: z.array(Grant).default([]),
+  /** Human-readable reasons for the level, each naming the statement it rests on. */
+  reasons: z.array(z.string()).default([]),
+  /** Managed policies or roles attached by name (AdministratorAccess, roles/editor). */
+  attached: z.array(z.string()).default([]),
+  /** Set when a permissions boundary or similar caps the grants. */
+  boundary: z.string().optional(),
+});
+export type Privilege = z.infer<typeof Privilege>;
+
+/** Who outside the identity's own account/project can assume or use it. */
+export const Trust = z.object({
+  principalType: z.enum(['aws', 'federated', 'service', 'any', 'other']),
+  principal: z.string(),
+  /** Conditions on the trust statement, operator → key → values, as written. */
+  conditions: z.record(z.string(), z.record(z.string(), z.array(z.string()))).default({}),
+  actions: z.array(z.string()).default([]),
+  source: z.string(),
+  sid: z.string().optional(),
+});
+export type Trust = z.infer<typeof Trust>;
+
+export const Owner = z.object({
+  value: z.string(),
+  /** Where the value came from, e.g. "tag:owner", "description", "config". */
+  source: z.string(),
+});
+export type Owner = z.infer<typeof Owner>;
+
+export const Location = z.object({
+  provider: Provider,
+  /** AWS account id, GCP project id, GitHub org. */
+  scope: z.string(),
+  /** A finer container when there is one: a repository, an IAM path. */
+  resource: z.string().optional(),
+});
+export type Location = z.infer<typeof Location>;
+
+export const Identity = z.object({
+  /** Provider-native, globally unique: an ARN, a service-account email, `github:acme/installation/42`. */
+  uid: z.string().min(1),
+  provider: Provider,
+  /** `aws.iam_user`, `aws.iam_role`, `gcp.service_account`, `github.deploy_key`, … */
+  kind: z.string().min(1),
+  name: z.string(),
+  location: Location,
+  createdAt: NullableDate,
+  lastUsedAt: NullableDate,
+  lastUsedDetail: z.record(z.string(), z.string()).optional(),
+  owner: Owner.nullable().default(null),
+  tags: z.record(z.string(), z.string()).default({}),
+  credentials: z.array(Credential).default([]),
+  privilege: Privilege.default({ level: 'none', grants: [], reasons: [], attached: [] }),
+  trust: z.array(Trust).default([]),
+  financialScope: z
+    .object({ inScope: z.boolean(), reasons: z.array(z.string()) })
+    .default({ inScope: false, reasons: [] }),
+  /** Managed by the provider (AWS service-linked roles, Google-managed accounts). */
+  managedBy: z.enum(['user', 'provider']).default('user'),
+  /** Provider-specific facts policies may read (console password, IAM path, …). */
+  attributes: z.record(z.string(), z.unknown()).default({}),
+});
+export type Identity = z.infer<typeof Identity>;
+export type IdentityInput = z.input<typeof Identity>;
+
+export const ControlRef = z.object({
+  framework: z.string(), // 'SOC2', 'SOC1', 'OWASP-NHI', 'CIS-AWS', …
+  id: z.string(),
+  title: z.string(),
+});
+export type ControlRef = z.infer<typeof ControlRef>;
+
+export const Finding = z.object({
+  /** Stable: a hash of policy, identity, credential and the finding's own key. */
+  uid: z.string(),
+  policyId: z.string(),
+  severity: Severity,
+  title: z.string(),
+  message: z.string(),
+  provider: Provider,
+  identityUid: z.string(),
+  identityKind: z.string(),
+  identityName: z.string(),
+  location: Location,
+  credentialUid: z.string().optional(),
+  /** The facts the policy used: dates, the statement, the tag. Never secret values. */
+  evidence: z.record(z.string(), z.unknown()),
+  remediation: z.string().optional(),
+  controls: z.array(ControlRef),
+  /** Why SOC 1 objectives apply: the scope selectors the identity matched. */
+  soc1Scope: z.array(z.string()).optional(),
+  exception: z
+    .object({
+      id: z.string(),
+      justification: z.string(),
+      approver: z.string(),
+      ticket: z.string().optional(),
+      expires: z.string(),
+      status: z.enum(['active', 'expired']),
+    })
+    .optional(),
+});
+export type Finding = z.infer<typeof Finding>;
+
+export const GapCode = z.enum([
+  'access_denied',
+  'auth_failed',
+  'not_found',
+  'throttled',
+  'unavailable',
+  'timeout',
+  'invalid_response',
+  'not_supported',
+  'partial_data',
+  'unknown',
+]);
+export type GapCode = z.infer<typeof GapCode>;
+
+export const Gap = z.object({
+  code: GapCode,
+  /** The API call that failed, e.g. "iam:GetCredentialReport". */
+  call: z.string(),
+  message: z.string(),
+  /** The resource the call was about, when it was about one. */
+  resource: z.string().optional(),
+  /** The permission that would unlock the call, when the provider says. */
+  permission: z.string().optional(),
+  /** What the scan did instead, e.g. "fell back to ListAccessKeys". */
+  fallback: z.string().optional(),
+  /** True when nothing was lost (a fallback recovered the data). */
+  recovered: z.boolean().default(false),
+});
+export type Gap = z.infer<typeof Gap>;
+
+export const TargetStatus = z.enum(['complete', 'partial', 'failed', 'skipped']);
+export type TargetStatus = z.infer<typeof TargetStatus>;
+
+export const Coverage = z.object({
+  provider: Provider,
+  /** Stable target id from the connector, e.g. "aws:profile/prod" or "aws:123456789012". */
+  target: z.string(),
+  /** The account / project / org the target resolved to, once known. */
+  scope: z.string().optional(),
+  status: TargetStatus,
+  startedAt: IsoDate,
+  finishedAt: IsoDate,
+  /** The principal the scanner ran as there (ARN, SA email, App slug). */
+  principal: z.string().optional(),
+  counts: z.record(z.string(), z.number().int().nonnegative()),
+  gaps: z.array(Gap),
+  notes: z.array(z.string()).default([]),
+});
+export type Coverage = z.infer<typeof Coverage>;
+
+/** How each accepted-risk exception fared in this scan (stale ones are their own audit smell). */
+export const ExceptionOutcome = z.object({
+  id: z.string(),
+  justification: z.string(),
+  approver: z.string(),
+  ticket: z.string().optional(),
+  expires: z.string(),
+  /** active: matched and in force; expired: past its date, its findings re-opened; unmatched: matches nothing. */
+  status: z.enum(['active', 'expired', 'unmatched']),
+  findings: z.array(z.string()),
+});
+export type ExceptionOutcome = z.infer<typeof ExceptionOutcome>;
+
+export const ScanResult = z.object({
+  schemaVersion: z.literal(1),
+  run: z.object({
+    id: z.string(),
+    tool: z.object({ name: z.literal('nhiscan'), version: z.string() }),
+    startedAt: IsoDate,
+    finishedAt: IsoDate,
+    /** The single clock every date was judged against. */
+    asOf: IsoDate,
+    configHash: z.string(),
+    /** Effective policy configuration (defaults merged with the config file). */
+    policies: z.record(
+      z.string(),
+      z.object({
+        enabled: z.boolean(),
+        severity: Severity,
+        options: z.record(z.string(), z.unknown()),
+        overrides: z
+          .array(
+            z.object({
+              provider: z.string().optional(),
+              kind: z.string().optional(),
+              enabled: z.boolean().optional(),
+              severity: Severity.optional(),
+              options: z.record(z.string(), z.unknown()).optional(),
+            }),
+          )
+          .default([]),
+      }),
+    ),
+    /** Plug-in modules loaded for this scan (paths as written in the config). */
+    plugins: z.array(z.string()).default([]),
+    complete: z.boolean(),
+  }),
+  identities: z.array(Identity),
+  findings: z.array(Finding),
+  coverage: z.array(Coverage),
+  exceptions: z.array(ExceptionOutcome).default([]),
+});
+export type ScanResult = z.infer<typeof ScanResult>;

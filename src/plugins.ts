@@ -1,0 +1,76 @@
+// Plug-ins: a module path named in the config that exports the same shape as a built-in
+// connector (`connector`) or policy (`policy`, or `policies` as a list). Validated on load so a
+// broken plug-in fails with a message naming the module and the missing piece.
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import type { Registries } from './config.js';
+import type { AnyConnector } from './connector.js';
+import { unknownControlIds } from './controls/index.js';
+import { UsageError, errorMessage } from './errors.js';
+import { Severity } from './model.js';
+import type { AnyPolicy } from './policy.js';
+
+const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'expected a function');
+const schema = z.custom<z.ZodType>(
+  (v) => typeof v === 'object' && v !== null && typeof (v as { safeParse?: unknown }).safeParse === 'function',
+  'expected a zod schema',
+);
+
+const ConnectorShape = z.looseObject({
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'expected a lowercase id such as "vault"'),
+  title: z.string().min(1),
+  config: schema,
+  targets: fn,
+  collect: fn,
+});
+
+const PolicyShape = z.looseObject({
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'expected a kebab-case id'),
+  title: z.string().min(1),
+  rationale: z.string().min(1),
+  severity: Severity,
+  options: schema,
+  controls: z.looseObject({ soc2: z.array(z.string()).min(1, 'a policy must name at least one SOC 2 criterion') }),
+  evaluate: fn,
+});
+
+const problem = (where: string, error: z.ZodError): string =>
+  error.issues.map((i) => `${where}.${i.path.join('.') || '(export)'}: ${i.message}`).join('; ');
+
+export const loadPlugins = async (paths: readonly string[], baseDir: string, builtins: Registries): Promise<Registries> => {
+  const connectors = { ...builtins.connectors };
+  const policies = { ...builtins.policies };
+  for (const [i, path] of paths.entries()) {
+    const where = `plugins[${i}] (${path})`;
+    let mod: Record<string, unknown>;
+    try {
+      mod = (await import(pathToFileURL(resolve(baseDir, path)).href)) as Record<string, unknown>;
+    } catch (err) {
+      throw new UsageError(`${where}: cannot load module: ${errorMessage(err)}`);
+    }
+    const found: string[] = [];
+    if (mod.connector !== undefined) {
+      const parsed = ConnectorShape.safeParse(mod.connector);
+      if (!parsed.success) throw new UsageError(`${where}: invalid connector: ${problem('connector', parsed.error)}`);
+      if (connectors[parsed.data.id]) throw new UsageError(`${where}: connector id "${parsed.data.id}" is already taken`);
+      connectors[parsed.data.id] = mod.connector as AnyConnector;
+      found.push('connector');
+    }
+    const list = mod.policies !== undefined ? mod.policies : mod.policy !== undefined ? [mod.policy] : [];
+    if (!Array.isArray(list)) throw new UsageError(`${where}: export "policies" must be a list of policies`);
+    for (const [j, candidate] of list.entries()) {
+      const parsed = PolicyShape.safeParse(candidate);
+      if (!parsed.success) throw new UsageError(`${where}: invalid policy: ${problem(`policies[${j}]`, parsed.error)}`);
+      if (policies[parsed.data.id]) throw new UsageError(`${where}: policy id "${parsed.data.id}" is already taken`);
+      const unknown = unknownControlIds((candidate as AnyPolicy).controls);
+      if (unknown.length) throw new UsageError(`${where}: policy ${parsed.data.id} names unknown controls: ${unknown.join(', ')}`);
+      policies[parsed.data.id] = candidate as AnyPolicy;
+      found.push(`policy ${parsed.data.id}`);
+    }
+    if (found.length === 0) {
+      throw new UsageError(`${where}: exports neither "connector" nor "policy"/"policies"`);
+    }
+  }
+  return { connectors, policies };
+};

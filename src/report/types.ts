@@ -1,0 +1,7 @@
+import type { ScanResult } from '../model.js';
+
+export interface Reporter {
+  id: string;
+  fileName: string;
+  render(result: ScanResult): string;
+}

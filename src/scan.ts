@@ -1,0 +1,203 @@
+// Orchestration: every target of every enabled connector, with bounded concurrency; coverage per
+// target; then owners, then policies. A failure in one target never aborts the others.
+import { randomUUID } from 'node:crypto';
+import type { Clock } from './clock.js';
+import { createLimiter, mapLimit } from './concurrency.js';
+import type { Config } from './config.js';
+import type { CollectContext, Target } from './connector.js';
+import type { Directory } from './directory.js';
+import { ScanError, errorMessage, errorName } from './errors.js';
+import { evaluatePolicies } from './evaluate.js';
+import type { Logger } from './log.js';
+import { Coverage, type Gap, Identity, type ScanResult, ScanResult as ScanResultSchema } from './model.js';
+import { resolveOwner } from './owner.js';
+import { applyScope } from './scope.js';
+import { applyExceptions, type ExceptionRule } from './exceptions.js';
+import { createControlResolver } from './controls/index.js';
+import { VERSION } from './version.js';
+
+export interface ScanOptions {
+  config: Config;
+  clock: Clock;
+  log: Logger;
+  directory?: Directory | undefined;
+  /** Accepted-risk exceptions (already validated). */
+  exceptions?: readonly ExceptionRule[] | undefined;
+  signal?: AbortSignal;
+}
+
+interface TargetRun {
+  coverage: Coverage;
+  identities: Identity[];
+}
+
+export const runScan = async ({ config, clock, log, directory, exceptions, signal }: ScanOptions): Promise<ScanResult> => {
+  const startedAt = clock.now().toISOString();
+  const abort = signal ?? new AbortController().signal;
+  const jobs = config.providers.flatMap(({ connector, config: providerConfig }) =>
+    connector.targets(providerConfig).map((target) => ({ connector, providerConfig, target })),
+  );
+  // A provider whose authentication failed as a whole: its remaining targets are skipped, recorded.
+  const deadProviders = new Map<string, string>();
+
+  const runs = await mapLimit(jobs, config.file.targetConcurrency, async ({ connector, providerConfig, target }) =>
+    collectTarget(target, async (ctx, emit) => {
+      const dead = deadProviders.get(connector.id);
+      if (dead) {
+        ctx.gap({ code: 'auth_failed', call: `${connector.id}:authenticate`, message: `skipped: ${dead}` });
+        return { skipped: true };
+      }
+      log.info(`scanning ${target.label} …`);
+      try {
+        for await (const raw of connector.collect(target, providerConfig, ctx)) {
+          emit(raw);
+        }
+      } catch (err) {
+        if (err instanceof ScanError && err.scope === 'provider') deadProviders.set(connector.id, err.message);
+        throw err;
+      }
+      return { skipped: false };
+    }),
+  );
+
+  async function collectTarget(
+    target: Target,
+    body: (ctx: CollectContext, emit: (raw: unknown) => void) => Promise<{ skipped: boolean }>,
+  ): Promise<TargetRun> {
+    const gaps: Gap[] = [];
+    const notes: string[] = [];
+    const counts: Record<string, number> = {};
+    const identities: Identity[] = [];
+    let scope: string | undefined;
+    let principal: string | undefined;
+    const targetStart = clock.now().toISOString();
+    const ctx: CollectContext = {
+      clock,
+      limit: createLimiter(config.file.concurrency),
+      concurrency: config.file.concurrency,
+      log,
+      signal: abort,
+      gap: (g) => {
+        gaps.push({ ...g, recovered: g.recovered ?? false });
+        log.warn(`${target.label}: ${g.call} ${g.code}${g.resource ? ` (${g.resource})` : ''}: ${g.message}`);
+      },
+      note: (n) => notes.push(n),
+      setScope: (s) => (scope = s),
+      setPrincipal: (p) => (principal = p),
+    };
+    const emit = (raw: unknown): void => {
+      const parsed = Identity.safeParse(raw);
+      if (!parsed.success) {
+        const uid = (raw as { uid?: unknown } | null)?.uid;
+        ctx.gap({
+          code: 'invalid_response',
+          call: `${target.provider}:identity`,
+          resource: typeof uid === 'string' ? uid : undefined,
+          message: `connector produced an invalid identity: ${parsed.error.issues[0]?.message ?? 'unknown'}`,
+        });
+        return;
+      }
+      identities.push(parsed.data);
+      counts[parsed.data.kind] = (counts[parsed.data.kind] ?? 0) + 1;
+    };
+    let status: Coverage['status'];
+    try {
+      const { skipped } = await body(ctx, emit);
+      status = skipped ? 'skipped' : gaps.some((g) => !g.recovered) ? 'partial' : 'complete';
+    } catch (err) {
+      status = 'failed';
+      if (err instanceof ScanError) gaps.push({ ...err.gap, recovered: false });
+      else
+        gaps.push({
+          code: 'unknown',
+          call: `${target.provider}:collect`,
+          message: `${errorName(err)}: ${errorMessage(err)}`,
+          recovered: false,
+        });
+      log.error(`${target.label}: ${gaps.at(-1)?.message ?? 'failed'}`);
+    }
+    return {
+      identities,
+      coverage: Coverage.parse({
+        provider: target.provider,
+        target: target.id,
+        scope,
+        status,
+        startedAt: targetStart,
+        finishedAt: clock.now().toISOString(),
+        principal,
+        counts,
+        gaps,
+        notes,
+      }),
+    };
+  }
+
+  // Merge; the same identity reached through two targets (a profile and an assumed role into the
+  // same account) is kept once.
+  const byUid = new Map<string, Identity>();
+  const coverageOf = new Map<string, Coverage>();
+  for (const run of runs) {
+    for (const identity of run.identities) {
+      if (byUid.has(identity.uid)) {
+        run.coverage.notes.push(`duplicate of an identity already seen through another target: ${identity.uid}`);
+        continue;
+      }
+      byUid.set(identity.uid, applyScope(resolveOwner(identity, config.file.ownership.tagKeys), config.file.scope.soc1));
+      coverageOf.set(identity.uid, run.coverage);
+    }
+  }
+  const identities = [...byUid.values()].sort((a, b) => a.uid.localeCompare(b.uid));
+  const coverage = runs.map((r) => r.coverage);
+
+  const evaluation = evaluatePolicies(
+    identities,
+    config.policies,
+    { asOf: clock.asOf, directory },
+    createControlResolver(config.file.controls.soc1),
+  );
+  const { failures } = evaluation;
+  const { findings, outcomes } = applyExceptions(evaluation.findings, exceptions ?? [], clock.asOf);
+  for (const failure of failures) {
+    const target = coverageOf.get(failure.identityUid);
+    if (!target) continue; // unreachable: every judged identity came from a target
+    target.gaps.push(failure.gap);
+    if (target.status === 'complete') target.status = 'partial';
+  }
+
+  return ScanResultSchema.parse({
+    schemaVersion: 1,
+    run: {
+      id: randomUUID(),
+      tool: { name: 'nhiscan', version: VERSION },
+      startedAt,
+      finishedAt: clock.now().toISOString(),
+      asOf: clock.asOf.toISOString(),
+      configHash: config.hash,
+      policies: Object.fromEntries(
+        config.policies.map((p) => [
+          p.policy.id,
+          {
+            enabled: p.enabled,
+            severity: p.severity,
+            options: p.options as Record<string, unknown>,
+            overrides: p.overrides,
+          },
+        ]),
+      ),
+      plugins: config.file.plugins,
+      complete: coverage.length > 0 && coverage.every((c) => c.status === 'complete'),
+    },
+    identities,
+    findings: findings.sort(compareFindings),
+    coverage,
+    exceptions: outcomes,
+  });
+};
+
+const SEV = ['critical', 'high', 'medium', 'low', 'info'];
+export const compareFindings = (a: { severity: string; policyId: string; identityUid: string; uid: string }, b: typeof a): number =>
+  SEV.indexOf(a.severity) - SEV.indexOf(b.severity) ||
+  a.policyId.localeCompare(b.policyId) ||
+  a.identityUid.localeCompare(b.identityUid) ||
+  a.uid.localeCompare(b.uid);

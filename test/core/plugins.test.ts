@@ -1,0 +1,57 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/clock.js';
+import { loadConfig, type Registries } from '../../src/config.js';
+import { silentLogger } from '../../src/log.js';
+import { fixturesDir } from '../../src/paths.js';
+import { runScan } from '../../src/scan.js';
+
+const empty: Registries = { connectors: {}, policies: {} };
+const pluginDir = join(fixturesDir, 'plugins');
+
+const writeConfig = (body: string): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'nhiscan-plugin-'));
+  writeFileSync(join(dir, 'nhiscan.config.yaml'), body);
+  return join(dir, 'nhiscan.config.yaml');
+};
+
+describe('plug-ins', () => {
+  it('loads a connector and a policy plug-in and scans with them', async () => {
+    const path = writeConfig(
+      [
+        'plugins:',
+        `  - ${join(pluginDir, 'vault-connector.mjs')}`,
+        `  - ${join(pluginDir, 'long-lived-token.mjs')}`,
+        'providers:',
+        '  vault:',
+        `    exportFile: ${join(pluginDir, 'vault-export.json')}`,
+        'policies:',
+        '  org-long-lived-token:',
+        '    severity: high',
+      ].join('\n'),
+    );
+    const config = await loadConfig(path, empty);
+    expect(config.providers.map((p) => p.connector.id)).toEqual(['vault']);
+    const result = await runScan({ config, clock: systemClock(new Date('2026-11-01T00:00:00Z')), log: silentLogger });
+    expect(result.identities.map((i) => i.uid)).toEqual(['vault:approle/ci-deployer', 'vault:approle/reporting']);
+    expect(result.findings.map((f) => [f.policyId, f.identityName, f.credentialUid, f.severity])).toEqual([
+      ['org-long-lived-token', 'ci-deployer', 'acc-1f2e', 'high'],
+    ]);
+    expect(result.findings[0]!.controls.map((c) => `${c.framework}:${c.id}`)).toEqual(['SOC2:CC6.1', 'OWASP-NHI-2025:NHI7']);
+    expect(result.run.plugins).toHaveLength(2);
+  });
+
+  it('names the module and the missing piece when a plug-in is malformed', async () => {
+    await expect(loadConfig(writeConfig(`plugins: [${join(pluginDir, 'broken-policy.mjs')}]`), empty)).rejects.toThrow(
+      /plugins\[0\].*invalid policy: policies\[0\]\.options: expected a zod schema; policies\[0\]\.evaluate: expected a function/,
+    );
+    await expect(loadConfig(writeConfig('plugins: [./nope.mjs]'), empty)).rejects.toThrow(/plugins\[0\] \(\.\/nope\.mjs\): cannot load module/);
+  });
+
+  it('refuses a plug-in whose id collides with a loaded one', async () => {
+    const p = join(pluginDir, 'long-lived-token.mjs');
+    await expect(loadConfig(writeConfig(`plugins: [${p}, ${p}]`), empty)).rejects.toThrow(/already taken/);
+  });
+});

@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { systemClock } from '../../src/clock.js';
+import { buildConfig, type Registries } from '../../src/config.js';
+import type { AnyConnector, Target } from '../../src/connector.js';
+import { ScanError } from '../../src/errors.js';
+import { findingUid } from '../../src/evaluate.js';
+import { silentLogger } from '../../src/log.js';
+import type { IdentityInput } from '../../src/model.js';
+import type { AnyPolicy } from '../../src/policy.js';
+import { runScan } from '../../src/scan.js';
+
+const identity = (account: string, name: string, extra: Partial<IdentityInput> = {}): IdentityInput => ({
+  uid: `fake:${account}/${name}`,
+  provider: 'fake',
+  kind: 'fake.robot',
+  name,
+  location: { provider: 'fake', scope: account },
+  createdAt: '2026-01-01T00:00:00Z',
+  ...extra,
+});
+
+type Behaviour = 'ok' | 'fail' | 'auth' | 'invalid' | 'gap';
+interface FakeTarget {
+  account: string;
+  behaviour: Behaviour;
+}
+let inFlight = 0;
+let maxInFlight = 0;
+
+const fakeConnector = (id: string, accounts: Record<string, Behaviour>): AnyConnector => ({
+  id,
+  title: id,
+  config: z.strictObject({ enabled: z.boolean().default(true) }),
+  targets: (): Target<FakeTarget>[] =>
+    Object.entries(accounts).map(([account, behaviour]) => ({
+      id: `${id}:${account}`,
+      provider: id,
+      label: `${id} ${account}`,
+      data: { account, behaviour },
+    })),
+  collect: async function* (target: Target<FakeTarget>, _config, ctx) {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    try {
+      await new Promise((r) => setTimeout(r, 10));
+      ctx.setScope(target.data.account);
+      ctx.setPrincipal(`${id}-scanner`);
+      const { behaviour, account } = target.data;
+      if (behaviour === 'auth') {
+        throw new ScanError({ code: 'auth_failed', call: `${id}:auth`, message: 'bad token' }, 'provider');
+      }
+      yield { ...identity(account, 'old-bot'), provider: id, uid: `${id}:${account}/old-bot` };
+      if (behaviour === 'invalid') yield { uid: '' } as unknown as IdentityInput;
+      if (behaviour === 'gap') {
+        ctx.gap({ code: 'access_denied', call: `${id}:ListThings`, message: 'denied', permission: 'things:List' });
+      }
+      if (behaviour === 'fail') throw new Error('connection reset');
+      yield { ...identity(account, 'new-bot', { createdAt: '2026-06-01T00:00:00Z' }), provider: id, uid: `${id}:${account}/new-bot` };
+    } finally {
+      inFlight--;
+    }
+  },
+});
+
+const agePolicy: AnyPolicy = {
+  id: 'age',
+  title: 'Too old',
+  rationale: 'r',
+  severity: 'high',
+  options: z.strictObject({ maxDays: z.int().default(100) }),
+  controls: { soc2: ['CC6.1'] },
+  evaluate: (i, o: { maxDays: number }, ctx) => {
+    if (i.name === 'explode') throw new Error('boom');
+    const days = Math.floor((ctx.asOf.getTime() - Date.parse(i.createdAt ?? '')) / 86_400_000);
+    return days > o.maxDays ? [{ title: 'old', message: 'old', evidence: { days } }] : [];
+  },
+};
+
+const scan = async (connectors: Record<string, AnyConnector>, raw: Record<string, unknown> = {}, asOf = '2026-07-01T00:00:00Z') => {
+  const registries: Registries = { connectors, policies: { age: agePolicy } };
+  const providers = Object.fromEntries(Object.keys(connectors).map((k) => [k, {}]));
+  const config = buildConfig({ providers, ...raw }, registries, 'test', '/tmp');
+  return runScan({ config, clock: systemClock(new Date(asOf)), log: silentLogger });
+};
+
+describe('runScan', () => {
+  it('collects every target, records coverage per target, and judges against asOf', async () => {
+    const result = await scan({ fake: fakeConnector('fake', { a: 'ok', b: 'ok' }) });
+    expect(result.identities.map((i) => i.uid)).toEqual(['fake:a/new-bot', 'fake:a/old-bot', 'fake:b/new-bot', 'fake:b/old-bot']);
+    expect(result.coverage.map((c) => [c.target, c.status, c.scope, c.principal, c.counts])).toEqual([
+      ['fake:a', 'complete', 'a', 'fake-scanner', { 'fake.robot': 2 }],
+      ['fake:b', 'complete', 'b', 'fake-scanner', { 'fake.robot': 2 }],
+    ]);
+    expect(result.run.complete).toBe(true);
+    expect(result.run.asOf).toBe('2026-07-01T00:00:00.000Z');
+    expect(result.findings.map((f) => [f.policyId, f.identityUid, f.evidence.days])).toEqual([
+      ['age', 'fake:a/old-bot', 181],
+      ['age', 'fake:b/old-bot', 181],
+    ]);
+    expect(result.findings[0]!.controls).toEqual([expect.objectContaining({ framework: 'SOC2', id: 'CC6.1' })]);
+    expect(result.run.policies.age).toEqual({ enabled: true, severity: 'high', options: { maxDays: 100 }, overrides: [] });
+  });
+
+  it('moving the clock ages identities; the same problem keeps the same finding id', async () => {
+    const early = await scan({ fake: fakeConnector('fake', { a: 'ok' }) }, {}, '2026-03-01T00:00:00Z');
+    const late = await scan({ fake: fakeConnector('fake', { a: 'ok' }) }, {}, '2026-12-01T00:00:00Z');
+    expect(early.findings).toHaveLength(0);
+    expect(late.findings.map((f) => f.identityUid)).toEqual(['fake:a/new-bot', 'fake:a/old-bot']);
+    const again = await scan({ fake: fakeConnector('fake', { a: 'ok' }) }, {}, '2026-12-02T00:00:00Z');
+    expect(again.findings.map((f) => f.uid)).toEqual(late.findings.map((f) => f.uid));
+    expect(late.findings[1]!.uid).toBe(findingUid('age', 'fake:a/old-bot'));
+  });
+
+  it('a failing target never aborts the others, and keeps what it saw', async () => {
+    const result = await scan({ fake: fakeConnector('fake', { a: 'fail', b: 'gap', c: 'ok' }) });
+    const byTarget = Object.fromEntries(result.coverage.map((c) => [c.target, c]));
+    expect(byTarget['fake:a']!.status).toBe('failed');
+    expect(byTarget['fake:a']!.gaps[0]).toMatchObject({ code: 'unknown', call: 'fake:collect' });
+    expect(byTarget['fake:a']!.counts).toEqual({ 'fake.robot': 1 });
+    expect(byTarget['fake:b']!.status).toBe('partial');
+    expect(byTarget['fake:b']!.gaps[0]).toMatchObject({ code: 'access_denied', permission: 'things:List' });
+    expect(byTarget['fake:c']!.status).toBe('complete');
+    expect(result.run.complete).toBe(false);
+    expect(result.identities.map((i) => i.uid)).toContain('fake:c/new-bot');
+  });
+
+  it('an invalid identity from a connector becomes a gap, not a crash', async () => {
+    const result = await scan({ fake: fakeConnector('fake', { a: 'invalid' }) });
+    expect(result.coverage[0]!.status).toBe('partial');
+    expect(result.coverage[0]!.gaps[0]).toMatchObject({ code: 'invalid_response' });
+    expect(result.identities).toHaveLength(2);
+  });
+
+  it('a provider-wide auth failure skips that provider only', async () => {
+    const result = await scan(
+      { gh: fakeConnector('gh', { a: 'auth', b: 'ok' }), fake: fakeConnector('fake', { c: 'ok' }) },
+      { targetConcurrency: 1 },
+    );
+    const status = Object.fromEntries(result.coverage.map((c) => [c.target, c.status]));
+    expect(status).toEqual({ 'gh:a': 'failed', 'gh:b': 'skipped', 'fake:c': 'complete' });
+    expect(result.coverage.find((c) => c.target === 'gh:b')!.gaps[0]).toMatchObject({ code: 'auth_failed' });
+  });
+
+  it('bounds concurrent targets by targetConcurrency', async () => {
+    maxInFlight = 0;
+    await scan({ fake: fakeConnector('fake', { a: 'ok', b: 'ok', c: 'ok', d: 'ok', e: 'ok' }) }, { targetConcurrency: 2 });
+    expect(maxInFlight).toBe(2);
+  });
+
+  it('keeps an identity seen through two targets once, and notes it', async () => {
+    const twice: AnyConnector = { ...fakeConnector('fake', { a: 'ok' }), targets: () => [
+      { id: 'fake:one', provider: 'fake', label: 'one', data: { account: 'a', behaviour: 'ok' } },
+      { id: 'fake:two', provider: 'fake', label: 'two', data: { account: 'a', behaviour: 'ok' } },
+    ] };
+    const result = await scan({ fake: twice }, { targetConcurrency: 1 });
+    expect(result.identities).toHaveLength(2);
+    expect(result.coverage[1]!.notes.some((n) => n.includes('duplicate'))).toBe(true);
+  });
+
+  it('records a policy that throws as a gap on the identity\u2019s target', async () => {
+    const exploding: AnyConnector = {
+      ...fakeConnector('fake', {}),
+      targets: () => [{ id: 'fake:x', provider: 'fake', label: 'x', data: null }],
+      collect: async function* () {
+        await Promise.resolve();
+        yield identity('x', 'explode');
+      },
+    };
+    const result = await scan({ fake: exploding });
+    expect(result.coverage[0]!.status).toBe('partial');
+    expect(result.coverage[0]!.gaps[0]).toMatchObject({ call: 'policy:age', resource: 'fake:x/explode' });
+    expect(result.run.complete).toBe(false);
+  });
+
+  it('fills the owner from the first configured tag key, case-insensitively', async () => {
+    const tagged: AnyConnector = {
+      ...fakeConnector('fake', {}),
+      targets: () => [{ id: 'fake:x', provider: 'fake', label: 'x', data: null }],
+      collect: async function* () {
+        await Promise.resolve();
+        yield identity('x', 'tagged', { tags: { Team: 'payments', OWNER: 'ana@acme.io' } });
+      },
+    };
+    const result = await scan({ fake: tagged }, { ownership: { tagKeys: ['owner', 'team'] } });
+    expect(result.identities[0]!.owner).toEqual({ value: 'ana@acme.io', source: 'tag:OWNER' });
+  });
+});
