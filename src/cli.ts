@@ -23,7 +23,9 @@ const logLevel = (opts: { quiet?: boolean; verbose?: boolean }): LogLevel =>
 
 const program = new Command()
   .name('nhiscan')
-  .description('Inventory and judge non-human identities (AWS, Google Cloud, GitHub) with SOC 2 / SOC 1 evidence.')
+  .description(
+    'Inventory and judge non-human identities (AWS, Google Cloud, GitHub) with SOC 2 / SOC 1 evidence.',
+  )
   .version(VERSION)
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -38,14 +40,26 @@ program
   .description('scan the providers in a config file and write the ScanResult')
   .requiredOption('-c, --config <file>', 'config file (YAML or JSON)')
   .option('-o, --out <dir>', 'output folder (default: output.dir of the config, else ./nhiscan-out)')
-  .option('--as-of <date>', 'judge every date as of this instant (ISO date or timestamp), for reproducible scans')
+  .option(
+    '--as-of <date>',
+    'judge every date as of this instant (ISO date or timestamp), for reproducible scans',
+  )
   .addOption(failOnOption())
   .option('-q, --quiet', 'only errors on stderr')
   .option('-v, --verbose', 'debug logging on stderr')
-  .action(async (opts: { config: string; out?: string; asOf?: string; failOn?: string; quiet?: boolean; verbose?: boolean }) => {
-    const { exitCode } = await scanCommand({ ...opts, log: createLogger(logLevel(opts)), print });
-    process.exitCode = exitCode;
-  });
+  .action(
+    async (opts: {
+      config: string;
+      out?: string;
+      asOf?: string;
+      failOn?: string;
+      quiet?: boolean;
+      verbose?: boolean;
+    }) => {
+      const { exitCode } = await scanCommand({ ...opts, log: createLogger(logLevel(opts)), print });
+      process.exitCode = exitCode;
+    },
+  );
 
 program
   .command('demo')
@@ -54,7 +68,12 @@ program
   .addOption(failOnOption())
   .option('-q, --quiet', 'only errors on stderr')
   .action(async (opts: { out: string; failOn?: string; quiet?: boolean }) => {
-    const { exitCode } = await runDemo({ out: opts.out, failOn: opts.failOn, log: createLogger(logLevel(opts)), print });
+    const { exitCode } = await runDemo({
+      out: opts.out,
+      failOn: opts.failOn,
+      log: createLogger(logLevel(opts)),
+      print,
+    });
     process.exitCode = exitCode;
   });
 
@@ -68,10 +87,16 @@ program
 
 program
   .command('controls')
-  .description('the control matrix: each SOC 2 criterion and SOC 1 objective with the policies that test it (and, with --scan, its findings)')
+  .description(
+    'the control matrix: each SOC 2 criterion and SOC 1 objective with the policies that test it (and, with --scan, its findings)',
+  )
   .option('--scan <file>', 'a ScanResult JSON written by `nhiscan scan`')
-  .option('-c, --config <file>', 'config with the organisation\'s own SOC 1 objectives and plug-ins')
-  .option('--framework <ids...>', `frameworks to show (${['SOC2', 'SOC1', ...CROSSWALKS.map((c) => c.framework)].join(', ')})`, ['SOC2', 'SOC1'])
+  .option('-c, --config <file>', "config with the organisation's own SOC 1 objectives and plug-ins")
+  .option(
+    '--framework <ids...>',
+    `frameworks to show (${['SOC2', 'SOC1', ...CROSSWALKS.map((c) => c.framework)].join(', ')})`,
+    ['SOC2', 'SOC1'],
+  )
   .option('--json', 'machine-readable output')
   .action(async (opts: { scan?: string; config?: string; framework: string[]; json?: boolean }) => {
     const config = opts.config ? await loadConfig(opts.config, builtins) : undefined;

@@ -60,8 +60,11 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
     ? loadExceptions(resolveFromConfig(config, config.file.exceptions))
     : undefined;
   const result = await runScan({ config, clock: systemClock(asOf), log: opts.log, directory, exceptions });
-  const outDir = opts.out !== undefined ? resolve(opts.out) : resolveFromConfig(config, config.file.output.dir);
+  const outDir =
+    opts.out !== undefined ? resolve(opts.out) : resolveFromConfig(config, config.file.output.dir);
   const files = [await writeReport(reporters.json, result, outDir)];
-  opts.print(renderSummary(result, { failOn, files, ...(opts.color !== undefined ? { color: opts.color } : {}) }));
+  opts.print(
+    renderSummary(result, { failOn, files, ...(opts.color !== undefined ? { color: opts.color } : {}) }),
+  );
   return { exitCode: exitCodeFor(result, failOn), result, files };
 };

@@ -69,9 +69,7 @@ export const ConfigFile = z.strictObject({
   /** Accepted-risk exceptions file (YAML); relative to the config file. */
   exceptions: z.string().min(1).optional(),
   /** What is in financial-reporting (SOC 1) scope. SOC 2 tags apply regardless. */
-  scope: z
-    .strictObject({ soc1: z.array(ScopeSelector).default([]) })
-    .default({ soc1: [] }),
+  scope: z.strictObject({ soc1: z.array(ScopeSelector).default([]) }).default({ soc1: [] }),
   controls: z
     .strictObject({
       soc1: z
@@ -115,10 +113,17 @@ export interface EffectivePolicy extends PolicyVariant {
 }
 
 /** The settings for one identity: the base, then each matching override in file order. */
-export const variantFor = (p: EffectivePolicy, identity: { provider: string; kind: string }): PolicyVariant => {
+export const variantFor = (
+  p: EffectivePolicy,
+  identity: { provider: string; kind: string },
+): PolicyVariant => {
   const matching = p.overrides
     .map((o, i) => [o, i] as const)
-    .filter(([o]) => (o.provider === undefined || o.provider === identity.provider) && (o.kind === undefined || o.kind === identity.kind));
+    .filter(
+      ([o]) =>
+        (o.provider === undefined || o.provider === identity.provider) &&
+        (o.kind === undefined || o.kind === identity.kind),
+    );
   if (matching.length === 0) return p;
   const key = matching.map(([, i]) => i).join(',');
   let variant = p.variants.get(key);
@@ -156,7 +161,10 @@ const describe = (value: unknown): string => {
 };
 
 export const formatPath = (path: readonly PropertyKey[]): string =>
-  path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');
+  path.reduce<string>(
+    (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
+    '',
+  );
 
 /** Zod issues as "key.path: expected …, found …" lines. */
 export const formatIssues = (error: z.ZodError, prefix: readonly PropertyKey[] = []): string[] =>
@@ -169,7 +177,7 @@ export const formatIssues = (error: z.ZodError, prefix: readonly PropertyKey[] =
     return `${path}: ${issue.message}${found}`;
   });
 
-const parseStrict = <T>(schema: z.ZodType<T, unknown>, value: unknown, prefix: PropertyKey[], source: string): T => {
+const parseStrict = <T>(schema: z.ZodType<T>, value: unknown, prefix: PropertyKey[], source: string): T => {
   const result = schema.safeParse(value, { reportInput: true });
   if (!result.success) {
     throw new UsageError(`invalid config ${source}:\n  ${formatIssues(result.error, prefix).join('\n  ')}`);
@@ -183,7 +191,12 @@ export interface Registries {
 }
 
 /** Validates raw config data (already parsed from YAML/JSON) against the registries. */
-export const buildConfig = (raw: unknown, registries: Registries, source: string, baseDir: string): Config => {
+export const buildConfig = (
+  raw: unknown,
+  registries: Registries,
+  source: string,
+  baseDir: string,
+): Config => {
   const file = parseStrict(ConfigFile, raw ?? {}, [], source);
   const providers: Config['providers'] = [];
   for (const [id, block] of Object.entries(file.providers)) {
@@ -193,7 +206,7 @@ export const buildConfig = (raw: unknown, registries: Registries, source: string
         `invalid config ${source}:\n  providers.${id}: unknown provider (known: ${Object.keys(registries.connectors).join(', ')})`,
       );
     }
-    const parsed = parseStrict(connector.config, block ?? {}, ['providers', id], source);
+    const parsed: unknown = parseStrict(connector.config, block ?? {}, ['providers', id], source);
     if ((parsed as { enabled?: boolean }).enabled === false) continue;
     providers.push({ connector, config: parsed });
   }
@@ -209,16 +222,28 @@ export const buildConfig = (raw: unknown, registries: Registries, source: string
     const enabled = settings.enabled ?? true;
     const severity = settings.severity ?? policy.severity;
     const rawOptions = settings.options ?? {};
-    const options = parseStrict(policy.options, rawOptions, ['policies', policy.id, 'options'], source);
+    const options: unknown = parseStrict(
+      policy.options,
+      rawOptions,
+      ['policies', policy.id, 'options'],
+      source,
+    );
     // Validate each override against the base now, so a bad value fails at load, not mid-scan.
     settings.overrides.forEach((o, i) => {
-      parseStrict(policy.options, { ...rawOptions, ...(o.options ?? {}) }, ['policies', policy.id, 'overrides', i, 'options'], source);
+      parseStrict(
+        policy.options,
+        { ...rawOptions, ...(o.options ?? {}) },
+        ['policies', policy.id, 'overrides', i, 'options'],
+        source,
+      );
     });
     const overrides = settings.overrides;
     return { policy, enabled, severity, options, rawOptions, overrides, variants: new Map() };
   });
   if (file.asOf !== undefined && Number.isNaN(Date.parse(file.asOf))) {
-    throw new UsageError(`invalid config ${source}:\n  asOf: expected an ISO date, found ${describe(file.asOf)}`);
+    throw new UsageError(
+      `invalid config ${source}:\n  asOf: expected an ISO date, found ${describe(file.asOf)}`,
+    );
   }
   return { file, baseDir, hash: sha256(stableStringify(file)), providers, policies };
 };

@@ -36,7 +36,7 @@ export interface Connector<C = unknown, T = unknown> {
   id: string;
   title: string;
   /** Strict schema of this provider's block under `providers:` in the config. */
-  config: z.ZodType<C, unknown>;
+  config: z.ZodType<C>;
   targets(config: C): Target<T>[];
   collect(target: Target<T>, config: C, ctx: CollectContext): AsyncIterable<IdentityInput>;
 }

@@ -36,21 +36,34 @@ export interface Directory {
 
 const Rows = z.array(z.record(z.string(), z.unknown()));
 
-export const buildDirectory = (rows: Record<string, unknown>[], config: DirectoryConfig, source: string): Directory => {
+export const buildDirectory = (
+  rows: Record<string, unknown>[],
+  config: DirectoryConfig,
+  source: string,
+): Directory => {
   const active = new Set(config.activeValues.map((v) => v.toLowerCase()));
   const byId = new Map<string, Person>();
   rows.forEach((row, i) => {
     const statusRaw = row[config.statusField];
-    if (statusRaw === undefined || statusRaw === null || statusRaw === '') {
-      throw new UsageError(`${source}: row ${i + 1} has no "${config.statusField}" value (directory.statusField)`);
+    if (
+      (typeof statusRaw !== 'string' && typeof statusRaw !== 'boolean' && typeof statusRaw !== 'number') ||
+      statusRaw === ''
+    ) {
+      throw new UsageError(
+        `${source}: row ${i + 1} has no "${config.statusField}" value (directory.statusField)`,
+      );
     }
     const status = String(statusRaw);
     const ids = config.idFields
       .map((f) => row[f])
-      .filter((v): v is string | number => (typeof v === 'string' && v.trim() !== '') || typeof v === 'number')
+      .filter(
+        (v): v is string | number => (typeof v === 'string' && v.trim() !== '') || typeof v === 'number',
+      )
       .map((v) => String(v).trim());
     if (ids.length === 0) {
-      throw new UsageError(`${source}: row ${i + 1} has none of the id fields ${config.idFields.join(', ')} (directory.idFields)`);
+      throw new UsageError(
+        `${source}: row ${i + 1} has none of the id fields ${config.idFields.join(', ')} (directory.idFields)`,
+      );
     }
     const person: Person = { ids, status, active: active.has(status.toLowerCase()) };
     for (const id of ids) byId.set(id.toLowerCase(), person);
@@ -71,16 +84,22 @@ export const loadDirectory = (path: string, config: DirectoryConfig): Directory 
     if (format === 'json') {
       const data: unknown = JSON.parse(text);
       // Accept a bare array or the common `{ "users": [...] }` / `{ "people": [...] }` wrappers.
-      rows = Array.isArray(data) ? data : ((data as Record<string, unknown>).users ?? (data as Record<string, unknown>).people);
+      rows = Array.isArray(data)
+        ? data
+        : ((data as Record<string, unknown>).users ?? (data as Record<string, unknown>).people);
     } else {
       rows = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, bom: true });
     }
   } catch (err) {
-    throw new UsageError(`directory.path: ${path} is not valid ${format.toUpperCase()}: ${errorMessage(err)}`);
+    throw new UsageError(
+      `directory.path: ${path} is not valid ${format.toUpperCase()}: ${errorMessage(err)}`,
+    );
   }
   const parsed = Rows.safeParse(rows);
   if (!parsed.success) {
-    throw new UsageError(`directory.path: ${path} must hold a list of people (objects), found ${typeof rows}`);
+    throw new UsageError(
+      `directory.path: ${path} must hold a list of people (objects), found ${typeof rows}`,
+    );
   }
   // Nested JSON (e.g. Okta's `profile.email`) is flattened one level so idFields can name `profile.email`.
   const flat = parsed.data.map((row) => {

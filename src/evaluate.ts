@@ -8,7 +8,12 @@ import type { PolicyContext } from './policy.js';
 import { errorMessage } from './errors.js';
 
 /** Same problem on the same resource → same id, scan after scan. */
-export const findingUid = (policyId: string, identityUid: string, credentialUid?: string, key?: string): string =>
+export const findingUid = (
+  policyId: string,
+  identityUid: string,
+  credentialUid?: string,
+  key?: string,
+): string =>
   'nhi-' + sha256([policyId, identityUid, credentialUid ?? '', key ?? ''].join('\u0000')).slice(0, 20);
 
 export interface Evaluation {

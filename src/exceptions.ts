@@ -55,15 +55,19 @@ export const loadExceptions = (path: string): ExceptionRule[] => {
   return parsed.data.exceptions;
 };
 
-const ruleId = (rule: ExceptionRule): string => rule.id ?? 'exc-' + sha256(JSON.stringify(rule.match)).slice(0, 12);
+const ruleId = (rule: ExceptionRule): string =>
+  rule.id ?? 'exc-' + sha256(JSON.stringify(rule.match)).slice(0, 12);
 
 const matches = (rule: ExceptionRule, f: Finding): boolean => {
   const m = rule.match;
   return (
     (m.finding === undefined || m.finding === f.uid) &&
     (m.policy === undefined || m.policy === f.policyId) &&
-    (m.identity === undefined || globMatch(m.identity, f.identityUid) || globMatch(m.identity, f.identityName)) &&
-    (m.credential === undefined || (f.credentialUid !== undefined && globMatch(m.credential, f.credentialUid))) &&
+    (m.identity === undefined ||
+      globMatch(m.identity, f.identityUid) ||
+      globMatch(m.identity, f.identityName)) &&
+    (m.credential === undefined ||
+      (f.credentialUid !== undefined && globMatch(m.credential, f.credentialUid))) &&
     (m.provider === undefined || m.provider === f.provider) &&
     (m.scope === undefined || globMatch(m.scope, f.location.scope))
   );

@@ -32,7 +32,7 @@ export const wildcardMatch = (pattern: string, value: string): boolean => {
 };
 
 export const serviceOf = (action: string): string =>
-  (action.includes(':') ? action.split(':')[0]! : action).toLowerCase();
+  (action.includes(':') ? action.slice(0, action.indexOf(':')) : action).toLowerCase();
 
 /** `*` or `service:*`. */
 export const isServiceWildcard = (pattern: string): boolean => /^[a-z0-9-]+:\*$/i.test(pattern);

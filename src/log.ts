@@ -9,16 +9,27 @@ export interface Logger {
   error(msg: string): void;
 }
 
-export const createLogger = (level: LogLevel = 'info', write: (line: string) => void = (l) => process.stderr.write(l + '\n')): Logger => {
+export const createLogger = (
+  level: LogLevel = 'info',
+  write: (line: string) => void = (l) => process.stderr.write(l + '\n'),
+): Logger => {
   const at = ORDER.indexOf(level);
   const emit = (lvl: LogLevel, msg: string): void => {
     if (ORDER.indexOf(lvl) >= at && lvl !== 'silent') write(lvl === 'info' ? msg : `${lvl}: ${msg}`);
   };
   return {
-    debug: (m) => emit('debug', m),
-    info: (m) => emit('info', m),
-    warn: (m) => emit('warn', m),
-    error: (m) => emit('error', m),
+    debug: (m) => {
+      emit('debug', m);
+    },
+    info: (m) => {
+      emit('info', m);
+    },
+    warn: (m) => {
+      emit('warn', m);
+    },
+    error: (m) => {
+      emit('error', m);
+    },
   };
 };
 

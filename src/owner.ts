@@ -6,7 +6,8 @@ export const resolveOwner = (identity: Identity, tagKeys: readonly string[]): Id
   const byLower = new Map(Object.entries(identity.tags).map(([k, v]) => [k.toLowerCase(), [k, v] as const]));
   for (const key of tagKeys) {
     const hit = byLower.get(key.toLowerCase());
-    if (hit && hit[1].trim() !== '') return { ...identity, owner: { value: hit[1].trim(), source: `tag:${hit[0]}` } };
+    if (hit && hit[1].trim() !== '')
+      return { ...identity, owner: { value: hit[1].trim(), source: `tag:${hit[0]}` } };
   }
   return identity;
 };

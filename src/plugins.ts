@@ -13,7 +13,8 @@ import type { AnyPolicy } from './policy.js';
 
 const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'expected a function');
 const schema = z.custom<z.ZodType>(
-  (v) => typeof v === 'object' && v !== null && typeof (v as { safeParse?: unknown }).safeParse === 'function',
+  (v) =>
+    typeof v === 'object' && v !== null && typeof (v as { safeParse?: unknown }).safeParse === 'function',
   'expected a zod schema',
 );
 
@@ -31,14 +32,20 @@ const PolicyShape = z.looseObject({
   rationale: z.string().min(1),
   severity: Severity,
   options: schema,
-  controls: z.looseObject({ soc2: z.array(z.string()).min(1, 'a policy must name at least one SOC 2 criterion') }),
+  controls: z.looseObject({
+    soc2: z.array(z.string()).min(1, 'a policy must name at least one SOC 2 criterion'),
+  }),
   evaluate: fn,
 });
 
 const problem = (where: string, error: z.ZodError): string =>
   error.issues.map((i) => `${where}.${i.path.join('.') || '(export)'}: ${i.message}`).join('; ');
 
-export const loadPlugins = async (paths: readonly string[], baseDir: string, builtins: Registries): Promise<Registries> => {
+export const loadPlugins = async (
+  paths: readonly string[],
+  baseDir: string,
+  builtins: Registries,
+): Promise<Registries> => {
   const connectors = { ...builtins.connectors };
   const policies = { ...builtins.policies };
   for (const [i, path] of paths.entries()) {
@@ -52,8 +59,10 @@ export const loadPlugins = async (paths: readonly string[], baseDir: string, bui
     const found: string[] = [];
     if (mod.connector !== undefined) {
       const parsed = ConnectorShape.safeParse(mod.connector);
-      if (!parsed.success) throw new UsageError(`${where}: invalid connector: ${problem('connector', parsed.error)}`);
-      if (connectors[parsed.data.id]) throw new UsageError(`${where}: connector id "${parsed.data.id}" is already taken`);
+      if (!parsed.success)
+        throw new UsageError(`${where}: invalid connector: ${problem('connector', parsed.error)}`);
+      if (connectors[parsed.data.id])
+        throw new UsageError(`${where}: connector id "${parsed.data.id}" is already taken`);
       connectors[parsed.data.id] = mod.connector as AnyConnector;
       found.push('connector');
     }
@@ -61,10 +70,15 @@ export const loadPlugins = async (paths: readonly string[], baseDir: string, bui
     if (!Array.isArray(list)) throw new UsageError(`${where}: export "policies" must be a list of policies`);
     for (const [j, candidate] of list.entries()) {
       const parsed = PolicyShape.safeParse(candidate);
-      if (!parsed.success) throw new UsageError(`${where}: invalid policy: ${problem(`policies[${j}]`, parsed.error)}`);
-      if (policies[parsed.data.id]) throw new UsageError(`${where}: policy id "${parsed.data.id}" is already taken`);
+      if (!parsed.success)
+        throw new UsageError(`${where}: invalid policy: ${problem(`policies[${j}]`, parsed.error)}`);
+      if (policies[parsed.data.id])
+        throw new UsageError(`${where}: policy id "${parsed.data.id}" is already taken`);
       const unknown = unknownControlIds((candidate as AnyPolicy).controls);
-      if (unknown.length) throw new UsageError(`${where}: policy ${parsed.data.id} names unknown controls: ${unknown.join(', ')}`);
+      if (unknown.length)
+        throw new UsageError(
+          `${where}: policy ${parsed.data.id} names unknown controls: ${unknown.join(', ')}`,
+        );
       policies[parsed.data.id] = candidate as AnyPolicy;
       found.push(`policy ${parsed.data.id}`);
     }

@@ -47,7 +47,7 @@ export interface Policy<O = unknown> {
   rationale: string;
   severity: Severity;
   /** Options schema; every field has a default so `{}` parses. */
-  options: z.ZodType<O, unknown>;
+  options: z.ZodType<O>;
   controls: PolicyControls;
   evaluate(identity: Identity, options: O, ctx: PolicyContext): FindingDraft[];
 }

@@ -31,7 +31,14 @@ interface TargetRun {
   identities: Identity[];
 }
 
-export const runScan = async ({ config, clock, log, directory, exceptions, signal }: ScanOptions): Promise<ScanResult> => {
+export const runScan = async ({
+  config,
+  clock,
+  log,
+  directory,
+  exceptions,
+  signal,
+}: ScanOptions): Promise<ScanResult> => {
   const startedAt = clock.now().toISOString();
   const abort = signal ?? new AbortController().signal;
   const jobs = config.providers.flatMap(({ connector, config: providerConfig }) =>
@@ -40,24 +47,28 @@ export const runScan = async ({ config, clock, log, directory, exceptions, signa
   // A provider whose authentication failed as a whole: its remaining targets are skipped, recorded.
   const deadProviders = new Map<string, string>();
 
-  const runs = await mapLimit(jobs, config.file.targetConcurrency, async ({ connector, providerConfig, target }) =>
-    collectTarget(target, async (ctx, emit) => {
-      const dead = deadProviders.get(connector.id);
-      if (dead) {
-        ctx.gap({ code: 'auth_failed', call: `${connector.id}:authenticate`, message: `skipped: ${dead}` });
-        return { skipped: true };
-      }
-      log.info(`scanning ${target.label} …`);
-      try {
-        for await (const raw of connector.collect(target, providerConfig, ctx)) {
-          emit(raw);
+  const runs = await mapLimit(
+    jobs,
+    config.file.targetConcurrency,
+    async ({ connector, providerConfig, target }) =>
+      collectTarget(target, async (ctx, emit) => {
+        const dead = deadProviders.get(connector.id);
+        if (dead) {
+          ctx.gap({ code: 'auth_failed', call: `${connector.id}:authenticate`, message: `skipped: ${dead}` });
+          return { skipped: true };
         }
-      } catch (err) {
-        if (err instanceof ScanError && err.scope === 'provider') deadProviders.set(connector.id, err.message);
-        throw err;
-      }
-      return { skipped: false };
-    }),
+        log.info(`scanning ${target.label} …`);
+        try {
+          for await (const raw of connector.collect(target, providerConfig, ctx)) {
+            emit(raw);
+          }
+        } catch (err) {
+          if (err instanceof ScanError && err.scope === 'provider')
+            deadProviders.set(connector.id, err.message);
+          throw err;
+        }
+        return { skipped: false };
+      }),
   );
 
   async function collectTarget(
@@ -140,10 +151,15 @@ export const runScan = async ({ config, clock, log, directory, exceptions, signa
   for (const run of runs) {
     for (const identity of run.identities) {
       if (byUid.has(identity.uid)) {
-        run.coverage.notes.push(`duplicate of an identity already seen through another target: ${identity.uid}`);
+        run.coverage.notes.push(
+          `duplicate of an identity already seen through another target: ${identity.uid}`,
+        );
         continue;
       }
-      byUid.set(identity.uid, applyScope(resolveOwner(identity, config.file.ownership.tagKeys), config.file.scope.soc1));
+      byUid.set(
+        identity.uid,
+        applyScope(resolveOwner(identity, config.file.ownership.tagKeys), config.file.scope.soc1),
+      );
       coverageOf.set(identity.uid, run.coverage);
     }
   }
@@ -196,7 +212,10 @@ export const runScan = async ({ config, clock, log, directory, exceptions, signa
 };
 
 const SEV = ['critical', 'high', 'medium', 'low', 'info'];
-export const compareFindings = (a: { severity: string; policyId: string; identityUid: string; uid: string }, b: typeof a): number =>
+export const compareFindings = (
+  a: { severity: string; policyId: string; identityUid: string; uid: string },
+  b: typeof a,
+): number =>
   SEV.indexOf(a.severity) - SEV.indexOf(b.severity) ||
   a.policyId.localeCompare(b.policyId) ||
   a.identityUid.localeCompare(b.identityUid) ||

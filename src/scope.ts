@@ -27,7 +27,10 @@ export type ScopeSelector = z.infer<typeof ScopeSelector>;
 
 const scopeOf = (s: ScopeSelector): string | undefined => s.scope ?? s.account ?? s.project ?? s.org;
 
-const tagMatches = (tags: Record<string, string>, tag: NonNullable<ScopeSelector['tag']>): string | undefined => {
+const tagMatches = (
+  tags: Record<string, string>,
+  tag: NonNullable<ScopeSelector['tag']>,
+): string | undefined => {
   const hit = Object.entries(tags).find(([k]) => k.toLowerCase() === tag.key.toLowerCase());
   if (!hit) return undefined;
   return tag.value === undefined || globMatch(tag.value, hit[1], true) ? `${hit[0]}=${hit[1]}` : undefined;
@@ -38,7 +41,8 @@ const locationMatch = (identity: Identity, s: ScopeSelector): string | undefined
   if (s.provider && s.provider !== identity.provider) return undefined;
   const scope = scopeOf(s);
   if (scope && !globMatch(scope, identity.location.scope)) return undefined;
-  if (s.repository && !(identity.location.resource && globMatch(s.repository, identity.location.resource))) return undefined;
+  if (s.repository && !(identity.location.resource && globMatch(s.repository, identity.location.resource)))
+    return undefined;
   let tagWhy: string | undefined;
   if (s.tag) {
     tagWhy = tagMatches(identity.tags, s.tag);
@@ -59,21 +63,21 @@ const accessMatch = (identity: Identity, s: ScopeSelector): string | undefined =
   for (const grant of identity.privilege.grants) {
     if (grant.effect !== 'Allow') continue;
     for (const resource of grant.resources) {
-      const repo = /^repo:([^/]+)\/(.+)$/.exec(resource);
-      if (repo) {
-        if ((!scope || globMatch(scope, repo[1]!)) && (!s.repository || globMatch(s.repository, repo[2]!) || repo[2] === '*')) {
-          if (scope || s.repository) return `can write to ${resource} (${grant.source})`;
-        }
+      const [, org, repo] = /^repo:([^/]+)\/(.+)$/.exec(resource) ?? [];
+      if (org !== undefined && repo !== undefined) {
+        const orgOk = !scope || globMatch(scope, org);
+        const repoOk = !s.repository || repo === '*' || globMatch(s.repository, repo);
+        if (orgOk && repoOk) return `can write to ${resource} (${grant.source})`;
         continue;
       }
-      const arn = /^arn:[^:]+:[^:]*:[^:]*:(\d{12}):/.exec(resource);
-      if (arn && scope && !s.repository && globMatch(scope, arn[1]!) && arn[1] !== identity.location.scope) {
+      if (!scope || s.repository) continue;
+      const [, account] = /^arn:[^:]+:[^:]*:[^:]*:(\d{12}):/.exec(resource) ?? [];
+      if (account !== undefined && account !== identity.location.scope && globMatch(scope, account)) {
         return `can write to ${resource} (${grant.source})`;
       }
-      const project = /^projects\/([^/]+)/.exec(resource);
-      if (project && scope && !s.repository && globMatch(scope, project[1]!)) {
+      const [, project] = /^projects\/([^/]+)/.exec(resource) ?? [];
+      if (project !== undefined && globMatch(scope, project))
         return `can write to ${resource} (${grant.source})`;
-      }
     }
   }
   return undefined;

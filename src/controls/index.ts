@@ -34,8 +34,13 @@ export interface ControlResolver {
 
 const lookup = (catalog: Record<string, string>, id: string): string => catalog[id] ?? 'unknown id';
 
-export const createControlResolver = (soc1: Soc1Config = { mode: 'extend', objectives: [] }): ControlResolver => {
-  const defaults = soc1.mode === 'replace' ? [] : Object.entries(DEFAULT_SOC1_OBJECTIVES).map(([id, title]) => ({ id, title }));
+export const createControlResolver = (
+  soc1: Soc1Config = { mode: 'extend', objectives: [] },
+): ControlResolver => {
+  const defaults =
+    soc1.mode === 'replace'
+      ? []
+      : Object.entries(DEFAULT_SOC1_OBJECTIVES).map(([id, title]) => ({ id, title }));
   return {
     base: (controls) => {
       const refs: ControlRef[] = (controls.soc2 ?? []).map((id) => ({
@@ -67,7 +72,9 @@ export const createControlResolver = (soc1: Soc1Config = { mode: 'extend', objec
 /** Catalog checks for tests and plug-in validation: every id a policy names must exist. */
 export const unknownControlIds = (controls: Partial<PolicyControls>): string[] => {
   const unknown = (controls.soc2 ?? []).filter((id) => !isSoc2Criterion(id)).map((id) => `soc2:${id}`);
-  unknown.push(...(controls.soc1 ?? []).filter((id) => !(id in DEFAULT_SOC1_OBJECTIVES)).map((id) => `soc1:${id}`));
+  unknown.push(
+    ...(controls.soc1 ?? []).filter((id) => !(id in DEFAULT_SOC1_OBJECTIVES)).map((id) => `soc1:${id}`),
+  );
   for (const { field, catalog } of CROSSWALKS) {
     unknown.push(...(controls[field] ?? []).filter((id) => !(id in catalog)).map((id) => `${field}:${id}`));
   }
@@ -77,4 +84,5 @@ export const unknownControlIds = (controls: Partial<PolicyControls>): string[] =
 export { SOC2_CRITERIA, isSoc2Criterion, DEFAULT_SOC1_OBJECTIVES };
 
 /** Kept for callers that only need SOC 2 + crosswalk refs with the default SOC 1 set. */
-export const controlRefs = (controls: Partial<PolicyControls>): ControlRef[] => createControlResolver().base(controls);
+export const controlRefs = (controls: Partial<PolicyControls>): ControlRef[] =>
+  createControlResolver().base(controls);

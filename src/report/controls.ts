@@ -69,13 +69,16 @@ export const renderControlMatrix = (rows: readonly ControlRow[], withScan: boole
   for (const r of rows) {
     if (r.framework !== framework) {
       framework = r.framework;
-      lines.push('', `${framework}`);
+      lines.push('', framework);
     }
-    const counts = withScan && r.findings
-      ? `  open ${r.findings.open}, excepted ${r.findings.excepted}${r.findings.expiredExceptions ? `, expired exceptions ${r.findings.expiredExceptions}` : ''}`
-      : '';
+    const counts =
+      withScan && r.findings
+        ? `  open ${r.findings.open}, excepted ${r.findings.excepted}${r.findings.expiredExceptions ? `, expired exceptions ${r.findings.expiredExceptions}` : ''}`
+        : '';
     lines.push(`  ${r.id.padEnd(10)} ${r.title}`);
-    lines.push(`             policies: ${r.policies.length ? r.policies.join(', ') : '(none: not tested by nhiscan)'}${counts}`);
+    lines.push(
+      `             policies: ${r.policies.length ? r.policies.join(', ') : '(none: not tested by nhiscan)'}${counts}`,
+    );
   }
   return lines.join('\n').trimStart() + '\n';
 };

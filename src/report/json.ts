@@ -29,7 +29,9 @@ export const readScanResult = async (path: string): Promise<ScanResult> => {
   }
   const parsed = ScanResultSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) {
-    throw new UsageError(`${path} is not an nhiscan scan result:\n  ${formatIssues(parsed.error).slice(0, 5).join('\n  ')}`);
+    throw new UsageError(
+      `${path} is not an nhiscan scan result:\n  ${formatIssues(parsed.error).slice(0, 5).join('\n  ')}`,
+    );
   }
   return parsed.data;
 };

@@ -24,9 +24,11 @@ export const renderPolicies = (policies: readonly AnyPolicy[], json: boolean): s
           `${p.id}  [${p.severity}]  ${p.title}`,
           `  ${p.rationale}`,
           `  controls: ${p.controls.map((c) => `${c.framework} ${c.id}`).join(', ')}`,
-          `  options: ${Object.entries(p.options)
-            .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-            .join(' ') || '(none)'}`,
+          `  options: ${
+            Object.entries(p.options)
+              .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+              .join(' ') || '(none)'
+          }`,
         ].join('\n'),
       )
       .join('\n\n') + '\n'

@@ -2,15 +2,18 @@
 import type { FailOn } from '../config.js';
 import { type Finding, type ScanResult, SEVERITY_ORDER, severityRank } from '../model.js';
 
-const useColor = (): boolean => Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-const paint = (code: number, text: string, color: boolean): string => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
+const useColor = (): boolean => process.stdout.isTTY && !process.env.NO_COLOR;
+const paint = (code: number, text: string, color: boolean): string =>
+  color ? `\u001b[${code}m${text}\u001b[0m` : text;
 const SEV_COLOR: Record<string, number> = { critical: 35, high: 31, medium: 33, low: 36, info: 37 };
 
 export const openFindings = (result: ScanResult): Finding[] =>
   result.findings.filter((f) => !f.exception || f.exception.status === 'expired');
 
 export const breachesThreshold = (result: ScanResult, failOn: FailOn): Finding[] =>
-  failOn === 'none' ? [] : openFindings(result).filter((f) => severityRank(f.severity) >= severityRank(failOn));
+  failOn === 'none'
+    ? []
+    : openFindings(result).filter((f) => severityRank(f.severity) >= severityRank(failOn));
 
 const countBy = <T>(items: readonly T[], key: (t: T) => string): [string, number][] => {
   const m = new Map<string, number>();
@@ -70,10 +73,16 @@ export const renderSummary = (
     if (c.status === 'complete' && c.gaps.length === 0) continue;
     lines.push(`  ${c.target}${c.scope ? ` (${c.scope})` : ''}: ${c.status}`);
     for (const g of c.gaps) {
-      const extra = [g.permission && `needs ${g.permission}`, g.fallback && `fallback: ${g.fallback}`, g.recovered && 'recovered']
+      const extra = [
+        g.permission && `needs ${g.permission}`,
+        g.fallback && `fallback: ${g.fallback}`,
+        g.recovered && 'recovered',
+      ]
         .filter(Boolean)
         .join('; ');
-      lines.push(`    - ${g.call} ${g.code}${g.resource ? ` on ${g.resource}` : ''}: ${g.message}${extra ? ` (${extra})` : ''}`);
+      lines.push(
+        `    - ${g.call} ${g.code}${g.resource ? ` on ${g.resource}` : ''}: ${g.message}${extra ? ` (${extra})` : ''}`,
+      );
     }
   }
   if (opts.files?.length) {

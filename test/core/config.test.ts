@@ -13,7 +13,6 @@ const connector: AnyConnector = {
   title: 'Fake',
   config: z.strictObject({ enabled: z.boolean().default(true), accounts: z.array(z.string()).default([]) }),
   targets: () => [],
-  // eslint-disable-next-line require-yield
   collect: async function* () {
     /* no identities */
   },
@@ -45,7 +44,11 @@ describe('config', () => {
     expect(config.file.failOn).toBe('high');
     expect(config.file.concurrency).toBe(8);
     expect(config.policies).toHaveLength(1);
-    expect(config.policies[0]).toMatchObject({ enabled: true, severity: 'medium', options: { maxAgeDays: 90 } });
+    expect(config.policies[0]).toMatchObject({
+      enabled: true,
+      severity: 'medium',
+      options: { maxAgeDays: 90 },
+    });
   });
 
   it.each([
@@ -68,7 +71,9 @@ describe('config', () => {
   });
 
   it('drops a provider block with enabled: false', () => {
-    expect(buildConfig({ providers: { fake: { enabled: false } } }, registries, 'x', '/tmp').providers).toEqual([]);
+    expect(
+      buildConfig({ providers: { fake: { enabled: false } } }, registries, 'x', '/tmp').providers,
+    ).toEqual([]);
   });
 
   it('hashes equal configs equally whatever the key order', () => {

@@ -29,17 +29,28 @@ describe('directory', () => {
     );
     const d = loadDirectory(okta, DirectoryConfig.parse({ path: 'x', idFields: ['profile.email'] }));
     expect(d.find('dan@acme.io')?.active).toBe(false);
-    const gws = file('gws.json', JSON.stringify({ users: [{ primaryEmail: 'eve@acme.io', suspended: false }] }));
+    const gws = file(
+      'gws.json',
+      JSON.stringify({ users: [{ primaryEmail: 'eve@acme.io', suspended: false }] }),
+    );
     const g = loadDirectory(
       gws,
-      DirectoryConfig.parse({ path: 'x', idFields: ['primaryEmail'], statusField: 'suspended', activeValues: ['false'] }),
+      DirectoryConfig.parse({
+        path: 'x',
+        idFields: ['primaryEmail'],
+        statusField: 'suspended',
+        activeValues: ['false'],
+      }),
     );
     expect(g.find('eve@acme.io')?.active).toBe(true);
   });
 
   it('fails clearly on rows it cannot use and on unreadable files', () => {
     expect(() =>
-      loadDirectory(file('nostatus.csv', 'email,state\na@b.c,ACTIVE\n'), DirectoryConfig.parse({ path: 'x' })),
+      loadDirectory(
+        file('nostatus.csv', 'email,state\na@b.c,ACTIVE\n'),
+        DirectoryConfig.parse({ path: 'x' }),
+      ),
     ).toThrow(/row 1 has no "status"/);
     expect(() =>
       loadDirectory(file('noid.csv', 'name,status\nAna,ACTIVE\n'), DirectoryConfig.parse({ path: 'x' })),
@@ -47,6 +58,8 @@ describe('directory', () => {
     expect(() => loadDirectory(join(dir, 'missing.csv'), DirectoryConfig.parse({ path: 'x' }))).toThrow(
       /directory.path: cannot read/,
     );
-    expect(() => loadDirectory(file('bad.json', '{'), DirectoryConfig.parse({ path: 'x' }))).toThrow(/not valid JSON/);
+    expect(() => loadDirectory(file('bad.json', '{'), DirectoryConfig.parse({ path: 'x' }))).toThrow(
+      /not valid JSON/,
+    );
   });
 });

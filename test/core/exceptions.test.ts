@@ -69,22 +69,46 @@ describe('exceptions', () => {
       writeFileSync(p, text);
       return p;
     };
-    expect(() => loadExceptions(write('exceptions:\n  - match: { policy: staleness }\n    justification: long enough reason\n    expires: 2027-01-01\n'))).toThrow(
-      /exceptions\[0\]\.approver/,
+    expect(() =>
+      loadExceptions(
+        write(
+          'exceptions:\n  - match: { policy: staleness }\n    justification: long enough reason\n    expires: 2027-01-01\n',
+        ),
+      ),
+    ).toThrow(/exceptions\[0\]\.approver/);
+    expect(() =>
+      loadExceptions(
+        write(
+          'exceptions:\n  - match: { policy: staleness }\n    justification: long enough reason\n    approver: a\n',
+        ),
+      ),
+    ).toThrow(/exceptions\[0\]\.expires/);
+    expect(() =>
+      loadExceptions(
+        write(
+          'exceptions:\n  - match: {}\n    justification: long enough reason\n    approver: a\n    expires: 2027-01-01\n',
+        ),
+      ),
+    ).toThrow(/exceptions\[0\]\.match: an exception must match/);
+    expect(() =>
+      loadExceptions(
+        write(
+          'exceptions:\n  - match: { policy: x }\n    justification: ok\n    approver: a\n    expires: 2027-01-01\n',
+        ),
+      ),
+    ).toThrow(/justification/);
+    expect(() =>
+      loadExceptions(
+        write(
+          'exceptions:\n  - match: { policy: x }\n    justification: long enough reason\n    approver: a\n    expires: soon\n',
+        ),
+      ),
+    ).toThrow(/expires/);
+    const ok = loadExceptions(
+      write(
+        'exceptions:\n  - match: { policy: x }\n    justification: long enough reason\n    approver: a\n    expires: 2027-01-01\n',
+      ),
     );
-    expect(() => loadExceptions(write('exceptions:\n  - match: { policy: staleness }\n    justification: long enough reason\n    approver: a\n'))).toThrow(
-      /exceptions\[0\]\.expires/,
-    );
-    expect(() => loadExceptions(write('exceptions:\n  - match: {}\n    justification: long enough reason\n    approver: a\n    expires: 2027-01-01\n'))).toThrow(
-      /exceptions\[0\]\.match: an exception must match/,
-    );
-    expect(() => loadExceptions(write('exceptions:\n  - match: { policy: x }\n    justification: ok\n    approver: a\n    expires: 2027-01-01\n'))).toThrow(
-      /justification/,
-    );
-    expect(() => loadExceptions(write('exceptions:\n  - match: { policy: x }\n    justification: long enough reason\n    approver: a\n    expires: soon\n'))).toThrow(
-      /expires/,
-    );
-    const ok = loadExceptions(write('exceptions:\n  - match: { policy: x }\n    justification: long enough reason\n    approver: a\n    expires: 2027-01-01\n'));
     expect(ok[0]!.expires).toBe('2027-01-01');
   });
 });

@@ -69,11 +69,16 @@ describe('per-provider and per-kind policy settings', () => {
 
   it('validates override options with the policy schema, naming the path', () => {
     expect(() =>
-      buildConfig({ policies: { age: { overrides: [{ provider: 'aws', options: { maxDays: 'x' } }] } } }, registries, 't', '/tmp'),
+      buildConfig(
+        { policies: { age: { overrides: [{ provider: 'aws', options: { maxDays: 'x' } }] } } },
+        registries,
+        't',
+        '/tmp',
+      ),
     ).toThrow(/policies\.age\.overrides\[0\]\.options\.maxDays/);
-    expect(() => buildConfig({ policies: { age: { overrides: [{ severity: 'low' }] } } }, registries, 't', '/tmp')).toThrow(
-      /policies\.age\.overrides\[0\]: an override needs provider or kind/,
-    );
+    expect(() =>
+      buildConfig({ policies: { age: { overrides: [{ severity: 'low' }] } } }, registries, 't', '/tmp'),
+    ).toThrow(/policies\.age\.overrides\[0\]: an override needs provider or kind/);
   });
 
   it('adds SOC 1 objectives only on identities in financial scope, with the reason', () => {
@@ -83,7 +88,11 @@ describe('per-provider and per-kind policy settings', () => {
       { asOf: new Date('2027-01-01T00:00:00Z'), directory: undefined },
     );
     const byName = Object.fromEntries(findings.map((f) => [f.identityName, f]));
-    expect(byName.in!.controls.map((c) => `${c.framework}:${c.id}`)).toEqual(['SOC2:CC6.1', 'OWASP-NHI-2025:NHI7', 'SOC1:ITGC-LA-4']);
+    expect(byName.in!.controls.map((c) => `${c.framework}:${c.id}`)).toEqual([
+      'SOC2:CC6.1',
+      'OWASP-NHI-2025:NHI7',
+      'SOC1:ITGC-LA-4',
+    ]);
     expect(byName.in!.soc1Scope).toEqual(['selector "ledger": sits in x']);
     expect(byName.out!.controls.map((c) => c.framework)).toEqual(['SOC2', 'OWASP-NHI-2025']);
     expect(byName.out!.soc1Scope).toBeUndefined();

@@ -34,20 +34,34 @@ describe('plug-ins', () => {
     );
     const config = await loadConfig(path, empty);
     expect(config.providers.map((p) => p.connector.id)).toEqual(['vault']);
-    const result = await runScan({ config, clock: systemClock(new Date('2026-11-01T00:00:00Z')), log: silentLogger });
-    expect(result.identities.map((i) => i.uid)).toEqual(['vault:approle/ci-deployer', 'vault:approle/reporting']);
+    const result = await runScan({
+      config,
+      clock: systemClock(new Date('2026-11-01T00:00:00Z')),
+      log: silentLogger,
+    });
+    expect(result.identities.map((i) => i.uid)).toEqual([
+      'vault:approle/ci-deployer',
+      'vault:approle/reporting',
+    ]);
     expect(result.findings.map((f) => [f.policyId, f.identityName, f.credentialUid, f.severity])).toEqual([
       ['org-long-lived-token', 'ci-deployer', 'acc-1f2e', 'high'],
     ]);
-    expect(result.findings[0]!.controls.map((c) => `${c.framework}:${c.id}`)).toEqual(['SOC2:CC6.1', 'OWASP-NHI-2025:NHI7']);
+    expect(result.findings[0]!.controls.map((c) => `${c.framework}:${c.id}`)).toEqual([
+      'SOC2:CC6.1',
+      'OWASP-NHI-2025:NHI7',
+    ]);
     expect(result.run.plugins).toHaveLength(2);
   });
 
   it('names the module and the missing piece when a plug-in is malformed', async () => {
-    await expect(loadConfig(writeConfig(`plugins: [${join(pluginDir, 'broken-policy.mjs')}]`), empty)).rejects.toThrow(
+    await expect(
+      loadConfig(writeConfig(`plugins: [${join(pluginDir, 'broken-policy.mjs')}]`), empty),
+    ).rejects.toThrow(
       /plugins\[0\].*invalid policy: policies\[0\]\.options: expected a zod schema; policies\[0\]\.evaluate: expected a function/,
     );
-    await expect(loadConfig(writeConfig('plugins: [./nope.mjs]'), empty)).rejects.toThrow(/plugins\[0\] \(\.\/nope\.mjs\): cannot load module/);
+    await expect(loadConfig(writeConfig('plugins: [./nope.mjs]'), empty)).rejects.toThrow(
+      /plugins\[0\] \(\.\/nope\.mjs\): cannot load module/,
+    );
   });
 
   it('refuses a plug-in whose id collides with a loaded one', async () => {

@@ -53,10 +53,19 @@ const fakeConnector = (id: string, accounts: Record<string, Behaviour>): AnyConn
       yield { ...identity(account, 'old-bot'), provider: id, uid: `${id}:${account}/old-bot` };
       if (behaviour === 'invalid') yield { uid: '' } as unknown as IdentityInput;
       if (behaviour === 'gap') {
-        ctx.gap({ code: 'access_denied', call: `${id}:ListThings`, message: 'denied', permission: 'things:List' });
+        ctx.gap({
+          code: 'access_denied',
+          call: `${id}:ListThings`,
+          message: 'denied',
+          permission: 'things:List',
+        });
       }
       if (behaviour === 'fail') throw new Error('connection reset');
-      yield { ...identity(account, 'new-bot', { createdAt: '2026-06-01T00:00:00Z' }), provider: id, uid: `${id}:${account}/new-bot` };
+      yield {
+        ...identity(account, 'new-bot', { createdAt: '2026-06-01T00:00:00Z' }),
+        provider: id,
+        uid: `${id}:${account}/new-bot`,
+      };
     } finally {
       inFlight--;
     }
@@ -77,7 +86,11 @@ const agePolicy: AnyPolicy = {
   },
 };
 
-const scan = async (connectors: Record<string, AnyConnector>, raw: Record<string, unknown> = {}, asOf = '2026-07-01T00:00:00Z') => {
+const scan = async (
+  connectors: Record<string, AnyConnector>,
+  raw: Record<string, unknown> = {},
+  asOf = '2026-07-01T00:00:00Z',
+) => {
   const registries: Registries = { connectors, policies: { age: agePolicy } };
   const providers = Object.fromEntries(Object.keys(connectors).map((k) => [k, {}]));
   const config = buildConfig({ providers, ...raw }, registries, 'test', '/tmp');
@@ -87,7 +100,12 @@ const scan = async (connectors: Record<string, AnyConnector>, raw: Record<string
 describe('runScan', () => {
   it('collects every target, records coverage per target, and judges against asOf', async () => {
     const result = await scan({ fake: fakeConnector('fake', { a: 'ok', b: 'ok' }) });
-    expect(result.identities.map((i) => i.uid)).toEqual(['fake:a/new-bot', 'fake:a/old-bot', 'fake:b/new-bot', 'fake:b/old-bot']);
+    expect(result.identities.map((i) => i.uid)).toEqual([
+      'fake:a/new-bot',
+      'fake:a/old-bot',
+      'fake:b/new-bot',
+      'fake:b/old-bot',
+    ]);
     expect(result.coverage.map((c) => [c.target, c.status, c.scope, c.principal, c.counts])).toEqual([
       ['fake:a', 'complete', 'a', 'fake-scanner', { 'fake.robot': 2 }],
       ['fake:b', 'complete', 'b', 'fake-scanner', { 'fake.robot': 2 }],
@@ -98,8 +116,15 @@ describe('runScan', () => {
       ['age', 'fake:a/old-bot', 181],
       ['age', 'fake:b/old-bot', 181],
     ]);
-    expect(result.findings[0]!.controls).toEqual([expect.objectContaining({ framework: 'SOC2', id: 'CC6.1' })]);
-    expect(result.run.policies.age).toEqual({ enabled: true, severity: 'high', options: { maxDays: 100 }, overrides: [] });
+    expect(result.findings[0]!.controls).toEqual([
+      expect.objectContaining({ framework: 'SOC2', id: 'CC6.1' }),
+    ]);
+    expect(result.run.policies.age).toEqual({
+      enabled: true,
+      severity: 'high',
+      options: { maxDays: 100 },
+      overrides: [],
+    });
   });
 
   it('moving the clock ages identities; the same problem keeps the same finding id', async () => {
@@ -144,15 +169,21 @@ describe('runScan', () => {
 
   it('bounds concurrent targets by targetConcurrency', async () => {
     maxInFlight = 0;
-    await scan({ fake: fakeConnector('fake', { a: 'ok', b: 'ok', c: 'ok', d: 'ok', e: 'ok' }) }, { targetConcurrency: 2 });
+    await scan(
+      { fake: fakeConnector('fake', { a: 'ok', b: 'ok', c: 'ok', d: 'ok', e: 'ok' }) },
+      { targetConcurrency: 2 },
+    );
     expect(maxInFlight).toBe(2);
   });
 
   it('keeps an identity seen through two targets once, and notes it', async () => {
-    const twice: AnyConnector = { ...fakeConnector('fake', { a: 'ok' }), targets: () => [
-      { id: 'fake:one', provider: 'fake', label: 'one', data: { account: 'a', behaviour: 'ok' } },
-      { id: 'fake:two', provider: 'fake', label: 'two', data: { account: 'a', behaviour: 'ok' } },
-    ] };
+    const twice: AnyConnector = {
+      ...fakeConnector('fake', { a: 'ok' }),
+      targets: () => [
+        { id: 'fake:one', provider: 'fake', label: 'one', data: { account: 'a', behaviour: 'ok' } },
+        { id: 'fake:two', provider: 'fake', label: 'two', data: { account: 'a', behaviour: 'ok' } },
+      ],
+    };
     const result = await scan({ fake: twice }, { targetConcurrency: 1 });
     expect(result.identities).toHaveLength(2);
     expect(result.coverage[1]!.notes.some((n) => n.includes('duplicate'))).toBe(true);

@@ -15,17 +15,51 @@ const selectors = [
 
 describe('financial-reporting scope', () => {
   it.each([
-    ['an identity in the selected account', { provider: 'aws', location: { provider: 'aws', scope: '111111111111' } }, ['billing-account']],
-    ['an identity in another account', { provider: 'aws', location: { provider: 'aws', scope: '222222222222' } }, []],
-    ['a deploy key on the billing repo', { provider: 'github', location: { provider: 'github', scope: 'acme', resource: 'billing-api' } }, ['billing-repo']],
-    ['a deploy key on another repo', { provider: 'github', location: { provider: 'github', scope: 'acme', resource: 'website' } }, []],
-    ['a tagged identity anywhere', { provider: 'aws', location: { provider: 'aws', scope: '222222222222' }, tags: { 'Data-Classification': 'financial' } }, ['financial-data']],
+    [
+      'an identity in the selected account',
+      { provider: 'aws', location: { provider: 'aws', scope: '111111111111' } },
+      ['billing-account'],
+    ],
+    [
+      'an identity in another account',
+      { provider: 'aws', location: { provider: 'aws', scope: '222222222222' } },
+      [],
+    ],
+    [
+      'a deploy key on the billing repo',
+      { provider: 'github', location: { provider: 'github', scope: 'acme', resource: 'billing-api' } },
+      ['billing-repo'],
+    ],
+    [
+      'a deploy key on another repo',
+      { provider: 'github', location: { provider: 'github', scope: 'acme', resource: 'website' } },
+      [],
+    ],
+    [
+      'a tagged identity anywhere',
+      {
+        provider: 'aws',
+        location: { provider: 'aws', scope: '222222222222' },
+        tags: { 'Data-Classification': 'financial' },
+      },
+      ['financial-data'],
+    ],
     [
       'an App that can write to every repo of the org',
       {
         provider: 'github',
         location: { provider: 'github', scope: 'acme' },
-        privilege: { level: 'write', grants: [{ effect: 'Allow', actions: ['contents:write'], resources: ['repo:acme/*'], source: 'installation' }] },
+        privilege: {
+          level: 'write',
+          grants: [
+            {
+              effect: 'Allow',
+              actions: ['contents:write'],
+              resources: ['repo:acme/*'],
+              source: 'installation',
+            },
+          ],
+        },
       },
       ['billing-repo'],
     ],
@@ -34,7 +68,17 @@ describe('financial-reporting scope', () => {
       {
         provider: 'github',
         location: { provider: 'github', scope: 'acme' },
-        privilege: { level: 'read', grants: [{ effect: 'Allow', actions: ['contents:read'], resources: ['repo:acme/*'], source: 'installation' }] },
+        privilege: {
+          level: 'read',
+          grants: [
+            {
+              effect: 'Allow',
+              actions: ['contents:read'],
+              resources: ['repo:acme/*'],
+              source: 'installation',
+            },
+          ],
+        },
       },
       [],
     ],
@@ -43,7 +87,17 @@ describe('financial-reporting scope', () => {
       {
         provider: 'aws',
         location: { provider: 'aws', scope: '222222222222' },
-        privilege: { level: 'write', grants: [{ effect: 'Allow', actions: ['s3:PutObject'], resources: ['arn:aws:s3:::ledger/*', 'arn:aws:dynamodb:us-east-1:111111111111:table/ledger'], source: 'role-inline:x#0' }] },
+        privilege: {
+          level: 'write',
+          grants: [
+            {
+              effect: 'Allow',
+              actions: ['s3:PutObject'],
+              resources: ['arn:aws:s3:::ledger/*', 'arn:aws:dynamodb:us-east-1:111111111111:table/ledger'],
+              source: 'role-inline:x#0',
+            },
+          ],
+        },
       },
       ['billing-account'],
     ],
@@ -52,7 +106,17 @@ describe('financial-reporting scope', () => {
       {
         provider: 'gcp',
         location: { provider: 'gcp', scope: 'acme-tools' },
-        privilege: { level: 'write', grants: [{ effect: 'Allow', actions: ['roles/editor'], resources: ['projects/acme-ledger'], source: 'binding' }] },
+        privilege: {
+          level: 'write',
+          grants: [
+            {
+              effect: 'Allow',
+              actions: ['roles/editor'],
+              resources: ['projects/acme-ledger'],
+              source: 'binding',
+            },
+          ],
+        },
       },
       ['ledger-project'],
     ],
@@ -70,13 +134,23 @@ describe('financial-reporting scope', () => {
 describe('SOC 1 objectives', () => {
   it('maps default objectives, and extends or replaces them with the organisation\u2019s own', () => {
     const controls = { soc2: ['CC6.1'], soc1: ['ITGC-LA-4'] };
-    expect(createControlResolver().soc1('rotation-age', controls).map((c) => c.id)).toEqual(['ITGC-LA-4']);
+    expect(
+      createControlResolver()
+        .soc1('rotation-age', controls)
+        .map((c) => c.id),
+    ).toEqual(['ITGC-LA-4']);
     const own = { id: 'ACME-CO-7', title: 'Keys rotated quarterly', covers: ['ITGC-LA-4'], policies: [] };
-    const byPolicy = { id: 'ACME-CO-9', title: 'Deploy keys reviewed', covers: [], policies: ['rotation-age'] };
-    expect(createControlResolver({ mode: 'extend', objectives: [own] }).soc1('rotation-age', controls).map((c) => c.id)).toEqual([
-      'ITGC-LA-4',
-      'ACME-CO-7',
-    ]);
+    const byPolicy = {
+      id: 'ACME-CO-9',
+      title: 'Deploy keys reviewed',
+      covers: [],
+      policies: ['rotation-age'],
+    };
+    expect(
+      createControlResolver({ mode: 'extend', objectives: [own] })
+        .soc1('rotation-age', controls)
+        .map((c) => c.id),
+    ).toEqual(['ITGC-LA-4', 'ACME-CO-7']);
     const replaced = createControlResolver({ mode: 'replace', objectives: [own, byPolicy] });
     expect(replaced.soc1('rotation-age', controls).map((c) => c.id)).toEqual(['ACME-CO-7', 'ACME-CO-9']);
     expect(replaced.soc1Catalog().map((o) => o.id)).toEqual(['ACME-CO-7', 'ACME-CO-9']);

@@ -1,0 +1,152 @@
+// excess-privilege: an NHI's credentials are used unattended, from many places; whatever it can
+// do, a leaked key can do. Flags administrator access on every provider, and (AWS-specific)
+// service wildcards and privilege-escalation paths on unconstrained resources.
+import { z } from 'zod';
+import {
+  allows,
+  describeGrant,
+  isServiceWildcard,
+  isUnconstrainedResource,
+  serviceOf,
+  wildcardMatch,
+} from '../src/iam-actions.js';
+import type { Identity } from '../src/model.js';
+import type { FindingDraft, Policy } from '../src/policy.js';
+import { ESCALATION_SETS } from './lib/aws-escalation.js';
+import { identityLabel, includeProviderManagedOption, plural, skipIdentity } from './lib/common.js';
+
+const Options = z.strictObject({
+  includeProviderManaged: includeProviderManagedOption,
+  serviceWildcards: z.boolean().default(true).describe('Flag Allow of "service:*" on all resources (AWS).'),
+  escalation: z
+    .boolean()
+    .default(true)
+    .describe('Flag privilege-escalation action sets on all resources (AWS).'),
+  ignoreActions: z
+    .array(z.string().min(1))
+    .default([])
+    .describe(
+      'Actions (IAM wildcards allowed) treated as not granted by the wildcard and escalation checks.',
+    ),
+});
+type Options = z.infer<typeof Options>;
+
+/** Attachments that by themselves make an identity an administrator, per provider. */
+const ADMIN_ATTACHMENTS: readonly RegExp[] = [
+  // AWS-SPECIFIC: AWS managed policies, any partition (aws, aws-cn, aws-us-gov).
+  /^arn:aws[a-z-]*:iam::aws:policy\/AdministratorAccess$/,
+  /^arn:aws[a-z-]*:iam::aws:policy\/IAMFullAccess$/,
+  // GCP-SPECIFIC: basic roles that include IAM administration.
+  /^roles\/owner$/,
+];
+
+export const excessPrivilege: Policy<Options> = {
+  id: 'excess-privilege',
+  title: 'Excess privilege',
+  rationale:
+    'Non-human credentials run unattended and leak from code, CI and images; an identity that can administer the account, use every action of a service or grant itself more turns any leak into a full compromise.',
+  severity: 'high',
+  options: Options,
+  controls: {
+    soc2: ['CC6.3'],
+    soc1: ['ITGC-LA-3'],
+    owaspNhi: ['NHI5'],
+    cisAws: ['1.16'],
+    cisGcp: ['1.5'],
+    nistCsf: ['PR.AA-05'],
+  },
+  evaluate(identity, options) {
+    if (skipIdentity(identity, options.includeProviderManaged)) return [];
+    const { privilege } = identity;
+    const boundary = privilege.boundary === undefined ? {} : { permissionsBoundary: privilege.boundary };
+
+    if (privilege.level === 'admin') {
+      const adminPolicies = privilege.attached.filter((a) => ADMIN_ATTACHMENTS.some((re) => re.test(a)));
+      return [
+        {
+          key: 'admin',
+          severity: 'critical',
+          title: 'Administrator access',
+          message: `${identityLabel(identity)} has administrator access${adminPolicies.length > 0 ? ` through ${adminPolicies.join(', ')}` : ''}.`,
+          evidence: { level: privilege.level, reasons: privilege.reasons, adminPolicies, ...boundary },
+          remediation:
+            'Replace the administrator grant with a policy listing only the actions and resources this identity uses.',
+        },
+      ];
+    }
+
+    // AWS-SPECIFIC from here: the IAM action grammar.
+    if (identity.provider !== 'aws') return [];
+    const ignored = (action: string): boolean => options.ignoreActions.some((p) => wildcardMatch(p, action));
+    const drafts: FindingDraft[] = [];
+    if (options.serviceWildcards) {
+      const draft = serviceWildcardDraft(identity, ignored);
+      if (draft) drafts.push({ ...draft, evidence: { ...draft.evidence, ...boundary } });
+    }
+    if (options.escalation) {
+      const draft = escalationDraft(identity, ignored);
+      if (draft) drafts.push({ ...draft, evidence: { ...draft.evidence, ...boundary } });
+    }
+    return drafts;
+  },
+};
+
+const serviceWildcardDraft = (
+  identity: Identity,
+  ignored: (action: string) => boolean,
+): FindingDraft | undefined => {
+  const grants = identity.privilege.grants;
+  const wildcards: { action: string; statement: string }[] = [];
+  for (const g of grants) {
+    if (g.effect !== 'Allow' || g.notAction || !isUnconstrainedResource(g.resources, g.notResource)) continue;
+    for (const action of g.actions) {
+      if (!isServiceWildcard(action) || ignored(action)) continue;
+      // An unconditional Deny of the whole service cancels the wildcard.
+      if (!allows(grants, action, { unconstrainedOnly: true })) continue;
+      wildcards.push({ action, statement: describeGrant(g) });
+    }
+  }
+  if (wildcards.length === 0) return undefined;
+  const services = [...new Set(wildcards.map((w) => serviceOf(w.action)))].sort();
+  return {
+    key: 'service-wildcard',
+    title: `All actions of ${plural(services.length, 'service')} on all resources`,
+    message: `${identityLabel(identity)} is allowed every action of ${services.join(', ')} on every resource.`,
+    evidence: { services, wildcards },
+    remediation: `Replace ${services.map((s) => `${s}:*`).join(', ')} with the specific actions and resources this identity uses.`,
+  };
+};
+
+const escalationDraft = (
+  identity: Identity,
+  ignored: (action: string) => boolean,
+): FindingDraft | undefined => {
+  const grants = identity.privilege.grants;
+  const sets: {
+    id: string;
+    summary: string;
+    actions: readonly string[];
+    grants: { action: string; statement: string }[];
+  }[] = [];
+  for (const set of ESCALATION_SETS) {
+    if (set.actions.some(ignored)) continue;
+    const hits: { action: string; statement: string }[] = [];
+    for (const action of set.actions) {
+      const grant = allows(grants, action, { unconstrainedOnly: true });
+      if (!grant) break;
+      hits.push({ action, statement: describeGrant(grant) });
+    }
+    if (hits.length === set.actions.length) {
+      sets.push({ id: set.id, summary: set.summary, actions: set.actions, grants: hits });
+    }
+  }
+  if (sets.length === 0) return undefined;
+  return {
+    key: 'escalation',
+    title: `Can escalate its own privileges (${plural(sets.length, 'path')})`,
+    message: `${identityLabel(identity)} holds privilege-escalation permissions on all resources: ${sets.map((s) => s.id).join(', ')}.`,
+    evidence: { setIds: sets.map((s) => s.id), sets },
+    remediation:
+      'Scope these IAM and pass-role permissions to the specific resources this identity manages, or remove them.',
+  };
+};

@@ -1,0 +1,78 @@
+// Small helpers the policies share: labels for messages, option pieces, and the checks every
+// policy repeats (provider-managed identities, credential selection). Provider-neutral.
+import { z } from 'zod';
+import type { Credential, CredentialType, Identity } from '../../src/model.js';
+import { CredentialType as CredentialTypeSchema } from '../../src/model.js';
+
+/** Credential types a user (not the provider) creates and is expected to rotate. */
+export const USER_ROTATABLE_TYPES: readonly CredentialType[] = [
+  'access_key',
+  'sa_key',
+  'api_key',
+  'ssh_key',
+  'certificate',
+  'token',
+  'deploy_key',
+  'secret',
+];
+
+export const CREDENTIAL_LABEL: Record<CredentialType, string> = {
+  access_key: 'Access key',
+  sa_key: 'Service account key',
+  api_key: 'API key',
+  token: 'Token',
+  deploy_key: 'Deploy key',
+  secret: 'Secret',
+  ssh_key: 'SSH key',
+  certificate: 'Certificate',
+  password: 'Password',
+};
+
+/** Lower-case label for use inside a sentence. */
+export const credentialNoun = (type: CredentialType): string => CREDENTIAL_LABEL[type].toLowerCase();
+
+const KIND_LABEL: Record<string, string> = {
+  'aws.iam_user': 'IAM user',
+  'aws.iam_role': 'IAM role',
+  'gcp.service_account': 'service account',
+  'gcp.api_key': 'API key',
+  'gcp.wif_provider': 'workload identity provider',
+  'github.app_installation': 'GitHub App installation',
+  'github.fine_grained_pat': 'fine-grained token',
+  'github.deploy_key': 'deploy key',
+  'github.actions_secret': 'Actions secret',
+};
+
+/** "IAM user ci-deployer", falling back to the raw kind for kinds this table does not know. */
+export const identityLabel = (identity: Identity): string =>
+  `${KIND_LABEL[identity.kind] ?? identity.kind} ${identity.name}`;
+
+export const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
+
+/** A zod list of credential types, for `types` options. */
+export const CredentialTypes = z.array(CredentialTypeSchema);
+
+/** Options shared by policies that leave provider-managed identities alone by default. */
+export const includeProviderManagedOption = z
+  .boolean()
+  .default(false)
+  .describe(
+    'Also judge identities the provider manages (AWS service-linked roles, Google-managed accounts).',
+  );
+
+export const skipIdentity = (identity: Identity, includeProviderManaged: boolean): boolean =>
+  identity.managedBy === 'provider' && !includeProviderManaged;
+
+/** The credential facts safe and useful to show in evidence (ids and dates, never material). */
+export const credentialFacts = (c: Credential): Record<string, unknown> => ({
+  uid: c.uid,
+  type: c.type,
+  status: c.status,
+  createdAt: c.createdAt,
+  lastRotatedAt: c.lastRotatedAt,
+  lastUsedAt: c.lastUsedAt,
+  ...(c.lastUsedDetail ? { lastUsedDetail: c.lastUsedDetail } : {}),
+});
+
+/** ISO day (yyyy-mm-dd) for titles and messages; evidence keeps full timestamps. */
+export const isoDay = (iso: string): string => iso.slice(0, 10);

@@ -1,0 +1,81 @@
+// ownership: every NHI needs a person who answers for it: to approve its access, rotate it and
+// retire it. The core resolves `owner` from the configured tag keys (src/owner.ts); this policy
+// judges the result and, with a people directory, whether that person is still here.
+import { z } from 'zod';
+import { Severity } from '../src/model.js';
+import type { FindingDraft, Policy } from '../src/policy.js';
+import { identityLabel } from './lib/common.js';
+
+const Options = z.strictObject({
+  requireOwner: z.boolean().default(true).describe('Fire when no owner could be found.'),
+  unknownOwnerSeverity: Severity.default('low').describe(
+    'Severity when the owner is not in the directory (often a team name rather than a person).',
+  ),
+});
+type Options = z.infer<typeof Options>;
+
+export const ownership: Policy<Options> = {
+  id: 'ownership',
+  title: 'Missing or departed owner',
+  rationale:
+    'An identity nobody owns is never reviewed, rotated or retired; one owned by someone who has left is in the same state with a false sense of cover.',
+  severity: 'medium',
+  options: Options,
+  controls: {
+    soc2: ['CC6.2', 'CC6.3'],
+    soc1: ['ITGC-LA-2'],
+    owaspNhi: ['NHI1'],
+    nistCsf: ['PR.AA-01', 'ID.AM-08', 'GV.RR-04'],
+  },
+  evaluate(identity, options, ctx) {
+    if (identity.managedBy === 'provider') return []; // the provider answers for these
+    const who = identityLabel(identity);
+    const { owner } = identity;
+    if (!owner) {
+      if (!options.requireOwner) return [];
+      return [
+        {
+          key: 'no-owner',
+          title: 'No owner',
+          message: `${who} has no owner: none of the configured owner tags is set.`,
+          evidence: { tags: Object.keys(identity.tags) },
+          remediation: 'Tag the identity with the person or team accountable for it.',
+        },
+      ];
+    }
+    const directory = ctx.directory;
+    if (!directory) return [];
+    const person = directory.find(owner.value);
+    const drafts: FindingDraft[] = [];
+    if (!person) {
+      drafts.push({
+        key: 'owner-unknown',
+        severity: options.unknownOwnerSeverity,
+        title: 'Owner not in the directory',
+        message: `${who} is owned by "${owner.value}" (${owner.source}), who is not in the people directory.`,
+        evidence: {
+          owner: owner.value,
+          ownerSource: owner.source,
+          directoryStatus: null,
+          directorySource: directory.source,
+        },
+        remediation: 'Set the owner to a person listed in the directory, or correct the directory.',
+      });
+    } else if (!person.active) {
+      drafts.push({
+        key: 'owner-departed',
+        severity: 'high',
+        title: 'Owner has left',
+        message: `${who} is owned by "${owner.value}" (${owner.source}), whose directory status is "${person.status}".`,
+        evidence: {
+          owner: owner.value,
+          ownerSource: owner.source,
+          directoryStatus: person.status,
+          directorySource: directory.source,
+        },
+        remediation: 'Assign an active owner, who should then review whether the identity is still needed.',
+      });
+    }
+    return drafts;
+  },
+};

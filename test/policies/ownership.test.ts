@@ -1,0 +1,86 @@
+import { ownership } from '../../policies/ownership.js';
+import { awsRole, awsUser, ctx, directory, gcpServiceAccount } from './identity-builder.js';
+import { runCases } from './run-cases.js';
+
+const people = directory([
+  { id: 'alice@example.com', status: 'ACTIVE', active: true },
+  { id: 'bob@example.com', status: 'DEPROVISIONED', active: false },
+]);
+
+runCases(ownership, {
+  valid: [
+    { name: 'owner set, no directory configured', identity: awsUser('owned') },
+    { name: 'owner active in the directory', identity: awsUser('owned-active'), ctx: ctx(people) },
+    {
+      name: 'owner matched case-insensitively',
+      identity: awsUser('owned-case', { owner: { value: 'Alice@Example.com', source: 'tag:Owner' } }),
+      ctx: ctx(people),
+    },
+    {
+      name: 'no owner on a provider-managed role',
+      identity: awsRole('AWSServiceRoleForSupport', { managedBy: 'provider', owner: null, tags: {} }),
+    },
+    {
+      name: 'no owner with requireOwner false',
+      identity: awsUser('orphan-ok', { owner: null, tags: {} }),
+      options: { requireOwner: false },
+    },
+  ],
+  invalid: [
+    {
+      name: 'no owner: evidence lists the tag keys present',
+      identity: awsUser('orphan', { owner: null, tags: { team: 'platform', env: 'prod' } }),
+      expect: [{ key: 'no-owner', evidence: { tags: ['team', 'env'] } }],
+    },
+    {
+      name: 'no owner on a GCP service account',
+      identity: gcpServiceAccount('sa-orphan', { owner: null, tags: {} }),
+      ctx: ctx(people),
+      expect: [{ key: 'no-owner', evidence: { tags: [] } }],
+    },
+    {
+      name: 'owner departed',
+      identity: awsUser('left-behind', {
+        owner: { value: 'bob@example.com', source: 'tag:owner' },
+        tags: { owner: 'bob@example.com' },
+      }),
+      ctx: ctx(people),
+      expect: [
+        {
+          key: 'owner-departed',
+          severity: 'high',
+          evidence: {
+            owner: 'bob@example.com',
+            ownerSource: 'tag:owner',
+            directoryStatus: 'DEPROVISIONED',
+            directorySource: 'people.csv',
+          },
+        },
+      ],
+    },
+    {
+      name: 'owner not in the directory',
+      identity: awsUser('team-owned', { owner: { value: 'platform-team', source: 'tag:nhi-owner' } }),
+      ctx: ctx(people),
+      expect: [
+        {
+          key: 'owner-unknown',
+          severity: 'low',
+          evidence: {
+            owner: 'platform-team',
+            ownerSource: 'tag:nhi-owner',
+            directoryStatus: null,
+            directorySource: 'people.csv',
+          },
+        },
+      ],
+    },
+    {
+      name: 'unknown owner severity is configurable',
+      identity: awsUser('ghost-owned', { owner: { value: 'carol@example.com', source: 'tag:owner' } }),
+      ctx: ctx(people),
+      options: { unknownOwnerSeverity: 'medium' },
+      expect: [{ key: 'owner-unknown', severity: 'medium', evidence: { owner: 'carol@example.com' } }],
+    },
+  ],
+});
