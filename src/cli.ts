@@ -11,8 +11,13 @@ import { CROSSWALKS, createControlResolver } from './controls/index.js';
 import { controlMatrix, renderControlMatrix } from './report/controls.js';
 import { readScanResult } from './report/json.js';
 import { renderPolicies } from './report/policies.js';
+import { writeStarterConfig } from './init.js';
 import { builtins } from './registry.js';
 import { VERSION } from './version.js';
+
+// nhiscan supports Node.js 20 (package.json engines); the AWS SDK's notice that its releases after
+// 2027-01 will not is for us to act on, not noise for every nightly scan's log.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const print = (text: string): void => {
   process.stdout.write(text);
@@ -105,6 +110,16 @@ program
     const scan = opts.scan ? await readScanResult(opts.scan) : undefined;
     const rows = controlMatrix(policies, resolver, scan, opts.framework);
     print(opts.json ? JSON.stringify(rows, null, 2) + '\n' : renderControlMatrix(rows, scan !== undefined));
+  });
+
+program
+  .command('init')
+  .description('write a commented starter config that validates as written')
+  .option('-o, --out <file>', 'where to write it', 'nhiscan.config.yaml')
+  .option('--force', 'overwrite an existing file')
+  .action(async (opts: { out: string; force?: boolean }) => {
+    await writeStarterConfig(opts.out, opts.force ?? false);
+    print(`Wrote ${opts.out}. Edit the providers, then run: nhiscan scan --config ${opts.out}\n`);
   });
 
 try {

@@ -54,7 +54,12 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
   }
   let directory: Directory | undefined;
   if (config.file.directory) {
-    directory = loadDirectory(resolveFromConfig(config, config.file.directory.path), config.file.directory);
+    // The path as written is what evidence names: the same on every machine, no local folders.
+    directory = loadDirectory(
+      resolveFromConfig(config, config.file.directory.path),
+      config.file.directory,
+      config.file.directory.path,
+    );
   }
   const exceptions = config.file.exceptions
     ? loadExceptions(resolveFromConfig(config, config.file.exceptions))

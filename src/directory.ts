@@ -71,7 +71,7 @@ export const buildDirectory = (
   return { source, size: rows.length, find: (id) => byId.get(id.trim().toLowerCase()) };
 };
 
-export const loadDirectory = (path: string, config: DirectoryConfig): Directory => {
+export const loadDirectory = (path: string, config: DirectoryConfig, source = path): Directory => {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -111,5 +111,5 @@ export const loadDirectory = (path: string, config: DirectoryConfig): Directory 
     }
     return out;
   });
-  return buildDirectory(flat, config, path);
+  return buildDirectory(flat, config, source);
 };

@@ -76,7 +76,10 @@ export const evaluatePolicies = (
             credentialUid: d.credentialUid,
             evidence: d.evidence,
             remediation: d.remediation,
-            controls: [...controls.base(declared), ...(inScope ? controls.soc1(policy.id, declared) : [])],
+            controls: [
+              ...controls.base(declared, identity.provider),
+              ...(inScope ? controls.soc1(policy.id, declared) : []),
+            ],
             soc1Scope: inScope ? identity.financialScope.reasons : undefined,
           }),
         );

@@ -30,7 +30,10 @@ export const AwsConfig = z.strictObject({
   enabled: z.boolean().default(true),
   /** IAM is global; this is the region used for STS and request signing. */
   region: z.string().min(1).default('us-east-1'),
-  targets: z.array(AwsTarget).min(1).default([{ type: 'default' }]),
+  targets: z
+    .array(AwsTarget)
+    .min(1)
+    .default([{ type: 'default' }]),
   credentialReport: z
     .strictObject({
       /** Give up waiting for GenerateCredentialReport after this long and fall back. */

@@ -10,13 +10,20 @@ import { DEFAULT_SOC1_OBJECTIVES } from './soc1.js';
 import { SOC2_CRITERIA, isSoc2Criterion } from './soc2.js';
 
 /** The crosswalk frameworks: a policy field, the framework label in findings, and the catalog. */
+/** The crosswalk frameworks: a policy field, the framework label in findings, the catalog, and
+ * the provider a benchmark is about (a CIS AWS id on a GitHub finding would mislead an auditor). */
 export const CROSSWALKS = [
-  { field: 'owaspNhi', framework: 'OWASP-NHI-2025', catalog: OWASP_NHI_2025 },
-  { field: 'cisAws', framework: 'CIS-AWS-3.0', catalog: CIS_AWS },
-  { field: 'cisGcp', framework: 'CIS-GCP-3.0', catalog: CIS_GCP },
-  { field: 'cisGithub', framework: 'CIS-GitHub-1.0', catalog: CIS_GITHUB },
-  { field: 'nistCsf', framework: 'NIST-CSF-2.0', catalog: NIST_CSF_2 },
-] as const satisfies { field: keyof PolicyControls; framework: string; catalog: Record<string, string> }[];
+  { field: 'owaspNhi', framework: 'OWASP-NHI-2025', catalog: OWASP_NHI_2025, provider: undefined },
+  { field: 'cisAws', framework: 'CIS-AWS-3.0', catalog: CIS_AWS, provider: 'aws' },
+  { field: 'cisGcp', framework: 'CIS-GCP-3.0', catalog: CIS_GCP, provider: 'gcp' },
+  { field: 'cisGithub', framework: 'CIS-GitHub-1.0', catalog: CIS_GITHUB, provider: 'github' },
+  { field: 'nistCsf', framework: 'NIST-CSF-2.0', catalog: NIST_CSF_2, provider: undefined },
+] as const satisfies {
+  field: keyof PolicyControls;
+  framework: string;
+  catalog: Record<string, string>;
+  provider: string | undefined;
+}[];
 
 export interface Soc1Config {
   mode: 'extend' | 'replace';
@@ -24,8 +31,8 @@ export interface Soc1Config {
 }
 
 export interface ControlResolver {
-  /** SOC 2 and crosswalk references (apply everywhere). */
-  base(controls: Partial<PolicyControls>): ControlRef[];
+  /** SOC 2 and crosswalk references; provider-specific benchmarks only for that provider (all when omitted). */
+  base(controls: Partial<PolicyControls>, provider?: string): ControlRef[];
   /** SOC 1 objectives for a finding of `policyId` on an in-scope identity. */
   soc1(policyId: string, controls: Partial<PolicyControls>): ControlRef[];
   /** Every SOC 1 objective in force (for the control matrix). */
@@ -42,14 +49,16 @@ export const createControlResolver = (
       ? []
       : Object.entries(DEFAULT_SOC1_OBJECTIVES).map(([id, title]) => ({ id, title }));
   return {
-    base: (controls) => {
+    base: (controls, provider) => {
       const refs: ControlRef[] = (controls.soc2 ?? []).map((id) => ({
         framework: 'SOC2',
         id,
         title: isSoc2Criterion(id) ? SOC2_CRITERIA[id] : 'unknown criterion',
       }));
-      for (const { field, framework, catalog } of CROSSWALKS) {
-        for (const id of controls[field] ?? []) refs.push({ framework, id, title: lookup(catalog, id) });
+      for (const c of CROSSWALKS) {
+        if (provider !== undefined && c.provider !== undefined && c.provider !== provider) continue;
+        for (const id of controls[c.field] ?? [])
+          refs.push({ framework: c.framework, id, title: lookup(c.catalog, id) });
       }
       return refs;
     },

@@ -57,7 +57,11 @@ export const renderSummary = (
     const top = opts.top ?? 10;
     lines.push('', paint(1, `Worst findings (${Math.min(top, open.length)} of ${open.length}):`, color));
     for (const f of open.slice(0, top)) {
-      const tags = f.controls.map((c) => `${c.framework} ${c.id}`).join(', ');
+      // The terminal names the audit criteria; every crosswalk is in the JSON.
+      const tags = f.controls
+        .filter((c) => c.framework === 'SOC2' || c.framework === 'SOC1')
+        .map((c) => `${c.framework === 'SOC2' ? 'SOC 2' : 'SOC 1'} ${c.id}`)
+        .join(', ');
       lines.push(
         `  ${paint(SEV_COLOR[f.severity] ?? 0, f.severity.toUpperCase().padEnd(8), color)} ${f.policyId.padEnd(22)} ${f.identityName} (${f.location.scope})`,
       );

@@ -1,0 +1,281 @@
+// One target's collection: who am I (STS), the whole IAM picture (GetAccountAuthorizationDetails),
+// the credential report (or its per-user fallback), then identities, streamed.
+import { setMaxListeners } from 'node:events';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { CollectContext } from '../../src/connector.js';
+import { mapLimit } from '../../src/concurrency.js';
+import { ScanError } from '../../src/errors.js';
+import type { IdentityInput } from '../../src/model.js';
+import { type AuthorizationDetails, GAAD_CALL, readAuthorizationDetails } from './authorization-details.js';
+import type { AwsConfig } from './config.js';
+import type { CredentialReportRow } from './credential-report.js';
+import {
+  type UserCalls,
+  type UserCredentialFacts,
+  credentialsFromApi,
+  credentialsFromReport,
+} from './credentials.js';
+import { targetError } from './errors.js';
+import { buildRole, buildUser, pathFromArn, tagsOf, userPolicySources } from './identities.js';
+import { computePrivilege } from './privilege.js';
+import { type Sleep, fetchCredentialReport } from './report.js';
+import { CallerIdentity, type UserDetail } from './schema.js';
+
+export const FALLBACK = 'ListAccessKeys + GetAccessKeyLastUsed per user';
+
+/** Settings passed to every SDK client (tests lower maxAttempts). Never an endpoint: the SDK reads AWS_ENDPOINT_URL*. */
+export interface ClientSettings {
+  maxAttempts?: number;
+}
+
+/** A credential provider as the SDK's own providers return it. */
+export type CredentialProvider = ReturnType<typeof fromNodeProviderChain>;
+
+export interface CollectOptions {
+  config: AwsConfig;
+  credentials: CredentialProvider;
+  /** The call that resolves the credentials, for the gap when it fails (e.g. "sts:AssumeRole"). */
+  credentialsCall: string;
+  clientSettings: ClientSettings;
+  sleep: Sleep;
+}
+
+interface UserPlan {
+  arn: string;
+  name: string;
+  detail: UserDetail | undefined;
+  row: CredentialReportRow | undefined;
+}
+
+/**
+ * A signal of the target's own: every in-flight SDK request adds an abort listener, and with the
+ * per-target concurrency (plus sockets closing lazily) Node would warn about a leak that is not one.
+ */
+const targetSignal = (
+  parent: AbortSignal,
+  concurrency: number,
+): { signal: AbortSignal; release: () => void } => {
+  const controller = new AbortController();
+  setMaxListeners(concurrency * 4 + 16, controller.signal);
+  const onAbort = (): void => {
+    controller.abort(parent.reason);
+  };
+  if (parent.aborted) onAbort();
+  else parent.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    release: () => {
+      parent.removeEventListener('abort', onAbort);
+    },
+  };
+};
+
+export async function* collectAccount(
+  opts: CollectOptions,
+  parentCtx: CollectContext,
+): AsyncGenerator<IdentityInput> {
+  const { config } = opts;
+  const { signal, release } = targetSignal(parentCtx.signal, parentCtx.concurrency);
+  const ctx: CollectContext = { ...parentCtx, signal };
+  const clientConfig = { region: config.region, credentials: opts.credentials, ...opts.clientSettings };
+  const sts = new STSClient(clientConfig);
+  const iam = new IAMClient(clientConfig);
+  try {
+    // Resolve credentials once up front so a failure names the call that failed (AssumeRole, SSO, …).
+    try {
+      await opts.credentials();
+    } catch (err) {
+      throw targetError(opts.credentialsCall, err);
+    }
+    const account = await whoAmI(sts, ctx);
+    const details = await readAuthorizationDetails(iam, ctx);
+    yield* roles(details, account, ctx);
+    yield* users(iam, details, account, opts, ctx);
+  } finally {
+    sts.destroy();
+    iam.destroy();
+    release();
+  }
+}
+
+const whoAmI = async (sts: STSClient, ctx: CollectContext): Promise<string> => {
+  let raw: unknown;
+  try {
+    raw = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: ctx.signal });
+  } catch (err) {
+    throw targetError('sts:GetCallerIdentity', err);
+  }
+  const parsed = CallerIdentity.safeParse(raw);
+  if (!parsed.success) {
+    throw new ScanError({
+      code: 'invalid_response',
+      call: 'sts:GetCallerIdentity',
+      message: 'GetCallerIdentity returned no 12-digit Account or no Arn',
+    });
+  }
+  ctx.setScope(parsed.data.Account);
+  ctx.setPrincipal(parsed.data.Arn);
+  return parsed.data.Account;
+};
+
+/** Reports an unreadable document once per policy (a managed policy is shared by many identities). */
+const documentProblems = (ctx: CollectContext) => {
+  const seen = new Set<string>();
+  return (identityArn: string, problems: readonly { prefix: string; message: string }[]): void => {
+    for (const p of problems) {
+      const shared = p.prefix.startsWith('managed:') || p.prefix.startsWith('group-');
+      const key = shared ? p.prefix : `${identityArn}|${p.prefix}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      ctx.gap({
+        code: 'invalid_response',
+        call: GAAD_CALL,
+        resource: shared ? p.prefix.slice(p.prefix.indexOf(':') + 1) : identityArn,
+        message: `${p.prefix}: ${p.message}`,
+      });
+    }
+  };
+};
+
+function* roles(
+  details: AuthorizationDetails,
+  account: string,
+  ctx: CollectContext,
+): Generator<IdentityInput> {
+  const report = documentProblems(ctx);
+  for (const role of details.roles) {
+    const built = buildRole(role, details, account);
+    report(role.Arn, built.problems);
+    yield built.identity;
+  }
+}
+
+async function* users(
+  iam: IAMClient,
+  details: AuthorizationDetails,
+  account: string,
+  opts: CollectOptions,
+  ctx: CollectContext,
+): AsyncGenerator<IdentityInput> {
+  const reported = documentProblems(ctx);
+  const outcome = await fetchCredentialReport(iam, ctx, {
+    maxWaitSeconds: opts.config.credentialReport.maxWaitSeconds,
+    sleep: opts.sleep,
+  });
+  const report = outcome.ok ? outcome.report : undefined;
+  if (outcome.ok) {
+    ctx.note(
+      `IAM credential report generated at ${outcome.generatedAt ?? 'an unknown time'} (GeneratedTime)`,
+    );
+    if (outcome.report.root)
+      ctx.note('credential report row <root_account> skipped: the root user is not an IAM user');
+    if (outcome.report.invalidLines.length > 0 || outcome.report.missingColumns.length > 0) {
+      ctx.gap({
+        code: 'invalid_response',
+        call: 'iam:GetCredentialReport',
+        message: [
+          outcome.report.invalidLines.length > 0
+            ? `unreadable rows at lines ${outcome.report.invalidLines.join(', ')}`
+            : '',
+          outcome.report.missingColumns.length > 0
+            ? `missing columns ${outcome.report.missingColumns.join(', ')}`
+            : '',
+        ]
+          .filter(Boolean)
+          .join('; '),
+      });
+    }
+  } else {
+    ctx.note(
+      'credential report unavailable: access keys read with ListAccessKeys + GetAccessKeyLastUsed and console passwords with GetLoginProfile, per user',
+    );
+  }
+
+  const plans: UserPlan[] = details.users.map((u) => ({
+    arn: u.Arn,
+    name: u.UserName,
+    detail: u,
+    row: report?.users.get(u.Arn),
+  }));
+  // When the details are incomplete, users only the report knows are still inventoried.
+  if (!details.complete && report) {
+    const known = new Set(plans.map((p) => p.arn));
+    for (const row of report.users.values()) {
+      if (!known.has(row.arn)) plans.push({ arn: row.arn, name: row.user, detail: undefined, row });
+    }
+  }
+
+  const calls: UserCalls = { iam, ctx };
+  const chunkSize = Math.max(16, ctx.concurrency * 4);
+  let people = 0;
+  let fallbackComplete = true;
+  for (let i = 0; i < plans.length; i += chunkSize) {
+    const chunk = plans.slice(i, i + chunkSize);
+    const built = await mapLimit(chunk, ctx.concurrency, async (plan) => {
+      const facts = plan.row
+        ? await credentialsFromReport(calls, plan, plan.row, { sshPublicKeys: opts.config.sshPublicKeys })
+        : await credentialsFromApi(calls, plan, { sshPublicKeys: opts.config.sshPublicKeys });
+      return { plan, facts };
+    });
+    for (const { plan, facts } of built) {
+      if (!facts.fallbackComplete && !plan.row) fallbackComplete = false;
+      if (facts.person) {
+        people += 1;
+        continue;
+      }
+      yield userIdentity(plan, facts, details, account, reported);
+    }
+  }
+
+  if (people > 0) {
+    ctx.note(
+      `${people} IAM user${people === 1 ? '' : 's'} with console passwords and no active access keys skipped as people`,
+    );
+  }
+  if (!outcome.ok) {
+    ctx.gap({ ...outcome.gap, fallback: FALLBACK, recovered: fallbackComplete });
+  }
+}
+
+const userIdentity = (
+  plan: UserPlan,
+  facts: UserCredentialFacts,
+  details: AuthorizationDetails,
+  account: string,
+  reported: ReturnType<typeof documentProblems>,
+): IdentityInput => {
+  const u = plan.detail;
+  let privilege;
+  if (u) {
+    privilege = computePrivilege(
+      userPolicySources(u, details),
+      u.PermissionsBoundary?.PermissionsBoundaryArn,
+    );
+    reported(plan.arn, privilege.invalid);
+  } else {
+    privilege = computePrivilege([]);
+    privilege.reasons.push(
+      'GetAccountAuthorizationDetails did not return this user: its policies are unknown, not absent',
+    );
+  }
+  return buildUser(
+    {
+      arn: plan.arn,
+      name: plan.name,
+      path: u?.Path ?? pathFromArn(plan.arn),
+      userId: u?.UserId,
+      createdAt: u?.CreateDate ?? plan.row?.userCreationTime,
+      tags: tagsOf(u?.Tags ?? []),
+      groups: u?.GroupList ?? [],
+      permissionsBoundary: u?.PermissionsBoundary?.PermissionsBoundaryArn,
+      consolePassword: facts.consolePassword,
+      passwordLastUsed: facts.passwordLastUsed,
+      mfaActive: facts.mfaActive,
+      credentials: facts.credentials,
+      privilege,
+    },
+    account,
+  );
+};

@@ -1,0 +1,170 @@
+// The AWS connector: IAM users (NHIs only) and roles of each configured account, read with the
+// SDK's own credential chain (env, profiles, SSO, instance roles) or through sts:AssumeRole.
+// Endpoints are never set here: the SDK itself honours AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_IAM and
+// AWS_ENDPOINT_URL_STS (and `endpoint_url` in a profile).
+import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type { Connector, Target } from '../../src/connector.js';
+import { ScanError } from '../../src/errors.js';
+import { type ClientSettings, type CredentialProvider, collectAccount } from './collect.js';
+import { AwsConfig } from './config.js';
+import { type Sleep, realSleep } from './report.js';
+
+export type AwsTargetData =
+  | { type: 'default' }
+  | { type: 'profile'; profile: string }
+  | {
+      type: 'assume-role';
+      accountId: string;
+      roleArn: string;
+      sessionName: string;
+      externalId?: string | undefined;
+      externalIdEnv?: string | undefined;
+      sourceProfile?: string | undefined;
+    };
+
+export interface AwsConnectorOptions {
+  /** Waits between credential-report polls (tests pass a fast one). */
+  sleep?: Sleep;
+  /** Extra settings for every SDK client, e.g. `{ maxAttempts: 1 }` in tests. */
+  clientSettings?: ClientSettings;
+}
+
+/** Refresh temporary credentials this long before they expire. */
+const REFRESH_MARGIN_MS = 5 * 60_000;
+
+/**
+ * Shares one resolution between the STS and IAM clients (each would otherwise call AssumeRole),
+ * refreshing near expiry.
+ */
+export const sharedCredentials = (provider: CredentialProvider): CredentialProvider => {
+  type Resolution = ReturnType<CredentialProvider>;
+  let cached: Resolution | undefined;
+  const load = (props: Parameters<CredentialProvider>[0]): Resolution => {
+    const resolution = provider(props);
+    cached = resolution;
+    // A failed resolution is not cached: the next caller tries again.
+    resolution.catch(() => {
+      if (cached === resolution) cached = undefined;
+    });
+    return resolution;
+  };
+  return async (props) => {
+    const current = cached;
+    if (current) {
+      const creds = await current.catch(() => undefined);
+      const fresh =
+        creds && !(creds.expiration && creds.expiration.getTime() - Date.now() < REFRESH_MARGIN_MS);
+      if (fresh) return creds;
+      // Another caller may already be refreshing.
+      if (cached !== current) return cached ?? load(props);
+    }
+    return load(props);
+  };
+};
+
+export const targetsOf = (config: AwsConfig): Target<AwsTargetData>[] => {
+  const out: Target<AwsTargetData>[] = [];
+  const ids = new Set<string>();
+  const push = (id: string, label: string, data: AwsTargetData): void => {
+    // Two blocks reaching the same account with different roles still get distinct ids.
+    let unique = id;
+    if (ids.has(unique) && data.type === 'assume-role')
+      unique = `${id}/${data.roleArn.split('/').pop() ?? ''}`;
+    for (let n = 2; ids.has(unique); n += 1) unique = `${id}#${n}`;
+    ids.add(unique);
+    out.push({ id: unique, provider: 'aws', label, data });
+  };
+  for (const t of config.targets) {
+    switch (t.type) {
+      case 'default':
+        push('aws:default', 'AWS (default credentials)', { type: 'default' });
+        break;
+      case 'profile':
+        push(`aws:profile/${t.profile}`, `AWS profile ${t.profile}`, { type: 'profile', profile: t.profile });
+        break;
+      case 'assume-role':
+        for (const accountId of t.accountIds) {
+          const roleArn = `arn:${t.partition}:iam::${accountId}:role/${t.roleName}`;
+          push(`aws:assume/${accountId}`, `AWS account ${accountId} (role ${t.roleName})`, {
+            type: 'assume-role',
+            accountId,
+            roleArn,
+            sessionName: t.sessionName,
+            externalId: t.externalId,
+            externalIdEnv: t.externalIdEnv,
+            sourceProfile: t.sourceProfile,
+          });
+        }
+        break;
+    }
+  }
+  return out;
+};
+
+/** The credential provider for a target, and the call that resolves it (for the gap if it fails). */
+export const credentialsFor = (
+  data: AwsTargetData,
+  config: AwsConfig,
+): { provider: CredentialProvider; call: string } => {
+  switch (data.type) {
+    case 'default':
+      return { provider: fromNodeProviderChain(), call: 'aws:credentials' };
+    case 'profile':
+      // The node chain (not fromIni) so SSO, process and web-identity profiles work too.
+      return { provider: fromNodeProviderChain({ profile: data.profile }), call: 'aws:credentials' };
+    case 'assume-role': {
+      let externalId = data.externalId;
+      if (data.externalIdEnv !== undefined) {
+        const value = process.env[data.externalIdEnv];
+        if (value === undefined || value === '') {
+          throw new ScanError({
+            code: 'auth_failed',
+            call: 'sts:AssumeRole',
+            resource: data.roleArn,
+            message: `environment variable ${data.externalIdEnv} (externalIdEnv) is not set: no ExternalId to assume ${data.roleArn}`,
+          });
+        }
+        externalId = value;
+      }
+      return {
+        provider: fromTemporaryCredentials({
+          params: {
+            RoleArn: data.roleArn,
+            RoleSessionName: data.sessionName,
+            ...(externalId !== undefined ? { ExternalId: externalId } : {}),
+          },
+          masterCredentials: fromNodeProviderChain(data.sourceProfile ? { profile: data.sourceProfile } : {}),
+          clientConfig: { region: config.region },
+        }),
+        call: 'sts:AssumeRole',
+      };
+    }
+  }
+};
+
+export const createAwsConnector = (
+  options: AwsConnectorOptions = {},
+): Connector<AwsConfig, AwsTargetData> => ({
+  id: 'aws',
+  title: 'Amazon Web Services (IAM)',
+  config: AwsConfig,
+  targets: targetsOf,
+  collect(target, config, ctx) {
+    // Resolved lazily, inside the iteration, so a missing ExternalId fails this target only.
+    return (async function* () {
+      const { provider, call } = credentialsFor(target.data, config);
+      yield* collectAccount(
+        {
+          config,
+          credentials: sharedCredentials(provider),
+          credentialsCall: call,
+          clientSettings: options.clientSettings ?? {},
+          sleep: options.sleep ?? realSleep,
+        },
+        ctx,
+      );
+    })();
+  },
+});
+
+export const awsConnector = createAwsConnector();

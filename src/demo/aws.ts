@@ -1,0 +1,283 @@
+// The demo's AWS: IAM and STS over the awsQuery protocol (form-encoded POSTs, XML answers), played
+// from files under <dir>/<accountId>/. Which account answers is decided as AWS decides it: by the
+// access key id the request was signed with. Signatures are not checked.
+//
+// Files, per account folder (see fixtures/demo/README.md):
+//   <Action>.xml                    the answer to an account-wide call (GetAccountAuthorizationDetails, …)
+//   <Action>.1.xml, <Action>.2.xml  pages of a paginated answer, linked by their own <Marker>
+//   <Action>/<name>.xml             the answer for one UserName / AccessKeyId / RoleName / GroupName;
+//                                   <Action>.xml is then the answer for every other name
+//   AssumeRole.xml                  the credentials STS hands out for a role in this account
+//   credential-report.csv           the credential report; GetCredentialReport base64-encodes it, as AWS does
+// A file whose root is <ErrorResponse> is answered with the HTTP status AWS uses for its <Code>.
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DemoRequest, DemoResponse, DemoRoute } from './server.js';
+
+const NS: Record<string, string> = {
+  iam: 'https://iam.amazonaws.com/doc/2010-05-08/',
+  sts: 'https://sts.amazonaws.com/doc/2011-06-15/',
+};
+
+/** HTTP status of IAM/STS error codes (from the services' models). */
+const ERROR_STATUS: Record<string, number> = {
+  AccessDenied: 403,
+  InvalidClientTokenId: 403,
+  MissingAuthenticationToken: 403,
+  ExpiredToken: 400,
+  NoSuchEntity: 404,
+  ReportInProgress: 404,
+  ReportNotPresent: 410,
+  ReportExpired: 410,
+  LimitExceeded: 409,
+  ServiceFailure: 500,
+  Throttling: 400,
+};
+
+/** Request parameters that select a per-resource file, in order of precedence. */
+const RESOURCE_PARAMS = ['UserName', 'AccessKeyId', 'RoleName', 'GroupName'] as const;
+/** IAM's own pattern for names and ids; anything else never reaches the file system. */
+const IAM_NAME = /^[\w+=,.@-]{1,128}$/;
+
+export interface AwsEstateOptions {
+  /** Folder with one sub-folder per 12-digit account id. */
+  dir: string;
+  /** Access key ids of the starting credentials (the "default chain") → the account they belong to. */
+  accessKeys: Record<string, string>;
+  /** GeneratedTime of credential reports built from credential-report.csv (default: now). */
+  reportGeneratedAt?: Date;
+}
+
+const isoSeconds = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+const escapeXml = (s: string): string =>
+  s.replace(
+    /[<>&'"]/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] ?? c,
+  );
+
+/** The first element's text in a file we wrote ourselves (not a general XML parser). */
+const elementText = (xml: string, name: string): string | undefined =>
+  new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
+
+const xmlResponse = (status: number, body: string, summary: string): DemoResponse => ({
+  status,
+  headers: { 'content-type': 'text/xml', 'x-amzn-requestid': elementText(body, 'RequestId') ?? randomUUID() },
+  body,
+  summary,
+});
+
+/** An error shaped as IAM and STS send them. */
+export const awsError = (
+  status: number,
+  code: string,
+  message: string,
+  service: string,
+  summary: string,
+  type: 'Sender' | 'Receiver' = status >= 500 ? 'Receiver' : 'Sender',
+): DemoResponse =>
+  xmlResponse(
+    status,
+    `<ErrorResponse xmlns="${NS[service] ?? NS.iam}">
+  <Error>
+    <Type>${type}</Type>
+    <Code>${escapeXml(code)}</Code>
+    <Message>${escapeXml(message)}</Message>
+  </Error>
+  <RequestId>${randomUUID()}</RequestId>
+</ErrorResponse>
+`,
+    summary,
+  );
+
+/** Serves a fixture file, with the status AWS gives its error code when it is an error. */
+const fileResponse = (xml: string, summary: string): DemoResponse => {
+  if (!/^\s*(<\?xml[^>]*>\s*)?<ErrorResponse[\s>]/.test(xml)) return xmlResponse(200, xml, summary);
+  const code = elementText(xml, 'Code') ?? '';
+  return xmlResponse(ERROR_STATUS[code] ?? 400, xml, `${summary} → ${code}`);
+};
+
+/** `Credential=AKID/date/region/service/aws4_request` of a SigV4 Authorization header. */
+export const parseSigV4 = (
+  authorization: string | undefined,
+): { accessKeyId: string; service: string } | undefined => {
+  const m = /Credential=([^/,\s]+)\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(authorization ?? '');
+  return m ? { accessKeyId: m[1] ?? '', service: m[2] ?? '' } : undefined;
+};
+
+type Resolved = { kind: 'file'; path: string } | { kind: 'pages'; base: string } | { kind: 'none' };
+
+const resolveBase = (base: string): Resolved => {
+  if (existsSync(`${base}.xml`)) return { kind: 'file', path: `${base}.xml` };
+  if (existsSync(`${base}.1.xml`)) return { kind: 'pages', base };
+  return { kind: 'none' };
+};
+
+/** Page N+1 is the one whose predecessor's <Marker> the caller sent back. */
+const pageFor = (base: string, marker: string | null): string | undefined => {
+  if (!marker) return `${base}.1.xml`;
+  for (let n = 1; existsSync(`${base}.${n}.xml`); n++) {
+    if (elementText(readFileSync(`${base}.${n}.xml`, 'utf8'), 'Marker') === marker) {
+      return existsSync(`${base}.${n + 1}.xml`) ? `${base}.${n + 1}.xml` : undefined;
+    }
+  }
+  return undefined;
+};
+
+export const awsRoute = (options: AwsEstateOptions): DemoRoute => {
+  // Grows as AssumeRole hands out credentials: their key id then reaches the role's account.
+  const keys = new Map(Object.entries(options.accessKeys));
+
+  const assumeRole = (params: URLSearchParams, callerAccount: string, summary: string): DemoResponse => {
+    const roleArn = params.get('RoleArn') ?? '';
+    const m = /^arn:aws[\w-]*:iam::(\d{12}):role\/(?:[\w+=,.@/-]*\/)?([\w+=,.@-]+)$/.exec(roleArn);
+    if (!m) {
+      return awsError(400, 'ValidationError', `${roleArn} is not a valid role ARN`, 'sts', summary);
+    }
+    const [, account = '', roleName = ''] = m;
+    const path = join(options.dir, account, 'AssumeRole.xml');
+    const xml = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+    const assumedRole = xml ? elementText(xml, 'Arn') : undefined;
+    if (!xml || assumedRole?.split('/')[1] !== roleName) {
+      const caller = callerArn(callerAccount);
+      return awsError(
+        403,
+        'AccessDenied',
+        `User: ${caller} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
+        'sts',
+        `${summary} ${roleArn}`,
+      );
+    }
+    const keyId = elementText(xml, 'AccessKeyId');
+    if (keyId) keys.set(keyId, account);
+    // AWS stamps each answer with a fresh expiry; a stale one would make the SDK ask again and again.
+    const fresh = xml.replace(
+      /<Expiration>[^<]*<\/Expiration>/,
+      `<Expiration>${isoSeconds(new Date(Date.now() + 3_600_000))}</Expiration>`,
+    );
+    return xmlResponse(200, fresh, `${summary} ${roleArn}`);
+  };
+
+  const callerArn = (account: string): string => {
+    const path = join(options.dir, account, 'GetCallerIdentity.xml');
+    return (
+      (existsSync(path) && elementText(readFileSync(path, 'utf8'), 'Arn')) || `arn:aws:iam::${account}:root`
+    );
+  };
+
+  const credentialReport = (accountDir: string, summary: string): DemoResponse | undefined => {
+    const csvPath = join(accountDir, 'credential-report.csv');
+    if (!existsSync(csvPath)) return undefined;
+    const csv = readFileSync(csvPath, 'utf8').replace(/\r?\n$/, '');
+    const generated = isoSeconds(options.reportGeneratedAt ?? new Date());
+    return xmlResponse(
+      200,
+      `<GetCredentialReportResponse xmlns="${NS.iam}">
+  <GetCredentialReportResult>
+    <Content>${Buffer.from(csv, 'utf8').toString('base64')}</Content>
+    <GeneratedTime>${generated}</GeneratedTime>
+    <ReportFormat>text/csv</ReportFormat>
+  </GetCredentialReportResult>
+  <ResponseMetadata>
+    <RequestId>${randomUUID()}</RequestId>
+  </ResponseMetadata>
+</GetCredentialReportResponse>
+`,
+      summary,
+    );
+  };
+
+  return {
+    handle(req: DemoRequest): DemoResponse {
+      const params = new URLSearchParams(req.query);
+      if (req.method === 'POST') for (const [k, v] of new URLSearchParams(req.body)) params.append(k, v);
+      const action = params.get('Action') ?? '';
+      const sig = parseSigV4(
+        typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined,
+      );
+      const service = sig?.service ?? (params.get('Version') === '2011-06-15' ? 'sts' : 'iam');
+      if (!sig) {
+        return awsError(
+          403,
+          'MissingAuthenticationToken',
+          'Request is missing Authentication Token',
+          service,
+          action,
+        );
+      }
+      const account = keys.get(sig.accessKeyId);
+      if (!account) {
+        return awsError(
+          403,
+          'InvalidClientTokenId',
+          'The security token included in the request is invalid.',
+          service,
+          action,
+        );
+      }
+      const summary = `${account} ${action}`;
+      const accountDir = join(options.dir, account);
+      if (action === 'AssumeRole') return assumeRole(params, account, summary);
+
+      for (const name of RESOURCE_PARAMS) {
+        const value = params.get(name);
+        if (value === null) continue;
+        if (!IAM_NAME.test(value)) {
+          return awsError(
+            400,
+            'ValidationError',
+            `1 validation error detected: Value '${value}' at '${name.charAt(0).toLowerCase()}${name.slice(1)}' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+`,
+            service,
+            summary,
+          );
+        }
+      }
+      const resource = RESOURCE_PARAMS.map((name) => [name, params.get(name)] as const).find(
+        ([, v]) => v !== null,
+      );
+      const label = resource ? `${summary} ${resource[0]}=${resource[1] ?? ''}` : summary;
+
+      let found: Resolved = { kind: 'none' };
+      if (resource) found = resolveBase(join(accountDir, action, resource[1] ?? ''));
+      if (found.kind === 'none') found = resolveBase(join(accountDir, action));
+      if (found.kind === 'file') return fileResponse(readFileSync(found.path, 'utf8'), label);
+      if (found.kind === 'pages') {
+        const page = pageFor(found.base, params.get('Marker'));
+        if (!page)
+          return awsError(
+            400,
+            'InvalidInput',
+            `Invalid Marker: ${params.get('Marker') ?? ''}`,
+            service,
+            label,
+          );
+        return fileResponse(readFileSync(page, 'utf8'), `${label} ${page.slice(found.base.length + 1, -4)}`);
+      }
+      if (action === 'GetCredentialReport') {
+        const report = credentialReport(accountDir, summary);
+        if (report) return report;
+      }
+      if (resource && existsSync(join(accountDir, action))) {
+        const entity = resource[0]
+          .replace(/Name$|Id$/, '')
+          .replace(/([a-z])([A-Z])/g, '$1 $2')
+          .toLowerCase();
+        return awsError(
+          404,
+          'NoSuchEntity',
+          `The ${entity} with name ${resource[1] ?? ''} cannot be found.`,
+          service,
+          label,
+        );
+      }
+      return awsError(
+        400,
+        'InvalidAction',
+        `Could not find operation ${action} for version ${params.get('Version') ?? ''}`,
+        service,
+        label,
+      );
+    },
+  };
+};

@@ -1,0 +1,157 @@
+// The built CLI end to end, as a user runs it: `node dist/src/cli.js …` in a child process, its
+// files and its exit codes (src/exit-codes.ts). The build runs first, so this file checks the
+// package as `npm ci` (prepare → build) leaves it.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_CONFIG, DEMO_DIR, demoAwsEnv, startDemoEstate } from '../../src/demo/index.js';
+import type { DemoServer } from '../../src/demo/server.js';
+import { EXIT } from '../../src/exit-codes.js';
+import { ScanResult } from '../../src/model.js';
+import { packageRoot } from '../../src/paths.js';
+
+const run = promisify(execFile);
+const CLI = join(packageRoot, 'dist', 'src', 'cli.js');
+const CLEAN_ESTATE = join(packageRoot, 'test', 'e2e', 'clean-estate');
+const CLEAN_CONFIG = join(CLEAN_ESTATE, 'nhiscan.config.yaml');
+
+interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The user's environment without any AWS setting of the machine running the tests. */
+const baseEnv = (): NodeJS.ProcessEnv =>
+  Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_') && k !== 'NODE_OPTIONS'),
+  );
+
+/** Runs the CLI asynchronously: a demo server in this process must keep answering meanwhile. */
+const cli = async (args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> => {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
+      cwd: work,
+      env: { ...baseEnv(), NO_COLOR: '1', ...env },
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: unknown; stdout?: string; stderr?: string };
+    if (typeof e.code !== 'number') throw err;
+    return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+};
+
+let work: string;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'nhiscan-e2e-'));
+  // `npx tsc -p tsconfig.build.json`, without npx's lookup.
+  const tsc = join(packageRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+  await run(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: packageRoot, timeout: 120_000 });
+}, 120_000);
+
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('nhiscan demo', () => {
+  it('exits 1 (findings at or above high) and writes a ScanResult where --out says', async () => {
+    const out = join(work, 'demo-out');
+    // A user's own AWS settings must not leak into the demo.
+    const res = await cli(['demo', '--out', out], {
+      AWS_PROFILE: 'no-such-profile',
+      AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9/',
+      AWS_ACCESS_KEY_ID: 'a-users-own-key',
+    });
+    expect(res.code).toBe(EXIT.findings);
+    const file = join(out, 'nhiscan-result.json');
+    expect(res.stdout).toContain(`Wrote ${file}`);
+    expect(res.stdout).toMatch(/^Demo estate, judged as of 2026-11-01T00:00:00\.000Z/);
+    const result = ScanResult.parse(JSON.parse(readFileSync(file, 'utf8')));
+    expect(result.run.asOf).toBe('2026-11-01T00:00:00.000Z');
+    expect(result.findings.length).toBeGreaterThan(0);
+    expect(result.findings.every((f) => f.controls.some((c) => c.framework === 'SOC2'))).toBe(true);
+    expect(new Set(result.coverage.map((c) => c.scope))).toEqual(new Set(['111111111111', '222222222222']));
+  });
+
+  // The demo estate denies iam:ListSSHPublicKeys for one user on purpose (fixtures/demo/README.md):
+  // with no finding allowed to fail the run, what is left is an honest "incomplete".
+  it('exits 3 with --fail-on none, because the estate denies a call on purpose', async () => {
+    const res = await cli(['demo', '--out', join(work, 'demo-none'), '--fail-on', 'none']);
+    expect(res.code).toBe(EXIT.incomplete);
+    expect(res.stdout).toContain('SCAN INCOMPLETE');
+  });
+});
+
+describe('nhiscan scan', () => {
+  let demo: DemoServer;
+  let clean: DemoServer;
+
+  beforeAll(async () => {
+    demo = await startDemoEstate({ reportGeneratedAt: new Date('2026-11-01T00:00:00Z') });
+    clean = await startDemoEstate({ dir: CLEAN_ESTATE, defaultAccount: '555555555555' });
+  });
+
+  afterAll(async () => {
+    await demo.close();
+    await clean.close();
+  });
+
+  it('scans the demo config against a demo server reached through AWS_ENDPOINT_URL', async () => {
+    const out = join(work, 'scan-out');
+    const res = await cli(['scan', '--config', DEMO_CONFIG, '--out', out], demoAwsEnv(demo));
+    expect(res.code).toBe(EXIT.findings);
+    const result = ScanResult.parse(JSON.parse(readFileSync(join(out, 'nhiscan-result.json'), 'utf8')));
+    expect(result.coverage.map((c) => [c.target, c.status])).toEqual([
+      ['aws:default', 'complete'],
+      ['aws:assume/222222222222', 'partial'],
+    ]);
+    expect(demo.requests.some((r) => r.summary === '222222222222 GetAccountAuthorizationDetails')).toBe(true);
+  });
+
+  it('exits 0 on an estate with nothing wrong, even with --fail-on low', async () => {
+    const out = join(work, 'clean-out');
+    const res = await cli(
+      ['scan', '--config', CLEAN_CONFIG, '--out', out, '--fail-on', 'low'],
+      demoAwsEnv(clean),
+    );
+    expect(res.stderr).not.toMatch(/warn:|error:/);
+    expect(res.code).toBe(EXIT.ok);
+    const result = ScanResult.parse(JSON.parse(readFileSync(join(out, 'nhiscan-result.json'), 'utf8')));
+    expect(result.findings).toEqual([]);
+    expect(result.run.complete).toBe(true);
+    expect(result.identities.map((i) => i.name).sort()).toEqual(['github-actions-release', 'svc-invoices']);
+  });
+
+  it('exits 2 and names the key path of a typo in the config', async () => {
+    const config = join(work, 'typo.yaml');
+    writeFileSync(config, 'version: 1\nproviders:\n  aws:\n    regoin: us-east-1\n');
+    const res = await cli(['scan', '--config', config, '--out', join(work, 'typo-out')]);
+    expect(res.code).toBe(EXIT.usage);
+    expect(res.stderr).toContain('providers.aws');
+    expect(res.stderr).toContain('regoin');
+  });
+
+  it.each([
+    ['--as-of garbage', ['--as-of', 'garbage'], '--as-of'],
+    ['--fail-on bogus', ['--fail-on', 'bogus'], 'bogus'],
+  ])('exits 2 on %s', async (_, flags, named) => {
+    const res = await cli(
+      ['scan', '--config', CLEAN_CONFIG, '--out', join(work, 'bad-flag'), ...flags],
+      demoAwsEnv(clean),
+    );
+    expect(res.code).toBe(EXIT.usage);
+    expect(res.stderr).toContain(named);
+  });
+
+  it('exits 2 when the config file does not exist', async () => {
+    const res = await cli(['scan', '--config', join(DEMO_DIR, 'no-such-config.yaml')]);
+    expect(res.code).toBe(EXIT.usage);
+    expect(res.stderr).toContain('no-such-config.yaml');
+  });
+});

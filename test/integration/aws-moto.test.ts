@@ -1,0 +1,439 @@
+// The real AWS connector and the full scan against a real moto_server on loopback, seeded through
+// the AWS SDK. The scan reaches moto only through AWS_ENDPOINT_URL, the SDK's own override: no
+// nhiscan setting names an endpoint.
+//
+// What "clean" can mean under moto: moto stamps key creation and last use with the wall clock and
+// cannot backdate them, so age comes from moving the scan's asOf. At now+200 days every key and
+// every role is 200 days old and unused for 200 days, so rotation-age and staleness rightly fire
+// on all of them; the identities clean at that date are those with nothing time-bound to judge
+// (a user with no credentials, a service-linked role). The clean key holder and the clean role are
+// therefore checked by a second scan at now+30 days, inside the 90-day windows and past the 7-day
+// grace for never-used keys: there they get no finding at all, while every planted problem that
+// does not depend on age (or that is already past its threshold) still fires.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import {
+  AddUserToGroupCommand,
+  AttachGroupPolicyCommand,
+  AttachUserPolicyCommand,
+  CreateAccessKeyCommand,
+  CreateGroupCommand,
+  CreateLoginProfileCommand,
+  CreateOpenIDConnectProviderCommand,
+  CreatePolicyCommand,
+  AttachRolePolicyCommand,
+  CreateRoleCommand,
+  CreateServiceLinkedRoleCommand,
+  CreateUserCommand,
+  IAMClient,
+  PutUserPolicyCommand,
+} from '@aws-sdk/client-iam';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { scanCommand } from '../../src/commands.js';
+import { EXIT } from '../../src/exit-codes.js';
+import { silentLogger } from '../../src/log.js';
+import type { Finding, Identity, ScanResult } from '../../src/model.js';
+
+const onPath = (name: string): boolean =>
+  (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, name)));
+
+const MOTO_PRESENT = onPath('moto_server');
+const MOTO_REQUIRED = process.env.NHISCAN_REQUIRE_MOTO === '1';
+if (!MOTO_PRESENT && !MOTO_REQUIRED) {
+  console.warn(
+    'aws-moto: moto_server is not on PATH, skipping the AWS emulator suite (pip install "moto[server]"; set NHISCAN_REQUIRE_MOTO=1 to make this a failure)',
+  );
+}
+
+const ACCOUNT = '123456789012';
+const DAY = 86_400_000;
+const SEED_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+const userArn = (name: string): string => `arn:aws:iam::${ACCOUNT}:user/${name}`;
+const roleArn = (name: string): string => `arn:aws:iam::${ACCOUNT}:role/${name}`;
+const SLR = roleArn('aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling');
+
+const doc = (...Statement: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement });
+const READ_ONE_BUCKET = doc({
+  Effect: 'Allow',
+  Action: 's3:GetObject',
+  Resource: 'arn:aws:s3:::acme-reports/*',
+});
+const OWNER = [{ Key: 'owner', Value: 'alice@example.com' }];
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (typeof address === 'object' && address) resolve(address.port);
+        else reject(new Error('no port'));
+      });
+    });
+  });
+
+const waitUntilUp = async (url: string, child: ChildProcess, log: () => string): Promise<void> => {
+  const deadline = Date.now() + 45_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}:\n${log()}`);
+    try {
+      const res = await fetch(`${url}/moto-api/`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`moto_server did not answer on ${url} within 45s:\n${log()}`);
+};
+
+interface Seeded {
+  keys: Record<string, string[]>;
+}
+
+/** Plants the estate through the SDK: problems and clean identities side by side. */
+const seed = async (endpoint: string): Promise<Seeded> => {
+  const client = { endpoint, region: 'us-east-1', credentials: SEED_CREDENTIALS };
+  const iam = new IAMClient(client);
+  const sts = new STSClient(client);
+  const keys: Record<string, string[]> = {};
+  const user = async (
+    name: string,
+    opts: { tags?: { Key: string; Value: string }[]; keys?: number; usedKeys?: number } = {},
+  ) => {
+    await iam.send(new CreateUserCommand({ UserName: name, Tags: opts.tags ?? OWNER }));
+    keys[name] = [];
+    for (let i = 0; i < (opts.keys ?? 0); i += 1) {
+      const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: name }));
+      keys[name].push(AccessKey!.AccessKeyId!);
+      if (i < (opts.usedKeys ?? 0)) {
+        // moto records last use of a key it issued when a request is signed with it.
+        const asKey = new STSClient({
+          ...client,
+          credentials: { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! },
+        });
+        await asKey.send(new GetCallerIdentityCommand({}));
+        asKey.destroy();
+      }
+    }
+  };
+  try {
+    // Problems.
+    await user('old-key-bot', { keys: 1, usedKeys: 1 });
+    await user('unused-key-bot', { keys: 1 });
+    await user('two-keys-bot', { keys: 2, usedKeys: 2 });
+    await user('console-keys-user', { keys: 1, usedKeys: 1 });
+    await iam.send(
+      new CreateLoginProfileCommand({ UserName: 'console-keys-user', Password: 'Sup3r-Secret-Passw0rd!' }),
+    );
+    await user('console-only-person');
+    await iam.send(
+      new CreateLoginProfileCommand({ UserName: 'console-only-person', Password: 'Sup3r-Secret-Passw0rd!' }),
+    );
+    await user('admin-bot');
+    await iam.send(
+      new AttachUserPolicyCommand({
+        UserName: 'admin-bot',
+        PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+      }),
+    );
+    await user('escalation-bot');
+    await iam.send(
+      new PutUserPolicyCommand({
+        UserName: 'escalation-bot',
+        PolicyName: 'launch-anything',
+        PolicyDocument: doc({ Effect: 'Allow', Action: ['iam:PassRole', 'ec2:RunInstances'], Resource: '*' }),
+      }),
+    );
+    await user('no-owner-bot', { tags: [{ Key: 'team', Value: 'data' }] });
+    await user('departed-owner-bot', { tags: [{ Key: 'owner', Value: 'dana@example.com' }] });
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'cross-account-role',
+        Tags: OWNER,
+        AssumeRolePolicyDocument: doc({
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::999999999999:root' },
+          Action: 'sts:AssumeRole',
+        }),
+      }),
+    );
+    await iam.send(
+      new CreateOpenIDConnectProviderCommand({
+        Url: 'https://token.actions.githubusercontent.com',
+        ClientIDList: ['sts.amazonaws.com'],
+        ThumbprintList: ['6938fd4d98bab03faadb97b34396831e3780aea1'],
+      }),
+    );
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'github-oidc-role',
+        Tags: OWNER,
+        AssumeRolePolicyDocument: doc({
+          Effect: 'Allow',
+          Principal: {
+            Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
+          },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Condition: { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' } },
+        }),
+      }),
+    );
+    await iam.send(new CreateServiceLinkedRoleCommand({ AWSServiceName: 'autoscaling.amazonaws.com' }));
+
+    // Clean identities beside them: owned by an active person, least privilege, keys in use.
+    const readOnly = await iam.send(
+      new CreatePolicyCommand({ PolicyName: 'read-reports', PolicyDocument: READ_ONE_BUCKET }),
+    );
+    await iam.send(new CreateGroupCommand({ GroupName: 'report-readers' }));
+    await user('clean-bot', { keys: 1, usedKeys: 1 });
+    await iam.send(
+      new AttachGroupPolicyCommand({ GroupName: 'report-readers', PolicyArn: readOnly.Policy!.Arn! }),
+    );
+    await iam.send(new AddUserToGroupCommand({ GroupName: 'report-readers', UserName: 'clean-bot' }));
+    await user('clean-idle-bot');
+    await iam.send(
+      new PutUserPolicyCommand({
+        UserName: 'clean-idle-bot',
+        PolicyName: 'read',
+        PolicyDocument: READ_ONE_BUCKET,
+      }),
+    );
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'clean-role',
+        Tags: OWNER,
+        AssumeRolePolicyDocument: doc({
+          Effect: 'Allow',
+          Principal: { Service: 'ec2.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+        }),
+      }),
+    );
+    await iam.send(new AttachRolePolicyCommand({ RoleName: 'clean-role', PolicyArn: readOnly.Policy!.Arn! }));
+    // Use the clean role: moto records a role's last use when its session credentials sign a request.
+    const { Credentials } = await sts.send(
+      new AssumeRoleCommand({ RoleArn: roleArn('clean-role'), RoleSessionName: 'seed' }),
+    );
+    const asRole = new STSClient({
+      ...client,
+      credentials: {
+        accessKeyId: Credentials!.AccessKeyId!,
+        secretAccessKey: Credentials!.SecretAccessKey!,
+        sessionToken: Credentials!.SessionToken!,
+      },
+    });
+    await asRole.send(new GetCallerIdentityCommand({}));
+    asRole.destroy();
+  } finally {
+    iam.destroy();
+    sts.destroy();
+  }
+  return { keys };
+};
+
+const policiesOf = (result: ScanResult, uid: string): string[] =>
+  [...new Set(result.findings.filter((f) => f.identityUid === uid).map((f) => f.policyId))].sort();
+
+const findingsOf = (result: ScanResult, uid: string, policyId: string): Finding[] =>
+  result.findings.filter((f) => f.identityUid === uid && f.policyId === policyId);
+
+describe.skipIf(!MOTO_PRESENT && !MOTO_REQUIRED)('AWS connector against moto_server', () => {
+  let moto: ChildProcess | undefined;
+  let motoLog = '';
+  let endpoint = '';
+  let dir = '';
+  let seeded: Seeded;
+  const scan = async (
+    days: number,
+    name: string,
+  ): Promise<{ exitCode: number; result: ScanResult; files: string[] }> =>
+    scanCommand({
+      config: join(dir, 'nhiscan.config.yaml'),
+      out: join(dir, name),
+      asOf: new Date(Date.now() + days * DAY).toISOString(),
+      log: silentLogger,
+      print: () => undefined,
+    });
+  let at200: Awaited<ReturnType<typeof scan>>;
+  let at30: Awaited<ReturnType<typeof scan>>;
+
+  beforeAll(async () => {
+    if (!MOTO_PRESENT) throw new Error('NHISCAN_REQUIRE_MOTO=1 but moto_server is not on PATH');
+    const port = await freePort();
+    endpoint = `http://127.0.0.1:${port}`;
+    moto = spawn('moto_server', ['-p', String(port), '-H', '127.0.0.1'], {
+      env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    moto.stdout?.on('data', (d: Buffer) => (motoLog += d.toString()));
+    moto.stderr?.on('data', (d: Buffer) => (motoLog += d.toString()));
+    await waitUntilUp(endpoint, moto, () => motoLog.slice(-4000));
+    seeded = await seed(endpoint);
+
+    dir = mkdtempSync(join(tmpdir(), 'nhiscan-moto-'));
+    writeFileSync(
+      join(dir, 'people.csv'),
+      'email,name,status\nalice@example.com,Alice,ACTIVE\ndana@example.com,Dana,DEPROVISIONED\n',
+    );
+    writeFileSync(
+      join(dir, 'nhiscan.config.yaml'),
+      [
+        'directory:',
+        '  path: people.csv',
+        'providers:',
+        '  aws:',
+        '    targets:',
+        '      - type: default',
+        '',
+      ].join('\n'),
+    );
+    // The scan path: the SDK's default chain and its own endpoint override, nothing nhiscan-specific.
+    vi.stubEnv('AWS_ENDPOINT_URL', endpoint);
+    vi.stubEnv('AWS_ACCESS_KEY_ID', SEED_CREDENTIALS.accessKeyId);
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', SEED_CREDENTIALS.secretAccessKey);
+    vi.stubEnv('AWS_SESSION_TOKEN', '');
+    vi.stubEnv('AWS_PROFILE', '');
+    vi.stubEnv('AWS_CONFIG_FILE', join(dir, 'no-aws-config'));
+    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', join(dir, 'no-aws-credentials'));
+    vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
+    at200 = await scan(200, 'out-200');
+    at30 = await scan(30, 'out-30');
+  }, 180_000);
+
+  afterAll(() => {
+    vi.unstubAllEnvs();
+    moto?.kill('SIGTERM');
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('covers the account completely, through AWS_ENDPOINT_URL, and writes the result', () => {
+    const [coverage] = at200.result.coverage;
+    expect(at200.result.coverage).toHaveLength(1);
+    expect(coverage).toMatchObject({ target: 'aws:default', scope: ACCOUNT, status: 'complete', gaps: [] });
+    expect(coverage?.principal).toMatch(/^arn:aws:(sts|iam)::123456789012:/);
+    expect(coverage?.notes).toContain(
+      '1 IAM user with console passwords and no active access keys skipped as people',
+    );
+    expect(coverage?.notes.some((n) => n.startsWith('IAM credential report generated at'))).toBe(true);
+    expect(at200.result.run.complete).toBe(true);
+    expect(at200.exitCode).toBe(EXIT.findings);
+    expect(at200.files.every((f) => existsSync(f))).toBe(true);
+  });
+
+  it('inventories NHI users and roles, not the console-only person', () => {
+    const uids = at200.result.identities.map((i) => i.uid);
+    expect(uids.sort()).toEqual(
+      [
+        userArn('old-key-bot'),
+        userArn('unused-key-bot'),
+        userArn('two-keys-bot'),
+        userArn('console-keys-user'),
+        userArn('admin-bot'),
+        userArn('escalation-bot'),
+        userArn('no-owner-bot'),
+        userArn('departed-owner-bot'),
+        userArn('clean-bot'),
+        userArn('clean-idle-bot'),
+        roleArn('cross-account-role'),
+        roleArn('github-oidc-role'),
+        roleArn('clean-role'),
+        SLR,
+      ].sort(),
+    );
+    const byUid = new Map<string, Identity>(at200.result.identities.map((i) => [i.uid, i]));
+    // Report slots matched to the ids moto issued; last use from the report (moto: region/service not_supported).
+    const two = byUid.get(userArn('two-keys-bot'))!;
+    expect(two.credentials.map((c) => c.uid)).toEqual(seeded.keys['two-keys-bot']);
+    expect(
+      two.credentials.every(
+        (c) => typeof c.lastUsedAt === 'string' && c.lastUsedDetail?.source === 'credential-report',
+      ),
+    ).toBe(true);
+    expect(byUid.get(userArn('unused-key-bot'))!.credentials).toMatchObject([
+      { uid: seeded.keys['unused-key-bot']![0], lastUsedAt: null },
+    ]);
+    expect(byUid.get(userArn('console-keys-user'))!.attributes.consolePassword).toBe(true);
+    expect(byUid.get(userArn('admin-bot'))!.privilege.level).toBe('admin');
+    expect(byUid.get(userArn('clean-bot'))!.privilege).toMatchObject({
+      level: 'read',
+      attached: [`arn:aws:iam::${ACCOUNT}:policy/read-reports`],
+    });
+    expect(byUid.get(userArn('clean-bot'))!.privilege.grants.map((g) => g.source)).toEqual([
+      `group-managed:report-readers/arn:aws:iam::${ACCOUNT}:policy/read-reports#0`,
+    ]);
+    expect(byUid.get(roleArn('clean-role'))!.lastUsedAt).toEqual(expect.any(String));
+    expect(byUid.get(roleArn('cross-account-role'))!.lastUsedAt).toBeNull();
+    expect(byUid.get(roleArn('github-oidc-role'))!.trust).toMatchObject([
+      {
+        principalType: 'federated',
+        principal: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
+      },
+    ]);
+    expect(byUid.get(SLR)).toMatchObject({ managedBy: 'provider', attributes: { serviceLinked: true } });
+  });
+
+  it('finds every planted problem 200 days on, and nothing on identities with nothing time-bound', () => {
+    const r = at200.result;
+    expect(policiesOf(r, userArn('old-key-bot'))).toEqual(['rotation-age', 'staleness']);
+    expect(policiesOf(r, userArn('unused-key-bot'))).toEqual(['rotation-age', 'staleness']);
+    expect(findingsOf(r, userArn('unused-key-bot'), 'staleness')[0]?.evidence).toMatchObject({
+      lastUsedAt: null,
+    });
+    expect(policiesOf(r, userArn('two-keys-bot'))).toEqual([
+      'multiple-active-keys',
+      'rotation-age',
+      'staleness',
+    ]);
+    expect(
+      findingsOf(r, userArn('two-keys-bot'), 'rotation-age')
+        .map((f) => f.credentialUid)
+        .sort(),
+    ).toEqual([...seeded.keys['two-keys-bot']!].sort());
+    expect(policiesOf(r, userArn('console-keys-user'))).toEqual(['human-use', 'rotation-age', 'staleness']);
+    expect(policiesOf(r, userArn('admin-bot'))).toEqual(['excess-privilege']);
+    expect(policiesOf(r, userArn('escalation-bot'))).toEqual(['excess-privilege']);
+    expect(policiesOf(r, userArn('no-owner-bot'))).toEqual(['ownership']);
+    expect(policiesOf(r, userArn('departed-owner-bot'))).toEqual(['ownership']);
+    expect(findingsOf(r, userArn('departed-owner-bot'), 'ownership')[0]?.evidence).toMatchObject({
+      owner: 'dana@example.com',
+      directoryStatus: 'DEPROVISIONED',
+    });
+    expect(policiesOf(r, roleArn('cross-account-role'))).toEqual(['external-trust', 'staleness']);
+    expect(policiesOf(r, roleArn('github-oidc-role'))).toEqual(['external-trust', 'staleness']);
+    // Every key and role is 200 days old here, clean ones included.
+    expect(policiesOf(r, userArn('clean-bot'))).toEqual(['rotation-age', 'staleness']);
+    expect(policiesOf(r, roleArn('clean-role'))).toEqual(['staleness']);
+    // Nothing time-bound to judge: clean even now.
+    expect(policiesOf(r, userArn('clean-idle-bot'))).toEqual([]);
+    expect(policiesOf(r, SLR)).toEqual([]);
+  });
+
+  it('30 days on: clean identities get no finding; age-independent problems still fire', () => {
+    const r = at30.result;
+    for (const clean of [
+      userArn('clean-bot'),
+      userArn('clean-idle-bot'),
+      roleArn('clean-role'),
+      SLR,
+      userArn('old-key-bot'),
+    ]) {
+      expect({ clean, policies: policiesOf(r, clean) }).toEqual({ clean, policies: [] });
+    }
+    // Never used past the 7-day grace, while the used keys of the same age are fine.
+    expect(policiesOf(r, userArn('unused-key-bot'))).toEqual(['staleness']);
+    expect(policiesOf(r, userArn('two-keys-bot'))).toEqual(['multiple-active-keys']);
+    expect(policiesOf(r, userArn('console-keys-user'))).toEqual(['human-use']);
+    expect(policiesOf(r, userArn('admin-bot'))).toEqual(['excess-privilege']);
+    expect(policiesOf(r, userArn('escalation-bot'))).toEqual(['excess-privilege']);
+    expect(policiesOf(r, userArn('no-owner-bot'))).toEqual(['ownership']);
+    expect(policiesOf(r, userArn('departed-owner-bot'))).toEqual(['ownership']);
+    expect(policiesOf(r, roleArn('cross-account-role'))).toEqual(['external-trust']);
+    expect(policiesOf(r, roleArn('github-oidc-role'))).toEqual(['external-trust']);
+  });
+});
