@@ -12,7 +12,9 @@ afterEach(() => {
   const pending = nock.pendingMocks();
   nock.cleanAll();
   if (pending.length > 0) {
-    throw new Error(`unused HTTP mocks (the code under test never made these calls):\n  ${pending.join('\n  ')}`);
+    throw new Error(
+      `unused HTTP mocks (the code under test never made these calls):\n  ${pending.join('\n  ')}`,
+    );
   }
 });
 

@@ -3,7 +3,12 @@ import { EXIT, exitCodeFor } from '../../src/exit-codes.js';
 import { ScanResult, type Finding } from '../../src/model.js';
 import { renderSummary } from '../../src/report/terminal.js';
 
-const finding = (severity: Finding['severity'], policyId: string, name: string, extra: Partial<Finding> = {}): Finding => ({
+const finding = (
+  severity: Finding['severity'],
+  policyId: string,
+  name: string,
+  extra: Partial<Finding> = {},
+): Finding => ({
   uid: `nhi-${policyId}-${name}`,
   policyId,
   severity,
@@ -44,7 +49,15 @@ const result = (findings: Finding[], gaps = false) =>
         finishedAt: '2026-11-01T00:00:01Z',
         counts: {},
         gaps: gaps
-          ? [{ code: 'access_denied', call: 'iam:ListSSHPublicKeys', resource: 'ci', message: 'denied', permission: 'iam:ListSSHPublicKeys' }]
+          ? [
+              {
+                code: 'access_denied',
+                call: 'iam:ListSSHPublicKeys',
+                resource: 'ci',
+                message: 'denied',
+                permission: 'iam:ListSSHPublicKeys',
+              },
+            ]
           : [],
       },
     ],
@@ -53,7 +66,13 @@ const result = (findings: Finding[], gaps = false) =>
 describe('terminal summary and exit codes', () => {
   const open = [finding('critical', 'excess-privilege', 'admin-bot'), finding('low', 'ownership', 'x')];
   const excepted = finding('critical', 'rotation-age', 'legacy', {
-    exception: { id: 'e1', justification: 'vendor', approver: 'cto', expires: '2027-01-01', status: 'active' },
+    exception: {
+      id: 'e1',
+      justification: 'vendor',
+      approver: 'cto',
+      expires: '2027-01-01',
+      status: 'active',
+    },
   });
 
   it('counts open findings by severity and policy, lists the worst and the gaps', () => {
@@ -73,7 +92,12 @@ describe('terminal summary and exit codes', () => {
     [[finding('medium', 'staleness', 'a')], true, 'high', EXIT.incomplete],
     [[...open], true, 'none', EXIT.incomplete],
     [[excepted], false, 'info', EXIT.ok],
-    [[{ ...excepted, exception: { ...excepted.exception!, status: 'expired' as const } }], false, 'high', EXIT.findings],
+    [
+      [{ ...excepted, exception: { ...excepted.exception!, status: 'expired' as const } }],
+      false,
+      'high',
+      EXIT.findings,
+    ],
   ])('exit code for %#', (findings, gaps, failOn, code) => {
     expect(exitCodeFor(result(findings, gaps), failOn as 'high')).toBe(code);
   });
