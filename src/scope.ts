@@ -48,8 +48,10 @@ const locationMatch = (identity: Identity, s: ScopeSelector): string | undefined
     tagWhy = tagMatches(identity.tags, s.tag);
     if (!tagWhy) return undefined;
   }
-  const where = [identity.location.scope, identity.location.resource].filter(Boolean).join('/');
-  return tagWhy ? `tagged ${tagWhy}` : `sits in ${identity.provider} ${where}`;
+  const { scope: at, resource } = identity.location;
+  // An IAM path ("/", "/service-role/") says nothing useful here; a repository does.
+  const inside = resource && !resource.startsWith('/') ? `/${resource}` : '';
+  return tagWhy ? `tagged ${tagWhy}` : `sits in ${identity.provider} ${at}${inside}`;
 };
 
 /**

@@ -75,9 +75,9 @@ export const renderControlMatrix = (rows: readonly ControlRow[], withScan: boole
       withScan && r.findings
         ? `  open ${r.findings.open}, excepted ${r.findings.excepted}${r.findings.expiredExceptions ? `, expired exceptions ${r.findings.expiredExceptions}` : ''}`
         : '';
-    lines.push(`  ${r.id.padEnd(10)} ${r.title}`);
+    lines.push(`  ${r.id.padEnd(12)} ${r.title}`);
     lines.push(
-      `             policies: ${r.policies.length ? r.policies.join(', ') : '(none: not tested by nhiscan)'}${counts}`,
+      `               policies: ${r.policies.length ? r.policies.join(', ') : '(none: not tested by nhiscan)'}${counts}`,
     );
   }
   return lines.join('\n').trimStart() + '\n';

@@ -47,6 +47,16 @@ export const renderSummary = (
   lines.push(
     `Findings: ${open.length} open${bySev.length ? ` — ${bySev.join(', ')}` : ''}${excepted ? `; ${excepted} excepted` : ''}`,
   );
+  const expired = result.exceptions.filter((e) => e.status === 'expired');
+  const unmatched = result.exceptions.filter((e) => e.status === 'unmatched');
+  if (expired.length || unmatched.length) {
+    const parts = [
+      expired.length &&
+        `${expired.length} expired (${expired.map((e) => e.id).join(', ')}: findings re-opened)`,
+      unmatched.length && `${unmatched.length} matching nothing (${unmatched.map((e) => e.id).join(', ')})`,
+    ].filter(Boolean);
+    lines.push(`  exceptions: ${parts.join('; ')}`);
+  }
   if (open.length) {
     lines.push(
       '  by policy: ' +
@@ -66,6 +76,9 @@ export const renderSummary = (
         `  ${paint(SEV_COLOR[f.severity] ?? 0, f.severity.toUpperCase().padEnd(8), color)} ${f.policyId.padEnd(22)} ${f.identityName} (${f.location.scope})`,
       );
       lines.push(`           ${f.title}${f.credentialUid ? ` [${f.credentialUid}]` : ''} — ${tags}`);
+      if (f.exception?.status === 'expired') {
+        lines.push(`           exception ${f.exception.id} expired ${f.exception.expires}: open again`);
+      }
     }
   }
   lines.push('');

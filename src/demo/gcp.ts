@@ -1,0 +1,404 @@
+// The demo's Google Cloud: the REST surface of Resource Manager v3, IAM v1, API Keys v2 and
+// Policy Analyzer v1 that the connector calls, played from files under <dir>/ (see
+// fixtures/demo/gcp/). The connector reaches it through its endpoint overrides, one root URL
+// per API: `${server.url}/gcp/<api>/`. Requests are answered as Google answers them: JSON
+// bodies, `nextPageToken` paging, and errors as google.rpc.Status with an ErrorInfo. Tokens are
+// not checked (the demo runs with `auth: none`, which the connector allows on loopback only).
+//
+// Files:
+//   organization.json          { name, displayName, policy, folders: [] }
+//   projects/<projectId>.json  { project, policy, serviceAccounts: [{ account, keys, policy }],
+//                                apiKeys, workloadIdentityPools: [{ pool, providers }],
+//                                activities: { <activityType>: [...] },
+//                                denied?: true            — every call on the project is refused
+//                                disabledServices?: [...] — e.g. "policyanalyzer.googleapis.com" }
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { DemoRequest, DemoResponse, DemoRoute } from './server.js';
+
+const Json = z.record(z.string(), z.unknown());
+const Policy = Json;
+
+const ProjectFile = z.strictObject({
+  project: z.looseObject({ name: z.string(), projectId: z.string(), parent: z.string().optional() }),
+  denied: z.boolean().default(false),
+  disabledServices: z.array(z.string()).default([]),
+  policy: Policy.default({}),
+  serviceAccounts: z
+    .array(
+      z.strictObject({
+        account: z.looseObject({ name: z.string(), email: z.string() }),
+        keys: z.array(Json).default([]),
+        policy: Policy.optional(),
+      }),
+    )
+    .default([]),
+  apiKeys: z.array(Json).default([]),
+  workloadIdentityPools: z
+    .array(
+      z.strictObject({ pool: z.looseObject({ name: z.string() }), providers: z.array(Json).default([]) }),
+    )
+    .default([]),
+  activities: z.record(z.string(), z.array(Json)).default({}),
+});
+type ProjectFile = z.infer<typeof ProjectFile>;
+
+const OrganizationFile = z.strictObject({
+  name: z.string().regex(/^organizations\/\d+$/),
+  displayName: z.string().optional(),
+  policy: Policy.default({}),
+  folders: z.array(z.looseObject({ name: z.string(), parent: z.string() })).default([]),
+});
+type OrganizationFile = z.infer<typeof OrganizationFile>;
+
+export interface GcpEstateOptions {
+  /** Folder holding organization.json and projects/<projectId>.json. */
+  dir: string;
+}
+
+/** The API root URLs the connector's `endpoints` block takes for a demo server at `serverUrl`. */
+export const gcpDemoEndpoints = (
+  serverUrl: string,
+): { iam: string; cloudresourcemanager: string; apikeys: string; policyanalyzer: string } => ({
+  iam: `${serverUrl}/gcp/iam/`,
+  cloudresourcemanager: `${serverUrl}/gcp/cloudresourcemanager/`,
+  apikeys: `${serverUrl}/gcp/apikeys/`,
+  policyanalyzer: `${serverUrl}/gcp/policyanalyzer/`,
+});
+
+const json = (status: number, body: unknown, summary: string): DemoResponse => ({
+  status,
+  headers: { 'content-type': 'application/json; charset=UTF-8' },
+  body: JSON.stringify(body, null, 2),
+  summary,
+});
+
+const CANONICAL: Record<number, string> = {
+  400: 'INVALID_ARGUMENT',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+};
+
+/** An error as Google sends it (AIP-193). */
+export const gcpError = (
+  status: number,
+  message: string,
+  summary: string,
+  info?: { reason: string; domain: string; metadata: Record<string, string> },
+): DemoResponse =>
+  json(
+    status,
+    {
+      error: {
+        code: status,
+        message,
+        status: CANONICAL[status] ?? 'UNKNOWN',
+        ...(info ? { details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', ...info }] } : {}),
+      },
+    },
+    summary,
+  );
+
+const denied = (permission: string, summary: string): DemoResponse =>
+  gcpError(403, `Permission '${permission}' denied on resource (or it may not exist).`, summary, {
+    reason: 'IAM_PERMISSION_DENIED',
+    domain: 'iam.googleapis.com',
+    metadata: { permission },
+  });
+
+const serviceDisabled = (service: string, projectNumber: string, summary: string): DemoResponse => {
+  const url = `https://console.developers.google.com/apis/api/${service}/overview?project=${projectNumber}`;
+  return gcpError(
+    403,
+    `${service} has not been used in project ${projectNumber} before or it is disabled. Enable it by visiting ${url} then retry.`,
+    summary,
+    {
+      reason: 'SERVICE_DISABLED',
+      domain: 'googleapis.com',
+      metadata: {
+        service,
+        consumer: `projects/${projectNumber}`,
+        containerInfo: projectNumber,
+        activationUrl: url,
+      },
+    },
+  );
+};
+
+/** One page of `items` under `field`, with Google's opaque continuation token (here: an offset). */
+const page = (
+  items: readonly unknown[],
+  field: string,
+  query: URLSearchParams,
+  max: number,
+): Record<string, unknown> => {
+  const size = Math.min(Math.max(Number(query.get('pageSize')) || max, 1), max);
+  const token = query.get('pageToken');
+  const start = token
+    ? Number(
+        Buffer.from(token, 'base64url')
+          .toString('utf8')
+          .replace(/^offset:/, ''),
+      ) || 0
+    : 0;
+  const slice = items.slice(start, start + size);
+  const next =
+    start + size < items.length ? Buffer.from(`offset:${start + size}`).toString('base64url') : undefined;
+  // Google leaves empty lists out of the answer altogether.
+  return { ...(slice.length > 0 ? { [field]: slice } : {}), ...(next ? { nextPageToken: next } : {}) };
+};
+
+const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8')) as unknown;
+
+interface Estate {
+  organization: OrganizationFile;
+  projects: ProjectFile[];
+}
+
+const loadEstate = (dir: string): Estate => {
+  const organization = OrganizationFile.parse(readJson(join(dir, 'organization.json')));
+  const projects = readdirSync(join(dir, 'projects'))
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => {
+      const parsed = ProjectFile.safeParse(readJson(join(dir, 'projects', f)));
+      if (!parsed.success)
+        throw new Error(`${join(dir, 'projects', f)}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      return parsed.data;
+    });
+  return { organization, projects };
+};
+
+const numberOf = (p: ProjectFile): string => p.project.name.replace(/^projects\//, '');
+
+type Handler = (m: RegExpExecArray, req: DemoRequest) => DemoResponse;
+
+/** A capture group of a route pattern (every group in these patterns always matches). */
+const at = (m: RegExpExecArray, i: number): string => m[i] ?? '';
+
+export const gcpRoute = (options: GcpEstateOptions): DemoRoute => {
+  const estate = loadEstate(options.dir);
+  const org = estate.organization;
+  const project = (idOrNumber: string): ProjectFile | undefined =>
+    estate.projects.find((p) => p.project.projectId === idOrNumber || numberOf(p) === idOrNumber);
+  const folder = (name: string) => org.folders.find((f) => f.name === name);
+
+  /** Resolves the project, then applies its denial or a disabled service before `answer`. */
+  const inProject =
+    (
+      service: string,
+      permission: string,
+      answer: (p: ProjectFile, m: RegExpExecArray, req: DemoRequest) => DemoResponse,
+    ): Handler =>
+    (m, req) => {
+      const summary = `${service} ${m[0]}`;
+      const p = project(decodeURIComponent(at(m, 1)));
+      // Google answers an unknown project and a forbidden one alike: 403, "or it may not exist".
+      if (!p || p.denied) return denied(permission, summary);
+      if (p.disabledServices.includes(service)) return serviceDisabled(service, numberOf(p), summary);
+      return answer(p, m, req);
+    };
+
+  const account = (p: ProjectFile, email: string) =>
+    p.serviceAccounts.find((s) => s.account.email.toLowerCase() === decodeURIComponent(email).toLowerCase());
+
+  const routes: [string, RegExp, Handler][] = [
+    // --- Resource Manager v3 ---------------------------------------------------------------
+    [
+      'GET',
+      /^\/cloudresourcemanager\/v3\/projects$/,
+      (_m, req) => {
+        const parent = req.query.get('parent') ?? '';
+        const children = estate.projects.filter((p) => p.project.parent === parent).map((p) => p.project);
+        if (parent !== org.name && !folder(parent))
+          return denied('resourcemanager.projects.list', `crm projects.list ${parent}`);
+        return json(200, page(children, 'projects', req.query, 500), `crm projects.list ${parent}`);
+      },
+    ],
+    [
+      'GET',
+      /^\/cloudresourcemanager\/v3\/folders$/,
+      (_m, req) => {
+        const parent = req.query.get('parent') ?? '';
+        if (parent !== org.name && !folder(parent))
+          return denied('resourcemanager.folders.list', `crm folders.list ${parent}`);
+        return json(
+          200,
+          page(
+            org.folders.filter((f) => f.parent === parent),
+            'folders',
+            req.query,
+            500,
+          ),
+          `crm folders.list ${parent}`,
+        );
+      },
+    ],
+    [
+      'GET',
+      /^\/cloudresourcemanager\/v3\/projects\/([^/:]+)$/,
+      inProject('cloudresourcemanager.googleapis.com', 'resourcemanager.projects.get', (p) =>
+        json(200, p.project, `crm projects.get ${p.project.projectId}`),
+      ),
+    ],
+    [
+      'POST',
+      /^\/cloudresourcemanager\/v3\/projects\/([^/:]+):getIamPolicy$/,
+      inProject('cloudresourcemanager.googleapis.com', 'resourcemanager.projects.getIamPolicy', (p) =>
+        json(200, p.policy, `crm projects.getIamPolicy ${p.project.projectId}`),
+      ),
+    ],
+    [
+      'POST',
+      /^\/cloudresourcemanager\/v3\/organizations\/(\d+):getIamPolicy$/,
+      (m) =>
+        `organizations/${at(m, 1)}` === org.name
+          ? json(200, org.policy, `crm organizations.getIamPolicy ${at(m, 1)}`)
+          : denied(
+              'resourcemanager.organizations.getIamPolicy',
+              `crm organizations.getIamPolicy ${at(m, 1)}`,
+            ),
+    ],
+    [
+      'GET',
+      /^\/cloudresourcemanager\/v3\/folders\/(\d+)$/,
+      (m) => {
+        const f = folder(`folders/${at(m, 1)}`);
+        return f
+          ? json(200, f, `crm folders.get ${at(m, 1)}`)
+          : denied('resourcemanager.folders.get', `crm folders.get ${at(m, 1)}`);
+      },
+    ],
+    [
+      'POST',
+      /^\/cloudresourcemanager\/v3\/folders\/(\d+):getIamPolicy$/,
+      (m) => {
+        const f = folder(`folders/${at(m, 1)}`);
+        const policy = f?.policy;
+        return f
+          ? json(
+              200,
+              typeof policy === 'object' && policy !== null ? policy : {},
+              `crm folders.getIamPolicy ${at(m, 1)}`,
+            )
+          : denied('resourcemanager.folders.getIamPolicy', `crm folders.getIamPolicy ${at(m, 1)}`);
+      },
+    ],
+    // --- IAM v1 --------------------------------------------------------------------------
+    [
+      'GET',
+      /^\/iam\/v1\/projects\/([^/]+)\/serviceAccounts$/,
+      inProject('iam.googleapis.com', 'iam.serviceAccounts.list', (p, _m, req) =>
+        json(
+          200,
+          page(
+            p.serviceAccounts.map((s) => s.account),
+            'accounts',
+            req.query,
+            100,
+          ),
+          `iam serviceAccounts.list ${p.project.projectId}`,
+        ),
+      ),
+    ],
+    [
+      'GET',
+      /^\/iam\/v1\/projects\/([^/]+)\/serviceAccounts\/([^/:]+)\/keys$/,
+      inProject('iam.googleapis.com', 'iam.serviceAccountKeys.list', (p, m) => {
+        const a = account(p, at(m, 2));
+        if (!a)
+          return gcpError(
+            404,
+            `Service account ${decodeURIComponent(at(m, 2))} does not exist.`,
+            'iam keys.list',
+          );
+        return json(200, a.keys.length > 0 ? { keys: a.keys } : {}, `iam keys.list ${a.account.email}`);
+      }),
+    ],
+    [
+      'POST',
+      /^\/iam\/v1\/projects\/([^/]+)\/serviceAccounts\/([^/:]+):getIamPolicy$/,
+      inProject('iam.googleapis.com', 'iam.serviceAccounts.getIamPolicy', (p, m) => {
+        const a = account(p, at(m, 2));
+        if (!a)
+          return gcpError(
+            404,
+            `Service account ${decodeURIComponent(at(m, 2))} does not exist.`,
+            'iam getIamPolicy',
+          );
+        // An account without bindings answers with just an etag.
+        return json(200, a.policy ?? { etag: 'ACAB' }, `iam serviceAccounts.getIamPolicy ${a.account.email}`);
+      }),
+    ],
+    [
+      'GET',
+      /^\/iam\/v1\/projects\/([^/]+)\/locations\/global\/workloadIdentityPools$/,
+      inProject('iam.googleapis.com', 'iam.workloadIdentityPools.list', (p, _m, req) =>
+        json(
+          200,
+          page(
+            p.workloadIdentityPools.map((w) => w.pool),
+            'workloadIdentityPools',
+            req.query,
+            100,
+          ),
+          `iam workloadIdentityPools.list ${p.project.projectId}`,
+        ),
+      ),
+    ],
+    [
+      'GET',
+      /^\/iam\/v1\/projects\/([^/]+)\/locations\/global\/workloadIdentityPools\/([^/]+)\/providers$/,
+      inProject('iam.googleapis.com', 'iam.workloadIdentityPoolProviders.list', (p, m, req) => {
+        const pool = p.workloadIdentityPools.find((w) =>
+          w.pool.name.endsWith(`/workloadIdentityPools/${at(m, 2)}`),
+        );
+        if (!pool) return gcpError(404, `Requested entity was not found.`, 'iam providers.list');
+        return json(
+          200,
+          page(pool.providers, 'workloadIdentityPoolProviders', req.query, 100),
+          `iam providers.list ${at(m, 2)}`,
+        );
+      }),
+    ],
+    // --- API Keys v2 ---------------------------------------------------------------------
+    [
+      'GET',
+      /^\/apikeys\/v2\/projects\/([^/]+)\/locations\/global\/keys$/,
+      inProject('apikeys.googleapis.com', 'apikeys.keys.list', (p, _m, req) =>
+        json(200, page(p.apiKeys, 'keys', req.query, 300), `apikeys keys.list ${p.project.projectId}`),
+      ),
+    ],
+    // --- Policy Analyzer v1 --------------------------------------------------------------
+    [
+      'GET',
+      /^\/policyanalyzer\/v1\/projects\/([^/]+)\/locations\/global\/activityTypes\/([^/]+)\/activities:query$/,
+      (m, req) => {
+        const type = at(m, 2);
+        const permission = `policyanalyzer.${type}Activities.query`;
+        return inProject('policyanalyzer.googleapis.com', permission, (p) =>
+          json(
+            200,
+            page(p.activities[type] ?? [], 'activities', req.query, 1000),
+            `policyanalyzer ${type} ${p.project.projectId}`,
+          ),
+        )(m, req);
+      },
+    ],
+  ];
+
+  return {
+    handle(req) {
+      for (const [method, pattern, handler] of routes) {
+        const m = pattern.exec(req.path);
+        if (m && method === req.method) return handler(m, req);
+      }
+      return gcpError(
+        404,
+        `The demo has no Google API at ${req.method} ${req.path}.`,
+        `unknown ${req.method} ${req.path}`,
+      );
+    },
+  };
+};
