@@ -1,7 +1,9 @@
 // The connector registry: an explicit map, checked by a test against the folder listing.
 import type { AnyConnector } from '../src/connector.js';
 import { awsConnector } from './aws/index.js';
+import { gcpConnector } from './gcp/index.js';
 
 export const connectors = {
   aws: awsConnector,
+  gcp: gcpConnector,
 } satisfies Record<string, AnyConnector>;

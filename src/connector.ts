@@ -30,6 +30,8 @@ export interface CollectContext {
   setScope(scope: string): void;
   /** Who the scanner ran as on this target. */
   setPrincipal(principal: string): void;
+  /** Resolves a path from the config file against the config's folder, as every config path is. */
+  resolvePath: (path: string) => string;
 }
 
 export interface Connector<C = unknown, T = unknown> {

@@ -50,6 +50,30 @@ export const isReadOnlyAction = (pattern: string): boolean => {
 export const isUnconstrainedResource = (resources: readonly string[], notResource = false): boolean =>
   notResource || resources.some((r) => r === '*' || /^arn:[^:]+:\*(:\*)*$/.test(r) || r === 'arn:*');
 
+/** Services whose ARNs have no resource-type segment: "arn:aws:s3:::reports/*" is one bucket. */
+const UNTYPED_ARN_SERVICES = new Set(['s3']);
+const ALL_OF_TYPE = /^(?:[A-Za-z0-9_.-]+[/:])?\*(?:[/:]\*)*$/;
+const ALL_UNTYPED = /^\*(?:[/:]\*)*$/;
+
+/**
+ * A resource list that spans every resource `action` can act on: an unconstrained one, or an ARN
+ * of the action's service whose resource part is only wildcards, after at most a resource type
+ * ("arn:aws:s3:::*", "arn:aws:iam::123456789012:role/*", "arn:aws:lambda:*:*:function:*"). Region
+ * and account do not narrow it: every role of the account is every role `iam:PassRole` can pass.
+ */
+export const coversAllResources = (resources: readonly string[], action: string, notResource = false): boolean => {
+  if (isUnconstrainedResource(resources, notResource)) return true;
+  const service = serviceOf(action);
+  return resources.some((r) => {
+    const parts = r.split(':');
+    if (parts.length < 6 || parts[0] !== 'arn') return false;
+    const arnService = (parts[2] ?? '').toLowerCase();
+    if (arnService !== '*' && arnService !== service) return false;
+    const resource = parts.slice(5).join(':');
+    return (UNTYPED_ARN_SERVICES.has(arnService) ? ALL_UNTYPED : ALL_OF_TYPE).test(resource);
+  });
+};
+
 /** Does this Allow grant cover `action`? (NotAction inverts the list.) */
 export const grantCovers = (grant: Grant, action: string): boolean => {
   if (grant.effect !== 'Allow') return false;
@@ -69,7 +93,7 @@ export const allows = (
     (g) =>
       g.effect === 'Deny' &&
       !g.conditional &&
-      (g.notResource ? opts.unconstrainedOnly === true : isUnconstrainedResource(g.resources)) &&
+      (g.notResource ? opts.unconstrainedOnly === true : coversAllResources(g.resources, action)) &&
       (g.notAction
         ? !g.actions.some((p) => wildcardMatch(p, action))
         : g.actions.some((p) => wildcardMatch(p, action))),
@@ -78,7 +102,7 @@ export const allows = (
   return grants.find(
     (g) =>
       grantCovers(g, action) &&
-      (!opts.unconstrainedOnly || isUnconstrainedResource(g.resources, g.notResource)) &&
+      (!opts.unconstrainedOnly || coversAllResources(g.resources, action, g.notResource)) &&
       (!opts.unconditionalOnly || !g.conditional),
   );
 };

@@ -1,6 +1,7 @@
 // Orchestration: every target of every enabled connector, with bounded concurrency; coverage per
 // target; then owners, then policies. A failure in one target never aborts the others.
 import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
 import type { Clock } from './clock.js';
 import { createLimiter, mapLimit } from './concurrency.js';
 import type { Config } from './config.js';
@@ -90,11 +91,13 @@ export const runScan = async ({
       signal: abort,
       gap: (g) => {
         gaps.push({ ...g, recovered: g.recovered ?? false });
-        log.warn(`${target.label}: ${g.call} ${g.code}${g.resource ? ` (${g.resource})` : ''}: ${g.message}`);
+        // The summary lists every gap at the end; the log has them as they happen, for --verbose.
+        log.debug(`${target.label}: ${g.call} ${g.code}${g.resource ? ` (${g.resource})` : ''}: ${g.message}`);
       },
       note: (n) => notes.push(n),
       setScope: (s) => (scope = s),
       setPrincipal: (p) => (principal = p),
+      resolvePath: (p) => resolve(config.baseDir, p),
     };
     const emit = (raw: unknown): void => {
       const parsed = Identity.safeParse(raw);

@@ -2,7 +2,7 @@
 // at the demo server on loopback. Everything after the endpoint is the code a real scan runs:
 // the config loader, the connectors, the policies, the report. No credentials needed, and none
 // of the user's own AWS settings can leak in: the scan runs with a demo-only environment.
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseAsOf } from '../clock.js';
 import { scanCommand, type ScanCommandResult } from '../commands.js';
@@ -10,7 +10,10 @@ import { loadConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import { fixturesDir } from '../paths.js';
 import { builtins } from '../registry.js';
+import type { GcpConfig } from '../../connectors/gcp/config.js';
+import type { Config } from '../config.js';
 import { awsRoute } from './aws.js';
+import { gcpDemoEndpoints, gcpRoute } from './gcp.js';
 import { startDemoServer, type DemoServer } from './server.js';
 
 export const DEMO_DIR = join(fixturesDir, 'demo');
@@ -41,14 +44,32 @@ export interface DemoEstateOptions {
 }
 
 /** The demo server with every provider route the estate has. */
-export const startDemoEstate = (opts: DemoEstateOptions = {}): Promise<DemoServer> =>
-  startDemoServer({
+export const startDemoEstate = (opts: DemoEstateOptions = {}): Promise<DemoServer> => {
+  const dir = opts.dir ?? DEMO_DIR;
+  // A provider's route is served when the estate has a folder for it.
+  const has = (provider: string): boolean => existsSync(join(dir, provider));
+  return startDemoServer({
     aws: awsRoute({
-      dir: join(opts.dir ?? DEMO_DIR, 'aws'),
+      dir: join(dir, 'aws'),
       accessKeys: { [DEMO_CREDENTIALS.accessKeyId]: opts.defaultAccount ?? DEMO_DEFAULT_ACCOUNT },
       ...(opts.reportGeneratedAt ? { reportGeneratedAt: opts.reportGeneratedAt } : {}),
     }),
+    ...(has('gcp') ? { gcp: gcpRoute({ dir: join(dir, 'gcp') }) } : {}),
   });
+};
+
+/**
+ * Points the config's providers at the demo server, whose port is only known once it listens.
+ * AWS needs nothing here: the SDK follows AWS_ENDPOINT_URL (demoAwsEnv).
+ */
+export const pointAtDemoServer = (config: Config, server: DemoServer): Config => ({
+  ...config,
+  providers: config.providers.map((p) =>
+    p.connector.id === 'gcp'
+      ? { ...p, config: { ...(p.config as GcpConfig), endpoints: gcpDemoEndpoints(server.url) } }
+      : p,
+  ),
+});
 
 /** The environment the SDK reads for the demo: its endpoint, its credentials, nothing of the user's. */
 export const demoAwsEnv = (server: DemoServer, region = 'us-east-1'): Record<string, string> => ({
@@ -92,11 +113,11 @@ export const runDemo = async (opts: RunDemoOptions): Promise<ScanCommandResult> 
   try {
     opts.print(
       `Demo estate, judged as of ${asOf ? `${asOf.toISOString()} (fixed, so the output is the same every run)` : 'now'}:\n` +
-        `  AWS accounts ${readdirSync(join(DEMO_DIR, 'aws')).sort().join(', ')} served from ${shortPath(DEMO_DIR)} by a local server at ${server.url},\n` +
-        `  scanned through the real AWS SDK with the config ${shortPath(DEMO_CONFIG)}.\n\n`,
+        `  AWS accounts ${readdirSync(join(DEMO_DIR, 'aws')).sort().join(', ')} and a Google Cloud organisation served from ${shortPath(DEMO_DIR)}\n` +
+        `  by a local server at ${server.url}, scanned through the real SDK clients with the config ${shortPath(DEMO_CONFIG)}.\n\n`,
     );
     const outcome = await scanCommand({
-      config,
+      config: pointAtDemoServer(config, server),
       out: opts.out,
       failOn: opts.failOn,
       log: opts.log,

@@ -73,7 +73,7 @@ export const renderSummary = (
         .map((c) => `${c.framework === 'SOC2' ? 'SOC 2' : 'SOC 1'} ${c.id}`)
         .join(', ');
       lines.push(
-        `  ${paint(SEV_COLOR[f.severity] ?? 0, f.severity.toUpperCase().padEnd(8), color)} ${f.policyId.padEnd(22)} ${f.identityName} (${f.location.scope})`,
+        `  ${paint(SEV_COLOR[f.severity] ?? 0, f.severity.toUpperCase().padEnd(8), color)} ${f.policyId.padEnd(26)} ${f.identityName} (${f.location.scope})`,
       );
       lines.push(`           ${f.title}${f.credentialUid ? ` [${f.credentialUid}]` : ''} — ${tags}`);
       if (f.exception?.status === 'expired') {

@@ -48,6 +48,19 @@ const PLANTED: [string, string, string | undefined, Record<string, unknown>][] =
   ['staleness', 'nightly-report-legacy', undefined, { unusedDays: 200 }],
   ['staleness', 'migration-2025', undefined, { lastUsedAt: null, ageDays: 365 }],
   ['rotation-age', 'airflow-worker', 'AKIAACMEDATA00000001', { ageDays: 164 }],
+  // Google Cloud, organization 900000000001 (fixtures/demo/gcp/README.md).
+  ['gcp-wif-no-condition', 'ci/github-actions', undefined, {}],
+  ['gcp-api-key-unrestricted', 'Legacy mobile app', '7c0f5b2e-9d41-4a6b-8e3f-2b1c0d9e8f7a', {}],
+  ['gcp-basic-roles', 'deployer', undefined, {}],
+  ['gcp-impersonation', 'deployer', undefined, {}],
+  ['rotation-age', 'deployer', '5d1e0c4b9a8f7e6d5c4b3a291807f6e5d4c3b2a1', { ageDays: 400 }],
+  ['gcp-user-managed-keys', 'deployer', undefined, {}],
+  ['ownership', 'etl-legacy', undefined, { owner: 'tom.baker@acme.example', directoryStatus: 'DEPROVISIONED' }],
+  ['rotation-age', 'etl-legacy', '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567', { ageDays: 120 }],
+  ['staleness', 'etl-legacy', undefined, {}],
+  ['staleness', 'etl-legacy', '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567', {}],
+  ['gcp-user-managed-keys', 'etl-legacy', undefined, {}],
+  ['ownership', '400000000001-compute', undefined, {}],
 ];
 
 const CLEAN = [
@@ -61,6 +74,9 @@ const CLEAN = [
   'looker-sync',
   'NhiscanReadOnly',
   'emr-job-runner',
+  'reporting',
+  'Storefront maps',
+  'ci/gitlab',
 ];
 
 let out: string;

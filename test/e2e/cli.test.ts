@@ -76,7 +76,9 @@ describe('nhiscan demo', () => {
     expect(result.run.asOf).toBe('2026-11-01T00:00:00.000Z');
     expect(result.findings.length).toBeGreaterThan(0);
     expect(result.findings.every((f) => f.controls.some((c) => c.framework === 'SOC2'))).toBe(true);
-    expect(new Set(result.coverage.map((c) => c.scope))).toEqual(new Set(['111111111111', '222222222222']));
+    expect(new Set(result.coverage.map((c) => c.scope))).toEqual(
+      new Set(['111111111111', '222222222222', 'organizations/900000000001']),
+    );
   });
 
   // The demo estate denies iam:ListSSHPublicKeys for one user on purpose (fixtures/demo/README.md):
@@ -110,7 +112,11 @@ describe('nhiscan scan', () => {
     expect(result.coverage.map((c) => [c.target, c.status])).toEqual([
       ['aws:default', 'complete'],
       ['aws:assume/222222222222', 'partial'],
+      ['gcp:organization/900000000001', 'failed'],
     ]);
+    // The demo config's Google Cloud block only works inside `nhiscan demo`, which points it at the
+    // demo server; a plain scan refuses credential-less calls to anything but loopback, and says so.
+    expect(result.coverage[2]!.gaps[0]).toMatchObject({ code: 'auth_failed' });
     expect(demo.requests.some((r) => r.summary === '222222222222 GetAccountAuthorizationDetails')).toBe(true);
   });
 

@@ -47,6 +47,11 @@ describe('policy metadata', () => {
       'external-trust': ['CC6.6', 'CC6.1'],
       ownership: ['CC6.2', 'CC6.3'],
       'human-use': ['CC6.1', 'CC7.2'],
+      'gcp-basic-roles': ['CC6.3'],
+      'gcp-impersonation': ['CC6.3'],
+      'gcp-api-key-unrestricted': ['CC6.6'],
+      'gcp-wif-no-condition': ['CC6.6'],
+      'gcp-user-managed-keys': ['CC6.1'],
     });
     for (const [id, p] of all) {
       expect(unknownControlIds(p.controls), id).toEqual([]);

@@ -85,6 +85,7 @@ export const recordingContext = (asOf = new Date('2025-07-01T12:00:00Z')): Recor
     concurrency: 4,
     log: silentLogger,
     signal: new AbortController().signal,
+    resolvePath: (path: string) => path,
     gaps: [],
     notes: [],
     scope: undefined,

@@ -1,0 +1,135 @@
+// The Google API clients the connector uses, built once per target with one auth client.
+// Why these packages (see readme.md): @googleapis/iam and @googleapis/cloudresourcemanager are
+// the slim generated clients for IAM v1 and Resource Manager v3; Policy Analyzer has no slim
+// client, so its module (and the API Keys one beside it) is imported from `googleapis` by path,
+// which loads only those two APIs, not the 300 others the package holds.
+import { cloudresourcemanager, type cloudresourcemanager_v3 } from '@googleapis/cloudresourcemanager';
+import { iam, type iam_v1 } from '@googleapis/iam';
+import { GoogleAuth, OAuth2Client, type BaseExternalAccountClient } from 'google-auth-library';
+import { apikeys, type apikeys_v2 } from 'googleapis/build/src/apis/apikeys/index.js';
+import { policyanalyzer, type policyanalyzer_v1 } from 'googleapis/build/src/apis/policyanalyzer/index.js';
+import { ScanError } from '../../src/errors.js';
+import { GCP_APIS, isLoopbackUrl, type GcpConfig } from './config.js';
+import { gcpGap } from './errors.js';
+
+export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
+
+/** What the generated clients accept as `auth`. */
+export type GcpAuthClient = OAuth2Client | BaseExternalAccountClient | GoogleAuth;
+
+export interface GcpAuthResult {
+  /** Undefined only for `auth: none` (loopback demo endpoints). */
+  client: GcpAuthClient | undefined;
+  /** Who the scanner runs as, when the credentials say. */
+  principal: string | undefined;
+}
+
+/**
+ * Resolves the configured credentials and proves them by obtaining an access token, so a broken
+ * credential fails once for the provider instead of once per call.
+ */
+export const authenticate = async (config: GcpConfig, override?: GcpAuthClient): Promise<GcpAuthResult> => {
+  if (override) return { client: override, principal: undefined };
+  const auth = config.auth;
+  if (auth.type === 'none') {
+    const remote = GCP_APIS.filter(
+      (api) => !isLoopbackUrl(config.endpoints[api] ?? 'https://googleapis.com'),
+    );
+    if (remote.length > 0) {
+      throw new ScanError(
+        {
+          code: 'auth_failed',
+          call: 'gcp:authenticate',
+          message: `auth type "none" needs loopback endpoints; ${remote.join(', ')} would reach Google unauthenticated`,
+        },
+        'provider',
+      );
+    }
+    return { client: undefined, principal: undefined };
+  }
+  if (auth.type === 'access-token-env') {
+    const token = process.env[auth.env];
+    if (!token) {
+      throw new ScanError(
+        {
+          code: 'auth_failed',
+          call: 'gcp:authenticate',
+          message: `environment variable ${auth.env} is not set or empty`,
+        },
+        'provider',
+      );
+    }
+    const client = new OAuth2Client();
+    client.setCredentials({ access_token: token });
+    return { client, principal: undefined };
+  }
+  const google = new GoogleAuth({
+    scopes: [CLOUD_PLATFORM_SCOPE],
+    ...(auth.quotaProjectId ? { clientOptions: { quotaProjectId: auth.quotaProjectId } } : {}),
+  });
+  try {
+    const client = await google.getClient();
+    await client.getAccessToken();
+    const principal = principalOf(client);
+    return { client: google, principal };
+  } catch (err) {
+    // Whatever the cause (no ADC found, a refused token exchange), no call can succeed.
+    throw new ScanError({ ...gcpGap('gcp:authenticate', err), code: 'auth_failed' }, 'provider', {
+      cause: err,
+    });
+  }
+};
+
+/** The service account email of key-file, impersonated and metadata-server credentials. */
+const principalOf = (client: object): string | undefined => {
+  const c = client as { email?: unknown; targetPrincipal?: unknown };
+  if (typeof c.targetPrincipal === 'string' && c.targetPrincipal) return c.targetPrincipal;
+  if (typeof c.email === 'string' && c.email) return c.email;
+  return undefined;
+};
+
+/** A call that has not answered in this long is a gap (`timeout`), not a hung scan. */
+export const CALL_TIMEOUT_MS = 60_000;
+
+/** Per-call options of one API: the abort signal, a timeout and, when overridden, its root URL. */
+export interface CallOptions {
+  signal: AbortSignal;
+  timeout: number;
+  rootUrl?: string;
+}
+
+export interface GcpClients {
+  crm: cloudresourcemanager_v3.Cloudresourcemanager;
+  iam: iam_v1.Iam;
+  apikeys: apikeys_v2.Apikeys;
+  policyanalyzer: policyanalyzer_v1.Policyanalyzer;
+  /** Pass to every call. The root URL goes per call, not to the client: a client-wide rootUrl
+   *  keeps only its host (googleapis-common re-resolves the absolute path against it), so a
+   *  root with a path, such as the demo's http://127.0.0.1:port/gcp/iam/, would be lost. */
+  opts: Record<(typeof GCP_APIS)[number], CallOptions>;
+}
+
+export const createClients = (
+  config: GcpConfig,
+  auth: GcpAuthResult['client'],
+  signal: AbortSignal,
+): GcpClients => {
+  const common = auth ? { auth } : {};
+  const opts = (url: string | undefined): CallOptions => ({
+    signal,
+    timeout: CALL_TIMEOUT_MS,
+    ...(url ? { rootUrl: url.endsWith('/') ? url : `${url}/` } : {}),
+  });
+  return {
+    crm: cloudresourcemanager({ version: 'v3', ...common }),
+    iam: iam({ version: 'v1', ...common }),
+    apikeys: apikeys({ version: 'v2', ...common }),
+    policyanalyzer: policyanalyzer({ version: 'v1', ...common }),
+    opts: {
+      cloudresourcemanager: opts(config.endpoints.cloudresourcemanager),
+      iam: opts(config.endpoints.iam),
+      apikeys: opts(config.endpoints.apikeys),
+      policyanalyzer: opts(config.endpoints.policyanalyzer),
+    },
+  };
+};

@@ -1,0 +1,275 @@
+// Google Cloud resources → the generic model (src/model.ts), so the provider-neutral policies
+// (rotation, staleness, multiple keys, excess privilege, ownership) judge them like any other.
+import type { Credential, IdentityInput, Owner, Trust } from '../../src/model.js';
+import {
+  ACT_AS_ROLES,
+  SA_ADMIN_ROLES,
+  bindingsOf,
+  principalsWith,
+  privilegeOf,
+  publicActAs,
+  type AttachedPolicy,
+} from './privilege.js';
+import type {
+  ApiKey,
+  Project,
+  ServiceAccount,
+  ServiceAccountKey,
+  WorkloadIdentityPool,
+  WorkloadIdentityPoolProvider,
+} from './schema.js';
+
+/** Normalises a Google timestamp to ISO-8601 (UTC); undefined when absent or unreadable. */
+export const isoOf = (value: string | undefined): string | undefined => {
+  if (!value) return undefined;
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+};
+
+/** Keys that never expire carry validBeforeTime 9999-12-31T23:59:59Z. */
+const isNeverExpiry = (value: string | undefined): boolean => !!value && /^9999-/.test(value);
+
+export const projectNumberOf = (project: Project): string => project.name.replace(/^projects\//, '');
+
+/** The default accounts Google creates for Compute Engine and App Engine in a project. */
+export const defaultAccountOf = (email: string, project: Project): 'compute' | 'appengine' | undefined => {
+  const e = email.toLowerCase();
+  if (
+    e === `${projectNumberOf(project)}-compute@developer.gserviceaccount.com` ||
+    /^\d+-compute@developer\.gserviceaccount\.com$/.test(e)
+  )
+    return 'compute';
+  if (e === `${project.projectId.toLowerCase()}@appspot.gserviceaccount.com`) return 'appengine';
+  return undefined;
+};
+
+/** Service agents: accounts Google creates and manages for its own services. */
+export const isServiceAgent = (email: string): boolean =>
+  /@gcp-sa-[a-z0-9-]+\.iam\.gserviceaccount\.com$/i.test(email) ||
+  /@(cloudservices|cloudbuild|container-engine-robot|compute-system|dataflow-service-producer-prod|serverless-robot-prod)\.(iam\.)?gserviceaccount\.com$/i.test(
+    email,
+  ) ||
+  /^service-\d+@/i.test(email);
+
+/** Last authentication from Policy Analyzer, or undefined when it could not be read. */
+export interface LastAuthentication {
+  /** By service account unique id and by lower-cased email. */
+  accounts: Map<string, string>;
+  /** By key id. */
+  keys: Map<string, string>;
+  observationStart?: string;
+  observationEnd?: string;
+}
+
+const lastUsedDetail = (auth: LastAuthentication): Record<string, string> => ({
+  source: 'policy-analyzer',
+  ...(auth.observationStart ? { observationStart: auth.observationStart } : {}),
+  ...(auth.observationEnd ? { observationEnd: auth.observationEnd } : {}),
+});
+
+const keyIdOf = (key: ServiceAccountKey): string => key.name.slice(key.name.lastIndexOf('/') + 1);
+
+export const keyCredential = (
+  key: ServiceAccountKey,
+  account: ServiceAccount,
+  asOf: Date,
+  auth: LastAuthentication | undefined,
+): Credential => {
+  const id = keyIdOf(key);
+  const created = isoOf(key.validAfterTime);
+  const expires = isNeverExpiry(key.validBeforeTime) ? null : isoOf(key.validBeforeTime);
+  let status: Credential['status'] = 'active';
+  if (key.disabled || account.disabled) status = 'inactive';
+  else if (expires && Date.parse(expires) <= asOf.getTime()) status = 'expired';
+  const lastUsed = auth ? (auth.keys.get(id) ?? null) : undefined;
+  return {
+    uid: id,
+    type: 'sa_key',
+    status,
+    createdAt: created,
+    lastRotatedAt: created,
+    expiresAt: expires,
+    lastUsedAt: lastUsed,
+    ...(auth ? { lastUsedDetail: lastUsedDetail(auth) } : {}),
+    // Google-managed keys rotate themselves; rotation policies leave them alone.
+    managedBy: key.keyType === 'SYSTEM_MANAGED' ? 'provider' : 'user',
+    attributes: {
+      name: key.name,
+      keyType: key.keyType,
+      keyOrigin: key.keyOrigin,
+      keyAlgorithm: key.keyAlgorithm,
+      disabled: key.disabled ?? false,
+      ...(key.disableReason ? { disableReason: key.disableReason } : {}),
+      ...(key.extendedStatus?.length ? { extendedStatus: key.extendedStatus } : {}),
+      ...(account.disabled ? { accountDisabled: true } : {}),
+    },
+  };
+};
+
+export interface AccountInput {
+  account: ServiceAccount;
+  project: Project;
+  keys: ServiceAccountKey[] | undefined;
+  /** The account's own IAM policy, when it could be read. */
+  accountPolicy: AttachedPolicy | undefined;
+  /** The project's policy and those above it (folders, organization), nearest first. */
+  resourcePolicies: AttachedPolicy[];
+  auth: LastAuthentication | undefined;
+  owner: Owner | null;
+  asOf: Date;
+}
+
+export const serviceAccountIdentity = (input: AccountInput): IdentityInput => {
+  const { account, project, auth } = input;
+  const email = account.email;
+  const member = `serviceAccount:${email}`;
+  const bindings = bindingsOf(member, input.resourcePolicies);
+  // Who can act as it: impersonation roles on the account itself, its project, and above.
+  const actAsScope = [...(input.accountPolicy ? [input.accountPolicy] : []), ...input.resourcePolicies];
+  const canActAs = principalsWith(ACT_AS_ROLES, actAsScope);
+  const administeredBy = principalsWith(SA_ADMIN_ROLES, actAsScope);
+  const lastUsed = auth
+    ? (auth.accounts.get(account.uniqueId ?? '') ?? auth.accounts.get(email.toLowerCase()) ?? null)
+    : undefined;
+  const trust: Trust[] = publicActAs(canActAs);
+  return {
+    uid: email,
+    provider: 'gcp',
+    kind: 'gcp.service_account',
+    name: email.slice(0, email.indexOf('@')) || email,
+    location: { provider: 'gcp', scope: project.projectId },
+    // The IAM API has no creation time for service accounts: unknown, not "never".
+    createdAt: undefined,
+    lastUsedAt: lastUsed,
+    ...(auth ? { lastUsedDetail: lastUsedDetail(auth) } : {}),
+    owner: input.owner,
+    credentials: (input.keys ?? []).map((k) => keyCredential(k, account, input.asOf, auth)),
+    privilege: privilegeOf(bindings),
+    trust,
+    managedBy: isServiceAgent(email) ? 'provider' : 'user',
+    attributes: {
+      resourceName: account.name,
+      projectId: project.projectId,
+      projectNumber: projectNumberOf(project),
+      uniqueId: account.uniqueId,
+      displayName: account.displayName,
+      description: account.description,
+      disabled: account.disabled ?? false,
+      defaultAccount: defaultAccountOf(email, project),
+      bindings,
+      canActAs,
+      administeredBy,
+      // Keys could not be listed: an empty credential list would read as "no keys".
+      ...(input.keys === undefined ? { keysUnknown: true } : {}),
+    },
+  };
+};
+
+export type ApplicationRestriction = 'browser' | 'server' | 'android' | 'ios' | 'none';
+
+export const applicationRestrictionOf = (key: ApiKey): ApplicationRestriction => {
+  const r = key.restrictions;
+  if (r?.browserKeyRestrictions) return 'browser';
+  if (r?.serverKeyRestrictions) return 'server';
+  if (r?.androidKeyRestrictions) return 'android';
+  if (r?.iosKeyRestrictions) return 'ios';
+  return 'none';
+};
+
+export const apiKeyIdentity = (key: ApiKey, project: Project, owner: Owner | null): IdentityInput => {
+  const created = isoOf(key.createTime);
+  const apiTargets = (key.restrictions?.apiTargets ?? []).flatMap((t) => (t.service ? [t.service] : []));
+  return {
+    uid: `gcp:${project.projectId}/apikey/${key.uid}`,
+    provider: 'gcp',
+    kind: 'gcp.api_key',
+    name: key.displayName || key.uid,
+    location: { provider: 'gcp', scope: project.projectId },
+    createdAt: created,
+    owner,
+    // Annotations are the API key's labels; the core reads owner tags from them.
+    tags: key.annotations ?? {},
+    credentials: [
+      {
+        uid: key.uid,
+        type: 'api_key',
+        status: key.deleteTime ? 'revoked' : 'active',
+        createdAt: created,
+        // An API key's string never changes: it is rotated by replacing the key.
+        lastRotatedAt: created,
+        managedBy: 'user',
+        attributes: { name: key.name },
+      },
+    ],
+    attributes: {
+      resourceName: key.name,
+      projectId: project.projectId,
+      displayName: key.displayName,
+      restrictions: key.restrictions ?? {},
+      applicationRestriction: applicationRestrictionOf(key),
+      apiTargets,
+      serviceAccountEmail: key.serviceAccountEmail,
+      updateTime: isoOf(key.updateTime),
+    },
+  };
+};
+
+/** What a provider trusts: the OIDC issuer, the AWS account, or the SAML IdP's entity id. */
+export const issuerOf = (p: WorkloadIdentityPoolProvider): { protocol: string; issuer: string } => {
+  if (p.oidc) return { protocol: 'oidc', issuer: p.oidc.issuerUri ?? 'oidc' };
+  if (p.aws) return { protocol: 'aws', issuer: `aws:${p.aws.accountId ?? 'unknown'}` };
+  if (p.saml) {
+    const entity = /entityID="([^"]+)"/.exec(p.saml.idpMetadataXml ?? '')?.[1];
+    return { protocol: 'saml', issuer: entity ?? 'saml' };
+  }
+  if (p.x509) return { protocol: 'x509', issuer: 'x509' };
+  return { protocol: 'unknown', issuer: 'unknown' };
+};
+
+const lastSegment = (name: string): string => name.slice(name.lastIndexOf('/') + 1);
+
+export const wifProviderIdentity = (
+  provider: WorkloadIdentityPoolProvider,
+  pool: WorkloadIdentityPool,
+  project: Project,
+  owner: Owner | null,
+): IdentityInput => {
+  const poolId = lastSegment(pool.name);
+  const providerId = lastSegment(provider.name);
+  const { protocol, issuer } = issuerOf(provider);
+  const condition = provider.attributeCondition?.trim() || undefined;
+  return {
+    uid: provider.name,
+    provider: 'gcp',
+    kind: 'gcp.wif_provider',
+    name: `${poolId}/${providerId}`,
+    location: { provider: 'gcp', scope: project.projectId, resource: pool.name },
+    owner,
+    trust: [
+      {
+        principalType: 'federated',
+        principal: issuer,
+        // The attribute condition is one CEL expression; none means every token the issuer signs.
+        conditions: condition ? { CEL: { attributeCondition: [condition] } } : {},
+        actions: [],
+        source: `wif:${poolId}/${providerId}`,
+      },
+    ],
+    attributes: {
+      resourceName: provider.name,
+      projectId: project.projectId,
+      poolId,
+      providerId,
+      displayName: provider.displayName,
+      description: provider.description,
+      protocol,
+      issuerUri: provider.oidc?.issuerUri,
+      allowedAudiences: provider.oidc?.allowedAudiences,
+      attributeMapping: provider.attributeMapping ?? {},
+      attributeCondition: condition,
+      disabled: provider.disabled ?? false,
+      state: provider.state,
+      poolDisabled: pool.disabled ?? false,
+    },
+  };
+};

@@ -1,0 +1,397 @@
+// One project's non-human identities: service accounts and their keys, API keys, workload
+// identity providers, with the IAM policies that say what each holds and who can act as it,
+// and Policy Analyzer's last authentication. Every failed call is a coverage gap; the project
+// is given up only when the scanner is refused both its IAM policy and its service accounts.
+import type { CollectContext } from '../../src/connector.js';
+import { mapLimit } from '../../src/concurrency.js';
+import type { IdentityInput } from '../../src/model.js';
+import { callApi, listAll } from './calls.js';
+import type { GcpClients } from './clients.js';
+import type { GcpConfig } from './config.js';
+import { gcpGap, isDenied, type GapInput } from './errors.js';
+import type { Hierarchy } from './hierarchy.js';
+import {
+  apiKeyIdentity,
+  isoOf,
+  serviceAccountIdentity,
+  wifProviderIdentity,
+  type LastAuthentication,
+} from './identities.js';
+import { resolveGcpOwner, type Mapping, type OwnerFacts } from './owner.js';
+import type { AttachedPolicy } from './privilege.js';
+import {
+  IamPolicy,
+  ListApiKeysResponse,
+  ListServiceAccountKeysResponse,
+  ListServiceAccountsResponse,
+  ListWorkloadIdentityPoolProvidersResponse,
+  ListWorkloadIdentityPoolsResponse,
+  QueryActivityResponse,
+  type Project,
+  type ServiceAccount,
+  type WorkloadIdentityPool,
+} from './schema.js';
+
+export interface ProjectRun {
+  clients: GcpClients;
+  config: GcpConfig;
+  ctx: CollectContext;
+  hierarchy: Hierarchy;
+  mappings: ReadonlyMap<string, Mapping>;
+}
+
+export interface ProjectResult {
+  identities: IdentityInput[];
+  /** Calls that failed in this project. */
+  gaps: number;
+  /** The scanner was refused the project outright. */
+  denied: boolean;
+}
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; err: unknown };
+
+const attempt = async <T>(fn: () => Promise<T>): Promise<Outcome<T>> => {
+  try {
+    return { ok: true, value: await fn() };
+  } catch (err) {
+    return { ok: false, err };
+  }
+};
+
+const ACTIVITY = {
+  accounts: {
+    type: 'serviceAccountLastAuthentication',
+    permission: 'policyanalyzer.serviceAccountLastAuthenticationActivities.query',
+  },
+  keys: {
+    type: 'serviceAccountKeyLastAuthentication',
+    permission: 'policyanalyzer.serviceAccountKeyLastAuthenticationActivities.query',
+  },
+} as const;
+
+export const collectProject = async (project: Project, run: ProjectRun): Promise<ProjectResult> => {
+  const { clients, config, ctx } = run;
+  const projectId = project.projectId;
+  const projectResource = `projects/${projectId}`;
+  let gaps = 0;
+  const gap = (g: GapInput): void => {
+    gaps++;
+    ctx.gap({ resource: projectResource, ...g });
+  };
+
+  // Both of these are needed for anything useful; refused both, the project is out of reach.
+  const [policyOutcome, accountsOutcome] = await Promise.all([
+    attempt(() =>
+      callApi(ctx, 'cloudresourcemanager.projects.getIamPolicy', IamPolicy, () =>
+        clients.crm.projects.getIamPolicy(
+          { resource: projectResource, requestBody: { options: { requestedPolicyVersion: 3 } } },
+          clients.opts.cloudresourcemanager,
+        ),
+      ),
+    ),
+    attempt(() =>
+      listAll(ctx, 'iam.projects.serviceAccounts.list', ListServiceAccountsResponse, (pageToken) =>
+        clients.iam.projects.serviceAccounts.list(
+          { name: projectResource, pageSize: 100, ...(pageToken ? { pageToken } : {}) },
+          clients.opts.iam,
+        ),
+      ),
+    ),
+  ]);
+  if (!policyOutcome.ok) {
+    gap(
+      gcpGap('cloudresourcemanager.projects.getIamPolicy', policyOutcome.err, {
+        permission: 'resourcemanager.projects.getIamPolicy',
+        fallback: 'roles granted on the project are not included in privilege',
+      }),
+    );
+  }
+  if (!accountsOutcome.ok) {
+    gap(
+      gcpGap('iam.projects.serviceAccounts.list', accountsOutcome.err, {
+        permission: 'iam.serviceAccounts.list',
+      }),
+    );
+  }
+  if (
+    !policyOutcome.ok &&
+    !accountsOutcome.ok &&
+    isDenied(policyOutcome.err) &&
+    isDenied(accountsOutcome.err)
+  ) {
+    return { identities: [], gaps, denied: true };
+  }
+
+  const resourcePolicies: AttachedPolicy[] = [
+    ...(policyOutcome.ok ? [{ resource: projectResource, policy: policyOutcome.value }] : []),
+    ...(config.inheritedPolicies ? await run.hierarchy.policiesAbove(project.parent) : []),
+  ];
+  const accounts = accountsOutcome.ok ? accountsOutcome.value.flatMap((p) => p.accounts) : [];
+
+  const [auth, accountData, apiKeys, providers] = await Promise.all([
+    config.policyAnalyzer ? lastAuthentication(project, run, gap) : Promise.resolve(undefined),
+    mapLimit(accounts, ctx.concurrency, async (account) => ({
+      account,
+      ...(await accountDetails(account, run, gap)),
+    })),
+    config.apiKeys ? listApiKeys(project, run, gap) : Promise.resolve([]),
+    config.workloadIdentity ? listProviders(project, run, gap) : Promise.resolve([]),
+  ]);
+
+  const owner = (facts: OwnerFacts) => resolveGcpOwner(facts, config.ownerSources, run.mappings);
+  const projectKeys = [`project:${projectId}`];
+  const identities: IdentityInput[] = [];
+  accountData.forEach(({ account, ...details }) => {
+    identities.push(
+      serviceAccountIdentity({
+        account,
+        project,
+        keys: details.keys,
+        accountPolicy: details.policy,
+        resourcePolicies,
+        auth,
+        owner: owner({
+          keys: [account.email, ...projectKeys],
+          description: account.description,
+          projectLabels: project.labels,
+        }),
+        asOf: ctx.clock.asOf,
+      }),
+    );
+  });
+  for (const key of apiKeys) {
+    const uid = `gcp:${projectId}/apikey/${key.uid}`;
+    identities.push(
+      apiKeyIdentity(
+        key,
+        project,
+        owner({ keys: [uid, key.uid, ...projectKeys], projectLabels: project.labels }),
+      ),
+    );
+  }
+  for (const { provider, pool } of providers) {
+    identities.push(
+      wifProviderIdentity(
+        provider,
+        pool,
+        project,
+        owner({
+          keys: [provider.name, ...projectKeys],
+          description: provider.description,
+          projectLabels: project.labels,
+        }),
+      ),
+    );
+  }
+  return { identities, gaps, denied: false };
+};
+
+const accountDetails = async (
+  account: ServiceAccount,
+  run: ProjectRun,
+  gap: (g: GapInput) => void,
+): Promise<{ keys: ListKeys; policy: AttachedPolicy | undefined }> => {
+  const { clients, ctx } = run;
+  const opts = clients.opts.iam;
+  const [keys, policy] = await Promise.all([
+    attempt(() =>
+      callApi(ctx, 'iam.projects.serviceAccounts.keys.list', ListServiceAccountKeysResponse, () =>
+        clients.iam.projects.serviceAccounts.keys.list({ name: account.name }, opts),
+      ),
+    ),
+    attempt(() =>
+      callApi(ctx, 'iam.projects.serviceAccounts.getIamPolicy', IamPolicy, () =>
+        clients.iam.projects.serviceAccounts.getIamPolicy(
+          { resource: account.name, 'options.requestedPolicyVersion': 3 },
+          opts,
+        ),
+      ),
+    ),
+  ]);
+  if (!keys.ok) {
+    gap(
+      gcpGap('iam.projects.serviceAccounts.keys.list', keys.err, {
+        resource: account.email,
+        permission: 'iam.serviceAccountKeys.list',
+        fallback: 'keys of this account are unknown',
+      }),
+    );
+  }
+  if (!policy.ok) {
+    gap(
+      gcpGap('iam.projects.serviceAccounts.getIamPolicy', policy.err, {
+        resource: account.email,
+        permission: 'iam.serviceAccounts.getIamPolicy',
+        fallback: 'principals granted roles on the account itself are not included',
+      }),
+    );
+  }
+  return {
+    keys: keys.ok ? keys.value.keys : undefined,
+    policy: policy.ok ? { resource: account.name, policy: policy.value } : undefined,
+  };
+};
+type ListKeys = ReturnType<typeof ListServiceAccountKeysResponse.parse>['keys'] | undefined;
+
+const listApiKeys = async (project: Project, run: ProjectRun, gap: (g: GapInput) => void) => {
+  const { clients, ctx } = run;
+  try {
+    const pages = await listAll(
+      ctx,
+      'apikeys.projects.locations.keys.list',
+      ListApiKeysResponse,
+      (pageToken) =>
+        clients.apikeys.projects.locations.keys.list(
+          {
+            parent: `projects/${project.projectId}/locations/global`,
+            pageSize: 300,
+            ...(pageToken ? { pageToken } : {}),
+          },
+          clients.opts.apikeys,
+        ),
+    );
+    return pages.flatMap((p) => p.keys).filter((k) => !k.deleteTime);
+  } catch (err) {
+    gap(
+      gcpGap('apikeys.projects.locations.keys.list', err, {
+        permission: 'apikeys.keys.list',
+        fallback: 'API keys of the project are unknown',
+      }),
+    );
+    return [];
+  }
+};
+
+const listProviders = async (project: Project, run: ProjectRun, gap: (g: GapInput) => void) => {
+  const { clients, ctx } = run;
+  const opts = clients.opts.iam;
+  let pools: WorkloadIdentityPool[];
+  try {
+    const pages = await listAll(
+      ctx,
+      'iam.projects.locations.workloadIdentityPools.list',
+      ListWorkloadIdentityPoolsResponse,
+      (pageToken) =>
+        clients.iam.projects.locations.workloadIdentityPools.list(
+          {
+            parent: `projects/${project.projectId}/locations/global`,
+            pageSize: 100,
+            ...(pageToken ? { pageToken } : {}),
+          },
+          opts,
+        ),
+    );
+    pools = pages.flatMap((p) => p.workloadIdentityPools).filter((p) => (p.state ?? 'ACTIVE') === 'ACTIVE');
+  } catch (err) {
+    gap(
+      gcpGap('iam.projects.locations.workloadIdentityPools.list', err, {
+        permission: 'iam.workloadIdentityPools.list',
+        fallback: 'workload identity providers of the project are unknown',
+      }),
+    );
+    return [];
+  }
+  const perPool = await mapLimit(pools, ctx.concurrency, async (pool) => {
+    try {
+      const pages = await listAll(
+        ctx,
+        'iam.projects.locations.workloadIdentityPools.providers.list',
+        ListWorkloadIdentityPoolProvidersResponse,
+        (pageToken) =>
+          clients.iam.projects.locations.workloadIdentityPools.providers.list(
+            { parent: pool.name, pageSize: 100, ...(pageToken ? { pageToken } : {}) },
+            opts,
+          ),
+      );
+      return pages
+        .flatMap((p) => p.workloadIdentityPoolProviders)
+        .filter((p) => (p.state ?? 'ACTIVE') === 'ACTIVE')
+        .map((provider) => ({ provider, pool }));
+    } catch (err) {
+      gap(
+        gcpGap('iam.projects.locations.workloadIdentityPools.providers.list', err, {
+          resource: pool.name,
+          permission: 'iam.workloadIdentityPoolProviders.list',
+          fallback: 'providers of this pool are unknown',
+        }),
+      );
+      return [];
+    }
+  });
+  return perPool.flat();
+};
+
+/** Policy Analyzer's last authentication of the project's accounts and keys; undefined (a gap) when unreadable. */
+const lastAuthentication = async (
+  project: Project,
+  run: ProjectRun,
+  gap: (g: GapInput) => void,
+): Promise<LastAuthentication | undefined> => {
+  const { clients, ctx } = run;
+  const query = (type: string) =>
+    listAll(
+      ctx,
+      'policyanalyzer.projects.locations.activityTypes.activities.query',
+      QueryActivityResponse,
+      (pageToken) =>
+        clients.policyanalyzer.projects.locations.activityTypes.activities.query(
+          {
+            parent: `projects/${project.projectId}/locations/global/activityTypes/${type}`,
+            pageSize: 1000,
+            ...(pageToken ? { pageToken } : {}),
+          },
+          clients.opts.policyanalyzer,
+        ),
+    );
+  const [accounts, keys] = await Promise.all([
+    attempt(() => query(ACTIVITY.accounts.type)),
+    attempt(() => query(ACTIVITY.keys.type)),
+  ]);
+  for (const [outcome, which] of [
+    [accounts, ACTIVITY.accounts],
+    [keys, ACTIVITY.keys],
+  ] as const) {
+    if (!outcome.ok) {
+      gap(
+        gcpGap('policyanalyzer.projects.locations.activityTypes.activities.query', outcome.err, {
+          resource: `projects/${project.projectId}/locations/global/activityTypes/${which.type}`,
+          permission: which.permission,
+          fallback: 'last use of service accounts and keys left unknown',
+        }),
+      );
+    }
+  }
+  // Half an answer would make unlisted keys (or accounts) look unused: all or nothing.
+  if (!accounts.ok || !keys.ok) return undefined;
+  const result: LastAuthentication = { accounts: new Map(), keys: new Map() };
+  const widen = (start?: string, end?: string): void => {
+    if (start && (!result.observationStart || start < result.observationStart))
+      result.observationStart = start;
+    if (end && (!result.observationEnd || end > result.observationEnd)) result.observationEnd = end;
+  };
+  for (const a of accounts.value.flatMap((p) => p.activities)) {
+    const when = isoOf(a.activity?.lastAuthenticatedTime);
+    if (!when) continue;
+    widen(isoOf(a.observationPeriod?.startTime), isoOf(a.observationPeriod?.endTime));
+    const subject = a.activity?.serviceAccount;
+    const fullName = subject?.fullResourceName ?? a.fullResourceName ?? '';
+    const email = fullName.slice(fullName.lastIndexOf('/') + 1).toLowerCase();
+    if (email.includes('@')) result.accounts.set(email, latest(result.accounts.get(email), when));
+    if (subject?.serviceAccountId)
+      result.accounts.set(
+        subject.serviceAccountId,
+        latest(result.accounts.get(subject.serviceAccountId), when),
+      );
+  }
+  for (const a of keys.value.flatMap((p) => p.activities)) {
+    const when = isoOf(a.activity?.lastAuthenticatedTime);
+    if (!when) continue;
+    widen(isoOf(a.observationPeriod?.startTime), isoOf(a.observationPeriod?.endTime));
+    const fullName = a.activity?.serviceAccountKey?.fullResourceName ?? a.fullResourceName ?? '';
+    const keyId = /\/keys\/([^/]+)$/.exec(fullName)?.[1];
+    if (keyId) result.keys.set(keyId, latest(result.keys.get(keyId), when));
+  }
+  return result;
+};
+
+const latest = (a: string | undefined, b: string): string => (a && a > b ? a : b);

@@ -1,0 +1,102 @@
+// gcp-impersonation: whoever holds Service Account User or Token Creator can act as a service
+// account and use all of its access. Granted on the project (or above), the role reaches every
+// service account there, present and future; held together with Service Account Admin by one
+// principal, it lets that principal grant itself any account's access (no separation of duties).
+// GCP-SPECIFIC: reads `canActAs` and `administeredBy`, recorded by the Google Cloud connector.
+import { z } from 'zod';
+import type { FindingDraft, Policy } from '../src/policy.js';
+import { identityLabel, includeProviderManagedOption, plural, skipIdentity } from './lib/common.js';
+import {
+  describeBinding,
+  isContainerResource,
+  serviceAccountAttributes,
+  type PrincipalRef,
+} from './lib/gcp.js';
+
+const Options = z.strictObject({
+  projectLevel: z
+    .boolean()
+    .default(true)
+    .describe('Fire when impersonation roles are granted on a project, folder or organization.'),
+  adminAndUser: z
+    .boolean()
+    .default(true)
+    .describe('Fire when one principal is both Service Account Admin and able to act as the account.'),
+  allowedPrincipals: z
+    .array(z.string().min(1))
+    .default([])
+    .describe(
+      'Members (as IAM writes them, e.g. "serviceAccount:terraform@…") allowed project-level impersonation.',
+    ),
+  includeProviderManaged: includeProviderManagedOption,
+});
+type Options = z.infer<typeof Options>;
+
+const grantFacts = (p: PrincipalRef): Record<string, string> => ({
+  principal: p.principal,
+  role: p.role,
+  resource: p.resource,
+  ...(p.condition ? { condition: p.condition } : {}),
+});
+
+export const gcpImpersonation: Policy<Options> = {
+  id: 'gcp-impersonation',
+  title: 'Broad service account impersonation',
+  rationale:
+    'Acting as a service account hands over everything it can do; granted on a whole project, or to someone who also administers the account, that power is neither scoped nor separated.',
+  severity: 'medium',
+  options: Options,
+  controls: {
+    soc2: ['CC6.3'],
+    soc1: ['ITGC-LA-3', 'ITGC-SD-1'],
+    owaspNhi: ['NHI5', 'NHI10'],
+    cisGcp: ['1.6', '1.8'],
+    nistCsf: ['PR.AA-05'],
+  },
+  evaluate(identity, options) {
+    if (skipIdentity(identity, options.includeProviderManaged)) return [];
+    const attrs = serviceAccountAttributes(identity);
+    if (!attrs || attrs.disabled) return [];
+    const allowed = new Set(options.allowedPrincipals.map((p) => p.toLowerCase()));
+    const drafts: FindingDraft[] = [];
+
+    if (options.projectLevel) {
+      const broad = attrs.canActAs.filter(
+        (p) => isContainerResource(p.resource) && !allowed.has(p.principal.toLowerCase()),
+      );
+      if (broad.length > 0) {
+        const principals = [...new Set(broad.map((p) => p.principal))].sort();
+        drafts.push({
+          key: 'project-level',
+          title: `${plural(principals.length, 'principal')} can impersonate it through a project-wide grant`,
+          message: `${identityLabel(identity)} can be impersonated by ${principals.join(', ')} through ${broad.map(describeBinding).join('; ')}.`,
+          evidence: { grants: broad.map(grantFacts), principals },
+          remediation:
+            'Grant Service Account User / Token Creator on the service account itself, to the principals that use it, instead of on the project.',
+        });
+      }
+    }
+
+    if (options.adminAndUser) {
+      const admins = new Map(attrs.administeredBy.map((p) => [p.principal.toLowerCase(), p]));
+      const both = attrs.canActAs.filter((p) => admins.has(p.principal.toLowerCase()));
+      if (both.length > 0) {
+        const principals = [...new Set(both.map((p) => p.principal))].sort();
+        drafts.push({
+          key: 'admin-and-user',
+          severity: 'high',
+          title: `${plural(principals.length, 'principal')} both administers and can act as it`,
+          message: `${identityLabel(identity)} is administered by and can be impersonated by ${principals.join(', ')}.`,
+          evidence: {
+            principals,
+            adminGrants: attrs.administeredBy.filter((a) => principals.includes(a.principal)).map(grantFacts),
+            userGrants: both.map(grantFacts),
+          },
+          remediation:
+            'Give Service Account Admin and Service Account User / Token Creator to different principals.',
+        });
+      }
+    }
+    return drafts;
+  },
+};

@@ -1,0 +1,73 @@
+// gcp-wif-no-condition: a workload identity provider for a shared issuer (GitHub Actions, GitLab,
+// Terraform Cloud, Google accounts) trusts tokens that issuer signs for *every* one of its users.
+// Without an attribute condition, any of them can exchange a token in the pool; only the IAM
+// bindings on principalSets then stand between a stranger's pipeline and your service accounts.
+// GCP-SPECIFIC: reads the provider facts the Google Cloud connector records.
+import { z } from 'zod';
+import type { Policy } from '../src/policy.js';
+import { identityLabel } from './lib/common.js';
+import { wifProviderAttributes } from './lib/gcp.js';
+
+const GITHUB_ACTIONS = 'https://token.actions.githubusercontent.com';
+
+/** Issuers shared by every tenant of a service. Per-tenant issuers (CircleCI's
+ *  oidc.circleci.com/org/…, an Okta or Entra tenant) are bound to one customer and not listed. */
+const MULTI_TENANT_ISSUERS = [
+  GITHUB_ACTIONS,
+  'https://gitlab.com',
+  'https://app.terraform.io',
+  'https://accounts.google.com',
+  'https://agent.buildkite.com',
+];
+
+const normalise = (issuer: string): string => issuer.trim().toLowerCase().replace(/\/+$/, '');
+
+const Options = z.strictObject({
+  multiTenantIssuers: z
+    .array(z.string().min(1))
+    .default(MULTI_TENANT_ISSUERS)
+    .describe(
+      'OIDC issuer URIs shared by many tenants; a provider trusting one needs an attribute condition.',
+    ),
+});
+type Options = z.infer<typeof Options>;
+
+export const gcpWifNoCondition: Policy<Options> = {
+  id: 'gcp-wif-no-condition',
+  title: 'Workload identity provider trusts a shared issuer without a condition',
+  rationale:
+    'A shared OIDC issuer signs tokens for all of its customers; a provider that accepts its tokens without an attribute condition lets anyone on that service into the pool.',
+  severity: 'high',
+  options: Options,
+  controls: {
+    soc2: ['CC6.6'],
+    soc1: ['ITGC-LA-5'],
+    owaspNhi: ['NHI3', 'NHI6'],
+    nistCsf: ['PR.AA-04', 'PR.AA-05'],
+  },
+  evaluate(identity, options) {
+    const attrs = wifProviderAttributes(identity);
+    if (!attrs || attrs.disabled || attrs.poolDisabled || attrs.protocol !== 'oidc' || !attrs.issuerUri)
+      return [];
+    const issuer = normalise(attrs.issuerUri);
+    if (!options.multiTenantIssuers.map(normalise).includes(issuer)) return [];
+    if (attrs.attributeCondition && attrs.attributeCondition.trim() !== '') return [];
+    return [
+      {
+        key: 'no-condition',
+        // GitHub Actions: every public repository can mint a token for it in minutes.
+        ...(issuer === GITHUB_ACTIONS ? { severity: 'critical' as const } : {}),
+        title: `Trusts every tenant of ${attrs.issuerUri}`,
+        message: `${identityLabel(identity)} accepts any token from the shared issuer ${attrs.issuerUri}: it has no attribute condition.`,
+        evidence: {
+          issuerUri: attrs.issuerUri,
+          attributeCondition: null,
+          attributeMapping: attrs.attributeMapping,
+          ...(attrs.poolId ? { poolId: attrs.poolId } : {}),
+        },
+        remediation:
+          "Add an attribute condition that pins your own organisation, e.g. assertion.repository_owner == 'acme' for GitHub or assertion.namespace_path == 'acme' for GitLab.",
+      },
+    ];
+  },
+};

@@ -1,0 +1,135 @@
+// The demo's Google Cloud (src/demo/gcp.ts serving fixtures/demo/gcp/) scanned by the real
+// connector over loopback: the endpoint overrides, `auth: none`, Google-style paging and errors,
+// and the planted problems each raising its finding.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGcpConnector } from '../../../connectors/gcp/index.js';
+import { policies } from '../../../policies/index.js';
+import { gcpApiKeyUnrestricted } from '../../../policies/gcp-api-key-unrestricted.js';
+import { gcpBasicRoles } from '../../../policies/gcp-basic-roles.js';
+import { gcpImpersonation } from '../../../policies/gcp-impersonation.js';
+import { gcpUserManagedKeys } from '../../../policies/gcp-user-managed-keys.js';
+import { gcpWifNoCondition } from '../../../policies/gcp-wif-no-condition.js';
+import { buildConfig } from '../../../src/config.js';
+import { gcpDemoEndpoints, gcpRoute } from '../../../src/demo/gcp.js';
+import { startDemoServer, type DemoServer } from '../../../src/demo/server.js';
+import { loadDirectory } from '../../../src/directory.js';
+import { DirectoryConfig } from '../../../src/directory.js';
+import { silentLogger } from '../../../src/log.js';
+import type { ScanResult } from '../../../src/model.js';
+import { fixturesDir } from '../../../src/paths.js';
+import { runScan } from '../../../src/scan.js';
+
+const DEMO = join(fixturesDir, 'demo');
+const registries = {
+  connectors: { gcp: createGcpConnector() },
+  policies: {
+    ...policies,
+    'gcp-basic-roles': gcpBasicRoles,
+    'gcp-impersonation': gcpImpersonation,
+    'gcp-api-key-unrestricted': gcpApiKeyUnrestricted,
+    'gcp-wif-no-condition': gcpWifNoCondition,
+    'gcp-user-managed-keys': gcpUserManagedKeys,
+  },
+};
+
+const SA = (name: string) => `${name}@acme-prod.iam.gserviceaccount.com`;
+const POOL = 'projects/400000000001/locations/global/workloadIdentityPools/ci';
+
+describe('the demo Google Cloud organization', () => {
+  let server: DemoServer;
+  let result: ScanResult;
+
+  beforeAll(async () => {
+    server = await startDemoServer({ gcp: gcpRoute({ dir: join(DEMO, 'gcp') }) });
+    // The block the demo config carries; the endpoints are only known once the server listens.
+    const config = buildConfig(
+      {
+        asOf: '2026-11-01T00:00:00Z',
+        providers: {
+          gcp: {
+            organizations: ['900000000001'],
+            auth: { type: 'none' },
+            endpoints: gcpDemoEndpoints(server.url),
+          },
+        },
+      },
+      registries,
+      'demo',
+      DEMO,
+    );
+    const directory = loadDirectory(join(DEMO, 'people.csv'), DirectoryConfig.parse({ path: 'people.csv' }));
+    result = await runScan({
+      config,
+      clock: { asOf: new Date('2026-11-01T00:00:00Z'), now: () => new Date() },
+      log: silentLogger,
+      directory,
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('scans acme-prod in full and records acme-data as denied', () => {
+    const [org] = result.coverage;
+    expect(org).toMatchObject({
+      target: 'gcp:organization/900000000001',
+      status: 'partial',
+      counts: { 'gcp.service_account': 4, 'gcp.api_key': 2, 'gcp.wif_provider': 2 },
+    });
+    expect(org!.gaps.map((g) => [g.code, g.call, g.resource, g.permission])).toEqual([
+      [
+        'access_denied',
+        'cloudresourcemanager.projects.getIamPolicy',
+        'projects/acme-data',
+        'resourcemanager.projects.getIamPolicy',
+      ],
+      [
+        'access_denied',
+        'iam.projects.serviceAccounts.list',
+        'projects/acme-data',
+        'iam.serviceAccounts.list',
+      ],
+    ]);
+    // Every request went to the loopback server, under its API's prefix.
+    expect(new Set(server.requests.map((r) => r.path.split('/')[2]))).toEqual(
+      new Set(['cloudresourcemanager', 'iam', 'apikeys', 'policyanalyzer']),
+    );
+    expect(server.requests.every((r) => r.route === 'gcp')).toBe(true);
+  });
+
+  it('raises each planted finding with its SOC 2 criterion', () => {
+    const got = result.findings.map((f) => [
+      f.policyId,
+      f.identityUid,
+      f.severity,
+      f.controls
+        .filter((c) => c.framework === 'SOC2')
+        .map((c) => c.id)
+        .join(' '),
+    ]);
+    expect(got).toEqual(
+      expect.arrayContaining([
+        ['gcp-basic-roles', SA('deployer'), 'high', 'CC6.3'],
+        ['rotation-age', SA('deployer'), 'high', 'CC6.1'],
+        ['gcp-impersonation', SA('deployer'), 'high', 'CC6.3'],
+        [
+          'gcp-api-key-unrestricted',
+          'gcp:acme-prod/apikey/7c0f5b2e-9d41-4a6b-8e3f-2b1c0d9e8f7a',
+          'high',
+          'CC6.6',
+        ],
+        ['gcp-wif-no-condition', `${POOL}/providers/github-actions`, 'critical', 'CC6.6'],
+        ['staleness', SA('etl-legacy'), 'medium', expect.stringContaining('CC6.2')],
+        ['ownership', SA('etl-legacy'), 'high', 'CC6.2 CC6.3'],
+      ]),
+    );
+    // Clean identities beside them: the restricted maps key, the pinned GitLab provider, reporting@.
+    const clean = [
+      'gcp:acme-prod/apikey/3e8d7c6b-5a49-4f38-a2e1-0d9c8b7a6f5e',
+      `${POOL}/providers/gitlab`,
+      SA('reporting'),
+    ];
+    expect(result.findings.filter((f) => clean.includes(f.identityUid))).toEqual([]);
+  });
+});

@@ -1,0 +1,161 @@
+// Test harness for the Google Cloud connector: a real OAuth2Client holding a fake access token
+// (no token exchange, no network to Google), a collect context that records what the connector
+// reports, and nock interceptors that answer the default API endpoints from the typed fixtures.
+import { OAuth2Client } from 'google-auth-library';
+import nock from 'nock';
+import { createLimiter } from '../../../src/concurrency.js';
+import type { CollectContext } from '../../../src/connector.js';
+import { silentLogger } from '../../../src/log.js';
+import { Identity, type Gap } from '../../../src/model.js';
+import { GcpConfig, createGcpConnector, type GcpConnectorOptions } from '../../../connectors/gcp/index.js';
+import * as estate from '../../../fixtures/gcp/estate.js';
+import type { GoogleErrorBody } from '../../../fixtures/gcp/errors.js';
+
+export const TOKEN = 'ya29.a0-test-only-token';
+
+/** A real google-auth-library client with a token that never needs refreshing. */
+export const fakeAuth = (): OAuth2Client => {
+  const client = new OAuth2Client();
+  client.setCredentials({ access_token: TOKEN, expiry_date: Date.parse('2100-01-01T00:00:00Z') });
+  return client;
+};
+
+export interface TargetRun {
+  targetId: string;
+  identities: Identity[];
+  gaps: Gap[];
+  notes: string[];
+  scope?: string;
+  principal?: string;
+  error?: unknown;
+}
+
+/** Runs every target of a `providers.gcp` block through the connector, as the scan would. */
+export const collect = async (
+  raw: unknown,
+  options: GcpConnectorOptions = { authClient: fakeAuth() },
+  asOf = new Date(estate.AS_OF),
+): Promise<TargetRun[]> => {
+  const connector = createGcpConnector(options);
+  const config = GcpConfig.parse(raw);
+  const runs: TargetRun[] = [];
+  for (const target of connector.targets(config)) {
+    const run: TargetRun = { targetId: target.id, identities: [], gaps: [], notes: [] };
+    const ctx: CollectContext = {
+      clock: { asOf, now: () => new Date() },
+      limit: createLimiter(4),
+      concurrency: 4,
+      log: silentLogger,
+      signal: new AbortController().signal,
+      resolvePath: (path: string) => path,
+      gap: (g) => run.gaps.push({ ...g, recovered: g.recovered ?? false }),
+      note: (n) => run.notes.push(n),
+      setScope: (s) => (run.scope = s),
+      setPrincipal: (p) => (run.principal = p),
+    };
+    try {
+      for await (const identity of connector.collect(target, config, ctx))
+        run.identities.push(Identity.parse(identity));
+    } catch (err) {
+      run.error = err;
+    }
+    runs.push(run);
+  }
+  return runs;
+};
+
+export const api = (host: string): nock.Scope =>
+  nock(`https://${host}.googleapis.com`).matchHeader('authorization', `Bearer ${TOKEN}`);
+
+const V3 = { options: { requestedPolicyVersion: 3 } };
+const { PROD, DATA } = estate;
+
+export interface ProdMocks {
+  /** Answer Policy Analyzer with this error instead of the activities. */
+  policyAnalyzerError?: GoogleErrorBody;
+  apiKeysError?: GoogleErrorBody;
+  /** Mock projects.get (project targets); organization targets learn the project from projects.list. */
+  projectGet?: boolean;
+  /** Mock the organization's policy (inherited grants). */
+  orgPolicy?: boolean;
+}
+
+/** acme-prod, answered in full from the fixtures. */
+export const mockProd = (m: ProdMocks = {}): void => {
+  const crm = api('cloudresourcemanager');
+  if (m.projectGet) crm.get(`/v3/projects/${PROD.id}`).reply(200, estate.prodProject);
+  crm.post(`/v3/projects/${PROD.id}:getIamPolicy`, V3).reply(200, estate.prodPolicy);
+  if (m.orgPolicy !== false)
+    crm.post(`/v3/organizations/${estate.ORG_ID}:getIamPolicy`, V3).reply(200, estate.orgPolicy);
+
+  const iam = api('iam');
+  iam
+    .get(`/v1/projects/${PROD.id}/serviceAccounts`)
+    .query({ pageSize: '100' })
+    .reply(200, estate.accountsPage1);
+  iam
+    .get(`/v1/projects/${PROD.id}/serviceAccounts`)
+    .query({ pageSize: '100', pageToken: estate.accountsPage1.nextPageToken })
+    .reply(200, estate.accountsPage2);
+  const keys: Record<string, unknown> = {
+    [estate.DEPLOYER]: estate.deployerKeys,
+    [estate.REPORTING]: estate.noKeys,
+    [estate.COMPUTE_DEFAULT]: estate.noKeys,
+    [estate.LEGACY]: estate.legacyKeys,
+  };
+  for (const [email, body] of Object.entries(keys)) {
+    iam.get(`/v1/projects/${PROD.id}/serviceAccounts/${email}/keys`).reply(200, body as object);
+    iam
+      .post(`/v1/projects/${PROD.id}/serviceAccounts/${email}:getIamPolicy`)
+      .query({ 'options.requestedPolicyVersion': '3' })
+      .reply(200, email === estate.DEPLOYER ? estate.deployerAccountPolicy : estate.emptyAccountPolicy);
+  }
+  iam
+    .get(`/v1/projects/${PROD.id}/locations/global/workloadIdentityPools`)
+    .query({ pageSize: '100' })
+    .reply(200, estate.pools);
+  iam.get(`/v1/${estate.POOL}/providers`).query({ pageSize: '100' }).reply(200, estate.providers);
+
+  const keysApi = api('apikeys')
+    .get(`/v2/projects/${PROD.id}/locations/global/keys`)
+    .query({ pageSize: '300' });
+  if (m.apiKeysError) keysApi.reply(403, m.apiKeysError);
+  else keysApi.reply(200, estate.apiKeys);
+
+  const pa = api('policyanalyzer');
+  for (const [type, body] of [
+    ['serviceAccountLastAuthentication', estate.accountActivities],
+    ['serviceAccountKeyLastAuthentication', estate.keyActivities],
+  ] as const) {
+    const i = pa
+      .get(`/v1/projects/${PROD.id}/locations/global/activityTypes/${type}/activities:query`)
+      .query({ pageSize: '1000' });
+    if (m.policyAnalyzerError) i.reply(403, m.policyAnalyzerError);
+    else i.reply(200, body);
+  }
+};
+
+/** The organization: two projects, no folders. */
+export const mockOrg = (): void => {
+  const crm = api('cloudresourcemanager');
+  crm
+    .get('/v3/projects')
+    .query({ parent: `organizations/${estate.ORG_ID}`, pageSize: '500' })
+    .reply(200, estate.orgProjects);
+  crm
+    .get('/v3/folders')
+    .query({ parent: `organizations/${estate.ORG_ID}`, pageSize: '500' })
+    .reply(200, estate.orgFolders);
+};
+
+/** acme-data refuses the scanner its policy and its service accounts. */
+export const mockDataDenied = (denied: { crm: GoogleErrorBody; iam: GoogleErrorBody }): void => {
+  api('cloudresourcemanager').post(`/v3/projects/${DATA.id}:getIamPolicy`, V3).reply(403, denied.crm);
+  api('iam').get(`/v1/projects/${DATA.id}/serviceAccounts`).query({ pageSize: '100' }).reply(403, denied.iam);
+};
+
+export const byUid = (identities: readonly Identity[], uid: string): Identity => {
+  const found = identities.find((i) => i.uid === uid);
+  if (!found) throw new Error(`no identity ${uid} among ${identities.map((i) => i.uid).join(', ')}`);
+  return found;
+};
