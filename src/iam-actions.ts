@@ -61,7 +61,11 @@ const ALL_UNTYPED = /^\*(?:[/:]\*)*$/;
  * ("arn:aws:s3:::*", "arn:aws:iam::123456789012:role/*", "arn:aws:lambda:*:*:function:*"). Region
  * and account do not narrow it: every role of the account is every role `iam:PassRole` can pass.
  */
-export const coversAllResources = (resources: readonly string[], action: string, notResource = false): boolean => {
+export const coversAllResources = (
+  resources: readonly string[],
+  action: string,
+  notResource = false,
+): boolean => {
   if (isUnconstrainedResource(resources, notResource)) return true;
   const service = serviceOf(action);
   return resources.some((r) => {

@@ -92,7 +92,9 @@ export const runScan = async ({
       gap: (g) => {
         gaps.push({ ...g, recovered: g.recovered ?? false });
         // The summary lists every gap at the end; the log has them as they happen, for --verbose.
-        log.debug(`${target.label}: ${g.call} ${g.code}${g.resource ? ` (${g.resource})` : ''}: ${g.message}`);
+        log.debug(
+          `${target.label}: ${g.call} ${g.code}${g.resource ? ` (${g.resource})` : ''}: ${g.message}`,
+        );
       },
       note: (n) => notes.push(n),
       setScope: (s) => (scope = s),

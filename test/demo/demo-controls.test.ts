@@ -54,7 +54,8 @@ describe('demo: controls, financial scope and exceptions', () => {
         ['CIS-GCP-3.0', 'gcp'],
         ['CIS-GitHub-1.0', 'github'],
       ] as const) {
-        if (f.provider !== provider) expect(ids(f, framework), `no ${framework} on a ${f.provider} finding`).toEqual([]);
+        if (f.provider !== provider)
+          expect(ids(f, framework), `no ${framework} on a ${f.provider} finding`).toEqual([]);
       }
     }
     expect(ids(find('rotation-age', 'deployer'), 'CIS-GCP-3.0')).toEqual(['1.7', '1.15']);
@@ -86,7 +87,9 @@ describe('demo: controls, financial scope and exceptions', () => {
       demo.result,
     );
     const row = (framework: string, id: string) => rows.find((r) => r.framework === framework && r.id === id);
-    const cc63 = demo.result.findings.filter((f) => f.controls.some((c) => c.framework === 'SOC2' && c.id === 'CC6.3'));
+    const cc63 = demo.result.findings.filter((f) =>
+      f.controls.some((c) => c.framework === 'SOC2' && c.id === 'CC6.3'),
+    );
     expect(row('SOC2', 'CC6.3')).toMatchObject({
       policies: expect.arrayContaining(['excess-privilege', 'ownership', 'gcp-basic-roles']),
       findings: { open: cc63.length, excepted: 0, expiredExceptions: 1 },
@@ -110,6 +113,8 @@ describe('demo: controls, financial scope and exceptions', () => {
     ]);
     const text = renderControlMatrix(rows, true);
     expect(text).toMatch(/CC6\.3 +Access is role-based/);
-    expect(text).toMatch(new RegExp(`policies: excess-privilege, .*open ${cc63.length}, excepted 0, expired exceptions 1`));
+    expect(text).toMatch(
+      new RegExp(`policies: excess-privilege, .*open ${cc63.length}, excepted 0, expired exceptions 1`),
+    );
   });
 });

@@ -55,7 +55,12 @@ const PLANTED: [string, string, string | undefined, Record<string, unknown>][] =
   ['gcp-impersonation', 'deployer', undefined, {}],
   ['rotation-age', 'deployer', '5d1e0c4b9a8f7e6d5c4b3a291807f6e5d4c3b2a1', { ageDays: 400 }],
   ['gcp-user-managed-keys', 'deployer', undefined, {}],
-  ['ownership', 'etl-legacy', undefined, { owner: 'tom.baker@acme.example', directoryStatus: 'DEPROVISIONED' }],
+  [
+    'ownership',
+    'etl-legacy',
+    undefined,
+    { owner: 'tom.baker@acme.example', directoryStatus: 'DEPROVISIONED' },
+  ],
   ['rotation-age', 'etl-legacy', '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567', { ageDays: 120 }],
   ['staleness', 'etl-legacy', undefined, {}],
   ['staleness', 'etl-legacy', '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567', {}],
