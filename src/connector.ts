@@ -40,6 +40,12 @@ export interface Connector<C = unknown, T = unknown> {
   /** Strict schema of this provider's block under `providers:` in the config. */
   config: z.ZodType<C>;
   targets(config: C): Target<T>[];
+  /**
+   * For a target that stands for many (an organisation's projects, every org an App is installed
+   * on): lists them, so each is scanned and reported as a target of its own. The parent keeps a
+   * coverage entry for the discovery itself; its gaps say what could not be listed.
+   */
+  expand?(target: Target<T>, config: C, ctx: CollectContext): Promise<Target<T>[] | undefined>;
   collect(target: Target<T>, config: C, ctx: CollectContext): AsyncIterable<IdentityInput>;
 }
 

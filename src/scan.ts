@@ -42,35 +42,66 @@ export const runScan = async ({
 }: ScanOptions): Promise<ScanResult> => {
   const startedAt = clock.now().toISOString();
   const abort = signal ?? new AbortController().signal;
-  const jobs = config.providers.flatMap(({ connector, config: providerConfig }) =>
+  const configured = config.providers.flatMap(({ connector, config: providerConfig }) =>
     connector.targets(providerConfig).map((target) => ({ connector, providerConfig, target })),
   );
   // A provider whose authentication failed as a whole: its remaining targets are skipped, recorded.
   const deadProviders = new Map<string, string>();
+  const markDead = (connectorId: string, err: unknown): void => {
+    if (err instanceof ScanError && err.scope === 'provider') deadProviders.set(connectorId, err.message);
+  };
+  const skipIfDead = (connectorId: string, ctx: CollectContext): boolean => {
+    const dead = deadProviders.get(connectorId);
+    if (dead)
+      ctx.gap({ code: 'auth_failed', call: `${connectorId}:authenticate`, message: `skipped: ${dead}` });
+    return dead !== undefined;
+  };
 
-  const runs = await mapLimit(
+  // Discovery: targets that stand for many are listed first, each child becoming a target.
+  const discoveries = await mapLimit(configured, config.file.targetConcurrency, async (job) => {
+    const { connector, providerConfig, target } = job;
+    if (!connector.expand) return { run: undefined, jobs: [job] };
+    const expand = connector.expand.bind(connector);
+    let children: Target[] | undefined;
+    const run = await collectTarget(target, async (ctx) => {
+      if (skipIfDead(connector.id, ctx)) return { skipped: true };
+      try {
+        children = await expand(target, providerConfig, ctx);
+      } catch (err) {
+        markDead(connector.id, err);
+        throw err;
+      }
+      if (children) ctx.note(`lists ${children.length} target(s): ${children.map((c) => c.id).join(', ')}`);
+      return { skipped: false };
+    });
+    // undefined: the connector scans this target itself after all.
+    if (children === undefined && run.coverage.status !== 'failed' && run.coverage.status !== 'skipped') {
+      return { run: undefined, jobs: [job] };
+    }
+    return { run, jobs: (children ?? []).map((child) => ({ connector, providerConfig, target: child })) };
+  });
+  const jobs = discoveries.flatMap((d) => d.jobs);
+
+  const collected = await mapLimit(
     jobs,
     config.file.targetConcurrency,
     async ({ connector, providerConfig, target }) =>
       collectTarget(target, async (ctx, emit) => {
-        const dead = deadProviders.get(connector.id);
-        if (dead) {
-          ctx.gap({ code: 'auth_failed', call: `${connector.id}:authenticate`, message: `skipped: ${dead}` });
-          return { skipped: true };
-        }
+        if (skipIfDead(connector.id, ctx)) return { skipped: true };
         log.info(`scanning ${target.label} …`);
         try {
           for await (const raw of connector.collect(target, providerConfig, ctx)) {
             emit(raw);
           }
         } catch (err) {
-          if (err instanceof ScanError && err.scope === 'provider')
-            deadProviders.set(connector.id, err.message);
+          markDead(connector.id, err);
           throw err;
         }
         return { skipped: false };
       }),
   );
+  // Discovery entries first, then every target scanned.
+  const runs = [...discoveries.flatMap((d) => (d.run ? [d.run] : [])), ...collected];
 
   async function collectTarget(
     target: Target,

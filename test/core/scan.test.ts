@@ -204,6 +204,52 @@ describe('runScan', () => {
     expect(result.run.complete).toBe(false);
   });
 
+  it('scans each target an organisation-level target lists as a target of its own', async () => {
+    const base = fakeConnector('org', {});
+    const org: AnyConnector = {
+      ...base,
+      targets: () => [
+        { id: 'org:acme', provider: 'org', label: 'org acme', data: { account: 'acme', behaviour: 'ok' } },
+        { id: 'org:solo', provider: 'org', label: 'org solo', data: { account: 'solo', behaviour: 'ok' } },
+        {
+          id: 'org:broken',
+          provider: 'org',
+          label: 'org broken',
+          data: { account: 'broken', behaviour: 'ok' },
+        },
+      ],
+      expand: (target: Target<FakeTarget>, _config, ctx) => {
+        if (target.data.account === 'solo') return Promise.resolve(undefined); // scanned as it is
+        if (target.data.account === 'broken') {
+          return Promise.reject(
+            new ScanError({ code: 'access_denied', call: 'org:ListProjects', message: 'denied' }),
+          );
+        }
+        ctx.setScope('acme');
+        return Promise.resolve(
+          (['p1', 'p2'] as const).map((p, i) => ({
+            id: `org:acme/${p}`,
+            provider: 'org',
+            label: p,
+            data: { account: p, behaviour: i === 1 ? ('gap' as const) : ('ok' as const) },
+          })),
+        );
+      },
+    };
+    const result = await scan({ org }, { targetConcurrency: 2 });
+    expect(result.coverage.map((c) => [c.target, c.status, c.scope])).toEqual([
+      ['org:acme', 'complete', 'acme'],
+      ['org:broken', 'failed', undefined],
+      ['org:acme/p1', 'complete', 'p1'],
+      ['org:acme/p2', 'partial', 'p2'],
+      ['org:solo', 'complete', 'solo'],
+    ]);
+    expect(result.coverage[0]!.notes).toEqual(['lists 2 target(s): org:acme/p1, org:acme/p2']);
+    expect(result.coverage[1]!.gaps[0]).toMatchObject({ code: 'access_denied', call: 'org:ListProjects' });
+    expect(result.identities.map((i) => i.uid)).toContain('org:p2/new-bot');
+    expect(result.run.complete).toBe(false);
+  });
+
   it('fills the owner from the first configured tag key, case-insensitively', async () => {
     const tagged: AnyConnector = {
       ...fakeConnector('fake', {}),
