@@ -24,11 +24,26 @@ import { type Sleep, fetchCredentialReport } from './report.js';
 import { CallerIdentity, type UserDetail } from './schema.js';
 
 export const FALLBACK = 'ListAccessKeys + GetAccessKeyLastUsed per user';
+/** A report generated this long before asOf (or less) was generated for this scan. */
+export const REPORT_FRESH_MS = 5 * 60_000;
+/**
+ * IAM throttles per account, and a scan sends a few calls per user: adaptive mode slows the client
+ * down when throttled instead of spending its few attempts at full speed. AWS_MAX_ATTEMPTS and
+ * AWS_RETRY_MODE, when set, still win.
+ */
+export const RETRY_DEFAULTS = { retryMode: 'adaptive', maxAttempts: 8 } as const;
 
 /** Settings passed to every SDK client (tests lower maxAttempts). Never an endpoint: the SDK reads AWS_ENDPOINT_URL*. */
 export interface ClientSettings {
   maxAttempts?: number;
+  retryMode?: 'standard' | 'adaptive' | 'legacy';
 }
+
+/** The retry defaults, minus whatever the environment sets (the SDK reads it when we do not). */
+export const retrySettings = (env: NodeJS.ProcessEnv = process.env): ClientSettings => ({
+  ...(env.AWS_RETRY_MODE ? {} : { retryMode: RETRY_DEFAULTS.retryMode }),
+  ...(env.AWS_MAX_ATTEMPTS ? {} : { maxAttempts: RETRY_DEFAULTS.maxAttempts }),
+});
 
 /** A credential provider as the SDK's own providers return it. */
 export type CredentialProvider = ReturnType<typeof fromNodeProviderChain>;
@@ -79,7 +94,12 @@ export async function* collectAccount(
   const { config } = opts;
   const { signal, release } = targetSignal(parentCtx.signal, parentCtx.concurrency);
   const ctx: CollectContext = { ...parentCtx, signal };
-  const clientConfig = { region: config.region, credentials: opts.credentials, ...opts.clientSettings };
+  const clientConfig = {
+    region: config.region,
+    credentials: opts.credentials,
+    ...retrySettings(),
+    ...opts.clientSettings,
+  };
   const sts = new STSClient(clientConfig);
   const iam = new IAMClient(clientConfig);
   try {
@@ -91,8 +111,10 @@ export async function* collectAccount(
     }
     const account = await whoAmI(sts, ctx);
     const details = await readAuthorizationDetails(iam, ctx);
-    yield* roles(details, account, ctx);
-    yield* users(iam, details, account, opts, ctx);
+    // One reporter for roles and users: a shared managed policy is reported once.
+    const problems = documentProblems(ctx);
+    yield* roles(details, account, problems, ctx);
+    yield* users(iam, details, account, problems, opts, ctx);
   } finally {
     sts.destroy();
     iam.destroy();
@@ -123,14 +145,17 @@ const whoAmI = async (sts: STSClient, ctx: CollectContext): Promise<string> => {
 /** Reports an unreadable document once per policy (a managed policy is shared by many identities). */
 const documentProblems = (ctx: CollectContext) => {
   const seen = new Set<string>();
-  return (identityArn: string, problems: readonly { prefix: string; message: string }[]): void => {
+  return (
+    identityArn: string,
+    problems: readonly { prefix: string; message: string; code?: 'partial_data' }[],
+  ): void => {
     for (const p of problems) {
       const shared = p.prefix.startsWith('managed:') || p.prefix.startsWith('group-');
       const key = shared ? p.prefix : `${identityArn}|${p.prefix}`;
       if (seen.has(key)) continue;
       seen.add(key);
       ctx.gap({
-        code: 'invalid_response',
+        code: p.code ?? 'invalid_response',
         call: GAAD_CALL,
         resource: shared ? p.prefix.slice(p.prefix.indexOf(':') + 1) : identityArn,
         message: `${p.prefix}: ${p.message}`,
@@ -142,13 +167,23 @@ const documentProblems = (ctx: CollectContext) => {
 function* roles(
   details: AuthorizationDetails,
   account: string,
+  report: ReturnType<typeof documentProblems>,
   ctx: CollectContext,
 ): Generator<IdentityInput> {
-  const report = documentProblems(ctx);
+  const noLastUsed: string[] = [];
   for (const role of details.roles) {
     const built = buildRole(role, details, account);
     report(role.Arn, built.problems);
+    if (role.RoleLastUsed === undefined) noLastUsed.push(role.Arn);
     yield built.identity;
+  }
+  if (noLastUsed.length > 0) {
+    ctx.gap({
+      code: 'partial_data',
+      call: GAAD_CALL,
+      ...(noLastUsed.length === 1 ? { resource: noLastUsed[0] } : {}),
+      message: `${noLastUsed.length} role${noLastUsed.length === 1 ? '' : 's'} came without RoleLastUsed, so ${noLastUsed.length === 1 ? 'its' : 'their'} last use is unknown: ${noLastUsed.slice(0, 10).join(', ')}${noLastUsed.length > 10 ? ', …' : ''}`,
+    });
   }
 }
 
@@ -156,19 +191,27 @@ async function* users(
   iam: IAMClient,
   details: AuthorizationDetails,
   account: string,
+  reported: ReturnType<typeof documentProblems>,
   opts: CollectOptions,
   ctx: CollectContext,
 ): AsyncGenerator<IdentityInput> {
-  const reported = documentProblems(ctx);
   const outcome = await fetchCredentialReport(iam, ctx, {
     maxWaitSeconds: opts.config.credentialReport.maxWaitSeconds,
     sleep: opts.sleep,
   });
   const report = outcome.ok ? outcome.report : undefined;
+  let listKeysOfKeylessUsers = false;
   if (outcome.ok) {
     ctx.note(
       `IAM credential report generated at ${outcome.generatedAt ?? 'an unknown time'} (GeneratedTime)`,
     );
+    const generated = outcome.generatedAt === undefined ? NaN : Date.parse(outcome.generatedAt);
+    if (!(ctx.clock.asOf.getTime() - generated <= REPORT_FRESH_MS)) {
+      listKeysOfKeylessUsers = true;
+      ctx.note(
+        'the credential report predates the scan (AWS reuses one for up to 4 hours): access keys were listed for every user, so keys created since are seen',
+      );
+    }
     if (outcome.report.root)
       ctx.note('credential report row <root_account> skipped: the root user is not an IAM user');
     if (outcome.report.invalidLines.length > 0 || outcome.report.missingColumns.length > 0) {
@@ -215,7 +258,10 @@ async function* users(
     const chunk = plans.slice(i, i + chunkSize);
     const built = await mapLimit(chunk, ctx.concurrency, async (plan) => {
       const facts = plan.row
-        ? await credentialsFromReport(calls, plan, plan.row, { sshPublicKeys: opts.config.sshPublicKeys })
+        ? await credentialsFromReport(calls, plan, plan.row, {
+            sshPublicKeys: opts.config.sshPublicKeys,
+            listKeysOfKeylessUsers,
+          })
         : await credentialsFromApi(calls, plan, { sshPublicKeys: opts.config.sshPublicKeys });
       return { plan, facts };
     });

@@ -26,21 +26,40 @@ export const AwsTarget = z.discriminatedUnion('type', [
 ]);
 export type AwsTarget = z.infer<typeof AwsTarget>;
 
-export const AwsConfig = z.strictObject({
-  enabled: z.boolean().default(true),
-  /** IAM is global; this is the region used for STS and request signing. */
-  region: z.string().min(1).default('us-east-1'),
-  targets: z
-    .array(AwsTarget)
-    .min(1)
-    .default([{ type: 'default' }]),
-  credentialReport: z
-    .strictObject({
-      /** Give up waiting for GenerateCredentialReport after this long and fall back. */
-      maxWaitSeconds: z.number().min(0).max(900).default(120),
-    })
-    .default({ maxWaitSeconds: 120 }),
-  /** List SSH public keys (CodeCommit) per user: one call per user. */
-  sshPublicKeys: z.boolean().default(true),
-});
+/** The partition a region belongs to (IAM and STS endpoints, and ARNs, differ per partition). */
+export const partitionOfRegion = (region: string): 'aws' | 'aws-us-gov' | 'aws-cn' =>
+  region.startsWith('us-gov-') ? 'aws-us-gov' : region.startsWith('cn-') ? 'aws-cn' : 'aws';
+
+export const AwsConfig = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    /** IAM is global; this is the region used for STS and request signing. */
+    region: z.string().min(1).default('us-east-1'),
+    targets: z
+      .array(AwsTarget)
+      .min(1)
+      .default([{ type: 'default' }]),
+    credentialReport: z
+      .strictObject({
+        /** Give up waiting for GenerateCredentialReport after this long and fall back. */
+        maxWaitSeconds: z.number().min(0).max(900).default(120),
+      })
+      .default({ maxWaitSeconds: 120 }),
+    /** List SSH public keys (CodeCommit) per user: one call per user. */
+    sshPublicKeys: z.boolean().default(true),
+  })
+  // One region serves every target: a GovCloud or China role cannot be assumed through the
+  // commercial STS endpoint (it would fail as a bad token, far from the cause).
+  .superRefine((config, ctx) => {
+    const partition = partitionOfRegion(config.region);
+    config.targets.forEach((t, i) => {
+      if (t.type === 'assume-role' && t.partition !== partition) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['targets', i, 'partition'],
+          message: `partition ${t.partition} needs a region of that partition (region is ${config.region}, in ${partition}); scan other partitions from a config of their own`,
+        });
+      }
+    });
+  });
 export type AwsConfig = z.infer<typeof AwsConfig>;

@@ -133,20 +133,36 @@ export interface CredentialReport {
 export const slotHasKey = (s: AccessKeySlot | CertSlot): boolean =>
   s.active === true || typeof s.lastRotated === 'string';
 
+/**
+ * IAM user names may contain commas, which the report may write unquoted (moto does): such a row
+ * has two extra cells per comma, spread over `user` and `arn`. They are joined back when the ARN
+ * then ends with the user name; otherwise the row is unreadable rather than misread.
+ */
+const rejoinNameCommas = (cells: string[], width: number): string[] | undefined => {
+  const extra = cells.length - width;
+  if (extra <= 0) return cells;
+  if (extra % 2 !== 0) return undefined;
+  const k = extra / 2;
+  const user = cells.slice(0, k + 1).join(',');
+  const arn = cells.slice(k + 1, 2 * k + 2).join(',');
+  if (!arn.startsWith('arn:') || !arn.endsWith(`/${user}`)) return undefined;
+  return [user, arn, ...cells.slice(2 * k + 2)];
+};
+
 export const parseCredentialReport = (csv: string | Uint8Array): CredentialReport => {
   const text = typeof csv === 'string' ? csv : Buffer.from(csv).toString('utf8');
-  const records: unknown[] = parse(text, {
-    columns: true,
+  const lines: string[][] = parse(text, {
     skip_empty_lines: true,
     trim: true,
     bom: true,
     relax_column_count: true,
   });
-  const header =
-    text
-      .split(/\r?\n/, 1)[0]
-      ?.split(',')
-      .map((c) => c.trim()) ?? [];
+  const header = lines[0] ?? [];
+  const records = lines.slice(1).map((cells) => {
+    const fixed =
+      header[0] === 'user' && header[1] === 'arn' ? rejoinNameCommas(cells, header.length) : cells;
+    return fixed && Object.fromEntries(header.map((column, i) => [column, fixed[i]]));
+  });
   const missingColumns = REPORT_COLUMNS.filter((c) => !header.includes(c));
   const users = new Map<string, CredentialReportRow>();
   const invalidLines: number[] = [];

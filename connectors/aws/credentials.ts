@@ -248,14 +248,36 @@ const signingCertificates = async (
 export const hasActiveKey = (credentials: readonly Credential[]): boolean =>
   credentials.some((c) => c.type === 'access_key' && c.status === 'active');
 
+/** GetLoginProfile: true/false, or undefined (with a gap naming the user) when it cannot be learned. */
+const consolePasswordOf = async (
+  calls: UserCalls,
+  user: { arn: string; name: string },
+): Promise<boolean | undefined> => {
+  const profile = await call(calls, () =>
+    calls.iam.send(new GetLoginProfileCommand({ UserName: user.name }), { abortSignal: calls.ctx.signal }),
+  );
+  if (profile.ok) return GetLoginProfileOutput.parse(profile.value).LoginProfile !== undefined;
+  if (isNotFound(profile.error)) return false; // NoSuchEntity: no console password
+  calls.ctx.gap(awsGap('iam:GetLoginProfile', profile.error, { resource: user.arn }));
+  return undefined;
+};
+
 /** With a credential report row: ids from ListAccessKeys, dates and last use from the report. */
 export const credentialsFromReport = async (
   calls: UserCalls,
   user: { arn: string; name: string },
   row: CredentialReportRow,
-  opts: { sshPublicKeys: boolean },
+  opts: {
+    sshPublicKeys: boolean;
+    /**
+     * List the keys of users the report shows without any: AWS hands out a report up to four
+     * hours old, and a key created since (a persistence favourite) is in no row.
+     */
+    listKeysOfKeylessUsers: boolean;
+  },
 ): Promise<UserCredentialFacts> => {
-  const consolePassword = row.passwordEnabled === true;
+  // An unreadable password_enabled is unknown, not "no password": ask, as without a report.
+  const consolePassword = row.passwordEnabled ?? (await consolePasswordOf(calls, user));
   const slots = row.accessKeys.filter(slotHasKey);
   const facts: UserCredentialFacts = {
     credentials: [],
@@ -265,11 +287,12 @@ export const credentialsFromReport = async (
     person: false,
     fallbackComplete: true,
   };
-  if (consolePassword && !slots.some((s) => s.active === true)) {
+  const activeInReport = slots.some((s) => s.active === true);
+  if (consolePassword === true && !activeInReport && !opts.listKeysOfKeylessUsers) {
     facts.person = true;
     return facts;
   }
-  if (slots.length > 0) {
+  if (slots.length > 0 || opts.listKeysOfKeylessUsers) {
     const listed = await listAccessKeys(calls, user.name);
     if (listed.ok) {
       const { matched, unmatchedKeys } = matchSlots(slots, listed.value);
@@ -286,8 +309,8 @@ export const credentialsFromReport = async (
       );
       facts.credentials.push(...slots.map((s) => keyFromSlot(user.arn, s)));
     }
-    // The report said "active key", but the keys say otherwise now: a person after all.
-    if (consolePassword && listed.ok && !hasActiveKey(facts.credentials)) {
+    // The keys as they are now decide: a person has a password and no active key.
+    if (consolePassword === true && (listed.ok ? !hasActiveKey(facts.credentials) : !activeInReport)) {
       facts.person = true;
       return facts;
     }
@@ -318,17 +341,8 @@ export const credentialsFromApi = async (
     facts.fallbackComplete = false;
     calls.ctx.gap(awsGap('iam:ListAccessKeys', listed.error, { resource: user.arn }));
   }
-  const profile = await call(calls, () =>
-    calls.iam.send(new GetLoginProfileCommand({ UserName: user.name }), { abortSignal: calls.ctx.signal }),
-  );
-  if (profile.ok)
-    facts.consolePassword = GetLoginProfileOutput.parse(profile.value).LoginProfile !== undefined;
-  else if (isNotFound(profile.error))
-    facts.consolePassword = false; // NoSuchEntity: no console password
-  else {
-    facts.fallbackComplete = false;
-    calls.ctx.gap(awsGap('iam:GetLoginProfile', profile.error, { resource: user.arn }));
-  }
+  facts.consolePassword = await consolePasswordOf(calls, user);
+  if (facts.consolePassword === undefined) facts.fallbackComplete = false;
   const keys = listed.ok ? listed.value : [];
   if (facts.consolePassword === true && listed.ok && !keys.some((k) => statusOf(k.Status) === 'active')) {
     facts.person = true;

@@ -33,7 +33,10 @@ const managedSource = (details: AuthorizationDetails, prefix: string, arn: strin
     prefix,
     arn,
     document,
-    ...(document === undefined ? { missingBecause: missingBecause(details) } : {}),
+    // A complete GetAccountAuthorizationDetails returns every attached policy's document.
+    ...(document === undefined
+      ? { missingBecause: missingBecause(details), missingIsGap: details.complete }
+      : {}),
   };
 };
 
@@ -53,6 +56,7 @@ export const userPolicySources = (user: UserDetail, details: AuthorizationDetail
         prefix: `group:${groupName}`,
         document: undefined,
         missingBecause: `group ${missingBecause(details)}`,
+        missingIsGap: details.complete,
       });
       continue;
     }
@@ -164,8 +168,9 @@ export const buildRole = (role: RoleDetail, details: AuthorizationDetails, accou
       name: role.RoleName,
       location: { provider: 'aws', scope: account, resource: role.Path },
       ...(role.CreateDate !== undefined ? { createdAt: role.CreateDate } : {}),
-      // An empty RoleLastUsed is AWS saying it has no record of use within its tracking window.
-      lastUsedAt: lastUsed?.LastUsedDate ?? null,
+      // An empty RoleLastUsed is AWS saying it has no record of use within its tracking window;
+      // none at all says nothing (AWS always sends one): unknown, and the collector records a gap.
+      ...(lastUsed === undefined ? {} : { lastUsedAt: lastUsed.LastUsedDate ?? null }),
       ...(lastUsed?.Region ? { lastUsedDetail: { region: lastUsed.Region } } : {}),
       tags: tagsOf(role.Tags),
       credentials: [],

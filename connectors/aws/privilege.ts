@@ -2,6 +2,7 @@
 // The level is an upper-bound summary for triage, not a policy simulator: conditions and
 // permissions boundaries are recorded, not evaluated.
 import {
+  coversAllResources,
   describeGrant,
   isFullWildcard,
   isReadOnlyAction,
@@ -22,17 +23,25 @@ export interface PolicySource {
   arn?: string | undefined;
   /** Why the document is missing, for the reason text (e.g. "not returned by GetAccountAuthorizationDetails"). */
   missingBecause?: string | undefined;
+  /** The document should have been there (the details were complete): its absence is a gap too. */
+  missingIsGap?: boolean | undefined;
 }
 
 const isAdministratorAccess = (arn: string): boolean =>
   arn.endsWith(ADMINISTRATOR_ACCESS_SUFFIX) && arn.startsWith('arn:');
 
-/** An unconditioned Allow that amounts to administrator: "*", "iam:*", or NotAction, on any resource. */
+/**
+ * An unconditioned Allow that amounts to administrator: "*" or NotAction on any resource, or
+ * "*" / "iam:*" on every IAM resource ("arn:aws:iam::123456789012:*", "…:role/*"): whoever can
+ * rewrite the account's roles or users can grant itself the rest.
+ */
 export const isAdminGrant = (g: Grant): boolean =>
   g.effect === 'Allow' &&
   !g.conditional &&
-  isUnconstrainedResource(g.resources, g.notResource) &&
-  (g.notAction || g.actions.some((a) => isFullWildcard(a) || a.toLowerCase() === 'iam:*'));
+  ((isUnconstrainedResource(g.resources, g.notResource) && (g.notAction || g.actions.some(isFullWildcard))) ||
+    (!g.notAction &&
+      g.actions.some((a) => isFullWildcard(a) || a.toLowerCase() === 'iam:*') &&
+      coversAllResources(g.resources, 'iam:*', g.notResource)));
 
 /** An unconditional Deny of everything on everything cancels every Allow. */
 const deniesEverything = (g: Grant): boolean =>
@@ -46,8 +55,8 @@ const writesSomething = (g: Grant): boolean =>
   g.effect === 'Allow' && (g.notAction || g.actions.some((a) => !isReadOnlyAction(a)));
 
 export interface ComputedPrivilege extends Privilege {
-  /** Documents that could not be decoded, for coverage gaps. */
-  invalid: { prefix: string; message: string }[];
+  /** Documents that could not be decoded (or were missing when they should not be), for coverage gaps. */
+  invalid: { prefix: string; message: string; code?: 'partial_data' }[];
 }
 
 export const computePrivilege = (sources: readonly PolicySource[], boundary?: string): ComputedPrivilege => {
@@ -63,6 +72,13 @@ export const computePrivilege = (sources: readonly PolicySource[], boundary?: st
       adminAttachments.push(source.arn);
     }
     if (source.document === undefined) {
+      if (source.missingIsGap) {
+        invalid.push({
+          prefix: source.prefix,
+          message: `policy document ${source.missingBecause ?? 'not returned'}`,
+          code: 'partial_data',
+        });
+      }
       notes.push(
         `${source.prefix}: policy document unavailable (${source.missingBecause ?? 'not returned'}); its permissions are unknown, not absent`,
       );

@@ -20,11 +20,19 @@ export const federatedIssuer = (principal: string): string | undefined => {
   return principal.toLowerCase();
 };
 
-/** "ForAnyValue:StringLikeIfExists" → { base: "StringLike", ifExists: true }. */
-const parseOperator = (operator: string): { base: string; ifExists: boolean } => {
+/**
+ * "ForAnyValue:StringLikeIfExists" → { base: "stringlike", passesWhenAbsent: true }. Both
+ * `…IfExists` and `ForAllValues:` (true for an empty set: IAM documents that it "also returns
+ * true if there are no context keys in the request") let a request without the key through.
+ */
+const parseOperator = (operator: string): { base: string; passesWhenAbsent: boolean } => {
+  const forAll = /^ForAllValues:/i.test(operator);
   const noSet = operator.replace(/^For(Any|All)Values?:/i, '');
   const ifExists = /IfExists$/i.test(noSet);
-  return { base: (ifExists ? noSet.slice(0, -'IfExists'.length) : noSet).toLowerCase(), ifExists };
+  return {
+    base: (ifExists ? noSet.slice(0, -'IfExists'.length) : noSet).toLowerCase(),
+    passesWhenAbsent: ifExists || forAll,
+  };
 };
 
 export interface ConditionHit {
@@ -50,16 +58,17 @@ export const isOnlyWildcard = (value: string): boolean => /^[*?]*$/.test(value);
 
 /**
  * Does a condition restrict `key` to known values? Only positive string matches do: a `Null`
- * check or a negated operator admits any value, and `…IfExists` passes when the caller simply
- * omits the key (so it protects nothing for an optional key like sts:ExternalId). With a `Like`
+ * check or a negated operator admits any value, and `…IfExists` or `ForAllValues:` pass when the
+ * caller simply omits the key (so they protect nothing for an optional key like sts:ExternalId;
+ * `allowIfExists` is for keys every request carries, like a token's `sub`). With a `Like`
  * operator, one value that `isBroad` judges too wide makes the whole condition too wide.
  */
 export const restricts = (
   hit: ConditionHit,
   opts: { allowIfExists: boolean; isBroad: (value: string) => boolean },
 ): boolean => {
-  const { base, ifExists } = parseOperator(hit.operator);
-  if (ifExists && !opts.allowIfExists) return false;
+  const { base, passesWhenAbsent } = parseOperator(hit.operator);
+  if (passesWhenAbsent && !opts.allowIfExists) return false;
   if (base !== 'stringequals' && base !== 'stringequalsignorecase' && base !== 'stringlike') return false;
   if (hit.values.length === 0) return false;
   // StringEquals compares literally: "*" there matches only the string "*".

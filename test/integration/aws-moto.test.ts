@@ -55,6 +55,8 @@ const SEED_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const userArn = (name: string): string => `arn:aws:iam::${ACCOUNT}:user/${name}`;
 const roleArn = (name: string): string => `arn:aws:iam::${ACCOUNT}:role/${name}`;
 const SLR = roleArn('aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling');
+const COMMA_BOT = 'bot+ci=x,y.z@acme-1';
+const COMMA_BOT_ARN = userArn(`division/team/${COMMA_BOT}`);
 
 const doc = (...Statement: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement });
 const READ_ONE_BUCKET = doc({
@@ -104,9 +106,9 @@ const seed = async (endpoint: string): Promise<Seeded> => {
   const keys: Record<string, string[]> = {};
   const user = async (
     name: string,
-    opts: { tags?: { Key: string; Value: string }[]; keys?: number; usedKeys?: number } = {},
+    opts: { tags?: { Key: string; Value: string }[]; keys?: number; usedKeys?: number; path?: string } = {},
   ) => {
-    await iam.send(new CreateUserCommand({ UserName: name, Tags: opts.tags ?? OWNER }));
+    await iam.send(new CreateUserCommand({ UserName: name, Path: opts.path, Tags: opts.tags ?? OWNER }));
     keys[name] = [];
     for (let i = 0; i < (opts.keys ?? 0); i += 1) {
       const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: name }));
@@ -148,6 +150,18 @@ const seed = async (endpoint: string): Promise<Seeded> => {
         UserName: 'escalation-bot',
         PolicyName: 'launch-anything',
         PolicyDocument: doc({ Effect: 'Allow', Action: ['iam:PassRole', 'ec2:RunInstances'], Resource: '*' }),
+      }),
+    );
+    // PassRole on every role of the account (not "*") with RunInstances: still an escalation.
+    await user('pass-any-role-bot');
+    await iam.send(
+      new PutUserPolicyCommand({
+        UserName: 'pass-any-role-bot',
+        PolicyName: 'launch',
+        PolicyDocument: doc(
+          { Effect: 'Allow', Action: 'iam:PassRole', Resource: `arn:aws:iam::${ACCOUNT}:role/*` },
+          { Effect: 'Allow', Action: ['ec2:RunInstances', 'ec2:Describe*'], Resource: '*' },
+        ),
       }),
     );
     await user('no-owner-bot', { tags: [{ Key: 'team', Value: 'data' }] });
@@ -196,6 +210,11 @@ const seed = async (endpoint: string): Promise<Seeded> => {
       new AttachGroupPolicyCommand({ GroupName: 'report-readers', PolicyArn: readOnly.Policy!.Arn! }),
     );
     await iam.send(new AddUserToGroupCommand({ GroupName: 'report-readers', UserName: 'clean-bot' }));
+    // IAM names may hold "+=,.@-": moto's credential report writes the commas unquoted.
+    await user(COMMA_BOT, { keys: 1, usedKeys: 1, path: '/division/team/' });
+    await iam.send(
+      new PutUserPolicyCommand({ UserName: COMMA_BOT, PolicyName: 'read', PolicyDocument: READ_ONE_BUCKET }),
+    );
     await user('clean-idle-bot');
     await iam.send(
       new PutUserPolicyCommand({
@@ -336,6 +355,8 @@ describe.skipIf(!MOTO_PRESENT && !MOTO_REQUIRED)('AWS connector against moto_ser
         userArn('console-keys-user'),
         userArn('admin-bot'),
         userArn('escalation-bot'),
+        userArn('pass-any-role-bot'),
+        COMMA_BOT_ARN,
         userArn('no-owner-bot'),
         userArn('departed-owner-bot'),
         userArn('clean-bot'),
@@ -358,6 +379,16 @@ describe.skipIf(!MOTO_PRESENT && !MOTO_REQUIRED)('AWS connector against moto_ser
     expect(byUid.get(userArn('unused-key-bot'))!.credentials).toMatchObject([
       { uid: seeded.keys['unused-key-bot']![0], lastUsedAt: null },
     ]);
+    // The report row of a name with commas is read, not misaligned: its key is matched to its slot.
+    expect(byUid.get(COMMA_BOT_ARN)!.credentials).toMatchObject([
+      {
+        uid: seeded.keys[COMMA_BOT]![0],
+        lastUsedAt: expect.any(String),
+        lastUsedDetail: { source: 'credential-report' },
+        attributes: { slot: 1 },
+      },
+    ]);
+    expect(byUid.get(COMMA_BOT_ARN)!.location.resource).toBe('/division/team/');
     expect(byUid.get(userArn('console-keys-user'))!.attributes.consolePassword).toBe(true);
     expect(byUid.get(userArn('admin-bot'))!.privilege.level).toBe('admin');
     expect(byUid.get(userArn('clean-bot'))!.privilege).toMatchObject({
@@ -398,6 +429,10 @@ describe.skipIf(!MOTO_PRESENT && !MOTO_REQUIRED)('AWS connector against moto_ser
     expect(policiesOf(r, userArn('console-keys-user'))).toEqual(['human-use', 'rotation-age', 'staleness']);
     expect(policiesOf(r, userArn('admin-bot'))).toEqual(['excess-privilege']);
     expect(policiesOf(r, userArn('escalation-bot'))).toEqual(['excess-privilege']);
+    expect(policiesOf(r, userArn('pass-any-role-bot'))).toEqual(['excess-privilege']);
+    expect(findingsOf(r, userArn('pass-any-role-bot'), 'excess-privilege')[0]?.evidence).toMatchObject({
+      setIds: ['CreateEC2WithExistingIP'],
+    });
     expect(policiesOf(r, userArn('no-owner-bot'))).toEqual(['ownership']);
     expect(policiesOf(r, userArn('departed-owner-bot'))).toEqual(['ownership']);
     expect(findingsOf(r, userArn('departed-owner-bot'), 'ownership')[0]?.evidence).toMatchObject({
@@ -408,6 +443,7 @@ describe.skipIf(!MOTO_PRESENT && !MOTO_REQUIRED)('AWS connector against moto_ser
     expect(policiesOf(r, roleArn('github-oidc-role'))).toEqual(['external-trust', 'staleness']);
     // Every key and role is 200 days old here, clean ones included.
     expect(policiesOf(r, userArn('clean-bot'))).toEqual(['rotation-age', 'staleness']);
+    expect(policiesOf(r, COMMA_BOT_ARN)).toEqual(['rotation-age', 'staleness']);
     expect(policiesOf(r, roleArn('clean-role'))).toEqual(['staleness']);
     // Nothing time-bound to judge: clean even now.
     expect(policiesOf(r, userArn('clean-idle-bot'))).toEqual([]);
@@ -418,6 +454,7 @@ describe.skipIf(!MOTO_PRESENT && !MOTO_REQUIRED)('AWS connector against moto_ser
     const r = at30.result;
     for (const clean of [
       userArn('clean-bot'),
+      COMMA_BOT_ARN,
       userArn('clean-idle-bot'),
       roleArn('clean-role'),
       SLR,
@@ -431,6 +468,7 @@ describe.skipIf(!MOTO_PRESENT && !MOTO_REQUIRED)('AWS connector against moto_ser
     expect(policiesOf(r, userArn('console-keys-user'))).toEqual(['human-use']);
     expect(policiesOf(r, userArn('admin-bot'))).toEqual(['excess-privilege']);
     expect(policiesOf(r, userArn('escalation-bot'))).toEqual(['excess-privilege']);
+    expect(policiesOf(r, userArn('pass-any-role-bot'))).toEqual(['excess-privilege']);
     expect(policiesOf(r, userArn('no-owner-bot'))).toEqual(['ownership']);
     expect(policiesOf(r, userArn('departed-owner-bot'))).toEqual(['ownership']);
     expect(policiesOf(r, roleArn('cross-account-role'))).toEqual(['external-trust']);

@@ -52,6 +52,13 @@ runCases(externalTrust, {
       identity: role('gh-org', trust('federated', GH, { StringLike: { [GH_KEY]: ['repo:acme/*'] } })),
     },
     {
+      name: 'GitHub OIDC pinned under ForAllValues: (every token carries sub)',
+      identity: role(
+        'gh-forall',
+        trust('federated', GH, { 'ForAllValues:StringLike': { [GH_KEY]: ['repo:acme/app:*'] } }),
+      ),
+    },
+    {
       name: 'GitHub OIDC: StringEquals "*" matches only the literal string "*"',
       identity: role('gh-literal', trust('federated', GH, { StringEquals: { [GH_KEY]: ['*'] } })),
     },
@@ -186,6 +193,16 @@ runCases(externalTrust, {
         'ifexists',
         trust('aws', `arn:aws:iam::${OTHER_ACCOUNT}:root`, {
           StringEqualsIfExists: { 'sts:ExternalId': ['x'] },
+        }),
+      ),
+      expect: [{ key: 'cross-account-no-external-id' }],
+    },
+    {
+      name: 'external id under ForAllValues: (true when the caller sends none)',
+      identity: role(
+        'forall',
+        trust('aws', `arn:aws:iam::${OTHER_ACCOUNT}:root`, {
+          'ForAllValues:StringEquals': { 'sts:ExternalId': ['x-1'] },
         }),
       ),
       expect: [{ key: 'cross-account-no-external-id' }],

@@ -47,8 +47,19 @@ const replyReport = (): void => {
   reply({ action: 'GetCredentialReport', fixture: 'get-credential-report.xml' });
 };
 
+/**
+ * The report fixture was generated six hours before the tests' asOf, so the keys of users it shows
+ * without any (jane, report-bot) are listed too: a key created since would be in no row.
+ */
+const replyKeylessUsersOfStaleReport = (): void => {
+  for (const user of ['jane', 'report-bot']) {
+    reply({ action: 'ListAccessKeys', fixture: 'list-access-keys-empty.xml', params: { UserName: user } });
+  }
+};
+
 /** The per-user calls of the estate when the credential report is present. */
 const replyUserCallsWithReport = (opts: { ssh: boolean }): void => {
+  replyKeylessUsersOfStaleReport();
   reply({
     action: 'ListAccessKeys',
     fixture: 'list-access-keys-deploy-bot.xml',
@@ -85,6 +96,19 @@ const replyUserCallsWithReport = (opts: { ssh: boolean }): void => {
   }
 };
 
+/**
+ * The estate attaches SecurityAudit to partner-audit without its document in Policies. A complete
+ * GetAccountAuthorizationDetails returns every attached policy's document, so that is a gap.
+ */
+const SECURITY_AUDIT_MISSING = {
+  code: 'partial_data',
+  call: 'iam:GetAccountAuthorizationDetails',
+  resource: 'arn:aws:iam::aws:policy/SecurityAudit',
+  message:
+    'managed:arn:aws:iam::aws:policy/SecurityAudit: policy document not returned by GetAccountAuthorizationDetails',
+  recovered: false,
+};
+
 const get = (ids: Map<string, Identity>, uid: string): Identity => {
   const identity = ids.get(uid);
   if (!identity) throw new Error(`no identity ${uid}; have ${[...ids.keys()].join(', ')}`);
@@ -101,7 +125,7 @@ describe('AWS connector: a full estate with a credential report', () => {
 
     expect(ctx.scope).toBe(ACCOUNT);
     expect(ctx.principal).toBe('arn:aws:iam::123456789012:user/nhiscan');
-    expect(ctx.gaps).toEqual([]);
+    expect(ctx.gaps).toEqual([SECURITY_AUDIT_MISSING]);
     expect([...identities.keys()].sort()).toEqual(
       [
         arn('role', 'github-deploy'),
@@ -501,6 +525,7 @@ describe('AWS connector: the credential report flow', () => {
     const identities = byUid(await collectAll(connector, awsConfig({ sshPublicKeys: false }), ctx));
 
     expect(ctx.gaps).toEqual([
+      SECURITY_AUDIT_MISSING,
       {
         code: 'access_denied',
         call: 'iam:GenerateCredentialReport',
@@ -568,6 +593,7 @@ describe('AWS connector: partial failures', () => {
   it('records a denied per-user call naming the user and still yields the identity', async () => {
     replyIdentityAndDetails();
     replyReport();
+    replyKeylessUsersOfStaleReport();
     reply({
       action: 'ListAccessKeys',
       fixture: 'error-access-denied-list-access-keys.xml',
@@ -606,6 +632,12 @@ describe('AWS connector: partial failures', () => {
     const identities = byUid(await collectAll(connector, awsConfig(), ctx));
 
     expect(ctx.gaps.map((g) => [g.code, g.call, g.resource, g.permission])).toEqual([
+      [
+        'partial_data',
+        'iam:GetAccountAuthorizationDetails',
+        'arn:aws:iam::aws:policy/SecurityAudit',
+        undefined,
+      ],
       ['access_denied', 'iam:ListAccessKeys', arn('user', 'service/deploy-bot'), 'iam:ListAccessKeys'],
       ['access_denied', 'iam:ListSSHPublicKeys', arn('user', 'report-bot'), 'iam:ListSSHPublicKeys'],
     ]);

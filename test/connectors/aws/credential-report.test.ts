@@ -136,6 +136,54 @@ describe('parseCredentialReport', () => {
     expect(report.invalidLines).toEqual([3]);
   });
 
+  // IAM names may hold "+=,.@-"; moto writes the commas unquoted (AWS's own quoting is undocumented).
+  const BOT = 'bot+ci=x,y.z@acme-1';
+  const BOT_ARN = `arn:aws:iam::123456789012:user/division/team/${BOT}`;
+  const botRow = (user: string, arn: string): string =>
+    row({
+      user,
+      arn,
+      password_enabled: 'false',
+      mfa_active: 'false',
+      access_key_1_active: 'true',
+      access_key_1_last_rotated: '2026-11-25T12:50:25+00:00',
+      access_key_2_active: 'false',
+      cert_1_active: 'false',
+      cert_2_active: 'false',
+    });
+  it.each([
+    ['unquoted, as moto writes it', botRow(BOT, BOT_ARN)],
+    ['quoted, as RFC 4180 has it', botRow(`"${BOT}"`, `"${BOT_ARN}"`)],
+  ])('reads a user whose name has commas, %s', (_, line) => {
+    const report = parseCredentialReport(`${HEADER}\n${line}\n`);
+    expect(report.invalidLines).toEqual([]);
+    expect([...report.users.keys()]).toEqual([BOT_ARN]);
+    expect(report.users.get(BOT_ARN)).toMatchObject({
+      user: BOT,
+      passwordEnabled: false,
+      accessKeys: [{ active: true, lastRotated: '2026-11-25T12:50:25.000Z' }, { active: false }],
+    });
+  });
+
+  it('refuses a row with extra cells it cannot explain, rather than misreading it', () => {
+    const report = parseCredentialReport(
+      `${HEADER}\n${botRow('bot', 'arn:aws:iam::123456789012:user/bot')},extra\n${botRow('x,y', 'arn:aws:iam::1:user/other,z')}\n`,
+    );
+    expect(report.users.size).toBe(0);
+    expect(report.invalidLines).toEqual([2, 3]);
+  });
+
+  it('reads the GovCloud quirks report: unquoted commas, a deleted slot 1, an unreadable password cell', () => {
+    const report = parseCredentialReport(fixture('credential-report-govcloud-quirks.csv'));
+    expect(report.invalidLines).toEqual([]);
+    const bot = report.users.get(`arn:aws-us-gov:iam::123456789012:user/division/team/${BOT}`);
+    expect(bot?.accessKeys.map(slotHasKey)).toEqual([false, true]);
+    expect(report.users.get('arn:aws-us-gov:iam::123456789012:user/svc.reader@acme')?.passwordEnabled).toBe(
+      undefined,
+    );
+    expect(report.root?.arn).toBe('arn:aws-us-gov:iam::123456789012:root');
+  });
+
   it('accepts the bytes the SDK hands over', () => {
     const bytes = new TextEncoder().encode(fixture('credential-report-single-user.csv'));
     expect([...parseCredentialReport(bytes).users.keys()]).toEqual([

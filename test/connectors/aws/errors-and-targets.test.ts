@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { AwsConfig as AwsConfigSchema } from '../../../connectors/aws/config.js';
 import { awsGap, gapCodeOf } from '../../../connectors/aws/errors.js';
 import { credentialsFor, sharedCredentials, targetsOf } from '../../../connectors/aws/index.js';
 import { ScanError } from '../../../src/errors.js';
@@ -58,7 +59,7 @@ describe('targetsOf', () => {
             roleName: 'Audit',
             externalId: 'x-1',
           },
-          { type: 'assume-role', accountIds: ['111111111111'], roleName: 'Other', partition: 'aws-us-gov' },
+          { type: 'assume-role', accountIds: ['111111111111'], roleName: 'Other' },
         ],
       }),
     );
@@ -94,7 +95,7 @@ describe('targetsOf', () => {
         {
           type: 'assume-role',
           accountId: '111111111111',
-          roleArn: 'arn:aws-us-gov:iam::111111111111:role/Other',
+          roleArn: 'arn:aws:iam::111111111111:role/Other',
           sessionName: 'nhiscan',
           externalId: undefined,
           externalIdEnv: undefined,
@@ -103,6 +104,23 @@ describe('targetsOf', () => {
       ],
     ]);
     expect(targets.every((t) => t.provider === 'aws')).toBe(true);
+  });
+
+  it('builds role ARNs in the partition of the region, and refuses a partition the region is not in', () => {
+    const gov = targetsOf(
+      awsConfig({
+        region: 'us-gov-west-1',
+        targets: [{ type: 'assume-role', accountIds: ['111111111111'], partition: 'aws-us-gov' }],
+      }),
+    );
+    expect(gov.map((t) => t.data)).toMatchObject([
+      { roleArn: 'arn:aws-us-gov:iam::111111111111:role/NhiscanReadOnly' },
+    ]);
+    const mismatch = AwsConfigSchema.safeParse({
+      targets: [{ type: 'assume-role', accountIds: ['111111111111'], partition: 'aws-cn' }],
+    });
+    expect(mismatch.success).toBe(false);
+    expect(mismatch.error?.issues.map((i) => i.path)).toEqual([['targets', 0, 'partition']]);
   });
 
   it('defaults to the default credential chain', () => {

@@ -30,6 +30,26 @@ describe('parsePolicyDocument', () => {
     });
   });
 
+  it('decodes as RFC 3986 (spaces are %20, a plus is %2B), so a "+" in a value stays a plus', () => {
+    const doc = {
+      Statement: {
+        Effect: 'Allow',
+        Principal: { AWS: '111122223333' },
+        Action: 'sts:AssumeRole',
+        Condition: {
+          StringEquals: { 'aws:PrincipalTag/team': 'data platform', 'sts:RoleSessionName': 'bot+ci' },
+        },
+      },
+    };
+    // As AWS returns it (aws-sdk-go#1513): "%7B%0A%20%20%20%20%22Version%22%3A%20%222012-10-17%22…".
+    const encoded = awsEncode(doc);
+    expect(encoded).toContain('data%20platform');
+    expect(encoded).toContain('bot%2Bci');
+    expect(toTrusts(parsePolicyDocument(encoded))[0]?.conditions).toEqual({
+      StringEquals: { 'aws:PrincipalTag/team': ['data platform'], 'sts:RoleSessionName': ['bot+ci'] },
+    });
+  });
+
   it.each([
     ['broken percent-encoding', '%7B%22Version%'],
     ['not JSON', 'hello'],
@@ -195,11 +215,23 @@ describe('toTrusts', () => {
             Effect: 'Allow',
             Principal: { AWS: '111122223333' },
             Action: 'sts:AssumeRole',
-            Condition: { Bool: { 'aws:MultiFactorAuthPresent': true } },
+            Condition: {
+              Bool: { 'aws:MultiFactorAuthPresent': true },
+              NumericLessThan: { 'aws:MultiFactorAuthAge': 3600 },
+              'ForAnyValue:StringEquals': { 'aws:PrincipalOrgPaths': ['o-a/r-b/ou-c/', 'o-a/r-b/ou-d/'] },
+            },
           },
         ],
       },
-      [t('aws', '111122223333', { conditions: { Bool: { 'aws:MultiFactorAuthPresent': ['true'] } } })],
+      [
+        t('aws', '111122223333', {
+          conditions: {
+            Bool: { 'aws:MultiFactorAuthPresent': ['true'] },
+            NumericLessThan: { 'aws:MultiFactorAuthAge': ['3600'] },
+            'ForAnyValue:StringEquals': { 'aws:PrincipalOrgPaths': ['o-a/r-b/ou-c/', 'o-a/r-b/ou-d/'] },
+          },
+        }),
+      ],
     ],
     [
       'SAML and Cognito federation',

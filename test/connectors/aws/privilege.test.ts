@@ -164,6 +164,14 @@ describe('isAdminGrant', () => {
     [{ ...g, actions: ['*'], resources: ['arn:aws:s3:::b'] }, false],
     [{ ...g, actions: ['*'], resources: ['*'], conditional: true }, false],
     [{ ...g, effect: 'Deny' as const, actions: ['*'], resources: ['*'] }, false],
+    // "iam:*" on every IAM resource of the account (any partition) can grant itself the rest.
+    [{ ...g, actions: ['iam:*'], resources: ['arn:aws:iam::123456789012:*'] }, true],
+    [{ ...g, actions: ['iam:*'], resources: ['arn:aws-us-gov:iam::*:*'] }, true],
+    [{ ...g, actions: ['iam:*'], resources: ['arn:aws:iam::123456789012:role/*'] }, true],
+    [{ ...g, actions: ['iam:*'], resources: ['arn:aws:iam::123456789012:role/app/*'] }, false],
+    [{ ...g, actions: ['*'], resources: ['arn:aws:iam::123456789012:*'] }, true],
+    [{ ...g, actions: ['*'], resources: ['arn:aws:s3:::*'] }, false],
+    [{ ...g, actions: ['iam:*'], resources: ['arn:aws:s3:::*'] }, false],
   ])('%j → %s', (grant, expected) => {
     expect(isAdminGrant(grant)).toBe(expected);
   });
