@@ -100,8 +100,13 @@ export const runScan = async ({
         return { skipped: false };
       }),
   );
-  // Discovery entries first, then every target scanned.
-  const runs = [...discoveries.flatMap((d) => (d.run ? [d.run] : [])), ...collected];
+  // In the order configured, each discovery entry right before the targets it listed.
+  let next = 0;
+  const runs = discoveries.flatMap((d) => {
+    const mine = collected.slice(next, next + d.jobs.length);
+    next += d.jobs.length;
+    return d.run ? [d.run, ...mine] : mine;
+  });
 
   async function collectTarget(
     target: Target,

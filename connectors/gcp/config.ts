@@ -79,9 +79,9 @@ export const GcpConfig = z
     enabled: z.boolean().default(true),
     /** Projects scanned one target each. */
     projects: z.array(ProjectId).default([]),
-    /** Organizations whose projects (through every folder below them) are scanned as one target each. */
+    /** Organizations whose projects (through every folder below) are listed at scan time: a target each. */
     organizations: z.array(NumericId('organizations')).default([]),
-    /** Folders whose projects (through every sub-folder) are scanned as one target each. */
+    /** Folders whose projects (through every sub-folder) are listed at scan time: a target each. */
     folders: z.array(NumericId('folders')).default([]),
     /** Projects left out of organization / folder expansion. */
     excludeProjects: z.array(ProjectId).default([]),
@@ -94,8 +94,11 @@ export const GcpConfig = z
     inheritedPolicies: z.boolean().default(true),
     apiKeys: z.boolean().default(true),
     workloadIdentity: z.boolean().default(true),
-    /** Projects of one organization / folder target visited at once. */
-    projectConcurrency: z.int().min(1).max(16).default(4),
+    /**
+     * No longer used: every project of an organization / folder is a target of its own, scanned
+     * `targetConcurrency` at a time. Still accepted so existing configs load; a warning says so.
+     */
+    projectConcurrency: z.int().min(1).max(16).optional(),
     /** Root URL overrides per API, for tests, the demo and private service connect endpoints. */
     endpoints: GcpEndpoints.default({}),
   })

@@ -1,24 +1,36 @@
 // The Google Cloud connector: service accounts (and their keys), API keys and workload identity
-// federation providers, per project. A target is a listed project, or an organization / folder
-// whose projects are found at scan time (targets() cannot call an API, so expansion happens in
-// collect and each project's outcome is written to the target's notes and gaps).
+// federation providers, per project. Every scanned project is a target of its own: a listed
+// project, or one an organization / folder target lists at scan time (`expand`), so coverage,
+// and a nightly diff of it, is per project. The organization / folder keeps an entry of its own
+// for the listing.
 import type { CollectContext, Connector, Target } from '../../src/connector.js';
-import { mapLimit } from '../../src/concurrency.js';
 import { ScanError, UsageError } from '../../src/errors.js';
 import type { IdentityInput } from '../../src/model.js';
 import { callApi } from './calls.js';
-import { authenticate, createClients, type GcpAuthClient } from './clients.js';
+import { authenticate, createClients, type GcpAuthClient, type GcpAuthResult } from './clients.js';
 import { GcpConfig } from './config.js';
 import { targetError } from './errors.js';
-import { createHierarchy } from './hierarchy.js';
+import { createHierarchy, type Inherited } from './hierarchy.js';
 import { loadMapping, type Mapping } from './owner.js';
-import { collectProject, type ProjectResult, type ProjectRun } from './project.js';
+import { collectProject, type ProjectResult } from './project.js';
 import { Project } from './schema.js';
 
 export { GcpConfig } from './config.js';
 
+/** How an organization / folder target found a project: what its collection needs from the listing. */
+export interface ListedProject {
+  /** The organization or folder that listed it ("organizations/123"). */
+  root: string;
+  /** As projects.list returned it (number, labels, parent): no projects.get needed. */
+  project: Project;
+  /** Roles granted above the project, read once by the listing for all its projects;
+   *  absent when `inheritedPolicies` is off. */
+  inherited?: Inherited;
+}
+
 export type GcpTargetData =
-  { kind: 'project'; projectId: string } | { kind: 'organization' | 'folder'; id: string };
+  | { kind: 'project'; projectId: string; listed?: ListedProject }
+  | { kind: 'organization' | 'folder'; id: string };
 
 export interface GcpConnectorOptions {
   /**
@@ -45,33 +57,166 @@ const loadMappings = (config: GcpConfig, resolvePath: (path: string) => string):
   return out;
 };
 
-const countNote = (identities: readonly IdentityInput[]): string => {
-  const counts = new Map<string, number>();
-  for (const i of identities) counts.set(i.kind, (counts.get(i.kind) ?? 0) + 1);
-  const parts = [...counts].map(([kind, n]) => `${n} ${kind}`);
-  return parts.length > 0 ? parts.join(', ') : 'no identities';
+/** What every target of one scan shares: the proven credentials and the owner mapping files. */
+interface Session {
+  auth: Promise<GcpAuthResult>;
+  mappings?: { value: Map<string, Mapping> } | { error: unknown };
+}
+
+/**
+ * The scan's targets share one abort signal and one config object: together they key a session,
+ * so a thousand projects of an organization prove the credentials (a token exchange) and read
+ * the mapping files once, not once each. Weak keys: the session goes with the scan.
+ */
+const createSessions = (options: GcpConnectorOptions) => {
+  const sessions = new WeakMap<AbortSignal, WeakMap<GcpConfig, Session>>();
+  return (config: GcpConfig, ctx: CollectContext): Session => {
+    let byConfig = sessions.get(ctx.signal);
+    if (!byConfig) sessions.set(ctx.signal, (byConfig = new WeakMap()));
+    let session = byConfig.get(config);
+    if (!session) {
+      const auth = authenticate(config, options.authClient);
+      auth.catch(() => undefined); // awaited by each target; never an unhandled rejection
+      session = { auth };
+      byConfig.set(config, session);
+    }
+    return session;
+  };
+};
+type SessionOf = ReturnType<typeof createSessions>;
+
+const mappingsOf = (session: Session, config: GcpConfig, ctx: CollectContext): Map<string, Mapping> => {
+  if (!session.mappings) {
+    try {
+      session.mappings = { value: loadMappings(config, ctx.resolvePath) };
+    } catch (error) {
+      session.mappings = { error };
+    }
+  }
+  if ('error' in session.mappings) throw session.mappings.error;
+  return session.mappings.value;
 };
 
-/** One line per project, so an organization target still says which project was read in full. */
-const projectNote = (projectId: string, result: ProjectResult): string =>
+/** The project's notes: a denial is worth a sentence; counts and status are in the coverage entry. */
+const projectNote = (projectId: string, result: ProjectResult): string[] =>
   result.denied
-    ? `projects/${projectId}: denied — the scanner may not read its IAM policy or service accounts; nothing else was tried`
-    : `projects/${projectId}: ${result.gaps > 0 ? 'partial' : 'complete'} — ${countNote(result.identities)}`;
+    ? [
+        `projects/${projectId}: denied — the scanner may not read its IAM policy or service accounts; nothing else was tried`,
+      ]
+    : [];
+
+const rootOf = (data: { kind: 'organization' | 'folder'; id: string }): string =>
+  `${data.kind === 'organization' ? 'organizations' : 'folders'}/${data.id}`;
+
+const targetIdOf = (root: string): string =>
+  root.startsWith('organizations/')
+    ? `gcp:organization/${root.slice('organizations/'.length)}`
+    : `gcp:folder/${root.slice('folders/'.length)}`;
+
+const projectTarget = (projectId: string, listed?: ListedProject): Target<GcpTargetData> => ({
+  id: `gcp:project/${projectId}`,
+  provider: 'gcp',
+  label: listed ? `GCP project ${projectId} (in ${listed.root})` : `GCP project ${projectId}`,
+  data: { kind: 'project', projectId, ...(listed ? { listed } : {}) },
+});
+
+/** An organization or folder lists its projects (through every sub-folder): one target each. */
+const expandGcp = async (
+  target: Target<GcpTargetData>,
+  config: GcpConfig,
+  ctx: CollectContext,
+  sessionOf: SessionOf,
+): Promise<Target<GcpTargetData>[] | undefined> => {
+  const data = target.data;
+  if (data.kind === 'project') return undefined;
+  const root = rootOf(data);
+  ctx.setScope(root);
+  if (config.projectConcurrency !== undefined)
+    ctx.log.warn(
+      'providers.gcp.projectConcurrency is no longer used: each project is a target, scanned targetConcurrency at a time',
+    );
+  const { client, principal } = await sessionOf(config, ctx).auth;
+  if (principal) ctx.setPrincipal(principal);
+  const clients = createClients(config, client, ctx.signal);
+  const hierarchy = createHierarchy(clients, ctx);
+
+  // A folder inside another configured organization / folder is scanned through that one, so no
+  // project gets two coverage entries. Only asked when there is another root to be inside.
+  const others = new Set(
+    [
+      ...config.organizations.map((id) => `organizations/${id}`),
+      ...config.folders.map((id) => `folders/${id}`),
+    ].filter((r) => r !== root),
+  );
+  if (data.kind === 'folder' && others.size > 0) {
+    const above = await hierarchy.ancestors(root);
+    for (const g of above.gaps)
+      ctx.gap({
+        ...g,
+        fallback: `not known whether ${root} lies inside another configured organization or folder; its projects may be scanned twice`,
+      });
+    const outer = above.names.find((n) => others.has(n));
+    if (outer) {
+      ctx.note(
+        `${root} lies inside ${outer}, also configured: its projects are listed by ${targetIdOf(outer)}`,
+      );
+      return [];
+    }
+  }
+
+  const listing = await hierarchy.projectsUnder(root);
+  const excluded = new Set(config.excludeProjects);
+  const explicit = new Set(config.projects);
+  const projects: Project[] = [];
+  const seen = new Set<string>();
+  for (const p of listing.projects) {
+    if (seen.has(p.projectId)) continue; // listed twice, it would be two entries under one id
+    seen.add(p.projectId);
+    if (excluded.has(p.projectId)) ctx.note(`projects/${p.projectId}: left out (excludeProjects)`);
+    else if (explicit.has(p.projectId))
+      ctx.note(`projects/${p.projectId}: scanned by its own target (listed under projects)`);
+    else projects.push(p);
+  }
+  for (const p of listing.inactive)
+    ctx.note(`projects/${p.projectId}: not scanned (${p.state ?? 'inactive'})`);
+  projects.sort((a, b) => a.projectId.localeCompare(b.projectId));
+
+  // Folder and organization policies are read here, once, for every project below them.
+  const inherited = new Map<string | undefined, Promise<Inherited>>();
+  if (config.inheritedPolicies) {
+    for (const p of projects)
+      if (!inherited.has(p.parent)) inherited.set(p.parent, hierarchy.policiesAbove(p.parent));
+  }
+  return Promise.all(
+    projects.map(async (project) => {
+      const above = await inherited.get(project.parent);
+      return projectTarget(project.projectId, { root, project, ...(above ? { inherited: above } : {}) });
+    }),
+  );
+};
 
 async function* collectGcp(
   target: Target<GcpTargetData>,
   config: GcpConfig,
   ctx: CollectContext,
-  options: GcpConnectorOptions,
+  sessionOf: SessionOf,
 ): AsyncIterable<IdentityInput> {
-  const { client, principal } = await authenticate(config, options.authClient);
+  const data = target.data;
+  if (data.kind !== 'project') {
+    // The scan lists these through `expand` and collects the projects they hold.
+    throw new ScanError({
+      code: 'unknown',
+      call: 'gcp:collect',
+      message: `${target.id} stands for its projects; it is expanded into them, not collected`,
+    });
+  }
+  ctx.setScope(data.projectId);
+  const session = sessionOf(config, ctx);
+  const { client, principal } = await session.auth;
   if (principal) ctx.setPrincipal(principal);
   const clients = createClients(config, client, ctx.signal);
-  const mappings = loadMappings(config, ctx.resolvePath);
-  const hierarchy = createHierarchy(clients, ctx);
-  const run: ProjectRun = { clients, config, ctx, hierarchy, mappings };
-  const data = target.data;
-  // Limits of what is read, stated once per target so a report never implies more.
+  const mappings = mappingsOf(session, config, ctx);
+  // Limits of what is read, stated on every target so a report never implies more.
   if (!config.policyAnalyzer) {
     ctx.note(
       'Policy Analyzer not used (providers.gcp.policyAnalyzer: false): last use of service accounts and keys is unknown',
@@ -80,9 +225,14 @@ async function* collectGcp(
   if (config.apiKeys)
     ctx.note('API keys: the API Keys API records no last use, so their staleness is not judged');
 
-  if (data.kind === 'project') {
-    ctx.setScope(data.projectId);
-    let project: Project;
+  let project: Project;
+  let inherited: (p: Project) => Promise<Inherited>;
+  if (data.listed) {
+    ctx.note(`listed by ${targetIdOf(data.listed.root)}`);
+    project = data.listed.project;
+    const above = data.listed.inherited ?? { policies: [], gaps: [] };
+    inherited = () => Promise.resolve(above);
+  } else {
     try {
       project = await callApi(ctx, 'cloudresourcemanager.projects.get', Project, () =>
         clients.crm.projects.get({ name: `projects/${data.projectId}` }, clients.opts.cloudresourcemanager),
@@ -93,54 +243,42 @@ async function* collectGcp(
         permission: 'resourcemanager.projects.get',
       });
     }
-    const result = await collectProject(project, run);
-    ctx.note(projectNote(project.projectId, result));
-    yield* result.identities;
-    return;
+    const hierarchy = createHierarchy(clients, ctx);
+    inherited = (p) => hierarchy.policiesAbove(p.parent);
   }
-
-  const root = `${data.kind === 'organization' ? 'organizations' : 'folders'}/${data.id}`;
-  ctx.setScope(root);
-  const excluded = new Set([...config.excludeProjects, ...config.projects]);
-  const projects = (await hierarchy.projectsUnder(root)).filter((p) => !excluded.has(p.projectId));
-  ctx.note(`${root}: ${projects.length} project${projects.length === 1 ? '' : 's'} found`);
-  // Projects are visited a few at a time; their identities are yielded once each is done.
-  const results = await mapLimit(projects, config.projectConcurrency, async (project) => {
-    const result = await collectProject(project, run);
-    ctx.note(projectNote(project.projectId, result));
-    return result;
-  });
-  for (const result of results) yield* result.identities;
+  const result = await collectProject(project, { clients, config, ctx, inherited, mappings });
+  for (const note of projectNote(project.projectId, result)) ctx.note(note);
+  yield* result.identities;
 }
 
 /** Builds the connector; tests and embedders may hand it an auth client. */
 export const createGcpConnector = (
   options: GcpConnectorOptions = {},
-): Connector<GcpConfig, GcpTargetData> => ({
-  id: 'gcp',
-  title: 'Google Cloud',
-  config: GcpConfig,
-  targets: (config) => [
-    ...config.projects.map((projectId) => ({
-      id: `gcp:project/${projectId}`,
-      provider: 'gcp',
-      label: `GCP project ${projectId}`,
-      data: { kind: 'project' as const, projectId },
-    })),
-    ...config.organizations.map((id) => ({
-      id: `gcp:organization/${id}`,
-      provider: 'gcp',
-      label: `GCP organization ${id}`,
-      data: { kind: 'organization' as const, id },
-    })),
-    ...config.folders.map((id) => ({
-      id: `gcp:folder/${id}`,
-      provider: 'gcp',
-      label: `GCP folder ${id}`,
-      data: { kind: 'folder' as const, id },
-    })),
-  ],
-  collect: (target, config, ctx) => collectGcp(target, config, ctx, options),
-});
+): Connector<GcpConfig, GcpTargetData> => {
+  const sessionOf = createSessions(options);
+  return {
+    id: 'gcp',
+    title: 'Google Cloud',
+    config: GcpConfig,
+    // A value listed twice is one target.
+    targets: (config) => [
+      ...[...new Set(config.projects)].map((projectId) => projectTarget(projectId)),
+      ...[...new Set(config.organizations)].map((id) => ({
+        id: `gcp:organization/${id}`,
+        provider: 'gcp',
+        label: `GCP organization ${id}`,
+        data: { kind: 'organization' as const, id },
+      })),
+      ...[...new Set(config.folders)].map((id) => ({
+        id: `gcp:folder/${id}`,
+        provider: 'gcp',
+        label: `GCP folder ${id}`,
+        data: { kind: 'folder' as const, id },
+      })),
+    ],
+    expand: (target, config, ctx) => expandGcp(target, config, ctx, sessionOf),
+    collect: (target, config, ctx) => collectGcp(target, config, ctx, sessionOf),
+  };
+};
 
 export const gcpConnector = createGcpConnector();

@@ -9,7 +9,7 @@ import { callApi, listAll } from './calls.js';
 import type { GcpClients } from './clients.js';
 import type { GcpConfig } from './config.js';
 import { gcpGap, isDenied, type GapInput } from './errors.js';
-import type { Hierarchy } from './hierarchy.js';
+import type { Inherited } from './hierarchy.js';
 import {
   apiKeyIdentity,
   isoOf,
@@ -36,14 +36,13 @@ export interface ProjectRun {
   clients: GcpClients;
   config: GcpConfig;
   ctx: CollectContext;
-  hierarchy: Hierarchy;
+  /** Roles granted above the project (its folders and organization), with what could not be read. */
+  inherited: (project: Project) => Promise<Inherited>;
   mappings: ReadonlyMap<string, Mapping>;
 }
 
 export interface ProjectResult {
   identities: IdentityInput[];
-  /** Calls that failed in this project. */
-  gaps: number;
   /** The scanner was refused the project outright. */
   denied: boolean;
 }
@@ -73,9 +72,7 @@ export const collectProject = async (project: Project, run: ProjectRun): Promise
   const { clients, config, ctx } = run;
   const projectId = project.projectId;
   const projectResource = `projects/${projectId}`;
-  let gaps = 0;
   const gap = (g: GapInput): void => {
-    gaps++;
     ctx.gap({ resource: projectResource, ...g });
   };
 
@@ -119,12 +116,15 @@ export const collectProject = async (project: Project, run: ProjectRun): Promise
     isDenied(policyOutcome.err) &&
     isDenied(accountsOutcome.err)
   ) {
-    return { identities: [], gaps, denied: true };
+    return { identities: [], denied: true };
   }
 
+  const inherited = config.inheritedPolicies ? await run.inherited(project) : { policies: [], gaps: [] };
+  // Each names the folder or organization it concerns, not this project.
+  for (const g of inherited.gaps) gap(g);
   const resourcePolicies: AttachedPolicy[] = [
     ...(policyOutcome.ok ? [{ resource: projectResource, policy: policyOutcome.value }] : []),
-    ...(config.inheritedPolicies ? await run.hierarchy.policiesAbove(project.parent) : []),
+    ...inherited.policies,
   ];
   const accounts = accountsOutcome.ok ? accountsOutcome.value.flatMap((p) => p.accounts) : [];
 
@@ -183,7 +183,7 @@ export const collectProject = async (project: Project, run: ProjectRun): Promise
       ),
     );
   }
-  return { identities, gaps, denied: false };
+  return { identities, denied: false };
 };
 
 const accountDetails = async (

@@ -239,13 +239,13 @@ describe('runScan', () => {
     const result = await scan({ org }, { targetConcurrency: 2 });
     expect(result.coverage.map((c) => [c.target, c.status, c.scope])).toEqual([
       ['org:acme', 'complete', 'acme'],
-      ['org:broken', 'failed', undefined],
       ['org:acme/p1', 'complete', 'p1'],
       ['org:acme/p2', 'partial', 'p2'],
       ['org:solo', 'complete', 'solo'],
+      ['org:broken', 'failed', undefined],
     ]);
     expect(result.coverage[0]!.notes).toEqual(['lists 2 target(s): org:acme/p1, org:acme/p2']);
-    expect(result.coverage[1]!.gaps[0]).toMatchObject({ code: 'access_denied', call: 'org:ListProjects' });
+    expect(result.coverage[4]!.gaps[0]).toMatchObject({ code: 'access_denied', call: 'org:ListProjects' });
     expect(result.identities.map((i) => i.uid)).toContain('org:p2/new-bot');
     expect(result.run.complete).toBe(false);
   });

@@ -10,8 +10,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GcpConfig } from '../../../connectors/gcp/config.js';
 import { ScanError } from '../../../src/errors.js';
 import * as estate from '../../../fixtures/gcp/estate.js';
-import { unauthenticated } from '../../../fixtures/gcp/errors.js';
-import { TOKEN, api, byUid, collect, mockProd } from './harness.js';
+import { callerDenied, iamPermissionDenied, unauthenticated } from '../../../fixtures/gcp/errors.js';
+import { TOKEN, api, byUid, collect, mockDataDenied, mockOrg, mockProd } from './harness.js';
 
 const { PROD } = estate;
 const SCANNER = 'nhiscan@acme-security.iam.gserviceaccount.com';
@@ -62,6 +62,35 @@ describe('gcp connector: credentials', () => {
     expect(run!.error).toBeUndefined();
     expect(run!.principal).toBe(SCANNER);
     expect(run!.identities).toHaveLength(8);
+  });
+
+  it('proves the credentials once for an organization and every project it lists', async () => {
+    const keyFile = join(dir, 'scanner.json');
+    writeFileSync(
+      keyFile,
+      JSON.stringify({
+        type: 'service_account',
+        project_id: 'acme-security',
+        private_key: privateKey,
+        client_email: SCANNER,
+        token_uri: 'https://oauth2.googleapis.com/token',
+      }),
+    );
+    process.env.GOOGLE_APPLICATION_CREDENTIALS = keyFile;
+    // One exchange answered: a second one would find no interceptor and fail its target.
+    nock('https://oauth2.googleapis.com')
+      .post('/token')
+      .once()
+      .reply(200, { access_token: TOKEN, expires_in: 3599, token_type: 'Bearer' });
+    mockOrg();
+    mockProd();
+    mockDataDenied({ crm: callerDenied(), iam: iamPermissionDenied('iam.serviceAccounts.list') });
+    const runs = await collect({ organizations: [estate.ORG_ID] }, {});
+    expect(runs.map((r) => [r.targetId, r.principal, r.error])).toEqual([
+      [`gcp:organization/${estate.ORG_ID}`, SCANNER, undefined],
+      [`gcp:project/${estate.DATA.id}`, SCANNER, undefined],
+      [`gcp:project/${PROD.id}`, SCANNER, undefined],
+    ]);
   });
 
   it('fails the provider when the key file is refused', async () => {

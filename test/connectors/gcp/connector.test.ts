@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { ScanError } from '../../../src/errors.js';
 import * as estate from '../../../fixtures/gcp/estate.js';
+import * as tree from '../../../fixtures/gcp/folders.js';
 import { callerDenied, iamPermissionDenied, serviceDisabled } from '../../../fixtures/gcp/errors.js';
 import { api, byUid, collect, mockDataDenied, mockOrg, mockProd } from './harness.js';
 
@@ -236,34 +237,56 @@ describe('gcp connector: one project', () => {
 });
 
 describe('gcp connector: an organization', () => {
-  it('reports the denied project as a gap while the other project is read in full', async () => {
+  const ORG = `gcp:organization/${estate.ORG_ID}`;
+
+  it('lists each project as a target of its own: acme-prod complete, the denied acme-data partial', async () => {
     mockOrg();
-    mockProd();
+    mockProd(); // the organization's policy once, shared by both projects
     mockDataDenied({ crm: callerDenied(), iam: iamPermissionDenied('iam.serviceAccounts.list') });
-    const [run] = await collect({ organizations: [estate.ORG_ID] });
-    expect(run!.error).toBeUndefined();
-    expect(run!.scope).toBe(`organizations/${estate.ORG_ID}`);
-    expect(run!.identities).toHaveLength(8);
-    expect(new Set(run!.identities.map((i) => i.location.scope))).toEqual(new Set([PROD.id]));
-    expect(run!.gaps).toEqual([
-      expect.objectContaining({
-        code: 'access_denied',
-        call: 'cloudresourcemanager.projects.getIamPolicy',
-        resource: `projects/${DATA.id}`,
-        permission: 'resourcemanager.projects.getIamPolicy',
-      }),
-      expect.objectContaining({
-        code: 'access_denied',
-        call: 'iam.projects.serviceAccounts.list',
-        resource: `projects/${DATA.id}`,
-        permission: 'iam.serviceAccounts.list',
-      }),
+    const runs = await collect({ organizations: [estate.ORG_ID] });
+    expect(runs.map((r) => [r.phase, r.targetId, r.scope])).toEqual([
+      ['discovery', ORG, `organizations/${estate.ORG_ID}`],
+      ['collect', `gcp:project/${DATA.id}`, DATA.id],
+      ['collect', `gcp:project/${PROD.id}`, PROD.id],
     ]);
-    expect(run!.notes).toEqual(
-      expect.arrayContaining([
-        `projects/${PROD.id}: complete — 4 gcp.service_account, 2 gcp.api_key, 2 gcp.wif_provider`,
-        `projects/${DATA.id}: denied — the scanner may not read its IAM policy or service accounts; nothing else was tried`,
-      ]),
+    const [org, data, prod] = runs;
+    expect(org).toMatchObject({
+      children: [`gcp:project/${DATA.id}`, `gcp:project/${PROD.id}`],
+      gaps: [],
+      identities: [],
+    });
+    expect(org!.error).toBeUndefined();
+
+    expect(prod!.error).toBeUndefined();
+    expect(prod!.gaps).toEqual([]);
+    expect(prod!.identities).toHaveLength(8);
+    expect(prod!.notes).toContain(`listed by ${ORG}`);
+    // The organization's roles, read by the listing, still reach the project's accounts.
+    expect(byUid(prod!.identities, estate.REPORTING).privilege.grants).toContainEqual(
+      expect.objectContaining({
+        actions: ['roles/bigquery.dataViewer'],
+        resources: [`organizations/${estate.ORG_ID}`],
+      }),
+    );
+
+    expect(data!.error).toBeUndefined();
+    expect(data!.identities).toEqual([]);
+    expect(data!.gaps.map((g) => [g.code, g.call, g.resource, g.permission])).toEqual([
+      [
+        'access_denied',
+        'cloudresourcemanager.projects.getIamPolicy',
+        `projects/${DATA.id}`,
+        'resourcemanager.projects.getIamPolicy',
+      ],
+      [
+        'access_denied',
+        'iam.projects.serviceAccounts.list',
+        `projects/${DATA.id}`,
+        'iam.serviceAccounts.list',
+      ],
+    ]);
+    expect(data!.notes).toContain(
+      `projects/${DATA.id}: denied — the scanner may not read its IAM policy or service accounts; nothing else was tried`,
     );
   });
 
@@ -275,11 +298,57 @@ describe('gcp connector: an organization', () => {
       organizations: [`organizations/${estate.ORG_ID}`],
       excludeProjects: [DATA.id],
     });
-    expect(runs.map((r) => r.targetId)).toEqual([
-      `gcp:project/${PROD.id}`,
-      `gcp:organization/${estate.ORG_ID}`,
+    // The explicit project is scanned once, by its own target.
+    expect(runs.map((r) => [r.phase, r.targetId])).toEqual([
+      ['discovery', ORG],
+      ['collect', `gcp:project/${PROD.id}`],
     ]);
-    expect(runs[1]!.identities).toEqual([]);
-    expect(runs[1]!.notes).toContain(`organizations/${estate.ORG_ID}: 0 projects found`);
+    expect(runs[0]!.children).toEqual([]);
+    expect(runs[0]!.notes).toEqual(
+      expect.arrayContaining([
+        `projects/${PROD.id}: scanned by its own target (listed under projects)`,
+        `projects/${DATA.id}: left out (excludeProjects)`,
+      ]),
+    );
+    expect(runs[1]!.identities).toHaveLength(8);
+    expect(runs[1]!.notes).not.toContain(`listed by ${ORG}`);
+  });
+
+  it('fails the discovery when the organization refuses to list its projects', async () => {
+    api('cloudresourcemanager')
+      .get('/v3/projects')
+      .query({ parent: `organizations/${estate.ORG_ID}`, pageSize: '500' })
+      .reply(403, callerDenied());
+    const runs = await collect({ organizations: [estate.ORG_ID] });
+    expect(runs).toHaveLength(1);
+    const [org] = runs;
+    expect(org!.phase).toBe('discovery');
+    expect(org!.children).toBeUndefined();
+    expect(org!.error).toBeInstanceOf(ScanError);
+    const err = org!.error as ScanError;
+    expect(err.scope).toBe('target');
+    expect(err.gap).toMatchObject({
+      code: 'access_denied',
+      call: 'cloudresourcemanager.projects.list',
+      resource: `organizations/${estate.ORG_ID}`,
+      permission: 'resourcemanager.projects.list',
+    });
+  });
+
+  it('lists a folder inside a configured organization through the organization only', async () => {
+    mockOrg();
+    api('cloudresourcemanager').get(`/v3/${tree.ENGINEERING}`).reply(200, tree.engineeringFolder);
+    const runs = await collect({
+      organizations: [estate.ORG_ID],
+      folders: ['42'],
+      excludeProjects: [PROD.id, DATA.id],
+    });
+    expect(runs.map((r) => [r.targetId, r.children, r.gaps])).toEqual([
+      [ORG, [], []],
+      ['gcp:folder/42', [], []],
+    ]);
+    expect(runs[1]!.notes).toEqual([
+      `${tree.ENGINEERING} lies inside organizations/${estate.ORG_ID}, also configured: its projects are listed by ${ORG}`,
+    ]);
   });
 });

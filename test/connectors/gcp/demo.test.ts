@@ -70,14 +70,19 @@ describe('the demo Google Cloud organization', () => {
     await server.close();
   });
 
-  it('scans acme-prod in full and records acme-data as denied', () => {
-    const [org] = result.coverage;
-    expect(org).toMatchObject({
-      target: 'gcp:organization/900000000001',
-      status: 'partial',
+  it('lists the organization’s projects, scans acme-prod in full and records acme-data as denied', () => {
+    expect(result.coverage.map((c) => [c.target, c.scope, c.status])).toEqual([
+      ['gcp:organization/900000000001', 'organizations/900000000001', 'complete'],
+      ['gcp:project/acme-data', 'acme-data', 'partial'],
+      ['gcp:project/acme-prod', 'acme-prod', 'complete'],
+    ]);
+    const [org, data, prod] = result.coverage;
+    expect(org!.notes).toContain('lists 2 target(s): gcp:project/acme-data, gcp:project/acme-prod');
+    expect(prod).toMatchObject({
       counts: { 'gcp.service_account': 4, 'gcp.api_key': 2, 'gcp.wif_provider': 2 },
+      gaps: [],
     });
-    expect(org!.gaps.map((g) => [g.code, g.call, g.resource, g.permission])).toEqual([
+    expect(data!.gaps.map((g) => [g.code, g.call, g.resource, g.permission])).toEqual([
       [
         'access_denied',
         'cloudresourcemanager.projects.getIamPolicy',
@@ -91,6 +96,10 @@ describe('the demo Google Cloud organization', () => {
         'iam.serviceAccounts.list',
       ],
     ]);
+    // The organization's policy is read once, by the listing, for both projects.
+    expect(
+      server.requests.filter((r) => r.path.endsWith('/organizations/900000000001:getIamPolicy')),
+    ).toHaveLength(1);
     // Every request went to the loopback server, under its API's prefix.
     expect(new Set(server.requests.map((r) => r.path.split('/')[2]))).toEqual(
       new Set(['cloudresourcemanager', 'iam', 'apikeys', 'policyanalyzer']),

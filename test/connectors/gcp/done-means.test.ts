@@ -17,7 +17,7 @@ import type { Finding } from '../../../src/model.js';
 import { runScan } from '../../../src/scan.js';
 import * as estate from '../../../fixtures/gcp/estate.js';
 import { callerDenied, iamPermissionDenied } from '../../../fixtures/gcp/errors.js';
-import { fakeAuth, mockDataDenied, mockOrg, mockProd } from './harness.js';
+import { api, fakeAuth, mockDataDenied, mockOrg, mockProd } from './harness.js';
 
 const registries = {
   connectors: { gcp: createGcpConnector({ authClient: fakeAuth() }) },
@@ -121,6 +121,8 @@ describe('issue 4: a Google Cloud organization with two projects', () => {
         ['gcp-user-managed-keys', estate.DEPLOYER, null],
         ['gcp-basic-roles', estate.COMPUTE_DEFAULT, null],
         ['ownership', estate.COMPUTE_DEFAULT, null],
+        // No authentication in Policy Analyzer's window, which is longer than the 90-day limit.
+        ['staleness', estate.COMPUTE_DEFAULT, null],
         ['ownership', estate.LEGACY, null],
         // developers@ holds Service Account User and Admin on the whole project.
         ...[estate.DEPLOYER, estate.REPORTING, estate.COMPUTE_DEFAULT].flatMap((uid) => [
@@ -131,19 +133,25 @@ describe('issue 4: a Google Cloud organization with two projects', () => {
     );
   });
 
-  it('reports the denied project as a coverage gap and the other project in full', async () => {
+  it('gives each project a coverage entry: acme-prod complete, the denied acme-data partial', async () => {
     const { coverage, identities, run } = await scan();
     expect(run.complete).toBe(false);
-    expect(coverage).toHaveLength(1);
-    const org = coverage[0]!;
-    expect(org).toMatchObject({
+    expect(coverage.map((c) => [c.target, c.scope, c.status])).toEqual([
+      [`gcp:organization/${estate.ORG_ID}`, `organizations/${estate.ORG_ID}`, 'complete'],
+      [`gcp:project/${DATA.id}`, DATA.id, 'partial'],
+      [`gcp:project/${PROD.id}`, PROD.id, 'complete'],
+    ]);
+    const [org, data, prod] = coverage;
+    // The organization's entry is the listing: what it found, nothing scanned under its name.
+    expect(org).toMatchObject({ provider: 'gcp', counts: {}, gaps: [] });
+    expect(org!.notes).toContain(`lists 2 target(s): gcp:project/${DATA.id}, gcp:project/${PROD.id}`);
+    expect(prod).toMatchObject({
       provider: 'gcp',
-      target: `gcp:organization/${estate.ORG_ID}`,
-      scope: `organizations/${estate.ORG_ID}`,
-      status: 'partial',
       counts: { 'gcp.service_account': 4, 'gcp.api_key': 2, 'gcp.wif_provider': 2 },
+      gaps: [],
     });
-    expect(org.gaps.map((g) => [g.code, g.call, g.resource, g.permission])).toEqual([
+    expect(data!.counts).toEqual({});
+    expect(data!.gaps.map((g) => [g.code, g.call, g.resource, g.permission])).toEqual([
       [
         'access_denied',
         'cloudresourcemanager.projects.getIamPolicy',
@@ -157,11 +165,37 @@ describe('issue 4: a Google Cloud organization with two projects', () => {
         'iam.serviceAccounts.list',
       ],
     ]);
-    expect(org.gaps.some((g) => g.resource?.includes(PROD.id))).toBe(false);
-    expect(org.notes).toContain(
-      `projects/${PROD.id}: complete — 4 gcp.service_account, 2 gcp.api_key, 2 gcp.wif_provider`,
-    );
-    expect(org.notes.find((n) => n.startsWith(`projects/${DATA.id}: denied`))).toBeDefined();
+    expect(data!.notes.find((n) => n.startsWith(`projects/${DATA.id}: denied`))).toBeDefined();
     expect(identities.map((i) => i.location.scope)).toEqual(Array(8).fill(PROD.id));
+  });
+
+  it('records an organization that refuses to list its projects as a failed discovery', async () => {
+    api('cloudresourcemanager')
+      .get('/v3/projects')
+      .query({ parent: `organizations/${estate.ORG_ID}`, pageSize: '500' })
+      .reply(403, callerDenied());
+    const { coverage, identities, run } = await runScan({
+      config: buildConfig(
+        { providers: { gcp: { organizations: [estate.ORG_ID] } } },
+        registries,
+        'nhiscan.config.yaml',
+        process.cwd(),
+      ),
+      clock: { asOf: new Date(estate.AS_OF), now: () => new Date() },
+      log: silentLogger,
+    });
+    expect(run.complete).toBe(false);
+    expect(identities).toEqual([]);
+    expect(coverage.map((c) => [c.target, c.status])).toEqual([
+      [`gcp:organization/${estate.ORG_ID}`, 'failed'],
+    ]);
+    expect(coverage[0]!.gaps.map((g) => [g.code, g.call, g.resource, g.permission])).toEqual([
+      [
+        'access_denied',
+        'cloudresourcemanager.projects.list',
+        `organizations/${estate.ORG_ID}`,
+        'resourcemanager.projects.list',
+      ],
+    ]);
   });
 });

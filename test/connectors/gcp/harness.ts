@@ -4,10 +4,15 @@
 import { OAuth2Client } from 'google-auth-library';
 import nock from 'nock';
 import { createLimiter } from '../../../src/concurrency.js';
-import type { CollectContext } from '../../../src/connector.js';
+import type { CollectContext, Target } from '../../../src/connector.js';
 import { silentLogger } from '../../../src/log.js';
 import { Identity, type Gap } from '../../../src/model.js';
-import { GcpConfig, createGcpConnector, type GcpConnectorOptions } from '../../../connectors/gcp/index.js';
+import {
+  GcpConfig,
+  createGcpConnector,
+  type GcpConnectorOptions,
+  type GcpTargetData,
+} from '../../../connectors/gcp/index.js';
 import * as estate from '../../../fixtures/gcp/estate.js';
 import type { GoogleErrorBody } from '../../../fixtures/gcp/errors.js';
 
@@ -22,6 +27,10 @@ export const fakeAuth = (): OAuth2Client => {
 
 export interface TargetRun {
   targetId: string;
+  /** `discovery`: an organization / folder listing its projects (`expand`); `collect`: a scanned target. */
+  phase: 'discovery' | 'collect';
+  /** The targets a discovery listed. */
+  children?: string[];
   identities: Identity[];
   gaps: Gap[];
   notes: string[];
@@ -30,7 +39,11 @@ export interface TargetRun {
   error?: unknown;
 }
 
-/** Runs every target of a `providers.gcp` block through the connector, as the scan would. */
+/**
+ * Runs every target of a `providers.gcp` block through the connector as the scan does: each
+ * target is offered to `expand` first; what it lists is collected target by target. Returns the
+ * discoveries, then the collected targets, as the scan orders coverage.
+ */
 export const collect = async (
   raw: unknown,
   options: GcpConnectorOptions = { authClient: fakeAuth() },
@@ -38,21 +51,44 @@ export const collect = async (
 ): Promise<TargetRun[]> => {
   const connector = createGcpConnector(options);
   const config = GcpConfig.parse(raw);
-  const runs: TargetRun[] = [];
-  for (const target of connector.targets(config)) {
-    const run: TargetRun = { targetId: target.id, identities: [], gaps: [], notes: [] };
+  // One signal for the whole run, as the scan hands every target the same one.
+  const signal = new AbortController().signal;
+  const open = (target: Target, phase: TargetRun['phase']) => {
+    const run: TargetRun = { targetId: target.id, phase, identities: [], gaps: [], notes: [] };
     const ctx: CollectContext = {
       clock: { asOf, now: () => new Date() },
       limit: createLimiter(4),
       concurrency: 4,
       log: silentLogger,
-      signal: new AbortController().signal,
+      signal,
       resolvePath: (path: string) => path,
       gap: (g) => run.gaps.push({ ...g, recovered: g.recovered ?? false }),
       note: (n) => run.notes.push(n),
       setScope: (s) => (run.scope = s),
       setPrincipal: (p) => (run.principal = p),
     };
+    return { run, ctx };
+  };
+  const discoveries: TargetRun[] = [];
+  const jobs: Target<GcpTargetData>[] = [];
+  for (const target of connector.targets(config)) {
+    const { run, ctx } = open(target, 'discovery');
+    try {
+      const children = await connector.expand!(target, config, ctx);
+      if (children === undefined) {
+        jobs.push(target);
+        continue;
+      }
+      run.children = children.map((c) => c.id);
+      jobs.push(...children);
+    } catch (err) {
+      run.error = err;
+    }
+    discoveries.push(run);
+  }
+  const runs: TargetRun[] = [];
+  for (const target of jobs) {
+    const { run, ctx } = open(target, 'collect');
     try {
       for await (const identity of connector.collect(target, config, ctx))
         run.identities.push(Identity.parse(identity));
@@ -61,7 +97,14 @@ export const collect = async (
     }
     runs.push(run);
   }
-  return runs;
+  return [...discoveries, ...runs];
+};
+
+/** The run of one target, by id. */
+export const runOf = (runs: readonly TargetRun[], targetId: string): TargetRun => {
+  const found = runs.find((r) => r.targetId === targetId);
+  if (!found) throw new Error(`no run of ${targetId} among ${runs.map((r) => r.targetId).join(', ')}`);
+  return found;
 };
 
 export const api = (host: string): nock.Scope =>

@@ -31,7 +31,9 @@ const mockEmptyStage = (): void => {
 };
 
 describe('gcp connector: a folder', () => {
-  it('walks sub-folders and paged project lists, and inherits folder and organization roles', async () => {
+  const FOLDER = 'gcp:folder/42';
+
+  it('lists the projects of its sub-folders, each a target inheriting folder and organization roles', async () => {
     const crm = api('cloudresourcemanager');
     crm
       .get('/v3/projects')
@@ -50,34 +52,80 @@ describe('gcp connector: a folder', () => {
       .query({ parent: tree.PAYMENTS, pageSize: '500', pageToken: tree.paymentsProjectsPage1.nextPageToken })
       .reply(200, tree.paymentsProjectsPage2);
     crm.get('/v3/folders').query({ parent: tree.PAYMENTS, pageSize: '500' }).reply(200, tree.paymentsFolders);
-    // Read once for both projects: the payments folder denies, engineering and the org answer.
+    // Each read once for both projects (an interceptor answers once): the payments folder
+    // denies, engineering and the organization answer.
     crm.post(`/v3/${tree.PAYMENTS}:getIamPolicy`, V3).reply(403, callerDenied());
     crm.post(`/v3/${tree.ENGINEERING}:getIamPolicy`, V3).reply(200, tree.engineeringPolicy);
     crm.get(`/v3/${tree.ENGINEERING}`).reply(200, tree.engineeringFolder);
     mockProd(); // includes the organization's policy
     mockEmptyStage();
 
-    const [run] = await collect({ folders: ['42'] });
-    expect(run!.error).toBeUndefined();
-    expect(run!.scope).toBe(tree.ENGINEERING);
-    expect(run!.gaps).toEqual([
-      expect.objectContaining({
-        code: 'access_denied',
-        call: 'cloudresourcemanager.folders.getIamPolicy',
-        resource: tree.PAYMENTS,
-        permission: 'resourcemanager.folders.getIamPolicy',
-        fallback: `roles granted on ${tree.PAYMENTS} are not included in privilege`,
-      }),
+    const runs = await collect({ folders: ['42'] });
+    expect(runs.map((r) => [r.phase, r.targetId, r.scope])).toEqual([
+      ['discovery', FOLDER, tree.ENGINEERING],
+      ['collect', `gcp:project/${estate.PROD.id}`, estate.PROD.id],
+      ['collect', `gcp:project/${STAGE}`, STAGE],
     ]);
-    expect(run!.notes).toContain(`${tree.ENGINEERING}: 2 projects found`);
-    expect(run!.notes).toContain(`projects/${STAGE}: complete — no identities`);
+    const [folder, prod, stage] = runs;
+    expect(folder!.error).toBeUndefined();
+    expect(folder!.children).toEqual([`gcp:project/${estate.PROD.id}`, `gcp:project/${STAGE}`]);
+    expect(folder!.gaps).toEqual([]);
 
-    const deployer = byUid(run!.identities, estate.DEPLOYER);
+    // The denied folder policy concerns both projects: each entry says what it lacks.
+    const deniedPayments = expect.objectContaining({
+      code: 'access_denied',
+      call: 'cloudresourcemanager.folders.getIamPolicy',
+      resource: tree.PAYMENTS,
+      permission: 'resourcemanager.folders.getIamPolicy',
+      fallback: `roles granted on ${tree.PAYMENTS} are not included in privilege`,
+    });
+    for (const run of [prod!, stage!]) {
+      expect(run.error).toBeUndefined();
+      expect(run.gaps).toEqual([deniedPayments]);
+      expect(run.notes).toContain(`listed by ${FOLDER}`);
+    }
+    expect(stage!.identities).toEqual([]);
+
+    const deployer = byUid(prod!.identities, estate.DEPLOYER);
     expect(deployer.privilege.level).toBe('admin');
     expect(deployer.privilege.reasons).toEqual([`roles/resourcemanager.folderAdmin on ${tree.ENGINEERING}`]);
     expect(deployer.privilege.attached).toEqual(['roles/editor', 'roles/resourcemanager.folderAdmin']);
-    const reporting = byUid(run!.identities, estate.REPORTING);
+    const reporting = byUid(prod!.identities, estate.REPORTING);
     expect(reporting.privilege.grants.map((g) => g.resources[0])).toContain(`organizations/${estate.ORG_ID}`);
+  });
+
+  it('records a sub-folder it may not list as a gap of the discovery and lists the rest', async () => {
+    const crm = api('cloudresourcemanager');
+    // Here acme-stage sits directly in engineering.
+    crm
+      .get('/v3/projects')
+      .query({ parent: tree.ENGINEERING, pageSize: '500' })
+      .reply(200, { projects: [{ ...tree.stageProject, parent: tree.ENGINEERING }] });
+    crm
+      .get('/v3/folders')
+      .query({ parent: tree.ENGINEERING, pageSize: '500' })
+      .reply(200, tree.engineeringFolders);
+    crm.get('/v3/projects').query({ parent: tree.PAYMENTS, pageSize: '500' }).reply(403, callerDenied());
+    crm.get('/v3/folders').query({ parent: tree.PAYMENTS, pageSize: '500' }).reply(403, callerDenied());
+
+    crm.post(`/v3/${tree.ENGINEERING}:getIamPolicy`, V3).reply(200, tree.engineeringPolicy);
+    crm.get(`/v3/${tree.ENGINEERING}`).reply(200, tree.engineeringFolder);
+    crm.post(`/v3/organizations/${estate.ORG_ID}:getIamPolicy`, V3).reply(200, estate.orgPolicy);
+    mockEmptyStage();
+
+    const runs = await collect({ folders: ['folders/42'] });
+    expect(runs.map((r) => [r.targetId, r.error])).toEqual([
+      [FOLDER, undefined],
+      [`gcp:project/${STAGE}`, undefined],
+    ]);
+    const [folder, stage] = runs;
+    expect(folder!.children).toEqual([`gcp:project/${STAGE}`]);
+    expect(folder!.gaps.map((g) => [g.code, g.call, g.resource, g.permission])).toEqual([
+      ['access_denied', 'cloudresourcemanager.projects.list', tree.PAYMENTS, 'resourcemanager.projects.list'],
+      ['access_denied', 'cloudresourcemanager.folders.list', tree.PAYMENTS, 'resourcemanager.folders.list'],
+    ]);
+    // What was listed is read in full; the lost listing is the discovery's alone.
+    expect(stage!.gaps).toEqual([]);
   });
 });
 
