@@ -2,8 +2,10 @@
 import type { AnyConnector } from '../src/connector.js';
 import { awsConnector } from './aws/index.js';
 import { gcpConnector } from './gcp/index.js';
+import { githubConnector } from './github/index.js';
 
 export const connectors = {
   aws: awsConnector,
   gcp: gcpConnector,
+  github: githubConnector,
 } satisfies Record<string, AnyConnector>;

@@ -4,9 +4,9 @@
 import { z } from 'zod';
 import {
   allows,
+  coversAllResources,
   describeGrant,
   isServiceWildcard,
-  isUnconstrainedResource,
   serviceOf,
   wildcardMatch,
 } from '../src/iam-actions.js';
@@ -17,7 +17,10 @@ import { identityLabel, includeProviderManagedOption, plural, skipIdentity } fro
 
 const Options = z.strictObject({
   includeProviderManaged: includeProviderManagedOption,
-  serviceWildcards: z.boolean().default(true).describe('Flag Allow of "service:*" on all resources (AWS).'),
+  serviceWildcards: z
+    .boolean()
+    .default(true)
+    .describe('Flag Allow of "service:*" on all resources, or all of the service\'s (AWS).'),
   escalation: z
     .boolean()
     .default(true)
@@ -71,6 +74,8 @@ export const excessPrivilege: Policy<Options> = {
           evidence: { level: privilege.level, reasons: privilege.reasons, adminPolicies, ...boundary },
           remediation:
             'Replace the administrator grant with a policy listing only the actions and resources this identity uses.',
+          // Admin that can push code or change workflows also bypasses change management.
+          ...(identity.attributes.canChangeCode === true ? { extraControls: { soc2: ['CC8.1'] } } : {}),
         },
       ];
     }
@@ -98,9 +103,11 @@ const serviceWildcardDraft = (
   const grants = identity.privilege.grants;
   const wildcards: { action: string; statement: string }[] = [];
   for (const g of grants) {
-    if (g.effect !== 'Allow' || g.notAction || !isUnconstrainedResource(g.resources, g.notResource)) continue;
+    if (g.effect !== 'Allow' || g.notAction) continue;
     for (const action of g.actions) {
       if (!isServiceWildcard(action) || ignored(action)) continue;
+      // "s3:*" on "arn:aws:s3:::*" is every action on every bucket, as much as on "*".
+      if (!coversAllResources(g.resources, action, g.notResource)) continue;
       // An unconditional Deny of the whole service cancels the wildcard.
       if (!allows(grants, action, { unconstrainedOnly: true })) continue;
       wildcards.push({ action, statement: describeGrant(g) });

@@ -7,6 +7,13 @@ import { gcpImpersonation } from './gcp-impersonation.js';
 import { gcpUserManagedKeys } from './gcp-user-managed-keys.js';
 import { gcpWifNoCondition } from './gcp-wif-no-condition.js';
 import { externalTrust } from './external-trust.js';
+import { githubAppPermissions } from './github-app-permissions.js';
+import { githubDeployKeyWrite } from './github-deploy-key-write.js';
+import { githubSecretVisibility } from './github-secret-visibility.js';
+import { githubTokenExpiry } from './github-token-expiry.js';
+import { githubTokenScopes } from './github-token-scopes.js';
+import { githubWebhookExposure } from './github-webhook-exposure.js';
+import { githubWorkflowPermissions } from './github-workflow-permissions.js';
 import { humanUse } from './human-use.js';
 import { multipleActiveKeys } from './multiple-active-keys.js';
 import { ownership } from './ownership.js';
@@ -26,4 +33,11 @@ export const policies = {
   'gcp-api-key-unrestricted': gcpApiKeyUnrestricted,
   'gcp-wif-no-condition': gcpWifNoCondition,
   'gcp-user-managed-keys': gcpUserManagedKeys,
+  'github-app-permissions': githubAppPermissions,
+  'github-token-expiry': githubTokenExpiry,
+  'github-token-scopes': githubTokenScopes,
+  'github-deploy-key-write': githubDeployKeyWrite,
+  'github-webhook-exposure': githubWebhookExposure,
+  'github-secret-visibility': githubSecretVisibility,
+  'github-workflow-permissions': githubWorkflowPermissions,
 } satisfies Record<string, AnyPolicy>;

@@ -11,6 +11,12 @@ const Options = z.strictObject({
   unknownOwnerSeverity: Severity.default('low').describe(
     'Severity when the owner is not in the directory (often a team name rather than a person).',
   ),
+  requireOwnerWhereUntracked: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Also fire "no-owner" on identities whose provider records no creator (GitHub secrets and webhooks): only config can name their owner.',
+    ),
 });
 type Options = z.infer<typeof Options>;
 
@@ -33,6 +39,8 @@ export const ownership: Policy<Options> = {
     const { owner } = identity;
     if (!owner) {
       if (!options.requireOwner) return [];
+      if (identity.attributes.providerRecordsOwner === false && !options.requireOwnerWhereUntracked)
+        return [];
       return [
         {
           key: 'no-owner',
@@ -43,37 +51,41 @@ export const ownership: Policy<Options> = {
         },
       ];
     }
+    // Two witnesses can say the owner is gone: the provider (no longer a member of the GitHub
+    // organisation) and the people directory. Either is enough; the evidence names both.
+    const orgDeparted = identity.attributes.ownerOrgMember === false;
     const directory = ctx.directory;
-    if (!directory) return [];
-    const person = directory.find(owner.value);
+    const person = directory?.find(owner.value);
     const drafts: FindingDraft[] = [];
-    if (!person) {
+    const directoryEvidence = directory
+      ? { directoryStatus: person?.status ?? null, directorySource: directory.source }
+      : {};
+    if (orgDeparted || (person && !person.active)) {
+      const why = [
+        orgDeparted ? `no longer a member of ${identity.location.scope}` : undefined,
+        person && !person.active ? `directory status "${person.status}"` : undefined,
+      ].filter(Boolean);
+      drafts.push({
+        key: 'owner-departed',
+        severity: 'high',
+        title: 'Owner has left',
+        message: `${who} is owned by "${owner.value}" (${owner.source}): ${why.join('; ')}.`,
+        evidence: {
+          owner: owner.value,
+          ownerSource: owner.source,
+          ...(orgDeparted ? { orgMember: false, org: identity.location.scope } : {}),
+          ...directoryEvidence,
+        },
+        remediation: 'Assign an active owner, who should then review whether the identity is still needed.',
+      });
+    } else if (directory && !person) {
       drafts.push({
         key: 'owner-unknown',
         severity: options.unknownOwnerSeverity,
         title: 'Owner not in the directory',
         message: `${who} is owned by "${owner.value}" (${owner.source}), who is not in the people directory.`,
-        evidence: {
-          owner: owner.value,
-          ownerSource: owner.source,
-          directoryStatus: null,
-          directorySource: directory.source,
-        },
+        evidence: { owner: owner.value, ownerSource: owner.source, ...directoryEvidence },
         remediation: 'Set the owner to a person listed in the directory, or correct the directory.',
-      });
-    } else if (!person.active) {
-      drafts.push({
-        key: 'owner-departed',
-        severity: 'high',
-        title: 'Owner has left',
-        message: `${who} is owned by "${owner.value}" (${owner.source}), whose directory status is "${person.status}".`,
-        evidence: {
-          owner: owner.value,
-          ownerSource: owner.source,
-          directoryStatus: person.status,
-          directorySource: directory.source,
-        },
-        remediation: 'Assign an active owner, who should then review whether the identity is still needed.',
       });
     }
     return drafts;

@@ -78,7 +78,10 @@ export const staleness: Policy<Options> = {
           remediation: `Deactivate ${cred.uid}, and delete it if nothing breaks.`,
         });
       } else if (cred.lastUsedAt === null) {
-        const ageDays = daysBetween(cred.createdAt, ctx.asOf);
+        // A credential with no date of its own (a fine-grained PAT has only its grant) is at least
+        // as old as the identity that holds it.
+        const since = cred.createdAt ?? identity.createdAt;
+        const ageDays = daysBetween(since, ctx.asOf);
         if (ageDays === undefined || ageDays <= options.neverUsedGraceDays) continue;
         drafts.push({
           key: 'never-used',
@@ -87,7 +90,8 @@ export const staleness: Policy<Options> = {
           message: `${identityLabel(identity)} has an active ${noun} ${cred.uid}, created ${ageDays} days ago, that has never been used.`,
           evidence: {
             credentialType: cred.type,
-            createdAt: cred.createdAt,
+            createdAt: since,
+            ...(cred.createdAt ? {} : { createdAtFrom: 'identity' }),
             lastUsedAt: null,
             ...(cred.lastUsedDetail ? { lastUsedDetail: cred.lastUsedDetail } : {}),
             ageDays,
@@ -119,6 +123,29 @@ export const staleness: Policy<Options> = {
             asOf,
           },
           remediation: `Confirm nothing still needs ${identity.name}, then remove it.`,
+        });
+      }
+    } else if (identity.attributes.disabled === true) {
+      // A disabled identity cannot be used: nothing to retire that is not already off.
+    } else if (identity.lastUsedAt === null && identity.createdAt == null) {
+      // No creation date (Google does not publish one for service accounts), but the provider
+      // says how long it has watched: no use in a window longer than the limit is enough.
+      const start = identity.lastUsedDetail?.observationStart;
+      const windowDays = daysBetween(start, ctx.asOf);
+      if (start !== undefined && windowDays !== undefined && windowDays > options.maxUnusedDays) {
+        drafts.push({
+          key: 'identity-never-used',
+          title: `No recorded use in ${windowDays} days`,
+          message: `${identityLabel(identity)} has no recorded use since ${isoDay(start)}, when the provider's record of use begins, ${windowDays} days ago.`,
+          evidence: {
+            createdAt: identity.createdAt ?? null,
+            lastUsedAt: null,
+            observationStart: start,
+            observedDays: windowDays,
+            maxUnusedDays: options.maxUnusedDays,
+            asOf,
+          },
+          remediation: `Confirm nothing needs ${identity.name}, then disable it, and delete it if nothing breaks.`,
         });
       }
     } else if (identity.lastUsedAt === null) {

@@ -10,7 +10,7 @@ import { FailOn, loadConfig } from './config.js';
 import { CROSSWALKS, createControlResolver } from './controls/index.js';
 import { controlMatrix, renderControlMatrix } from './report/controls.js';
 import { readScanResult } from './report/json.js';
-import { renderPolicies } from './report/policies.js';
+import { renderPolicies, renderPolicyTable } from './report/policies.js';
 import { writeStarterConfig } from './init.js';
 import { builtins } from './registry.js';
 import { VERSION } from './version.js';
@@ -86,8 +86,10 @@ program
   .command('policies')
   .description('list every policy with its id, default severity, options and control tags')
   .option('--json', 'machine-readable output')
-  .action((opts: { json?: boolean }) => {
-    print(renderPolicies(Object.values(builtins.policies), opts.json ?? false));
+  .option('--markdown', 'the README table')
+  .action((opts: { json?: boolean; markdown?: boolean }) => {
+    const all = Object.values(builtins.policies);
+    print(opts.markdown ? renderPolicyTable(all) + '\n' : renderPolicies(all, opts.json ?? false));
   });
 
 program

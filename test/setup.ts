@@ -3,6 +3,9 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 
+// As the CLI does (src/cli.ts): the SDK's Node.js 22 notice is not for test output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 beforeAll(() => {
   nock.disableNetConnect();
   nock.enableNetConnect(/^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/);

@@ -41,6 +41,12 @@ const KIND_LABEL: Record<string, string> = {
   'github.fine_grained_pat': 'fine-grained token',
   'github.deploy_key': 'deploy key',
   'github.actions_secret': 'Actions secret',
+  'github.dependabot_secret': 'Dependabot secret',
+  'github.codespaces_secret': 'Codespaces secret',
+  'github.pat_request': 'pending token request',
+  'github.credential_authorization': 'SSO-authorised credential',
+  'github.webhook': 'webhook',
+  'github.workflow_token': 'workflow token',
 };
 
 /** "IAM user ci-deployer", falling back to the raw kind for kinds this table does not know. */

@@ -14,6 +14,7 @@ import type { GcpConfig } from '../../connectors/gcp/config.js';
 import type { Config } from '../config.js';
 import { awsRoute } from './aws.js';
 import { gcpDemoEndpoints, gcpRoute } from './gcp.js';
+import { demoGithubEnv, githubRoute } from './github.js';
 import { startDemoServer, type DemoServer } from './server.js';
 
 export const DEMO_DIR = join(fixturesDir, 'demo');
@@ -55,6 +56,7 @@ export const startDemoEstate = (opts: DemoEstateOptions = {}): Promise<DemoServe
       ...(opts.reportGeneratedAt ? { reportGeneratedAt: opts.reportGeneratedAt } : {}),
     }),
     ...(has('gcp') ? { gcp: gcpRoute({ dir: join(dir, 'gcp') }) } : {}),
+    ...(has('github') ? { github: githubRoute({ dir: join(dir, 'github') }) } : {}),
   });
 };
 
@@ -83,6 +85,18 @@ export const demoAwsEnv = (server: DemoServer, region = 'us-east-1'): Record<str
   AWS_EC2_METADATA_DISABLED: 'true',
 });
 
+/** Sets `vars` and returns the function that puts the previous values (or their absence) back. */
+export const setEnv = (vars: Record<string, string>): (() => void) => {
+  const saved = Object.keys(vars).map((k) => [k, process.env[k]] as const);
+  Object.assign(process.env, vars);
+  return () => {
+    for (const [k, v] of saved) {
+      if (v === undefined) Reflect.deleteProperty(process.env, k);
+      else process.env[k] = v;
+    }
+  };
+};
+
 /**
  * Replaces every AWS_* variable (profiles, session tokens, per-service endpoints, web identity,
  * container credentials…) with `vars` and returns the function that puts the old ones back.
@@ -109,11 +123,16 @@ export const runDemo = async (opts: RunDemoOptions): Promise<ScanCommandResult> 
   const config = await loadConfig(DEMO_CONFIG, builtins);
   const asOf = config.file.asOf === undefined ? undefined : parseAsOf(config.file.asOf);
   const server = await startDemoEstate(asOf ? { reportGeneratedAt: asOf } : {});
-  const restore = swapAwsEnv(demoAwsEnv(server));
+  const restoreAws = swapAwsEnv(demoAwsEnv(server));
+  const restoreGithub = setEnv(demoGithubEnv(server.url));
+  const restore = (): void => {
+    restoreGithub();
+    restoreAws();
+  };
   try {
     opts.print(
       `Demo estate, judged as of ${asOf ? `${asOf.toISOString()} (fixed, so the output is the same every run)` : 'now'}:\n` +
-        `  AWS accounts ${readdirSync(join(DEMO_DIR, 'aws')).sort().join(', ')} and a Google Cloud organisation served from ${shortPath(DEMO_DIR)}\n` +
+        `  AWS accounts ${readdirSync(join(DEMO_DIR, 'aws')).sort().join(', ')}, a Google Cloud organisation and a GitHub organisation served from ${shortPath(DEMO_DIR)}\n` +
         `  by a local server at ${server.url}, scanned through the real SDK clients with the config ${shortPath(DEMO_CONFIG)}.\n\n`,
     );
     const outcome = await scanCommand({

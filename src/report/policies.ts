@@ -34,3 +34,29 @@ export const renderPolicies = (policies: readonly AnyPolicy[], json: boolean): s
       .join('\n\n') + '\n'
   );
 };
+
+const cell = (text: string): string => text.replace(/\|/g, '\\|');
+
+/** The README's policy table, generated from the policies' own metadata (a test keeps them in sync). */
+export const renderPolicyTable = (policies: readonly AnyPolicy[]): string => {
+  const rows = policies.map((p) => {
+    const by = (fw: string): string =>
+      controlRefs(p.controls)
+        .filter((c) => c.framework === fw)
+        .map((c) => c.id)
+        .join(', ');
+    const byFramework = new Map<string, string[]>();
+    for (const c of controlRefs(p.controls)) {
+      if (c.framework === 'SOC2') continue;
+      const label = c.framework.replace(/-[\d.]+$/, '').replace(/-/g, ' ');
+      byFramework.set(label, [...(byFramework.get(label) ?? []), c.id]);
+    }
+    const crosswalk = [...byFramework].map(([fw, ids]) => `${fw} ${ids.join(', ')}`).join('; ');
+    return `| \`${p.id}\` | ${p.severity} | ${cell(p.title)} | ${by('SOC2')} | ${(p.controls.soc1 ?? []).join(', ')} | ${cell(crosswalk)} |`;
+  });
+  return [
+    '| policy | default severity | finds | SOC 2 | SOC 1 (in scope) | crosswalk |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+};

@@ -66,6 +66,18 @@ const PLANTED: [string, string, string | undefined, Record<string, unknown>][] =
   ['staleness', 'etl-legacy', '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567', {}],
   ['gcp-user-managed-keys', 'etl-legacy', undefined, {}],
   ['ownership', '400000000001-compute', undefined, {}],
+  ['staleness', '400000000001-compute', undefined, { observedDays: 183 }],
+  // GitHub, organisation acme (fixtures/demo/github/README.md).
+  ['excess-privilege', 'deploy-bot-pro', undefined, { level: 'admin' }],
+  ['github-app-permissions', 'deploy-bot-pro', undefined, {}],
+  ['ownership', 'deploy-bot-pro', undefined, {}],
+  ['github-token-expiry', 'release-pipeline', 'token:66001', {}],
+  ['staleness', 'release-pipeline', 'token:66001', { unusedDays: 200 }],
+  ['github-deploy-key-write', 'release-bot', 'deploy-key:2101', {}],
+  ['ownership', 'release-bot', undefined, { owner: 'tbaker', orgMember: false }],
+  ['rotation-age', 'LEGACY_DEPLOY_TOKEN', 'LEGACY_DEPLOY_TOKEN', { ageDays: 746 }],
+  ['github-secret-visibility', 'LEGACY_DEPLOY_TOKEN', 'LEGACY_DEPLOY_TOKEN', {}],
+  ['github-webhook-exposure', 'web hook to alerts.acme.example', undefined, {}],
 ];
 
 const CLEAN = [
@@ -82,6 +94,17 @@ const CLEAN = [
   'reporting',
   'Storefront maps',
   'ci/gitlab',
+  'nhiscan-reader',
+  'codecov',
+  'metrics-export',
+  'sprint-report',
+  'ci-readonly',
+  'NPM_PUBLISH_TOKEN',
+  'DB_MIGRATION_URL',
+  'PROD_DEPLOY_KEY',
+  'SENTRY_AUTH_TOKEN',
+  'web hook to ci.acme.example',
+  'web hook to deploy.acme.example',
 ];
 
 let out: string;

@@ -77,7 +77,15 @@ describe('nhiscan demo', () => {
     expect(result.findings.length).toBeGreaterThan(0);
     expect(result.findings.every((f) => f.controls.some((c) => c.framework === 'SOC2'))).toBe(true);
     expect(new Set(result.coverage.map((c) => c.scope))).toEqual(
-      new Set(['111111111111', '222222222222', 'organizations/900000000001']),
+      // Google Cloud: the organization's listing, then each of its projects; GitHub: the org.
+      new Set([
+        '111111111111',
+        '222222222222',
+        'acme',
+        'organizations/900000000001',
+        'acme-prod',
+        'acme-data',
+      ]),
     );
   });
 
@@ -112,11 +120,15 @@ describe('nhiscan scan', () => {
     expect(result.coverage.map((c) => [c.target, c.status])).toEqual([
       ['aws:default', 'complete'],
       ['aws:assume/222222222222', 'partial'],
+      ['github:acme', 'failed'],
       ['gcp:organization/900000000001', 'failed'],
     ]);
-    // The demo config's Google Cloud block only works inside `nhiscan demo`, which points it at the
-    // demo server; a plain scan refuses credential-less calls to anything but loopback, and says so.
-    expect(result.coverage[2]!.gaps[0]).toMatchObject({ code: 'auth_failed' });
+    // The demo config's GitHub and Google Cloud blocks only work inside `nhiscan demo`, which
+    // points them at the demo server; a plain scan says exactly why each cannot run.
+    const github = result.coverage.find((c) => c.target === 'github:acme');
+    expect(github!.gaps[0]!.message).toMatch(/NHISCAN_DEMO_GITHUB/);
+    const gcp = result.coverage.find((c) => c.target === 'gcp:organization/900000000001');
+    expect(gcp!.gaps[0]).toMatchObject({ code: 'auth_failed' });
     expect(demo.requests.some((r) => r.summary === '222222222222 GetAccountAuthorizationDetails')).toBe(true);
   });
 

@@ -4,6 +4,7 @@ import { ESCALATION_SETS } from '../../policies/lib/aws-escalation.js';
 import { describeGrant } from '../../src/iam-actions.js';
 import type { Grant, Identity } from '../../src/model.js';
 import { awsRole, awsUser, gcpServiceAccount, grant } from './identity-builder.js';
+import { appInstallation } from './github-identities.js';
 import { evaluate, runCases } from './run-cases.js';
 
 const withGrants = (name: string, grants: Grant[], extra: Partial<Identity> = {}) =>
@@ -37,6 +38,35 @@ runCases(excessPrivilege, {
       identity: withGrants('scoped-pass', [
         grant('iam:PassRole', 'arn:aws:iam::111122223333:role/app-instance'),
         grant('ec2:RunInstances'),
+      ]),
+    },
+    {
+      name: 'iam:PassRole on the roles under one path only, ec2:RunInstances on *',
+      identity: withGrants('path-pass', [
+        grant('iam:PassRole', 'arn:aws:iam::111122223333:role/app/*'),
+        grant('ec2:RunInstances'),
+      ]),
+    },
+    {
+      name: 'iam:PassRole and ec2:RunInstances both on all roles: no instance can be launched',
+      identity: withGrants('roles-only', [
+        grant(['iam:PassRole', 'ec2:RunInstances'], 'arn:aws:iam::111122223333:role/*'),
+      ]),
+    },
+    {
+      name: 'service wildcard on one bucket and its objects, written as an ARN wildcard',
+      identity: withGrants('one-bucket', [grant('s3:*', 'arn:aws:s3:::reports*/*')]),
+    },
+    {
+      name: "service wildcard on another service's ARN",
+      identity: withGrants('wrong-service', [grant('sqs:*', 'arn:aws:s3:::*')]),
+    },
+    {
+      name: 'iam:PassRole on all roles removed by a Deny on all roles',
+      identity: withGrants('denied-roles', [
+        grant('iam:PassRole'),
+        grant('ec2:RunInstances'),
+        grant('iam:PassRole', 'arn:aws:iam::*:role/*', { effect: 'Deny', source: 'user-inline:guard#0' }),
       ]),
     },
     {
@@ -175,6 +205,22 @@ runCases(excessPrivilege, {
           },
         },
       ],
+    },
+    {
+      name: 'iam:PassRole on every role of the account (role/*) + ec2:RunInstances on *',
+      identity: withGrants('pass-any-role', [
+        grant('iam:PassRole', 'arn:aws:iam::111122223333:role/*', { source: 'user-inline:deploy#0' }),
+        grant(['ec2:RunInstances', 'ec2:Describe*'], '*', { source: 'user-inline:deploy#1' }),
+      ]),
+      expect: [{ key: 'escalation', evidence: { setIds: ['CreateEC2WithExistingIP'] } }],
+    },
+    {
+      name: 'service wildcards on every resource of the service ("arn:aws:s3:::*", GovCloud "function:*")',
+      identity: withGrants('arn-wild', [
+        grant('s3:*', 'arn:aws:s3:::*'),
+        grant('lambda:*', 'arn:aws-us-gov:lambda:*:111122223333:function:*'),
+      ]),
+      expect: [{ key: 'service-wildcard', evidence: { services: ['lambda', 's3'] } }, { key: 'escalation' }],
     },
     {
       name: 'iam:PassRole + ec2:RunInstances on *',
@@ -325,5 +371,19 @@ describe('excess-privilege: escalation table', () => {
         expect(partialIds, set.id).not.toContain(set.id);
       }
     }
+  });
+});
+
+describe('excess-privilege: change management', () => {
+  it('adds CC8.1 when the admin identity can push code or change workflows (GitHub)', () => {
+    const app = appInstallation('deploy-bot-pro', { administration: 'write', contents: 'write' });
+    expect(app.privilege.level).toBe('admin');
+    const [finding] = evaluate(excessPrivilege, app);
+    expect(finding?.controls.filter((c) => c.framework === 'SOC2').map((c) => c.id)).toEqual([
+      'CC6.3',
+      'CC8.1',
+    ]);
+    const [aws] = evaluate(excessPrivilege, awsUser('admin-bot', { privilege: { level: 'admin' } }));
+    expect(aws?.controls.filter((c) => c.framework === 'SOC2').map((c) => c.id)).toEqual(['CC6.3']);
   });
 });

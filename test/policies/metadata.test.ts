@@ -52,6 +52,13 @@ describe('policy metadata', () => {
       'gcp-api-key-unrestricted': ['CC6.6'],
       'gcp-wif-no-condition': ['CC6.6'],
       'gcp-user-managed-keys': ['CC6.1'],
+      'github-app-permissions': ['CC6.3'],
+      'github-token-expiry': ['CC6.1'],
+      'github-token-scopes': ['CC6.3'],
+      'github-deploy-key-write': ['CC6.3'],
+      'github-webhook-exposure': ['CC6.6'],
+      'github-secret-visibility': ['CC6.6', 'CC6.7'],
+      'github-workflow-permissions': ['CC6.3'],
     });
     for (const [id, p] of all) {
       expect(unknownControlIds(p.controls), id).toEqual([]);

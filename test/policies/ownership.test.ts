@@ -1,5 +1,6 @@
 import { ownership } from '../../policies/ownership.js';
 import { awsRole, awsUser, ctx, directory, gcpServiceAccount } from './identity-builder.js';
+import { deployKey, orgSecret } from './github-identities.js';
 import { runCases } from './run-cases.js';
 
 const people = directory([
@@ -21,12 +22,68 @@ runCases(ownership, {
       identity: awsRole('AWSServiceRoleForSupport', { managedBy: 'provider', owner: null, tags: {} }),
     },
     {
+      name: 'no owner where the provider records none (a GitHub secret), by default',
+      identity: awsUser('secret-like', {
+        owner: null,
+        tags: {},
+        attributes: { providerRecordsOwner: false },
+      }),
+    },
+    {
+      name: 'a GitHub org secret (GitHub records no creator), through the connector\u2019s own mapping',
+      identity: orgSecret('NPM_TOKEN', 'all'),
+    },
+    {
+      name: 'a deploy key added by a current member, through the connector\u2019s own mapping',
+      identity: deployKey({ added_by: 'hubot' }),
+    },
+    {
+      name: 'owner still a member of the organisation',
+      identity: awsUser('member-owned', { attributes: { ownerOrgMember: true } }),
+    },
+    {
       name: 'no owner with requireOwner false',
       identity: awsUser('orphan-ok', { owner: null, tags: {} }),
       options: { requireOwner: false },
     },
   ],
   invalid: [
+    {
+      name: 'no owner where the provider records none, when asked to require one',
+      identity: awsUser('secret-strict', {
+        owner: null,
+        tags: {},
+        attributes: { providerRecordsOwner: false },
+      }),
+      options: { requireOwnerWhereUntracked: true },
+      expect: [{ key: 'no-owner' }],
+    },
+    {
+      name: 'owner no longer a member of the organisation (no directory needed)',
+      identity: awsUser('deploy-key-like', {
+        location: { provider: 'github', scope: 'acme' },
+        owner: { value: 'former-dev', source: 'github:added-by' },
+        attributes: { ownerOrgMember: false },
+      }),
+      expect: [
+        {
+          key: 'owner-departed',
+          severity: 'high',
+          evidence: { owner: 'former-dev', ownerSource: 'github:added-by', orgMember: false, org: 'acme' },
+        },
+      ],
+    },
+    {
+      name: 'a deploy key added by someone who left the org, through the connector\u2019s own mapping',
+      identity: deployKey({ added_by: 'former-dev' }),
+      expect: [
+        {
+          key: 'owner-departed',
+          severity: 'high',
+          evidence: { owner: 'former-dev', orgMember: false, org: 'acme' },
+        },
+      ],
+    },
     {
       name: 'no owner: evidence lists the tag keys present',
       identity: awsUser('orphan', { owner: null, tags: { team: 'platform', env: 'prod' } }),

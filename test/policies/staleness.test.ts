@@ -68,13 +68,59 @@ runCases(staleness, {
       options: { types: ['sa_key'] },
     },
     {
-      name: 'never used but creation date unknown',
+      name: 'never used, and neither the credential nor its identity has a creation date',
       identity: awsUser('nocreate', {
+        createdAt: undefined,
         credentials: [credential('AKIANC', { createdAt: undefined, lastUsedAt: null })],
+      }),
+    },
+    {
+      name: 'a disabled service account with no recorded use',
+      identity: awsUser('off', {
+        createdAt: undefined,
+        lastUsedAt: null,
+        lastUsedDetail: { observationStart: daysAgo(300) },
+        attributes: { disabled: true },
+      }),
+    },
+    {
+      name: 'a service account with no recorded use, watched for less than the limit',
+      identity: awsUser('watched', {
+        createdAt: undefined,
+        lastUsedAt: null,
+        lastUsedDetail: { observationStart: daysAgo(60) },
       }),
     },
   ],
   invalid: [
+    {
+      name: 'never-used credential without a date of its own: judged by its identity\u2019s',
+      identity: awsUser('pat-holder', {
+        createdAt: daysAgo(40),
+        credentials: [credential('pat:6001', { createdAt: undefined, lastUsedAt: null })],
+      }),
+      expect: [
+        {
+          key: 'never-used',
+          credentialUid: 'pat:6001',
+          evidence: { createdAt: daysAgo(40), createdAtFrom: 'identity', ageDays: 40 },
+        },
+      ],
+    },
+    {
+      name: 'no recorded use in an observation window longer than the limit, creation unknown',
+      identity: awsUser('idle-sa', {
+        createdAt: undefined,
+        lastUsedAt: null,
+        lastUsedDetail: { observationStart: daysAgo(180) },
+      }),
+      expect: [
+        {
+          key: 'identity-never-used',
+          evidence: { observationStart: daysAgo(180), observedDays: 180, lastUsedAt: null },
+        },
+      ],
+    },
     {
       name: 'key last used 200 days ago',
       identity: awsUser('idle', { credentials: [accessKey('AKIAIDLE', 300, { lastUsedAt: daysAgo(200) })] }),

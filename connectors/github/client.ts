@@ -1,0 +1,148 @@
+// The Octokit the connector uses: @octokit/rest with the throttling plugin (primary and secondary
+// rate limits, a bounded number of retries, each hit counted) and the retry plugin (5xx and
+// network errors), over a fetch that adds ETag conditional requests and counts every request.
+// Authentication is a GitHub App (JWT for App endpoints, an installation token per org, both
+// through @octokit/auth-app) or a personal access token.
+import { readFileSync } from 'node:fs';
+import { createAppAuth } from '@octokit/auth-app';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { Octokit } from '@octokit/rest';
+import { ScanError, errorMessage } from '../../src/errors.js';
+import type { Logger } from '../../src/log.js';
+import { VERSION } from '../../src/version.js';
+import type { GithubAuth } from './config.js';
+import { type EtagCache, type RequestStats, conditionalFetch } from './etag-cache.js';
+
+export const GithubOctokit = Octokit.plugin(throttling, retry);
+export type GithubOctokit = InstanceType<typeof GithubOctokit>;
+
+/** Items per page on every listing (GitHub's maximum). */
+export const PER_PAGE = 100;
+
+export interface ClientOptions {
+  baseUrl: string;
+  stats: RequestStats;
+  cache: EtagCache | undefined;
+  log: Logger;
+  signal?: AbortSignal;
+  /** Retries per rate-limited request. */
+  rateLimitRetries: number;
+  /** A limit resetting later than this is not waited for: the request fails (and becomes a gap). */
+  rateLimitMaxWaitSeconds: number;
+}
+
+export type GithubCredentials =
+  | { type: 'token'; token: string; source: string }
+  | { type: 'app'; appId: string; privateKey: string; source: string };
+
+const credentialError = (message: string): ScanError =>
+  new ScanError({ code: 'auth_failed', call: 'github:credentials', message }, 'provider');
+
+/** Reads the secret the config points to; a missing one stops the provider (never logged). */
+export const loadCredentials = (
+  auth: GithubAuth,
+  env: NodeJS.ProcessEnv = process.env,
+  resolvePath: (path: string) => string = (p) => p,
+): GithubCredentials => {
+  if (auth.type === 'token') {
+    const token = env[auth.tokenEnv]?.trim();
+    if (!token)
+      throw credentialError(
+        `environment variable ${auth.tokenEnv} (providers.github.auth.tokenEnv) is not set`,
+      );
+    return { type: 'token', token, source: `environment variable ${auth.tokenEnv}` };
+  }
+  let privateKey: string | undefined;
+  let source: string;
+  if (auth.privateKeyEnv !== undefined) {
+    source = `environment variable ${auth.privateKeyEnv}`;
+    // Keys stored on one line in CI secrets keep their newlines as "\n".
+    privateKey = env[auth.privateKeyEnv]?.replace(/\\n/g, '\n').trim();
+    if (!privateKey) throw credentialError(`${source} (providers.github.auth.privateKeyEnv) is not set`);
+  } else {
+    const path = resolvePath(auth.privateKeyPath ?? '');
+    source = `private key file ${path}`;
+    try {
+      privateKey = readFileSync(path, 'utf8').trim();
+    } catch (err) {
+      throw credentialError(
+        `cannot read ${source} (providers.github.auth.privateKeyPath): ${errorMessage(err)}`,
+      );
+    }
+  }
+  if (!privateKey.includes('PRIVATE KEY-----'))
+    throw credentialError(`${source} does not hold a PEM private key`);
+  return {
+    type: 'app',
+    appId: String(auth.appId),
+    privateKey,
+    source: `GitHub App ${auth.appId} key from ${source}`,
+  };
+};
+
+const commonOptions = (o: ClientOptions) => {
+  const limitHandler =
+    (kind: 'rateLimited' | 'secondaryRateLimited') =>
+    (
+      retryAfter: number,
+      options: { method?: string; url?: string },
+      _octokit: unknown,
+      retryCount: number,
+    ): boolean => {
+      o.stats[kind] += 1;
+      const what = kind === 'rateLimited' ? 'rate limit' : 'secondary rate limit';
+      const retrying = retryCount < o.rateLimitRetries && retryAfter <= o.rateLimitMaxWaitSeconds;
+      o.log.warn(
+        `GitHub ${what} hit on ${options.method ?? 'GET'} ${options.url ?? ''}: ${retrying ? `retrying in ${retryAfter}s (retry ${retryCount + 1} of ${o.rateLimitRetries})` : 'giving up on this request'}`,
+      );
+      return retrying;
+    };
+  return {
+    baseUrl: o.baseUrl,
+    userAgent: `nhiscan/${VERSION}`,
+    log: {
+      debug: (m: string) => {
+        o.log.debug(m);
+      },
+      info: (m: string) => {
+        o.log.debug(m);
+      },
+      warn: (m: string) => {
+        o.log.warn(m);
+      },
+      // Octokit logs every failed request as an error; the connector turns each into a coverage
+      // gap (with the permission that would unlock it), which the summary reports. Keep the raw
+      // line for --verbose only.
+      error: (m: string) => {
+        o.log.debug(m);
+      },
+    },
+    request: { fetch: conditionalFetch(o.stats, o.cache), ...(o.signal ? { signal: o.signal } : {}) },
+    throttle: {
+      onRateLimit: limitHandler('rateLimited'),
+      onSecondaryRateLimit: limitHandler('secondaryRateLimited'),
+    },
+    // Rate limits are the throttling plugin's alone (429 included), so retries stay bounded.
+    retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451], retries: 2 },
+  };
+};
+
+export const tokenClient = (o: ClientOptions, token: string): GithubOctokit =>
+  new GithubOctokit({ ...commonOptions(o), auth: token });
+
+/** Without `installationId`: the App itself (JWT), for /app and /orgs/{org}/installation. */
+export const appClient = (
+  o: ClientOptions,
+  creds: { appId: string; privateKey: string },
+  installationId?: number,
+): GithubOctokit =>
+  new GithubOctokit({
+    ...commonOptions(o),
+    authStrategy: createAppAuth,
+    auth: {
+      appId: creds.appId,
+      privateKey: creds.privateKey,
+      ...(installationId === undefined ? {} : { installationId }),
+    },
+  });

@@ -1,0 +1,433 @@
+// The walk over one organisation: org-level listings first (members, App installations, PAT
+// grants and requests, credential authorizations, org secrets and webhooks, the default workflow
+// token), then every repository with bounded concurrency. A failed call becomes a coverage gap
+// naming the permission that would unlock it and the walk goes on; repository-level failures of
+// the same kind are folded into one gap. Only a 401 stops (the whole provider).
+import type { z } from 'zod';
+import { mapLimit } from '../../src/concurrency.js';
+import type { CollectContext } from '../../src/connector.js';
+import type { IdentityInput } from '../../src/model.js';
+import { PER_PAGE, type GithubOctokit } from './client.js';
+import type { GithubConfig } from './config.js';
+import { type GapInput, authFailure, deniedByPermission, githubGap, isAuthFailure } from './errors.js';
+import {
+  type OrgFacts,
+  type SecretFamily,
+  type SecretScope,
+  credentialAuthorizationIdentity,
+  deployKeyIdentity,
+  installationIdentity,
+  patGrantIdentity,
+  patRequestIdentity,
+  secretIdentity,
+  webhookIdentity,
+  workflowTokenIdentity,
+} from './identities.js';
+import {
+  CredentialAuthorization,
+  DeployKey,
+  Environment,
+  GithubApp,
+  Installation,
+  PatGrant,
+  PatRequest,
+  Repository,
+  Secret,
+  SimpleUser,
+  Webhook,
+  WorkflowPermissions,
+} from './schema.js';
+
+export interface OrgWalk {
+  org: string;
+  octokit: GithubOctokit;
+  ctx: CollectContext;
+  config: GithubConfig;
+  mode: 'app' | 'token';
+  /** Classic PATs get scope names in gaps instead of fine-grained permission names. */
+  classicToken: boolean;
+  /** Where the credentials came from, for the 401 message. */
+  credentialHint: string;
+  /** Apps already looked up (one GET /apps/{slug} per app per run). */
+  apps: Map<string, Promise<GithubApp | undefined>>;
+}
+
+// Octokit's type for a route string (without importing @octokit/types, not a direct dependency).
+type Route = Parameters<GithubOctokit['paginate']['iterator']>[0] & string;
+
+interface RepoFailure {
+  gap: GapInput;
+  repos: string[];
+  /** Repositories not tried after GitHub named a missing permission (it applies to all of them). */
+  notTried: number;
+}
+
+interface WalkState extends OrgWalk {
+  failures: Map<string, RepoFailure>;
+  /** Calls denied for a named permission: not repeated on the other repositories. */
+  uniformlyDenied: Set<string>;
+}
+
+interface CallOptions {
+  /** Repository-level calls fold their failures per call; org-level calls record each one. */
+  repo?: string;
+  resource?: string;
+}
+
+const fail = (w: WalkState, call: string, err: unknown, opts: CallOptions): void => {
+  if (isAuthFailure(err)) throw authFailure(call, err, w.credentialHint);
+  if (opts.repo === undefined) {
+    w.ctx.gap(githubGap(call, err, opts.resource ? { resource: opts.resource } : {}, w.classicToken));
+    return;
+  }
+  const gap = githubGap(call, err, {}, w.classicToken);
+  const key = `${call}\u0000${gap.code}\u0000${gap.permission ?? ''}`;
+  const entry = w.failures.get(key) ?? { gap, repos: [], notTried: 0 };
+  entry.repos.push(opts.repo);
+  w.failures.set(key, entry);
+  if (deniedByPermission(err)) w.uniformlyDenied.add(call);
+};
+
+const invalid = (
+  w: WalkState,
+  call: string,
+  issue: z.core.$ZodIssue | undefined,
+  resource?: string,
+): void => {
+  w.ctx.gap({
+    code: 'invalid_response',
+    call,
+    message: `an item did not have the expected shape: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unknown'}`,
+    ...(resource ? { resource } : {}),
+  });
+};
+
+/** Skips a repository-level call GitHub already refused for a missing permission. */
+const skipped = (w: WalkState, call: string, opts: CallOptions): boolean => {
+  if (opts.repo === undefined || !w.uniformlyDenied.has(call)) return false;
+  for (const entry of w.failures.values()) {
+    if (entry.gap.call === call) {
+      entry.notTried += 1;
+      break;
+    }
+  }
+  return true;
+};
+
+/** Every item of a paginated listing (per_page 100), each parsed on its own; undefined on failure. */
+const listAll = async <S extends z.ZodType>(
+  w: WalkState,
+  call: string,
+  params: Record<string, unknown>,
+  schema: S,
+  opts: CallOptions = {},
+): Promise<z.infer<S>[] | undefined> => {
+  if (skipped(w, call, opts)) return undefined;
+  return w.ctx.limit(async () => {
+    const items: z.infer<S>[] = [];
+    try {
+      const pages = w.octokit.paginate.iterator(call as Route, { ...params, per_page: PER_PAGE });
+      for await (const page of pages) {
+        const data: unknown = page.data;
+        if (!Array.isArray(data)) {
+          // Never a silent empty list: an unexpected page shape is a gap.
+          w.ctx.gap({
+            code: 'invalid_response',
+            call,
+            message: 'a page of the listing was not a list',
+            ...((opts.resource ?? opts.repo) ? { resource: opts.resource ?? opts.repo } : {}),
+          });
+          return undefined;
+        }
+        for (const raw of data) {
+          const parsed = schema.safeParse(raw);
+          if (parsed.success) items.push(parsed.data);
+          else invalid(w, call, parsed.error.issues[0], opts.resource ?? opts.repo);
+        }
+      }
+    } catch (err) {
+      fail(w, call, err, opts);
+      return undefined;
+    }
+    return items;
+  });
+};
+
+/** One object; undefined on failure (recorded). */
+const getOne = async <S extends z.ZodType>(
+  w: WalkState,
+  call: string,
+  params: Record<string, unknown>,
+  schema: S,
+  opts: CallOptions = {},
+): Promise<z.infer<S> | undefined> => {
+  if (skipped(w, call, opts)) return undefined;
+  return w.ctx.limit(async () => {
+    let data: unknown;
+    try {
+      const response = await w.octokit.request(call as Route, params);
+      data = response.data;
+    } catch (err) {
+      fail(w, call, err, opts);
+      return undefined;
+    }
+    const parsed = schema.safeParse(data);
+    if (parsed.success) return parsed.data;
+    invalid(w, call, parsed.error.issues[0], opts.resource ?? opts.repo);
+    return undefined;
+  });
+};
+
+const flushRepoFailures = (w: WalkState): void => {
+  for (const { gap, repos, notTried } of w.failures.values()) {
+    const names = repos.slice(0, 5).join(', ') + (repos.length > 5 ? ', …' : '');
+    const tail =
+      notTried > 0
+        ? `; not tried on ${notTried} more repositories, as the permission applies to all of them`
+        : '';
+    w.ctx.gap({
+      ...gap,
+      ...(repos.length === 1 && notTried === 0
+        ? { resource: `${w.org}/${repos.join('')}`, message: gap.message }
+        : { message: `${gap.message} (on ${repos.length} repositories: ${names}${tail})` }),
+    });
+  }
+  w.failures.clear();
+};
+
+const listMembers = async (w: WalkState): Promise<Map<string, string> | undefined> => {
+  const call = 'GET /orgs/{org}/members';
+  // Two listings give each member's role without one call per member.
+  const admins = await listAll(w, call, { org: w.org, role: 'admin' }, SimpleUser, {
+    resource: `${w.org} (role=admin)`,
+  });
+  if (!admins) return undefined;
+  const members = await listAll(w, call, { org: w.org, role: 'member' }, SimpleUser, {
+    resource: `${w.org} (role=member)`,
+  });
+  if (!members) return undefined;
+  const roles = new Map<string, string>();
+  for (const m of members) roles.set(m.login.toLowerCase(), 'member');
+  for (const a of admins) roles.set(a.login.toLowerCase(), 'admin');
+  return roles;
+};
+
+const appBySlug = (w: WalkState, slug: string): Promise<GithubApp | undefined> => {
+  let pending = w.apps.get(slug);
+  if (!pending) {
+    pending = getOne(w, 'GET /apps/{app_slug}', { app_slug: slug }, GithubApp, { resource: slug });
+    w.apps.set(slug, pending);
+  }
+  return pending;
+};
+
+async function* orgLevel(w: WalkState, facts: OrgFacts): AsyncGenerator<IdentityInput> {
+  const { org, config, mode } = w;
+  const f = config.features;
+
+  if (f.appInstallations) {
+    const installations = await listAll(w, 'GET /orgs/{org}/installations', { org }, Installation);
+    for (const inst of installations ?? []) {
+      yield installationIdentity(facts, inst, await appBySlug(w, inst.app_slug));
+    }
+  }
+
+  // Fine-grained PAT grants and requests: GitHub lists them to GitHub Apps only.
+  const patCalls = [
+    ['patGrants', 'GET /orgs/{org}/personal-access-tokens', 'organization_personal_access_tokens=read'],
+    [
+      'patRequests',
+      'GET /orgs/{org}/personal-access-token-requests',
+      'organization_personal_access_token_requests=read',
+    ],
+  ] as const;
+  for (const [feature, call, permission] of patCalls) {
+    if (!f[feature]) continue;
+    if (mode !== 'app') {
+      w.ctx.gap({
+        code: 'not_supported',
+        call,
+        message:
+          'only a GitHub App can list fine-grained personal access tokens; scan with auth.type "app" to see them',
+        permission: `${permission} (GitHub App)`,
+      });
+      continue;
+    }
+    if (feature === 'patGrants') {
+      for (const grant of (await listAll(w, call, { org }, PatGrant)) ?? []) {
+        let repos: string[] | undefined;
+        if (grant.repository_selection === 'subset') {
+          repos = (
+            await listAll(
+              w,
+              'GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories',
+              { org, pat_id: grant.id },
+              Repository,
+              {
+                resource: `pat ${grant.id}`,
+              },
+            )
+          )?.map((r) => r.name);
+        }
+        yield patGrantIdentity(facts, grant, repos);
+      }
+    } else {
+      for (const req of (await listAll(w, call, { org }, PatRequest)) ?? [])
+        yield patRequestIdentity(facts, req);
+    }
+  }
+
+  if (f.credentialAuthorizations) {
+    const call = 'GET /orgs/{org}/credential-authorizations';
+    const auths = await listAll(w, call, { org }, CredentialAuthorization);
+    for (const auth of auths ?? []) yield credentialAuthorizationIdentity(facts, auth);
+    w.ctx.gap({
+      code: 'not_supported',
+      call: 'github:oauth-app-authorizations',
+      message:
+        'GitHub has no REST endpoint listing the OAuth apps members authorised for an organisation; OAuth app tokens are seen only through SAML SSO credential authorizations (Enterprise Cloud)',
+      ...(auths
+        ? { fallback: `covered by ${call}: OAuth app tokens authorised for SSO`, recovered: true }
+        : { fallback: `${call} could not be read: OAuth app tokens are not inventoried` }),
+    });
+  }
+
+  if (f.orgSecrets) {
+    for (const family of ['actions', 'dependabot', 'codespaces'] as const) {
+      const call = `GET /orgs/{org}/${family}/secrets`;
+      if (family === 'codespaces' && mode === 'app') {
+        // GitHub's description marks this endpoint as not available to GitHub Apps.
+        w.ctx.gap({
+          code: 'not_supported',
+          call,
+          message: 'GitHub Apps cannot list organisation Codespaces secrets; a token with admin:org can',
+          permission: 'organization_codespaces_secrets=read (fine-grained PAT) or admin:org (classic)',
+        });
+        continue;
+      }
+      for (const secret of (await listAll(w, call, { org }, Secret)) ?? []) {
+        let selected: string[] | undefined;
+        if (secret.visibility === 'selected') {
+          selected = (
+            await listAll(
+              w,
+              `${call}/{secret_name}/repositories`,
+              { org, secret_name: secret.name },
+              Repository,
+              {
+                resource: `${family} secret ${secret.name}`,
+              },
+            )
+          )?.map((r) => r.name);
+        }
+        yield secretIdentity(facts, family, { level: 'organization' }, secret, selected);
+      }
+    }
+  }
+
+  if (f.orgWebhooks) {
+    for (const hook of (await listAll(w, 'GET /orgs/{org}/hooks', { org }, Webhook)) ?? []) {
+      yield webhookIdentity(facts, undefined, hook);
+    }
+  }
+}
+
+const repoIdentities = async (
+  w: WalkState,
+  facts: OrgFacts,
+  repo: Repository,
+  orgWorkflow: WorkflowPermissions | undefined,
+): Promise<IdentityInput[]> => {
+  const { org, config } = w;
+  const f = config.features;
+  const params = { owner: org, repo: repo.name };
+  const opts: CallOptions = { repo: repo.name };
+  const out: IdentityInput[] = [];
+
+  if (f.deployKeys) {
+    for (const key of (await listAll(w, 'GET /repos/{owner}/{repo}/keys', params, DeployKey, opts)) ?? []) {
+      out.push(deployKeyIdentity(facts, repo, key));
+    }
+  }
+  const secretLists: [boolean, SecretFamily][] = [
+    [f.actionsSecrets, 'actions'],
+    [f.dependabotSecrets, 'dependabot'],
+    [f.codespacesSecrets, 'codespaces'],
+  ];
+  for (const [on, family] of secretLists) {
+    if (!on) continue;
+    const scope: SecretScope = { level: 'repository', repo };
+    for (const s of (await listAll(w, `GET /repos/{owner}/{repo}/${family}/secrets`, params, Secret, opts)) ??
+      []) {
+      out.push(secretIdentity(facts, family, scope, s));
+    }
+  }
+  if (f.environmentSecrets) {
+    const envs = await listAll(w, 'GET /repos/{owner}/{repo}/environments', params, Environment, opts);
+    for (const env of envs ?? []) {
+      const call = 'GET /repos/{owner}/{repo}/environments/{environment_name}/secrets';
+      const secrets = await listAll(w, call, { ...params, environment_name: env.name }, Secret, {
+        repo: `${repo.name} (environment ${env.name})`,
+      });
+      for (const s of secrets ?? []) {
+        out.push(secretIdentity(facts, 'actions', { level: 'environment', repo, environment: env.name }, s));
+      }
+    }
+  }
+  if (f.webhooks) {
+    for (const hook of (await listAll(w, 'GET /repos/{owner}/{repo}/hooks', params, Webhook, opts)) ?? []) {
+      out.push(webhookIdentity(facts, repo, hook));
+    }
+  }
+  if (f.workflowPermissions) {
+    const perms = await getOne(
+      w,
+      'GET /repos/{owner}/{repo}/actions/permissions/workflow',
+      params,
+      WorkflowPermissions,
+      opts,
+    );
+    if (perms) out.push(workflowTokenIdentity(facts, repo, perms, orgWorkflow));
+  }
+  return out;
+};
+
+/** Enumerates one organisation's non-human identities. */
+export async function* walkOrg(walk: OrgWalk): AsyncGenerator<IdentityInput> {
+  const w: WalkState = { ...walk, failures: new Map(), uniformlyDenied: new Set() };
+  const { org, config } = w;
+  const f = config.features;
+
+  const members = f.members ? await listMembers(w) : undefined;
+  const facts: OrgFacts = { org, members, appOwners: config.appOwners, asOf: w.ctx.clock.asOf };
+  if (members)
+    w.ctx.note(`GitHub ${org}: ${members.size} members listed; owners who are not members count as departed`);
+  // Not a gap (nothing failed), but a limit of what GitHub records, worth stating once.
+  w.ctx.note(
+    `GitHub ${org}: GitHub does not record when secrets, webhooks or App installations were last used; use is judged for tokens, SSO-authorised credentials and deploy keys`,
+  );
+
+  yield* orgLevel(w, facts);
+
+  let orgWorkflow: WorkflowPermissions | undefined;
+  if (f.workflowPermissions) {
+    orgWorkflow = await getOne(
+      w,
+      'GET /orgs/{org}/actions/permissions/workflow',
+      { org },
+      WorkflowPermissions,
+    );
+    if (orgWorkflow) yield workflowTokenIdentity(facts, undefined, orgWorkflow, undefined);
+  }
+
+  if (!f.repositories) return;
+  const repos = await listAll(w, 'GET /orgs/{org}/repos', { org, type: 'all' }, Repository);
+  if (!repos) return;
+  w.ctx.note(`GitHub ${org}: ${repos.length} repositories visited`);
+  // Repositories run concurrently; each call inside also takes a slot of ctx.limit.
+  const perRepo = await mapLimit(repos, w.ctx.concurrency, (repo) =>
+    repoIdentities(w, facts, repo, orgWorkflow),
+  );
+  flushRepoFailures(w);
+  for (const identities of perRepo) yield* identities;
+}

@@ -1,0 +1,165 @@
+// Maps Octokit errors to coverage gaps. A denial names the permission that would unlock the call:
+// GitHub's own answer first (`x-accepted-github-permissions` for Apps and fine-grained PATs,
+// `x-accepted-oauth-scopes` for classic tokens), else the permission GitHub documents for the
+// endpoint (ENDPOINT_PERMISSIONS). A 401 ends the whole provider: no other org can succeed with
+// the same credentials.
+import { ScanError, errorMessage, errorName } from '../../src/errors.js';
+import type { Gap, GapCode } from '../../src/model.js';
+
+export type GapInput = Omit<Gap, 'recovered'> & { recovered?: boolean };
+
+/**
+ * Read-only permissions a GitHub App (fine-grained PAT: the same names) needs per endpoint, as
+ * GitHub documents them ("Permissions required for GitHub Apps"). Used when a denial carries no
+ * header, and by readme.md.
+ */
+export const ENDPOINT_PERMISSIONS: Record<string, string> = {
+  'GET /orgs/{org}/members': 'members=read',
+  'GET /orgs/{org}/installations': 'organization_administration=read',
+  'GET /apps/{app_slug}': '(none: public App metadata)',
+  'GET /orgs/{org}/personal-access-tokens': 'organization_personal_access_tokens=read',
+  'GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories': 'organization_personal_access_tokens=read',
+  'GET /orgs/{org}/personal-access-token-requests': 'organization_personal_access_token_requests=read',
+  'GET /orgs/{org}/credential-authorizations': 'organization_administration=read',
+  'GET /orgs/{org}/actions/secrets': 'organization_secrets=read',
+  'GET /orgs/{org}/actions/secrets/{secret_name}/repositories': 'organization_secrets=read',
+  'GET /orgs/{org}/dependabot/secrets': 'organization_dependabot_secrets=read',
+  'GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories': 'organization_dependabot_secrets=read',
+  'GET /orgs/{org}/codespaces/secrets': 'organization_codespaces_secrets=read',
+  'GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories': 'organization_codespaces_secrets=read',
+  'GET /orgs/{org}/hooks': 'organization_hooks=read',
+  'GET /orgs/{org}/actions/permissions/workflow': 'organization_administration=read',
+  'GET /orgs/{org}/repos': 'metadata=read',
+  'GET /repos/{owner}/{repo}/keys': 'administration=read',
+  'GET /repos/{owner}/{repo}/actions/secrets': 'secrets=read',
+  'GET /repos/{owner}/{repo}/environments': 'actions=read',
+  'GET /repos/{owner}/{repo}/environments/{environment_name}/secrets': 'secrets=read',
+  'GET /repos/{owner}/{repo}/dependabot/secrets': 'dependabot_secrets=read',
+  // GitHub offers this permission at write level only.
+  'GET /repos/{owner}/{repo}/codespaces/secrets': 'codespaces_secrets=write',
+  'GET /repos/{owner}/{repo}/hooks': 'repository_hooks=read',
+  'GET /repos/{owner}/{repo}/actions/permissions/workflow': 'administration=read',
+};
+
+/** Classic-token scopes per endpoint, when the header is missing (GitHub's REST reference). */
+export const ENDPOINT_SCOPES: Record<string, string> = {
+  'GET /orgs/{org}/members': 'read:org',
+  // Sic: GitHub's reference names this scope "admin:read" for this endpoint.
+  'GET /orgs/{org}/installations': 'admin:read',
+  'GET /orgs/{org}/credential-authorizations': 'read:org',
+  'GET /orgs/{org}/actions/secrets': 'admin:org',
+  'GET /orgs/{org}/dependabot/secrets': 'admin:org',
+  'GET /orgs/{org}/codespaces/secrets': 'admin:org',
+  'GET /orgs/{org}/hooks': 'admin:org_hook',
+  'GET /orgs/{org}/actions/permissions/workflow': 'admin:org',
+  'GET /repos/{owner}/{repo}/keys': 'repo',
+  'GET /repos/{owner}/{repo}/actions/secrets': 'repo',
+  'GET /repos/{owner}/{repo}/environments/{environment_name}/secrets': 'repo',
+  'GET /repos/{owner}/{repo}/dependabot/secrets': 'repo',
+  'GET /repos/{owner}/{repo}/codespaces/secrets': 'repo',
+  'GET /repos/{owner}/{repo}/hooks': 'read:repo_hook',
+  'GET /repos/{owner}/{repo}/actions/permissions/workflow': 'repo',
+};
+
+interface HttpErrorLike {
+  status: number;
+  message: string;
+  headers: Record<string, string | undefined>;
+}
+
+/** The status and response headers of an Octokit RequestError (or undefined for other errors). */
+export const httpError = (err: unknown): HttpErrorLike | undefined => {
+  if (!err || typeof err !== 'object') return undefined;
+  const e = err as { status?: unknown; message?: unknown; response?: { headers?: unknown } };
+  if (typeof e.status !== 'number' || e.status === 0) return undefined;
+  const raw = e.response?.headers && typeof e.response.headers === 'object' ? e.response.headers : {};
+  const headers = Object.fromEntries(
+    Object.entries(raw as Record<string, unknown>).map(([k, v]) => [
+      k.toLowerCase(),
+      typeof v === 'string' || typeof v === 'number' ? String(v) : undefined,
+    ]),
+  );
+  return { status: e.status, message: typeof e.message === 'string' ? e.message : '', headers };
+};
+
+const isRateLimit = (e: HttpErrorLike): boolean =>
+  e.status === 429 ||
+  (e.status === 403 && (e.headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(e.message)));
+
+export const gapCodeOf = (err: unknown): GapCode => {
+  const e = httpError(err);
+  if (!e) {
+    const name = errorName(err);
+    if (name === 'AbortError' || name === 'TimeoutError') return 'timeout';
+    if (/ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|fetch failed/i.test(`${name} ${errorMessage(err)}`))
+      return 'unavailable';
+    return 'unknown';
+  }
+  if (e.status === 401) return 'auth_failed';
+  if (isRateLimit(e)) return 'throttled';
+  if (e.status === 403) return 'access_denied';
+  if (e.status === 404) return 'not_found';
+  if (e.status === 422) return 'not_supported';
+  if (e.status >= 500) return 'unavailable';
+  return 'unknown';
+};
+
+/** The permission GitHub says the call needs, else the documented one (a scope for classic tokens). */
+export const permissionFor = (call: string, err: unknown, classicToken = false): string | undefined => {
+  const e = httpError(err);
+  const fine = e?.headers['x-accepted-github-permissions']?.trim();
+  if (fine) return fine;
+  const scopes = e?.headers['x-accepted-oauth-scopes']?.trim();
+  if (scopes) return `oauth scopes: ${scopes}`;
+  if (classicToken) {
+    const scope = ENDPOINT_SCOPES[call];
+    return scope ? `oauth scopes: ${scope}` : undefined;
+  }
+  return ENDPOINT_PERMISSIONS[call];
+};
+
+/** True when GitHub itself named the missing fine-grained permission (uniform across repositories). */
+export const deniedByPermission = (err: unknown): boolean => {
+  const e = httpError(err);
+  return e?.status === 403 && !isRateLimit(e) && Boolean(e.headers['x-accepted-github-permissions']);
+};
+
+const describe = (err: unknown): string => {
+  const e = httpError(err);
+  if (!e) return `${errorName(err)}: ${errorMessage(err)}`;
+  return `HTTP ${e.status}: ${e.message || 'no message'}`;
+};
+
+/** A coverage gap for a failed call; `call` is the route, e.g. "GET /repos/{owner}/{repo}/keys". */
+export const githubGap = (
+  call: string,
+  err: unknown,
+  extra: Partial<GapInput> = {},
+  classicToken = false,
+): GapInput => {
+  const code = gapCodeOf(err);
+  const permission =
+    code === 'access_denied' || code === 'not_found' ? permissionFor(call, err, classicToken) : undefined;
+  const hint = code === 'not_found' ? ' (GitHub answers 404 when the caller may not see the resource)' : '';
+  return {
+    code,
+    call,
+    message: describe(err) + hint,
+    ...(permission ? { permission } : {}),
+    ...extra,
+  };
+};
+
+/** Ends the provider: GitHub rejected the credentials themselves. */
+export const authFailure = (call: string, err: unknown, credentialHint: string): ScanError =>
+  new ScanError(
+    {
+      code: 'auth_failed',
+      call,
+      message: `GitHub rejected the credentials (${describe(err)}); check ${credentialHint}. The other GitHub targets are skipped.`,
+    },
+    'provider',
+    { cause: err },
+  );
+
+export const isAuthFailure = (err: unknown): boolean => httpError(err)?.status === 401;

@@ -1,0 +1,199 @@
+// Conditional requests between runs. GitHub answers `If-None-Match` with 304 when nothing
+// changed, and a 304 does not count against the primary rate limit: tonight's rescan of an
+// unchanged org costs a small fraction of the first scan. The cache keeps, per GET URL, the ETag,
+// the Link header (pagination) and the JSON body, in one JSON file; the fetch wrapper below adds
+// the header, counts every request, and on a 304 hands Octokit the cached body as a 200, so
+// pagination and parsing run unchanged. Bodies are API listings (names, dates, permissions):
+// GitHub never returns secret values, and only GETs are cached (never an access-token POST).
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { errorMessage } from '../../src/errors.js';
+
+/** Entries not used for this long are dropped when the file is written. */
+const PRUNE_AFTER_MS = 30 * 86_400_000;
+
+const Entry = z.object({
+  etag: z.string().min(1),
+  link: z.string().optional(),
+  contentType: z.string().optional(),
+  body: z.unknown(),
+  /** Wall-clock time of the last run that used the entry (cache housekeeping only). */
+  usedAt: z.string(),
+});
+export type EtagEntry = z.infer<typeof Entry>;
+
+const CacheFile = z.object({ version: z.literal(1), entries: z.record(z.string(), Entry) });
+
+export interface EtagCache {
+  path: string;
+  get(url: string): EtagEntry | undefined;
+  set(url: string, entry: Omit<EtagEntry, 'usedAt'>): void;
+  /** Marks an entry as used by this run (a 304 reused it). */
+  touch(url: string): void;
+  size(): number;
+  /** Why the file could not be read, when it existed but was unusable (the run starts empty). */
+  loadProblem: string | undefined;
+  /** Merges this run's entries into the file on disk (other targets may have written it). */
+  save(): void;
+}
+
+const readCacheFile = (path: string): { entries: Record<string, EtagEntry>; problem?: string } => {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { entries: {} };
+    return { entries: {}, problem: `cannot read ETag cache ${path}: ${errorMessage(err)}` };
+  }
+  try {
+    const parsed = CacheFile.safeParse(JSON.parse(text));
+    if (parsed.success) return { entries: parsed.data.entries };
+    return { entries: {}, problem: `ETag cache ${path} has an unexpected shape; starting empty` };
+  } catch (err) {
+    return { entries: {}, problem: `ETag cache ${path} is not JSON (${errorMessage(err)}); starting empty` };
+  }
+};
+
+export const openEtagCache = (path: string, now: () => Date = () => new Date()): EtagCache => {
+  const loaded = readCacheFile(path);
+  const entries = new Map(Object.entries(loaded.entries));
+  const touched = new Set<string>();
+  return {
+    path,
+    loadProblem: loaded.problem,
+    get: (url) => entries.get(url),
+    set: (url, entry) => {
+      entries.set(url, { ...entry, usedAt: now().toISOString() });
+      touched.add(url);
+    },
+    touch: (url) => {
+      const entry = entries.get(url);
+      if (!entry) return;
+      entries.set(url, { ...entry, usedAt: now().toISOString() });
+      touched.add(url);
+    },
+    size: () => entries.size,
+    save: () => {
+      // Synchronous read-merge-write: targets of one run share the file and run on one thread,
+      // so no other write can interleave; the rename keeps a crash from leaving half a file.
+      const merged = new Map(Object.entries(readCacheFile(path).entries));
+      for (const url of touched) {
+        const entry = entries.get(url);
+        if (entry) merged.set(url, entry);
+      }
+      const cutoff = now().getTime() - PRUNE_AFTER_MS;
+      for (const [url, entry] of merged) {
+        if (Date.parse(entry.usedAt) < cutoff) merged.delete(url);
+      }
+      mkdirSync(dirname(path), { recursive: true });
+      const tmp = `${path}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify({ version: 1, entries: Object.fromEntries(merged) }), {
+        mode: 0o600,
+      });
+      renameSync(tmp, path);
+    },
+  };
+};
+
+/** What the scan spent against GitHub's rate limits, for a coverage note. */
+export interface RequestStats {
+  /** HTTP requests sent (retries included). */
+  requests: number;
+  /** Requests GitHub answered 304 Not Modified; their bodies came from the cache. */
+  notModified: number;
+  /** Primary rate limit hits (x-ratelimit-remaining 0). */
+  rateLimited: number;
+  /** Secondary rate limit hits (403/429 with retry-after or "secondary rate limit"). */
+  secondaryRateLimited: number;
+  /** The last rate-limit figures GitHub reported. */
+  lastRateLimit?: { limit: number; remaining: number; resource?: string };
+}
+
+export const newRequestStats = (): RequestStats => ({
+  requests: 0,
+  notModified: 0,
+  rateLimited: 0,
+  secondaryRateLimited: 0,
+});
+
+/** Requests that counted against the primary rate limit: every request but the 304s. */
+export const rateLimitCost = (stats: RequestStats): number => stats.requests - stats.notModified;
+
+/** "GitHub: 143 requests, 131 answered 304 from cache (rate-limit cost 12 of 143 = 8.4%)". */
+export const describeRequestStats = (stats: RequestStats, withCache: boolean): string => {
+  const cost = rateLimitCost(stats);
+  const pct = stats.requests === 0 ? 0 : (100 * cost) / stats.requests;
+  const cache = withCache
+    ? `${stats.notModified} answered 304 from cache`
+    : 'no ETag cache configured (providers.github.etagCache)';
+  const limits =
+    stats.rateLimited + stats.secondaryRateLimited > 0
+      ? `; rate limited ${stats.rateLimited} time(s), secondary rate limited ${stats.secondaryRateLimited} time(s)`
+      : '';
+  const remaining = stats.lastRateLimit
+    ? `; ${stats.lastRateLimit.remaining} of ${stats.lastRateLimit.limit} left${stats.lastRateLimit.resource ? ` (${stats.lastRateLimit.resource})` : ''}`
+    : '';
+  return `GitHub: ${stats.requests} requests, ${cache} (rate-limit cost ${cost} of ${stats.requests} = ${pct.toFixed(1)}%)${limits}${remaining}`;
+};
+
+const urlOf = (input: string | URL | Request): string =>
+  typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+
+const recordRateLimit = (stats: RequestStats, headers: Headers): void => {
+  const limit = Number(headers.get('x-ratelimit-limit'));
+  const remaining = Number(headers.get('x-ratelimit-remaining'));
+  if (headers.has('x-ratelimit-limit') && Number.isFinite(limit) && Number.isFinite(remaining)) {
+    stats.lastRateLimit = { limit, remaining, resource: headers.get('x-ratelimit-resource') ?? undefined };
+  }
+};
+
+/**
+ * A `fetch` for Octokit's `request.fetch` option: counts every request, sends `If-None-Match`
+ * for cached GETs, turns a 304 into the cached 200, and stores new ETagged JSON bodies. The
+ * underlying fetch is looked up at call time (so test interceptors and the demo see the calls).
+ */
+export const conditionalFetch =
+  (
+    stats: RequestStats,
+    cache: EtagCache | undefined,
+    base: () => typeof fetch = () => globalThis.fetch,
+  ): typeof fetch =>
+  async (input, init) => {
+    const url = urlOf(input);
+    const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+    const cached = method === 'GET' ? cache?.get(url) : undefined;
+    const headers = new Headers(init?.headers);
+    if (cached) headers.set('if-none-match', cached.etag);
+    stats.requests += 1;
+    const response = await base()(input, { ...init, headers });
+    recordRateLimit(stats, response.headers);
+    if (response.status === 304 && cached) {
+      stats.notModified += 1;
+      cache?.touch(url);
+      const replay = new Headers(response.headers);
+      replay.set('content-type', cached.contentType ?? 'application/json; charset=utf-8');
+      replay.delete('content-length');
+      if (cached.link) replay.set('link', cached.link);
+      else replay.delete('link');
+      replay.set('etag', response.headers.get('etag') ?? cached.etag);
+      const body = new Response(JSON.stringify(cached.body), {
+        status: 200,
+        statusText: 'OK',
+        headers: replay,
+      });
+      Object.defineProperty(body, 'url', { value: response.url || url });
+      return body;
+    }
+    const etag = response.headers.get('etag');
+    const contentType = response.headers.get('content-type') ?? '';
+    if (cache && method === 'GET' && response.status === 200 && etag && contentType.includes('json')) {
+      try {
+        const body: unknown = await response.clone().json();
+        cache.set(url, { etag, link: response.headers.get('link') ?? undefined, contentType, body });
+      } catch {
+        // Not JSON after all: leave it uncached; Octokit reports the parse problem itself.
+      }
+    }
+    return response;
+  };

@@ -1,0 +1,410 @@
+// GitHub payloads → the generic model (pure functions; no API calls). Conventions:
+// - uid `github:<org>/…`; location { provider 'github', scope <org>, resource <repo> when per repo }.
+// - Use is judged per credential (PAT token, deploy key, authorised credential), so identities
+//   leave `lastUsedAt` unset and the generic staleness policy does not report a thing twice.
+// - A secret's `updated_at` is its rotation evidence; secret values and public keys are never kept.
+// - `attributes.ownerOrgMember`: true/false when the owner is a login and the org's members were
+//   listed; absent when membership is unknown.
+import type { Credential, IdentityInput } from '../../src/model.js';
+import {
+  type GithubPrivilege,
+  appInstallationPrivilege,
+  classicScopesPrivilege,
+  deployKeyPrivilege,
+  patPrivilege,
+  workflowTokenPrivilege,
+} from './privilege.js';
+import type {
+  CredentialAuthorization,
+  DeployKey,
+  GithubApp,
+  Installation,
+  PatGrant,
+  PatRequest,
+  Repository,
+  Secret,
+  Webhook,
+  WorkflowPermissions,
+} from './schema.js';
+
+export interface OrgFacts {
+  org: string;
+  /** login (lower case) → org role ("admin" | "member"); undefined when members could not be listed. */
+  members: ReadonlyMap<string, string> | undefined;
+  /** Accountable owners of installed Apps, by slug (config). */
+  appOwners: Readonly<Record<string, string>>;
+  /** The scan's clock, to mark credentials whose expiry has passed. */
+  asOf: Date;
+}
+
+type CredentialInput = Partial<Credential> & Pick<Credential, 'uid' | 'type' | 'status'>;
+
+const location = (f: OrgFacts, repo?: Repository | string) => ({
+  provider: 'github',
+  scope: f.org,
+  ...(repo === undefined ? {} : { resource: typeof repo === 'string' ? repo : repo.name }),
+});
+
+/** Membership facts for an owner login. */
+const ownerFacts = (f: OrgFacts, login: string | null | undefined): Record<string, unknown> => {
+  if (!login || !f.members) return {};
+  const role = f.members.get(login.toLowerCase());
+  return { ownerOrgMember: role !== undefined, ...(role ? { ownerRole: role } : {}) };
+};
+
+const repoFacts = (repo: Repository): Record<string, unknown> => ({
+  repository: repo.name,
+  ...(repo.visibility
+    ? { repositoryVisibility: repo.visibility }
+    : repo.private === undefined
+      ? {}
+      : { repositoryVisibility: repo.private ? 'private' : 'public' }),
+  ...(repo.archived ? { repositoryArchived: true } : {}),
+});
+
+const privilegeFields = (p: GithubPrivilege) => ({ privilege: p.privilege, canChangeCode: p.canChangeCode });
+
+const expired = (expiresAt: string | null | undefined, asOf: Date): boolean =>
+  typeof expiresAt === 'string' && Date.parse(expiresAt) <= asOf.getTime();
+
+export const installationIdentity = (
+  f: OrgFacts,
+  inst: Installation,
+  app: GithubApp | undefined,
+): IdentityInput => {
+  const { privilege, canChangeCode } = privilegeFields(
+    appInstallationPrivilege(f.org, inst.permissions, inst.repository_selection),
+  );
+  const appOwner = app?.owner?.login ?? app?.owner?.slug;
+  const configuredOwner = f.appOwners[inst.app_slug];
+  return {
+    uid: `github:${f.org}/installation/${inst.id}`,
+    provider: 'github',
+    kind: 'github.app_installation',
+    name: inst.app_slug,
+    location: location(f),
+    createdAt: inst.created_at,
+    owner: configuredOwner ? { value: configuredOwner, source: 'config' } : null,
+    privilege,
+    attributes: {
+      installationId: inst.id,
+      appId: inst.app_id ?? app?.id,
+      appSlug: inst.app_slug,
+      ...(app?.name ? { appName: app.name } : {}),
+      ...(appOwner
+        ? {
+            appOwner,
+            appOwnerType: app?.owner?.type,
+            thirdParty: appOwner.toLowerCase() !== f.org.toLowerCase(),
+          }
+        : {}),
+      repositorySelection: inst.repository_selection,
+      permissions: inst.permissions,
+      events: inst.events,
+      updatedAt: inst.updated_at,
+      suspended: Boolean(inst.suspended_at),
+      ...(inst.suspended_at ? { suspendedAt: inst.suspended_at, suspendedBy: inst.suspended_by?.login } : {}),
+      canChangeCode,
+    },
+  };
+};
+
+export const patGrantIdentity = (
+  f: OrgFacts,
+  grant: PatGrant,
+  repos: readonly string[] | undefined,
+): IdentityInput => {
+  const owner = grant.owner.login;
+  const { privilege, canChangeCode } = privilegeFields(
+    patPrivilege(f.org, grant.permissions, grant.repository_selection, repos, owner),
+  );
+  const credential: CredentialInput = {
+    uid: `token:${grant.token_id ?? grant.id}`,
+    type: 'token',
+    status: grant.token_expired === true || expired(grant.token_expires_at, f.asOf) ? 'expired' : 'active',
+    // GitHub does not say when the token was created; approval for the org is the nearest fact.
+    expiresAt: grant.token_expires_at,
+    lastUsedAt: grant.token_last_used_at,
+    attributes: { tokenId: grant.token_id },
+  };
+  return {
+    uid: `github:${f.org}/pat/${grant.id}`,
+    provider: 'github',
+    kind: 'github.fine_grained_pat',
+    name: grant.token_name ?? `token ${grant.token_id ?? grant.id}`,
+    location: location(f),
+    createdAt: grant.access_granted_at,
+    owner: { value: owner, source: 'github:token-owner' },
+    credentials: [credential],
+    privilege,
+    attributes: {
+      grantId: grant.id,
+      tokenId: grant.token_id,
+      accessGrantedAt: grant.access_granted_at,
+      repositorySelection: grant.repository_selection,
+      ...(repos ? { repositories: [...repos] } : {}),
+      permissions: grant.permissions,
+      tokenExpired: grant.token_expired,
+      neverExpires: grant.token_expires_at === null,
+      ...ownerFacts(f, owner),
+      canChangeCode,
+    },
+  };
+};
+
+export const patRequestIdentity = (f: OrgFacts, req: PatRequest): IdentityInput => {
+  const owner = req.owner.login;
+  const { privilege, canChangeCode } = privilegeFields(
+    patPrivilege(f.org, req.permissions, req.repository_selection, undefined, owner),
+  );
+  return {
+    uid: `github:${f.org}/pat-request/${req.id}`,
+    provider: 'github',
+    kind: 'github.pat_request',
+    name: req.token_name ?? `token ${req.token_id ?? req.id}`,
+    location: location(f),
+    createdAt: req.created_at,
+    owner: { value: owner, source: 'github:token-owner' },
+    credentials: [
+      {
+        uid: `token:${req.token_id ?? req.id}`,
+        type: 'token',
+        status: 'pending',
+        expiresAt: req.token_expires_at,
+        lastUsedAt: req.token_last_used_at,
+      },
+    ],
+    privilege,
+    attributes: {
+      requestId: req.id,
+      tokenId: req.token_id,
+      ...(req.reason ? { reason: req.reason } : {}),
+      repositorySelection: req.repository_selection,
+      permissions: req.permissions,
+      neverExpires: req.token_expires_at === null,
+      ...ownerFacts(f, owner),
+      canChangeCode,
+    },
+  };
+};
+
+const SSH_KEY = 'SSH key';
+
+export const credentialAuthorizationIdentity = (
+  f: OrgFacts,
+  auth: CredentialAuthorization,
+): IdentityInput => {
+  const isKey = auth.credential_type === SSH_KEY;
+  const scopes = auth.scopes ?? [];
+  const { privilege, canChangeCode } = isKey
+    ? {
+        privilege: {
+          level: 'write' as const,
+          grants: [],
+          reasons: [`SSH key: git access to every repository ${auth.login} can reach in ${f.org}`],
+          attached: [],
+        },
+        canChangeCode: true,
+      }
+    : classicScopesPrivilege(f.org, scopes, `credential-authorization:${auth.credential_type}`);
+  if (!isKey && scopes.length === 0) {
+    privilege.reasons.push(
+      auth.credential_type === 'GitHub app token'
+        ? 'GitHub App user token: it acts with the App’s permissions, intersected with the user’s'
+        : 'no scopes reported',
+    );
+  }
+  // Tokens: null expiry = never expires. SSH keys have no expiry field at all.
+  const expiresAt = isKey ? undefined : auth.authorized_credential_expires_at;
+  const label = auth.authorized_credential_note ?? auth.authorized_credential_title;
+  return {
+    uid: `github:${f.org}/credential-authorization/${auth.credential_id}`,
+    provider: 'github',
+    kind: 'github.credential_authorization',
+    name: `${auth.credential_type} of ${auth.login}${label ? `: ${label}` : ''}`,
+    location: location(f),
+    createdAt: auth.credential_authorized_at,
+    owner: { value: auth.login, source: 'github:credential-owner' },
+    credentials: [
+      {
+        uid: `${isKey ? 'ssh-key' : 'token'}:${auth.authorized_credential_id ?? auth.credential_id}`,
+        type: isKey ? 'ssh_key' : 'token',
+        status: expired(expiresAt, f.asOf) ? 'expired' : 'active',
+        // Re-issuing a credential needs a new SSO authorisation: authorisation bounds its age.
+        createdAt: auth.credential_authorized_at,
+        expiresAt,
+        lastUsedAt: auth.credential_accessed_at,
+        attributes: {},
+      },
+    ],
+    privilege,
+    attributes: {
+      credentialId: auth.credential_id,
+      credentialType: auth.credential_type,
+      authorizedCredentialId: auth.authorized_credential_id,
+      scopes,
+      ...(auth.fingerprint ? { fingerprint: auth.fingerprint } : {}),
+      ...(isKey ? {} : { neverExpires: expiresAt === null }),
+      ...ownerFacts(f, auth.login),
+      canChangeCode,
+    },
+  };
+};
+
+export const deployKeyIdentity = (f: OrgFacts, repo: Repository, key: DeployKey): IdentityInput => {
+  const { privilege, canChangeCode } = privilegeFields(deployKeyPrivilege(f.org, repo.name, key.read_only));
+  return {
+    uid: `github:${f.org}/${repo.name}/deploy-key/${key.id}`,
+    provider: 'github',
+    kind: 'github.deploy_key',
+    name: key.title || `deploy key ${key.id}`,
+    location: location(f, repo),
+    createdAt: key.created_at,
+    owner: key.added_by ? { value: key.added_by, source: 'github:deploy-key-added-by' } : null,
+    credentials: [
+      {
+        uid: `deploy-key:${key.id}`,
+        type: 'deploy_key',
+        status: key.enabled === false ? 'inactive' : 'active',
+        createdAt: key.created_at,
+        // An SSH key cannot change: its age is its creation.
+        lastRotatedAt: key.created_at,
+        expiresAt: null,
+        lastUsedAt: key.last_used,
+      },
+    ],
+    privilege,
+    attributes: {
+      keyId: key.id,
+      readOnly: key.read_only,
+      verified: key.verified,
+      enabled: key.enabled,
+      addedBy: key.added_by,
+      ...repoFacts(repo),
+      ...ownerFacts(f, key.added_by),
+      canChangeCode,
+    },
+  };
+};
+
+export type SecretFamily = 'actions' | 'dependabot' | 'codespaces';
+export type SecretScope =
+  | { level: 'organization' }
+  | { level: 'repository'; repo: Repository }
+  | { level: 'environment'; repo: Repository; environment: string };
+
+export const secretUid = (org: string, family: SecretFamily, scope: SecretScope, name: string): string => {
+  const leaf = `${family}-secret/${name}`;
+  if (scope.level === 'organization') return `github:${org}/${leaf}`;
+  if (scope.level === 'repository') return `github:${org}/${scope.repo.name}/${leaf}`;
+  return `github:${org}/${scope.repo.name}/env/${scope.environment}/${leaf}`;
+};
+
+export const secretIdentity = (
+  f: OrgFacts,
+  family: SecretFamily,
+  scope: SecretScope,
+  secret: Secret,
+  selectedRepositories?: readonly string[],
+): IdentityInput => ({
+  uid: secretUid(f.org, family, scope, secret.name),
+  provider: 'github',
+  kind: `github.${family}_secret`,
+  name: secret.name,
+  location: location(f, scope.level === 'organization' ? undefined : scope.repo),
+  createdAt: secret.created_at,
+  credentials: [
+    {
+      uid: secret.name,
+      type: 'secret',
+      status: 'active',
+      createdAt: secret.created_at,
+      lastRotatedAt: secret.updated_at,
+    },
+  ],
+  attributes: {
+    // GitHub records no creator for a secret: there is no owner to find (see readme.md).
+    providerRecordsOwner: false,
+    secretFamily: family,
+    scope: scope.level,
+    ...(scope.level === 'organization' ? {} : repoFacts(scope.repo)),
+    ...(scope.level === 'environment' ? { environment: scope.environment } : {}),
+    ...(secret.visibility ? { visibility: secret.visibility } : {}),
+    ...(selectedRepositories ? { selectedRepositories: [...selectedRepositories] } : {}),
+  },
+});
+
+/** Scheme and host only: webhook URLs often carry tokens in their path or query. */
+const safeTarget = (url: string | undefined): { scheme?: string; host?: string } => {
+  if (!url) return {};
+  try {
+    const u = new URL(url);
+    return { scheme: u.protocol.replace(/:$/, ''), host: u.host };
+  } catch {
+    return {};
+  }
+};
+
+export const webhookIdentity = (f: OrgFacts, repo: Repository | undefined, hook: Webhook): IdentityInput => {
+  const target = safeTarget(hook.config.url);
+  const insecure = hook.config.insecure_ssl;
+  return {
+    uid: repo ? `github:${f.org}/${repo.name}/webhook/${hook.id}` : `github:${f.org}/webhook/${hook.id}`,
+    provider: 'github',
+    kind: 'github.webhook',
+    name: `${hook.name} hook to ${target.host ?? 'an unreadable URL'}`,
+    location: location(f, repo),
+    createdAt: hook.created_at,
+    attributes: {
+      providerRecordsOwner: false,
+      hookId: hook.id,
+      scope: repo ? 'repository' : 'organization',
+      ...(repo ? repoFacts(repo) : {}),
+      active: hook.active,
+      events: hook.events,
+      ...(target.scheme ? { urlScheme: target.scheme } : {}),
+      ...(target.host ? { urlHost: target.host } : {}),
+      contentType: hook.config.content_type,
+      // GitHub masks a configured secret as "********" and omits the field when there is none.
+      secretConfigured: typeof hook.config.secret === 'string' && hook.config.secret !== '',
+      insecureSsl: insecure === undefined ? false : String(insecure) === '1',
+      updatedAt: hook.updated_at,
+    },
+  };
+};
+
+export const workflowTokenIdentity = (
+  f: OrgFacts,
+  repo: Repository | undefined,
+  perms: WorkflowPermissions,
+  orgDefault: WorkflowPermissions | undefined,
+): IdentityInput => {
+  const { privilege, canChangeCode } = privilegeFields(
+    workflowTokenPrivilege(f.org, repo?.name, perms.default_workflow_permissions),
+  );
+  return {
+    uid: repo ? `github:${f.org}/${repo.name}/workflow-token` : `github:${f.org}/workflow-token`,
+    provider: 'github',
+    kind: 'github.workflow_token',
+    name: repo ? `GITHUB_TOKEN in ${repo.name}` : `GITHUB_TOKEN default for ${f.org}`,
+    location: location(f, repo),
+    // GitHub issues and revokes the token per job: the setting is what is judged, not a credential.
+    managedBy: 'provider',
+    privilege,
+    attributes: {
+      scope: repo ? 'repository' : 'organization',
+      ...(repo ? repoFacts(repo) : {}),
+      defaultWorkflowPermissions: perms.default_workflow_permissions,
+      canApprovePullRequestReviews: perms.can_approve_pull_request_reviews,
+      ...(repo && orgDefault
+        ? {
+            orgDefaultWorkflowPermissions: orgDefault.default_workflow_permissions,
+            sameAsOrg:
+              orgDefault.default_workflow_permissions === perms.default_workflow_permissions &&
+              orgDefault.can_approve_pull_request_reviews === perms.can_approve_pull_request_reviews,
+          }
+        : {}),
+      canChangeCode,
+    },
+  };
+};

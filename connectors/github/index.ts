@@ -1,0 +1,225 @@
+// The GitHub connector: the non-human identities of each configured organisation (or of every
+// organisation a GitHub App is installed on). See readme.md for what it reads and the read-only
+// permissions it needs; collect.ts for the walk; identities.ts for the mapping to the model.
+import { ScanError, errorMessage } from '../../src/errors.js';
+import type { CollectContext, Connector, Target } from '../../src/connector.js';
+import type { IdentityInput } from '../../src/model.js';
+import {
+  type ClientOptions,
+  type GithubOctokit,
+  PER_PAGE,
+  appClient,
+  loadCredentials,
+  tokenClient,
+} from './client.js';
+import { GithubConfig } from './config.js';
+import { type OrgWalk, walkOrg } from './collect.js';
+import { describeRequestStats, newRequestStats, openEtagCache } from './etag-cache.js';
+import { authFailure, githubGap, isAuthFailure } from './errors.js';
+import { Installation } from './schema.js';
+
+export interface GithubTarget {
+  /** One organisation, or every organisation the App is installed on. */
+  org: string | { installed: true };
+}
+
+/** Resolves the installation of the App on `org`; a missing installation ends the target. */
+const installationFor = async (app: GithubOctokit, org: string, hint: string): Promise<Installation> => {
+  const call = 'GET /orgs/{org}/installation';
+  let data: unknown;
+  try {
+    ({ data } = await app.rest.apps.getOrgInstallation({ org }));
+  } catch (err) {
+    if (isAuthFailure(err)) throw authFailure(call, err, hint);
+    const gap = githubGap(call, err, { resource: org });
+    if (gap.code === 'not_found') gap.message = `the GitHub App is not installed on ${org} (${gap.message})`;
+    throw new ScanError(gap, 'target', { cause: err });
+  }
+  const parsed = Installation.safeParse(data);
+  if (!parsed.success) {
+    throw new ScanError({
+      code: 'invalid_response',
+      call,
+      resource: org,
+      message: 'unexpected installation payload',
+    });
+  }
+  return parsed.data;
+};
+
+/** Orgs the App is installed on (GET /app/installations, JWT). */
+const installedOrgs = async (app: GithubOctokit, hint: string): Promise<string[]> => {
+  const call = 'GET /app/installations';
+  try {
+    const all = await app.paginate(app.rest.apps.listInstallations, { per_page: PER_PAGE });
+    return all
+      .map((raw) => Installation.safeParse(raw))
+      .flatMap((p) =>
+        p.success && p.data.target_type === 'Organization' && p.data.account ? [p.data.account.login] : [],
+      )
+      .sort();
+  } catch (err) {
+    if (isAuthFailure(err)) throw authFailure(call, err, hint);
+    throw new ScanError(githubGap(call, err), 'target', { cause: err });
+  }
+};
+
+/** The API root: from the environment variable the config names, else `baseUrl`. */
+const apiRoot = (config: GithubConfig, env: NodeJS.ProcessEnv = process.env): string => {
+  if (config.baseUrlEnv === undefined) return config.baseUrl;
+  const value = env[config.baseUrlEnv]?.trim();
+  if (!value || !/^https?:\/\/[^\s]+$/.test(value)) {
+    throw new ScanError(
+      {
+        code: 'unknown',
+        call: 'github:configuration',
+        message: `environment variable ${config.baseUrlEnv} (providers.github.baseUrlEnv) ${value ? 'is not an http(s) URL' : 'is not set'}`,
+      },
+      'provider',
+    );
+  }
+  return value.replace(/\/+$/, '');
+};
+
+async function* collectGithub(
+  target: Target<GithubTarget>,
+  config: GithubConfig,
+  ctx: CollectContext,
+): AsyncGenerator<IdentityInput> {
+  const creds = loadCredentials(config.auth, process.env, ctx.resolvePath);
+  const stats = newRequestStats();
+  const cache = config.etagCache ? openEtagCache(ctx.resolvePath(config.etagCache)) : undefined;
+  if (cache?.loadProblem) ctx.note(cache.loadProblem);
+  const options: ClientOptions = {
+    baseUrl: apiRoot(config),
+    stats,
+    cache,
+    log: ctx.log,
+    signal: ctx.signal,
+    rateLimitRetries: config.rateLimitRetries,
+    rateLimitMaxWaitSeconds: config.rateLimitMaxWaitSeconds,
+  };
+  const apps: OrgWalk['apps'] = new Map();
+  try {
+    if (creds.type === 'app') {
+      const app = appClient(options, creds);
+      // "installed" targets are listed by `expand`; here every target is one organisation.
+      const org = typeof target.data.org === 'string' ? target.data.org : '';
+      ctx.setScope(org);
+      const installation = await installationFor(app, org, creds.source);
+      ctx.setPrincipal(`app/${installation.app_slug} (installation ${installation.id} on ${org})`);
+      yield* walkOrg({
+        org,
+        octokit: appClient(options, creds, installation.id),
+        ctx,
+        config,
+        mode: 'app',
+        classicToken: false,
+        credentialHint: creds.source,
+        apps,
+      });
+      return;
+    }
+    // Token mode: configured orgs only (the schema refuses "installed" without an App).
+    const org = typeof target.data.org === 'string' ? target.data.org : '';
+    ctx.setScope(org);
+    const octokit = tokenClient(options, creds.token);
+    let classicToken = false;
+    try {
+      const { data, headers } = await octokit.rest.users.getAuthenticated();
+      // Classic tokens report their scopes; fine-grained tokens send no x-oauth-scopes header.
+      classicToken = typeof headers['x-oauth-scopes'] === 'string';
+      ctx.setPrincipal(
+        `${data.login} (${classicToken ? `classic token, scopes: ${headers['x-oauth-scopes'] || 'none'}` : 'fine-grained token'})`,
+      );
+    } catch (err) {
+      if (isAuthFailure(err)) throw authFailure('GET /user', err, creds.source);
+      ctx.gap(githubGap('GET /user', err, { fallback: 'principal unknown; the scan goes on' }));
+    }
+    yield* walkOrg({
+      org,
+      octokit,
+      ctx,
+      config,
+      mode: 'token',
+      classicToken,
+      credentialHint: creds.source,
+      apps,
+    });
+  } finally {
+    if (cache) {
+      try {
+        cache.save();
+      } catch (err) {
+        ctx.gap({
+          code: 'unknown',
+          call: 'github:etag-cache',
+          message: `could not write the ETag cache ${cache.path}: ${errorMessage(err)}`,
+          fallback: 'this scan is complete; the next one will not save rate limit',
+          recovered: true,
+        });
+      }
+    }
+    ctx.note(describeRequestStats(stats, cache !== undefined));
+  }
+}
+
+/** `orgs: installed`: every organisation the App is installed on becomes a target of its own. */
+const expandGithub = async (
+  target: Target<GithubTarget>,
+  config: GithubConfig,
+  ctx: CollectContext,
+): Promise<Target<GithubTarget>[] | undefined> => {
+  if (typeof target.data.org === 'string') return undefined;
+  const creds = loadCredentials(config.auth, process.env, ctx.resolvePath);
+  if (creds.type !== 'app') return undefined; // the config schema refuses "installed" without an App
+  const stats = newRequestStats();
+  const app = appClient(
+    {
+      baseUrl: apiRoot(config),
+      stats,
+      cache: undefined,
+      log: ctx.log,
+      signal: ctx.signal,
+      rateLimitRetries: config.rateLimitRetries,
+      rateLimitMaxWaitSeconds: config.rateLimitMaxWaitSeconds,
+    },
+    creds,
+  );
+  ctx.setPrincipal(`GitHub App ${creds.appId}`);
+  const orgs = await installedOrgs(app, creds.source);
+  if (orgs.length === 0) ctx.note(`GitHub App ${creds.appId} is installed on no organisation`);
+  return orgs.map((org) => ({
+    id: `github:${org}`,
+    provider: 'github',
+    label: `GitHub ${org}`,
+    data: { org },
+  }));
+};
+
+export const githubConnector: Connector<GithubConfig, GithubTarget> = {
+  id: 'github',
+  title: 'GitHub',
+  config: GithubConfig,
+  targets(config) {
+    if (config.orgs === 'installed') {
+      const appId = config.auth.type === 'app' ? String(config.auth.appId) : '?';
+      return [
+        {
+          id: `github:app/${appId}/installed`,
+          provider: 'github',
+          label: `GitHub: every organisation App ${appId} is installed on`,
+          data: { org: { installed: true } },
+        },
+      ];
+    }
+    return config.orgs.map((org) => ({
+      id: `github:${org}`,
+      provider: 'github',
+      label: `GitHub ${org}`,
+      data: { org },
+    }));
+  },
+  expand: expandGithub,
+  collect: collectGithub,
+};

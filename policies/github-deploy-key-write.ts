@@ -1,0 +1,57 @@
+// github-deploy-key-write: a deploy key is an SSH key outside any person's account; with write
+// access it pushes to the repository bypassing the author's identity, and it never expires.
+// GITHUB-SPECIFIC: reads the deploy keys the GitHub connector records.
+import { z } from 'zod';
+import type { Policy } from '../src/policy.js';
+import { deployKeyAttributes, githubLabel } from './lib/github.js';
+
+const Options = z.strictObject({
+  ignoreRepositories: z
+    .array(z.string().min(1))
+    .default([])
+    .describe('Repository names whose write deploy keys are accepted (e.g. a mirror that must push).'),
+});
+type Options = z.infer<typeof Options>;
+
+export const githubDeployKeyWrite: Policy<Options> = {
+  id: 'github-deploy-key-write',
+  title: 'Deploy key with write access',
+  rationale:
+    'A write deploy key can push commits and tags without any person’s account, review or expiry; a read-only key, or a GitHub App token scoped to the job, covers almost every use.',
+  severity: 'high',
+  options: Options,
+  controls: {
+    soc2: ['CC6.3'],
+    soc1: ['ITGC-LA-3', 'ITGC-CM-1'],
+    owaspNhi: ['NHI5', 'NHI7'],
+    nistCsf: ['PR.AA-05'],
+  },
+  evaluate(identity, options) {
+    const attrs = deployKeyAttributes(identity);
+    if (!attrs || attrs.readOnly === true) return [];
+    if (attrs.repository && options.ignoreRepositories.includes(attrs.repository)) return [];
+    const key = identity.credentials.find((c) => c.type === 'deploy_key' && c.status === 'active');
+    if (!key) return [];
+    return [
+      {
+        key: 'write',
+        credentialUid: key.uid,
+        title:
+          attrs.readOnly === false ? 'Deploy key can push' : 'Deploy key may push (read_only not reported)',
+        message: `${githubLabel(identity)} has write access${attrs.addedBy ? `; it was added by ${attrs.addedBy}${attrs.ownerOrgMember === false ? ', who is no longer an org member' : ''}` : ''}.`,
+        evidence: {
+          repository: attrs.repository ?? identity.location.resource ?? null,
+          readOnly: attrs.readOnly ?? null,
+          addedBy: attrs.addedBy ?? null,
+          ...(attrs.ownerOrgMember === undefined ? {} : { addedByOrgMember: attrs.ownerOrgMember }),
+          createdAt: key.createdAt,
+          lastUsedAt: key.lastUsedAt,
+        },
+        // Pushing code is a change to the system: change management applies.
+        extraControls: { soc2: ['CC8.1'] },
+        remediation:
+          'Replace the key with a read-only one, or push through a GitHub App installation token scoped to this repository; then delete the key.',
+      },
+    ];
+  },
+};

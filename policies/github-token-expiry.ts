@@ -1,0 +1,82 @@
+// github-token-expiry: a personal access token that never expires (or expires years out) stays
+// valid long after the laptop, script or person that held it is gone. GitHub lets orgs require
+// expiry for fine-grained tokens; classic tokens authorised for SSO may never expire.
+// GITHUB-SPECIFIC: fine-grained PAT grants and SSO-authorised tokens from the GitHub connector.
+import { z } from 'zod';
+import { daysBetween } from '../src/clock.js';
+import type { FindingDraft, Policy } from '../src/policy.js';
+import { githubLabel } from './lib/github.js';
+
+const Options = z.strictObject({
+  maxLifetimeDays: z
+    .int()
+    .min(1)
+    .default(90)
+    .describe('Fire when a token expires further out than this many days from the scan date.'),
+  kinds: z
+    .array(z.string().min(1))
+    .default(['github.fine_grained_pat', 'github.credential_authorization'])
+    .describe('GitHub identity kinds whose tokens are judged.'),
+});
+type Options = z.infer<typeof Options>;
+
+export const githubTokenExpiry: Policy<Options> = {
+  id: 'github-token-expiry',
+  title: 'GitHub token without a near expiry',
+  rationale:
+    'An expiry date is the rotation a token cannot skip; a token that never expires keeps working after whoever held it has moved on, and a leaked copy is useful forever.',
+  severity: 'medium',
+  options: Options,
+  controls: {
+    soc2: ['CC6.1'],
+    soc1: ['ITGC-LA-4'],
+    owaspNhi: ['NHI7'],
+    nistCsf: ['PR.AA-01'],
+  },
+  evaluate(identity, options, ctx) {
+    if (identity.provider !== 'github' || !options.kinds.includes(identity.kind)) return [];
+    const drafts: FindingDraft[] = [];
+    // Write access on top of a token that never expires is the case to fix first.
+    const writes = identity.privilege.level === 'write' || identity.privilege.level === 'admin';
+    for (const cred of identity.credentials) {
+      if (cred.type !== 'token' || cred.status !== 'active') continue;
+      const asOf = ctx.asOf.toISOString();
+      if (cred.expiresAt === null) {
+        drafts.push({
+          key: 'never-expires',
+          credentialUid: cred.uid,
+          ...(writes ? { severity: 'high' as const } : {}),
+          title: 'Token never expires',
+          message: `${githubLabel(identity)} uses token ${cred.uid}, which never expires.`,
+          evidence: {
+            expiresAt: null,
+            lastUsedAt: cred.lastUsedAt,
+            privilegeLevel: identity.privilege.level,
+            maxLifetimeDays: options.maxLifetimeDays,
+            asOf,
+          },
+          remediation: `Replace the token with one that expires within ${options.maxLifetimeDays} days, and require expiry in the organisation's personal access token policy.`,
+        });
+        continue;
+      }
+      if (typeof cred.expiresAt !== 'string') continue; // unknown
+      const left = -(daysBetween(cred.expiresAt, ctx.asOf) ?? 0);
+      if (left <= options.maxLifetimeDays) continue;
+      drafts.push({
+        key: 'long-expiry',
+        credentialUid: cred.uid,
+        title: `Token expires in ${left} days`,
+        message: `${githubLabel(identity)} uses token ${cred.uid}, valid for ${left} more days (limit ${options.maxLifetimeDays}).`,
+        evidence: {
+          expiresAt: cred.expiresAt,
+          daysToExpiry: left,
+          maxLifetimeDays: options.maxLifetimeDays,
+          privilegeLevel: identity.privilege.level,
+          asOf,
+        },
+        remediation: `Regenerate the token with an expiry within ${options.maxLifetimeDays} days.`,
+      });
+    }
+    return drafts;
+  },
+};

@@ -1,0 +1,96 @@
+// github-token-scopes: a personal token acts with its owner's reach. Classic scopes such as repo,
+// admin:org or delete_repo cover every repository the owner can touch; a fine-grained token that
+// writes to all repositories is the same risk with better labels.
+// GITHUB-SPECIFIC: fine-grained PAT grants and SSO-authorised credentials from the GitHub connector.
+// Administrator-level tokens are also reported by excess-privilege.
+import { z } from 'zod';
+import type { FindingDraft, Policy } from '../src/policy.js';
+import {
+  CODE_CHANGE_PERMISSIONS,
+  CODE_CHANGE_SCOPES,
+  credentialAuthorizationAttributes,
+  githubLabel,
+  grantsWrite,
+  tokenAttributes,
+} from './lib/github.js';
+
+const Options = z.strictObject({
+  broadScopes: z
+    .array(z.string().min(1))
+    .default([
+      'repo',
+      'admin:org',
+      'delete_repo',
+      'workflow',
+      'admin:org_hook',
+      'admin:enterprise',
+      'site_admin',
+    ])
+    .describe('Classic OAuth scopes that fire.'),
+  flagAllRepositoriesWrite: z
+    .boolean()
+    .default(true)
+    .describe('Fire on a fine-grained token with write access to all repositories.'),
+});
+type Options = z.infer<typeof Options>;
+
+export const githubTokenScopes: Policy<Options> = {
+  id: 'github-token-scopes',
+  title: 'GitHub token with broad scopes',
+  rationale:
+    'A personal token used by automation should reach the few repositories and permissions the job needs; broad classic scopes or write on every repository make each leaked token an organisation-wide incident.',
+  severity: 'high',
+  options: Options,
+  controls: {
+    soc2: ['CC6.3'],
+    soc1: ['ITGC-LA-3'],
+    owaspNhi: ['NHI5'],
+    nistCsf: ['PR.AA-05'],
+  },
+  evaluate(identity, options) {
+    const drafts: FindingDraft[] = [];
+    const auth = credentialAuthorizationAttributes(identity);
+    if (auth) {
+      const broad = auth.scopes.filter((s) => options.broadScopes.includes(s)).sort();
+      if (broad.length > 0) {
+        const soc2 = [
+          ...(broad.some((s) => CODE_CHANGE_SCOPES.includes(s)) ? ['CC8.1'] : []),
+          // A token issued to an OAuth app is a third party acting with the user's reach.
+          ...(auth.credentialType === 'OAuth app token' ? ['CC9.2'] : []),
+        ];
+        drafts.push({
+          key: 'classic-scopes',
+          title: `Token with ${broad.join(', ')}`,
+          message: `${githubLabel(identity)} carries the classic scopes ${broad.join(', ')}.`,
+          evidence: { credentialType: auth.credentialType, scopes: auth.scopes, broadScopes: broad },
+          ...(soc2.length > 0 ? { extraControls: { soc2 } } : {}),
+          remediation:
+            'Replace it with a fine-grained token (or a GitHub App) limited to the repositories and permissions the job uses.',
+        });
+      }
+      return drafts;
+    }
+    const token = tokenAttributes(identity);
+    if (!token || identity.kind !== 'github.fine_grained_pat' || !options.flagAllRepositoriesWrite) return [];
+    if (token.repositorySelection !== 'all') return [];
+    const writes = Object.entries(token.permissions.repository ?? {})
+      .filter(([, a]) => grantsWrite(a))
+      .map(([permission, access]) => ({ permission, access }))
+      .sort((a, b) => a.permission.localeCompare(b.permission));
+    if (writes.length === 0) return [];
+    const changesCode = writes.some((w) => CODE_CHANGE_PERMISSIONS.includes(w.permission));
+    drafts.push({
+      key: 'all-repositories-write',
+      title: `Token writes ${writes.map((w) => w.permission).join(', ')} on all repositories`,
+      message: `${githubLabel(identity)} has ${writes.map((w) => `${w.permission}:${w.access}`).join(', ')} on every repository of ${identity.location.scope}.`,
+      evidence: {
+        repositorySelection: 'all',
+        repositoryWrites: writes,
+        privilegeLevel: identity.privilege.level,
+      },
+      ...(changesCode ? { extraControls: { soc2: ['CC8.1'] } } : {}),
+      remediation: 'Regenerate the token for only the repositories the job uses.',
+    });
+    return drafts;
+  },
+};

@@ -1,0 +1,143 @@
+// The ETag cache file: survives between runs, merges what concurrent targets wrote, prunes what no
+// run used for 30 days, and never turns an unreadable file into a crash.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  conditionalFetch,
+  describeRequestStats,
+  newRequestStats,
+  openEtagCache,
+  rateLimitCost,
+} from '../../../connectors/github/etag-cache.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'nhiscan-etag-unit-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const at = (iso: string) => () => new Date(iso);
+
+describe('openEtagCache', () => {
+  it('starts empty without a file and writes one with owner-only permissions', () => {
+    const path = join(dir, 'sub', 'etags.json');
+    const cache = openEtagCache(path, at('2026-01-01T00:00:00Z'));
+    expect(cache.size()).toBe(0);
+    expect(cache.loadProblem).toBeUndefined();
+    cache.set('https://api.github.com/orgs/acme/hooks', { etag: 'W/"1"', body: [] });
+    cache.save();
+    const reread = openEtagCache(path);
+    expect(reread.get('https://api.github.com/orgs/acme/hooks')).toMatchObject({
+      etag: 'W/"1"',
+      body: [],
+      usedAt: '2026-01-01T00:00:00.000Z',
+    });
+  });
+
+  it('merges with what another target saved meanwhile, and prunes entries unused for 30 days', () => {
+    const path = join(dir, 'etags.json');
+    const a = openEtagCache(path, at('2026-03-01T00:00:00Z'));
+    const b = openEtagCache(path, at('2026-03-01T00:00:00Z'));
+    a.set('https://x/a', { etag: '"a"', body: 1 });
+    b.set('https://x/b', { etag: '"b"', body: 2 });
+    a.save();
+    b.save();
+    const onDisk = (): string[] =>
+      Object.keys((JSON.parse(readFileSync(path, 'utf8')) as { entries: object }).entries).sort();
+    expect(onDisk()).toEqual(['https://x/a', 'https://x/b']);
+    const later = openEtagCache(path, at('2026-04-15T00:00:00Z'));
+    later.touch('https://x/a');
+    later.save();
+    expect(onDisk()).toEqual(['https://x/a']);
+  });
+
+  it.each([
+    ['not JSON', '{oops'],
+    ['another shape', '{"version":2}'],
+  ])('says so and starts empty when the file is %s', (_name, text) => {
+    const path = join(dir, 'etags.json');
+    writeFileSync(path, text);
+    const cache = openEtagCache(path);
+    expect(cache.size()).toBe(0);
+    expect(cache.loadProblem).toContain(path);
+  });
+});
+
+describe('conditionalFetch', () => {
+  const stub = (responses: Response[]) => {
+    const seen: Headers[] = [];
+    const fetchStub = ((_input: unknown, init?: RequestInit) => {
+      seen.push(new Headers(init?.headers));
+      const next = responses.shift();
+      return next ? Promise.resolve(next) : Promise.reject(new Error('no more responses'));
+    }) as typeof fetch;
+    return { seen, base: () => fetchStub };
+  };
+
+  it('stores ETagged JSON, sends If-None-Match, and replays the body and Link on a 304', async () => {
+    const stats = newRequestStats();
+    const cache = openEtagCache(join(dir, 'etags.json'));
+    const url = 'https://api.github.com/orgs/acme/repos?per_page=100';
+    const link = '<https://api.github.com/orgs/acme/repos?per_page=100&page=2>; rel="next"';
+    const { seen, base } = stub([
+      new Response('[{"id":1}]', {
+        status: 200,
+        headers: { etag: 'W/"v1"', link, 'content-type': 'application/json; charset=utf-8' },
+      }),
+      new Response(null, {
+        status: 304,
+        headers: { etag: 'W/"v1"', 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '4321' },
+      }),
+    ]);
+    const f = conditionalFetch(stats, cache, base);
+    expect(await (await f(url, { method: 'GET', headers: {} })).json()).toEqual([{ id: 1 }]);
+    const replay = await f(url, { method: 'GET', headers: {} });
+    expect(seen[1]!.get('if-none-match')).toBe('W/"v1"');
+    expect(replay.status).toBe(200);
+    expect(replay.headers.get('link')).toBe(link);
+    expect(await replay.json()).toEqual([{ id: 1 }]);
+    expect(stats).toMatchObject({
+      requests: 2,
+      notModified: 1,
+      lastRateLimit: { limit: 5000, remaining: 4321 },
+    });
+    expect(rateLimitCost(stats)).toBe(1);
+  });
+
+  it('never caches non-GET requests (installation tokens)', async () => {
+    const stats = newRequestStats();
+    const cache = openEtagCache(join(dir, 'etags.json'));
+    const { base } = stub([
+      new Response('{"token":"x"}', {
+        status: 201,
+        headers: { etag: '"t"', 'content-type': 'application/json' },
+      }),
+    ]);
+    await conditionalFetch(
+      stats,
+      cache,
+      base,
+    )('https://api.github.com/app/installations/1/access_tokens', { method: 'POST' });
+    expect(cache.size()).toBe(0);
+  });
+});
+
+describe('describeRequestStats', () => {
+  it('reads like the issue asks', () => {
+    expect(
+      describeRequestStats(
+        { requests: 143, notModified: 131, rateLimited: 0, secondaryRateLimited: 0 },
+        true,
+      ),
+    ).toBe('GitHub: 143 requests, 131 answered 304 from cache (rate-limit cost 12 of 143 = 8.4%)');
+    expect(
+      describeRequestStats({ requests: 10, notModified: 0, rateLimited: 1, secondaryRateLimited: 2 }, false),
+    ).toBe(
+      'GitHub: 10 requests, no ETag cache configured (providers.github.etagCache) (rate-limit cost 10 of 10 = 100.0%); rate limited 1 time(s), secondary rate limited 2 time(s)',
+    );
+  });
+});
