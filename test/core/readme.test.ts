@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { buildConfig } from '../../src/config.js';
+import { ExceptionsFile } from '../../src/exceptions.js';
+import { builtins } from '../../src/registry.js';
 import { policies } from '../../policies/index.js';
 import { packageRoot } from '../../src/paths.js';
 import { renderPolicyTable } from '../../src/report/policies.js';
@@ -30,5 +34,34 @@ describe('README', () => {
     const ci = readFileSync(join(packageRoot, '.ci', 'run'), 'utf8');
     expect(ci).toMatch(/^npm ci$/m);
     expect(ci).toMatch(/^npm test$/m);
+  });
+});
+
+describe('documentation examples', () => {
+  // Every YAML example in the README and the connector readmes is a config (or exceptions file)
+  // that validates as written, so the docs cannot drift from the schema.
+  const docs = [
+    'README.md',
+    'connectors/aws/readme.md',
+    'connectors/github/readme.md',
+    'connectors/gcp/readme.md',
+  ];
+  const examples = docs.flatMap((doc) =>
+    [...readFileSync(join(packageRoot, doc), 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map(
+      (m, i) => [`${doc} #${i + 1}`, m[1]!] as const,
+    ),
+  );
+
+  it('finds the examples', () => {
+    expect(examples.length).toBeGreaterThan(8);
+  });
+
+  it.each(examples)('%s validates', (_name, text) => {
+    const raw = parse(text) as unknown;
+    if (/^# nhiscan\.exceptions\.yaml/.test(text)) {
+      expect(ExceptionsFile.safeParse(raw).error).toBeUndefined();
+      return;
+    }
+    expect(() => buildConfig(raw, builtins, 'example', packageRoot)).not.toThrow();
   });
 });
