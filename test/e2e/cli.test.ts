@@ -50,13 +50,19 @@ let work: string;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'nhiscan-e2e-'));
-  // `npx tsc -p tsconfig.build.json`, without npx's lookup.
-  const tsc = join(packageRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-  await run(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: packageRoot, timeout: 120_000 });
+  // The build a fresh `npm ci` runs (prepare), which also makes the bin executable.
+  await run('npm', ['run', 'build', '--silent'], { cwd: packageRoot, timeout: 120_000 });
 }, 120_000);
 
 afterAll(() => {
   rmSync(work, { recursive: true, force: true });
+});
+
+describe('the nhiscan command', () => {
+  it('runs as a program, as `npx nhiscan` runs it: executable, with its shebang', async () => {
+    const { stdout } = await run(CLI, ['--version'], { cwd: work });
+    expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
 });
 
 describe('nhiscan demo', () => {
