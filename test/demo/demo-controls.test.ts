@@ -45,6 +45,22 @@ describe('demo: controls, financial scope and exceptions', () => {
     expect(outOfScope.soc1Scope).toBeUndefined();
   });
 
+  it('puts the declared repository in SOC 1 scope, and what can write to it', () => {
+    const deployKey = find('github-deploy-key-write', 'release-bot'); // on payments-api
+    expect(deployKey.soc1Scope).toEqual([
+      'selector "payments-api (billing service and its deployment pipeline)": sits in github acme/payments-api',
+    ]);
+    expect(ids(deployKey, 'SOC1')).toEqual(['ITGC-LA-3', 'ITGC-CM-1']);
+    // An App with write on every repository of the org reaches payments-api too.
+    expect(find('github-app-permissions', 'deploy-bot-pro').soc1Scope?.[0]).toMatch(
+      /^selector "payments-api \(billing service and its deployment pipeline\)": can write to repo:acme\/\*/,
+    );
+    // An org secret is not in the repository: SOC 2 only.
+    const secret = find('github-secret-visibility', 'LEGACY_DEPLOY_TOKEN');
+    expect(ids(secret, 'SOC1')).toEqual([]);
+    expect(ids(secret, 'SOC2').length).toBeGreaterThan(0);
+  });
+
   it('gives every finding OWASP NHI, NIST and (for its provider) CIS references', () => {
     for (const f of demo.result.findings) {
       expect(ids(f, 'OWASP-NHI-2025').length, f.policyId).toBeGreaterThan(0);
