@@ -57,6 +57,7 @@ export const excessPrivilege: Policy<Options> = {
     cisAws: ['1.16'],
     cisGcp: ['1.5'],
     nistCsf: ['PR.AA-05'],
+    cisControls: ['5.4', '6.8'],
   },
   evaluate(identity, options) {
     if (skipIdentity(identity, options.includeProviderManaged)) return [];

@@ -74,6 +74,7 @@ export const externalTrust: Policy<Options> = {
     owaspNhi: ['NHI3', 'NHI6'],
     cisAws: ['1.20'],
     nistCsf: ['PR.AA-04', 'PR.AA-05'],
+    cisControls: ['6.8'],
   },
   evaluate(identity, options) {
     const byKey = new Map<string, Hit[]>();

@@ -29,6 +29,7 @@ export const gcpApiKeyUnrestricted: Policy<Options> = {
     owaspNhi: ['NHI4', 'NHI6'],
     cisGcp: ['1.13', '1.14'],
     nistCsf: ['PR.AA-05', 'PR.PS-01'],
+    cisControls: ['3.3'],
   },
   evaluate(identity, options) {
     const attrs = apiKeyAttributes(identity);

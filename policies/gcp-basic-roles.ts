@@ -34,6 +34,7 @@ export const gcpBasicRoles: Policy<Options> = {
     owaspNhi: ['NHI5'],
     cisGcp: ['1.5'],
     nistCsf: ['PR.AA-05'],
+    cisControls: ['5.4', '6.8'],
   },
   evaluate(identity, options) {
     if (skipIdentity(identity, options.includeProviderManaged)) return [];

@@ -52,6 +52,7 @@ export const gcpImpersonation: Policy<Options> = {
     owaspNhi: ['NHI5', 'NHI10'],
     cisGcp: ['1.6', '1.8'],
     nistCsf: ['PR.AA-05'],
+    cisControls: ['6.8'],
   },
   evaluate(identity, options) {
     if (skipIdentity(identity, options.includeProviderManaged)) return [];

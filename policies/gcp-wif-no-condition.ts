@@ -44,6 +44,7 @@ export const gcpWifNoCondition: Policy<Options> = {
     soc1: ['ITGC-LA-5'],
     owaspNhi: ['NHI3', 'NHI6'],
     nistCsf: ['PR.AA-04', 'PR.AA-05'],
+    cisControls: ['6.8'],
   },
   evaluate(identity, options) {
     const attrs = wifProviderAttributes(identity);

@@ -50,6 +50,7 @@ export const githubAppPermissions: Policy<Options> = {
     owaspNhi: ['NHI5', 'NHI3'],
     cisGithub: ['1.4.3'],
     nistCsf: ['PR.AA-05', 'GV.SC-07'],
+    cisControls: ['6.8', '15.4'],
   },
   evaluate(identity, options) {
     const attrs = installationAttributes(identity);

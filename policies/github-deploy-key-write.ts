@@ -25,6 +25,7 @@ export const githubDeployKeyWrite: Policy<Options> = {
     soc1: ['ITGC-LA-3', 'ITGC-CM-1'],
     owaspNhi: ['NHI5', 'NHI7'],
     nistCsf: ['PR.AA-05'],
+    cisControls: ['6.8'],
   },
   evaluate(identity, options) {
     const attrs = deployKeyAttributes(identity);

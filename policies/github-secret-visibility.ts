@@ -28,6 +28,7 @@ export const githubSecretVisibility: Policy<Options> = {
     owaspNhi: ['NHI2', 'NHI8'],
     cisGithub: ['2.1.7'],
     nistCsf: ['PR.AA-05'],
+    cisControls: ['3.3'],
   },
   evaluate(identity, options) {
     const attrs = secretAttributes(identity);

@@ -46,6 +46,7 @@ export const githubTokenScopes: Policy<Options> = {
     soc1: ['ITGC-LA-3'],
     owaspNhi: ['NHI5'],
     nistCsf: ['PR.AA-05'],
+    cisControls: ['6.8'],
   },
   evaluate(identity, options) {
     const drafts: FindingDraft[] = [];

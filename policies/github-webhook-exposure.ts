@@ -24,6 +24,7 @@ export const githubWebhookExposure: Policy<Options> = {
     owaspNhi: ['NHI4'],
     cisGithub: ['1.4.4'],
     nistCsf: ['PR.AA-03', 'PR.DS-02'],
+    cisControls: ['3.10'],
   },
   evaluate(identity, options) {
     const attrs = webhookAttributes(identity);

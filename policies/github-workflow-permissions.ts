@@ -26,6 +26,7 @@ export const githubWorkflowPermissions: Policy<Options> = {
     soc1: ['ITGC-LA-3', 'ITGC-CM-1'],
     owaspNhi: ['NHI5'],
     nistCsf: ['PR.AA-05', 'PR.PS-01'],
+    cisControls: ['4.1', '6.8'],
   },
   evaluate(identity, options) {
     const attrs = workflowTokenAttributes(identity);

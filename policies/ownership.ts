@@ -32,6 +32,7 @@ export const ownership: Policy<Options> = {
     soc1: ['ITGC-LA-2'],
     owaspNhi: ['NHI1'],
     nistCsf: ['PR.AA-01', 'ID.AM-08', 'GV.RR-04'],
+    cisControls: ['5.5', '6.2'],
   },
   evaluate(identity, options, ctx) {
     if (identity.managedBy === 'provider') return []; // the provider answers for these

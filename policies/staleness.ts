@@ -47,6 +47,7 @@ export const staleness: Policy<Options> = {
     cisGcp: ['1.12'],
     cisGithub: ['1.3.1', '1.4.2'],
     nistCsf: ['PR.AA-01', 'PR.AA-05', 'ID.AM-08'],
+    cisControls: ['5.3'],
   },
   evaluate(identity, options, ctx) {
     if (skipIdentity(identity, options.includeProviderManaged)) return [];

@@ -21,6 +21,8 @@ export interface PolicyControls {
   cisAws?: string[];
   cisGcp?: string[];
   cisGithub?: string[];
+  /** CIS Critical Security Controls v8 safeguards (provider-neutral). */
+  cisControls?: string[];
   nistCsf?: string[];
 }
 

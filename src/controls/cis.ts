@@ -34,3 +34,16 @@ export const CIS_GITHUB: Record<string, string> = {
   '1.4.4': 'Use only secured (HTTPS, SSL-verified) webhooks.',
   '2.1.7': 'Scope build secrets as narrowly as possible (repository-level rather than organisation-level).',
 };
+
+/** CIS Critical Security Controls v8 safeguards (provider-neutral), paraphrased. */
+export const CIS_CONTROLS_V8: Record<string, string> = {
+  '3.3': 'Configure data access control lists on a need-to-know basis.',
+  '3.10': 'Encrypt sensitive data in transit.',
+  '4.1': 'Establish and maintain a secure configuration process.',
+  '5.3': 'Disable dormant accounts after 45 days of inactivity, where supported.',
+  '5.4': 'Restrict administrator privileges to dedicated administrator accounts.',
+  '5.5': 'Keep an inventory of service accounts with owner, review date and purpose; review them quarterly.',
+  '6.2': 'Revoke access promptly on termination, rights revocation or role change.',
+  '6.8': 'Define and maintain role-based access control with least privilege.',
+  '15.4': 'Ensure service provider contracts and access include security requirements.',
+};

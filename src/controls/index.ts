@@ -3,7 +3,7 @@
 // replaced or extended with the organisation's own objectives.
 import type { ControlRef } from '../model.js';
 import type { PolicyControls } from '../policy.js';
-import { CIS_AWS, CIS_GCP, CIS_GITHUB } from './cis.js';
+import { CIS_AWS, CIS_CONTROLS_V8, CIS_GCP, CIS_GITHUB } from './cis.js';
 import { NIST_CSF_2 } from './nist-csf.js';
 import { OWASP_NHI_2025 } from './owasp-nhi.js';
 import { DEFAULT_SOC1_OBJECTIVES } from './soc1.js';
@@ -17,6 +17,7 @@ export const CROSSWALKS = [
   { field: 'cisAws', framework: 'CIS-AWS-3.0', catalog: CIS_AWS, provider: 'aws' },
   { field: 'cisGcp', framework: 'CIS-GCP-3.0', catalog: CIS_GCP, provider: 'gcp' },
   { field: 'cisGithub', framework: 'CIS-GitHub-1.0', catalog: CIS_GITHUB, provider: 'github' },
+  { field: 'cisControls', framework: 'CIS-Controls-8', catalog: CIS_CONTROLS_V8, provider: undefined },
   { field: 'nistCsf', framework: 'NIST-CSF-2.0', catalog: NIST_CSF_2, provider: undefined },
 ] as const satisfies {
   field: keyof PolicyControls;

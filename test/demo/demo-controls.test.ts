@@ -75,6 +75,16 @@ describe('demo: controls, financial scope and exceptions', () => {
       }
     }
     expect(ids(find('rotation-age', 'deployer'), 'CIS-GCP-3.0')).toEqual(['1.7', '1.15']);
+    // CIS references on every finding, except where no CIS benchmark or safeguard fits (CIS has
+    // nothing on rotating GitHub secrets and tokens, or on token expiry): those are named here.
+    const withoutCis = demo.result.findings
+      .filter((f) => !f.controls.some((c) => c.framework.startsWith('CIS-')))
+      .map((f) => `${f.policyId} ${f.identityKind}`)
+      .sort();
+    expect(withoutCis).toEqual([
+      'github-token-expiry github.fine_grained_pat',
+      'rotation-age github.actions_secret',
+    ]);
     expect(ids(find('rotation-age', 'ci-deploy-legacy'), 'CIS-AWS-3.0')).toEqual(['1.14']);
   });
 
