@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatIssues } from '../config.js';
 import { UsageError, errorMessage } from '../errors.js';
+import { sha256 } from '../hash.js';
 import { type ScanResult, ScanResult as ScanResultSchema } from '../model.js';
 import type { Reporter } from './types.js';
 
@@ -12,10 +13,16 @@ export const jsonReporter: Reporter = {
   render: (result: ScanResult) => JSON.stringify(result, null, 2) + '\n',
 };
 
+/**
+ * Writes a report and, beside it, its SHA-256 in `sha256sum` format (`sha256sum -c FILE.sha256`
+ * verifies it), so evidence handed to an auditor can be checked for tampering.
+ */
 export const writeReport = async (reporter: Reporter, result: ScanResult, dir: string): Promise<string> => {
   await mkdir(dir, { recursive: true });
   const path = join(dir, reporter.fileName);
-  await writeFile(path, reporter.render(result), 'utf8');
+  const body = reporter.render(result);
+  await writeFile(path, body, 'utf8');
+  await writeFile(`${path}.sha256`, `${sha256(body)}  ${reporter.fileName}\n`, 'utf8');
   return path;
 };
 

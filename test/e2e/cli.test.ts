@@ -80,6 +80,9 @@ describe('nhiscan demo', () => {
     expect(res.stdout).toMatch(/^Demo estate, judged as of 2026-11-01T00:00:00\.000Z/);
     const result = ScanResult.parse(JSON.parse(readFileSync(file, 'utf8')));
     expect(result.run.asOf).toBe('2026-11-01T00:00:00.000Z');
+    // The checksum beside it verifies with the standard tool.
+    const check = await run('sha256sum', ['-c', 'nhiscan-result.json.sha256'], { cwd: out });
+    expect(check.stdout.trim()).toBe('nhiscan-result.json: OK');
     expect(result.findings.length).toBeGreaterThan(0);
     expect(result.findings.every((f) => f.controls.some((c) => c.framework === 'SOC2'))).toBe(true);
     expect(new Set(result.coverage.map((c) => c.scope))).toEqual(
