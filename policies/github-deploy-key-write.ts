@@ -33,10 +33,14 @@ export const githubDeployKeyWrite: Policy<Options> = {
     if (attrs.repository && options.ignoreRepositories.includes(attrs.repository)) return [];
     const key = identity.credentials.find((c) => c.type === 'deploy_key' && c.status === 'active');
     if (!key) return [];
+    // An archived repository refuses every push: the key can write again only once someone
+    // unarchives it.
+    const archived = attrs.repositoryArchived === true;
     return [
       {
         key: 'write',
         credentialUid: key.uid,
+        ...(archived ? { severity: 'low' as const } : {}),
         title:
           attrs.readOnly === false ? 'Deploy key can push' : 'Deploy key may push (read_only not reported)',
         message: `${githubLabel(identity)} has write access${attrs.addedBy ? `; it was added by ${attrs.addedBy}${attrs.ownerOrgMember === false ? ', who is no longer an org member' : ''}` : ''}.`,
@@ -45,8 +49,11 @@ export const githubDeployKeyWrite: Policy<Options> = {
           readOnly: attrs.readOnly ?? null,
           addedBy: attrs.addedBy ?? null,
           ...(attrs.ownerOrgMember === undefined ? {} : { addedByOrgMember: attrs.ownerOrgMember }),
+          // Not a member, yet not gone: someone outside the organisation put a push key here.
+          ...(attrs.ownerOutsideCollaborator === true ? { addedByOutsideCollaborator: true } : {}),
           createdAt: key.createdAt,
           lastUsedAt: key.lastUsedAt,
+          ...(archived ? { repositoryArchived: true } : {}),
         },
         // Pushing code is a change to the system: change management applies.
         extraControls: { soc2: ['CC8.1'] },

@@ -5,7 +5,10 @@
 import { z } from 'zod';
 import { daysBetween } from '../src/clock.js';
 import type { FindingDraft, Policy } from '../src/policy.js';
-import { githubLabel } from './lib/github.js';
+import { credentialAuthorizationAttributes, githubLabel } from './lib/github.js';
+
+/** SSO-authorised tokens GitHub issued to an app: their holder cannot pick an expiry. */
+const APP_ISSUED = new Set(['OAuth app token', 'GitHub app token']);
 
 const Options = z.strictObject({
   maxLifetimeDays: z
@@ -38,6 +41,8 @@ export const githubTokenExpiry: Policy<Options> = {
     const drafts: FindingDraft[] = [];
     // Write access on top of a token that never expires is the case to fix first.
     const writes = identity.privilege.level === 'write' || identity.privilege.level === 'admin';
+    const credentialType = credentialAuthorizationAttributes(identity)?.credentialType;
+    const appIssued = credentialType !== undefined && APP_ISSUED.has(credentialType);
     for (const cred of identity.credentials) {
       if (cred.type !== 'token' || cred.status !== 'active') continue;
       const asOf = ctx.asOf.toISOString();
@@ -53,9 +58,12 @@ export const githubTokenExpiry: Policy<Options> = {
             lastUsedAt: cred.lastUsedAt,
             privilegeLevel: identity.privilege.level,
             maxLifetimeDays: options.maxLifetimeDays,
+            ...(credentialType ? { credentialType } : {}),
             asOf,
           },
-          remediation: `Replace the token with one that expires within ${options.maxLifetimeDays} days, and require expiry in the organisation's personal access token policy.`,
+          remediation: appIssued
+            ? `The token was issued to an app, whose user cannot set an expiry: revoke the SSO authorisation if the app is no longer used, and prefer GitHub Apps with expiring user tokens.`
+            : `Replace the token with one that expires within ${options.maxLifetimeDays} days, and require expiry in the organisation's personal access token policy.`,
         });
         continue;
       }

@@ -22,7 +22,11 @@ const Options = z.strictObject({
       'admin:org',
       'delete_repo',
       'workflow',
+      'write:org',
       'admin:org_hook',
+      'admin:repo_hook',
+      'write:packages',
+      'delete:packages',
       'admin:enterprise',
       'site_admin',
     ])

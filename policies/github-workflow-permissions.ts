@@ -34,9 +34,12 @@ export const githubWorkflowPermissions: Policy<Options> = {
     if (!attrs || attrs.sameAsOrg === true) return [];
     const where =
       attrs.scope === 'organization' ? `organisation ${identity.location.scope}` : githubLabel(identity);
+    // Workflows do not run in an archived repository; the setting matters again if it is unarchived.
+    const archived = attrs.repositoryArchived === true;
     const evidence = {
       scope: attrs.scope,
       ...(attrs.repository ? { repository: attrs.repository } : {}),
+      ...(archived ? { repositoryArchived: true } : {}),
       defaultWorkflowPermissions: attrs.defaultWorkflowPermissions,
       canApprovePullRequestReviews: attrs.canApprovePullRequestReviews ?? null,
     };
@@ -44,6 +47,7 @@ export const githubWorkflowPermissions: Policy<Options> = {
     if (attrs.defaultWorkflowPermissions === 'write') {
       drafts.push({
         key: 'read-write-default',
+        ...(archived ? { severity: 'low' as const } : {}),
         title: 'Workflows get a read-write token by default',
         message: `Workflows in ${where} receive a GITHUB_TOKEN with read and write permissions unless they ask for less.`,
         evidence,
@@ -55,6 +59,7 @@ export const githubWorkflowPermissions: Policy<Options> = {
     if (options.flagCanApprovePullRequests && attrs.canApprovePullRequestReviews === true) {
       drafts.push({
         key: 'can-approve-pull-requests',
+        ...(archived ? { severity: 'low' as const } : {}),
         title: 'Workflows can approve pull requests',
         message: `Workflows in ${where} may create and approve pull requests, so a workflow can satisfy required reviews by itself.`,
         evidence,

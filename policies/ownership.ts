@@ -79,6 +79,23 @@ export const ownership: Policy<Options> = {
         },
         remediation: 'Assign an active owner, who should then review whether the identity is still needed.',
       });
+    } else if (identity.attributes.ownerOutsideCollaborator === true) {
+      // Not an organisation member at all: a contractor or vendor holds this identity.
+      drafts.push({
+        key: 'owner-outside-collaborator',
+        severity: 'medium',
+        title: 'Owner is an outside collaborator',
+        message: `${who} is owned by "${owner.value}" (${owner.source}), an outside collaborator of ${identity.location.scope}, not a member.`,
+        evidence: {
+          owner: owner.value,
+          ownerSource: owner.source,
+          outsideCollaborator: true,
+          org: identity.location.scope,
+          ...directoryEvidence,
+        },
+        remediation:
+          'Give the identity an owner inside the organisation, accountable for what the collaborator does with it.',
+      });
     } else if (directory && !person) {
       drafts.push({
         key: 'owner-unknown',

@@ -50,7 +50,7 @@ providers:
 #      privateKeyEnv: NHISCAN_GITHUB_APP_KEY
 #    appOwners:
 #      renovate: platform-team@acme.io
-#    etagCache: .nhiscan/github-etags.json
+#    # etagCache: .nhiscan/github-etags.json   # with token auth: ETags kept between runs
 #  gcp:
 #    projects: [acme-prod]            # or organizations: ['123456789012'] / folders: [...]
 #    ownerSources:

@@ -124,7 +124,8 @@ const commonOptions = (o: ClientOptions) => {
       onSecondaryRateLimit: limitHandler('secondaryRateLimited'),
     },
     // Rate limits are the throttling plugin's alone (429 included), so retries stay bounded.
-    retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451], retries: 2 },
+    // 409 (an empty repository, a feature off) does not change on a retry either.
+    retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451], retries: 2 },
   };
 };
 

@@ -9,7 +9,15 @@ import type { CollectContext } from '../../src/connector.js';
 import type { IdentityInput } from '../../src/model.js';
 import { PER_PAGE, type GithubOctokit } from './client.js';
 import type { GithubConfig } from './config.js';
-import { type GapInput, authFailure, deniedByPermission, githubGap, isAuthFailure } from './errors.js';
+import {
+  type GapInput,
+  authFailure,
+  deniedByPermission,
+  githubGap,
+  isAuthFailure,
+  isSamlEnforced,
+  samlFailure,
+} from './errors.js';
 import {
   type OrgFacts,
   type SecretFamily,
@@ -50,6 +58,10 @@ export interface OrgWalk {
   credentialHint: string;
   /** Apps already looked up (one GET /apps/{slug} per app per run). */
   apps: Map<string, Promise<GithubApp | undefined>>;
+  /** App mode: the scanner installation's repository selection (decides what a denial says). */
+  repositorySelection?: 'all' | 'selected' | undefined;
+  /** Token mode: the login the token belongs to (GET /user), when known. */
+  principalLogin?: string | undefined;
 }
 
 // Octokit's type for a route string (without importing @octokit/types, not a direct dependency).
@@ -72,10 +84,17 @@ interface CallOptions {
   /** Repository-level calls fold their failures per call; org-level calls record each one. */
   repo?: string;
   resource?: string;
+  /**
+   * A denial naming a permission here holds for every repository: the caller reaches this one
+   * through its installation or token, so the permission itself is missing. Not so on a public
+   * repository outside an App's or token's selection: it is listed (public) but not granted.
+   */
+  denialAppliesToAll?: boolean;
 }
 
 const fail = (w: WalkState, call: string, err: unknown, opts: CallOptions): void => {
   if (isAuthFailure(err)) throw authFailure(call, err, w.credentialHint);
+  if (isSamlEnforced(err)) throw samlFailure(w.org, call, err);
   if (opts.repo === undefined) {
     w.ctx.gap(githubGap(call, err, opts.resource ? { resource: opts.resource } : {}, w.classicToken));
     return;
@@ -85,7 +104,7 @@ const fail = (w: WalkState, call: string, err: unknown, opts: CallOptions): void
   const entry = w.failures.get(key) ?? { gap, repos: [], notTried: 0 };
   entry.repos.push(opts.repo);
   w.failures.set(key, entry);
-  if (deniedByPermission(err)) w.uniformlyDenied.add(call);
+  if (deniedByPermission(err) && opts.denialAppliesToAll === true) w.uniformlyDenied.add(call);
 };
 
 const invalid = (
@@ -114,6 +133,38 @@ const skipped = (w: WalkState, call: string, opts: CallOptions): boolean => {
   return true;
 };
 
+/**
+ * Octokit's paginator turns a 409 into an empty page it makes up ({ status: 200, headers: {},
+ * data: [] }, without the `url` every real response has): an empty repository, or a feature
+ * switched off there. Seen as such, it is a gap, not an empty list.
+ */
+const swallowedConflict = (page: object): boolean =>
+  !('url' in page) && 'headers' in page && Object.keys(page.headers ?? {}).length === 0;
+
+const CONFLICT = {
+  status: 409,
+  message: 'Conflict (Octokit read it as an empty list)',
+  response: { headers: {} },
+};
+
+/** Metadata beside the list in GitHub's `{ total_count, <items>: [...] }` answers. */
+const LIST_METADATA = new Set(['total_count', 'incomplete_results', 'repository_selection', 'total_commits']);
+
+/**
+ * The items of one page. Octokit unwraps `{ total_count, secrets: [...] }` only when
+ * `total_count` is there; GitHub's schema makes it optional for some listings (environments), so
+ * an object with exactly one list beside that metadata is read as that list.
+ */
+const pageItems = (data: unknown): unknown[] | undefined => {
+  if (Array.isArray(data)) return data as unknown[];
+  if (!data || typeof data !== 'object') return undefined;
+  const lists = Object.entries(data as Record<string, unknown>).filter(
+    ([k, v]) => !LIST_METADATA.has(k) && Array.isArray(v),
+  );
+  const [only] = lists;
+  return lists.length === 1 && only ? (only[1] as unknown[]) : undefined;
+};
+
 /** Every item of a paginated listing (per_page 100), each parsed on its own; undefined on failure. */
 const listAll = async <S extends z.ZodType>(
   w: WalkState,
@@ -128,8 +179,12 @@ const listAll = async <S extends z.ZodType>(
     try {
       const pages = w.octokit.paginate.iterator(call as Route, { ...params, per_page: PER_PAGE });
       for await (const page of pages) {
-        const data: unknown = page.data;
-        if (!Array.isArray(data)) {
+        if (swallowedConflict(page)) {
+          fail(w, call, CONFLICT, opts);
+          return undefined;
+        }
+        const data = pageItems(page.data);
+        if (!data) {
           // Never a silent empty list: an unexpected page shape is a gap.
           w.ctx.gap({
             code: 'invalid_response',
@@ -209,7 +264,28 @@ const listMembers = async (w: WalkState): Promise<Map<string, string> | undefine
   const roles = new Map<string, string>();
   for (const m of members) roles.set(m.login.toLowerCase(), 'member');
   for (const a of admins) roles.set(a.login.toLowerCase(), 'admin');
+  // GitHub shows a caller outside the organisation its public members only: everyone with a
+  // private membership would look departed. The token's own login tells which list this is.
+  if (w.principalLogin !== undefined && !roles.has(w.principalLogin.toLowerCase())) {
+    w.ctx.gap({
+      code: 'partial_data',
+      call,
+      resource: w.org,
+      message: `the token's user ${w.principalLogin} is not a member of ${w.org}, and GitHub lists only public members to non-members; whether owners have left is not judged`,
+      fallback: 'owners are reported without membership',
+    });
+    return undefined;
+  }
   return roles;
+};
+
+/**
+ * Outside collaborators are not members, and have not left: a deploy key an outside
+ * collaborator added is not a departed owner's. Undefined when they could not be listed.
+ */
+const listOutsideCollaborators = async (w: WalkState): Promise<Set<string> | undefined> => {
+  const users = await listAll(w, 'GET /orgs/{org}/outside_collaborators', { org: w.org }, SimpleUser);
+  return users ? new Set(users.map((u) => u.login.toLowerCase())) : undefined;
 };
 
 const appBySlug = (w: WalkState, slug: string): Promise<GithubApp | undefined> => {
@@ -341,7 +417,10 @@ const repoIdentities = async (
   const { org, config } = w;
   const f = config.features;
   const params = { owner: org, repo: repo.name };
-  const opts: CallOptions = { repo: repo.name };
+  const publicRepo =
+    repo.visibility === 'public' || (repo.visibility === undefined && repo.private === false);
+  const denialAppliesToAll = !publicRepo || w.repositorySelection === 'all';
+  const opts: CallOptions = { repo: repo.name, denialAppliesToAll };
   const out: IdentityInput[] = [];
 
   if (f.deployKeys) {
@@ -368,6 +447,7 @@ const repoIdentities = async (
       const call = 'GET /repos/{owner}/{repo}/environments/{environment_name}/secrets';
       const secrets = await listAll(w, call, { ...params, environment_name: env.name }, Secret, {
         repo: `${repo.name} (environment ${env.name})`,
+        denialAppliesToAll,
       });
       for (const s of secrets ?? []) {
         out.push(secretIdentity(facts, 'actions', { level: 'environment', repo, environment: env.name }, s));
@@ -399,9 +479,20 @@ export async function* walkOrg(walk: OrgWalk): AsyncGenerator<IdentityInput> {
   const f = config.features;
 
   const members = f.members ? await listMembers(w) : undefined;
-  const facts: OrgFacts = { org, members, appOwners: config.appOwners, asOf: w.ctx.clock.asOf };
+  const outsideCollaborators = members ? await listOutsideCollaborators(w) : undefined;
+  const facts: OrgFacts = {
+    org,
+    members,
+    ...(outsideCollaborators ? { outsideCollaborators } : {}),
+    appOwners: config.appOwners,
+    asOf: w.ctx.clock.asOf,
+  };
   if (members)
-    w.ctx.note(`GitHub ${org}: ${members.size} members listed; owners who are not members count as departed`);
+    w.ctx.note(
+      outsideCollaborators
+        ? `GitHub ${org}: ${members.size} members and ${outsideCollaborators.size} outside collaborators listed; owners who are neither count as departed`
+        : `GitHub ${org}: ${members.size} members listed; owners who are not members count as departed (outside collaborators were not listed)`,
+    );
   // Not a gap (nothing failed), but a limit of what GitHub records, worth stating once.
   w.ctx.note(
     `GitHub ${org}: GitHub does not record when secrets, webhooks or App installations were last used; use is judged for tokens, SSO-authorised credentials and deploy keys`,

@@ -33,7 +33,9 @@ export const GithubFeatures = z.strictObject({
   members: z
     .boolean()
     .default(true)
-    .describe('List org members (and admins) to tell current owners from departed ones.'),
+    .describe(
+      'List org members (and admins), then outside collaborators, to tell current owners from departed ones.',
+    ),
   appInstallations: z.boolean().default(true),
   patGrants: z.boolean().default(true).describe('Fine-grained PAT grants (GitHub App auth only).'),
   patRequests: z

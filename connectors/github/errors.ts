@@ -15,6 +15,7 @@ export type GapInput = Omit<Gap, 'recovered'> & { recovered?: boolean };
  */
 export const ENDPOINT_PERMISSIONS: Record<string, string> = {
   'GET /orgs/{org}/members': 'members=read',
+  'GET /orgs/{org}/outside_collaborators': 'members=read',
   'GET /orgs/{org}/installations': 'organization_administration=read',
   'GET /apps/{app_slug}': '(none: public App metadata)',
   'GET /orgs/{org}/personal-access-tokens': 'organization_personal_access_tokens=read',
@@ -44,6 +45,7 @@ export const ENDPOINT_PERMISSIONS: Record<string, string> = {
 /** Classic-token scopes per endpoint, when the header is missing (GitHub's REST reference). */
 export const ENDPOINT_SCOPES: Record<string, string> = {
   'GET /orgs/{org}/members': 'read:org',
+  'GET /orgs/{org}/outside_collaborators': 'read:org',
   // Sic: GitHub's reference names this scope "admin:read" for this endpoint.
   'GET /orgs/{org}/installations': 'admin:read',
   'GET /orgs/{org}/credential-authorizations': 'read:org',
@@ -86,6 +88,17 @@ const isRateLimit = (e: HttpErrorLike): boolean =>
   e.status === 429 ||
   (e.status === 403 && (e.headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(e.message)));
 
+/**
+ * The organisation enforces SAML single sign-on and the token was not authorised for it: GitHub
+ * answers 403 with `x-github-sso: required; url=…` ("Resource protected by organization SAML
+ * enforcement"). Nothing in the organisation can be read until the token is authorised.
+ */
+export const isSamlEnforced = (err: unknown): boolean => {
+  const e = httpError(err);
+  if (e?.status !== 403) return false;
+  return /^required\b/i.test(e.headers['x-github-sso'] ?? '') || /SAML enforcement/i.test(e.message);
+};
+
 export const gapCodeOf = (err: unknown): GapCode => {
   const e = httpError(err);
   if (!e) {
@@ -99,7 +112,8 @@ export const gapCodeOf = (err: unknown): GapCode => {
   if (isRateLimit(e)) return 'throttled';
   if (e.status === 403) return 'access_denied';
   if (e.status === 404) return 'not_found';
-  if (e.status === 422) return 'not_supported';
+  // 409: the repository is empty or the feature is off for it; 410: the feature is disabled.
+  if (e.status === 422 || e.status === 409 || e.status === 410) return 'not_supported';
   if (e.status >= 500) return 'unavailable';
   return 'unknown';
 };
@@ -118,10 +132,21 @@ export const permissionFor = (call: string, err: unknown, classicToken = false):
   return ENDPOINT_PERMISSIONS[call];
 };
 
-/** True when GitHub itself named the missing fine-grained permission (uniform across repositories). */
+/**
+ * True when GitHub refused for a missing fine-grained permission and named it: "Resource not
+ * accessible by integration" (an App) or "… by personal access token", with
+ * `x-accepted-github-permissions`. Another 403 carrying the header (a feature switched off on
+ * one repository, say) is about that resource, not the caller's permissions.
+ */
 export const deniedByPermission = (err: unknown): boolean => {
   const e = httpError(err);
-  return e?.status === 403 && !isRateLimit(e) && Boolean(e.headers['x-accepted-github-permissions']);
+  return (
+    e?.status === 403 &&
+    !isRateLimit(e) &&
+    !isSamlEnforced(err) &&
+    /resource not accessible by/i.test(e.message) &&
+    Boolean(e.headers['x-accepted-github-permissions'])
+  );
 };
 
 const describe = (err: unknown): string => {
@@ -140,7 +165,15 @@ export const githubGap = (
   const code = gapCodeOf(err);
   const permission =
     code === 'access_denied' || code === 'not_found' ? permissionFor(call, err, classicToken) : undefined;
-  const hint = code === 'not_found' ? ' (GitHub answers 404 when the caller may not see the resource)' : '';
+  const status = httpError(err)?.status;
+  const hint =
+    code === 'not_found'
+      ? ' (GitHub answers 404 when the caller may not see the resource)'
+      : status === 409
+        ? ' (GitHub answers 409 for an empty repository, or a feature switched off there)'
+        : status === 410
+          ? ' (GitHub answers 410 for a feature that is disabled)'
+          : '';
   return {
     code,
     call,
@@ -149,6 +182,20 @@ export const githubGap = (
     ...extra,
   };
 };
+
+/** Ends the target: the organisation's SAML SSO refuses a token not authorised for it. */
+export const samlFailure = (org: string, call: string, err: unknown): ScanError =>
+  new ScanError(
+    {
+      code: 'access_denied',
+      call,
+      resource: org,
+      message: `${org} enforces SAML single sign-on and the token is not authorised for it (${describe(err)}); authorise it for ${org} (GitHub → Settings → Personal access tokens → Configure SSO), or scan with a GitHub App`,
+      permission: `SAML SSO authorisation of the token for ${org}`,
+    },
+    'target',
+    { cause: err },
+  );
 
 /** Ends the provider: GitHub rejected the credentials themselves. */
 export const authFailure = (call: string, err: unknown, credentialHint: string): ScanError =>

@@ -4,7 +4,10 @@
 // the Link header (pagination) and the JSON body, in one JSON file; the fetch wrapper below adds
 // the header, counts every request, and on a 304 hands Octokit the cached body as a 200, so
 // pagination and parsing run unchanged. Bodies are API listings (names, dates, permissions):
-// GitHub never returns secret values, and only GETs are cached (never an access-token POST).
+// GitHub never returns secret values, only GETs are cached (never an access-token POST), and
+// what could still carry a credential is cut before a body is written (redactForCache).
+// GitHub's ETags are specific to the access token: only token auth (the same token run after
+// run) gets 304s; App scans do not use the cache (index.ts).
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
@@ -121,12 +124,17 @@ export const newRequestStats = (): RequestStats => ({
 export const rateLimitCost = (stats: RequestStats): number => stats.requests - stats.notModified;
 
 /** "GitHub: 143 requests, 131 answered 304 from cache (rate-limit cost 12 of 143 = 8.4%)". */
-export const describeRequestStats = (stats: RequestStats, withCache: boolean): string => {
+export const describeRequestStats = (
+  stats: RequestStats,
+  withCache: boolean,
+  /** Why no cache was used, when one was configured. */
+  noCacheReason?: string,
+): string => {
   const cost = rateLimitCost(stats);
   const pct = stats.requests === 0 ? 0 : (100 * cost) / stats.requests;
   const cache = withCache
     ? `${stats.notModified} answered 304 from cache`
-    : 'no ETag cache configured (providers.github.etagCache)';
+    : (noCacheReason ?? 'no ETag cache configured (providers.github.etagCache)');
   const limits =
     stats.rateLimited + stats.secondaryRateLimited > 0
       ? `; rate limited ${stats.rateLimited} time(s), secondary rate limited ${stats.secondaryRateLimited} time(s)`
@@ -135,6 +143,51 @@ export const describeRequestStats = (stats: RequestStats, withCache: boolean): s
     ? `; ${stats.lastRateLimit.remaining} of ${stats.lastRateLimit.limit} left${stats.lastRateLimit.resource ? ` (${stats.lastRateLimit.resource})` : ''}`
     : '';
   return `GitHub: ${stats.requests} requests, ${cache} (rate-limit cost ${cost} of ${stats.requests} = ${pct.toFixed(1)}%)${limits}${remaining}`;
+};
+
+/** A webhook URL reduced to its origin: paths and queries often carry a token (Slack, Teams…). */
+const originOnly = (url: unknown): string | undefined => {
+  if (typeof url !== 'string') return undefined;
+  try {
+    const { origin } = new URL(url);
+    return origin === 'null' ? undefined : `${origin}/`;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * What of a body may be written to the cache file: never a token or its last characters, a
+ * webhook's full URL (only scheme and host are read), or a deploy key's public key (not kept).
+ * The rest stays exactly as GitHub sent it, so a replay parses as the original did.
+ */
+export const redactForCache = (url: string, body: unknown): unknown => {
+  let path = '';
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    // an unparsable URL keeps no path-specific rule; the generic ones still apply
+  }
+  const hooks = /\/hooks$/.test(path);
+  const keys = /\/keys$/.test(path);
+  const visit = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(visit);
+    if (!node || typeof node !== 'object') return node;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(node)) {
+      if (k === 'token' || k === 'token_last_eight') continue;
+      if (keys && k === 'key') continue;
+      if (hooks && k === 'config' && v && typeof v === 'object' && !Array.isArray(v)) {
+        const { url: hookUrl, ...rest } = v as Record<string, unknown>;
+        const origin = originOnly(hookUrl);
+        out[k] = { ...rest, ...(origin ? { url: origin } : {}) };
+        continue;
+      }
+      out[k] = visit(v);
+    }
+    return out;
+  };
+  return visit(body);
 };
 
 const urlOf = (input: string | URL | Request): string =>
@@ -174,7 +227,9 @@ export const conditionalFetch =
       const replay = new Headers(response.headers);
       replay.set('content-type', cached.contentType ?? 'application/json; charset=utf-8');
       replay.delete('content-length');
-      if (cached.link) replay.set('link', cached.link);
+      // GitHub's 304 may carry the current Link (a list that grew a page); else the cached one.
+      const link = response.headers.get('link') ?? cached.link;
+      if (link) replay.set('link', link);
       else replay.delete('link');
       replay.set('etag', response.headers.get('etag') ?? cached.etag);
       const body = new Response(JSON.stringify(cached.body), {
@@ -190,7 +245,12 @@ export const conditionalFetch =
     if (cache && method === 'GET' && response.status === 200 && etag && contentType.includes('json')) {
       try {
         const body: unknown = await response.clone().json();
-        cache.set(url, { etag, link: response.headers.get('link') ?? undefined, contentType, body });
+        cache.set(url, {
+          etag,
+          link: response.headers.get('link') ?? undefined,
+          contentType,
+          body: redactForCache(url, body),
+        });
       } catch {
         // Not JSON after all: leave it uncached; Octokit reports the parse problem itself.
       }

@@ -4,7 +4,8 @@
 //   leave `lastUsedAt` unset and the generic staleness policy does not report a thing twice.
 // - A secret's `updated_at` is its rotation evidence; secret values and public keys are never kept.
 // - `attributes.ownerOrgMember`: true/false when the owner is a login and the org's members were
-//   listed; absent when membership is unknown.
+//   listed; absent when membership is unknown, or the owner is an outside collaborator
+//   (`ownerOutsideCollaborator: true`).
 import type { Credential, IdentityInput } from '../../src/model.js';
 import {
   type GithubPrivilege,
@@ -31,6 +32,8 @@ export interface OrgFacts {
   org: string;
   /** login (lower case) → org role ("admin" | "member"); undefined when members could not be listed. */
   members: ReadonlyMap<string, string> | undefined;
+  /** Logins (lower case) of the org's outside collaborators; absent when they were not listed. */
+  outsideCollaborators?: ReadonlySet<string>;
   /** Accountable owners of installed Apps, by slug (config). */
   appOwners: Readonly<Record<string, string>>;
   /** The scan's clock, to mark credentials whose expiry has passed. */
@@ -45,10 +48,16 @@ const location = (f: OrgFacts, repo?: Repository | string) => ({
   ...(repo === undefined ? {} : { resource: typeof repo === 'string' ? repo : repo.name }),
 });
 
-/** Membership facts for an owner login. */
+/**
+ * Membership facts for an owner login. An outside collaborator is not a member but has not left
+ * either: `ownerOrgMember` (read as "departed" when false) stays unset for them.
+ */
 const ownerFacts = (f: OrgFacts, login: string | null | undefined): Record<string, unknown> => {
   if (!login || !f.members) return {};
   const role = f.members.get(login.toLowerCase());
+  if (role === undefined && f.outsideCollaborators?.has(login.toLowerCase())) {
+    return { ownerOutsideCollaborator: true, ownerRole: 'outside_collaborator' };
+  }
   return { ownerOrgMember: role !== undefined, ...(role ? { ownerRole: role } : {}) };
 };
 

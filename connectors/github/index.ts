@@ -44,6 +44,16 @@ const installationFor = async (app: GithubOctokit, org: string, hint: string): P
       message: 'unexpected installation payload',
     });
   }
+  // A suspended installation gets no token: every call would fail the same way.
+  if (parsed.data.suspended_at) {
+    const by = parsed.data.suspended_by?.login;
+    throw new ScanError({
+      code: 'access_denied',
+      call,
+      resource: org,
+      message: `the GitHub App's installation ${parsed.data.id} on ${org} is suspended (since ${parsed.data.suspended_at}${by ? `, by ${by}` : ''}); an organisation owner can unsuspend it`,
+    });
+  }
   return parsed.data;
 };
 
@@ -88,7 +98,16 @@ async function* collectGithub(
 ): AsyncGenerator<IdentityInput> {
   const creds = loadCredentials(config.auth, process.env, ctx.resolvePath);
   const stats = newRequestStats();
-  const cache = config.etagCache ? openEtagCache(ctx.resolvePath(config.etagCache)) : undefined;
+  // GitHub ties an ETag to the access token that fetched it, and an App gets a new installation
+  // token on every run: no conditional request of an App scan could ever be answered 304, so its
+  // bodies are not kept on disk for nothing.
+  const cache =
+    config.etagCache && creds.type === 'token' ? openEtagCache(ctx.resolvePath(config.etagCache)) : undefined;
+  if (config.etagCache && creds.type === 'app') {
+    ctx.note(
+      'GitHub: ETag cache not used with App auth: GitHub ties ETags to the access token, and each run gets a new installation token, so no request could be answered 304 (the cache saves rate limit with token auth)',
+    );
+  }
   if (cache?.loadProblem) ctx.note(cache.loadProblem);
   const options: ClientOptions = {
     baseUrl: apiRoot(config),
@@ -117,6 +136,7 @@ async function* collectGithub(
         classicToken: false,
         credentialHint: creds.source,
         apps,
+        repositorySelection: installation.repository_selection,
       });
       return;
     }
@@ -125,8 +145,10 @@ async function* collectGithub(
     ctx.setScope(org);
     const octokit = tokenClient(options, creds.token);
     let classicToken = false;
+    let principalLogin: string | undefined;
     try {
       const { data, headers } = await octokit.rest.users.getAuthenticated();
+      principalLogin = data.login;
       // Classic tokens report their scopes; fine-grained tokens send no x-oauth-scopes header.
       classicToken = typeof headers['x-oauth-scopes'] === 'string';
       ctx.setPrincipal(
@@ -145,6 +167,7 @@ async function* collectGithub(
       classicToken,
       credentialHint: creds.source,
       apps,
+      principalLogin,
     });
   } finally {
     if (cache) {
@@ -160,7 +183,13 @@ async function* collectGithub(
         });
       }
     }
-    ctx.note(describeRequestStats(stats, cache !== undefined));
+    ctx.note(
+      describeRequestStats(
+        stats,
+        cache !== undefined,
+        config.etagCache && creds.type === 'app' ? 'ETag cache not used with App auth' : undefined,
+      ),
+    );
   }
 }
 

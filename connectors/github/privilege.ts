@@ -10,6 +10,7 @@ import { PRIVILEGE_ORDER } from '../../src/model.js';
 export const ADMIN_PERMISSIONS: ReadonlySet<string> = new Set([
   'administration',
   'organization_administration',
+  'enterprise_administration',
 ]);
 
 /** Write on these changes code or what runs in CI (SOC 2 CC8.1). */
@@ -18,9 +19,34 @@ const CODE_PERMISSIONS: ReadonlySet<string> = new Set(['contents', 'workflows', 
 /** App / fine-grained permissions that apply to the organisation rather than its repositories. */
 const isOrgPermission = (name: string): boolean =>
   name.startsWith('organization_') ||
+  name.startsWith('enterprise_') ||
   name === 'members' ||
   name === 'team_discussions' ||
   name === 'custom_properties_for_organizations';
+
+/**
+ * Account permissions (GitHub's "Account permissions" of an App; a fine-grained token's "other"):
+ * they act on the user who authorises the App or owns the token, not on the organisation's
+ * repositories, so they are kept as grants on that user and do not raise the level.
+ */
+export const ACCOUNT_PERMISSIONS: ReadonlySet<string> = new Set([
+  'blocking',
+  'codespaces_user_secrets',
+  'copilot_editor_context',
+  'copilot_messages',
+  'email_addresses',
+  'followers',
+  'gists',
+  'git_ssh_keys',
+  'gpg_keys',
+  'knowledge_bases',
+  'plan',
+  'profile',
+  'ssh_signing_keys',
+  'starring',
+  'user_events',
+  'watching',
+]);
 
 /** Classic scopes that administer an org or delete repositories. */
 const CLASSIC_ADMIN = new Set(['admin:org', 'delete_repo', 'admin:enterprise', 'site_admin']);
@@ -91,6 +117,10 @@ interface PermissionSet {
   repoResources: string[];
   /** Resource the organisation permissions apply to. */
   orgResource: string;
+  /** Resource the account permissions apply to (the authorising user, the token's owner). */
+  accountResource: string;
+  /** Every permission of the set is an account permission (a fine-grained token's "other"). */
+  accountOnly?: boolean;
   source: string;
 }
 
@@ -103,6 +133,10 @@ const fromPermissionSets = (sets: readonly PermissionSet[]): GithubPrivilege => 
     for (const [name, access] of Object.entries(set.permissions).sort(([a], [b]) => a.localeCompare(b))) {
       const level = permissionLevel(name, access);
       if (level === 'none') continue;
+      if (set.accountOnly === true || ACCOUNT_PERMISSIONS.has(name)) {
+        grants.push(grant([`${name}:${access}`], [set.accountResource], set.source));
+        continue;
+      }
       const resources = isOrgPermission(name) ? [set.orgResource] : set.repoResources;
       if (resources.length === 0) continue;
       levels.push(level);
@@ -116,6 +150,10 @@ const fromPermissionSets = (sets: readonly PermissionSet[]): GithubPrivilege => 
   const level = maxLevel(levels);
   if (level === 'read')
     reasons.push(`read-only permissions (${[...new Set(sets.map((s) => s.source))].join(', ')})`);
+  if (grants.some((g) => g.resources.some((r) => r.startsWith('user:'))))
+    reasons.push(
+      'account permissions act on a user account, not on the organisation: not counted in the level',
+    );
   return { privilege: { level, grants, reasons, attached: [] }, canChangeCode };
 };
 
@@ -142,6 +180,8 @@ export const appInstallationPrivilege = (
       permissions,
       repoResources: repoResources(org, selection),
       orgResource: `org:${org}`,
+      // Account permissions reach whichever user authorises the App.
+      accountResource: 'user:*',
       source: 'installation-permissions',
     },
   ]);
@@ -162,18 +202,22 @@ export const patPrivilege = (
       permissions: permissions.organization ?? {},
       repoResources: [`org:${org}`],
       orgResource: `org:${org}`,
+      accountResource: `user:${owner}`,
       source: 'pat-permissions.organization',
     },
     {
       permissions: permissions.repository ?? {},
       repoResources: repoResources(org, selection, repos),
       orgResource: `org:${org}`,
+      accountResource: `user:${owner}`,
       source: 'pat-permissions.repository',
     },
     {
       permissions: permissions.other ?? {},
       repoResources: [`user:${owner}`],
       orgResource: `user:${owner}`,
+      accountResource: `user:${owner}`,
+      accountOnly: true,
       source: 'pat-permissions.other',
     },
   ]);

@@ -42,8 +42,10 @@ export type CredentialAuthorizationAttributes = z.infer<typeof CredentialAuthori
 const DeployKeyAttributes = z.object({
   readOnly: OptBool,
   repository: OptString,
+  repositoryArchived: OptBool,
   addedBy: z.string().nullable().optional().catch(undefined),
   ownerOrgMember: OptBool,
+  ownerOutsideCollaborator: OptBool,
 });
 export type DeployKeyAttributes = z.infer<typeof DeployKeyAttributes>;
 
@@ -70,6 +72,7 @@ export type SecretAttributes = z.infer<typeof SecretAttributes>;
 const WorkflowTokenAttributes = z.object({
   scope: z.enum(['organization', 'repository']).catch('repository'),
   repository: OptString,
+  repositoryArchived: OptBool,
   defaultWorkflowPermissions: z.enum(['read', 'write']),
   canApprovePullRequestReviews: OptBool,
   sameAsOrg: OptBool,

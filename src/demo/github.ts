@@ -126,8 +126,12 @@ export const githubRoute = (options: GithubEstateOptions): DemoRoute => {
         const host = req.headers.host ?? '127.0.0.1';
         headers.link = `<http://${host}${prefix}${path}?${next.toString()}>; rel="next"`;
       }
-      // Conditional requests, as GitHub answers them: a matching ETag gets an empty 304.
-      const etag = `W/"${createHash('sha256').update(body).digest('hex').slice(0, 32)}"`;
+      // Conditional requests, as GitHub answers them: a matching ETag gets an empty 304. GitHub's
+      // ETags are specific to the access token, so the Authorization header is part of the hash.
+      const etag = `W/"${createHash('sha256')
+        .update(`${req.headers.authorization ?? ''}\n${body}`)
+        .digest('hex')
+        .slice(0, 32)}"`;
       headers.etag = etag;
       if (req.headers['if-none-match'] === etag) {
         return {

@@ -34,6 +34,29 @@ runCases(githubDeployKeyWrite, {
       ],
     },
     {
+      name: 'write key added by an outside collaborator (not departed, not a member)',
+      identity: deployKey({ read_only: false, added_by: 'contractor' }),
+      expect: [
+        {
+          key: 'write',
+          credentialUid: 'deploy-key:3',
+          evidence: { addedBy: 'contractor', addedByOutsideCollaborator: true },
+        },
+      ],
+    },
+    {
+      name: 'write key on an archived repository (no push until unarchived): low',
+      identity: deployKey({ read_only: false }, 'old-site', { archived: true }),
+      expect: [
+        {
+          key: 'write',
+          credentialUid: 'deploy-key:3',
+          severity: 'low',
+          evidence: { repository: 'old-site', repositoryArchived: true },
+        },
+      ],
+    },
+    {
       name: 'read_only not reported counts as write',
       identity: deployKey({ read_only: undefined }),
       expect: [{ key: 'write', credentialUid: 'deploy-key:3', evidence: { readOnly: null } }],

@@ -34,12 +34,14 @@ export const facts = (overrides: Partial<OrgFacts> = {}): OrgFacts => ({
     ['octocat', 'admin'],
     ['hubot', 'member'],
   ]),
+  outsideCollaborators: new Set(['contractor']),
   appOwners: {},
   asOf: AS_OF,
   ...overrides,
 });
 
-const repo = (name: string) => Repository.parse({ id: 1, name, private: true, visibility: 'private' });
+const repo = (name: string, extra: Record<string, unknown> = {}) =>
+  Repository.parse({ id: 1, name, private: true, visibility: 'private', ...extra });
 
 export const appInstallation = (
   slug: string,
@@ -102,11 +104,15 @@ export const credentialAuthorization = (overrides: Record<string, unknown> = {})
     ),
   );
 
-export const deployKey = (overrides: Record<string, unknown> = {}, repoName = 'api'): Identity =>
+export const deployKey = (
+  overrides: Record<string, unknown> = {},
+  repoName = 'api',
+  repoExtra: Record<string, unknown> = {},
+): Identity =>
   Identity.parse(
     deployKeyIdentity(
       facts(),
-      repo(repoName),
+      repo(repoName, repoExtra),
       DeployKey.parse({
         id: 3,
         title: 'ci',
@@ -172,11 +178,12 @@ export const workflowToken = (
   perms: { default_workflow_permissions: 'read' | 'write'; can_approve_pull_request_reviews: boolean },
   repoName?: string,
   orgDefault?: { default_workflow_permissions: 'read' | 'write'; can_approve_pull_request_reviews: boolean },
+  repoExtra: Record<string, unknown> = {},
 ): Identity =>
   Identity.parse(
     workflowTokenIdentity(
       facts(),
-      repoName ? repo(repoName) : undefined,
+      repoName ? repo(repoName, repoExtra) : undefined,
       WorkflowPermissions.parse(perms),
       orgDefault ? WorkflowPermissions.parse(orgDefault) : undefined,
     ),

@@ -62,6 +62,21 @@ runCases(githubTokenExpiry, {
       ],
     },
     {
+      name: 'OAuth app token authorised for SSO (the app, not its user, picks expiry)',
+      identity: credentialAuthorization({
+        credential_type: 'OAuth app token',
+        authorized_credential_expires_at: null,
+        scopes: ['read:org'],
+      }),
+      expect: [
+        {
+          key: 'never-expires',
+          credentialUid: 'token:90',
+          evidence: { expiresAt: null, credentialType: 'OAuth app token' },
+        },
+      ],
+    },
+    {
       name: 'classic PAT authorised for SSO that never expires, admin:org',
       identity: credentialAuthorization({ authorized_credential_expires_at: null, scopes: ['admin:org'] }),
       expect: [

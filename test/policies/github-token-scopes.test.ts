@@ -31,6 +31,11 @@ runCases(githubTokenScopes, {
       expect: [{ key: 'classic-scopes', evidence: { broadScopes: ['admin:org', 'delete_repo', 'repo'] } }],
     },
     {
+      name: 'classic token that publishes packages and manages every repository webhook',
+      identity: credentialAuthorization({ scopes: ['write:packages', 'read:packages', 'admin:repo_hook'] }),
+      expect: [{ key: 'classic-scopes', evidence: { broadScopes: ['admin:repo_hook', 'write:packages'] } }],
+    },
+    {
       name: 'fine-grained token writing all repositories',
       identity: patGrant({
         repository_selection: 'all',

@@ -37,6 +37,14 @@ runCases(githubWorkflowPermissions, {
       ],
     },
     {
+      name: 'archived repository (no workflow runs until unarchived): low',
+      identity: workflowToken(WRITE_APPROVE, 'old-site', READ, { archived: true }),
+      expect: [
+        { key: 'read-write-default', severity: 'low', evidence: { repositoryArchived: true } },
+        { key: 'can-approve-pull-requests', severity: 'low', evidence: { repositoryArchived: true } },
+      ],
+    },
+    {
       name: 'repository more permissive than its org (org unknown)',
       identity: workflowToken(WRITE, 'api'),
       expect: [{ key: 'read-write-default', evidence: { scope: 'repository', repository: 'api' } }],

@@ -85,6 +85,21 @@ runCases(ownership, {
       ],
     },
     {
+      name: 'a deploy key added by an outside collaborator',
+      identity: awsUser('vendor-key', {
+        location: { provider: 'github', scope: 'acme' },
+        owner: { value: 'vendor-dev', source: 'github:deploy-key-added-by' },
+        attributes: { ownerOutsideCollaborator: true },
+      }),
+      expect: [
+        {
+          key: 'owner-outside-collaborator',
+          severity: 'medium',
+          evidence: { owner: 'vendor-dev', outsideCollaborator: true, org: 'acme' },
+        },
+      ],
+    },
+    {
       name: 'no owner: evidence lists the tag keys present',
       identity: awsUser('orphan', { owner: null, tags: { team: 'platform', env: 'prod' } }),
       expect: [{ key: 'no-owner', evidence: { tags: ['team', 'env'] } }],

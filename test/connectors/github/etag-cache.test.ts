@@ -10,7 +10,9 @@ import {
   newRequestStats,
   openEtagCache,
   rateLimitCost,
+  redactForCache,
 } from '../../../connectors/github/etag-cache.js';
+import { fixture } from './harness.js';
 
 let dir: string;
 beforeEach(() => {
@@ -108,6 +110,82 @@ describe('conditionalFetch', () => {
     expect(rateLimitCost(stats)).toBe(1);
   });
 
+  it("prefers the Link header of GitHub's 304 to the cached one (a list that grew a page)", async () => {
+    const stats = newRequestStats();
+    const cache = openEtagCache(join(dir, 'etags.json'));
+    const url = 'https://api.github.com/orgs/acme/repos?per_page=100';
+    const next = '<https://api.github.com/orgs/acme/repos?per_page=100&page=2>; rel="next"';
+    const { base } = stub([
+      new Response('[{"id":1}]', {
+        status: 200,
+        headers: { etag: 'W/"v1"', 'content-type': 'application/json; charset=utf-8' },
+      }),
+      new Response(null, { status: 304, headers: { etag: 'W/"v1"', link: next } }),
+    ]);
+    const f = conditionalFetch(stats, cache, base);
+    await f(url, { method: 'GET', headers: {} });
+    const replay = await f(url, { method: 'GET', headers: {} });
+    expect(replay.headers.get('link')).toBe(next);
+    expect(await replay.json()).toEqual([{ id: 1 }]);
+  });
+
+  it('writes no webhook URL path, token ending or public key to the file, and replays what parses', async () => {
+    const path = join(dir, 'etags.json');
+    const stats = newRequestStats();
+    const cache = openEtagCache(path);
+    const hooksUrl = 'https://api.github.com/repos/acme/api/hooks?per_page=100';
+    const hook = {
+      ...(fixture('repo-hooks.json') as Record<string, unknown>[])[0],
+      config: {
+        content_type: 'json',
+        insecure_ssl: '0',
+        secret: '********',
+        url: 'https://hooks.slack.com/services/T0000/B0000/XXXXSLACKWEBHOOKSECRET?token=abc',
+      },
+    };
+    const { base } = stub([
+      new Response(JSON.stringify([hook]), {
+        status: 200,
+        headers: { etag: '"h1"', 'content-type': 'application/json; charset=utf-8' },
+      }),
+      new Response(JSON.stringify(fixture('credential-authorizations.json')), {
+        status: 200,
+        headers: { etag: '"c1"', 'content-type': 'application/json; charset=utf-8' },
+      }),
+      new Response(JSON.stringify(fixture('deploy-keys.json')), {
+        status: 200,
+        headers: { etag: '"k1"', 'content-type': 'application/json; charset=utf-8' },
+      }),
+      new Response(null, { status: 304, headers: { etag: '"h1"' } }),
+    ]);
+    const f = conditionalFetch(stats, cache, base);
+    // The caller still gets GitHub's answer as sent.
+    const first = (await (await f(hooksUrl, { method: 'GET' })).json()) as { config: { url: string } }[];
+    expect(first[0]!.config.url).toContain('XXXXSLACKWEBHOOKSECRET');
+    await f('https://api.github.com/orgs/acme/credential-authorizations?per_page=100', { method: 'GET' });
+    await f('https://api.github.com/repos/acme/deploy-tools/keys?per_page=100', { method: 'GET' });
+    cache.save();
+    const onDisk = readFileSync(path, 'utf8');
+    for (const secret of [
+      'XXXXSLACKWEBHOOKSECRET',
+      'token=abc',
+      '0f3e9d2a',
+      'token_last_eight',
+      'AAAAC3NzaC1',
+    ]) {
+      expect(onDisk).not.toContain(secret);
+    }
+    const replayed = (await (await f(hooksUrl, { method: 'GET' })).json()) as {
+      config: Record<string, unknown>;
+    }[];
+    expect(replayed[0]!.config).toEqual({
+      content_type: 'json',
+      insecure_ssl: '0',
+      secret: '********',
+      url: 'https://hooks.slack.com/',
+    });
+  });
+
   it('never caches non-GET requests (installation tokens)', async () => {
     const stats = newRequestStats();
     const cache = openEtagCache(join(dir, 'etags.json'));
@@ -123,6 +201,18 @@ describe('conditionalFetch', () => {
       base,
     )('https://api.github.com/app/installations/1/access_tokens', { method: 'POST' });
     expect(cache.size()).toBe(0);
+  });
+});
+
+describe('redactForCache', () => {
+  it('keeps everything else as GitHub sent it', () => {
+    const grants = fixture('pat-grants.json');
+    expect(
+      redactForCache('https://api.github.com/orgs/acme/personal-access-tokens?per_page=100', grants),
+    ).toEqual(grants);
+    expect(
+      redactForCache('https://api.github.com/orgs/acme/hooks', [{ id: 1, config: { url: 'not a url' } }]),
+    ).toEqual([{ id: 1, config: {} }]);
   });
 });
 

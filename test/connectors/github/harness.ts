@@ -127,12 +127,12 @@ export const mockUser = (scope: nock.Scope, headers: Record<string, string> = {}
   scope.get('/user').reply(200, fixture('user.json'), headers);
 
 /** The App's way in: its installation on ORG (JWT) and an installation token. */
-export const mockAppInstallation = (scope: nock.Scope): nock.Scope =>
+export const mockAppInstallation = (scope: nock.Scope, installation = 'org-installation.json'): nock.Scope =>
   scope
     .get(`/orgs/${ORG}/installation`)
     .reply(function () {
       return isAppJwt(this.req.headers.authorization, APP_ID)
-        ? [200, fixture('org-installation.json')]
+        ? [200, fixture(installation)]
         : [401, fixture('error-401.json')];
     })
     .post('/app/installations/77/access_tokens')
@@ -174,6 +174,7 @@ export const mockWholeOrg = (deny: Record<string, string> = {}): nock.Scope => {
   };
   list(`/orgs/${ORG}/members`, fixture('members-admins.json'), { role: 'admin' });
   list(`/orgs/${ORG}/members`, fixture('members-members.json'), { role: 'member' });
+  list(`/orgs/${ORG}/outside_collaborators`, fixture('empty-list.json'));
   list(`/orgs/${ORG}/installations`, fixture('org-installations.json'));
   gh.get('/apps/github-actions').reply(200, fixture('app-github-actions.json'));
   gh.get('/apps/admin-bot').reply(200, fixture('app-admin-bot.json'));

@@ -14,6 +14,7 @@ describe('permissionLevel', () => {
   it.each([
     ['administration', 'write', 'admin'],
     ['organization_administration', 'write', 'admin'],
+    ['enterprise_administration', 'write', 'admin'],
     ['administration', 'read', 'read'],
     ['contents', 'write', 'write'],
     ['organization_projects', 'admin', 'write'],
@@ -54,6 +55,39 @@ describe('privilege', () => {
     ]);
     expect(p.privilege.reasons).toEqual([
       'administration:write on all repositories of acme (installation-permissions)',
+    ]);
+  });
+
+  it('App account permissions act on the authorising user, not the org: grants kept, level not raised', () => {
+    const p = appInstallationPrivilege(
+      'acme',
+      { metadata: 'read', profile: 'write', git_ssh_keys: 'write', email_addresses: 'read' },
+      'all',
+    );
+    expect(p.privilege.level).toBe('read');
+    expect(p.canChangeCode).toBe(false);
+    expect(p.privilege.grants.map((g) => [g.actions[0], g.resources])).toEqual([
+      ['email_addresses:read', ['user:*']],
+      ['git_ssh_keys:write', ['user:*']],
+      ['metadata:read', ['repo:acme/*']],
+      ['profile:write', ['user:*']],
+    ]);
+    expect(p.privilege.reasons.join(' ')).not.toMatch(/profile:write on all repositories/);
+  });
+
+  it("a fine-grained PAT's other permissions alone do not make it a writer in the org", () => {
+    const p = patPrivilege(
+      'acme',
+      { repository: { metadata: 'read' }, other: { gists: 'write', gpg_keys: 'write' } },
+      'all',
+      undefined,
+      'hubot',
+    );
+    expect(p.privilege.level).toBe('read');
+    expect(p.privilege.grants.map((g) => [g.actions[0], g.resources])).toEqual([
+      ['metadata:read', ['repo:acme/*']],
+      ['gists:write', ['user:hubot']],
+      ['gpg_keys:write', ['user:hubot']],
     ]);
   });
 
