@@ -4,6 +4,7 @@
 // empty list, a scanning token whose user is not a member, and outside collaborators who own
 // credentials. Each case goes through the real Octokit against nock, with fixtures validated by
 // contract.test.ts.
+import { findingUid } from '../../../src/evaluate.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -240,7 +241,7 @@ describe('who counts as departed', () => {
   };
   const features = { ...NO_FEATURES, members: true, repositories: true, deployKeys: true };
 
-  it('an outside collaborator who added a key is not a departed member', async () => {
+  it('an outside collaborator who added a key is not a departed member, but is reported as such', async () => {
     const gh = nock(API);
     mockAppInstallation(gh);
     gh.get(`/orgs/${ORG}/members`)
@@ -260,7 +261,12 @@ describe('who counts as departed', () => {
       ownerRole: 'outside_collaborator',
     });
     expect(key.attributes).not.toHaveProperty('ownerOrgMember');
-    expect(evaluate(ownership, key).map((f) => f.uid)).toEqual([]);
+    expect(evaluate(ownership, key).map((f) => [f.severity, f.evidence.outsideCollaborator])).toEqual([
+      ['medium', true],
+    ]);
+    expect(evaluate(ownership, key).map((f) => f.uid)).toEqual([
+      findingUid('ownership', key.uid, undefined, 'owner-outside-collaborator'),
+    ]);
     expect(run.gaps).toEqual([]);
   });
 
