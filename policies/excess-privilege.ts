@@ -13,7 +13,13 @@ import {
 import type { Identity } from '../src/model.js';
 import type { FindingDraft, Policy } from '../src/policy.js';
 import { ESCALATION_SETS } from './lib/aws-escalation.js';
-import { identityLabel, includeProviderManagedOption, plural, skipIdentity } from './lib/common.js';
+import {
+  identityLabel,
+  includeProviderManagedOption,
+  isSwitchedOff,
+  plural,
+  skipIdentity,
+} from './lib/common.js';
 
 const Options = z.strictObject({
   includeProviderManaged: includeProviderManagedOption,
@@ -65,14 +71,22 @@ export const excessPrivilege: Policy<Options> = {
     const boundary = privilege.boundary === undefined ? {} : { permissionsBoundary: privilege.boundary };
 
     if (privilege.level === 'admin') {
+      // Switched off, an admin grant is dormant: reported, but not as critical.
+      const off = isSwitchedOff(identity);
       const adminPolicies = privilege.attached.filter((a) => ADMIN_ATTACHMENTS.some((re) => re.test(a)));
       return [
         {
           key: 'admin',
-          severity: 'critical',
+          severity: off ? 'medium' : 'critical',
           title: 'Administrator access',
           message: `${identityLabel(identity)} has administrator access${adminPolicies.length > 0 ? ` through ${adminPolicies.join(', ')}` : ''}.`,
-          evidence: { level: privilege.level, reasons: privilege.reasons, adminPolicies, ...boundary },
+          evidence: {
+            level: privilege.level,
+            reasons: privilege.reasons,
+            adminPolicies,
+            ...boundary,
+            ...(off ? { switchedOff: true } : {}),
+          },
           remediation:
             'Replace the administrator grant with a policy listing only the actions and resources this identity uses.',
           // Admin that can push code or change workflows also bypasses change management.

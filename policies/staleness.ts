@@ -13,6 +13,7 @@ import {
   identityLabel,
   includeProviderManagedOption,
   isoDay,
+  isSwitchedOff,
   skipIdentity,
 } from './lib/common.js';
 
@@ -126,7 +127,7 @@ export const staleness: Policy<Options> = {
           remediation: `Confirm nothing still needs ${identity.name}, then remove it.`,
         });
       }
-    } else if (identity.attributes.disabled === true) {
+    } else if (isSwitchedOff(identity)) {
       // A disabled identity cannot be used: nothing to retire that is not already off.
     } else if (identity.lastUsedAt === null && identity.createdAt == null) {
       // No creation date (Google does not publish one for service accounts), but the provider

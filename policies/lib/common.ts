@@ -69,6 +69,13 @@ export const includeProviderManagedOption = z
 export const skipIdentity = (identity: Identity, includeProviderManaged: boolean): boolean =>
   identity.managedBy === 'provider' && !includeProviderManaged;
 
+/**
+ * The provider reports the identity switched off (a disabled Google service account, a suspended
+ * GitHub App installation): it can do nothing until someone turns it back on.
+ */
+export const isSwitchedOff = (identity: Identity): boolean =>
+  identity.attributes.disabled === true || identity.attributes.suspended === true;
+
 /** The credential facts safe and useful to show in evidence (ids and dates, never material). */
 export const credentialFacts = (c: Credential): Record<string, unknown> => ({
   uid: c.uid,

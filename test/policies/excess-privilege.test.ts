@@ -387,3 +387,13 @@ describe('excess-privilege: change management', () => {
     expect(aws?.controls.filter((c) => c.framework === 'SOC2').map((c) => c.id)).toEqual(['CC6.3']);
   });
 });
+
+describe('excess-privilege: identities switched off', () => {
+  it('reports admin on a suspended App installation or a disabled account at medium, saying so', () => {
+    const suspended = appInstallation('paused-bot', { administration: 'write' }, { suspended: true });
+    const [finding] = evaluate(excessPrivilege, suspended);
+    expect(finding).toMatchObject({ severity: 'medium', evidence: { switchedOff: true } });
+    const [live] = evaluate(excessPrivilege, appInstallation('live-bot', { administration: 'write' }));
+    expect(live?.severity).toBe('critical');
+  });
+});
