@@ -40,6 +40,23 @@ const Options = z.strictObject({
 });
 type Options = z.infer<typeof Options>;
 
+/**
+ * GCP-SPECIFIC: roles that control the project or organisation itself (who has access to what).
+ * Any other "*Admin" role administers one service: serious, but not the whole estate.
+ */
+const GCP_ESTATE_ADMIN_ROLES = new Set([
+  'roles/owner',
+  'roles/resourcemanager.organizationAdmin',
+  'roles/resourcemanager.folderAdmin',
+  'roles/resourcemanager.folderIamAdmin',
+  'roles/resourcemanager.projectIamAdmin',
+  'roles/iam.securityAdmin',
+  'roles/iam.serviceAccountAdmin',
+  'roles/iam.serviceAccountKeyAdmin',
+  'roles/iam.organizationRoleAdmin',
+  'roles/iam.roleAdmin',
+]);
+
 /** Attachments that by themselves make an identity an administrator, per provider. */
 const ADMIN_ATTACHMENTS: readonly RegExp[] = [
   // AWS-SPECIFIC: AWS managed policies, any partition (aws, aws-cn, aws-us-gov).
@@ -73,12 +90,14 @@ export const excessPrivilege: Policy<Options> = {
     if (privilege.level === 'admin') {
       // Switched off, an admin grant is dormant: reported, but not as critical.
       const off = isSwitchedOff(identity);
+      const serviceOnly =
+        identity.provider === 'gcp' && !privilege.attached.some((role) => GCP_ESTATE_ADMIN_ROLES.has(role));
       const adminPolicies = privilege.attached.filter((a) => ADMIN_ATTACHMENTS.some((re) => re.test(a)));
       return [
         {
           key: 'admin',
-          severity: off ? 'medium' : 'critical',
-          title: 'Administrator access',
+          severity: off ? 'medium' : serviceOnly ? 'high' : 'critical',
+          title: serviceOnly ? 'Administrator of a service' : 'Administrator access',
           message: `${identityLabel(identity)} has administrator access${adminPolicies.length > 0 ? ` through ${adminPolicies.join(', ')}` : ''}.`,
           evidence: {
             level: privilege.level,
@@ -86,6 +105,7 @@ export const excessPrivilege: Policy<Options> = {
             adminPolicies,
             ...boundary,
             ...(off ? { switchedOff: true } : {}),
+            ...(serviceOnly ? { adminScope: 'service' } : {}),
           },
           remediation:
             'Replace the administrator grant with a policy listing only the actions and resources this identity uses.',

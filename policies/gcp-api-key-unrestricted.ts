@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { FindingDraft, Policy } from '../src/policy.js';
 import { identityLabel } from './lib/common.js';
-import { apiKeyAttributes } from './lib/gcp.js';
+import { allowAllEntries, apiKeyAttributes } from './lib/gcp.js';
 
 const Options = z.strictObject({
   requireApplicationRestriction: z
@@ -36,10 +36,13 @@ export const gcpApiKeyUnrestricted: Policy<Options> = {
     if (!attrs) return [];
     const key = identity.credentials.find((c) => c.type === 'api_key');
     if (key && key.status !== 'active') return [];
-    const noApp = attrs.applicationRestriction === 'none';
+    // A referrer "*" or an address range 0.0.0.0/0 is a restriction in name only.
+    const allowAll = allowAllEntries(attrs.restrictions);
+    const noApp = attrs.applicationRestriction === 'none' || allowAll.length > 0;
     const noApi = attrs.apiTargets.length === 0;
     const evidence = {
       applicationRestriction: attrs.applicationRestriction,
+      ...(allowAll.length > 0 ? { allowsEveryCaller: allowAll } : {}),
       apiTargets: attrs.apiTargets,
       restrictions: attrs.restrictions,
       ...(attrs.serviceAccountEmail ? { serviceAccountEmail: attrs.serviceAccountEmail } : {}),

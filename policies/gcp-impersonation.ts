@@ -9,6 +9,7 @@ import { identityLabel, includeProviderManagedOption, plural, skipIdentity } fro
 import {
   describeBinding,
   isContainerResource,
+  isServiceAgentMember,
   serviceAccountAttributes,
   type PrincipalRef,
 } from './lib/gcp.js';
@@ -18,6 +19,12 @@ const Options = z.strictObject({
     .boolean()
     .default(true)
     .describe('Fire when impersonation roles are granted on a project, folder or organization.'),
+  domainWide: z
+    .boolean()
+    .default(true)
+    .describe(
+      'Fire when a whole Google Workspace / Cloud Identity domain ("domain:…") can act as the account.',
+    ),
   adminAndUser: z
     .boolean()
     .default(true)
@@ -27,6 +34,12 @@ const Options = z.strictObject({
     .default([])
     .describe(
       'Members (as IAM writes them, e.g. "serviceAccount:terraform@…") allowed project-level impersonation.',
+    ),
+  ignoreServiceAgents: z
+    .boolean()
+    .default(true)
+    .describe(
+      "Leave out Google's service agents (service-<number>@gcp-sa-….iam.gserviceaccount.com) granted impersonation roles on a project, as Google documents for e.g. Pub/Sub push authentication.",
     ),
   includeProviderManaged: includeProviderManagedOption,
 });
@@ -63,7 +76,10 @@ export const gcpImpersonation: Policy<Options> = {
 
     if (options.projectLevel) {
       const broad = attrs.canActAs.filter(
-        (p) => isContainerResource(p.resource) && !allowed.has(p.principal.toLowerCase()),
+        (p) =>
+          isContainerResource(p.resource) &&
+          !allowed.has(p.principal.toLowerCase()) &&
+          !(options.ignoreServiceAgents && isServiceAgentMember(p.principal)),
       );
       if (broad.length > 0) {
         const principals = [...new Set(broad.map((p) => p.principal))].sort();
@@ -74,6 +90,28 @@ export const gcpImpersonation: Policy<Options> = {
           evidence: { grants: broad.map(grantFacts), principals },
           remediation:
             'Grant Service Account User / Token Creator on the service account itself, to the principals that use it, instead of on the project.',
+        });
+      }
+    }
+
+    // "domain:example.com" is every user of the domain. Granted on a project or above it is
+    // already a project-level finding; on the account itself it is this one.
+    if (options.domainWide) {
+      const domains = attrs.canActAs.filter(
+        (p) =>
+          /^domain:/i.test(p.principal) &&
+          !allowed.has(p.principal.toLowerCase()) &&
+          !(options.projectLevel && isContainerResource(p.resource)),
+      );
+      if (domains.length > 0) {
+        const principals = [...new Set(domains.map((p) => p.principal))].sort();
+        drafts.push({
+          key: 'domain-wide',
+          title: `Every user of ${principals.map((p) => p.slice('domain:'.length)).join(', ')} can impersonate it`,
+          message: `${identityLabel(identity)} can be impersonated by every account of ${principals.join(', ')} through ${domains.map(describeBinding).join('; ')}.`,
+          evidence: { grants: domains.map(grantFacts), principals },
+          remediation:
+            'Grant the impersonation role to the group or the accounts that use the service account, not to the whole domain.',
         });
       }
     }

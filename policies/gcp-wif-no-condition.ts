@@ -2,6 +2,8 @@
 // Terraform Cloud, Google accounts) trusts tokens that issuer signs for *every* one of its users.
 // Without an attribute condition, any of them can exchange a token in the pool; only the IAM
 // bindings on principalSets then stand between a stranger's pipeline and your service accounts.
+// An AWS provider is bound to one AWS account, but without a condition it admits every role,
+// user and instance profile in that account: any workload there may enter the pool.
 // GCP-SPECIFIC: reads the provider facts the Google Cloud connector records.
 import { z } from 'zod';
 import type { Policy } from '../src/policy.js';
@@ -29,6 +31,12 @@ const Options = z.strictObject({
     .describe(
       'OIDC issuer URIs shared by many tenants; a provider trusting one needs an attribute condition.',
     ),
+  requireAwsCondition: z
+    .boolean()
+    .default(true)
+    .describe(
+      'Fire (medium) when an AWS provider has no attribute condition, so every principal of the AWS account is admitted.',
+    ),
 });
 type Options = z.infer<typeof Options>;
 
@@ -36,7 +44,7 @@ export const gcpWifNoCondition: Policy<Options> = {
   id: 'gcp-wif-no-condition',
   title: 'Workload identity provider trusts a shared issuer without a condition',
   rationale:
-    'A shared OIDC issuer signs tokens for all of its customers; a provider that accepts its tokens without an attribute condition lets anyone on that service into the pool.',
+    'A shared OIDC issuer signs tokens for all of its customers; a provider that accepts its tokens without an attribute condition lets anyone on that service into the pool. An AWS provider without one admits every principal of the AWS account.',
   severity: 'high',
   options: Options,
   controls: {
@@ -48,11 +56,32 @@ export const gcpWifNoCondition: Policy<Options> = {
   },
   evaluate(identity, options) {
     const attrs = wifProviderAttributes(identity);
-    if (!attrs || attrs.disabled || attrs.poolDisabled || attrs.protocol !== 'oidc' || !attrs.issuerUri)
-      return [];
+    if (!attrs || attrs.disabled || attrs.poolDisabled) return [];
+    const conditioned = attrs.attributeCondition !== undefined && attrs.attributeCondition.trim() !== '';
+    if (attrs.protocol === 'aws') {
+      if (conditioned || !options.requireAwsCondition) return [];
+      const account = attrs.awsAccountId ?? 'unknown';
+      return [
+        {
+          key: 'aws-no-condition',
+          severity: 'medium',
+          title: `Trusts every principal of AWS account ${account}`,
+          message: `${identityLabel(identity)} accepts credentials of any role or user in AWS account ${account}: it has no attribute condition.`,
+          evidence: {
+            awsAccountId: account,
+            attributeCondition: null,
+            attributeMapping: attrs.attributeMapping,
+            ...(attrs.poolId ? { poolId: attrs.poolId } : {}),
+          },
+          remediation:
+            "Add an attribute condition naming the AWS roles that may federate, e.g. attribute.aws_role == 'arn:aws:sts::123456789012:assumed-role/deployer'.",
+        },
+      ];
+    }
+    if (attrs.protocol !== 'oidc' || !attrs.issuerUri) return [];
     const issuer = normalise(attrs.issuerUri);
     if (!options.multiTenantIssuers.map(normalise).includes(issuer)) return [];
-    if (attrs.attributeCondition && attrs.attributeCondition.trim() !== '') return [];
+    if (conditioned) return [];
     return [
       {
         key: 'no-condition',

@@ -91,10 +91,21 @@ const principalOf = (client: object): string | undefined => {
 /** A call that has not answered in this long is a gap (`timeout`), not a hung scan. */
 export const CALL_TIMEOUT_MS = 60_000;
 
-/** Per-call options of one API: the abort signal, a timeout and, when overridden, its root URL. */
+/**
+ * Retries of a failed call (gaxios: 429, 408, 5xx and lost connections, with exponential
+ * backoff). gaxios retries only GET and other idempotent verbs by default, but the IAM policy
+ * reads (`getIamPolicy`) are POSTs: quota errors on them, the calls an organization-wide scan
+ * makes most, would otherwise become gaps at once. Every call this connector makes is a read,
+ * so POST is safe to repeat. Google's read quotas are per minute: the waits (0.1 s, 1 s, 4 s,
+ * 13 s) reach into the next minute rather than giving up within two seconds, gaxios's default.
+ */
+export const RETRY = { retry: 4, retryDelayMultiplier: 3, httpMethodsToRetry: ['GET', 'POST'] } as const;
+
+/** Per-call options of one API: the abort signal, a timeout, retries and, when overridden, its root URL. */
 export interface CallOptions {
   signal: AbortSignal;
   timeout: number;
+  retryConfig: { retry: number; retryDelayMultiplier: number; httpMethodsToRetry: string[] };
   rootUrl?: string;
 }
 
@@ -118,6 +129,11 @@ export const createClients = (
   const opts = (url: string | undefined): CallOptions => ({
     signal,
     timeout: CALL_TIMEOUT_MS,
+    retryConfig: {
+      retry: RETRY.retry,
+      retryDelayMultiplier: RETRY.retryDelayMultiplier,
+      httpMethodsToRetry: [...RETRY.httpMethodsToRetry],
+    },
     ...(url ? { rootUrl: url.endsWith('/') ? url : `${url}/` } : {}),
   });
   return {

@@ -5,10 +5,13 @@ import {
   ACT_AS_ROLES,
   SA_ADMIN_ROLES,
   bindingsOf,
+  federatedActAs,
   principalsWith,
   privilegeOf,
   publicActAs,
   type AttachedPolicy,
+  type BindingRef,
+  type PrincipalRef,
 } from './privilege.js';
 import type {
   ApiKey,
@@ -50,6 +53,26 @@ export const isServiceAgent = (email: string): boolean =>
     email,
   ) ||
   /^service-\d+@/i.test(email);
+
+/**
+ * The project a service account lives in, from its email: "x@<projectId>.iam.gserviceaccount.com",
+ * "<projectNumber>-compute@developer.gserviceaccount.com", "<projectId>@appspot.gserviceaccount.com".
+ * Undefined for anything else (service agents live in Google's projects, GKE's
+ * "<project>.svc.id.goog[ns/ksa]" is a Kubernetes account, not a Google one).
+ */
+export const homeProjectOf = (
+  email: string,
+): { projectId: string } | { projectNumber: string } | undefined => {
+  const e = email.toLowerCase();
+  if (isServiceAgent(e)) return undefined;
+  const byId = /^[^@]+@([a-z][-a-z0-9]*[a-z0-9])\.iam\.gserviceaccount\.com$/.exec(e)?.[1];
+  if (byId) return { projectId: byId };
+  const byNumber = /^(\d+)-compute@developer\.gserviceaccount\.com$/.exec(e)?.[1];
+  if (byNumber) return { projectNumber: byNumber };
+  const appEngine = /^([a-z][-a-z0-9]*[a-z0-9])@appspot\.gserviceaccount\.com$/.exec(e)?.[1];
+  if (appEngine) return { projectId: appEngine };
+  return undefined;
+};
 
 /** Last authentication from Policy Analyzer, or undefined when it could not be read. */
 export interface LastAuthentication {
@@ -114,6 +137,13 @@ export interface AccountInput {
   accountPolicy: AttachedPolicy | undefined;
   /** The project's policy and those above it (folders, organization), nearest first. */
   resourcePolicies: AttachedPolicy[];
+  /**
+   * Roles the account holds elsewhere in the scan: other scanned projects, and folders or the
+   * organization not above its own project (a CI project's deployer, owner of every app project).
+   */
+  elsewhere?: readonly BindingRef[];
+  /** Uids of the project's live API keys bound to the account (they authenticate as it). */
+  boundApiKeys?: readonly string[];
   auth: LastAuthentication | undefined;
   owner: Owner | null;
   asOf: Date;
@@ -123,15 +153,34 @@ export const serviceAccountIdentity = (input: AccountInput): IdentityInput => {
   const { account, project, auth } = input;
   const email = account.email;
   const member = `serviceAccount:${email}`;
-  const bindings = bindingsOf(member, input.resourcePolicies);
+  const here = new Set(input.resourcePolicies.map((p) => p.resource));
+  const bindings = [
+    ...bindingsOf(member, input.resourcePolicies),
+    ...(input.elsewhere ?? []).filter((b) => !here.has(b.resource)),
+  ];
   // Who can act as it: impersonation roles on the account itself, its project, and above.
   const actAsScope = [...(input.accountPolicy ? [input.accountPolicy] : []), ...input.resourcePolicies];
   const canActAs = principalsWith(ACT_AS_ROLES, actAsScope);
   const administeredBy = principalsWith(SA_ADMIN_ROLES, actAsScope);
-  const lastUsed = auth
+  const recorded = auth
     ? (auth.accounts.get(account.uniqueId ?? '') ?? auth.accounts.get(email.toLowerCase()) ?? null)
     : undefined;
-  const trust: Trust[] = publicActAs(canActAs);
+  // Policy Analyzer does not record requests made with API keys bound to the account: with such
+  // a key, its silence (or an old date) says nothing about whether the account is still in use.
+  const boundApiKeys = [...(input.boundApiKeys ?? [])].sort();
+  const lastUsed = boundApiKeys.length > 0 ? undefined : recorded;
+  const usageDetail = auth
+    ? {
+        ...lastUsedDetail(auth),
+        ...(boundApiKeys.length > 0
+          ? {
+              untracked: `requests with bound API keys (${boundApiKeys.join(', ')}) are not recorded`,
+              ...(recorded ? { lastAuthenticatedTime: recorded } : {}),
+            }
+          : {}),
+      }
+    : undefined;
+  const trust: Trust[] = [...publicActAs(canActAs), ...federatedActAs(canActAs)];
   return {
     uid: email,
     provider: 'gcp',
@@ -141,7 +190,7 @@ export const serviceAccountIdentity = (input: AccountInput): IdentityInput => {
     // The IAM API has no creation time for service accounts: unknown, not "never".
     createdAt: undefined,
     lastUsedAt: lastUsed,
-    ...(auth ? { lastUsedDetail: lastUsedDetail(auth) } : {}),
+    ...(usageDetail ? { lastUsedDetail: usageDetail } : {}),
     owner: input.owner,
     credentials: (input.keys ?? []).map((k) => keyCredential(k, account, input.asOf, auth)),
     privilege: privilegeOf(bindings),
@@ -159,6 +208,7 @@ export const serviceAccountIdentity = (input: AccountInput): IdentityInput => {
       bindings,
       canActAs,
       administeredBy,
+      ...(boundApiKeys.length > 0 ? { boundApiKeys } : {}),
       // Keys could not be listed: an empty credential list would read as "no keys".
       ...(input.keys === undefined ? { keysUnknown: true } : {}),
     },
@@ -219,8 +269,9 @@ export const issuerOf = (p: WorkloadIdentityPoolProvider): { protocol: string; i
   if (p.oidc) return { protocol: 'oidc', issuer: p.oidc.issuerUri ?? 'oidc' };
   if (p.aws) return { protocol: 'aws', issuer: `aws:${p.aws.accountId ?? 'unknown'}` };
   if (p.saml) {
-    const entity = /entityID="([^"]+)"/.exec(p.saml.idpMetadataXml ?? '')?.[1];
-    return { protocol: 'saml', issuer: entity ?? 'saml' };
+    // XML attributes may be single- or double-quoted.
+    const entity = /entityID\s*=\s*(?:"([^"]+)"|'([^']+)')/.exec(p.saml.idpMetadataXml ?? '');
+    return { protocol: 'saml', issuer: entity?.[1] ?? entity?.[2] ?? 'saml' };
   }
   if (p.x509) return { protocol: 'x509', issuer: 'x509' };
   return { protocol: 'unknown', issuer: 'unknown' };
@@ -233,6 +284,8 @@ export const wifProviderIdentity = (
   pool: WorkloadIdentityPool,
   project: Project,
   owner: Owner | null,
+  /** Roles granted straight to the pool's identities (direct resource access), anywhere scanned. */
+  poolGrants: readonly PrincipalRef[] = [],
 ): IdentityInput => {
   const poolId = lastSegment(pool.name);
   const providerId = lastSegment(provider.name);
@@ -245,6 +298,9 @@ export const wifProviderIdentity = (
     name: `${poolId}/${providerId}`,
     location: { provider: 'gcp', scope: project.projectId, resource: pool.name },
     owner,
+    // What the pool's identities may do themselves, with no service account in between: every
+    // provider of the pool admits identities those grants may name.
+    privilege: privilegeOf(poolGrants),
     trust: [
       {
         principalType: 'federated',
@@ -265,11 +321,13 @@ export const wifProviderIdentity = (
       protocol,
       issuerUri: provider.oidc?.issuerUri,
       allowedAudiences: provider.oidc?.allowedAudiences,
+      awsAccountId: provider.aws?.accountId,
       attributeMapping: provider.attributeMapping ?? {},
       attributeCondition: condition,
       disabled: provider.disabled ?? false,
       state: provider.state,
       poolDisabled: pool.disabled ?? false,
+      poolBindings: poolGrants,
     },
   };
 };

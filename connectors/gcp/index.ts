@@ -6,14 +6,14 @@
 import type { CollectContext, Connector, Target } from '../../src/connector.js';
 import { ScanError, UsageError } from '../../src/errors.js';
 import type { IdentityInput } from '../../src/model.js';
-import { callApi } from './calls.js';
+import { createPolicyBook, type PolicyBook, type Registered } from './book.js';
 import { authenticate, createClients, type GcpAuthClient, type GcpAuthResult } from './clients.js';
 import { GcpConfig } from './config.js';
 import { targetError } from './errors.js';
 import { createHierarchy, type Inherited } from './hierarchy.js';
 import { loadMapping, type Mapping } from './owner.js';
 import { collectProject, type ProjectResult } from './project.js';
-import { Project } from './schema.js';
+import type { Project } from './schema.js';
 
 export { GcpConfig } from './config.js';
 
@@ -57,10 +57,16 @@ const loadMappings = (config: GcpConfig, resolvePath: (path: string) => string):
   return out;
 };
 
-/** What every target of one scan shares: the proven credentials and the owner mapping files. */
+/**
+ * What every target of one scan shares: the proven credentials, the owner mapping files, the
+ * projects the listings made targets, and the book of IAM policies read for the whole scan.
+ */
 interface Session {
   auth: Promise<GcpAuthResult>;
   mappings?: { value: Map<string, Mapping> } | { error: unknown };
+  /** By project id; filled by `expand`, which the scan finishes before it collects a project. */
+  registered: Map<string, Registered>;
+  book?: PolicyBook;
 }
 
 /**
@@ -77,7 +83,7 @@ const createSessions = (options: GcpConnectorOptions) => {
     if (!session) {
       const auth = authenticate(config, options.authClient);
       auth.catch(() => undefined); // awaited by each target; never an unhandled rejection
-      session = { auth };
+      session = { auth, registered: new Map() };
       byConfig.set(config, session);
     }
     return session;
@@ -135,7 +141,8 @@ const expandGcp = async (
     ctx.log.warn(
       'providers.gcp.projectConcurrency is no longer used: each project is a target, scanned targetConcurrency at a time',
     );
-  const { client, principal } = await sessionOf(config, ctx).auth;
+  const session = sessionOf(config, ctx);
+  const { client, principal } = await session.auth;
   if (principal) ctx.setPrincipal(principal);
   const clients = createClients(config, client, ctx.signal);
   const hierarchy = createHierarchy(clients, ctx);
@@ -190,6 +197,7 @@ const expandGcp = async (
   return Promise.all(
     projects.map(async (project) => {
       const above = await inherited.get(project.parent);
+      session.registered.set(project.projectId, { project, inherited: above });
       return projectTarget(project.projectId, { root, project, ...(above ? { inherited: above } : {}) });
     }),
   );
@@ -225,6 +233,9 @@ async function* collectGcp(
   if (config.apiKeys)
     ctx.note('API keys: the API Keys API records no last use, so their staleness is not judged');
 
+  // Created by the first project collected; every project's policies are read through it.
+  const book = (session.book ??= createPolicyBook(config, session.registered, clients, ctx));
+
   let project: Project;
   let inherited: (p: Project) => Promise<Inherited>;
   if (data.listed) {
@@ -233,20 +244,27 @@ async function* collectGcp(
     const above = data.listed.inherited ?? { policies: [], gaps: [] };
     inherited = () => Promise.resolve(above);
   } else {
+    const resource = `projects/${data.projectId}`;
     try {
-      project = await callApi(ctx, 'cloudresourcemanager.projects.get', Project, () =>
-        clients.crm.projects.get({ name: `projects/${data.projectId}` }, clients.opts.cloudresourcemanager),
-      );
+      project = await book.project(data.projectId);
     } catch (err) {
       throw targetError('cloudresourcemanager.projects.get', err, {
-        resource: `projects/${data.projectId}`,
+        resource,
         permission: 'resourcemanager.projects.get',
       });
     }
-    const hierarchy = createHierarchy(clients, ctx);
-    inherited = (p) => hierarchy.policiesAbove(p.parent);
+    // projects.get still answers for a project pending deletion (DELETE_REQUESTED) for 30 days.
+    if ((project.state ?? 'ACTIVE') !== 'ACTIVE') {
+      throw new ScanError({
+        code: 'not_found',
+        call: 'cloudresourcemanager.projects.get',
+        resource,
+        message: `${resource} is ${project.state} (pending deletion): not scanned`,
+      });
+    }
+    inherited = (p) => book.inherited(p);
   }
-  const result = await collectProject(project, { clients, config, ctx, inherited, mappings });
+  const result = await collectProject(project, { clients, config, ctx, inherited, mappings, book });
   for (const note of projectNote(project.projectId, result)) ctx.note(note);
   yield* result.identities;
 }

@@ -25,14 +25,30 @@ export interface PrincipalRef extends BindingRef {
   principal: string;
 }
 
-/** Roles that let their holder act as (impersonate) a service account. */
+/**
+ * Roles that let their holder act as (impersonate) a service account: attach it to a workload,
+ * mint its access or ID tokens, or create a key for it (Key Admin: `iam.serviceAccountKeys.create`
+ * — a key is the account, for as long as the key lives).
+ */
 export const ACT_AS_ROLES: readonly string[] = [
   'roles/iam.serviceAccountUser',
   'roles/iam.serviceAccountTokenCreator',
+  'roles/iam.serviceAccountOpenIdTokenCreator',
   'roles/iam.workloadIdentityUser',
+  'roles/iam.serviceAccountKeyAdmin',
 ];
-/** Roles that let their holder change a service account (and so its policy and keys). */
-export const SA_ADMIN_ROLES: readonly string[] = ['roles/iam.serviceAccountAdmin'];
+/**
+ * Roles that let their holder change who may use a service account (`iam.serviceAccounts.
+ * setIamPolicy`): Service Account Admin, and Security Admin, which sets every allow policy.
+ */
+export const SA_ADMIN_ROLES: readonly string[] = ['roles/iam.serviceAccountAdmin', 'roles/iam.securityAdmin'];
+
+/**
+ * "deleted:serviceAccount:x@p.iam.gserviceaccount.com?uid=123": a principal deleted since the
+ * binding was made. It can do nothing until undeleted (then IAM rewrites the member), and a new
+ * account created with the same email is a different principal the binding does not name.
+ */
+export const isDeletedMember = (member: string): boolean => member.startsWith('deleted:');
 
 const READ_SUFFIX = /(viewer|reader|browser|reviewer)$/i;
 
@@ -43,7 +59,8 @@ export const isCustomRole = (role: string): boolean => /^(projects|organizations
 export const roleLevel = (role: string): PrivilegeLevel => {
   if (role === 'roles/owner') return 'admin';
   if (isCustomRole(role)) return 'write'; // permissions unknown without the Roles API: assume it changes things
-  const name = role.slice(role.lastIndexOf('/') + 1);
+  // "roles/compute.instanceAdmin.v1": a version suffix is not the role's last word.
+  const name = role.slice(role.lastIndexOf('/') + 1).replace(/\.v\d+$/i, '');
   const last = name.slice(name.lastIndexOf('.') + 1);
   if (/admin$/i.test(last)) return 'admin';
   if (role === 'roles/viewer' || READ_SUFFIX.test(last)) return 'read';
@@ -61,15 +78,22 @@ const conditionOf = (b: Binding): Pick<BindingRef, 'condition' | 'expression'> =
 const memberMatches = (member: string, wanted: string): boolean =>
   member.toLowerCase() === wanted.toLowerCase();
 
+/** One binding as an identity's role: the role, where, and its condition. */
+export const bindingRef = (b: Binding, resource: string): BindingRef => ({
+  role: b.role,
+  resource,
+  ...conditionOf(b),
+});
+
 /** Bindings that name `member` (e.g. "serviceAccount:ci@acme-prod.iam.gserviceaccount.com"). */
 export const bindingsOf = (member: string, policies: readonly AttachedPolicy[]): BindingRef[] =>
   policies.flatMap(({ resource, policy }) =>
     policy.bindings
       .filter((b) => b.members.some((m) => memberMatches(m, member)))
-      .map((b) => ({ role: b.role, resource, ...conditionOf(b) })),
+      .map((b) => bindingRef(b, resource)),
   );
 
-/** Every member granted one of `roles` by these policies. */
+/** Every live member granted one of `roles` by these policies (deleted principals act as no one). */
 export const principalsWith = (
   roles: readonly string[],
   policies: readonly AttachedPolicy[],
@@ -78,7 +102,9 @@ export const principalsWith = (
     policy.bindings
       .filter((b) => roles.includes(b.role))
       .flatMap((b) =>
-        b.members.map((principal) => ({ principal, role: b.role, resource, ...conditionOf(b) })),
+        b.members
+          .filter((m) => !isDeletedMember(m))
+          .map((principal) => ({ principal, role: b.role, resource, ...conditionOf(b) })),
       ),
   );
 
@@ -125,6 +151,35 @@ export const publicActAs = (canActAs: readonly PrincipalRef[]): Trust[] =>
     .filter((p) => p.principal === 'allUsers' || p.principal === 'allAuthenticatedUsers')
     .map((p): Trust => ({
       principalType: 'any',
+      principal: p.principal,
+      conditions: p.expression ? { CEL: { expression: [p.expression] } } : {},
+      actions: [p.role],
+      source: `iam-policy:${p.resource}#${p.role}`,
+    }));
+
+/** Federated principals (workload / workforce identity pools): "principal://…", "principalSet://…". */
+export const isFederatedMember = (member: string): boolean =>
+  /^principal(Set)?:\/\/iam\.googleapis\.com\/.*\/(workloadIdentityPools|workforcePools)\//.test(member);
+
+/**
+ * The workload identity pool a "principal://" / "principalSet://" member belongs to
+ * ("projects/123/locations/global/workloadIdentityPools/ci", lower-cased), or undefined.
+ */
+export const poolOfMember = (member: string): string | undefined =>
+  /^principal(?:Set)?:\/\/iam\.googleapis\.com\/(projects\/\d+\/locations\/[^/]+\/workloadIdentityPools\/[^/]+)\//i
+    .exec(member)?.[1]
+    ?.toLowerCase();
+
+/**
+ * Identities of an external identity provider able to act as the account, through a workload
+ * (or workforce) identity pool: `principalSet://…/workloadIdentityPools/ci/*` is every identity
+ * any of the pool's providers vouches for.
+ */
+export const federatedActAs = (canActAs: readonly PrincipalRef[]): Trust[] =>
+  canActAs
+    .filter((p) => isFederatedMember(p.principal))
+    .map((p): Trust => ({
+      principalType: 'federated',
       principal: p.principal,
       conditions: p.expression ? { CEL: { expression: [p.expression] } } : {},
       actions: [p.role],

@@ -5,6 +5,7 @@
 import type { CollectContext } from '../../src/connector.js';
 import { mapLimit } from '../../src/concurrency.js';
 import type { IdentityInput } from '../../src/model.js';
+import type { PolicyBook, ScanGrants } from './book.js';
 import { callApi, listAll } from './calls.js';
 import type { GcpClients } from './clients.js';
 import type { GcpConfig } from './config.js';
@@ -12,13 +13,14 @@ import { gcpGap, isDenied, type GapInput } from './errors.js';
 import type { Inherited } from './hierarchy.js';
 import {
   apiKeyIdentity,
+  homeProjectOf,
   isoOf,
   serviceAccountIdentity,
   wifProviderIdentity,
   type LastAuthentication,
 } from './identities.js';
 import { resolveGcpOwner, type Mapping, type OwnerFacts } from './owner.js';
-import type { AttachedPolicy } from './privilege.js';
+import { poolOfMember, type AttachedPolicy } from './privilege.js';
 import {
   IamPolicy,
   ListApiKeysResponse,
@@ -39,6 +41,8 @@ export interface ProjectRun {
   /** Roles granted above the project (its folders and organization), with what could not be read. */
   inherited: (project: Project) => Promise<Inherited>;
   mappings: ReadonlyMap<string, Mapping>;
+  /** The scan's IAM policies: this project's own, and every other scanned project's. */
+  book: PolicyBook;
 }
 
 export interface ProjectResult {
@@ -78,14 +82,8 @@ export const collectProject = async (project: Project, run: ProjectRun): Promise
 
   // Both of these are needed for anything useful; refused both, the project is out of reach.
   const [policyOutcome, accountsOutcome] = await Promise.all([
-    attempt(() =>
-      callApi(ctx, 'cloudresourcemanager.projects.getIamPolicy', IamPolicy, () =>
-        clients.crm.projects.getIamPolicy(
-          { resource: projectResource, requestBody: { options: { requestedPolicyVersion: 3 } } },
-          clients.opts.cloudresourcemanager,
-        ),
-      ),
-    ),
+    // Read once for the scan: other projects' accounts may hold roles here.
+    run.book.policy(projectId),
     attempt(() =>
       listAll(ctx, 'iam.projects.serviceAccounts.list', ListServiceAccountsResponse, (pageToken) =>
         clients.iam.projects.serviceAccounts.list(
@@ -138,10 +136,31 @@ export const collectProject = async (project: Project, run: ProjectRun): Promise
     config.workloadIdentity ? listProviders(project, run, gap) : Promise.resolve([]),
   ]);
 
+  // Roles this project's accounts hold in the other scanned projects (and above them).
+  const grants = await run.book.grants();
+  if (accounts.length > 0 && grants.unreadable.some((id) => id !== projectId)) {
+    const others = grants.unreadable.filter((id) => id !== projectId).map((id) => `projects/${id}`);
+    ctx.note(
+      `roles held in ${others.join(', ')} are not included in privilege: their IAM policies could not be read (see their own entries)`,
+    );
+  }
+  if (policyOutcome.ok) noteForeignAccounts(policyOutcome.value, projectResource, grants, ctx);
+  const boundKeys = new Map<string, string[]>();
+  for (const key of apiKeys) {
+    const email = key.serviceAccountEmail?.toLowerCase();
+    if (email) boundKeys.set(email, [...(boundKeys.get(email) ?? []), key.uid]);
+  }
+
   const owner = (facts: OwnerFacts) => resolveGcpOwner(facts, config.ownerSources, run.mappings);
   const projectKeys = [`project:${projectId}`];
   const identities: IdentityInput[] = [];
   accountData.forEach(({ account, ...details }) => {
+    const bound = boundKeys.get(account.email.toLowerCase()) ?? [];
+    if (bound.length > 0 && auth) {
+      ctx.note(
+        `${account.email}: last use unknown — API keys bound to it (${bound.join(', ')}) authenticate as it, and Policy Analyzer does not record their requests`,
+      );
+    }
     identities.push(
       serviceAccountIdentity({
         account,
@@ -149,6 +168,8 @@ export const collectProject = async (project: Project, run: ProjectRun): Promise
         keys: details.keys,
         accountPolicy: details.policy,
         resourcePolicies,
+        elsewhere: grants.byMember.get(`serviceaccount:${account.email.toLowerCase()}`) ?? [],
+        boundApiKeys: bound,
         auth,
         owner: owner({
           keys: [account.email, ...projectKeys],
@@ -180,10 +201,60 @@ export const collectProject = async (project: Project, run: ProjectRun): Promise
           description: provider.description,
           projectLabels: project.labels,
         }),
+        grants.byPool.get(pool.name.toLowerCase()) ?? [],
       ),
     );
   }
   return { identities, denied: false };
+};
+
+/**
+ * Accounts of projects this scan does not cover, holding roles here: they are in no target's
+ * inventory, so no policy judges them. Each is named, with its roles, in this project's notes.
+ */
+const noteForeignAccounts = (
+  policy: IamPolicy,
+  resource: string,
+  grants: ScanGrants,
+  ctx: CollectContext,
+): void => {
+  const foreign = new Map<string, { home: string; roles: Set<string> }>();
+  const add = (member: string, home: string, role: string): void => {
+    const entry = foreign.get(member) ?? { home, roles: new Set<string>() };
+    entry.roles.add(role);
+    foreign.set(member, entry);
+  };
+  for (const b of policy.bindings) {
+    for (const m of b.members) {
+      // A workload identity pool's identities, granted roles directly: the pool's providers
+      // carry them, when the pool's project is scanned.
+      const pool = poolOfMember(m);
+      const poolProject = pool ? /^projects\/(\d+)\//.exec(pool)?.[1] : undefined;
+      if (pool && poolProject && !grants.projectNumbers.has(poolProject)) {
+        add(m, `a workload identity pool of project number ${poolProject}`, b.role);
+        continue;
+      }
+      if (!/^serviceAccount:/i.test(m)) continue;
+      const email = m.slice(m.indexOf(':') + 1).toLowerCase();
+      const home = homeProjectOf(email);
+      if (!home) continue;
+      const scanned =
+        'projectId' in home
+          ? grants.projectIds.has(home.projectId)
+          : grants.projectNumbers.has(home.projectNumber);
+      if (scanned) continue;
+      add(
+        `serviceAccount:${email}`,
+        'projectId' in home ? `projects/${home.projectId}` : `project number ${home.projectNumber}`,
+        b.role,
+      );
+    }
+  }
+  for (const [member, { home, roles }] of [...foreign].sort(([a], [b]) => a.localeCompare(b))) {
+    ctx.note(
+      `${member} holds ${[...roles].sort().join(', ')} on ${resource}; it belongs to ${home}, which this scan does not cover, so it is not in the inventory`,
+    );
+  }
 };
 
 const accountDetails = async (
@@ -375,13 +446,13 @@ const lastAuthentication = async (
     widen(isoOf(a.observationPeriod?.startTime), isoOf(a.observationPeriod?.endTime));
     const subject = a.activity?.serviceAccount;
     const fullName = subject?.fullResourceName ?? a.fullResourceName ?? '';
-    const email = fullName.slice(fullName.lastIndexOf('/') + 1).toLowerCase();
-    if (email.includes('@')) result.accounts.set(email, latest(result.accounts.get(email), when));
-    if (subject?.serviceAccountId)
-      result.accounts.set(
-        subject.serviceAccountId,
-        latest(result.accounts.get(subject.serviceAccountId), when),
-      );
+    // ".../serviceAccounts/<email>" or ".../serviceAccounts/<unique id>": both name the account.
+    const last = fullName.slice(fullName.lastIndexOf('/') + 1).toLowerCase();
+    const ids = new Set([
+      ...(last.includes('@') || /^\d+$/.test(last) ? [last] : []),
+      ...(subject?.serviceAccountId ? [subject.serviceAccountId] : []),
+    ]);
+    for (const id of ids) result.accounts.set(id, latest(result.accounts.get(id), when));
   }
   for (const a of keys.value.flatMap((p) => p.activities)) {
     const when = isoOf(a.activity?.lastAuthenticatedTime);

@@ -34,6 +34,34 @@ const ApiKeyAttributes = z.object({
   restrictions: z.record(z.string(), z.unknown()).catch({}),
   serviceAccountEmail: z.string().optional().catch(undefined),
 });
+
+/** The two application restrictions that can be written to allow everything. */
+const AllowLists = z.object({
+  browserKeyRestrictions: z
+    .object({ allowedReferrers: z.array(z.string()).catch([]) })
+    .optional()
+    .catch(undefined),
+  serverKeyRestrictions: z
+    .object({ allowedIps: z.array(z.string()).catch([]) })
+    .optional()
+    .catch(undefined),
+});
+
+const ANY_REFERRER = /^(\*|(https?:\/\/)?\*(\/\*?)?)$/i;
+const ANY_ADDRESS = new Set(['0.0.0.0/0', '::/0', '0::0/0']);
+
+/**
+ * The entries of an application restriction that let in every caller: a referrer "*" (or
+ * "https://*"), an address range 0.0.0.0/0 or ::/0. A restriction holding one restricts nothing.
+ */
+export const allowAllEntries = (restrictions: Record<string, unknown>): string[] => {
+  const r = AllowLists.safeParse(restrictions);
+  if (!r.success) return [];
+  return [
+    ...(r.data.browserKeyRestrictions?.allowedReferrers ?? []).filter((x) => ANY_REFERRER.test(x.trim())),
+    ...(r.data.serverKeyRestrictions?.allowedIps ?? []).filter((x) => ANY_ADDRESS.has(x.trim())),
+  ];
+};
 export type ApiKeyAttributes = z.infer<typeof ApiKeyAttributes>;
 
 const WifProviderAttributes = z.object({
@@ -41,6 +69,7 @@ const WifProviderAttributes = z.object({
   issuerUri: z.string().optional().catch(undefined),
   attributeCondition: z.string().optional().catch(undefined),
   attributeMapping: z.record(z.string(), z.string()).catch({}),
+  awsAccountId: z.string().optional().catch(undefined),
   disabled: z.boolean().catch(false),
   poolDisabled: z.boolean().catch(false),
   poolId: z.string().optional().catch(undefined),
@@ -62,6 +91,23 @@ export const wifProviderAttributes = read('gcp.wif_provider', WifProviderAttribu
 /** "projects/acme-prod/serviceAccounts/…" is the account itself; anything else is a container. */
 export const isContainerResource = (resource: string): boolean =>
   /^(projects|folders|organizations)\/[^/]+$/.test(resource);
+
+/**
+ * Google's service agents ("serviceAccount:service-123@gcp-sa-pubsub.iam.gserviceaccount.com",
+ * "…@cloudservices.gserviceaccount.com"): accounts Google creates and runs for its own services,
+ * granted roles in your projects as Google documents. Nobody holds a key to them.
+ */
+export const isServiceAgentMember = (member: string): boolean => {
+  if (!/^serviceAccount:/i.test(member)) return false;
+  const email = member.slice(member.indexOf(':') + 1).toLowerCase();
+  return (
+    /@gcp-sa-[a-z0-9-]+\.iam\.gserviceaccount\.com$/.test(email) ||
+    /^service-(org-)?\d+@/.test(email) ||
+    /@(cloudservices|container-engine-robot|compute-system|dataflow-service-producer-prod|serverless-robot-prod)\.(iam\.)?gserviceaccount\.com$/.test(
+      email,
+    )
+  );
+};
 
 /** One line per binding for evidence: role, where, and its condition. */
 export const describeBinding = (b: BindingRef): string =>

@@ -397,3 +397,20 @@ describe('excess-privilege: identities switched off', () => {
     expect(live?.severity).toBe('critical');
   });
 });
+
+describe('excess-privilege: Google Cloud admin roles', () => {
+  it.each([
+    ['roles/owner', 'critical', undefined],
+    ['roles/resourcemanager.projectIamAdmin', 'critical', undefined],
+    ['roles/iam.serviceAccountKeyAdmin', 'critical', undefined],
+    ['roles/storage.admin', 'high', 'service'],
+    ['roles/compute.instanceAdmin.v1', 'high', 'service'],
+  ])('%s → %s', (role, severity, scope) => {
+    const sa = gcpServiceAccount('ops', {
+      privilege: { level: 'admin', attached: [role], reasons: [`${role} on projects/acme-prod`] },
+    });
+    const [finding] = evaluate(excessPrivilege, sa);
+    expect(finding?.severity).toBe(severity);
+    expect(finding?.evidence.adminScope).toBe(scope);
+  });
+});

@@ -24,6 +24,16 @@ runCases(gcpApiKeyUnrestricted, {
       ),
     },
     {
+      name: 'referrer wildcards inside a site are a real restriction',
+      identity: gcpApiKey('maps-sub', {
+        applicationRestriction: 'browser',
+        apiTargets: ['maps-backend.googleapis.com'],
+        restrictions: {
+          browserKeyRestrictions: { allowedReferrers: ['*.example.com/*', 'https://*.shop.example.com/*'] },
+        },
+      }),
+    },
+    {
       name: 'API restrictions only, when application restrictions are not required',
       identity: gcpApiKey('server', { apiTargets: ['translate.googleapis.com'] }),
       options: { requireApplicationRestriction: false },
@@ -57,6 +67,33 @@ runCases(gcpApiKeyUnrestricted, {
           evidence: { applicationRestriction: 'browser' },
         },
       ],
+    },
+    {
+      name: 'an IP restriction of 0.0.0.0/0 restricts nothing',
+      identity: gcpApiKey('vertex', {
+        applicationRestriction: 'server',
+        apiTargets: ['aiplatform.googleapis.com'],
+        restrictions: {
+          serverKeyRestrictions: { allowedIps: ['10.0.0.0/8', '0.0.0.0/0'] },
+          apiTargets: [{ service: 'aiplatform.googleapis.com' }],
+        },
+      }),
+      expect: [
+        {
+          key: 'no-application-restriction',
+          credentialUid: 'vertex',
+          severity: 'medium',
+          evidence: { applicationRestriction: 'server', allowsEveryCaller: ['0.0.0.0/0'] },
+        },
+      ],
+    },
+    {
+      name: 'a referrer "*" and no API restriction: unrestricted',
+      identity: gcpApiKey('star', {
+        applicationRestriction: 'browser',
+        restrictions: { browserKeyRestrictions: { allowedReferrers: ['*'] } },
+      }),
+      expect: [{ key: 'unrestricted', credentialUid: 'star', evidence: { allowsEveryCaller: ['*'] } }],
     },
     {
       name: 'unrestricted and bound to a service account',

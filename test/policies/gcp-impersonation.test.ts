@@ -40,6 +40,18 @@ runCases(gcpImpersonation, {
       }),
     },
     {
+      name: "Google's Pub/Sub service agent granted Token Creator on the project (documented)",
+      identity: gcpAccount('deployer', {
+        canActAs: [
+          user(
+            'serviceAccount:service-111111111111@gcp-sa-pubsub.iam.gserviceaccount.com',
+            'projects/acme-prod',
+            'roles/iam.serviceAccountTokenCreator',
+          ),
+        ],
+      }),
+    },
+    {
       name: 'a disabled account',
       identity: gcpAccount('old', {
         disabled: true,
@@ -83,6 +95,62 @@ runCases(gcpImpersonation, {
           },
         },
       ],
+    },
+    {
+      name: 'service agents too, when asked',
+      identity: gcpAccount('deployer', {
+        canActAs: [
+          user(
+            'serviceAccount:service-111111111111@gcp-sa-pubsub.iam.gserviceaccount.com',
+            'projects/acme-prod',
+            'roles/iam.serviceAccountTokenCreator',
+          ),
+        ],
+      }),
+      options: { ignoreServiceAgents: false },
+      expect: [{ key: 'project-level' }],
+    },
+    {
+      name: 'the legacy Cloud Build account is not a service agent: builds run as it',
+      identity: gcpAccount('deployer', {
+        canActAs: [
+          user(
+            'serviceAccount:111111111111@cloudbuild.gserviceaccount.com',
+            'projects/acme-prod',
+            'roles/iam.serviceAccountTokenCreator',
+          ),
+        ],
+      }),
+      expect: [
+        {
+          key: 'project-level',
+          evidence: { principals: ['serviceAccount:111111111111@cloudbuild.gserviceaccount.com'] },
+        },
+      ],
+    },
+    {
+      name: 'a Key Admin on the project who also administers the account',
+      identity: gcpAccount('deployer', {
+        canActAs: [user('user:dana@example.com', 'projects/acme-prod', 'roles/iam.serviceAccountKeyAdmin')],
+        administeredBy: [
+          { ...admin('user:dana@example.com', 'projects/acme-prod'), role: 'roles/iam.securityAdmin' },
+        ],
+      }),
+      expect: [{ key: 'project-level' }, { key: 'admin-and-user', severity: 'high' }],
+    },
+    {
+      name: 'a whole domain may act as it, on the account itself',
+      identity: gcpAccount('deployer', {
+        canActAs: [user('domain:example.com', onAccount('deployer'), 'roles/iam.serviceAccountTokenCreator')],
+      }),
+      expect: [{ key: 'domain-wide', evidence: { principals: ['domain:example.com'] } }],
+    },
+    {
+      name: 'a whole domain on the project: one project-level finding, not two',
+      identity: gcpAccount('deployer', {
+        canActAs: [user('domain:example.com', 'projects/acme-prod')],
+      }),
+      expect: [{ key: 'project-level', evidence: { principals: ['domain:example.com'] } }],
     },
     {
       name: 'one principal administers and can act as it',

@@ -15,6 +15,30 @@ runCases(gcpUserManagedKeys, {
       identity: gcpAccount('rotated', {}, { credentials: [saKey('old', 200, { status: 'inactive' })] }),
     },
     {
+      name: 'a key Google found exposed, already disabled',
+      identity: gcpAccount(
+        'leaked',
+        {},
+        {
+          credentials: [
+            saKey('k1', 100, {
+              status: 'inactive',
+              attributes: {
+                disabled: true,
+                disableReason: 'SERVICE_ACCOUNT_KEY_DISABLE_REASON_EXPOSED',
+                extendedStatus: [
+                  {
+                    key: 'SERVICE_ACCOUNT_KEY_EXTENDED_STATUS_KEY_EXPOSED',
+                    value: 'https://github.com/acme/x',
+                  },
+                ],
+              },
+            }),
+          ],
+        },
+      ),
+    },
+    {
       name: 'an AWS user with access keys',
       identity: awsUser('ci', { credentials: [accessKey('AKIAEXAMPLE', 10)] }),
     },
@@ -29,6 +53,46 @@ runCases(gcpUserManagedKeys, {
       ),
       expect: [
         { key: 'user-managed-keys', severity: 'info', evidence: { keys: [{ uid: 'k1', type: 'sa_key' }] } },
+      ],
+    },
+    {
+      name: 'a key Google found exposed, still active',
+      identity: gcpAccount(
+        'terraform',
+        {},
+        {
+          credentials: [
+            saKey('k1', 90, {
+              attributes: {
+                keyType: 'USER_MANAGED',
+                disabled: false,
+                extendedStatus: [
+                  {
+                    key: 'SERVICE_ACCOUNT_KEY_EXTENDED_STATUS_KEY_EXPOSED',
+                    value: 'https://github.com/acme/infra/blob/0a1b2c3/creds.json',
+                  },
+                ],
+              },
+            }),
+          ],
+        },
+      ),
+      expect: [
+        {
+          key: 'exposed-key',
+          credentialUid: 'k1',
+          severity: 'critical',
+          evidence: {
+            key: { uid: 'k1', status: 'active' },
+            extendedStatus: [
+              {
+                key: 'SERVICE_ACCOUNT_KEY_EXTENDED_STATUS_KEY_EXPOSED',
+                value: 'https://github.com/acme/infra/blob/0a1b2c3/creds.json',
+              },
+            ],
+          },
+        },
+        { key: 'user-managed-keys', severity: 'info' },
       ],
     },
     {

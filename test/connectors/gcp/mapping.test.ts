@@ -2,10 +2,23 @@
 // owner conventions, default and Google-managed account detection.
 import { describe, expect, it } from 'vitest';
 import { gapCodeOf, gcpGap, readFailure } from '../../../connectors/gcp/errors.js';
-import { defaultAccountOf, isServiceAgent, issuerOf } from '../../../connectors/gcp/identities.js';
+import {
+  defaultAccountOf,
+  homeProjectOf,
+  isServiceAgent,
+  issuerOf,
+} from '../../../connectors/gcp/identities.js';
 import { ownerInDescription } from '../../../connectors/gcp/owner.js';
-import { privilegeOf, publicActAs, roleLevel } from '../../../connectors/gcp/privilege.js';
-import { WorkloadIdentityPoolProvider, type Project } from '../../../connectors/gcp/schema.js';
+import {
+  ACT_AS_ROLES,
+  SA_ADMIN_ROLES,
+  federatedActAs,
+  principalsWith,
+  privilegeOf,
+  publicActAs,
+  roleLevel,
+} from '../../../connectors/gcp/privilege.js';
+import { IamPolicy, WorkloadIdentityPoolProvider, type Project } from '../../../connectors/gcp/schema.js';
 import {
   callerDenied,
   iamPermissionDenied,
@@ -19,6 +32,10 @@ describe('roleLevel', () => {
     ['roles/resourcemanager.organizationAdmin', 'admin'],
     ['roles/iam.serviceAccountKeyAdmin', 'admin'],
     ['roles/storage.admin', 'admin'],
+    ['roles/iam.securityAdmin', 'admin'],
+    ['roles/resourcemanager.projectIamAdmin', 'admin'],
+    ['roles/compute.instanceAdmin.v1', 'admin'], // a version suffix, not the role's last word
+    ['roles/compute.instanceAdmin', 'admin'],
     ['roles/editor', 'write'],
     ['roles/iam.serviceAccountTokenCreator', 'write'],
     ['roles/logging.logWriter', 'write'],
@@ -41,6 +58,67 @@ describe('roleLevel', () => {
     expect(p.level).toBe('admin');
     expect(p.reasons).toEqual(['roles/owner on folders/42 (conditional: break glass)']);
     expect(p.grants.map((g) => g.conditional)).toEqual([false, true]);
+  });
+
+  it('counts Key Admins and ID-token creators as able to act as, Security Admins as administrators', () => {
+    expect(ACT_AS_ROLES).toEqual(
+      expect.arrayContaining([
+        'roles/iam.serviceAccountKeyAdmin',
+        'roles/iam.serviceAccountOpenIdTokenCreator',
+      ]),
+    );
+    expect(SA_ADMIN_ROLES).toContain('roles/iam.securityAdmin');
+  });
+
+  it('leaves deleted principals out of who can act as an account', () => {
+    const policy = IamPolicy.parse({
+      bindings: [
+        {
+          role: 'roles/iam.serviceAccountUser',
+          members: [
+            'deleted:user:old@example.com?uid=123456789012345678901',
+            'deleted:serviceAccount:gone@p.iam.gserviceaccount.com?uid=1',
+            'deleted:group:ops@example.com?uid=2',
+            'group:devs@example.com',
+          ],
+        },
+      ],
+    });
+    expect(
+      principalsWith(ACT_AS_ROLES, [{ resource: 'projects/p', policy }]).map((p) => p.principal),
+    ).toEqual(['group:devs@example.com']);
+  });
+
+  it('turns workload and workforce identity principals able to act as an account into federated trust', () => {
+    const pool = 'principalSet://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/ci';
+    const trust = federatedActAs([
+      {
+        principal: `${pool}/*`,
+        role: 'roles/iam.workloadIdentityUser',
+        resource: 'projects/p/serviceAccounts/a',
+      },
+      {
+        principal: 'principal://iam.googleapis.com/locations/global/workforcePools/staff/subject/alice',
+        role: 'roles/iam.serviceAccountTokenCreator',
+        resource: 'projects/p',
+        condition: 'office hours',
+        expression: 'request.time.getHours("Europe/Berlin") < 18',
+      },
+      {
+        principal: 'serviceAccount:p.svc.id.goog[ns/ksa]',
+        role: 'roles/iam.workloadIdentityUser',
+        resource: 'x',
+      },
+      { principal: 'user:bob@example.com', role: 'roles/iam.serviceAccountUser', resource: 'projects/p' },
+    ]);
+    expect(trust.map((t) => [t.principalType, t.principal, t.conditions])).toEqual([
+      ['federated', `${pool}/*`, {}],
+      [
+        'federated',
+        'principal://iam.googleapis.com/locations/global/workforcePools/staff/subject/alice',
+        { CEL: { expression: ['request.time.getHours("Europe/Berlin") < 18'] } },
+      ],
+    ]);
   });
 
   it('turns allUsers able to act as an account into trust of anyone', () => {
@@ -93,6 +171,22 @@ describe('Google error answers', () => {
     ],
     ['server error with an HTML body', gaxiosLike(502, '<html>Bad Gateway</html>'), 'unavailable', undefined],
     [
+      'a project deleted since it was listed',
+      gaxiosLike(404, {
+        error: { code: 404, message: 'Requested entity was not found.', status: 'NOT_FOUND' },
+      }),
+      'not_found',
+      undefined,
+    ],
+    [
+      'backend unavailable',
+      gaxiosLike(503, {
+        error: { code: 503, message: 'The service is currently unavailable.', status: 'UNAVAILABLE' },
+      }),
+      'unavailable',
+      undefined,
+    ],
+    [
       'connection refused',
       Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
       'unavailable',
@@ -138,6 +232,17 @@ describe('owners and accounts', () => {
   });
 
   it.each([
+    ['ci@acme-ops.iam.gserviceaccount.com', { projectId: 'acme-ops' }],
+    ['444-compute@developer.gserviceaccount.com', { projectNumber: '444' }],
+    ['acme-web@appspot.gserviceaccount.com', { projectId: 'acme-web' }],
+    ['service-444@gcp-sa-pubsub.iam.gserviceaccount.com', undefined],
+    ['444@cloudservices.gserviceaccount.com', undefined],
+    ['acme-ops.svc.id.goog[ns/ksa]', undefined],
+  ])('home project of %s', (email, home) => {
+    expect(homeProjectOf(email)).toEqual(home);
+  });
+
+  it.each([
     ['service-111@gcp-sa-pubsub.iam.gserviceaccount.com', true],
     ['111@cloudservices.gserviceaccount.com', true],
     ['111@cloudbuild.gserviceaccount.com', true],
@@ -161,6 +266,23 @@ describe('owners and accounts', () => {
         saml: { idpMetadataXml: '<md:EntityDescriptor entityID="https://idp.acme.example/saml">' },
       },
       { protocol: 'saml', issuer: 'https://idp.acme.example/saml' },
+    ],
+    [
+      {
+        name: 'p',
+        saml: {
+          idpMetadataXml:
+            "<?xml version='1.0'?><EntityDescriptor xmlns='urn:oasis:names:tc:SAML:2.0:metadata' entityID='https://sts.windows.net/72f988bf/'>",
+        },
+      },
+      { protocol: 'saml', issuer: 'https://sts.windows.net/72f988bf/' },
+    ],
+    [
+      {
+        name: 'p',
+        x509: { trustStore: { trustAnchors: [{ pemCertificate: '-----BEGIN CERTIFICATE-----' }] } },
+      },
+      { protocol: 'x509', issuer: 'x509' },
     ],
   ])('provider issuer %#', (raw, expected) => {
     expect(issuerOf(WorkloadIdentityPoolProvider.parse(raw))).toEqual(expected);
