@@ -43,6 +43,9 @@ export const controlMatrix = (
     for (const f of scan.findings) {
       for (const ref of f.controls) {
         const r = row(ref.framework, ref.id, ref.title);
+        // A policy can tag a criterion on some findings only (CC8.1 when the identity can change
+        // code): the scan shows it tests that criterion too.
+        if (!r.policies.includes(f.policyId)) r.policies.push(f.policyId);
         r.findings ??= { open: 0, excepted: 0, expiredExceptions: 0, ids: [] };
         if (f.exception?.status === 'active') r.findings.excepted++;
         else {

@@ -122,6 +122,11 @@ describe('demo: controls, financial scope and exceptions', () => {
     });
     expect(cc63.length).toBeGreaterThan(6);
     expect(row('SOC2', 'CC6.2')?.findings).toMatchObject({ excepted: 1 });
+    // Criteria a policy adds on some findings only show that policy once a scan has them.
+    expect(row('SOC2', 'CC8.1')?.policies).toEqual(
+      expect.arrayContaining(['excess-privilege', 'github-app-permissions', 'github-deploy-key-write']),
+    );
+    expect(row('SOC2', 'CC9.2')?.policies).toEqual(['github-app-permissions']);
     // The organisation's objective covers ITGC-LA-4, so every policy testing that objective tests it.
     expect(row('SOC1', 'ACME-CO-4.2')?.policies).toEqual(row('SOC1', 'ITGC-LA-4')?.policies);
     expect(row('SOC1', 'ACME-CO-4.2')?.policies).toEqual(
