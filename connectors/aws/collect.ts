@@ -53,6 +53,8 @@ export interface CollectOptions {
   credentials: CredentialProvider;
   /** The call that resolves the credentials, for the gap when it fails (e.g. "sts:AssumeRole"). */
   credentialsCall: string;
+  /** What to do when no credentials resolve, added to the gap's message. */
+  credentialsHint?: string;
   clientSettings: ClientSettings;
   sleep: Sleep;
 }
@@ -107,7 +109,11 @@ export async function* collectAccount(
     try {
       await opts.credentials();
     } catch (err) {
-      throw targetError(opts.credentialsCall, err);
+      const failure = targetError(opts.credentialsCall, err);
+      if (opts.credentialsHint && failure.gap.code === 'auth_failed') {
+        failure.gap.message = `${failure.gap.message} (${opts.credentialsHint})`;
+      }
+      throw failure;
     }
     const account = await whoAmI(sts, ctx);
     const details = await readAuthorizationDetails(iam, ctx);

@@ -105,13 +105,21 @@ export const targetsOf = (config: AwsConfig): Target<AwsTargetData>[] => {
 export const credentialsFor = (
   data: AwsTargetData,
   config: AwsConfig,
-): { provider: CredentialProvider; call: string } => {
+): { provider: CredentialProvider; call: string; hint?: string } => {
   switch (data.type) {
     case 'default':
-      return { provider: fromNodeProviderChain(), call: 'aws:credentials' };
+      return {
+        provider: fromNodeProviderChain(),
+        call: 'aws:credentials',
+        hint: 'the default chain found none: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, run `aws sso login`, or run where an instance or container role is attached',
+      };
     case 'profile':
       // The node chain (not fromIni) so SSO, process and web-identity profiles work too.
-      return { provider: fromNodeProviderChain({ profile: data.profile }), call: 'aws:credentials' };
+      return {
+        provider: fromNodeProviderChain({ profile: data.profile }),
+        call: 'aws:credentials',
+        hint: `check that profile "${data.profile}" exists in ~/.aws/config (or AWS_CONFIG_FILE); for an SSO profile run \`aws sso login --profile ${data.profile}\``,
+      };
     case 'assume-role': {
       let externalId = data.externalId;
       if (data.externalIdEnv !== undefined) {
@@ -152,12 +160,13 @@ export const createAwsConnector = (
   collect(target, config, ctx) {
     // Resolved lazily, inside the iteration, so a missing ExternalId fails this target only.
     return (async function* () {
-      const { provider, call } = credentialsFor(target.data, config);
+      const { provider, call, hint } = credentialsFor(target.data, config);
       yield* collectAccount(
         {
           config,
           credentials: sharedCredentials(provider),
           credentialsCall: call,
+          ...(hint !== undefined ? { credentialsHint: hint } : {}),
           clientSettings: options.clientSettings ?? {},
           sleep: options.sleep ?? realSleep,
         },

@@ -1,10 +1,13 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { AwsConfig as AwsConfigSchema } from '../../../connectors/aws/config.js';
 import { awsGap, gapCodeOf } from '../../../connectors/aws/errors.js';
-import { credentialsFor, sharedCredentials, targetsOf } from '../../../connectors/aws/index.js';
+import { awsConnector, credentialsFor, sharedCredentials, targetsOf } from '../../../connectors/aws/index.js';
 import { ScanError } from '../../../src/errors.js';
 import type { GapCode } from '../../../src/model.js';
-import { awsConfig } from './harness.js';
+import { awsConfig, recordingContext } from './harness.js';
 
 const sdkError = (name: string, status?: number): Error =>
   Object.assign(new Error(`${name} happened`), {
@@ -195,5 +198,45 @@ describe('sharedCredentials', () => {
     await expect(provider()).rejects.toThrow('sso expired');
     await expect(provider()).resolves.toMatchObject({ accessKeyId: 'ASIAEXAMPLE' });
     expect(calls).toBe(2);
+  });
+});
+
+describe('a profile that does not exist', () => {
+  it('fails its target with auth_failed and says what to check', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nhiscan-aws-profile-'));
+    writeFileSync(join(dir, 'config'), '[profile other]\nregion = us-east-1\n');
+    for (const [k, v] of Object.entries({
+      AWS_CONFIG_FILE: join(dir, 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_PROFILE: '',
+      AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '',
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: '',
+      AWS_WEB_IDENTITY_TOKEN_FILE: '',
+    }))
+      vi.stubEnv(k, v);
+    try {
+      const config = awsConfig({ targets: [{ type: 'profile', profile: 'missing-profile' }] });
+      const [target] = targetsOf(config);
+      const ctx = recordingContext();
+      let thrown: unknown;
+      try {
+        for await (const _ of awsConnector.collect(target!, config, ctx)) {
+          // nothing can be read without credentials
+        }
+      } catch (err) {
+        thrown = err;
+      }
+      expect(thrown).toBeInstanceOf(ScanError);
+      expect((thrown as ScanError).gap).toMatchObject({ code: 'auth_failed', call: 'aws:credentials' });
+      expect((thrown as ScanError).gap.message).toContain(
+        'profile "missing-profile" exists in ~/.aws/config',
+      );
+    } finally {
+      vi.unstubAllEnvs();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
