@@ -223,9 +223,9 @@ describe('a profile that does not exist', () => {
       const ctx = recordingContext();
       let thrown: unknown;
       try {
-        for await (const _ of awsConnector.collect(target!, config, ctx)) {
-          // nothing can be read without credentials
-        }
+        const identities = [];
+        for await (const identity of awsConnector.collect(target!, config, ctx)) identities.push(identity);
+        expect(identities).toEqual([]); // nothing can be read without credentials
       } catch (err) {
         thrown = err;
       }
