@@ -1,16 +1,16 @@
 // Orchestration: every target of every enabled connector, with bounded concurrency; coverage per
 // target; then owners, then policies. A failure in one target never aborts the others.
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
 import type { Clock } from './clock.js';
-import { createLimiter, mapLimit } from './concurrency.js';
+import { createCollectContext } from './collect-context.js';
+import { mapLimit } from './concurrency.js';
 import type { Config } from './config.js';
 import type { CollectContext, Target } from './connector.js';
 import type { Directory } from './directory.js';
 import { ScanError, errorMessage, errorName } from './errors.js';
 import { evaluatePolicies } from './evaluate.js';
 import type { Logger } from './log.js';
-import { Coverage, type Gap, Identity, type ScanResult, ScanResult as ScanResultSchema } from './model.js';
+import { Coverage, Identity, type ScanResult, ScanResult as ScanResultSchema } from './model.js';
 import { resolveOwner } from './owner.js';
 import { applyScope } from './scope.js';
 import { applyExceptions, type ExceptionRule } from './exceptions.js';
@@ -112,31 +112,23 @@ export const runScan = async ({
     target: Target,
     body: (ctx: CollectContext, emit: (raw: unknown) => void) => Promise<{ skipped: boolean }>,
   ): Promise<TargetRun> {
-    const gaps: Gap[] = [];
-    const notes: string[] = [];
     const counts: Record<string, number> = {};
     const identities: Identity[] = [];
-    let scope: string | undefined;
-    let principal: string | undefined;
     const targetStart = clock.now().toISOString();
-    const ctx: CollectContext = {
+    const { ctx, record } = createCollectContext({
       clock,
-      limit: createLimiter(config.file.concurrency),
       concurrency: config.file.concurrency,
       log,
       signal: abort,
-      gap: (g) => {
-        gaps.push({ ...g, recovered: g.recovered ?? false });
-        // The summary lists every gap at the end; the log has them as they happen, for --verbose.
+      baseDir: config.baseDir,
+      // The summary lists every gap at the end; the log has them as they happen, for --verbose.
+      onGap: (g) => {
         log.debug(
           `${target.label}: ${g.call} ${g.code}${g.resource ? ` (${g.resource})` : ''}: ${g.message}`,
         );
       },
-      note: (n) => notes.push(n),
-      setScope: (s) => (scope = s),
-      setPrincipal: (p) => (principal = p),
-      resolvePath: (p) => resolve(config.baseDir, p),
-    };
+    });
+    const { gaps, notes } = record;
     const emit = (raw: unknown): void => {
       const parsed = Identity.safeParse(raw);
       if (!parsed.success) {
@@ -173,11 +165,11 @@ export const runScan = async ({
       coverage: Coverage.parse({
         provider: target.provider,
         target: target.id,
-        scope,
+        scope: record.scope,
         status,
         startedAt: targetStart,
         finishedAt: clock.now().toISOString(),
-        principal,
+        principal: record.principal,
         counts,
         gaps,
         notes,

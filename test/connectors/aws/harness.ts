@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import nock from 'nock';
 import { vi } from 'vitest';
 import { systemClock } from '../../../src/clock.js';
-import { createLimiter } from '../../../src/concurrency.js';
+import { createCollectContext } from '../../../src/collect-context.js';
 import type { CollectContext, Connector, Target } from '../../../src/connector.js';
 import { silentLogger } from '../../../src/log.js';
 import { Identity, type Gap, type IdentityInput } from '../../../src/model.js';
@@ -79,23 +79,20 @@ export interface RecordingContext extends CollectContext {
 }
 
 export const recordingContext = (asOf = new Date('2025-07-01T12:00:00Z')): RecordingContext => {
-  const ctx: RecordingContext = {
+  const { ctx, record } = createCollectContext({
     clock: systemClock(asOf),
-    limit: createLimiter(4),
     concurrency: 4,
     log: silentLogger,
     signal: new AbortController().signal,
-    resolvePath: (path: string) => path,
-    gaps: [],
-    notes: [],
-    scope: undefined,
-    principal: undefined,
-    gap: (g) => ctx.gaps.push({ ...g, recovered: g.recovered ?? false }),
-    note: (n) => ctx.notes.push(n),
-    setScope: (s) => (ctx.scope = s),
-    setPrincipal: (p) => (ctx.principal = p),
-  };
-  return ctx;
+    baseDir: process.cwd(),
+  });
+  // The record, read through the context so tests can say `ctx.gaps`.
+  return Object.defineProperties(ctx, {
+    gaps: { get: () => record.gaps },
+    notes: { get: () => record.notes },
+    scope: { get: () => record.scope },
+    principal: { get: () => record.principal },
+  }) as RecordingContext;
 };
 
 export const awsConfig = (raw: Record<string, unknown> = {}): AwsConfig => AwsConfigSchema.parse(raw);

@@ -3,8 +3,8 @@
 // reports, and nock interceptors that answer the default API endpoints from the typed fixtures.
 import { OAuth2Client } from 'google-auth-library';
 import nock from 'nock';
-import { createLimiter } from '../../../src/concurrency.js';
-import type { CollectContext, Target } from '../../../src/connector.js';
+import { createCollectContext } from '../../../src/collect-context.js';
+import type { Target } from '../../../src/connector.js';
 import { silentLogger } from '../../../src/log.js';
 import { Identity, type Gap } from '../../../src/model.js';
 import {
@@ -54,25 +54,31 @@ export const collect = async (
   // One signal for the whole run, as the scan hands every target the same one.
   const signal = new AbortController().signal;
   const open = (target: Target, phase: TargetRun['phase']) => {
-    const run: TargetRun = { targetId: target.id, phase, identities: [], gaps: [], notes: [] };
-    const ctx: CollectContext = {
+    const { ctx, record } = createCollectContext({
       clock: { asOf, now: () => new Date() },
-      limit: createLimiter(4),
       concurrency: 4,
       log: silentLogger,
       signal,
-      resolvePath: (path: string) => path,
-      gap: (g) => run.gaps.push({ ...g, recovered: g.recovered ?? false }),
-      note: (n) => run.notes.push(n),
-      setScope: (s) => (run.scope = s),
-      setPrincipal: (p) => (run.principal = p),
+      baseDir: process.cwd(),
+    });
+    // The record's lists are the run's; scope and principal are read once the target is done.
+    const run: TargetRun = {
+      targetId: target.id,
+      phase,
+      identities: [],
+      gaps: record.gaps,
+      notes: record.notes,
     };
-    return { run, ctx };
+    const done = (): void => {
+      if (record.scope !== undefined) run.scope = record.scope;
+      if (record.principal !== undefined) run.principal = record.principal;
+    };
+    return { run, ctx, done };
   };
   const discoveries: TargetRun[] = [];
   const jobs: Target<GcpTargetData>[] = [];
   for (const target of connector.targets(config)) {
-    const { run, ctx } = open(target, 'discovery');
+    const { run, ctx, done } = open(target, 'discovery');
     try {
       const children = await connector.expand!(target, config, ctx);
       if (children === undefined) {
@@ -84,17 +90,19 @@ export const collect = async (
     } catch (err) {
       run.error = err;
     }
+    done();
     discoveries.push(run);
   }
   const runs: TargetRun[] = [];
   for (const target of jobs) {
-    const { run, ctx } = open(target, 'collect');
+    const { run, ctx, done } = open(target, 'collect');
     try {
       for await (const identity of connector.collect(target, config, ctx))
         run.identities.push(Identity.parse(identity));
     } catch (err) {
       run.error = err;
     }
+    done();
     runs.push(run);
   }
   return [...discoveries, ...runs];

@@ -2,12 +2,12 @@
 // connector reports, a throwaway App key pair, and nock helpers for GitHub's pagination headers.
 import { createVerify, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import nock from 'nock';
 import { GithubConfig, type GithubConfigInput } from '../../../connectors/github/config.js';
 import { githubConnector } from '../../../connectors/github/index.js';
 import { systemClock } from '../../../src/clock.js';
-import { createLimiter } from '../../../src/concurrency.js';
+import { createCollectContext } from '../../../src/collect-context.js';
 import type { CollectContext } from '../../../src/connector.js';
 import { silentLogger } from '../../../src/log.js';
 import { type Gap, Identity } from '../../../src/model.js';
@@ -65,23 +65,20 @@ export interface Recorded {
 }
 
 export const recordingContext = (concurrency = 4): Recorded => {
-  const gaps: Gap[] = [];
-  const notes: string[] = [];
-  let scope: string | undefined;
-  let principal: string | undefined;
-  const ctx: CollectContext = {
+  const { ctx, record } = createCollectContext({
     clock: systemClock(AS_OF),
-    limit: createLimiter(concurrency),
     concurrency,
     log: silentLogger,
     signal: new AbortController().signal,
-    gap: (g) => gaps.push({ ...g, recovered: g.recovered ?? false }),
-    note: (n) => notes.push(n),
-    setScope: (s) => (scope = s),
-    setPrincipal: (p) => (principal = p),
-    resolvePath: (p) => resolve(process.cwd(), p),
+    baseDir: process.cwd(),
+  });
+  return {
+    ctx,
+    gaps: record.gaps,
+    notes: record.notes,
+    scope: () => record.scope,
+    principal: () => record.principal,
   };
-  return { ctx, gaps, notes, scope: () => scope, principal: () => principal };
 };
 
 /** Runs the connector's first target to the end; every identity must satisfy the model. */
