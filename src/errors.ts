@@ -1,7 +1,7 @@
 // One error model. A failure inside a target becomes a coverage Gap (data, with a typed code and
 // the call that failed); only configuration errors and a whole provider's failed authentication
 // stop work, and even those are recorded.
-import type { Gap, GapCode } from './model.js';
+import type { Gap } from './model.js';
 
 /** The user's input is wrong (config, flags, files it names). Exit code 2. */
 export class UsageError extends Error {
@@ -34,16 +34,3 @@ export const errorName = (err: unknown): string => {
   }
   return 'Error';
 };
-
-export const gapFrom = (
-  code: GapCode,
-  call: string,
-  err: unknown,
-  extra: Partial<Omit<Gap, 'code' | 'call'>> = {},
-): Gap => ({
-  code,
-  call,
-  message: `${errorName(err)}: ${errorMessage(err)}`,
-  recovered: false,
-  ...extra,
-});

@@ -79,36 +79,32 @@ export const applyExceptions = (
   rules: readonly ExceptionRule[],
   asOf: Date,
 ): { findings: Finding[]; outcomes: ExceptionOutcome[] } => {
-  const hits = new Map<ExceptionRule, string[]>(rules.map((r) => [r, []]));
-  const out = findings.map((f) => {
-    const rule = rules.find((r) => matches(r, f));
-    if (!rule) return f;
-    hits.get(rule)?.push(f.uid);
-    const expired = Date.parse(`${rule.expires.slice(0, 10)}T23:59:59.999Z`) < asOf.getTime();
-    return {
-      ...f,
-      exception: {
-        id: ruleId(rule),
-        justification: rule.justification,
-        approver: rule.approver,
-        ...(rule.ticket !== undefined ? { ticket: rule.ticket } : {}),
-        expires: rule.expires,
-        status: expired ? ('expired' as const) : ('active' as const),
-      },
-    };
-  });
-  const outcomes = rules.map((rule): ExceptionOutcome => {
-    const matched = hits.get(rule) ?? [];
-    const expired = Date.parse(`${rule.expires.slice(0, 10)}T23:59:59.999Z`) < asOf.getTime();
-    return {
+  // What a finding carries about its exception, worked out once per rule.
+  const marks = rules.map((rule) => ({
+    rule,
+    hits: [] as string[],
+    exception: {
       id: ruleId(rule),
       justification: rule.justification,
       approver: rule.approver,
       ...(rule.ticket !== undefined ? { ticket: rule.ticket } : {}),
       expires: rule.expires,
-      status: matched.length === 0 ? 'unmatched' : expired ? 'expired' : 'active',
-      findings: matched,
-    };
+      status:
+        Date.parse(`${rule.expires.slice(0, 10)}T23:59:59.999Z`) < asOf.getTime()
+          ? ('expired' as const)
+          : ('active' as const),
+    },
+  }));
+  const out = findings.map((f) => {
+    const mark = marks.find((m) => matches(m.rule, f));
+    if (!mark) return f;
+    mark.hits.push(f.uid);
+    return { ...f, exception: mark.exception };
   });
+  const outcomes = marks.map(({ hits, exception }): ExceptionOutcome => ({
+    ...exception,
+    status: hits.length === 0 ? 'unmatched' : exception.status,
+    findings: hits,
+  }));
   return { findings: out, outcomes };
 };

@@ -1,6 +1,7 @@
 // The AWS IAM policy language's action grammar ("service:Verb*"), shared by the AWS connector
 // (to normalise a privilege level) and the policies (to spot admin, wildcards and escalation).
 // It is a grammar, not an API: no call is made here.
+import { globMatch } from './glob.js';
 import type { Grant } from './model.js';
 
 /** Verbs whose actions only read. Conservative: anything else counts as write. */
@@ -18,18 +19,8 @@ const READ_VERBS = [
 ];
 const READ_VERBS_LOWER = READ_VERBS.map((v) => v.toLowerCase());
 
-const escape = (s: string): string => s.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-const patternCache = new Map<string, RegExp>();
-
 /** IAM wildcard match: `*` any run, `?` one char; case-insensitive as IAM evaluates actions. */
-export const wildcardMatch = (pattern: string, value: string): boolean => {
-  let re = patternCache.get(pattern);
-  if (!re) {
-    re = new RegExp('^' + escape(pattern).replace(/\*/g, '.*').replace(/\?/g, '.') + '$', 'i');
-    patternCache.set(pattern, re);
-  }
-  return re.test(value);
-};
+export const wildcardMatch = (pattern: string, value: string): boolean => globMatch(pattern, value, true);
 
 export const serviceOf = (action: string): string =>
   (action.includes(':') ? action.slice(0, action.indexOf(':')) : action).toLowerCase();

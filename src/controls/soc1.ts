@@ -10,5 +10,3 @@ export const DEFAULT_SOC1_OBJECTIVES = {
   'ITGC-CM-1': 'Changes to in-scope programs and infrastructure are authorised before reaching production.',
   'ITGC-SD-1': 'Incompatible duties are segregated, including who administers and who uses an identity.',
 } as const satisfies Record<string, string>;
-
-export type DefaultSoc1Objective = keyof typeof DEFAULT_SOC1_OBJECTIVES;
