@@ -223,6 +223,43 @@ export const Coverage = z.object({
 });
 export type Coverage = z.infer<typeof Coverage>;
 
+/**
+ * What a policy concluded about one identity: `fail` raised findings, `unknown` means the data the
+ * policy needs was not available (never a silent pass), `not-applicable` means the policy does not
+ * judge this kind of identity. One record per enabled policy x identity.
+ */
+export const EvaluationStatus = z.enum(['pass', 'fail', 'not-applicable', 'unknown']);
+export type EvaluationStatus = z.infer<typeof EvaluationStatus>;
+
+export const EvaluationRecord = z.object({
+  policyId: z.string(),
+  identityUid: z.string(),
+  status: EvaluationStatus,
+  /** For `unknown`: what was missing; for `not-applicable`: why; optional otherwise. */
+  reason: z.string().optional(),
+  /** Uids of the findings this evaluation raised (status `fail`). */
+  findings: z.array(z.string()).default([]),
+});
+export type EvaluationRecord = z.infer<typeof EvaluationRecord>;
+
+export const EvaluationCounts = z.object({
+  pass: z.number().int().nonnegative(),
+  fail: z.number().int().nonnegative(),
+  unknown: z.number().int().nonnegative(),
+  notApplicable: z.number().int().nonnegative(),
+});
+export type EvaluationCounts = z.infer<typeof EvaluationCounts>;
+
+/** Counts an auditor tests completeness against; the records themselves travel beside the result. */
+export const EvaluationSummary = z.object({
+  /** Identities in the population the policies were run over. */
+  identities: z.number().int().nonnegative(),
+  byPolicy: z.record(z.string(), EvaluationCounts),
+  /** Keyed "FRAMEWORK:id", e.g. "SOC2:CC6.1". */
+  byControl: z.record(z.string(), EvaluationCounts),
+});
+export type EvaluationSummary = z.infer<typeof EvaluationSummary>;
+
 /** How each accepted-risk exception fared in this scan (stale ones are their own audit smell). */
 export const ExceptionOutcome = z.object({
   id: z.string(),
@@ -274,5 +311,13 @@ export const ScanResult = z.object({
   findings: z.array(Finding),
   coverage: z.array(Coverage),
   exceptions: z.array(ExceptionOutcome).default([]),
+  evaluationSummary: EvaluationSummary.optional(),
 });
 export type ScanResult = z.infer<typeof ScanResult>;
+
+/**
+ * A finished scan as reporters read it: the result of record plus one evaluation record per
+ * policy x identity (millions at scale, so they are written by the formats that need them:
+ * the evidence bundle, OCSF, JUnit; not inside nhiscan-result.json).
+ */
+export type Scan = ScanResult & { evaluations: readonly EvaluationRecord[] };
