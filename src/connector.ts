@@ -2,6 +2,7 @@
 // know nothing of policies; they report what they could not see through `ctx.gap`.
 import type { z } from 'zod';
 import type { Clock } from './clock.js';
+import type { Framework } from './controls/framework.js';
 import type { ConnectorDemo } from './demo/server.js';
 import type { Limiter } from './concurrency.js';
 import type { Logger } from './log.js';
@@ -52,6 +53,8 @@ export interface Connector<C = unknown, T = unknown> {
   demo?: ConnectorDemo;
   /** Its block of the config `nhiscan init` writes (connectors/<id>/starter.ts). */
   starter?: ConnectorStarter;
+  /** Frameworks of this provider (its CIS benchmark, connectors/<id>/cis.ts). */
+  frameworks?: readonly Framework[];
 }
 
 /** A connector's part of the starter config; it must validate as written when enabled. */

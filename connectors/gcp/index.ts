@@ -4,6 +4,7 @@
 // and a nightly diff of it, is per project. The organization / folder keeps an entry of its own
 // for the listing.
 import type { CollectContext, Connector, Target } from '../../src/connector.js';
+import { cisGcpFramework } from './cis.js';
 import { gcpDemo } from './demo.js';
 import { gcpStarter } from './starter.js';
 import { ScanError, UsageError } from '../../src/errors.js';
@@ -300,6 +301,7 @@ export const createGcpConnector = (
     collect: (target, config, ctx) => collectGcp(target, config, ctx, sessionOf),
     demo: gcpDemo,
     starter: gcpStarter,
+    frameworks: [cisGcpFramework],
   };
 };
 
