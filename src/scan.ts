@@ -23,6 +23,7 @@ import { applyScope } from './scope.js';
 import { applyExceptions, type ExceptionRule } from './exceptions.js';
 import { createControlResolver } from './controls/index.js';
 import { VERSION } from './version.js';
+import { compareCodeUnits } from './order.js';
 
 export interface ScanOptions {
   config: Config;
@@ -232,7 +233,7 @@ const scanWith = async (
       coverageOf.set(identity.uid, run.coverage);
     }
   }
-  const identities = [...byUid.values()].sort((a, b) => a.uid.localeCompare(b.uid));
+  const identities = [...byUid.values()].sort((a, b) => compareCodeUnits(a.uid, b.uid));
   const coverage = runs.map((r) => r.coverage);
 
   const evaluation = evaluatePolicies(
@@ -286,6 +287,6 @@ export const compareFindings = (
   b: typeof a,
 ): number =>
   severityRank(b.severity) - severityRank(a.severity) ||
-  a.policyId.localeCompare(b.policyId) ||
-  a.identityUid.localeCompare(b.identityUid) ||
-  a.uid.localeCompare(b.uid);
+  compareCodeUnits(a.policyId, b.policyId) ||
+  compareCodeUnits(a.identityUid, b.identityUid) ||
+  compareCodeUnits(a.uid, b.uid);

@@ -2,6 +2,7 @@
 import type { FailOn } from '../config.js';
 import { breachesThreshold, openFindings } from '../findings.js';
 import { type ScanResult, SEVERITY_ORDER } from '../model.js';
+import { compareCodeUnits } from '../order.js';
 
 const useColor = (): boolean => process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: number, text: string, color: boolean): string =>
@@ -13,7 +14,7 @@ export { breachesThreshold, openFindings } from '../findings.js';
 const countBy = <T>(items: readonly T[], key: (t: T) => string): [string, number][] => {
   const m = new Map<string, number>();
   for (const i of items) m.set(key(i), (m.get(key(i)) ?? 0) + 1);
-  return [...m.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return [...m.entries()].sort((a, b) => b[1] - a[1] || compareCodeUnits(a[0], b[0]));
 };
 
 export const renderSummary = (
