@@ -14,6 +14,12 @@ import { renderPolicies, renderPolicyTable } from './report/policies.js';
 import { writeStarterConfig } from './init.js';
 import { builtins } from './registry.js';
 import { VERSION } from './version.js';
+import { type ScanDiff, diffScans, diffStored, readResultFile, renderDiff } from './store/diff.js';
+import { type StoreSpec, resolveStoreSpec, storeLabel, withStore } from './store/open.js';
+import { parseIsoDate, periodReport } from './store/period.js';
+import { parsePeriodFormats, renderPeriodSummary, writePeriodReport } from './store/period-output.js';
+import { parseKeep, pruneStore } from './store/prune.js';
+import { renderStoreVerification, verifyStore } from './store/verify.js';
 
 // nhiscan supports Node.js 20 (package.json engines); the AWS SDK's notice that its releases after
 // 2027-01 will not is for us to act on, not noise for every nightly scan's log.
@@ -36,9 +42,23 @@ const program = new Command()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
 const failOnOption = (): Option =>
-  new Option('--fail-on <severity>', 'exit 1 when an open finding is at or above this severity').choices(
-    FailOn.options,
+  new Option(
+    '--fail-on <severity>',
+    `exit 1 when an open finding is at or above this severity (${FailOn.options.join(', ')}), or with new[:SEVERITY] only when a finding new since the last stored scan is (default high)`,
   );
+const storeOption = (): Option =>
+  new Option(
+    '--store [path|url]',
+    'record the scan in a store: a SQLite file, env:NAME (a PostgreSQL URL in that variable), or nothing for nhiscan.sqlite beside the output',
+  );
+
+/** The store a maintenance command works on: --store, else `store:` of --config. */
+const storeFor = async (opts: { store?: string | boolean; config?: string }): Promise<StoreSpec> => {
+  const config = opts.config ? await loadConfig(opts.config, builtins) : undefined;
+  const spec = resolveStoreSpec({ cli: opts.store === true ? undefined : opts.store, config });
+  if (!spec) throw new UsageError('give --store PATH|URL|env:NAME, or --config with a `store:` entry');
+  return spec;
+};
 
 program
   .command('scan')
@@ -50,6 +70,7 @@ program
     'judge every date as of this instant (ISO date or timestamp), for reproducible scans',
   )
   .addOption(failOnOption())
+  .addOption(storeOption())
   .option('-q, --quiet', 'only errors on stderr')
   .option('-v, --verbose', 'debug logging on stderr')
   .action(
@@ -58,6 +79,7 @@ program
       out?: string;
       asOf?: string;
       failOn?: string;
+      store?: string | boolean;
       quiet?: boolean;
       verbose?: boolean;
     }) => {
@@ -71,11 +93,13 @@ program
   .description('scan the bundled demo estate (no credentials needed) through the real SDKs')
   .option('-o, --out <dir>', 'output folder', 'nhiscan-demo')
   .addOption(failOnOption())
+  .addOption(storeOption())
   .option('-q, --quiet', 'only errors on stderr')
-  .action(async (opts: { out: string; failOn?: string; quiet?: boolean }) => {
+  .action(async (opts: { out: string; failOn?: string; store?: string | boolean; quiet?: boolean }) => {
     const { exitCode } = await runDemo({
       out: opts.out,
       failOn: opts.failOn,
+      store: opts.store,
       log: createLogger(logLevel(opts)),
       print,
     });
@@ -122,6 +146,96 @@ program
   .action(async (opts: { out: string; force?: boolean }) => {
     await writeStarterConfig(opts.out, opts.force ?? false);
     print(`Wrote ${opts.out}. Edit the providers, then run: nhiscan scan --config ${opts.out}\n`);
+  });
+
+program
+  .command('diff')
+  .description(
+    'what changed between two scans: new, resolved, persisting (with ages); two stored scans (default the last two) or two result files',
+  )
+  .argument('[a]', 'older scan: its number, run id (or prefix), or a nhiscan-result.json')
+  .argument('[b]', 'newer scan (default: the latest), or a nhiscan-result.json')
+  .option('--store <path|url>', 'the store (a SQLite file, postgres:// URL without password, or env:NAME)')
+  .option('-c, --config <file>', 'config whose `store:` to use')
+  .option('--json', 'machine-readable output')
+  .action(
+    async (
+      a: string | undefined,
+      b: string | undefined,
+      opts: { store?: string; config?: string; json?: boolean },
+    ) => {
+      const isFile = (x: string | undefined): x is string => x !== undefined && x.endsWith('.json');
+      let diff: ScanDiff;
+      if (isFile(a) || isFile(b)) {
+        if (!isFile(a) || !isFile(b))
+          throw new UsageError('diff: give two result files, or two stored scans');
+        diff = diffScans(await readResultFile(a), await readResultFile(b));
+      } else {
+        diff = await withStore(await storeFor(opts), (db) => diffStored(db, a, b));
+      }
+      print(opts.json ? JSON.stringify(diff, null, 2) + '\n' : renderDiff(diff));
+    },
+  );
+
+program
+  .command('period')
+  .description(
+    'the period report for an audit window: schedule as run, findings per SOC 2 criterion, remediation times, exceptions, population',
+  )
+  .requiredOption('--from <date>', 'first night, ISO date (2026-01-01)')
+  .requiredOption('--to <date>', 'last night, ISO date')
+  .option('--format <list>', 'json, csv, html (comma-separated)', 'html,csv,json')
+  .option('-o, --out <dir>', 'output folder', 'nhiscan-period')
+  .option('--store <path|url>', 'the store (a SQLite file, postgres:// URL without password, or env:NAME)')
+  .option('-c, --config <file>', 'config whose `store:` to use')
+  .action(
+    async (opts: {
+      from: string;
+      to: string;
+      format: string;
+      out: string;
+      store?: string;
+      config?: string;
+    }) => {
+      const formats = parsePeriodFormats(opts.format);
+      parseIsoDate(opts.from, '--from');
+      parseIsoDate(opts.to, '--to');
+      const report = await withStore(await storeFor(opts), (db) => periodReport(db, opts.from, opts.to));
+      const files = await writePeriodReport(report, opts.out, formats);
+      print(renderPeriodSummary(report) + files.map((f) => `Wrote ${f}\n`).join(''));
+    },
+  );
+
+program
+  .command('prune')
+  .description('delete scans older than a period, keeping a checkpoint so the chain still verifies')
+  .requiredOption(
+    '--keep <period>',
+    'how much history to keep, e.g. 400d (a 12-month Type 2 period plus a margin)',
+  )
+  .option('--store <path|url>', 'the store (a SQLite file, postgres:// URL without password, or env:NAME)')
+  .option('-c, --config <file>', 'config whose `store:` to use')
+  .action(async (opts: { keep: string; store?: string; config?: string }) => {
+    const keep = parseKeep(opts.keep);
+    const spec = await storeFor(opts);
+    const r = await withStore(spec, (db) => pruneStore(db, keep, new Date()));
+    print(
+      r.deleted === 0
+        ? `Nothing older than ${r.cutoff} in ${storeLabel(spec)}.\n`
+        : `Pruned ${r.deleted} scan(s) judged before ${r.cutoff}; the chain now starts after scan #${r.checkpoint?.seq} (checkpoint hash ${r.checkpoint?.hash.slice(0, 16)}…).\n`,
+    );
+  });
+
+program
+  .command('verify')
+  .description("check the store's hash chain and name the first broken link")
+  .option('--store <path|url>', 'the store (a SQLite file, postgres:// URL without password, or env:NAME)')
+  .option('-c, --config <file>', 'config whose `store:` to use')
+  .action(async (opts: { store?: string; config?: string }) => {
+    const spec = await storeFor(opts);
+    const v = await withStore(spec, (db) => verifyStore(db));
+    print(renderStoreVerification(storeLabel(spec), v));
+    process.exitCode = v.ok ? EXIT.ok : EXIT.findings;
   });
 
 try {
