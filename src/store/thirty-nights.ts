@@ -216,6 +216,7 @@ export const runThirtyNights = async (opts: ThirtyNightsOptions): Promise<NightO
   return outcomes;
 };
 
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const i = process.argv.indexOf('--store');
   const store = i > 0 ? process.argv[i + 1] : undefined;
