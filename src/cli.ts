@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The `nhiscan` command. Every failure maps to a documented exit code (src/exit-codes.ts).
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { scanCommand } from './commands.js';
 import { runDemo } from './demo/index.js';
@@ -10,6 +11,7 @@ import { FailOn, loadConfig } from './config.js';
 import { CROSSWALKS, createControlResolver } from './controls/index.js';
 import { controlMatrix, renderControlMatrix } from './report/controls.js';
 import { readScanResult } from './report/json.js';
+import { renderVerifyReport, verifyBundle } from './report/bundle.js';
 import { renderPolicies, renderPolicyTable } from './report/policies.js';
 import { writeStarterConfig } from './init.js';
 import { builtins } from './registry.js';
@@ -22,6 +24,51 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const print = (text: string): void => {
   process.stdout.write(text);
 };
+
+const printErr = (text: string): void => {
+  process.stderr.write(text);
+};
+
+const waitLockSeconds = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 86_400) {
+    throw new UsageError(`--wait-lock: expected whole seconds from 0 to 86400, found "${value}"`);
+  }
+  return n;
+};
+
+/** The output options `scan` and `demo` share. */
+const outputOptions = (cmd: Command): Command =>
+  cmd
+    .option(
+      '-f, --format <formats...>',
+      'report formats beside the JSON result: json, csv, ocsf, sarif, md, junit, html, or all (comma-separated or repeated)',
+    )
+    .option('--evidence <dir>', 'also write the evidence bundle (population, evaluations, manifest) there')
+    .option(
+      '--sign-key <file>',
+      'Ed25519 private key (PEM) to sign the evidence manifest (or set NHISCAN_SIGNING_KEY to the PEM)',
+    )
+    .option(
+      '--wait-lock <seconds>',
+      'when another scan is writing to the same output folder, wait this long for it (default: fail at once)',
+    );
+
+interface OutputFlags {
+  format?: string[];
+  evidence?: string;
+  signKey?: string;
+  waitLock?: string;
+}
+
+const outputFrom = (opts: OutputFlags, out: string | undefined) => ({
+  formats: opts.format,
+  evidence: opts.evidence,
+  signKey: opts.signKey,
+  waitLock: opts.waitLock === undefined ? undefined : waitLockSeconds(opts.waitLock),
+  argv: process.argv.slice(2),
+  ...(out === '-' ? { printErr } : {}),
+});
 
 const logLevel = (opts: { quiet?: boolean; verbose?: boolean }): LogLevel =>
   opts.verbose ? 'debug' : opts.quiet ? 'error' : 'info';
@@ -40,11 +87,16 @@ const failOnOption = (): Option =>
     FailOn.options,
   );
 
-program
-  .command('scan')
-  .description('scan the providers in a config file and write the ScanResult')
-  .requiredOption('-c, --config <file>', 'config file (YAML or JSON)')
-  .option('-o, --out <dir>', 'output folder (default: output.dir of the config, else ./nhiscan-out)')
+outputOptions(
+  program
+    .command('scan')
+    .description('scan the providers in a config file and write the ScanResult')
+    .requiredOption('-c, --config <file>', 'config file (YAML or JSON)')
+    .option(
+      '-o, --out <dir>',
+      'output folder (default: output.dir of the config, else ./nhiscan-out); - writes the JSON result to stdout',
+    ),
+)
   .option(
     '--as-of <date>',
     'judge every date as of this instant (ISO date or timestamp), for reproducible scans',
@@ -53,31 +105,44 @@ program
   .option('-q, --quiet', 'only errors on stderr')
   .option('-v, --verbose', 'debug logging on stderr')
   .action(
-    async (opts: {
-      config: string;
-      out?: string;
-      asOf?: string;
-      failOn?: string;
-      quiet?: boolean;
-      verbose?: boolean;
-    }) => {
-      const { exitCode } = await scanCommand({ ...opts, log: createLogger(logLevel(opts)), print });
+    async (
+      opts: {
+        config: string;
+        out?: string;
+        asOf?: string;
+        failOn?: string;
+        quiet?: boolean;
+        verbose?: boolean;
+      } & OutputFlags,
+    ) => {
+      const { exitCode } = await scanCommand({
+        config: opts.config,
+        out: opts.out,
+        asOf: opts.asOf,
+        failOn: opts.failOn,
+        log: createLogger(logLevel(opts)),
+        print: opts.out === '-' ? printErr : print,
+        ...outputFrom(opts, opts.out),
+      });
       process.exitCode = exitCode;
     },
   );
 
-program
-  .command('demo')
-  .description('scan the bundled demo estate (no credentials needed) through the real SDKs')
-  .option('-o, --out <dir>', 'output folder', 'nhiscan-demo')
+outputOptions(
+  program
+    .command('demo')
+    .description('scan the bundled demo estate (no credentials needed) through the real SDKs')
+    .option('-o, --out <dir>', 'output folder (- writes the JSON result to stdout)', 'nhiscan-demo'),
+)
   .addOption(failOnOption())
   .option('-q, --quiet', 'only errors on stderr')
-  .action(async (opts: { out: string; failOn?: string; quiet?: boolean }) => {
+  .action(async (opts: { out: string; failOn?: string; quiet?: boolean } & OutputFlags) => {
     const { exitCode } = await runDemo({
       out: opts.out,
       failOn: opts.failOn,
       log: createLogger(logLevel(opts)),
-      print,
+      print: opts.out === '-' ? printErr : print,
+      output: outputFrom(opts, opts.out),
     });
     process.exitCode = exitCode;
   });
@@ -122,6 +187,27 @@ program
   .action(async (opts: { out: string; force?: boolean }) => {
     await writeStarterConfig(opts.out, opts.force ?? false);
     print(`Wrote ${opts.out}. Edit the providers, then run: nhiscan scan --config ${opts.out}\n`);
+  });
+
+program
+  .command('verify')
+  .description(
+    'check an evidence bundle: every file against the manifest (naming each altered, added or removed) and, with --public-key, the signature',
+  )
+  .argument('<dir>', 'the folder given to --evidence')
+  .option('--public-key <file>', 'Ed25519 public key (PEM) the manifest signature must match')
+  .action(async (dir: string, opts: { publicKey?: string }) => {
+    let pem: string | undefined;
+    if (opts.publicKey !== undefined) {
+      try {
+        pem = readFileSync(opts.publicKey, 'utf8');
+      } catch (err) {
+        throw new UsageError(`--public-key ${opts.publicKey}: ${errorMessage(err)}`);
+      }
+    }
+    const report = await verifyBundle(dir, pem);
+    print(renderVerifyReport(dir, report));
+    process.exitCode = report.ok ? EXIT.ok : EXIT.findings;
   });
 
 try {

@@ -1,5 +1,7 @@
 // What the CLI commands do, as functions the tests call in-process.
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Writable } from 'node:stream';
 import { parseAsOf, systemClock } from './clock.js';
 import { type Config, FailOn, loadConfig, resolveFromConfig } from './config.js';
 import { type Directory, loadDirectory } from './directory.js';
@@ -7,9 +9,16 @@ import { UsageError } from './errors.js';
 import { loadExceptions } from './exceptions.js';
 import { exitCodeFor } from './exit-codes.js';
 import type { Logger } from './log.js';
-import type { ScanResult } from './model.js';
+import type { Scan, ScanResult } from './model.js';
 import { builtins } from './registry.js';
-import { reporters, writeReport } from './report/index.js';
+import {
+  loadSigningKey,
+  preflightEvidenceDir,
+  SIGNING_KEY_ENV,
+  writeEvidenceBundle,
+} from './report/bundle.js';
+import { type Reporter, selectReporters, writeScanResultJson } from './report/index.js';
+import { lockOutputDir, type OutputLock, preflightOutputDir, writeRun } from './report/output.js';
 import { renderSummary } from './report/terminal.js';
 import { runScan } from './scan.js';
 
@@ -22,13 +31,37 @@ export interface ScanCommandOptions {
   /** Where the summary goes (stdout in the CLI). */
   print: (text: string) => void;
   color?: boolean;
+  /** `--format`: names from the report map (json is always written); default output.formats. */
+  formats?: readonly string[] | undefined;
+  /** `--wait-lock`: seconds to wait for another scan holding the output folder (default 0: fail). */
+  waitLock?: number | undefined;
+  /** `--evidence DIR`: write the evidence bundle there. */
+  evidence?: string | undefined;
+  /** `--sign-key FILE`: Ed25519 private key (PEM) to sign the bundle's manifest. */
+  signKey?: string | undefined;
+  /** Plug-in reporters by id (from the config's plug-ins). */
+  extraReporters?: Readonly<Record<string, Reporter>>;
+  /** The command line recorded in the evidence bundle. */
+  argv?: readonly string[];
+  /** Where `--out -` writes the JSON result (process.stdout in the CLI). */
+  stdout?: Writable;
+  /** Where the summary goes when stdout carries the JSON (stderr in the CLI). */
+  printErr?: (text: string) => void;
 }
 
 export interface ScanCommandResult {
   exitCode: number;
   result: ScanResult;
   files: string[];
+  /** The run's own folder (OUT/runs/<UTC start>-<id>); undefined with `--out -`. */
+  runDir?: string | undefined;
+  /** The evidence bundle's files, when --evidence was given. */
+  evidence?: string[] | undefined;
 }
+
+/** A scan as reporters read it, whether or not runScan already returns the evaluation records. */
+export const asScan = (result: ScanResult | Scan): Scan =>
+  'evaluations' in result ? result : { ...result, evaluations: [] };
 
 export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommandResult> => {
   const config = typeof opts.config === 'string' ? await loadConfig(opts.config, builtins) : opts.config;
@@ -64,12 +97,66 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
   const exceptions = config.file.exceptions
     ? loadExceptions(resolveFromConfig(config, config.file.exceptions))
     : undefined;
-  const result = await runScan({ config, clock: systemClock(asOf), log: opts.log, directory, exceptions });
-  const outDir =
-    opts.out !== undefined ? resolve(opts.out) : resolveFromConfig(config, config.file.output.dir);
-  const files = [await writeReport(reporters.json, result, outDir)];
-  opts.print(
-    renderSummary(result, { failOn, files, ...(opts.color !== undefined ? { color: opts.color } : {}) }),
+  // Every output check happens before the first API call: a bad folder costs seconds, not a scan.
+  const toStdout = opts.out === '-';
+  const reporters = selectReporters(
+    opts.formats ?? config.file.output.formats,
+    opts.extraReporters,
+    opts.formats ? '--format' : 'output.formats',
   );
-  return { exitCode: exitCodeFor(result, failOn), result, files };
+  if (toStdout && reporters.length > 1) {
+    throw new UsageError('--out - writes only the JSON result to stdout; drop --format or give a folder');
+  }
+  let signingKeyPem: string | undefined;
+  if (opts.signKey !== undefined) {
+    try {
+      signingKeyPem = readFileSync(opts.signKey, 'utf8');
+    } catch (err) {
+      throw new UsageError(`--sign-key ${opts.signKey}: ${(err as Error).message}`);
+    }
+  } else if (process.env[SIGNING_KEY_ENV]) signingKeyPem = process.env[SIGNING_KEY_ENV];
+  if (signingKeyPem !== undefined && opts.evidence === undefined) {
+    throw new UsageError(`--sign-key (or ${SIGNING_KEY_ENV}) signs the evidence bundle: add --evidence DIR`);
+  }
+  if (signingKeyPem !== undefined) loadSigningKey(signingKeyPem, opts.signKey ?? SIGNING_KEY_ENV);
+  const outDir = toStdout
+    ? undefined
+    : await preflightOutputDir(
+        opts.out !== undefined ? resolve(opts.out) : resolveFromConfig(config, config.file.output.dir),
+      );
+  const evidenceDir = opts.evidence !== undefined ? await preflightEvidenceDir(opts.evidence) : undefined;
+  const locks: OutputLock[] = [];
+  try {
+    if (outDir) locks.push(await lockOutputDir(outDir, opts.waitLock ?? 0));
+    if (evidenceDir && evidenceDir !== outDir)
+      locks.push(await lockOutputDir(evidenceDir, opts.waitLock ?? 0));
+    const result = await runScan({ config, clock: systemClock(asOf), log: opts.log, directory, exceptions });
+    const scan = asScan(result);
+    let files: string[] = [];
+    let runDir: string | undefined;
+    if (outDir) {
+      ({ files, runDir } = await writeRun(scan, outDir, reporters));
+    } else {
+      const stdout = opts.stdout ?? process.stdout;
+      await writeScanResultJson(scan, stdout);
+    }
+    const evidence = evidenceDir
+      ? await writeEvidenceBundle(scan, evidenceDir, { config, argv: opts.argv ?? [], signingKeyPem })
+      : undefined;
+    const summaryFiles = [
+      ...files,
+      ...(runDir ? [`${runDir} (this run's folder; latest points to it)`] : []),
+      ...(evidenceDir ? [`${evidenceDir} (evidence bundle)`] : []),
+    ];
+    (toStdout ? (opts.printErr ?? ((t: string) => process.stderr.write(t))) : opts.print)(
+      renderSummary(result, {
+        failOn,
+        files: summaryFiles,
+        ...(opts.color !== undefined ? { color: opts.color } : {}),
+      }),
+    );
+    return { exitCode: exitCodeFor(result, failOn), result, files, runDir, evidence };
+  } finally {
+    for (const lock of locks) await lock.release();
+  }
 };

@@ -58,7 +58,13 @@ export const ConfigFile = z.strictObject({
   concurrency: z.int().min(1).max(64).default(8),
   /** Targets (accounts, projects, orgs) scanned at once. */
   targetConcurrency: z.int().min(1).max(32).default(4),
-  output: z.strictObject({ dir: z.string().min(1).default('nhiscan-out') }).default({ dir: 'nhiscan-out' }),
+  output: z
+    .strictObject({
+      dir: z.string().min(1).default('nhiscan-out'),
+      /** Report formats beside the JSON result (json, csv, ocsf, sarif, md, junit, html, all). */
+      formats: z.array(z.string().min(1)).default(['json']),
+    })
+    .default({ dir: 'nhiscan-out', formats: ['json'] }),
   ownership: z
     .strictObject({
       /** Tag / label keys that name an identity's owner, first match wins (case-insensitive). */

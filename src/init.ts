@@ -1,7 +1,7 @@
 // `nhiscan init`: a commented starter config that validates as written (a test loads it).
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import { UsageError } from './errors.js';
+import { UsageError, errorMessage } from './errors.js';
+import { writeFileAtomic } from './fs-atomic.js';
 
 export const STARTER_CONFIG = `# nhiscan configuration. Validate it with: nhiscan scan --config nhiscan.config.yaml
 # Secrets never go in this file: providers use their usual credential chains, or the names of
@@ -103,5 +103,12 @@ export const writeStarterConfig = async (path: string, force: boolean): Promise<
   if (!force && existsSync(path)) {
     throw new UsageError(`${path} exists; pass --force to overwrite it`);
   }
-  await writeFile(path, STARTER_CONFIG, 'utf8');
+  try {
+    await writeFileAtomic(path, STARTER_CONFIG);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      `cannot write ${path}: ${code === 'ENOENT' ? 'its folder does not exist' : errorMessage(err)}`,
+    );
+  }
 };

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseAsOf } from '../clock.js';
-import { scanCommand, type ScanCommandResult } from '../commands.js';
+import { scanCommand, type ScanCommandOptions, type ScanCommandResult } from '../commands.js';
 import { loadConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import { fixturesDir } from '../paths.js';
@@ -33,6 +33,11 @@ export interface RunDemoOptions {
   log: Logger;
   print: (text: string) => void;
   color?: boolean;
+  /** Output choices passed to the scan as given (--format, --evidence, --sign-key, --wait-lock, …). */
+  output?: Pick<
+    ScanCommandOptions,
+    'formats' | 'evidence' | 'signKey' | 'waitLock' | 'argv' | 'stdout' | 'printErr'
+  >;
 }
 
 export interface DemoEstateOptions {
@@ -142,6 +147,7 @@ export const runDemo = async (opts: RunDemoOptions): Promise<ScanCommandResult> 
       log: opts.log,
       print: opts.print,
       ...(opts.color !== undefined ? { color: opts.color } : {}),
+      ...opts.output,
     });
     opts.print(
       `\nEvery planted problem and the finding it should raise: ${shortPath(join(DEMO_DIR, 'README.md'))}\n` +
