@@ -2,6 +2,7 @@
 // Plug-in reporters (a module exporting `reporter` or `reporters`) join the same map by id.
 import { UsageError } from '../errors.js';
 import { csvFindingsReporter, csvInventoryReporter } from './csv.js';
+import { htmlReporter } from './html.js';
 import { jsonReporter } from './json.js';
 import { junitReporter } from './junit.js';
 import { markdownReporter } from './markdown.js';
@@ -17,6 +18,7 @@ export const reporters = {
   sarif: sarifReporter,
   md: markdownReporter,
   junit: junitReporter,
+  html: htmlReporter,
 } as const satisfies Record<string, Reporter>;
 export type ReporterId = keyof typeof reporters;
 
@@ -28,6 +30,7 @@ export const FORMATS: Record<string, readonly string[]> = {
   sarif: ['sarif'],
   md: ['md'],
   junit: ['junit'],
+  html: ['html'],
 };
 
 /**
