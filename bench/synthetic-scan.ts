@@ -37,7 +37,7 @@ export const syntheticScan = (opts: SyntheticOptions): Scan => {
   const findings: Finding[] = [];
   const evaluations: EvaluationRecord[] = [];
   for (let n = 0; n < opts.identities; n++) {
-    const p = PROVIDERS[n % PROVIDERS.length]!;
+    const p = PROVIDERS[n % PROVIDERS.length] ?? PROVIDERS[0];
     const name = hostile[n] ?? `svc-${n}`;
     const uid = `${p.provider}:${p.scope}/${p.kind}/${n}`;
     const age = (n * 37) % 400;
@@ -81,7 +81,7 @@ export const syntheticScan = (opts: SyntheticOptions): Scan => {
         findings.push({
           uid: fuid,
           policyId,
-          severity: SEV[k]!,
+          severity: SEV[k] ?? 'medium',
           title: `${policyId} on ${name}`,
           message: `${name} fails ${policyId}`,
           provider: p.provider,
@@ -162,7 +162,7 @@ export const syntheticScan = (opts: SyntheticOptions): Scan => {
           id,
           {
             enabled: true,
-            severity: SEV[k]!,
+            severity: SEV[k] ?? 'medium',
             options: id === 'rotation-age' ? { maxAgeDays: 90 } : {},
             overrides: [],
           },

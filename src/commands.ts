@@ -101,7 +101,7 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
   const toStdout = opts.out === '-';
   const reporters = selectReporters(
     opts.formats ?? config.file.output.formats,
-    opts.extraReporters,
+    { ...config.reporters, ...opts.extraReporters },
     opts.formats ? '--format' : 'output.formats',
   );
   if (toStdout && reporters.length > 1) {

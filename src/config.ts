@@ -12,6 +12,7 @@ import { UsageError, errorMessage } from './errors.js';
 import { sha256, stableStringify } from './hash.js';
 import { Severity } from './model.js';
 import type { AnyPolicy } from './policy.js';
+import type { Reporter } from './report/types.js';
 import { loadPlugins } from './plugins.js';
 
 export const FailOn = z.enum([...Severity.options, 'none']);
@@ -155,6 +156,8 @@ export interface Config {
   hash: string;
   providers: { connector: AnyConnector; config: unknown }[];
   policies: EffectivePolicy[];
+  /** Plug-in reporters by id. */
+  reporters?: Record<string, Reporter>;
 }
 
 const describe = (value: unknown): string => {
@@ -194,6 +197,8 @@ const parseStrict = <T>(schema: z.ZodType<T>, value: unknown, prefix: PropertyKe
 export interface Registries {
   connectors: Record<string, AnyConnector>;
   policies: Record<string, AnyPolicy>;
+  /** Plug-in reporters by id (`--format myid`); the built-in ones live in src/report/index.ts. */
+  reporters?: Record<string, Reporter>;
 }
 
 /** Validates raw config data (already parsed from YAML/JSON) against the registries. */
@@ -251,7 +256,14 @@ export const buildConfig = (
       `invalid config ${source}:\n  asOf: expected an ISO date, found ${describe(file.asOf)}`,
     );
   }
-  return { file, baseDir, hash: sha256(stableStringify(file)), providers, policies };
+  return {
+    file,
+    baseDir,
+    hash: sha256(stableStringify(file)),
+    providers,
+    policies,
+    ...(registries.reporters ? { reporters: registries.reporters } : {}),
+  };
 };
 
 /** Reads, validates and loads the plug-ins a config names. */

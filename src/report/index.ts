@@ -42,6 +42,8 @@ export const selectReporters = (
   extra: Readonly<Record<string, Reporter>> = {},
   flag = '--format',
 ): Reporter[] => {
+  const taken = Object.keys(extra).find((id) => id in reporters || id in FORMATS || id === 'all');
+  if (taken !== undefined) throw new UsageError(`plug-in reporter id "${taken}" is a built-in format's`);
   const known: Record<string, Reporter> = { ...reporters, ...extra };
   const names = formats
     .flatMap((f) => f.split(','))

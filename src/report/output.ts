@@ -5,9 +5,20 @@
 //   OUT/latest                       symlink to the newest run folder (latest.json where symlinks fail)
 //   OUT/nhiscan-result.json (+ .sha256, + every other format's file)  the newest run's files, as before
 import { constants } from 'node:fs';
-import { access, mkdir, open, readFile, readlink, rename, stat, symlink, unlink } from 'node:fs/promises';
+import {
+  access,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  readlink,
+  rename,
+  stat,
+  symlink,
+  unlink,
+} from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { UsageError, errorMessage } from '../errors.js';
 import { commitAll, fsyncDir, openAtomicFile, placeCopyAtomic, writeFileAtomic } from '../fs-atomic.js';
 import type { Scan } from '../model.js';
@@ -61,7 +72,7 @@ export const preflightOutputDir = async (dir: string, flag = '--out'): Promise<s
     throw new UsageError(`${flag} ${dir}: a file is in the way; the output needs a folder there`);
   }
   try {
-    await mkdir(abs, { recursive: true });
+    await mkdirParents(abs);
     await access(abs, constants.W_OK | constants.X_OK);
     // access() says yes to root on a read-only mount: create and remove a file to be sure.
     const probe = join(abs, `.nhiscan-probe.${process.pid}`);
@@ -71,6 +82,26 @@ export const preflightOutputDir = async (dir: string, flag = '--out'): Promise<s
     throw new UsageError(`${flag} ${dir}: cannot write the output there: ${errnoReason(err)}`);
   }
   return abs;
+};
+
+/**
+ * mkdir -p one level at a time: Node 20's recursive mkdir never returns under /proc (it retries
+ * ENOENT forever), and a read-only place must fail, not hang.
+ */
+const mkdirParents = async (abs: string): Promise<void> => {
+  const missing: string[] = [];
+  let at = abs;
+  while (!(await stat(at).catch(() => undefined))) {
+    missing.unshift(at);
+    const parent = dirname(at);
+    if (parent === at) break;
+    at = parent;
+  }
+  for (const dir of missing) {
+    await mkdir(dir).catch((err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    });
+  }
 };
 
 interface LockHolder {
@@ -111,6 +142,7 @@ export const lockOutputDir = async (dir: string, waitSeconds = 0): Promise<Outpu
       } finally {
         await fh.close();
       }
+      await removeLeftovers(dir);
       let released = false;
       return {
         dir,
@@ -156,6 +188,14 @@ export const lockOutputDir = async (dir: string, waitSeconds = 0): Promise<Outpu
       );
     }
     await new Promise((r) => setTimeout(r, Math.min(250, 20 * (attempt + 1))));
+  }
+};
+
+/** Temporary files of a writer that died (kill -9): safe to remove once we hold the lock. */
+const LEFTOVER = /^\..+\.\d+\.[0-9a-f]{8}\.tmp$|^\.latest\.\d+\.tmp$/;
+const removeLeftovers = async (dir: string): Promise<void> => {
+  for (const name of await readdir(dir)) {
+    if (LEFTOVER.test(name)) await unlink(join(dir, name)).catch(() => undefined);
   }
 };
 
