@@ -16,7 +16,7 @@ import { stableStringify } from '../hash.js';
 import type { Scan } from '../model.js';
 import { controlMatrix } from './controls.js';
 import { createSink } from './sink.js';
-import { preflightOutputDir } from './output.js';
+import { mkdirParents, preflightOutputDir } from './output.js';
 
 export const MANIFEST = 'manifest.json';
 export const SIGNATURE = 'manifest.sig';
@@ -168,6 +168,7 @@ export const writeEvidenceBundle = async (
 ): Promise<string[]> => {
   const key =
     opts.signingKeyPem !== undefined ? loadSigningKey(opts.signingKeyPem, 'signing key') : undefined;
+  await mkdirParents(dir);
   const files = bundleFiles(scan, opts);
   const hashes: Record<string, string> = {};
   for (const [name, body] of files) {

@@ -88,7 +88,7 @@ export const preflightOutputDir = async (dir: string, flag = '--out'): Promise<s
  * mkdir -p one level at a time: Node 20's recursive mkdir never returns under /proc (it retries
  * ENOENT forever), and a read-only place must fail, not hang.
  */
-const mkdirParents = async (abs: string): Promise<void> => {
+export const mkdirParents = async (abs: string): Promise<void> => {
   const missing: string[] = [];
   let at = abs;
   while (!(await stat(at).catch(() => undefined))) {

@@ -1,6 +1,7 @@
 // The HTML report in a real browser (Debian's chromium, driven by playwright-core; no browser
 // download): it loads with no console error, every chart draws, and the filter narrows the table.
-// Skips with a visible message where Chromium is absent, except in CI (CI=true), where it fails.
+// Skips with a visible message where Chromium is absent, except in CI (CI=true, or
+// NHISCAN_REQUIRE_CHROMIUM=1 as .ci/run sets), where it fails.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
