@@ -10,7 +10,14 @@ import type { Directory } from './directory.js';
 import { ScanError, errorMessage, errorName } from './errors.js';
 import { evaluatePolicies } from './evaluate.js';
 import type { Logger } from './log.js';
-import { Coverage, Identity, type ScanResult, ScanResult as ScanResultSchema } from './model.js';
+import {
+  Coverage,
+  Identity,
+  type ScanResult,
+  ScanResult as ScanResultSchema,
+  type Severity,
+  severityRank,
+} from './model.js';
 import { resolveOwner } from './owner.js';
 import { applyScope } from './scope.js';
 import { applyExceptions, type ExceptionRule } from './exceptions.js';
@@ -273,12 +280,12 @@ const scanWith = async (
   });
 };
 
-const SEV = ['critical', 'high', 'medium', 'low', 'info'];
+/** Worst first (the one severity order, model.ts), then by policy, identity and finding id. */
 export const compareFindings = (
-  a: { severity: string; policyId: string; identityUid: string; uid: string },
+  a: { severity: Severity; policyId: string; identityUid: string; uid: string },
   b: typeof a,
 ): number =>
-  SEV.indexOf(a.severity) - SEV.indexOf(b.severity) ||
+  severityRank(b.severity) - severityRank(a.severity) ||
   a.policyId.localeCompare(b.policyId) ||
   a.identityUid.localeCompare(b.identityUid) ||
   a.uid.localeCompare(b.uid);

@@ -1,9 +1,10 @@
 // Small facts several reporters derive from a Scan the same way.
 import { daysBetween } from '../clock.js';
+import { isOpenFinding } from '../findings.js';
 import type { Credential, Finding, Identity, ScanResult } from '../model.js';
 
-/** Open: no exception, or one that expired (its finding is open again). */
-export const isOpen = (f: Finding): boolean => !f.exception || f.exception.status === 'expired';
+/** Open: no exception, or one that expired (the one definition, src/findings.ts). */
+export const isOpen = isOpenFinding;
 
 export const identityIndex = (scan: ScanResult): Map<string, Identity> =>
   new Map(scan.identities.map((i) => [i.uid, i]));

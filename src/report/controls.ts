@@ -2,6 +2,7 @@
 // the findings and exceptions against it. What an auditor asks for first.
 import type { ControlResolver } from '../controls/index.js';
 import { SOC2_CRITERIA } from '../controls/index.js';
+import { isOpenFinding } from '../findings.js';
 import type { ScanResult } from '../model.js';
 import type { AnyPolicy } from '../policy.js';
 
@@ -47,7 +48,7 @@ export const controlMatrix = (
         // code): the scan shows it tests that criterion too.
         if (!r.policies.includes(f.policyId)) r.policies.push(f.policyId);
         r.findings ??= { open: 0, excepted: 0, expiredExceptions: 0, ids: [] };
-        if (f.exception?.status === 'active') r.findings.excepted++;
+        if (!isOpenFinding(f)) r.findings.excepted++;
         else {
           r.findings.open++;
           if (f.exception?.status === 'expired') r.findings.expiredExceptions++;
