@@ -1,6 +1,8 @@
 // `npm run bench`: figures, not assertions. (1) A full AWS scan through the real SDK and
 // connector against a synthetic account served on loopback; (2) the policy layer alone over a
-// large inventory. Prints wall time, throughput, requests and memory.
+// large inventory; (3) every report format at 100k identities (bench/reports.ts). Prints wall time,
+// throughput, requests and memory.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,3 +76,15 @@ try {
   await server.close();
   rmSync(dir, { recursive: true, force: true });
 }
+
+// Reports: every format at 100k identities, in its own process so its peak RSS is its own.
+const reports = spawnSync(
+  process.execPath,
+  [
+    '--expose-gc',
+    join(import.meta.dirname, 'reports.js'),
+    `--identities=${arg('report-identities', 100_000)}`,
+  ],
+  { stdio: 'inherit' },
+);
+if (reports.status !== 0) process.exitCode = reports.status ?? 1;

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The `nhiscan` command. Every failure maps to a documented exit code (src/exit-codes.ts).
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError, errorMessage } from './errors.js';
 import { EXIT } from './exit-codes.js';
@@ -18,6 +19,51 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const print = (text: string): void => {
   process.stdout.write(text);
 };
+
+const printErr = (text: string): void => {
+  process.stderr.write(text);
+};
+
+const waitLockSeconds = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 86_400) {
+    throw new UsageError(`--wait-lock: expected whole seconds from 0 to 86400, found "${value}"`);
+  }
+  return n;
+};
+
+/** The output options `scan` and `demo` share. */
+const outputOptions = (cmd: Command): Command =>
+  cmd
+    .option(
+      '-f, --format <formats...>',
+      'report formats beside the JSON result: json, csv, ocsf, sarif, md, junit, html, or all (comma-separated or repeated)',
+    )
+    .option('--evidence <dir>', 'also write the evidence bundle (population, evaluations, manifest) there')
+    .option(
+      '--sign-key <file>',
+      'Ed25519 private key (PEM) to sign the evidence manifest (or set NHISCAN_SIGNING_KEY to the PEM)',
+    )
+    .option(
+      '--wait-lock <seconds>',
+      'when another scan is writing to the same output folder, wait this long for it (default: fail at once)',
+    );
+
+interface OutputFlags {
+  format?: string[];
+  evidence?: string;
+  signKey?: string;
+  waitLock?: string;
+}
+
+const outputFrom = (opts: OutputFlags, out: string | undefined) => ({
+  formats: opts.format,
+  evidence: opts.evidence,
+  signKey: opts.signKey,
+  waitLock: opts.waitLock === undefined ? undefined : waitLockSeconds(opts.waitLock),
+  argv: process.argv.slice(2),
+  ...(out === '-' ? { printErr } : {}),
+});
 
 const logLevel = (opts: { quiet?: boolean; verbose?: boolean }): LogLevel =>
   opts.verbose ? 'debug' : opts.quiet ? 'error' : 'info';
@@ -60,11 +106,16 @@ const storeFor = async (opts: { store?: string | boolean; config?: string }): Pr
   return spec;
 };
 
-program
-  .command('scan')
-  .description('scan the providers in a config file and write the ScanResult')
-  .requiredOption('-c, --config <file>', 'config file (YAML or JSON)')
-  .option('-o, --out <dir>', 'output folder (default: output.dir of the config, else ./nhiscan-out)')
+outputOptions(
+  program
+    .command('scan')
+    .description('scan the providers in a config file and write the ScanResult')
+    .requiredOption('-c, --config <file>', 'config file (YAML or JSON)')
+    .option(
+      '-o, --out <dir>',
+      'output folder (default: output.dir of the config, else ./nhiscan-out); - writes the JSON result to stdout',
+    ),
+)
   .option(
     '--as-of <date>',
     'judge every date as of this instant (ISO date or timestamp), for reproducible scans',
@@ -74,39 +125,57 @@ program
   .option('-q, --quiet', 'only errors on stderr')
   .option('-v, --verbose', 'debug logging on stderr')
   .action(
-    async (opts: {
-      config: string;
-      out?: string;
-      asOf?: string;
-      failOn?: string;
-      store?: string | boolean;
-      quiet?: boolean;
-      verbose?: boolean;
-    }) => {
+    async (
+      opts: {
+        config: string;
+        out?: string;
+        asOf?: string;
+        failOn?: string;
+        store?: string | boolean;
+        quiet?: boolean;
+        verbose?: boolean;
+      } & OutputFlags,
+    ) => {
       const { scanCommand } = await import('./commands.js');
-      const { exitCode } = await scanCommand({ ...opts, log: await logger(logLevel(opts)), print });
+      const { exitCode } = await scanCommand({
+        config: opts.config,
+        out: opts.out,
+        asOf: opts.asOf,
+        failOn: opts.failOn,
+        store: opts.store,
+        log: await logger(logLevel(opts)),
+        print: opts.out === '-' ? printErr : print,
+        ...outputFrom(opts, opts.out),
+      });
       process.exitCode = exitCode;
     },
   );
 
-program
-  .command('demo')
-  .description('scan the bundled demo estate (no credentials needed) through the real SDKs')
-  .option('-o, --out <dir>', 'output folder', 'nhiscan-demo')
+outputOptions(
+  program
+    .command('demo')
+    .description('scan the bundled demo estate (no credentials needed) through the real SDKs')
+    .option('-o, --out <dir>', 'output folder (- writes the JSON result to stdout)', 'nhiscan-demo'),
+)
   .addOption(failOnOption())
   .addOption(storeOption())
   .option('-q, --quiet', 'only errors on stderr')
-  .action(async (opts: { out: string; failOn?: string; store?: string | boolean; quiet?: boolean }) => {
-    const { runDemo } = await import('./demo/index.js');
-    const { exitCode } = await runDemo({
-      out: opts.out,
-      failOn: opts.failOn,
-      store: opts.store,
-      log: await logger(logLevel(opts)),
-      print,
-    });
-    process.exitCode = exitCode;
-  });
+  .action(
+    async (
+      opts: { out: string; failOn?: string; store?: string | boolean; quiet?: boolean } & OutputFlags,
+    ) => {
+      const { runDemo } = await import('./demo/index.js');
+      const { exitCode } = await runDemo({
+        out: opts.out,
+        failOn: opts.failOn,
+        store: opts.store,
+        log: await logger(logLevel(opts)),
+        print: opts.out === '-' ? printErr : print,
+        output: outputFrom(opts, opts.out),
+      });
+      process.exitCode = exitCode;
+    },
+  );
 
 program
   .command('policies')
@@ -251,16 +320,37 @@ program
 
 program
   .command('verify')
-  .description("check the store's hash chain and name the first broken link")
+  .description(
+    "check an evidence bundle (every file against the manifest, naming each altered, added or removed; with --public-key the signature), or with --store the store's hash chain (naming the first broken link)",
+  )
+  .argument('[dir]', 'the folder given to --evidence')
+  .option('--public-key <file>', 'Ed25519 public key (PEM) the manifest signature must match')
   .option('--store <path|url>', 'the store (a SQLite file, postgres:// URL without password, or env:NAME)')
   .option('-c, --config <file>', 'config whose `store:` to use')
-  .action(async (opts: { store?: string; config?: string }) => {
-    const { renderStoreVerification, verifyStore } = await import('./store/verify.js');
-    const { storeLabel, withStore } = await import('./store/open.js');
-    const spec = await storeFor(opts);
-    const v = await withStore(spec, (db) => verifyStore(db));
-    print(renderStoreVerification(storeLabel(spec), v));
-    process.exitCode = v.ok ? EXIT.ok : EXIT.findings;
+  .action(async (dir: string | undefined, opts: { publicKey?: string; store?: string; config?: string }) => {
+    if (dir === undefined) {
+      if (opts.store === undefined && opts.config === undefined)
+        throw new UsageError('verify: give an evidence bundle folder, or --store PATH|URL (or --config)');
+      const { renderStoreVerification, verifyStore } = await import('./store/verify.js');
+      const { storeLabel, withStore } = await import('./store/open.js');
+      const spec = await storeFor(opts);
+      const v = await withStore(spec, (db) => verifyStore(db));
+      print(renderStoreVerification(storeLabel(spec), v));
+      process.exitCode = v.ok ? EXIT.ok : EXIT.findings;
+      return;
+    }
+    let pem: string | undefined;
+    if (opts.publicKey !== undefined) {
+      try {
+        pem = readFileSync(opts.publicKey, 'utf8');
+      } catch (err) {
+        throw new UsageError(`--public-key ${opts.publicKey}: ${errorMessage(err)}`);
+      }
+    }
+    const { renderVerifyReport, verifyBundle } = await import('./report/bundle.js');
+    const report = await verifyBundle(dir, pem);
+    print(renderVerifyReport(dir, report));
+    process.exitCode = report.ok ? EXIT.ok : EXIT.findings;
   });
 
 try {

@@ -1,5 +1,7 @@
 // What the CLI commands do, as functions the tests call in-process.
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Writable } from 'node:stream';
 import { parseAsOf, systemClock } from './clock.js';
 import { type Config, FailOn, loadConfig, resolveFromConfig } from './config.js';
 import { type Directory, loadDirectory } from './directory.js';
@@ -7,9 +9,16 @@ import { UsageError } from './errors.js';
 import { loadExceptions } from './exceptions.js';
 import { exitCodeFor } from './exit-codes.js';
 import type { Logger } from './log.js';
-import type { ScanResult } from './model.js';
+import type { Scan, ScanResult } from './model.js';
 import { builtins } from './registry.js';
-import { reporters, writeReport } from './report/index.js';
+import {
+  loadSigningKey,
+  preflightEvidenceDir,
+  SIGNING_KEY_ENV,
+  writeEvidenceBundle,
+} from './report/bundle.js';
+import { type Reporter, selectReporters, writeScanResultJson } from './report/index.js';
+import { lockOutputDir, type OutputLock, preflightOutputDir, writeRun } from './report/output.js';
 import { renderSummary } from './report/terminal.js';
 import { runScan } from './scan.js';
 import { type Severity, Severity as SeveritySchema } from './model.js';
@@ -51,6 +60,22 @@ export interface ScanCommandOptions {
   /** Where the summary goes (stdout in the CLI). */
   print: (text: string) => void;
   color?: boolean;
+  /** `--format`: names from the report map (json is always written); default output.formats. */
+  formats?: readonly string[] | undefined;
+  /** `--wait-lock`: seconds to wait for another scan holding the output folder (default 0: fail). */
+  waitLock?: number | undefined;
+  /** `--evidence DIR`: write the evidence bundle there. */
+  evidence?: string | undefined;
+  /** `--sign-key FILE`: Ed25519 private key (PEM) to sign the bundle's manifest. */
+  signKey?: string | undefined;
+  /** Plug-in reporters by id (from the config's plug-ins). */
+  extraReporters?: Readonly<Record<string, Reporter>>;
+  /** The command line recorded in the evidence bundle. */
+  argv?: readonly string[];
+  /** Where `--out -` writes the JSON result (process.stdout in the CLI). */
+  stdout?: Writable;
+  /** Where the summary goes when stdout carries the JSON (stderr in the CLI). */
+  printErr?: (text: string) => void;
 }
 
 export interface ScanCommandResult {
@@ -59,7 +84,15 @@ export interface ScanCommandResult {
   files: string[];
   /** Set when the scan was recorded in a store. */
   recorded?: RecordedScan;
+  /** The run's own folder (OUT/runs/<UTC start>-<id>); undefined with `--out -`. */
+  runDir?: string | undefined;
+  /** The evidence bundle's files, when --evidence was given. */
+  evidence?: string[] | undefined;
 }
+
+/** A scan as reporters read it, whether or not runScan already returns the evaluation records. */
+export const asScan = (result: ScanResult | Scan): Scan =>
+  'evaluations' in result ? result : { ...result, evaluations: [] };
 
 export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommandResult> => {
   const config = typeof opts.config === 'string' ? await loadConfig(opts.config, builtins) : opts.config;
@@ -78,8 +111,6 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
       '--fail-on new needs a store to compare with: add --store PATH or `store:` to the config',
     );
   }
-  // Opened before the scan, so a store that cannot be reached fails in seconds, not after the scan.
-  const store = storeSpec ? await openStore(storeSpec) : undefined;
   const asOfText = opts.asOf ?? config.file.asOf;
   let asOf: Date | undefined;
   if (asOfText !== undefined) {
@@ -101,38 +132,93 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
   const exceptions = config.file.exceptions
     ? loadExceptions(resolveFromConfig(config, config.file.exceptions))
     : undefined;
-  let recorded: RecordedScan | undefined;
-  let result: ScanResult;
-  let files: string[];
+  // Every output check happens before the first API call: a bad folder costs seconds, not a scan.
+  const toStdout = opts.out === '-';
+  const reporters = selectReporters(
+    opts.formats ?? config.file.output.formats,
+    { ...config.reporters, ...opts.extraReporters },
+    opts.formats ? '--format' : 'output.formats',
+  );
+  if (toStdout && reporters.length > 1) {
+    throw new UsageError('--out - writes only the JSON result to stdout; drop --format or give a folder');
+  }
+  let signingKeyPem: string | undefined;
+  if (opts.signKey !== undefined) {
+    try {
+      signingKeyPem = readFileSync(opts.signKey, 'utf8');
+    } catch (err) {
+      throw new UsageError(`--sign-key ${opts.signKey}: ${(err as Error).message}`);
+    }
+  } else if (process.env[SIGNING_KEY_ENV]) signingKeyPem = process.env[SIGNING_KEY_ENV];
+  if (signingKeyPem !== undefined && opts.evidence === undefined) {
+    throw new UsageError(`--sign-key (or ${SIGNING_KEY_ENV}) signs the evidence bundle: add --evidence DIR`);
+  }
+  if (signingKeyPem !== undefined) loadSigningKey(signingKeyPem, opts.signKey ?? SIGNING_KEY_ENV);
+  const outDir = toStdout
+    ? undefined
+    : await preflightOutputDir(
+        opts.out !== undefined ? resolve(opts.out) : resolveFromConfig(config, config.file.output.dir),
+      );
+  const evidenceDir = opts.evidence !== undefined ? await preflightEvidenceDir(opts.evidence) : undefined;
+  const locks: OutputLock[] = [];
+  let store: Awaited<ReturnType<typeof openStore>> | undefined;
   try {
-    result = await runScan({ config, clock: systemClock(asOf), log: opts.log, directory, exceptions });
-    files = [await writeReport(reporters.json, result, outDirEarly)];
+    if (outDir) locks.push(await lockOutputDir(outDir, opts.waitLock ?? 0));
+    if (evidenceDir && evidenceDir !== outDir)
+      locks.push(await lockOutputDir(evidenceDir, opts.waitLock ?? 0));
+    // Opened before the scan, so a store that cannot be reached fails in seconds, not after the scan.
+    store = storeSpec ? await openStore(storeSpec) : undefined;
+    const result = await runScan({ config, clock: systemClock(asOf), log: opts.log, directory, exceptions });
+    const scan = asScan(result);
+    let files: string[] = [];
+    let runDir: string | undefined;
+    if (outDir) {
+      ({ files, runDir } = await writeRun(scan, outDir, reporters));
+    } else {
+      const stdout = opts.stdout ?? process.stdout;
+      await writeScanResultJson(scan, stdout);
+    }
+    let recorded: RecordedScan | undefined;
     if (store && storeSpec) {
-      recorded = await recordScan(store, result);
+      recorded = await recordScan(store, scan);
       opts.log.info(`recorded scan #${recorded.seq} in ${storeLabel(storeSpec)}`);
     }
+    const evidence = evidenceDir
+      ? await writeEvidenceBundle(scan, evidenceDir, { config, argv: opts.argv ?? [], signingKeyPem })
+      : undefined;
+    const summaryFiles = [
+      ...files,
+      ...(runDir ? [`${runDir} (this run's folder; latest points to it)`] : []),
+      ...(evidenceDir ? [`${evidenceDir} (evidence bundle)`] : []),
+    ];
+    (toStdout ? (opts.printErr ?? ((t: string) => process.stderr.write(t))) : opts.print)(
+      renderSummary(result, {
+        failOn,
+        files: summaryFiles,
+        ...(opts.color !== undefined ? { color: opts.color } : {}),
+      }),
+    );
+    const print = toStdout ? (opts.printErr ?? ((t: string) => process.stderr.write(t))) : opts.print;
+    let exitCode = exitCodeFor(result, failOn);
+    if (recorded) {
+      print(
+        recorded.previous
+          ? `${recorded.newFindings.length} new since last scan (#${recorded.previous.seq}, as of ${recorded.previous.asOf}).\n`
+          : 'First scan in this store: nothing to compare with yet.\n',
+      );
+    }
+    if (failOnChoice.mode === 'new' && recorded) {
+      const regressions = recorded.previous ? newAtOrAbove(recorded.newFindings, failOnChoice.severity) : [];
+      if (regressions.length > 0) {
+        print(
+          `${regressions.length} new finding(s) at or above ${failOnChoice.severity} since the last scan.\n`,
+        );
+        exitCode = EXIT.findings;
+      }
+    }
+    return { exitCode, result, files, runDir, evidence, ...(recorded ? { recorded } : {}) };
   } finally {
+    for (const lock of locks) await lock.release();
     await store?.close();
   }
-  opts.print(
-    renderSummary(result, { failOn, files, ...(opts.color !== undefined ? { color: opts.color } : {}) }),
-  );
-  let exitCode = exitCodeFor(result, failOn);
-  if (recorded) {
-    opts.print(
-      recorded.previous
-        ? `${recorded.newFindings.length} new since last scan (#${recorded.previous.seq}, as of ${recorded.previous.asOf}).\n`
-        : 'First scan in this store: nothing to compare with yet.\n',
-    );
-  }
-  if (failOnChoice.mode === 'new' && recorded) {
-    const regressions = recorded.previous ? newAtOrAbove(recorded.newFindings, failOnChoice.severity) : [];
-    if (regressions.length > 0) {
-      opts.print(
-        `${regressions.length} new finding(s) at or above ${failOnChoice.severity} since the last scan.\n`,
-      );
-      exitCode = EXIT.findings;
-    }
-  }
-  return { exitCode, result, files, ...(recorded ? { recorded } : {}) };
 };

@@ -13,6 +13,7 @@ import { UsageError, errorMessage } from './errors.js';
 import { Severity } from './model.js';
 import { builtins as defaults } from './registry.js';
 import type { AnyPolicy } from './policy.js';
+import type { Reporter } from './report/types.js';
 
 const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'expected a function');
 const schema = z.custom<z.ZodType>(
@@ -41,6 +42,14 @@ const PolicyShape = z.looseObject({
   evaluate: fn,
 });
 
+const ReporterShape = z.looseObject({
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'expected a lowercase id such as "pdf"'),
+  fileName: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected a plain file name such as "nhiscan-report.pdf"'),
+  write: fn,
+});
+
 const problem = (where: string, error: z.ZodError): string =>
   error.issues.map((i) => `${where}.${i.path.join('.') || '(export)'}: ${i.message}`).join('; ');
 
@@ -51,6 +60,7 @@ export const loadPlugins = async (
 ): Promise<Registries> => {
   const connectors = { ...builtins.connectors };
   const policies = { ...builtins.policies };
+  const reporters: Record<string, Reporter> = { ...builtins.reporters };
   const added: Framework[] = [];
   const checks: { where: string; policy: AnyPolicy }[] = [];
   for (const [i, path] of paths.entries()) {
@@ -96,9 +106,22 @@ export const loadPlugins = async (
       policies[parsed.data.id] = candidate as AnyPolicy;
       found.push(`policy ${parsed.data.id}`);
     }
+    const reporterList =
+      mod.reporters !== undefined ? mod.reporters : mod.reporter !== undefined ? [mod.reporter] : [];
+    if (!Array.isArray(reporterList))
+      throw new UsageError(`${where}: export "reporters" must be a list of reporters`);
+    for (const [j, candidate] of reporterList.entries()) {
+      const parsed = ReporterShape.safeParse(candidate);
+      if (!parsed.success)
+        throw new UsageError(`${where}: invalid reporter: ${problem(`reporters[${j}]`, parsed.error)}`);
+      if (reporters[parsed.data.id])
+        throw new UsageError(`${where}: reporter id "${parsed.data.id}" is already taken`);
+      reporters[parsed.data.id] = candidate as Reporter;
+      found.push(`reporter ${parsed.data.id}`);
+    }
     if (found.length === 0) {
       throw new UsageError(
-        `${where}: exports neither "connector", "policy"/"policies" nor "framework"/"frameworks"`,
+        `${where}: exports none of "connector", "policy"/"policies", "framework"/"frameworks", "reporter"/"reporters"`,
       );
     }
   }
@@ -116,5 +139,5 @@ export const loadPlugins = async (
     if (unknown.length)
       throw new UsageError(`${where}: policy ${policy.id} names unknown controls: ${unknown.join(', ')}`);
   }
-  return { connectors, policies, frameworks };
+  return { connectors, policies, frameworks, reporters };
 };
