@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `nhiscan` command. Every failure maps to a documented exit code (src/exit-codes.ts).
 import { Command, CommanderError, Option } from 'commander';
+import { resolve } from 'node:path';
 import { scanCommand } from './commands.js';
 import { runDemo } from './demo/index.js';
 import { UsageError, errorMessage } from './errors.js';
@@ -10,7 +11,7 @@ import { FailOn, loadConfig } from './config.js';
 import { CROSSWALKS, createControlResolver } from './controls/index.js';
 import { controlMatrix, renderControlMatrix } from './report/controls.js';
 import { readScanResult } from './report/json.js';
-import { renderPolicies, renderPolicyTable } from './report/policies.js';
+import { renderPolicies, renderPolicyTable, writePolicyDocs } from './report/policies.js';
 import { writeStarterConfig } from './init.js';
 import { builtins } from './registry.js';
 import { VERSION } from './version.js';
@@ -87,8 +88,17 @@ program
   .description('list every policy with its id, default severity, options and control tags')
   .option('--json', 'machine-readable output')
   .option('--markdown', 'the README table')
-  .action((opts: { json?: boolean; markdown?: boolean }) => {
+  .option(
+    '--docs <dir>',
+    'write one page per policy, <dir>/<id>.md (the repository keeps them in docs/policies)',
+  )
+  .action(async (opts: { json?: boolean; markdown?: boolean; docs?: string }) => {
     const all = Object.values(builtins.policies);
+    if (opts.docs !== undefined) {
+      const files = await writePolicyDocs(all, resolve(opts.docs));
+      print(`wrote ${files.length} policy pages to ${resolve(opts.docs)}\n`);
+      return;
+    }
     print(opts.markdown ? renderPolicyTable(all) + '\n' : renderPolicies(all, opts.json ?? false));
   });
 

@@ -7,7 +7,7 @@ import { UsageError } from './errors.js';
 import { loadExceptions } from './exceptions.js';
 import { exitCodeFor } from './exit-codes.js';
 import type { Logger } from './log.js';
-import type { ScanResult } from './model.js';
+import type { Scan } from './model.js';
 import { builtins } from './registry.js';
 import { reporters, writeReport } from './report/index.js';
 import { renderSummary } from './report/terminal.js';
@@ -26,7 +26,8 @@ export interface ScanCommandOptions {
 
 export interface ScanCommandResult {
   exitCode: number;
-  result: ScanResult;
+  /** The result and, beside it, one evaluation record per policy x identity. */
+  result: Scan;
   files: string[];
 }
 

@@ -10,7 +10,7 @@ import type { Directory } from './directory.js';
 import { ScanError, errorMessage, errorName } from './errors.js';
 import { evaluatePolicies } from './evaluate.js';
 import type { Logger } from './log.js';
-import { Coverage, Identity, type ScanResult, ScanResult as ScanResultSchema } from './model.js';
+import { Coverage, Identity, type Scan, ScanResult as ScanResultSchema } from './model.js';
 import { resolveOwner } from './owner.js';
 import { applyScope } from './scope.js';
 import { applyExceptions, type ExceptionRule } from './exceptions.js';
@@ -39,7 +39,7 @@ export const runScan = async ({
   directory,
   exceptions,
   signal,
-}: ScanOptions): Promise<ScanResult> => {
+}: ScanOptions): Promise<Scan> => {
   const startedAt = clock.now().toISOString();
   const abort = signal ?? new AbortController().signal;
   const configured = config.providers.flatMap(({ connector, config: providerConfig }) =>
@@ -214,7 +214,7 @@ export const runScan = async ({
     if (target.status === 'complete') target.status = 'partial';
   }
 
-  return ScanResultSchema.parse({
+  const result = ScanResultSchema.parse({
     schemaVersion: 1,
     run: {
       id: randomUUID(),
@@ -241,7 +241,10 @@ export const runScan = async ({
     findings: findings.sort(compareFindings),
     coverage,
     exceptions: outcomes,
+    evaluationSummary: evaluation.summary,
   });
+  // The records travel beside the result, not inside nhiscan-result.json (millions at scale).
+  return { ...result, evaluations: evaluation.evaluations };
 };
 
 const SEV = ['critical', 'high', 'medium', 'low', 'info'];

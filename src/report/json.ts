@@ -10,7 +10,15 @@ import type { Reporter } from './types.js';
 export const jsonReporter: Reporter = {
   id: 'json',
   fileName: 'nhiscan-result.json',
-  render: (result: ScanResult) => JSON.stringify(result, null, 2) + '\n',
+  // A Scan's evaluation records are not part of the result file (the bundle carries them).
+  render: (result: ScanResult) =>
+    JSON.stringify(
+      result,
+      function (this: unknown, key: string, value: unknown) {
+        return this === result && key === 'evaluations' ? undefined : value;
+      },
+      2,
+    ) + '\n',
 };
 
 /**
