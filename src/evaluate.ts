@@ -126,7 +126,7 @@ export const evaluatePolicies = (
     let keys = controlKeys.get(memo);
     if (!keys) {
       const refs: ControlRef[] = [
-        ...controls.base(policy.controls, identity.provider),
+        ...controls.base(policy.controls, identity.provider, policy.id),
         ...(inScope ? controls.soc1(policy.id, policy.controls) : []),
       ];
       keys = unique(refs.map((r) => `${r.framework}:${r.id}`));
@@ -205,7 +205,7 @@ export const evaluatePolicies = (
               evidence: d.evidence,
               remediation: d.remediation ?? remediationFor(policy, identity.kind),
               controls: [
-                ...controls.base(declared, identity.provider),
+                ...controls.base(declared, identity.provider, policy.id),
                 ...(inScope ? controls.soc1(policy.id, declared) : []),
               ],
               soc1Scope: inScope ? identity.financialScope.reasons : undefined,

@@ -7,10 +7,10 @@ import type { ControlRef } from '../model.js';
 import type { AnyPolicy } from '../policy.js';
 
 /** SOC 2 and crosswalks as on every finding, then SOC 1 (nhiscan's default objectives, in scope only). */
-const allControls = (p: AnyPolicy): ControlRef[] => [
-  ...controlRefs(p.controls),
-  ...createControlResolver().soc1(p.id, p.controls),
-];
+const allControls = (p: AnyPolicy): ControlRef[] => {
+  const resolver = createControlResolver();
+  return [...resolver.base(p.controls, undefined, p.id), ...resolver.soc1(p.id, p.controls)];
+};
 
 /** Framework → ids, in the order the policy's refs list them. */
 const byFramework = (refs: readonly ControlRef[]): Record<string, string[]> => {
