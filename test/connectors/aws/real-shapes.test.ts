@@ -295,7 +295,9 @@ describe('AWS connector: a credential report older than the keys', () => {
         lastUsedDetail: { source: 'GetAccessKeyLastUsed' },
       }),
     ]);
-    expect(humanUse.evaluate(jane, {}, policyCtx)).toMatchObject([{ key: 'console-and-keys' }]);
+    expect(humanUse.evaluate(jane, {}, policyCtx)).toMatchObject([
+      { status: 'fail', findings: [{ key: 'console-and-keys' }] },
+    ]);
   });
 
   it('trusts a report generated for this scan, without listing keyless users', async () => {
