@@ -2,21 +2,14 @@
 // The `nhiscan` command. Every failure maps to a documented exit code (src/exit-codes.ts).
 import { Command, CommanderError, Option } from 'commander';
 import { resolve } from 'node:path';
-import { scanCommand } from './commands.js';
-import { runDemo } from './demo/index.js';
 import { UsageError, errorMessage } from './errors.js';
 import { EXIT } from './exit-codes.js';
-import { createLogger, type LogLevel } from './log.js';
-import { FailOn, loadConfig } from './config.js';
-import { createControlResolver } from './controls/index.js';
-import { frameworkLabel } from './controls/framework.js';
-import { controlMatrix, renderControlMatrix } from './report/controls.js';
-import { readScanResult } from './report/json.js';
-import { renderPolicies, renderPolicyTable, writePolicyDocs } from './report/policies.js';
-import { writeStarterConfig } from './init.js';
-import { builtins } from './registry.js';
+import type { LogLevel } from './log.js';
+import { Severity } from './model.js';
 import { VERSION } from './version.js';
 
+// Each command imports what it needs when it runs: `nhiscan --version`, `policies`, `controls`
+// and `init` never load a cloud SDK (connectors load their API clients when a scan runs).
 // nhiscan supports Node.js 20 (package.json engines); the AWS SDK's notice that its releases after
 // 2027-01 will not is for us to act on, not noise for every nightly scan's log.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -38,9 +31,12 @@ const program = new Command()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
 const failOnOption = (): Option =>
-  new Option('--fail-on <severity>', 'exit 1 when an open finding is at or above this severity').choices(
-    FailOn.options,
-  );
+  new Option('--fail-on <severity>', 'exit 1 when an open finding is at or above this severity').choices([
+    ...Severity.options,
+    'none',
+  ]);
+
+const logger = async (level: LogLevel) => (await import('./log.js')).createLogger(level);
 
 program
   .command('scan')
@@ -63,7 +59,8 @@ program
       quiet?: boolean;
       verbose?: boolean;
     }) => {
-      const { exitCode } = await scanCommand({ ...opts, log: createLogger(logLevel(opts)), print });
+      const { scanCommand } = await import('./commands.js');
+      const { exitCode } = await scanCommand({ ...opts, log: await logger(logLevel(opts)), print });
       process.exitCode = exitCode;
     },
   );
@@ -75,10 +72,11 @@ program
   .addOption(failOnOption())
   .option('-q, --quiet', 'only errors on stderr')
   .action(async (opts: { out: string; failOn?: string; quiet?: boolean }) => {
+    const { runDemo } = await import('./demo/index.js');
     const { exitCode } = await runDemo({
       out: opts.out,
       failOn: opts.failOn,
-      log: createLogger(logLevel(opts)),
+      log: await logger(logLevel(opts)),
       print,
     });
     process.exitCode = exitCode;
@@ -94,6 +92,10 @@ program
     'write one page per policy, <dir>/<id>.md (the repository keeps them in docs/policies)',
   )
   .action(async (opts: { json?: boolean; markdown?: boolean; docs?: string }) => {
+    const [{ builtins }, { renderPolicies, renderPolicyTable, writePolicyDocs }] = await Promise.all([
+      import('./registry.js'),
+      import('./report/policies.js'),
+    ]);
     const all = Object.values(builtins.policies);
     if (opts.docs !== undefined) {
       const files = await writePolicyDocs(all, resolve(opts.docs));
@@ -112,11 +114,19 @@ program
   .option('-c, --config <file>', "config with the organisation's own SOC 1 objectives and plug-ins")
   .option(
     '--framework <ids...>',
-    `frameworks to show (${builtins.frameworks.map(frameworkLabel).join(', ')}, or a plug-in's)`,
+    "frameworks to show, by the label findings carry (SOC2, SOC1, OWASP-NHI-2025, CIS-Controls-8, NIST-CSF-2.0, each connector's CIS benchmark, a plug-in's)",
     ['SOC2', 'SOC1'],
   )
   .option('--json', 'machine-readable output')
   .action(async (opts: { scan?: string; config?: string; framework: string[]; json?: boolean }) => {
+    const [{ loadConfig }, { builtins }, { createControlResolver }, { controlMatrix, renderControlMatrix }] =
+      await Promise.all([
+        import('./config.js'),
+        import('./registry.js'),
+        import('./controls/index.js'),
+        import('./report/controls.js'),
+      ]);
+    const { readScanResult } = await import('./report/json.js');
     const config = opts.config ? await loadConfig(opts.config, builtins) : undefined;
     const resolver = createControlResolver(config?.file.controls.soc1, config?.frameworks);
     const policies = config ? config.policies.map((p) => p.policy) : Object.values(builtins.policies);
@@ -131,6 +141,7 @@ program
   .option('-o, --out <file>', 'where to write it', 'nhiscan.config.yaml')
   .option('--force', 'overwrite an existing file')
   .action(async (opts: { out: string; force?: boolean }) => {
+    const { writeStarterConfig } = await import('./init.js');
     await writeStarterConfig(opts.out, opts.force ?? false);
     print(`Wrote ${opts.out}. Edit the providers, then run: nhiscan scan --config ${opts.out}\n`);
   });
