@@ -11,7 +11,7 @@ import {
   wildcardMatch,
 } from '../src/iam-actions.js';
 import type { Identity } from '../src/model.js';
-import type { FindingDraft, Policy } from '../src/policy.js';
+import { type FindingDraft, type Policy, fail, judged, notApplicable } from '../src/policy.js';
 import { ESCALATION_SETS } from './lib/aws-escalation.js';
 import {
   identityLabel,
@@ -19,6 +19,8 @@ import {
   isSwitchedOff,
   plural,
   skipIdentity,
+  PROVIDER_MANAGED,
+  REFERENCES,
 } from './lib/common.js';
 
 const Options = z.strictObject({
@@ -69,8 +71,9 @@ const ADMIN_ATTACHMENTS: readonly RegExp[] = [
 export const excessPrivilege: Policy<Options> = {
   id: 'excess-privilege',
   title: 'Excess privilege',
-  rationale:
-    'Non-human credentials run unattended and leak from code, CI and images; an identity that can administer the account, use every action of a service or grant itself more turns any leak into a full compromise.',
+  description:
+    'Fires on an identity with administrator access on any provider (the privilege level its connector computed), and on AWS on an Allow of every action of a service on all resources, or of a privilege-escalation action set (e.g. iam:CreatePolicyVersion, iam:PassRole with a compute launch) on unconstrained resources. Non-human credentials run unattended and leak from code, CI and images; an identity that can administer the account, use every action of a service or grant itself more turns any leak into a full compromise.',
+  appliesTo: {},
   severity: 'high',
   options: Options,
   controls: {
@@ -82,8 +85,52 @@ export const excessPrivilege: Policy<Options> = {
     nistCsf: ['PR.AA-05'],
     cisControls: ['5.4', '6.8'],
   },
+  remediation: {
+    default:
+      'Replace the administrator grant with a policy listing only the actions and resources this identity uses.',
+    byKind: {
+      'aws.iam_user':
+        'Detach AdministratorAccess / IAMFullAccess and wildcard statements; attach a policy generated from CloudTrail activity (IAM Access Analyzer policy generation) that lists only the actions and resources used.',
+      'aws.iam_role':
+        'Detach AdministratorAccess / IAMFullAccess and wildcard statements; attach a policy generated from CloudTrail activity (IAM Access Analyzer policy generation), and set a permissions boundary on roles that create roles.',
+      'gcp.service_account':
+        "Remove roles/owner and *Admin roles from the service account; grant the predefined roles IAM's role recommendations list for what it used.",
+      'github.app_installation':
+        "Reduce the App's permissions to what it uses (org settings → GitHub Apps → Configure) and limit it to selected repositories.",
+      'github.fine_grained_pat':
+        'Regenerate the token without organisation administration permissions, for only the repositories the job uses.',
+      'github.credential_authorization':
+        'Replace the classic token carrying admin:org / delete_repo with a fine-grained token or a GitHub App, and revoke its SSO authorisation.',
+    },
+  },
+  references: [
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege',
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-policy-generation.html',
+    'https://cloud.google.com/iam/docs/recommender-overview',
+    REFERENCES.owaspNhi,
+    REFERENCES.cisAws,
+    REFERENCES.cisGcp,
+    REFERENCES.cisControls,
+  ],
+  findings: [
+    {
+      key: 'admin',
+      title: 'Administrator access / Administrator of a service',
+      evidence: ['level', 'reasons', 'adminPolicies', 'permissionsBoundary', 'switchedOff', 'adminScope'],
+    },
+    {
+      key: 'service-wildcard',
+      title: 'All actions of <n> services on all resources',
+      evidence: ['services', 'wildcards', 'permissionsBoundary'],
+    },
+    {
+      key: 'escalation',
+      title: 'Can escalate its own privileges (<n> paths)',
+      evidence: ['setIds', 'sets', 'permissionsBoundary'],
+    },
+  ],
   evaluate(identity, options) {
-    if (skipIdentity(identity, options.includeProviderManaged)) return [];
+    if (skipIdentity(identity, options.includeProviderManaged)) return [notApplicable(PROVIDER_MANAGED)];
     const { privilege } = identity;
     const boundary = privilege.boundary === undefined ? {} : { permissionsBoundary: privilege.boundary };
 
@@ -94,7 +141,7 @@ export const excessPrivilege: Policy<Options> = {
         identity.provider === 'gcp' && !privilege.attached.some((role) => GCP_ESTATE_ADMIN_ROLES.has(role));
       const adminPolicies = privilege.attached.filter((a) => ADMIN_ATTACHMENTS.some((re) => re.test(a)));
       return [
-        {
+        fail({
           key: 'admin',
           severity: off ? 'medium' : serviceOnly ? 'high' : 'critical',
           title: serviceOnly ? 'Administrator of a service' : 'Administrator access',
@@ -111,12 +158,12 @@ export const excessPrivilege: Policy<Options> = {
             'Replace the administrator grant with a policy listing only the actions and resources this identity uses.',
           // Admin that can push code or change workflows also bypasses change management.
           ...(identity.attributes.canChangeCode === true ? { extraControls: { soc2: ['CC8.1'] } } : {}),
-        },
+        }),
       ];
     }
 
-    // AWS-SPECIFIC from here: the IAM action grammar.
-    if (identity.provider !== 'aws') return [];
+    // AWS-SPECIFIC from here: the IAM action grammar. Elsewhere the level is the whole check.
+    if (identity.provider !== 'aws') return [judged([])];
     const ignored = (action: string): boolean => options.ignoreActions.some((p) => wildcardMatch(p, action));
     const drafts: FindingDraft[] = [];
     if (options.serviceWildcards) {
@@ -127,7 +174,7 @@ export const excessPrivilege: Policy<Options> = {
       const draft = escalationDraft(identity, ignored);
       if (draft) drafts.push({ ...draft, evidence: { ...draft.evidence, ...boundary } });
     }
-    return drafts;
+    return [judged(drafts)];
   },
 };
 

@@ -2,6 +2,7 @@
 // The `nhiscan` command. Every failure maps to a documented exit code (src/exit-codes.ts).
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { resolve } from 'node:path';
 import { UsageError, errorMessage } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import type { LogLevel } from './log.js';
@@ -182,12 +183,21 @@ program
   .description('list every policy with its id, default severity, options and control tags')
   .option('--json', 'machine-readable output')
   .option('--markdown', 'the README table')
-  .action(async (opts: { json?: boolean; markdown?: boolean }) => {
-    const [{ builtins }, { renderPolicies, renderPolicyTable }] = await Promise.all([
+  .option(
+    '--docs <dir>',
+    'write one page per policy, <dir>/<id>.md (the repository keeps them in docs/policies)',
+  )
+  .action(async (opts: { json?: boolean; markdown?: boolean; docs?: string }) => {
+    const [{ builtins }, { renderPolicies, renderPolicyTable, writePolicyDocs }] = await Promise.all([
       import('./registry.js'),
       import('./report/policies.js'),
     ]);
     const all = Object.values(builtins.policies);
+    if (opts.docs !== undefined) {
+      const files = await writePolicyDocs(all, resolve(opts.docs));
+      print(`wrote ${files.length} policy pages to ${resolve(opts.docs)}\n`);
+      return;
+    }
     print(opts.markdown ? renderPolicyTable(all) + '\n' : renderPolicies(all, opts.json ?? false));
   });
 

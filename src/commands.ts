@@ -80,7 +80,8 @@ export interface ScanCommandOptions {
 
 export interface ScanCommandResult {
   exitCode: number;
-  result: ScanResult;
+  /** The result and, beside it, one evaluation record per policy x identity. */
+  result: Scan;
   files: string[];
   /** Set when the scan was recorded in a store. */
   recorded?: RecordedScan;

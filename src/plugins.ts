@@ -33,8 +33,20 @@ const ConnectorShape = z.looseObject({
 const PolicyShape = z.looseObject({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'expected a kebab-case id'),
   title: z.string().min(1),
-  rationale: z.string().min(1),
+  description: z.string().min(1),
+  appliesTo: z.strictObject({
+    providers: z.array(z.string().min(1)).min(1).optional(),
+    kinds: z.array(z.string().min(1)).min(1).optional(),
+  }),
   severity: Severity,
+  remediation: z.looseObject({
+    default: z.string().min(1),
+    byKind: z.record(z.string(), z.string().min(1)).optional(),
+  }),
+  references: z.array(z.url()),
+  findings: z.array(
+    z.looseObject({ key: z.string().optional(), title: z.string().min(1), evidence: z.array(z.string()) }),
+  ),
   options: schema,
   controls: z.looseObject({
     soc2: z.array(z.string()).min(1, 'a policy must name at least one SOC 2 criterion'),

@@ -13,7 +13,7 @@ import type { Logger } from './log.js';
 import {
   Coverage,
   Identity,
-  type ScanResult,
+  type Scan,
   ScanResult as ScanResultSchema,
   type Severity,
   severityRank,
@@ -43,7 +43,7 @@ interface TargetRun {
 /** Connector sessions by provider block (its parsed config object). */
 type Sessions = ReadonlyMap<unknown, Promise<OpenedSession>>;
 
-export const runScan = async (options: ScanOptions): Promise<ScanResult> => {
+export const runScan = async (options: ScanOptions): Promise<Scan> => {
   const { config, clock, log } = options;
   const abort = options.signal ?? new AbortController().signal;
   // Each provider block with targets opens its connector's session once, before its first target.
@@ -71,7 +71,7 @@ export const runScan = async (options: ScanOptions): Promise<ScanResult> => {
 const scanWith = async (
   { config, clock, log, directory, exceptions, signal }: ScanOptions,
   sessions: Sessions,
-): Promise<ScanResult> => {
+): Promise<Scan> => {
   const startedAt = clock.now().toISOString();
   const abort = signal ?? new AbortController().signal;
   const configured = config.providers.flatMap(({ connector, config: providerConfig }) =>
@@ -251,7 +251,7 @@ const scanWith = async (
     if (target.status === 'complete') target.status = 'partial';
   }
 
-  return ScanResultSchema.parse({
+  const result = ScanResultSchema.parse({
     schemaVersion: 1,
     run: {
       id: randomUUID(),
@@ -278,7 +278,10 @@ const scanWith = async (
     findings: findings.sort(compareFindings),
     coverage,
     exceptions: outcomes,
+    evaluationSummary: evaluation.summary,
   });
+  // The records travel beside the result, not inside nhiscan-result.json (millions at scale).
+  return { ...result, evaluations: evaluation.evaluations };
 };
 
 /** Worst first (the one severity order, model.ts), then by policy, identity and finding id. */

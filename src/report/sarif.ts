@@ -70,8 +70,8 @@ export const buildSarif = (
         .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
         .join(''),
       shortDescription: { text: policy?.title ?? sample?.title ?? id },
-      fullDescription: { text: policy?.rationale ?? policy?.title ?? sample?.title ?? id },
-      help: { text: sample?.remediation ?? policy?.rationale ?? id },
+      fullDescription: { text: policy?.description ?? policy?.title ?? sample?.title ?? id },
+      help: { text: sample?.remediation ?? policy?.remediation.default ?? policy?.description ?? id },
       defaultConfiguration: { level: LEVEL[severity] },
       properties: {
         'security-severity': SECURITY_SEVERITY[severity],

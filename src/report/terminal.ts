@@ -35,6 +35,14 @@ export const renderSummary = (
   lines.push(
     `Inventory: ${result.identities.length} identities${kinds ? ` (${kinds})` : ''} in ${result.coverage.length} target(s)`,
   );
+  const summary = result.evaluationSummary;
+  if (summary) {
+    const c = Object.values(summary.byPolicy);
+    const sum = (k: 'pass' | 'fail' | 'unknown' | 'notApplicable'): number => c.reduce((n, x) => n + x[k], 0);
+    lines.push(
+      `Evaluated: ${summary.identities} identities x ${c.length} policies — pass ${sum('pass')}, fail ${sum('fail')}, unknown ${sum('unknown')}, not applicable ${sum('notApplicable')}`,
+    );
+  }
   const bySev = [...SEVERITY_ORDER]
     .reverse()
     .map((s) => [s, open.filter((f) => f.severity === s).length] as const)
