@@ -87,8 +87,11 @@ program
   .description('list every policy with its id, default severity, options and control tags')
   .option('--json', 'machine-readable output')
   .option('--markdown', 'the README table')
-  .action((opts: { json?: boolean; markdown?: boolean }) => {
-    const all = Object.values(builtins.policies);
+  .option('-c, --config <file>', "also list the policies of the config's plug-ins")
+  .action(async (opts: { json?: boolean; markdown?: boolean; config?: string }) => {
+    const all = opts.config
+      ? (await loadConfig(opts.config, builtins)).policies.map((p) => p.policy)
+      : Object.values(builtins.policies);
     print(opts.markdown ? renderPolicyTable(all) + '\n' : renderPolicies(all, opts.json ?? false));
   });
 

@@ -68,6 +68,7 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
   const outDir =
     opts.out !== undefined ? resolve(opts.out) : resolveFromConfig(config, config.file.output.dir);
   const files = [await writeReport(reporters.json, result, outDir)];
+  for (const reporter of config.reporters) files.push(await writeReport(reporter, result, outDir));
   opts.print(
     renderSummary(result, { failOn, files, ...(opts.color !== undefined ? { color: opts.color } : {}) }),
   );

@@ -12,6 +12,7 @@ import { UsageError, errorMessage } from './errors.js';
 import { sha256, stableStringify } from './hash.js';
 import { Severity } from './model.js';
 import type { AnyPolicy } from './policy.js';
+import type { Reporter } from './report/types.js';
 import { loadPlugins } from './plugins.js';
 
 export const FailOn = z.enum([...Severity.options, 'none']);
@@ -81,7 +82,7 @@ export const ConfigFile = z.strictObject({
         .default({ mode: 'extend', objectives: [] }),
     })
     .default({ soc1: { mode: 'extend', objectives: [] } }),
-  /** Module paths (relative to the config file) exporting extra connectors or policies. */
+  /** Module paths (relative to the config file) exporting extra connectors, policies or reporters. */
   plugins: z.array(z.string().min(1)).default([]),
   providers: z.record(z.string(), z.unknown()).default({}),
   policies: z.record(z.string(), PolicySettings).default({}),
@@ -149,6 +150,8 @@ export interface Config {
   hash: string;
   providers: { connector: AnyConnector; config: unknown }[];
   policies: EffectivePolicy[];
+  /** Plug-in reporters: each writes its file beside the scan result. */
+  reporters: Reporter[];
 }
 
 const describe = (value: unknown): string => {
@@ -188,6 +191,8 @@ const parseStrict = <T>(schema: z.ZodType<T>, value: unknown, prefix: PropertyKe
 export interface Registries {
   connectors: Record<string, AnyConnector>;
   policies: Record<string, AnyPolicy>;
+  /** Reporters added by plug-ins (the built-in ones are src/report/). */
+  reporters?: Record<string, Reporter>;
 }
 
 /** Validates raw config data (already parsed from YAML/JSON) against the registries. */
@@ -245,7 +250,8 @@ export const buildConfig = (
       `invalid config ${source}:\n  asOf: expected an ISO date, found ${describe(file.asOf)}`,
     );
   }
-  return { file, baseDir, hash: sha256(stableStringify(file)), providers, policies };
+  const reporters = Object.values(registries.reporters ?? {});
+  return { file, baseDir, hash: sha256(stableStringify(file)), providers, policies, reporters };
 };
 
 /** Reads, validates and loads the plug-ins a config names. */

@@ -1,6 +1,7 @@
 // Plug-ins: a module path named in the config that exports the same shape as a built-in
-// connector (`connector`) or policy (`policy`, or `policies` as a list). Validated on load so a
-// broken plug-in fails with a message naming the module and the missing piece.
+// connector (`connector`), policy (`policy`, or `policies` as a list) or reporter (`reporter`, or
+// `reporters`), written against `nhiscan/plugin`. Validated on load so a broken plug-in fails with
+// a message naming the module and the missing piece.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
@@ -10,6 +11,7 @@ import { unknownControlIds } from './controls/index.js';
 import { UsageError, errorMessage } from './errors.js';
 import { Severity } from './model.js';
 import type { AnyPolicy } from './policy.js';
+import { reporters as builtinReporters, type Reporter } from './report/index.js';
 
 const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'expected a function');
 const schema = z.custom<z.ZodType>(
@@ -38,6 +40,15 @@ const PolicyShape = z.looseObject({
   evaluate: fn,
 });
 
+const ReporterShape = z.looseObject({
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'expected a kebab-case id'),
+  // Written into the output folder: a plain name, never a path out of it.
+  fileName: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected a plain file name such as "identities.csv"'),
+  render: fn,
+});
+
 const problem = (where: string, error: z.ZodError): string =>
   error.issues.map((i) => `${where}.${i.path.join('.') || '(export)'}: ${i.message}`).join('; ');
 
@@ -48,6 +59,8 @@ export const loadPlugins = async (
 ): Promise<Registries> => {
   const connectors = { ...builtins.connectors };
   const policies = { ...builtins.policies };
+  const reporters: Record<string, Reporter> = { ...builtins.reporters };
+  const builtinFiles = new Set<string>(Object.values(builtinReporters).map((r) => r.fileName));
   for (const [i, path] of paths.entries()) {
     const where = `plugins[${i}] (${path})`;
     let mod: Record<string, unknown>;
@@ -82,9 +95,28 @@ export const loadPlugins = async (
       policies[parsed.data.id] = candidate as AnyPolicy;
       found.push(`policy ${parsed.data.id}`);
     }
+    const reporterList =
+      mod.reporters !== undefined ? mod.reporters : mod.reporter !== undefined ? [mod.reporter] : [];
+    if (!Array.isArray(reporterList))
+      throw new UsageError(`${where}: export "reporters" must be a list of reporters`);
+    for (const [j, candidate] of reporterList.entries()) {
+      const parsed = ReporterShape.safeParse(candidate);
+      if (!parsed.success)
+        throw new UsageError(`${where}: invalid reporter: ${problem(`reporters[${j}]`, parsed.error)}`);
+      const { id, fileName } = parsed.data;
+      if (id in builtinReporters || reporters[id])
+        throw new UsageError(`${where}: reporter id "${id}" is already taken`);
+      const taken = [...builtinFiles, ...Object.values(reporters).map((r) => r.fileName)];
+      if (taken.some((f) => f.toLowerCase() === fileName.toLowerCase() || `${f}.sha256` === fileName))
+        throw new UsageError(`${where}: reporter ${id} would overwrite ${fileName}, another report's file`);
+      reporters[id] = candidate as Reporter;
+      found.push(`reporter ${id}`);
+    }
     if (found.length === 0) {
-      throw new UsageError(`${where}: exports neither "connector" nor "policy"/"policies"`);
+      throw new UsageError(
+        `${where}: exports none of "connector", "policy"/"policies", "reporter"/"reporters"`,
+      );
     }
   }
-  return { connectors, policies };
+  return { connectors, policies, reporters };
 };
