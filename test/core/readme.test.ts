@@ -66,7 +66,11 @@ describe('documentation examples', () => {
     // The plug-in example names the plug-ins of fixtures/plugins (the README shows the same files).
     const plugins = (raw as { plugins?: string[] } | null)?.plugins;
     const registries = plugins
-      ? await loadPlugins(plugins, join(fixturesDir, 'plugins'), builtins)
+      ? await loadPlugins(
+          plugins.map((p) => basename(p)),
+          join(fixturesDir, 'plugins'),
+          builtins,
+        )
       : builtins;
     expect(() => buildConfig(raw, registries, 'example', packageRoot)).not.toThrow();
   });
