@@ -14,7 +14,7 @@ import { ScanResult } from '../../src/model.js';
 import { fixturesDir, packageRoot } from '../../src/paths.js';
 
 const run = promisify(execFile);
-const SLOW = 600_000;
+const SLOW = 900_000;
 
 /** The environment without what an enclosing `npm test` sets (npm_config_local_prefix would
  *  point npm at the repository) or a machine's AWS settings. */
