@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { AnyConnector } from './connector.js';
+import { type Framework, unknownControlIds, unknownMappings } from './controls/index.js';
 import { DirectoryConfig } from './directory.js';
 import { ScopeSelector } from './scope.js';
 import { UsageError, errorMessage } from './errors.js';
@@ -14,6 +15,7 @@ import { Severity } from './model.js';
 import type { AnyPolicy } from './policy.js';
 import type { Reporter } from './report/types.js';
 import { loadPlugins } from './plugins.js';
+import { builtins } from './registry.js';
 
 export const FailOn = z.enum([...Severity.options, 'none']);
 export type FailOn = z.infer<typeof FailOn>;
@@ -152,6 +154,8 @@ export interface Config {
   policies: EffectivePolicy[];
   /** Plug-in reporters: each writes its file beside the scan result. */
   reporters: Reporter[];
+  /** Frameworks in force: the built-in ones and those plug-ins add (default: the built-in ones). */
+  frameworks?: readonly Framework[];
 }
 
 const describe = (value: unknown): string => {
@@ -193,6 +197,8 @@ export interface Registries {
   policies: Record<string, AnyPolicy>;
   /** Reporters added by plug-ins (the built-in ones are src/report/). */
   reporters?: Record<string, Reporter>;
+  /** Frameworks in force (src/controls/); default: the built-in ones (src/registry.ts). */
+  frameworks?: readonly Framework[];
 }
 
 /** Validates raw config data (already parsed from YAML/JSON) against the registries. */
@@ -214,6 +220,17 @@ export const buildConfig = (
     const parsed: unknown = parseStrict(connector.config, block ?? {}, ['providers', id], source);
     if ((parsed as { enabled?: boolean }).enabled === false) continue;
     providers.push({ connector, config: parsed });
+  }
+  // Every control a policy names must exist: a typo in a framework or control id fails here, not in an audit.
+  const frameworks = registries.frameworks ?? builtins.frameworks;
+  for (const policy of Object.values(registries.policies)) {
+    const unknown = unknownControlIds(policy.controls, frameworks);
+    if (unknown.length)
+      throw new UsageError(`policy ${policy.id} names unknown controls: ${unknown.join('; ')}`);
+  }
+  for (const f of frameworks) {
+    const unknown = unknownMappings(f);
+    if (unknown.length) throw new UsageError(`framework ${f.id}: ${unknown.join('; ')}`);
   }
   for (const id of Object.keys(file.policies)) {
     if (!registries.policies[id]) {
@@ -251,7 +268,7 @@ export const buildConfig = (
     );
   }
   const reporters = Object.values(registries.reporters ?? {});
-  return { file, baseDir, hash: sha256(stableStringify(file)), providers, policies, reporters };
+  return { file, baseDir, hash: sha256(stableStringify(file)), providers, policies, frameworks, reporters };
 };
 
 /** Reads, validates and loads the plug-ins a config names. */

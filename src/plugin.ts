@@ -3,6 +3,7 @@
 // a connector raises, the model types, and zod. A plug-in imports only this entry, so it needs no
 // dependency of its own beyond nhiscan and runs against the same zod and ScanError the scanner does.
 import type { AnyConnector, Connector } from './connector.js';
+import type { Framework } from './controls/framework.js';
 import type { Policy } from './policy.js';
 import type { Reporter } from './report/types.js';
 
@@ -18,6 +19,7 @@ export { ScanError, UsageError } from './errors.js';
 export type { Connector, Target, CollectContext } from './connector.js';
 export type { Policy, PolicyContext, PolicyControls, FindingDraft } from './policy.js';
 export type { Reporter } from './report/types.js';
+export type { Framework } from './controls/framework.js';
 export type { Clock } from './clock.js';
 export type { Logger } from './log.js';
 export type { Directory, Person } from './directory.js';
@@ -57,6 +59,12 @@ export const definePolicy = <O>(policy: Policy<O>): Policy<O> => policy;
 
 /** Type-checks a reporter plug-in: it writes one file beside the scan result. */
 export const defineReporter = (reporter: Reporter): Reporter => reporter;
+
+/**
+ * Type-checks a framework plug-in (e.g. ISO 27001 Annex A): its control catalog, and `mappings`
+ * onto policies it did not ship with; policies may then name its id in `controls`.
+ */
+export const defineFramework = (framework: Framework): Framework => framework;
 
 /** Lets a plug-in list connectors of different config types. */
 export type { AnyConnector };
