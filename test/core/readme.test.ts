@@ -81,11 +81,12 @@ describe('plug-in examples', () => {
   const section = /### Plug-ins\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? '';
   const blocks = [...section.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!);
 
-  it('shows a connector, a policy and a reporter written against nhiscan/plugin', () => {
+  it('shows a connector, a policy, a reporter and a framework written against nhiscan/plugin', () => {
     expect(blocks.map((b) => /^\/\/ ([\w-]+\.mjs):/.exec(b)?.[1])).toEqual([
       'vault-connector.mjs',
       'long-lived-token.mjs',
       'identities-csv.mjs',
+      'iso27001-framework.mjs',
     ]);
     for (const block of blocks) expect(block).toMatch(/from 'nhiscan\/plugin';/);
     expect(section).toMatch(/runs with the scanner's credentials and environment/);

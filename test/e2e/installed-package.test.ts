@@ -55,7 +55,7 @@ const readmePlugins = [...pluginSection.matchAll(/```js\n([\s\S]*?)```/g)].map((
   if (!name) throw new Error('a README plug-in block does not start with "// <file>.mjs:"');
   return { name, text: m[1]! };
 });
-const readmeConfig = /```yaml\n(# nhiscan\.config\.yaml, beside the three plug-ins\n[\s\S]*?)```/.exec(
+const readmeConfig = /```yaml\n(# nhiscan\.config\.yaml, beside the plug-ins\n[\s\S]*?)```/.exec(
   pluginSection,
 )?.[1];
 
@@ -151,9 +151,10 @@ describe('the packed package', () => {
       'vault-connector.mjs',
       'long-lived-token.mjs',
       'identities-csv.mjs',
+      'iso27001-framework.mjs',
     ]);
     expect(readmeConfig).toContain(
-      'plugins: [./vault-connector.mjs, ./long-lived-token.mjs, ./identities-csv.mjs]',
+      'plugins: [./vault-connector.mjs, ./long-lived-token.mjs, ./identities-csv.mjs, ./iso27001-framework.mjs]',
     );
     // Nothing but nhiscan was installed: the plug-ins get zod through nhiscan/plugin.
     const manifest = JSON.parse(readFileSync(join(user, 'package.json'), 'utf8')) as {
@@ -163,7 +164,7 @@ describe('the packed package', () => {
   });
 
   it(
-    'scans with the plug-in connector, policy and reporter from that folder',
+    'scans with the plug-in connector, policy, reporter and framework from that folder',
     async () => {
       const res = await timed('scan', () =>
         nhiscan(['scan', '-c', 'nhiscan.config.yaml', '--out', 'out', '--as-of', '2026-11-01T00:00:00Z']),
@@ -190,7 +191,10 @@ describe('the packed package', () => {
         './vault-connector.mjs',
         './long-lived-token.mjs',
         './identities-csv.mjs',
+        './iso27001-framework.mjs',
       ]);
+      // The framework plug-in's mapping: the plug-in policy's finding carries its control.
+      expect(mine[0]!.controls.map((c) => `${c.framework}:${c.id}`)).toContain('ISO-27001-2022:A.5.17');
       expect(readFileSync(join(user, 'out', 'identities.csv'), 'utf8')).toBe(
         [
           'uid,provider,kind,name,owner,open_findings',
