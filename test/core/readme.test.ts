@@ -6,6 +6,7 @@ import { buildConfig } from '../../src/config.js';
 import { ExceptionsFile } from '../../src/exceptions.js';
 import { builtins } from '../../src/registry.js';
 import { policies } from '../../policies/index.js';
+import { connectors } from '../../connectors/index.js';
 import { fixturesDir, packageRoot } from '../../src/paths.js';
 import { loadPlugins } from '../../src/plugins.js';
 import { renderPolicyTable } from '../../src/report/policies.js';
@@ -41,12 +42,7 @@ describe('README', () => {
 describe('documentation examples', () => {
   // Every YAML example in the README and the connector readmes is a config (or exceptions file)
   // that validates as written, so the docs cannot drift from the schema.
-  const docs = [
-    'README.md',
-    'connectors/aws/readme.md',
-    'connectors/github/readme.md',
-    'connectors/gcp/readme.md',
-  ];
+  const docs = ['README.md', ...Object.keys(connectors).map((id) => `connectors/${id}/readme.md`)];
   const examples = docs.flatMap((doc) =>
     [...readFileSync(join(packageRoot, doc), 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map(
       (m, i) => [`${doc} #${i + 1}`, m[1]!] as const,
