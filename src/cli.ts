@@ -1,21 +1,14 @@
 #!/usr/bin/env node
 // The `nhiscan` command. Every failure maps to a documented exit code (src/exit-codes.ts).
 import { Command, CommanderError, Option } from 'commander';
-import { scanCommand } from './commands.js';
-import { runDemo } from './demo/index.js';
 import { UsageError, errorMessage } from './errors.js';
 import { EXIT } from './exit-codes.js';
-import { createLogger, type LogLevel } from './log.js';
-import { FailOn, loadConfig } from './config.js';
-import { createControlResolver } from './controls/index.js';
-import { frameworkLabel } from './controls/framework.js';
-import { controlMatrix, renderControlMatrix } from './report/controls.js';
-import { readScanResult } from './report/json.js';
-import { renderPolicies, renderPolicyTable } from './report/policies.js';
-import { writeStarterConfig } from './init.js';
-import { builtins } from './registry.js';
+import type { LogLevel } from './log.js';
+import { Severity } from './model.js';
 import { VERSION } from './version.js';
 
+// Each command imports what it needs when it runs: `nhiscan --version`, `policies`, `controls`
+// and `init` never load a cloud SDK (connectors load their API clients when a scan runs).
 // nhiscan supports Node.js 20 (package.json engines); the AWS SDK's notice that its releases after
 // 2027-01 will not is for us to act on, not noise for every nightly scan's log.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -37,9 +30,12 @@ const program = new Command()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
 const failOnOption = (): Option =>
-  new Option('--fail-on <severity>', 'exit 1 when an open finding is at or above this severity').choices(
-    FailOn.options,
-  );
+  new Option('--fail-on <severity>', 'exit 1 when an open finding is at or above this severity').choices([
+    ...Severity.options,
+    'none',
+  ]);
+
+const logger = async (level: LogLevel) => (await import('./log.js')).createLogger(level);
 
 program
   .command('scan')
@@ -62,7 +58,8 @@ program
       quiet?: boolean;
       verbose?: boolean;
     }) => {
-      const { exitCode } = await scanCommand({ ...opts, log: createLogger(logLevel(opts)), print });
+      const { scanCommand } = await import('./commands.js');
+      const { exitCode } = await scanCommand({ ...opts, log: await logger(logLevel(opts)), print });
       process.exitCode = exitCode;
     },
   );
@@ -74,10 +71,11 @@ program
   .addOption(failOnOption())
   .option('-q, --quiet', 'only errors on stderr')
   .action(async (opts: { out: string; failOn?: string; quiet?: boolean }) => {
+    const { runDemo } = await import('./demo/index.js');
     const { exitCode } = await runDemo({
       out: opts.out,
       failOn: opts.failOn,
-      log: createLogger(logLevel(opts)),
+      log: await logger(logLevel(opts)),
       print,
     });
     process.exitCode = exitCode;
@@ -90,8 +88,12 @@ program
   .option('--markdown', 'the README table')
   .option('-c, --config <file>', "also list the policies of the config's plug-ins")
   .action(async (opts: { json?: boolean; markdown?: boolean; config?: string }) => {
+    const [{ builtins }, { renderPolicies, renderPolicyTable }] = await Promise.all([
+      import('./registry.js'),
+      import('./report/policies.js'),
+    ]);
     const all = opts.config
-      ? (await loadConfig(opts.config, builtins)).policies.map((p) => p.policy)
+      ? (await (await import('./config.js')).loadConfig(opts.config, builtins)).policies.map((p) => p.policy)
       : Object.values(builtins.policies);
     print(opts.markdown ? renderPolicyTable(all) + '\n' : renderPolicies(all, opts.json ?? false));
   });
@@ -105,11 +107,19 @@ program
   .option('-c, --config <file>', "config with the organisation's own SOC 1 objectives and plug-ins")
   .option(
     '--framework <ids...>',
-    `frameworks to show (${builtins.frameworks.map(frameworkLabel).join(', ')}, or a plug-in's)`,
+    "frameworks to show, by the label findings carry (SOC2, SOC1, OWASP-NHI-2025, CIS-Controls-8, NIST-CSF-2.0, each connector's CIS benchmark, a plug-in's)",
     ['SOC2', 'SOC1'],
   )
   .option('--json', 'machine-readable output')
   .action(async (opts: { scan?: string; config?: string; framework: string[]; json?: boolean }) => {
+    const [{ loadConfig }, { builtins }, { createControlResolver }, { controlMatrix, renderControlMatrix }] =
+      await Promise.all([
+        import('./config.js'),
+        import('./registry.js'),
+        import('./controls/index.js'),
+        import('./report/controls.js'),
+      ]);
+    const { readScanResult } = await import('./report/json.js');
     const config = opts.config ? await loadConfig(opts.config, builtins) : undefined;
     const resolver = createControlResolver(config?.file.controls.soc1, config?.frameworks);
     const policies = config ? config.policies.map((p) => p.policy) : Object.values(builtins.policies);
@@ -124,6 +134,7 @@ program
   .option('-o, --out <file>', 'where to write it', 'nhiscan.config.yaml')
   .option('--force', 'overwrite an existing file')
   .action(async (opts: { out: string; force?: boolean }) => {
+    const { writeStarterConfig } = await import('./init.js');
     await writeStarterConfig(opts.out, opts.force ?? false);
     print(`Wrote ${opts.out}. Edit the providers, then run: nhiscan scan --config ${opts.out}\n`);
   });
