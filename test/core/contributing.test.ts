@@ -15,7 +15,15 @@ describe('a provider folder', () => {
   it.each(all)(
     'connectors/%s/ holds the connector, its config, payload schemas, demo, starter and readme',
     (id, c) => {
-      for (const file of ['index.ts', 'config.ts', 'schema.ts', 'demo.ts', 'starter.ts', 'readme.md']) {
+      for (const file of [
+        'index.ts',
+        'provider.ts',
+        'config.ts',
+        'schema.ts',
+        'demo.ts',
+        'starter.ts',
+        'readme.md',
+      ]) {
         expect(existsSync(join(packageRoot, 'connectors', id, file)), `connectors/${id}/${file}`).toBe(true);
       }
       expect(c.demo, `${id}: demo`).toBeDefined();
