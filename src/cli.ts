@@ -183,21 +183,15 @@ program
   .description('list every policy with its id, default severity, options and control tags')
   .option('--json', 'machine-readable output')
   .option('--markdown', 'the README table')
-  .option(
-    '--docs <dir>',
-    'write one page per policy, <dir>/<id>.md (the repository keeps them in docs/policies)',
-  )
-  .action(async (opts: { json?: boolean; markdown?: boolean; docs?: string }) => {
-    const [{ builtins }, { renderPolicies, renderPolicyTable, writePolicyDocs }] = await Promise.all([
+  .option('-c, --config <file>', "also list the policies of the config's plug-ins")
+  .action(async (opts: { json?: boolean; markdown?: boolean; config?: string }) => {
+    const [{ builtins }, { renderPolicies, renderPolicyTable }] = await Promise.all([
       import('./registry.js'),
       import('./report/policies.js'),
     ]);
-    const all = Object.values(builtins.policies);
-    if (opts.docs !== undefined) {
-      const files = await writePolicyDocs(all, resolve(opts.docs));
-      print(`wrote ${files.length} policy pages to ${resolve(opts.docs)}\n`);
-      return;
-    }
+    const all = opts.config
+      ? (await (await import('./config.js')).loadConfig(opts.config, builtins)).policies.map((p) => p.policy)
+      : Object.values(builtins.policies);
     print(opts.markdown ? renderPolicyTable(all) + '\n' : renderPolicies(all, opts.json ?? false));
   });
 

@@ -110,7 +110,7 @@ export const ConfigFile = z.strictObject({
         .default({ mode: 'extend', objectives: [] }),
     })
     .default({ soc1: { mode: 'extend', objectives: [] } }),
-  /** Module paths (relative to the config file) exporting extra connectors or policies. */
+  /** Module paths (relative to the config file) exporting extra connectors, policies or reporters. */
   plugins: z.array(z.string().min(1)).default([]),
   providers: z.record(z.string(), z.unknown()).default({}),
   policies: z.record(z.string(), PolicySettings).default({}),

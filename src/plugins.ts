@@ -1,7 +1,8 @@
 // Plug-ins: a module path named in the config that exports the same shape as a built-in
-// connector (`connector`), policy (`policy`, or `policies` as a list) or framework (`framework`,
-// or `frameworks` as a list). Validated on load so a broken plug-in fails with a message naming
-// the module and the missing piece.
+// connector (`connector`), policy (`policy`, or `policies` as a list), framework (`framework`, or
+// `frameworks`) or reporter (`reporter`, or `reporters`), written against `nhiscan/plugin`.
+// Validated on load so a broken plug-in fails with a message naming the module and the missing
+// piece.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
