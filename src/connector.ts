@@ -2,6 +2,8 @@
 // know nothing of policies; they report what they could not see through `ctx.gap`.
 import type { z } from 'zod';
 import type { Clock } from './clock.js';
+import type { Framework } from './controls/framework.js';
+import type { ConnectorDemo } from './demo/server.js';
 import type { Limiter } from './concurrency.js';
 import type { Logger } from './log.js';
 import type { Gap, IdentityInput } from './model.js';
@@ -47,6 +49,22 @@ export interface Connector<C = unknown, T = unknown> {
    */
   expand?(target: Target<T>, config: C, ctx: CollectContext): Promise<Target<T>[] | undefined>;
   collect(target: Target<T>, config: C, ctx: CollectContext): AsyncIterable<IdentityInput>;
+  /** Its part of `nhiscan demo`: the API played from fixtures/demo/<id>/ (connectors/<id>/demo.ts). */
+  demo?: ConnectorDemo;
+  /** Its block of the config `nhiscan init` writes (connectors/<id>/starter.ts). */
+  starter?: ConnectorStarter;
+  /** Frameworks of this provider (its CIS benchmark, connectors/<id>/cis.ts). */
+  frameworks?: readonly Framework[];
+}
+
+/** A connector's part of the starter config; it must validate as written when enabled. */
+export interface ConnectorStarter {
+  /** Written live (true) or commented out, for the user to fill in. */
+  enabled: boolean;
+  /** The YAML under `providers:`, starting with the connector id, indented from column 0. */
+  block: string;
+  /** A `scope.soc1` selector for this provider, shown commented out. */
+  soc1Example?: string;
 }
 
 /** Lets a registry hold connectors of different config types. */

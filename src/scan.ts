@@ -203,7 +203,7 @@ export const runScan = async ({
     identities,
     config.policies,
     { asOf: clock.asOf, directory },
-    createControlResolver(config.file.controls.soc1),
+    createControlResolver(config.file.controls.soc1, config.frameworks),
   );
   const { failures } = evaluation;
   const { findings, outcomes } = applyExceptions(evaluation.findings, exceptions ?? [], clock.asOf);

@@ -4,6 +4,9 @@
 // and a nightly diff of it, is per project. The organization / folder keeps an entry of its own
 // for the listing.
 import type { CollectContext, Connector, Target } from '../../src/connector.js';
+import { cisGcpFramework } from './cis.js';
+import { gcpDemo } from './demo.js';
+import { gcpStarter } from './starter.js';
 import { ScanError, UsageError } from '../../src/errors.js';
 import type { IdentityInput } from '../../src/model.js';
 import { createPolicyBook, type PolicyBook, type Registered } from './book.js';
@@ -296,6 +299,9 @@ export const createGcpConnector = (
     ],
     expand: (target, config, ctx) => expandGcp(target, config, ctx, sessionOf),
     collect: (target, config, ctx) => collectGcp(target, config, ctx, sessionOf),
+    demo: gcpDemo,
+    starter: gcpStarter,
+    frameworks: [cisGcpFramework],
   };
 };
 
