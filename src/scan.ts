@@ -202,7 +202,7 @@ export const runScan = async ({
   const evaluation = evaluatePolicies(
     identities,
     config.policies,
-    { asOf: clock.asOf, directory },
+    { asOf: clock.asOf, directory, inventory: identities },
     createControlResolver(config.file.controls.soc1, config.frameworks),
   );
   const { failures } = evaluation;

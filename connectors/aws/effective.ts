@@ -12,7 +12,7 @@
 // part of them). Max and min are commutative and monotone, so statement order never matters and a
 // Deny or a limit never widens access. A conditional Deny is an upper bound: it may or may not
 // apply, so it does not lower the state (it is named in the reasons).
-import { globToRegExp } from '../../src/glob.js';
+import { globMatch, globToRegExp } from '../../src/glob.js';
 import { coversAllResources, serviceOf } from '../../src/iam-actions.js';
 import type { Grant } from '../../src/model.js';
 import { ACCESS_LEVELS, PERMISSIONS, type ServiceActions, catalogServices } from './action-catalog.js';
@@ -75,6 +75,12 @@ const compile = (grant: Grant): Compiled => {
   return c;
 };
 
+/** Does the statement's Resource (or NotResource) name this ARN? ARNs match case-sensitively. */
+const namesResource = (g: Grant, arn: string): boolean => {
+  const hit = g.resources.some((r) => globMatch(r, arn));
+  return g.notResource ? !hit : hit;
+};
+
 /** The state one Allow statement gives `key`, before any Deny. */
 const allowState = (c: Compiled, key: string, service: string): AccessState => {
   const g = c.grant;
@@ -121,6 +127,8 @@ const describeLimit = (l: Limit): string =>
 /** The principal's policies and limits, compiled once; `decide` answers per action. */
 export interface Evaluator {
   decide(action: string): Decision;
+  /** The action on one resource (an ARN): ALL when allowed there unconditionally, CONDITIONAL, or NONE. */
+  decideOn(action: string, arn: string): Decision;
   /** The services any Allow of the identity policies can reach (NotAction reaches all). */
   services(): readonly string[];
 }
@@ -162,6 +170,45 @@ export const evaluator = (grants: readonly Grant[], limits: readonly Limit[] = [
     }
     return { state, grant: allowed.grant, blockedBy, ...(state === CONDITIONAL ? { conditionedBy } : {}) };
   };
+  const onResource = (grants: readonly Compiled[], key: string, service: string, arn: string): Decision => {
+    let best: Decision = { state: NONE };
+    for (const c of grants) {
+      if (c.grant.effect !== 'Allow' || !c.match(key, service) || !namesResource(c.grant, arn)) continue;
+      const s: AccessState = c.grant.conditional ? CONDITIONAL : ALL;
+      if (s > best.state)
+        best = { state: s, grant: c.grant, ...(s === CONDITIONAL ? { conditionedBy: c.grant } : {}) };
+      if (s === ALL) break;
+    }
+    return best;
+  };
+  const decideOn = (action: string, arn: string): Decision => {
+    const key = action.toLowerCase();
+    const service = serviceOf(key);
+    const allowed = onResource(identityAllows, key, service, arn);
+    if (allowed.state === NONE) return allowed;
+    let state: AccessState = allowed.state;
+    let conditionedBy = allowed.conditionedBy;
+    for (const { limit, allows } of limitSets) {
+      const limited = onResource(allows, key, service, arn);
+      if (limited.state < state) {
+        state = limited.state;
+        conditionedBy = limited.grant;
+        if (state === NONE)
+          return { state, grant: allowed.grant, blockedBy: `${describeLimit(limit)} does not allow it` };
+      }
+    }
+    for (const c of denies) {
+      const g = c.grant;
+      if (!g.conditional && c.match(key, service) && namesResource(g, arn)) {
+        return {
+          state: NONE,
+          grant: allowed.grant,
+          blockedBy: `denied by ${g.source}${g.sid ? ` (Sid ${g.sid})` : ''}`,
+        };
+      }
+    }
+    return { state, grant: allowed.grant, ...(state === CONDITIONAL ? { conditionedBy } : {}) };
+  };
   const services = (): readonly string[] => {
     const out = new Set<string>();
     for (const c of identityAllows) {
@@ -179,7 +226,7 @@ export const evaluator = (grants: readonly Grant[], limits: readonly Limit[] = [
     }
     return [...out].sort();
   };
-  return { decide, services };
+  return { decide, decideOn, services };
 };
 
 /**
