@@ -17,7 +17,7 @@ export interface Target<T = unknown> {
   data: T;
 }
 
-export interface CollectContext {
+export interface CollectContext<S = unknown> {
   clock: Clock;
   /** Bounds this target's concurrent API calls. */
   limit: Limiter;
@@ -34,9 +34,19 @@ export interface CollectContext {
   setPrincipal(principal: string): void;
   /** Resolves a path from the config file against the config's folder, as every config path is. */
   resolvePath: (path: string) => string;
+  /** What the connector's `session` opened for this scan (undefined for a connector without one). */
+  session: S;
 }
 
-export interface Connector<C = unknown, T = unknown> {
+/** Per-scan state a connector opens once, before its first target, and the scan closes after its last. */
+export interface ConnectorSession {
+  close(): Promise<void>;
+}
+
+/** What a session is opened with: the scan's clock, log and signal, and the config's folder. */
+export type SessionContext = Pick<CollectContext, 'clock' | 'log' | 'signal' | 'resolvePath'>;
+
+export interface Connector<C = unknown, T = unknown, S = unknown> {
   id: string;
   title: string;
   /** Strict schema of this provider's block under `providers:` in the config. */
@@ -47,8 +57,15 @@ export interface Connector<C = unknown, T = unknown> {
    * on): lists them, so each is scanned and reported as a target of its own. The parent keeps a
    * coverage entry for the discovery itself; its gaps say what could not be listed.
    */
-  expand?(target: Target<T>, config: C, ctx: CollectContext): Promise<Target<T>[] | undefined>;
-  collect(target: Target<T>, config: C, ctx: CollectContext): AsyncIterable<IdentityInput>;
+  expand?(target: Target<T>, config: C, ctx: CollectContext<S>): Promise<Target<T>[] | undefined>;
+  collect(target: Target<T>, config: C, ctx: CollectContext<S>): AsyncIterable<IdentityInput>;
+  /**
+   * Opened once per scan for this provider block, before any of its targets, and closed after
+   * the last (also when the scan fails): what its targets share (proven credentials, a cache of
+   * policies read once). Reaches `expand` and `collect` as `ctx.session`. A throw fails every
+   * target of the provider with that error.
+   */
+  session?(config: C, ctx: SessionContext): (S & ConnectorSession) | Promise<S & ConnectorSession>;
   /** Its part of `nhiscan demo`: the API played from fixtures/demo/<id>/ (connectors/<id>/demo.ts). */
   demo?: ConnectorDemo;
   /** Its block of the config `nhiscan init` writes (connectors/<id>/starter.ts). */
@@ -68,4 +85,4 @@ export interface ConnectorStarter {
 }
 
 /** Lets a registry hold connectors of different config types. */
-export type AnyConnector = Connector<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type AnyConnector = Connector<any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
