@@ -342,7 +342,7 @@ const computeLevel = (grants: readonly Grant[], limits: readonly Limit[]): Level
   const decisive = level === definiteLevel ? definite : conditional;
   for (const [g, examples] of decisive.byGrant) {
     reasons.push(
-      `${describeWithConditions(g)} (${decisive.tier}: ${examples.join(', ')}${examples.length === 3 ? ', …' : ''})`,
+      `${describeWithConditions(g)} (${decisive === conditional ? level : decisive.tier}: ${examples.join(', ')}${examples.length === 3 ? ', …' : ''})`,
     );
   }
   if (conditionalLevel) {

@@ -42,6 +42,7 @@ describe('computePrivilege: level and the statements it rests on', () => {
       'write',
       [
         'user-inline:p#0: Allow * on * with conditions {"IpAddress":{"aws:SourceIp":["10.0.0.0/8"]}} (write: ',
+        'conditionally admin when its conditions hold (not decidable statically): user-inline:p#0',
       ],
     ],
     [
