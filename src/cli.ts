@@ -1,21 +1,16 @@
 #!/usr/bin/env node
 // The `nhiscan` command. Every failure maps to a documented exit code (src/exit-codes.ts).
 import { Command, CommanderError, Option } from 'commander';
-import { scanCommand } from './commands.js';
-import { runDemo } from './demo/index.js';
 import { UsageError, errorMessage } from './errors.js';
 import { EXIT } from './exit-codes.js';
-import { createLogger, type LogLevel } from './log.js';
-import { FailOn, loadConfig } from './config.js';
-import { createControlResolver } from './controls/index.js';
-import { frameworkLabel } from './controls/framework.js';
-import { controlMatrix, renderControlMatrix } from './report/controls.js';
-import { readScanResult } from './report/json.js';
-import { renderPolicies, renderPolicyTable } from './report/policies.js';
-import { writeStarterConfig } from './init.js';
-import { builtins } from './registry.js';
+import type { LogLevel } from './log.js';
+import { Severity } from './model.js';
 import { VERSION } from './version.js';
+import type { ScanDiff } from './store/diff.js';
+import type { StoreSpec } from './store/open.js';
 
+// Each command imports what it needs when it runs: `nhiscan --version`, `policies`, `controls`
+// and `init` never load a cloud SDK (connectors load their API clients when a scan runs).
 // nhiscan supports Node.js 20 (package.json engines); the AWS SDK's notice that its releases after
 // 2027-01 will not is for us to act on, not noise for every nightly scan's log.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -37,9 +32,33 @@ const program = new Command()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
 const failOnOption = (): Option =>
-  new Option('--fail-on <severity>', 'exit 1 when an open finding is at or above this severity').choices(
-    FailOn.options,
+  new Option(
+    '--fail-on <severity>',
+    `exit 1 when an open finding is at or above this severity (${[...Severity.options, 'none'].join(', ')}), or with new[:SEVERITY] only when a finding new since the last stored scan is (default high)`,
   );
+const storeOption = (): Option =>
+  new Option(
+    '--store [path|url]',
+    'record the scan in a store: a SQLite file, env:NAME (a PostgreSQL URL in that variable), or nothing for nhiscan.sqlite beside the output',
+  );
+
+const logger = async (level: LogLevel) => (await import('./log.js')).createLogger(level);
+
+/** The store a maintenance command works on: --store, else `store:` of --config. */
+const storeFor = async (opts: { store?: string | boolean; config?: string }): Promise<StoreSpec> => {
+  const { resolveStoreSpec } = await import('./store/open.js');
+  let config;
+  if (opts.config) {
+    const [{ loadConfig }, { builtins }] = await Promise.all([
+      import('./config.js'),
+      import('./registry.js'),
+    ]);
+    config = await loadConfig(opts.config, builtins);
+  }
+  const spec = resolveStoreSpec({ cli: opts.store === true ? undefined : opts.store, config });
+  if (!spec) throw new UsageError('give --store PATH|URL|env:NAME, or --config with a `store:` entry');
+  return spec;
+};
 
 program
   .command('scan')
@@ -51,6 +70,7 @@ program
     'judge every date as of this instant (ISO date or timestamp), for reproducible scans',
   )
   .addOption(failOnOption())
+  .addOption(storeOption())
   .option('-q, --quiet', 'only errors on stderr')
   .option('-v, --verbose', 'debug logging on stderr')
   .action(
@@ -59,10 +79,12 @@ program
       out?: string;
       asOf?: string;
       failOn?: string;
+      store?: string | boolean;
       quiet?: boolean;
       verbose?: boolean;
     }) => {
-      const { exitCode } = await scanCommand({ ...opts, log: createLogger(logLevel(opts)), print });
+      const { scanCommand } = await import('./commands.js');
+      const { exitCode } = await scanCommand({ ...opts, log: await logger(logLevel(opts)), print });
       process.exitCode = exitCode;
     },
   );
@@ -72,12 +94,15 @@ program
   .description('scan the bundled demo estate (no credentials needed) through the real SDKs')
   .option('-o, --out <dir>', 'output folder', 'nhiscan-demo')
   .addOption(failOnOption())
+  .addOption(storeOption())
   .option('-q, --quiet', 'only errors on stderr')
-  .action(async (opts: { out: string; failOn?: string; quiet?: boolean }) => {
+  .action(async (opts: { out: string; failOn?: string; store?: string | boolean; quiet?: boolean }) => {
+    const { runDemo } = await import('./demo/index.js');
     const { exitCode } = await runDemo({
       out: opts.out,
       failOn: opts.failOn,
-      log: createLogger(logLevel(opts)),
+      store: opts.store,
+      log: await logger(logLevel(opts)),
       print,
     });
     process.exitCode = exitCode;
@@ -88,7 +113,11 @@ program
   .description('list every policy with its id, default severity, options and control tags')
   .option('--json', 'machine-readable output')
   .option('--markdown', 'the README table')
-  .action((opts: { json?: boolean; markdown?: boolean }) => {
+  .action(async (opts: { json?: boolean; markdown?: boolean }) => {
+    const [{ builtins }, { renderPolicies, renderPolicyTable }] = await Promise.all([
+      import('./registry.js'),
+      import('./report/policies.js'),
+    ]);
     const all = Object.values(builtins.policies);
     print(opts.markdown ? renderPolicyTable(all) + '\n' : renderPolicies(all, opts.json ?? false));
   });
@@ -102,11 +131,19 @@ program
   .option('-c, --config <file>', "config with the organisation's own SOC 1 objectives and plug-ins")
   .option(
     '--framework <ids...>',
-    `frameworks to show (${builtins.frameworks.map(frameworkLabel).join(', ')}, or a plug-in's)`,
+    "frameworks to show, by the label findings carry (SOC2, SOC1, OWASP-NHI-2025, CIS-Controls-8, NIST-CSF-2.0, each connector's CIS benchmark, a plug-in's)",
     ['SOC2', 'SOC1'],
   )
   .option('--json', 'machine-readable output')
   .action(async (opts: { scan?: string; config?: string; framework: string[]; json?: boolean }) => {
+    const [{ loadConfig }, { builtins }, { createControlResolver }, { controlMatrix, renderControlMatrix }] =
+      await Promise.all([
+        import('./config.js'),
+        import('./registry.js'),
+        import('./controls/index.js'),
+        import('./report/controls.js'),
+      ]);
+    const { readScanResult } = await import('./report/json.js');
     const config = opts.config ? await loadConfig(opts.config, builtins) : undefined;
     const resolver = createControlResolver(config?.file.controls.soc1, config?.frameworks);
     const policies = config ? config.policies.map((p) => p.policy) : Object.values(builtins.policies);
@@ -121,8 +158,109 @@ program
   .option('-o, --out <file>', 'where to write it', 'nhiscan.config.yaml')
   .option('--force', 'overwrite an existing file')
   .action(async (opts: { out: string; force?: boolean }) => {
+    const { writeStarterConfig } = await import('./init.js');
     await writeStarterConfig(opts.out, opts.force ?? false);
     print(`Wrote ${opts.out}. Edit the providers, then run: nhiscan scan --config ${opts.out}\n`);
+  });
+
+program
+  .command('diff')
+  .description(
+    'what changed between two scans: new, resolved, persisting (with ages); two stored scans (default the last two) or two result files',
+  )
+  .argument('[a]', 'older scan: its number, run id (or prefix), or a nhiscan-result.json')
+  .argument('[b]', 'newer scan (default: the latest), or a nhiscan-result.json')
+  .option('--store <path|url>', 'the store (a SQLite file, postgres:// URL without password, or env:NAME)')
+  .option('-c, --config <file>', 'config whose `store:` to use')
+  .option('--json', 'machine-readable output')
+  .action(
+    async (
+      a: string | undefined,
+      b: string | undefined,
+      opts: { store?: string; config?: string; json?: boolean },
+    ) => {
+      const { diffScans, diffStored, readResultFile, renderDiff } = await import('./store/diff.js');
+      const { withStore } = await import('./store/open.js');
+      const isFile = (x: string | undefined): x is string => x !== undefined && x.endsWith('.json');
+      let diff: ScanDiff;
+      if (isFile(a) || isFile(b)) {
+        if (!isFile(a) || !isFile(b))
+          throw new UsageError('diff: give two result files, or two stored scans');
+        diff = diffScans(await readResultFile(a), await readResultFile(b));
+      } else {
+        diff = await withStore(await storeFor(opts), (db) => diffStored(db, a, b));
+      }
+      print(opts.json ? JSON.stringify(diff, null, 2) + '\n' : renderDiff(diff));
+    },
+  );
+
+program
+  .command('period')
+  .description(
+    'the period report for an audit window: schedule as run, findings per SOC 2 criterion, remediation times, exceptions, population',
+  )
+  .requiredOption('--from <date>', 'first night, ISO date (2026-01-01)')
+  .requiredOption('--to <date>', 'last night, ISO date')
+  .option('--format <list>', 'json, csv, html (comma-separated)', 'html,csv,json')
+  .option('-o, --out <dir>', 'output folder', 'nhiscan-period')
+  .option('--store <path|url>', 'the store (a SQLite file, postgres:// URL without password, or env:NAME)')
+  .option('-c, --config <file>', 'config whose `store:` to use')
+  .action(
+    async (opts: {
+      from: string;
+      to: string;
+      format: string;
+      out: string;
+      store?: string;
+      config?: string;
+    }) => {
+      const { parseIsoDate, periodReport } = await import('./store/period.js');
+      const { parsePeriodFormats, renderPeriodSummary, writePeriodReport } =
+        await import('./store/period-output.js');
+      const { withStore } = await import('./store/open.js');
+      const formats = parsePeriodFormats(opts.format);
+      parseIsoDate(opts.from, '--from');
+      parseIsoDate(opts.to, '--to');
+      const report = await withStore(await storeFor(opts), (db) => periodReport(db, opts.from, opts.to));
+      const files = await writePeriodReport(report, opts.out, formats);
+      print(renderPeriodSummary(report) + files.map((f) => `Wrote ${f}\n`).join(''));
+    },
+  );
+
+program
+  .command('prune')
+  .description('delete scans older than a period, keeping a checkpoint so the chain still verifies')
+  .requiredOption(
+    '--keep <period>',
+    'how much history to keep, e.g. 400d (a 12-month Type 2 period plus a margin)',
+  )
+  .option('--store <path|url>', 'the store (a SQLite file, postgres:// URL without password, or env:NAME)')
+  .option('-c, --config <file>', 'config whose `store:` to use')
+  .action(async (opts: { keep: string; store?: string; config?: string }) => {
+    const { parseKeep, pruneStore } = await import('./store/prune.js');
+    const { storeLabel, withStore } = await import('./store/open.js');
+    const keep = parseKeep(opts.keep);
+    const spec = await storeFor(opts);
+    const r = await withStore(spec, (db) => pruneStore(db, keep, new Date()));
+    print(
+      r.deleted === 0
+        ? `Nothing older than ${r.cutoff} in ${storeLabel(spec)}.\n`
+        : `Pruned ${r.deleted} scan(s) judged before ${r.cutoff}; the chain now starts after scan #${r.checkpoint?.seq} (checkpoint hash ${r.checkpoint?.hash.slice(0, 16)}…).\n`,
+    );
+  });
+
+program
+  .command('verify')
+  .description("check the store's hash chain and name the first broken link")
+  .option('--store <path|url>', 'the store (a SQLite file, postgres:// URL without password, or env:NAME)')
+  .option('-c, --config <file>', 'config whose `store:` to use')
+  .action(async (opts: { store?: string; config?: string }) => {
+    const { renderStoreVerification, verifyStore } = await import('./store/verify.js');
+    const { storeLabel, withStore } = await import('./store/open.js');
+    const spec = await storeFor(opts);
+    const v = await withStore(spec, (db) => verifyStore(db));
+    print(renderStoreVerification(storeLabel(spec), v));
+    process.exitCode = v.ok ? EXIT.ok : EXIT.findings;
   });
 
 try {

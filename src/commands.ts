@@ -12,12 +12,41 @@ import { builtins } from './registry.js';
 import { reporters, writeReport } from './report/index.js';
 import { renderSummary } from './report/terminal.js';
 import { runScan } from './scan.js';
+import { type Severity, Severity as SeveritySchema } from './model.js';
+import { type RecordedScan, newAtOrAbove, recordScan } from './store/record.js';
+import { openStore, resolveStoreSpec, storeLabel } from './store/open.js';
+import { EXIT } from './exit-codes.js';
+
+/** `--fail-on`: a severity (any open finding), `none`, or `new[:SEVERITY]` (regressions only). */
+export type FailOnChoice = { mode: 'open'; threshold: FailOn } | { mode: 'new'; severity: Severity };
+
+export const parseFailOn = (text: string): FailOnChoice => {
+  const m = /^new(?::(.+))?$/.exec(text);
+  if (m) {
+    const sev = SeveritySchema.safeParse(m[1] ?? 'high');
+    if (!sev.success) {
+      throw new UsageError(
+        `--fail-on new:SEVERITY: expected one of ${SeveritySchema.options.join(', ')}, found "${m[1]}"`,
+      );
+    }
+    return { mode: 'new', severity: sev.data };
+  }
+  const parsed = FailOn.safeParse(text);
+  if (!parsed.success) {
+    throw new UsageError(
+      `--fail-on: expected one of ${FailOn.options.join(', ')} or new[:SEVERITY], found "${text}"`,
+    );
+  }
+  return { mode: 'open', threshold: parsed.data };
+};
 
 export interface ScanCommandOptions {
   config: string | Config;
   out?: string | undefined;
   asOf?: string | undefined;
   failOn?: string | undefined;
+  /** `--store`: a path, URL or env:NAME; `true` for nhiscan.sqlite beside the output. */
+  store?: string | boolean | undefined;
   log: Logger;
   /** Where the summary goes (stdout in the CLI). */
   print: (text: string) => void;
@@ -28,6 +57,8 @@ export interface ScanCommandResult {
   exitCode: number;
   result: ScanResult;
   files: string[];
+  /** Set when the scan was recorded in a store. */
+  recorded?: RecordedScan;
 }
 
 export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommandResult> => {
@@ -35,14 +66,20 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
   if (config.providers.length === 0) {
     throw new UsageError('the config enables no provider: add one under `providers:` (see `nhiscan init`)');
   }
-  let failOn: FailOn = config.file.failOn;
-  if (opts.failOn !== undefined) {
-    const parsed = FailOn.safeParse(opts.failOn);
-    if (!parsed.success) {
-      throw new UsageError(`--fail-on: expected one of ${FailOn.options.join(', ')}, found "${opts.failOn}"`);
-    }
-    failOn = parsed.data;
+  const failOnChoice: FailOnChoice =
+    opts.failOn !== undefined ? parseFailOn(opts.failOn) : { mode: 'open', threshold: config.file.failOn };
+  // With `new`, open findings alone never fail the job; the summary still shows them.
+  const failOn: FailOn = failOnChoice.mode === 'open' ? failOnChoice.threshold : 'none';
+  const outDirEarly =
+    opts.out !== undefined ? resolve(opts.out) : resolveFromConfig(config, config.file.output.dir);
+  const storeSpec = resolveStoreSpec({ cli: opts.store, config, outDir: outDirEarly });
+  if (failOnChoice.mode === 'new' && !storeSpec) {
+    throw new UsageError(
+      '--fail-on new needs a store to compare with: add --store PATH or `store:` to the config',
+    );
   }
+  // Opened before the scan, so a store that cannot be reached fails in seconds, not after the scan.
+  const store = storeSpec ? await openStore(storeSpec) : undefined;
   const asOfText = opts.asOf ?? config.file.asOf;
   let asOf: Date | undefined;
   if (asOfText !== undefined) {
@@ -64,12 +101,38 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
   const exceptions = config.file.exceptions
     ? loadExceptions(resolveFromConfig(config, config.file.exceptions))
     : undefined;
-  const result = await runScan({ config, clock: systemClock(asOf), log: opts.log, directory, exceptions });
-  const outDir =
-    opts.out !== undefined ? resolve(opts.out) : resolveFromConfig(config, config.file.output.dir);
-  const files = [await writeReport(reporters.json, result, outDir)];
+  let recorded: RecordedScan | undefined;
+  let result: ScanResult;
+  let files: string[];
+  try {
+    result = await runScan({ config, clock: systemClock(asOf), log: opts.log, directory, exceptions });
+    files = [await writeReport(reporters.json, result, outDirEarly)];
+    if (store && storeSpec) {
+      recorded = await recordScan(store, result);
+      opts.log.info(`recorded scan #${recorded.seq} in ${storeLabel(storeSpec)}`);
+    }
+  } finally {
+    await store?.close();
+  }
   opts.print(
     renderSummary(result, { failOn, files, ...(opts.color !== undefined ? { color: opts.color } : {}) }),
   );
-  return { exitCode: exitCodeFor(result, failOn), result, files };
+  let exitCode = exitCodeFor(result, failOn);
+  if (recorded) {
+    opts.print(
+      recorded.previous
+        ? `${recorded.newFindings.length} new since last scan (#${recorded.previous.seq}, as of ${recorded.previous.asOf}).\n`
+        : 'First scan in this store: nothing to compare with yet.\n',
+    );
+  }
+  if (failOnChoice.mode === 'new' && recorded) {
+    const regressions = recorded.previous ? newAtOrAbove(recorded.newFindings, failOnChoice.severity) : [];
+    if (regressions.length > 0) {
+      opts.print(
+        `${regressions.length} new finding(s) at or above ${failOnChoice.severity} since the last scan.\n`,
+      );
+      exitCode = EXIT.findings;
+    }
+  }
+  return { exitCode, result, files, ...(recorded ? { recorded } : {}) };
 };

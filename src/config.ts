@@ -50,6 +50,24 @@ const Soc1Objective = z.strictObject({
   policies: z.array(z.string().min(1)).default([]),
 });
 
+const StoreConfig = z.union([
+  z
+    .string()
+    .min(1)
+    .refine((s) => !/^postgres(ql)?:/i.test(s), {
+      message:
+        'a connection URL does not belong in the config file (it may carry a password): write `store: { url: { env: NHISCAN_STORE_URL } }` and set that variable',
+    }),
+  z.strictObject({
+    /** SQLite file, relative to the config file; absent: nhiscan.sqlite beside the output. */
+    path: z.string().min(1).optional(),
+    /** PostgreSQL: the name of the environment variable holding the connection URL. */
+    url: z
+      .strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name') })
+      .optional(),
+  }),
+]);
+
 export const ConfigFile = z.strictObject({
   version: z.literal(1).default(1),
   /** Judge dates as of this instant instead of now (ISO date or timestamp). */
@@ -61,6 +79,8 @@ export const ConfigFile = z.strictObject({
   /** Targets (accounts, projects, orgs) scanned at once. */
   targetConcurrency: z.int().min(1).max(32).default(4),
   output: z.strictObject({ dir: z.string().min(1).default('nhiscan-out') }).default({ dir: 'nhiscan-out' }),
+  /** Scan history (src/store): a SQLite file, or PostgreSQL through a URL held in an environment variable. */
+  store: StoreConfig.optional(),
   ownership: z
     .strictObject({
       /** Tag / label keys that name an identity's owner, first match wins (case-insensitive). */

@@ -20,6 +20,8 @@ export const DEMO_CONFIG = join(DEMO_DIR, 'nhiscan.config.yaml');
 export interface RunDemoOptions {
   out: string;
   failOn?: string | undefined;
+  /** `--store`: record the scan in a store (see src/store). */
+  store?: string | boolean | undefined;
   log: Logger;
   print: (text: string) => void;
   color?: boolean;
@@ -109,6 +111,7 @@ export const runDemo = async (opts: RunDemoOptions): Promise<ScanCommandResult> 
       config: pointAtDemoServer(config, server),
       out: opts.out,
       failOn: opts.failOn,
+      store: opts.store,
       log: opts.log,
       print: opts.print,
       ...(opts.color !== undefined ? { color: opts.color } : {}),
