@@ -3,7 +3,6 @@
 // service wildcards and privilege-escalation paths on unconstrained resources.
 import { z } from 'zod';
 import {
-  allows,
   coversAllResources,
   describeGrant,
   isServiceWildcard,
@@ -12,7 +11,8 @@ import {
 } from '../src/iam-actions.js';
 import type { Identity } from '../src/model.js';
 import { type FindingDraft, type Policy, fail, judged, notApplicable } from '../src/policy.js';
-import { ESCALATION_SETS } from './lib/aws-escalation.js';
+import { NONE, SOME } from '../connectors/aws/effective.js';
+import { type PathStep, escalationSets, evaluatorOf, pathsToAdmin } from './lib/aws-paths.js';
 import {
   identityLabel,
   includeProviderManagedOption,
@@ -126,10 +126,15 @@ export const excessPrivilege: Policy<Options> = {
     {
       key: 'escalation',
       title: 'Can escalate its own privileges (<n> paths)',
-      evidence: ['setIds', 'sets', 'permissionsBoundary'],
+      evidence: ['setIds', 'sets', 'blocked', 'permissionsBoundary'],
+    },
+    {
+      key: 'escalation-path',
+      title: 'Can reach administrator through <n> roles',
+      evidence: ['paths', 'admins'],
     },
   ],
-  evaluate(identity, options) {
+  evaluate(identity, options, ctx) {
     if (skipIdentity(identity, options.includeProviderManaged)) return [notApplicable(PROVIDER_MANAGED)];
     const { privilege } = identity;
     const boundary = privilege.boundary === undefined ? {} : { permissionsBoundary: privilege.boundary };
@@ -173,6 +178,8 @@ export const excessPrivilege: Policy<Options> = {
     if (options.escalation) {
       const draft = escalationDraft(identity, ignored);
       if (draft) drafts.push({ ...draft, evidence: { ...draft.evidence, ...boundary } });
+      const paths = ctx.inventory ? pathsToAdmin(identity, ctx.inventory) : [];
+      if (paths.length > 0) drafts.push(pathDraft(identity, paths));
     }
     return [judged(drafts)];
   },
@@ -190,8 +197,10 @@ const serviceWildcardDraft = (
       if (!isServiceWildcard(action) || ignored(action)) continue;
       // "s3:*" on "arn:aws:s3:::*" is every action on every bucket, as much as on "*".
       if (!coversAllResources(g.resources, action, g.notResource)) continue;
-      // An unconditional Deny of the whole service cancels the wildcard.
-      if (!allows(grants, action, { unconstrainedOnly: true })) continue;
+      // An unconditional Deny of the whole service, or a boundary or SCP that does not allow all
+      // of it, cancels the wildcard.
+      const state = evaluatorOf(identity).decide(action).state;
+      if (state === NONE || state === SOME) continue;
       wildcards.push({ action, statement: describeGrant(g) });
     }
   }
@@ -210,32 +219,29 @@ const escalationDraft = (
   identity: Identity,
   ignored: (action: string) => boolean,
 ): FindingDraft | undefined => {
-  const grants = identity.privilege.grants;
-  const sets: {
-    id: string;
-    summary: string;
-    actions: readonly string[];
-    grants: { action: string; statement: string }[];
-  }[] = [];
-  for (const set of ESCALATION_SETS) {
-    if (set.actions.some(ignored)) continue;
-    const hits: { action: string; statement: string }[] = [];
-    for (const action of set.actions) {
-      const grant = allows(grants, action, { unconstrainedOnly: true });
-      if (!grant) break;
-      hits.push({ action, statement: describeGrant(grant) });
-    }
-    if (hits.length === set.actions.length) {
-      sets.push({ id: set.id, summary: set.summary, actions: set.actions, grants: hits });
-    }
-  }
+  // Judged on effective access: a set the boundary, an SCP or a Deny closes is not open.
+  const { open: sets, blocked } = escalationSets(identity, ignored);
   if (sets.length === 0) return undefined;
   return {
     key: 'escalation',
     title: `Can escalate its own privileges (${plural(sets.length, 'path')})`,
     message: `${identityLabel(identity)} holds privilege-escalation permissions on all resources: ${sets.map((s) => s.id).join(', ')}.`,
-    evidence: { setIds: sets.map((s) => s.id), sets },
+    evidence: { setIds: sets.map((s) => s.id), sets, ...(blocked.length > 0 ? { blocked } : {}) },
     remediation:
       'Scope these IAM and pass-role permissions to the specific resources this identity manages, or remove them.',
+  };
+};
+
+const pathDraft = (identity: Identity, paths: PathStep[][]): FindingDraft => {
+  const targets = [...new Set(paths.map((p) => p.at(-1)?.to ?? ''))];
+  return {
+    key: 'escalation-path',
+    title: `Can reach administrator through ${plural(targets.length, 'role')}`,
+    message: `${identityLabel(identity)} can become an administrator role of its account: ${paths
+      .map((p) => p.map((s) => `${s.via} ${s.to}`).join(' → '))
+      .join('; ')}.`,
+    evidence: { paths, admins: targets },
+    remediation:
+      'Narrow the trust policies of these roles to the principals that need them, and scope iam:PassRole and sts:AssumeRole to specific roles.',
   };
 };

@@ -9,6 +9,11 @@ export interface PolicyContext {
   asOf: Date;
   /** People and their status, when the config names a directory file. */
   directory: Directory | undefined;
+  /**
+   * Every identity of the scan, for policies that follow paths between identities (an AWS role
+   * another principal can pass or assume). Absent when a policy runs on one identity alone.
+   */
+  inventory?: readonly Identity[];
 }
 
 /**

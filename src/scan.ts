@@ -239,7 +239,7 @@ const scanWith = async (
   const evaluation = evaluatePolicies(
     identities,
     config.policies,
-    { asOf: clock.asOf, directory },
+    { asOf: clock.asOf, directory, inventory: identities },
     createControlResolver(config.file.controls.soc1, config.frameworks),
   );
   const { failures } = evaluation;
