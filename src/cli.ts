@@ -3,9 +3,10 @@
 import { Command, CommanderError, Option } from 'commander';
 import { scanCommand } from './commands.js';
 import { runDemo } from './demo/index.js';
-import { UsageError, errorMessage } from './errors.js';
-import { EXIT } from './exit-codes.js';
-import { createLogger, type LogLevel } from './log.js';
+import { Interrupted, UsageError, errorMessage } from './errors.js';
+import { EXIT, exitCodeForSignal } from './exit-codes.js';
+import { createLogger, type LogLevel, type Logger } from './log.js';
+import type { ScanResult } from './model.js';
 import { FailOn, loadConfig } from './config.js';
 import { CROSSWALKS, createControlResolver } from './controls/index.js';
 import { controlMatrix, renderControlMatrix } from './report/controls.js';
@@ -25,6 +26,29 @@ const print = (text: string): void => {
 
 const logLevel = (opts: { quiet?: boolean; verbose?: boolean }): LogLevel =>
   opts.verbose ? 'debug' : opts.quiet ? 'error' : 'info';
+
+/**
+ * SIGINT / SIGTERM (a CI job's timeout): the first aborts every target and lets the scan write
+ * what it has, marked interrupted; a second exits at once.
+ */
+const onInterrupt = (log: Logger): { signal: AbortSignal; cut: (result: ScanResult) => boolean } => {
+  const controller = new AbortController();
+  const handler = (name: NodeJS.Signals): void => {
+    if (controller.signal.aborted) {
+      process.stderr.write(`nhiscan: ${name} again: exiting now, no result written\n`);
+      process.exit(exitCodeForSignal(name));
+    }
+    log.warn(`${name} received: stopping every target and writing the result so far (again to exit now)`);
+    controller.abort(new Interrupted(name));
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    signal: controller.signal,
+    cut: (result) =>
+      result.run.interrupted || result.coverage.some((c) => c.gaps.some((g) => g.code === 'timeout')),
+  };
+};
 
 const program = new Command()
   .name('nhiscan')
@@ -61,7 +85,12 @@ program
       quiet?: boolean;
       verbose?: boolean;
     }) => {
-      const { exitCode } = await scanCommand({ ...opts, log: createLogger(logLevel(opts)), print });
+      const log = createLogger(logLevel(opts));
+      const { signal, cut } = onInterrupt(log);
+      const { exitCode, result } = await scanCommand({ ...opts, log, print, signal });
+      // A connector call that ignored its signal may still hold a socket: the result is written,
+      // so a stopped or cut-off scan ends here rather than when that socket closes.
+      if (cut(result)) process.exit(exitCode);
       process.exitCode = exitCode;
     },
   );

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { Clock } from './clock.js';
 import { createLimiter } from './concurrency.js';
 import type { CollectContext } from './connector.js';
+import { DEFAULT_TIMEOUTS } from './timeouts.js';
 import type { Logger } from './log.js';
 import type { Gap } from './model.js';
 
@@ -20,6 +21,10 @@ export interface CollectContextOptions {
   concurrency: number;
   log: Logger;
   signal: AbortSignal;
+  /** The whole scan's signal, when `signal` is a target's own. */
+  scanSignal?: AbortSignal;
+  /** Per-request timeout; the config's default when not given. */
+  requestTimeoutMs?: number;
   /** The config file's folder: relative paths in the config resolve against it. */
   baseDir: string;
   /** Called for every gap as it is recorded (the scan logs it for --verbose). */
@@ -36,6 +41,8 @@ export const createCollectContext = (
     concurrency: opts.concurrency,
     log: opts.log,
     signal: opts.signal,
+    scanSignal: opts.scanSignal ?? opts.signal,
+    requestTimeoutMs: opts.requestTimeoutMs ?? DEFAULT_TIMEOUTS.requestSeconds * 1000,
     gap: (g) => {
       const gap = { ...g, recovered: g.recovered ?? false };
       record.gaps.push(gap);

@@ -3,9 +3,9 @@ import { resolve } from 'node:path';
 import { parseAsOf, systemClock } from './clock.js';
 import { type Config, FailOn, loadConfig, resolveFromConfig } from './config.js';
 import { type Directory, loadDirectory } from './directory.js';
-import { UsageError } from './errors.js';
+import { Interrupted, UsageError } from './errors.js';
 import { loadExceptions } from './exceptions.js';
-import { exitCodeFor } from './exit-codes.js';
+import { exitCodeFor, exitCodeForSignal } from './exit-codes.js';
 import type { Logger } from './log.js';
 import type { ScanResult } from './model.js';
 import { builtins } from './registry.js';
@@ -22,6 +22,8 @@ export interface ScanCommandOptions {
   /** Where the summary goes (stdout in the CLI). */
   print: (text: string) => void;
   color?: boolean;
+  /** Aborted with an `Interrupted` reason on SIGINT / SIGTERM (the CLI wires the signals). */
+  signal?: AbortSignal | undefined;
 }
 
 export interface ScanCommandResult {
@@ -64,12 +66,26 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
   const exceptions = config.file.exceptions
     ? loadExceptions(resolveFromConfig(config, config.file.exceptions))
     : undefined;
-  const result = await runScan({ config, clock: systemClock(asOf), log: opts.log, directory, exceptions });
+  const result = await runScan({
+    config,
+    clock: systemClock(asOf),
+    log: opts.log,
+    directory,
+    exceptions,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
   const outDir =
     opts.out !== undefined ? resolve(opts.out) : resolveFromConfig(config, config.file.output.dir);
   const files = [await writeReport(reporters.json, result, outDir)];
   opts.print(
     renderSummary(result, { failOn, files, ...(opts.color !== undefined ? { color: opts.color } : {}) }),
   );
+  const reason: unknown = opts.signal?.reason;
+  if (result.run.interrupted && reason instanceof Interrupted) {
+    opts.print(
+      `\nInterrupted by ${reason.signal}: the result above holds the targets finished before it; the others are recorded as "interrupted" gaps.\n`,
+    );
+    return { exitCode: exitCodeForSignal(reason.signal), result, files };
+  }
   return { exitCode: exitCodeFor(result, failOn), result, files };
 };

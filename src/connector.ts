@@ -21,7 +21,12 @@ export interface CollectContext {
   limit: Limiter;
   concurrency: number;
   log: Logger;
+  /** Aborts at the target's deadline or when the scan is interrupted: pass it to every call. */
   signal: AbortSignal;
+  /** The whole scan's signal (aborts on SIGINT / SIGTERM only): a key for per-scan state. */
+  scanSignal?: AbortSignal;
+  /** Per-request timeout (config `timeouts.requestSeconds`): set it on every client the target builds. */
+  requestTimeoutMs: number;
   /** Records something not seen; the scan goes on. */
   gap(gap: Omit<Gap, 'recovered'> & { recovered?: boolean }): void;
   /** A fact about the collection worth keeping (e.g. when a report was generated). */

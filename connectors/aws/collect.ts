@@ -45,6 +45,18 @@ export const retrySettings = (env: NodeJS.ProcessEnv = process.env): ClientSetti
   ...(env.AWS_MAX_ATTEMPTS ? {} : { maxAttempts: RETRY_DEFAULTS.maxAttempts }),
 });
 
+/**
+ * The SDK's Node request handler settings: a connection that does not open, or a request that
+ * stays silent, this long fails (and the SDK's retries each get the same bound; the target's
+ * deadline, through the abort signal, bounds them all).
+ */
+export const requestHandlerSettings = (
+  ms: number,
+): { connectionTimeout: number; requestTimeout: number } => ({
+  connectionTimeout: ms,
+  requestTimeout: ms,
+});
+
 /** A credential provider as the SDK's own providers return it. */
 export type CredentialProvider = ReturnType<typeof fromNodeProviderChain>;
 
@@ -99,6 +111,7 @@ export async function* collectAccount(
   const clientConfig = {
     region: config.region,
     credentials: opts.credentials,
+    requestHandler: requestHandlerSettings(parentCtx.requestTimeoutMs),
     ...retrySettings(),
     ...opts.clientSettings,
   };

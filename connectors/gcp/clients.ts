@@ -9,6 +9,7 @@ import { GoogleAuth, OAuth2Client, type BaseExternalAccountClient } from 'google
 import { apikeys, type apikeys_v2 } from 'googleapis/build/src/apis/apikeys/index.js';
 import { policyanalyzer, type policyanalyzer_v1 } from 'googleapis/build/src/apis/policyanalyzer/index.js';
 import { ScanError } from '../../src/errors.js';
+import { DEFAULT_TIMEOUTS } from '../../src/timeouts.js';
 import { GCP_APIS, isLoopbackUrl, type GcpConfig } from './config.js';
 import { gcpGap } from './errors.js';
 
@@ -28,7 +29,11 @@ export interface GcpAuthResult {
  * Resolves the configured credentials and proves them by obtaining an access token, so a broken
  * credential fails once for the provider instead of once per call.
  */
-export const authenticate = async (config: GcpConfig, override?: GcpAuthClient): Promise<GcpAuthResult> => {
+export const authenticate = async (
+  config: GcpConfig,
+  override?: GcpAuthClient,
+  timeoutMs: number = DEFAULT_TIMEOUTS.requestSeconds * 1000,
+): Promise<GcpAuthResult> => {
   if (override) return { client: override, principal: undefined };
   const auth = config.auth;
   if (auth.type === 'none') {
@@ -65,7 +70,11 @@ export const authenticate = async (config: GcpConfig, override?: GcpAuthClient):
   }
   const google = new GoogleAuth({
     scopes: [CLOUD_PLATFORM_SCOPE],
-    ...(auth.quotaProjectId ? { clientOptions: { quotaProjectId: auth.quotaProjectId } } : {}),
+    // The token exchange (and impersonation, metadata server) gets the per-request timeout too.
+    clientOptions: {
+      transporterOptions: { timeout: timeoutMs },
+      ...(auth.quotaProjectId ? { quotaProjectId: auth.quotaProjectId } : {}),
+    },
   });
   try {
     const client = await google.getClient();
@@ -87,9 +96,6 @@ const principalOf = (client: object): string | undefined => {
   if (typeof c.email === 'string' && c.email) return c.email;
   return undefined;
 };
-
-/** A call that has not answered in this long is a gap (`timeout`), not a hung scan. */
-export const CALL_TIMEOUT_MS = 60_000;
 
 /**
  * Retries of a failed call (gaxios: 429, 408, 5xx and lost connections, with exponential
@@ -120,15 +126,17 @@ export interface GcpClients {
   opts: Record<(typeof GCP_APIS)[number], CallOptions>;
 }
 
+/** Every call carries the target's signal and the per-request timeout (config `timeouts.requestSeconds`). */
 export const createClients = (
   config: GcpConfig,
   auth: GcpAuthResult['client'],
   signal: AbortSignal,
+  timeoutMs: number = DEFAULT_TIMEOUTS.requestSeconds * 1000,
 ): GcpClients => {
   const common = auth ? { auth } : {};
   const opts = (url: string | undefined): CallOptions => ({
     signal,
-    timeout: CALL_TIMEOUT_MS,
+    timeout: timeoutMs,
     retryConfig: {
       retry: RETRY.retry,
       retryDelayMultiplier: RETRY.retryDelayMultiplier,

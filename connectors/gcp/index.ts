@@ -77,11 +77,13 @@ interface Session {
 const createSessions = (options: GcpConnectorOptions) => {
   const sessions = new WeakMap<AbortSignal, WeakMap<GcpConfig, Session>>();
   return (config: GcpConfig, ctx: CollectContext): Session => {
-    let byConfig = sessions.get(ctx.signal);
-    if (!byConfig) sessions.set(ctx.signal, (byConfig = new WeakMap()));
+    // Each target's own signal ends at its deadline; the session lives as long as the scan.
+    const key = ctx.scanSignal ?? ctx.signal;
+    let byConfig = sessions.get(key);
+    if (!byConfig) sessions.set(key, (byConfig = new WeakMap()));
     let session = byConfig.get(config);
     if (!session) {
-      const auth = authenticate(config, options.authClient);
+      const auth = authenticate(config, options.authClient, ctx.requestTimeoutMs);
       auth.catch(() => undefined); // awaited by each target; never an unhandled rejection
       session = { auth, registered: new Map() };
       byConfig.set(config, session);
@@ -144,7 +146,7 @@ const expandGcp = async (
   const session = sessionOf(config, ctx);
   const { client, principal } = await session.auth;
   if (principal) ctx.setPrincipal(principal);
-  const clients = createClients(config, client, ctx.signal);
+  const clients = createClients(config, client, ctx.signal, ctx.requestTimeoutMs);
   const hierarchy = createHierarchy(clients, ctx);
 
   // A folder inside another configured organization / folder is scanned through that one, so no
@@ -222,7 +224,7 @@ async function* collectGcp(
   const session = sessionOf(config, ctx);
   const { client, principal } = await session.auth;
   if (principal) ctx.setPrincipal(principal);
-  const clients = createClients(config, client, ctx.signal);
+  const clients = createClients(config, client, ctx.signal, ctx.requestTimeoutMs);
   const mappings = mappingsOf(session, config, ctx);
   // Limits of what is read, stated on every target so a report never implies more.
   if (!config.policyAnalyzer) {

@@ -115,6 +115,7 @@ async function* collectGithub(
     cache,
     log: ctx.log,
     signal: ctx.signal,
+    requestTimeoutMs: ctx.requestTimeoutMs,
     rateLimitRetries: config.rateLimitRetries,
     rateLimitMaxWaitSeconds: config.rateLimitMaxWaitSeconds,
   };
@@ -210,6 +211,7 @@ const expandGithub = async (
       cache: undefined,
       log: ctx.log,
       signal: ctx.signal,
+      requestTimeoutMs: ctx.requestTimeoutMs,
       rateLimitRetries: config.rateLimitRetries,
       rateLimitMaxWaitSeconds: config.rateLimitMaxWaitSeconds,
     },
