@@ -52,9 +52,17 @@ export const retrySettings = (env: NodeJS.ProcessEnv = process.env): ClientSetti
  */
 export const requestHandlerSettings = (
   ms: number,
-): { connectionTimeout: number; requestTimeout: number } => ({
+): {
+  connectionTimeout: number;
+  requestTimeout: number;
+  throwOnRequestTimeout: true;
+  socketTimeout: number;
+} => ({
   connectionTimeout: ms,
+  // Without throwOnRequestTimeout the handler only logs a warning when requestTimeout passes.
   requestTimeout: ms,
+  throwOnRequestTimeout: true,
+  socketTimeout: ms,
 });
 
 /** A credential provider as the SDK's own providers return it. */
