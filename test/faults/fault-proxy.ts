@@ -97,7 +97,7 @@ export const startFaultProxy = async (target: string, rules: FaultRule[]): Promi
     hits,
     close: async () => {
       for (const s of sockets) s.destroy(); // hung requests too
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => { resolve(); }));
     },
   };
 };
