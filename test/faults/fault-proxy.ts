@@ -15,7 +15,9 @@ export interface ProxiedRequest {
 export type Fault =
   | { type: 'hang' }
   | { type: 'reset' }
-  | { type: 'answer'; status: number; headers?: Record<string, string>; body?: string };
+  | { type: 'answer'; status: number; headers?: Record<string, string>; body?: string }
+  /** Forwarded, and the answer's body rewritten (planting values in real answers). */
+  | { type: 'rewrite'; body: (text: string) => string };
 
 export interface FaultRule {
   match: (req: ProxiedRequest) => boolean;
@@ -53,12 +55,17 @@ export const startFaultProxy = async (target: string, rules: FaultRule[]): Promi
       const body = await readBody(req);
       let url = req.url ?? '/';
       const seen: ProxiedRequest = { method: req.method ?? 'GET', url, body };
+      let rewriteBody: ((text: string) => string) | undefined;
       for (const [i, rule] of rules.entries()) {
         if (!rule.match(seen)) continue;
         if (rule.rewrite) url = rule.rewrite(url);
         if (rule.times !== undefined && (hits[i] ?? 0) >= rule.times) continue;
         hits[i] = (hits[i] ?? 0) + 1;
         const { fault } = rule;
+        if (fault.type === 'rewrite') {
+          rewriteBody = fault.body;
+          break;
+        }
         if (fault.type === 'hang') return; // accepted, never answered
         if (fault.type === 'reset') {
           req.socket.destroy();
@@ -75,8 +82,19 @@ export const startFaultProxy = async (target: string, rules: FaultRule[]): Promi
           const out = { ...answer.headers };
           // The demo's GitHub links the next page at its own address: keep pages on the proxy.
           if (typeof out.link === 'string') out.link = out.link.split(upstream.host).join(self);
-          res.writeHead(answer.statusCode ?? 502, out);
-          answer.pipe(res);
+          const rewrite = rewriteBody;
+          if (!rewrite) {
+            res.writeHead(answer.statusCode ?? 502, out);
+            answer.pipe(res);
+            return;
+          }
+          void readBody(answer).then((text) => {
+            const changed = rewrite(text);
+            delete out['content-length'];
+            delete out.etag; // a changed body is a new version
+            res.writeHead(answer.statusCode ?? 502, out);
+            res.end(changed);
+          });
         },
       );
       forward.on('error', () => {
@@ -97,7 +115,11 @@ export const startFaultProxy = async (target: string, rules: FaultRule[]): Promi
     hits,
     close: async () => {
       for (const s of sockets) s.destroy(); // hung requests too
-      await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+      await new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      );
     },
   };
 };

@@ -7,14 +7,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/exit-codes.js';
 import { ScanResult } from '../../src/model.js';
-import { packageRoot } from '../../src/paths.js';
+import { CLI, ensureBuilt } from './built-cli.js';
 
-const CLI = join(packageRoot, 'dist', 'src', 'cli.js');
 let work: string;
 let server: Server;
 let url: string;
@@ -23,7 +20,7 @@ let onRequest: (() => void) | undefined;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'nhiscan-signals-'));
-  await promisify(execFile)('npm', ['run', 'build', '--silent'], { cwd: packageRoot, timeout: 120_000 });
+  await ensureBuilt();
   server = createServer(() => {
     onRequest?.(); // and never answer
   });
@@ -32,11 +29,15 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   for (const s of sockets) s.destroy();
-  await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+  await new Promise<void>((resolve) =>
+    server.close(() => {
+      resolve();
+    }),
+  );
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -76,7 +77,11 @@ const scanUntilSignal = async (
   await new Promise<void>((resolve) => (onRequest = resolve));
   onRequest = undefined;
   child.kill(signal);
-  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => { resolve(c); }));
+  const code = await new Promise<number | null>((resolve) =>
+    child.on('exit', (c) => {
+      resolve(c);
+    }),
+  );
   return { code, stdout, stderr, out };
 };
 
