@@ -8,7 +8,8 @@ import { EXIT, exitCodeForSignal } from './exit-codes.js';
 import { createLogger, type LogLevel, type Logger } from './log.js';
 import type { ScanResult } from './model.js';
 import { FailOn, loadConfig } from './config.js';
-import { CROSSWALKS, createControlResolver } from './controls/index.js';
+import { createControlResolver } from './controls/index.js';
+import { frameworkLabel } from './controls/framework.js';
 import { controlMatrix, renderControlMatrix } from './report/controls.js';
 import { readScanResult } from './report/json.js';
 import { renderPolicies, renderPolicyTable } from './report/policies.js';
@@ -130,13 +131,13 @@ program
   .option('-c, --config <file>', "config with the organisation's own SOC 1 objectives and plug-ins")
   .option(
     '--framework <ids...>',
-    `frameworks to show (${['SOC2', 'SOC1', ...CROSSWALKS.map((c) => c.framework)].join(', ')})`,
+    `frameworks to show (${builtins.frameworks.map(frameworkLabel).join(', ')}, or a plug-in's)`,
     ['SOC2', 'SOC1'],
   )
   .option('--json', 'machine-readable output')
   .action(async (opts: { scan?: string; config?: string; framework: string[]; json?: boolean }) => {
     const config = opts.config ? await loadConfig(opts.config, builtins) : undefined;
-    const resolver = createControlResolver(config?.file.controls.soc1);
+    const resolver = createControlResolver(config?.file.controls.soc1, config?.frameworks);
     const policies = config ? config.policies.map((p) => p.policy) : Object.values(builtins.policies);
     const scan = opts.scan ? await readScanResult(opts.scan) : undefined;
     const rows = controlMatrix(policies, resolver, scan, opts.framework);

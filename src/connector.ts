@@ -2,6 +2,8 @@
 // know nothing of policies; they report what they could not see through `ctx.gap`.
 import type { z } from 'zod';
 import type { Clock } from './clock.js';
+import type { Framework } from './controls/framework.js';
+import type { ConnectorDemo } from './demo/server.js';
 import type { Limiter } from './concurrency.js';
 import type { Logger } from './log.js';
 import type { Gap, IdentityInput } from './model.js';
@@ -15,7 +17,7 @@ export interface Target<T = unknown> {
   data: T;
 }
 
-export interface CollectContext {
+export interface CollectContext<S = unknown> {
   clock: Clock;
   /** Bounds this target's concurrent API calls. */
   limit: Limiter;
@@ -23,8 +25,6 @@ export interface CollectContext {
   log: Logger;
   /** Aborts at the target's deadline or when the scan is interrupted: pass it to every call. */
   signal: AbortSignal;
-  /** The whole scan's signal (aborts on SIGINT / SIGTERM only): a key for per-scan state. */
-  scanSignal?: AbortSignal;
   /** Per-request timeout (config `timeouts.requestSeconds`): set it on every client the target builds. */
   requestTimeoutMs: number;
   /** Records something not seen; the scan goes on. */
@@ -37,9 +37,22 @@ export interface CollectContext {
   setPrincipal(principal: string): void;
   /** Resolves a path from the config file against the config's folder, as every config path is. */
   resolvePath: (path: string) => string;
+  /** What the connector's `session` opened for this scan (undefined for a connector without one). */
+  session: S;
 }
 
-export interface Connector<C = unknown, T = unknown> {
+/** Per-scan state a connector opens once, before its first target, and the scan closes after its last. */
+export interface ConnectorSession {
+  close(): Promise<void>;
+}
+
+/** What a session is opened with: the scan's clock, log and signal, and the config's folder. */
+export type SessionContext = Pick<CollectContext, 'clock' | 'log' | 'signal' | 'resolvePath'> & {
+  /** Per-request timeout for what the session itself calls (the config's when the scan opens it). */
+  requestTimeoutMs?: number;
+};
+
+export interface Connector<C = unknown, T = unknown, S = unknown> {
   id: string;
   title: string;
   /** Strict schema of this provider's block under `providers:` in the config. */
@@ -50,9 +63,32 @@ export interface Connector<C = unknown, T = unknown> {
    * on): lists them, so each is scanned and reported as a target of its own. The parent keeps a
    * coverage entry for the discovery itself; its gaps say what could not be listed.
    */
-  expand?(target: Target<T>, config: C, ctx: CollectContext): Promise<Target<T>[] | undefined>;
-  collect(target: Target<T>, config: C, ctx: CollectContext): AsyncIterable<IdentityInput>;
+  expand?(target: Target<T>, config: C, ctx: CollectContext<S>): Promise<Target<T>[] | undefined>;
+  collect(target: Target<T>, config: C, ctx: CollectContext<S>): AsyncIterable<IdentityInput>;
+  /**
+   * Opened once per scan for this provider block, before any of its targets, and closed after
+   * the last (also when the scan fails): what its targets share (proven credentials, a cache of
+   * policies read once). Reaches `expand` and `collect` as `ctx.session`. A throw fails every
+   * target of the provider with that error.
+   */
+  session?(config: C, ctx: SessionContext): (S & ConnectorSession) | Promise<S & ConnectorSession>;
+  /** Its part of `nhiscan demo`: the API played from fixtures/demo/<id>/ (connectors/<id>/demo.ts). */
+  demo?: ConnectorDemo;
+  /** Its block of the config `nhiscan init` writes (connectors/<id>/starter.ts). */
+  starter?: ConnectorStarter;
+  /** Frameworks of this provider (its CIS benchmark, connectors/<id>/cis.ts). */
+  frameworks?: readonly Framework[];
+}
+
+/** A connector's part of the starter config; it must validate as written when enabled. */
+export interface ConnectorStarter {
+  /** Written live (true) or commented out, for the user to fill in. */
+  enabled: boolean;
+  /** The YAML under `providers:`, starting with the connector id, indented from column 0. */
+  block: string;
+  /** A `scope.soc1` selector for this provider, shown commented out. */
+  soc1Example?: string;
 }
 
 /** Lets a registry hold connectors of different config types. */
-export type AnyConnector = Connector<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type AnyConnector = Connector<any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { Clock } from './clock.js';
-import { createCollectContext } from './collect-context.js';
+import { type OpenedSession, createCollectContext, openSession } from './collect-context.js';
 import { mapLimit } from './concurrency.js';
 import type { Config } from './config.js';
 import type { CollectContext, Target } from './connector.js';
@@ -34,14 +34,44 @@ interface TargetRun {
   identities: Identity[];
 }
 
-export const runScan = async ({
-  config,
-  clock,
-  log,
-  directory,
-  exceptions,
-  signal,
-}: ScanOptions): Promise<ScanResult> => {
+/** Connector sessions by provider block (its parsed config object). */
+type Sessions = ReadonlyMap<unknown, Promise<OpenedSession>>;
+
+export const runScan = async (options: ScanOptions): Promise<ScanResult> => {
+  const { config, clock, log } = options;
+  const abort = options.signal ?? new AbortController().signal;
+  // Each provider block with targets opens its connector's session once, before its first target.
+  const sessions = new Map<unknown, Promise<OpenedSession>>();
+  for (const { connector, config: providerConfig } of config.providers) {
+    sessions.set(
+      providerConfig,
+      openSession(connector, providerConfig, {
+        clock,
+        log,
+        signal: abort,
+        baseDir: config.baseDir,
+        requestTimeoutMs: config.file.timeouts.requestSeconds * 1000,
+      }),
+    );
+  }
+  try {
+    return await scanWith({ ...options, signal: abort }, sessions);
+  } finally {
+    // Closed after the last target, also when the scan failed; a failed close is reported, not hidden.
+    for (const opened of sessions.values()) {
+      const o = await opened;
+      if (o.ok && o.session)
+        await o.session.close().catch((err: unknown) => {
+          log.error(`closing a connector session failed: ${errorMessage(err)}`);
+        });
+    }
+  }
+};
+
+const scanWith = async (
+  { config, clock, log, directory, exceptions, signal }: ScanOptions,
+  sessions: Sessions,
+): Promise<ScanResult> => {
   const startedAt = clock.now().toISOString();
   const abort = signal ?? new AbortController().signal;
   const configured = config.providers.flatMap(({ connector, config: providerConfig }) =>
@@ -65,7 +95,7 @@ export const runScan = async ({
     if (!connector.expand) return { run: undefined, jobs: [job] };
     const expand = connector.expand.bind(connector);
     let children: Target[] | undefined;
-    const run = await collectTarget(target, async (ctx) => {
+    const run = await collectTarget(target, providerConfig, async (ctx) => {
       if (skipIfDead(connector.id, ctx)) return { skipped: true };
       try {
         children = await expand(target, providerConfig, ctx);
@@ -88,7 +118,7 @@ export const runScan = async ({
     jobs,
     config.file.targetConcurrency,
     async ({ connector, providerConfig, target }) =>
-      collectTarget(target, async (ctx, emit) => {
+      collectTarget(target, providerConfig, async (ctx, emit) => {
         if (skipIfDead(connector.id, ctx)) return { skipped: true };
         log.info(`scanning ${target.label} …`);
         try {
@@ -112,18 +142,20 @@ export const runScan = async ({
 
   async function collectTarget(
     target: Target,
+    providerConfig: unknown,
     body: (ctx: CollectContext, emit: (raw: unknown) => void) => Promise<{ skipped: boolean }>,
   ): Promise<TargetRun> {
     const counts: Record<string, number> = {};
     const identities: Identity[] = [];
     const targetStart = clock.now().toISOString();
+    const opened = (await sessions.get(providerConfig)) ?? { ok: true, session: undefined };
     const deadline = targetDeadline(abort, config.file.timeouts.targetMinutes * 60_000);
     const { ctx, record } = createCollectContext({
+      session: opened.ok ? opened.session : undefined,
       clock,
       concurrency: config.file.concurrency,
       log,
       signal: deadline.signal,
-      scanSignal: abort,
       requestTimeoutMs: config.file.timeouts.requestSeconds * 1000,
       baseDir: config.baseDir,
       // The summary lists every gap at the end; the log has them as they happen, for --verbose.
@@ -154,6 +186,8 @@ export const runScan = async ({
     let status: Coverage['status'];
     try {
       if (deadline.signal.aborted) throw deadline.signal.reason; // interrupted before it started
+      // A session that could not be opened fails each of its provider's targets with its error.
+      if (!opened.ok) throw opened.err;
       // The deadline ends the wait even for a call that ignores its signal; the work's own late
       // failure then has no one to tell.
       const work = body(ctx, emit);
@@ -220,7 +254,7 @@ export const runScan = async ({
     identities,
     config.policies,
     { asOf: clock.asOf, directory },
-    createControlResolver(config.file.controls.soc1),
+    createControlResolver(config.file.controls.soc1, config.frameworks),
   );
   const { failures } = evaluation;
   const { findings, outcomes } = applyExceptions(evaluation.findings, exceptions ?? [], clock.asOf);

@@ -4,6 +4,9 @@
 // AWS_ENDPOINT_URL_STS (and `endpoint_url` in a profile).
 import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { Connector, Target } from '../../src/connector.js';
+import { cisAwsFramework } from './cis.js';
+import { awsDemo } from './demo.js';
+import { awsStarter } from './starter.js';
 import { ScanError } from '../../src/errors.js';
 import { DEFAULT_TIMEOUTS } from '../../src/timeouts.js';
 import {
@@ -172,6 +175,9 @@ export const createAwsConnector = (
   title: 'Amazon Web Services (IAM)',
   config: AwsConfig,
   targets: targetsOf,
+  demo: awsDemo,
+  starter: awsStarter,
+  frameworks: [cisAwsFramework],
   collect(target, config, ctx) {
     // Resolved lazily, inside the iteration, so a missing ExternalId fails this target only.
     return (async function* () {

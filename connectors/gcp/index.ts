@@ -3,10 +3,13 @@
 // project, or one an organization / folder target lists at scan time (`expand`), so coverage,
 // and a nightly diff of it, is per project. The organization / folder keeps an entry of its own
 // for the listing.
-import type { CollectContext, Connector, Target } from '../../src/connector.js';
+import type { CollectContext, Connector, ConnectorSession, Target } from '../../src/connector.js';
+import { cisGcpFramework } from './cis.js';
+import { gcpDemo } from './demo.js';
+import { gcpStarter } from './starter.js';
 import { ScanError, UsageError } from '../../src/errors.js';
 import type { IdentityInput } from '../../src/model.js';
-import { createPolicyBook, type PolicyBook, type Registered } from './book.js';
+import { createIamPolicyCache, type IamPolicyCache, type Registered } from './iam-policy-cache.js';
 import { authenticate, createClients, type GcpAuthClient, type GcpAuthResult } from './clients.js';
 import { GcpConfig } from './config.js';
 import { targetError } from './errors.js';
@@ -58,42 +61,32 @@ const loadMappings = (config: GcpConfig, resolvePath: (path: string) => string):
 };
 
 /**
- * What every target of one scan shares: the proven credentials, the owner mapping files, the
- * projects the listings made targets, and the book of IAM policies read for the whole scan.
+ * What every target of one scan shares, opened once per scan (Connector.session): the proven
+ * credentials, the owner mapping files, the projects the listings made targets, and the cache of
+ * IAM policies read for the whole scan. A thousand projects of an organization prove the
+ * credentials (a token exchange) and read the mapping files once, not once each.
  */
-interface Session {
+export interface GcpSession extends ConnectorSession {
   auth: Promise<GcpAuthResult>;
   mappings?: { value: Map<string, Mapping> } | { error: unknown };
   /** By project id; filled by `expand`, which the scan finishes before it collects a project. */
   registered: Map<string, Registered>;
-  book?: PolicyBook;
+  policies?: IamPolicyCache;
 }
 
-/**
- * The scan's targets share one abort signal and one config object: together they key a session,
- * so a thousand projects of an organization prove the credentials (a token exchange) and read
- * the mapping files once, not once each. Weak keys: the session goes with the scan.
- */
-const createSessions = (options: GcpConnectorOptions) => {
-  const sessions = new WeakMap<AbortSignal, WeakMap<GcpConfig, Session>>();
-  return (config: GcpConfig, ctx: CollectContext): Session => {
-    // Each target's own signal ends at its deadline; the session lives as long as the scan.
-    const key = ctx.scanSignal ?? ctx.signal;
-    let byConfig = sessions.get(key);
-    if (!byConfig) sessions.set(key, (byConfig = new WeakMap()));
-    let session = byConfig.get(config);
-    if (!session) {
-      const auth = authenticate(config, options.authClient, ctx.requestTimeoutMs);
-      auth.catch(() => undefined); // awaited by each target; never an unhandled rejection
-      session = { auth, registered: new Map() };
-      byConfig.set(config, session);
-    }
-    return session;
-  };
+const openSession = (
+  config: GcpConfig,
+  options: GcpConnectorOptions,
+  requestTimeoutMs: number | undefined,
+): GcpSession => {
+  // The token exchange gets the per-request timeout (config `timeouts.requestSeconds`).
+  const auth = authenticate(config, options.authClient, requestTimeoutMs);
+  auth.catch(() => undefined); // awaited by each target; never an unhandled rejection
+  // Nothing to release: the state goes with the scan once the scan lets go of it.
+  return { auth, registered: new Map(), close: () => Promise.resolve() };
 };
-type SessionOf = ReturnType<typeof createSessions>;
 
-const mappingsOf = (session: Session, config: GcpConfig, ctx: CollectContext): Map<string, Mapping> => {
+const mappingsOf = (session: GcpSession, config: GcpConfig, ctx: CollectContext): Map<string, Mapping> => {
   if (!session.mappings) {
     try {
       session.mappings = { value: loadMappings(config, ctx.resolvePath) };
@@ -132,8 +125,7 @@ const projectTarget = (projectId: string, listed?: ListedProject): Target<GcpTar
 const expandGcp = async (
   target: Target<GcpTargetData>,
   config: GcpConfig,
-  ctx: CollectContext,
-  sessionOf: SessionOf,
+  ctx: CollectContext<GcpSession>,
 ): Promise<Target<GcpTargetData>[] | undefined> => {
   const data = target.data;
   if (data.kind === 'project') return undefined;
@@ -143,7 +135,7 @@ const expandGcp = async (
     ctx.log.warn(
       'providers.gcp.projectConcurrency is no longer used: each project is a target, scanned targetConcurrency at a time',
     );
-  const session = sessionOf(config, ctx);
+  const session = ctx.session;
   const { client, principal } = await session.auth;
   if (principal) ctx.setPrincipal(principal);
   const clients = createClients(config, client, ctx.signal, ctx.requestTimeoutMs);
@@ -208,8 +200,7 @@ const expandGcp = async (
 async function* collectGcp(
   target: Target<GcpTargetData>,
   config: GcpConfig,
-  ctx: CollectContext,
-  sessionOf: SessionOf,
+  ctx: CollectContext<GcpSession>,
 ): AsyncIterable<IdentityInput> {
   const data = target.data;
   if (data.kind !== 'project') {
@@ -221,7 +212,7 @@ async function* collectGcp(
     });
   }
   ctx.setScope(data.projectId);
-  const session = sessionOf(config, ctx);
+  const session = ctx.session;
   const { client, principal } = await session.auth;
   if (principal) ctx.setPrincipal(principal);
   const clients = createClients(config, client, ctx.signal, ctx.requestTimeoutMs);
@@ -236,7 +227,7 @@ async function* collectGcp(
     ctx.note('API keys: the API Keys API records no last use, so their staleness is not judged');
 
   // Created by the first project collected; every project's policies are read through it.
-  const book = (session.book ??= createPolicyBook(config, session.registered, clients, ctx));
+  const policies = (session.policies ??= createIamPolicyCache(config, session.registered, clients, ctx));
 
   let project: Project;
   let inherited: (p: Project) => Promise<Inherited>;
@@ -248,7 +239,7 @@ async function* collectGcp(
   } else {
     const resource = `projects/${data.projectId}`;
     try {
-      project = await book.project(data.projectId);
+      project = await policies.project(data.projectId);
     } catch (err) {
       throw targetError('cloudresourcemanager.projects.get', err, {
         resource,
@@ -264,9 +255,9 @@ async function* collectGcp(
         message: `${resource} is ${project.state} (pending deletion): not scanned`,
       });
     }
-    inherited = (p) => book.inherited(p);
+    inherited = (p) => policies.inherited(p);
   }
-  const result = await collectProject(project, { clients, config, ctx, inherited, mappings, book });
+  const result = await collectProject(project, { clients, config, ctx, inherited, mappings, policies });
   for (const note of projectNote(project.projectId, result)) ctx.note(note);
   yield* result.identities;
 }
@@ -274,8 +265,7 @@ async function* collectGcp(
 /** Builds the connector; tests and embedders may hand it an auth client. */
 export const createGcpConnector = (
   options: GcpConnectorOptions = {},
-): Connector<GcpConfig, GcpTargetData> => {
-  const sessionOf = createSessions(options);
+): Connector<GcpConfig, GcpTargetData, GcpSession> => {
   return {
     id: 'gcp',
     title: 'Google Cloud',
@@ -296,8 +286,12 @@ export const createGcpConnector = (
         data: { kind: 'folder' as const, id },
       })),
     ],
-    expand: (target, config, ctx) => expandGcp(target, config, ctx, sessionOf),
-    collect: (target, config, ctx) => collectGcp(target, config, ctx, sessionOf),
+    session: (config, ctx) => openSession(config, options, ctx.requestTimeoutMs),
+    expand: expandGcp,
+    collect: collectGcp,
+    demo: gcpDemo,
+    starter: gcpStarter,
+    frameworks: [cisGcpFramework],
   };
 };
 

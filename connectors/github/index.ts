@@ -3,6 +3,9 @@
 // permissions it needs; collect.ts for the walk; identities.ts for the mapping to the model.
 import { ScanError, errorMessage } from '../../src/errors.js';
 import type { CollectContext, Connector, Target } from '../../src/connector.js';
+import { cisGithubFramework } from './cis.js';
+import { githubDemo } from './demo.js';
+import { githubStarter } from './starter.js';
 import type { IdentityInput } from '../../src/model.js';
 import {
   type ClientOptions,
@@ -253,4 +256,7 @@ export const githubConnector: Connector<GithubConfig, GithubTarget> = {
   },
   expand: expandGithub,
   collect: collectGithub,
+  demo: githubDemo,
+  starter: githubStarter,
+  frameworks: [cisGithubFramework],
 };

@@ -1,6 +1,6 @@
 // The demo server: a small HTTP server on loopback that plays the providers' APIs from files, so
 // `nhiscan demo` runs the real SDK clients, unchanged, against a bundled estate. One route per
-// provider under its own path prefix (`/aws`, later `/github`, `/gcp`); a route only sees
+// connector under its own path prefix (`/<connector id>`); a route only sees
 // requests under its prefix. It never verifies signatures or tokens: it is a demo, and it only
 // ever answers the local machine.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -79,7 +79,7 @@ const readBody = (req: IncomingMessage): Promise<string> =>
 
 /**
  * Starts the server on 127.0.0.1 with an OS-chosen port. `routes` maps a path prefix (without
- * slashes, e.g. "aws") to the provider that answers below it.
+ * slashes: the connector id) to the connector's demo route that answers below it.
  */
 export const startDemoServer = async (routes: Record<string, DemoRoute>): Promise<DemoServer> => {
   const requests: RequestRecord[] = [];
@@ -164,3 +164,31 @@ export const startDemoServer = async (routes: Record<string, DemoRoute>): Promis
       }),
   };
 };
+
+/** What the demo hands a connector's demo part: the estate folder and the estate's "now". */
+export interface DemoEstateContext {
+  /** This provider's folder in the estate, e.g. fixtures/demo/<connector id>. */
+  dir: string;
+  /** The estate's clock: when reports were generated (default: now). */
+  asOf?: Date | undefined;
+  /** Provider-specific settings a test or benchmark passes (e.g. the account the demo key reaches). */
+  options: Record<string, unknown>;
+}
+
+/**
+ * A connector's part of the demo: it plays the provider's API from files under the estate folder
+ * named after the connector, and says how the scan reaches it. The demo server mounts every
+ * registered connector's part whose folder exists; the core names no provider.
+ */
+export interface ConnectorDemo {
+  /** The route mounted at `/<connector id>` on the demo server. */
+  route: (ctx: DemoEstateContext) => DemoRoute;
+  /** Environment the provider's SDK reads during the demo (endpoint, throwaway credentials). */
+  env?: (serverUrl: string, ctx: DemoEstateContext) => Record<string, string>;
+  /** The user's own variables this provider's SDK would read, hidden while the demo runs. */
+  hidesEnv?: (name: string) => boolean;
+  /** Points this provider's block of the demo config at the server (whose port is known late). */
+  pointAt?: (config: unknown, serverUrl: string) => unknown;
+  /** One phrase for the demo banner, e.g. "AWS accounts 111111111111, 222222222222". */
+  describe: (dir: string) => string;
+}

@@ -7,13 +7,13 @@ import { startDemoEstate } from '../../src/demo/index.js';
 import type { DemoServer } from '../../src/demo/server.js';
 import { EXIT } from '../../src/exit-codes.js';
 import { type FaultProxy, type FaultRule, startFaultProxy } from './fault-proxy.js';
-import { coverageOf, faultScan, openGaps } from './harness.js';
+import { DEMO_AS_OF, coverageOf, faultScan, openGaps } from './harness.js';
 
 let demo: DemoServer;
 let proxy: FaultProxy | undefined;
 
 beforeAll(async () => {
-  demo = await startDemoEstate({ reportGeneratedAt: new Date('2026-11-01T00:00:00Z') });
+  demo = await startDemoEstate({ asOf: DEMO_AS_OF });
 });
 afterAll(async () => {
   await demo.close();

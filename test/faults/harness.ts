@@ -6,15 +6,8 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { scanCommand, type ScanCommandResult } from '../../src/commands.js';
 import { buildConfig } from '../../src/config.js';
-import {
-  DEMO_CONFIG,
-  DEMO_DIR,
-  demoAwsEnv,
-  pointAtDemoServer,
-  setEnv,
-  swapAwsEnv,
-} from '../../src/demo/index.js';
-import { demoGithubEnv } from '../../src/demo/github.js';
+import { DEMO_CONFIG, DEMO_DIR, pointAtDemoServer, useDemoEnv } from '../../src/demo/index.js';
+import { swapEnv } from '../../src/demo/env.js';
 import type { DemoServer } from '../../src/demo/server.js';
 import { silentLogger } from '../../src/log.js';
 import type { Coverage } from '../../src/model.js';
@@ -30,6 +23,9 @@ export interface FaultScanOptions {
   env?: Record<string, string>;
 }
 
+/** The demo config's asOf: the estate's credential reports are generated then. */
+export const DEMO_AS_OF = new Date('2026-11-01T00:00:00Z');
+
 export const demoRaw = (): Record<string, unknown> =>
   parseYaml(readFileSync(DEMO_CONFIG, 'utf8')) as Record<string, unknown>;
 
@@ -44,8 +40,8 @@ export const faultScan = async (opts: FaultScanOptions): Promise<ScanCommandResu
   const server = { url: opts.url } as DemoServer;
   const config = pointAtDemoServer(buildConfig(raw, builtins, DEMO_CONFIG, DEMO_DIR), server);
   // Two attempts, so a persistent fault ends quickly; the SDK reads AWS_MAX_ATTEMPTS.
-  const restoreAws = swapAwsEnv({ ...demoAwsEnv(server), AWS_MAX_ATTEMPTS: '2', ...opts.env });
-  const restoreGithub = setEnv(demoGithubEnv(opts.url));
+  const restoreDemo = useDemoEnv(server, { asOf: DEMO_AS_OF });
+  const restoreOwn = swapEnv({ AWS_MAX_ATTEMPTS: '2', ...opts.env });
   try {
     return await scanCommand({
       config,
@@ -55,8 +51,8 @@ export const faultScan = async (opts: FaultScanOptions): Promise<ScanCommandResu
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
   } finally {
-    restoreGithub();
-    restoreAws();
+    restoreOwn();
+    restoreDemo();
   }
 };
 

@@ -12,14 +12,15 @@ import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_DIR, startDemoEstate } from '../../src/demo/index.js';
-import { gcpDemoEndpoints } from '../../src/demo/gcp.js';
+import { gcpDemoEndpoints } from '../../connectors/gcp/demo.js';
+import { demoGithubAppKey } from '../../connectors/github/demo.js';
 import type { DemoServer } from '../../src/demo/server.js';
 import { EXIT } from '../../src/exit-codes.js';
 import { ScanResult } from '../../src/model.js';
 import { CLI, ensureBuilt } from './built-cli.js';
 import { reporters, writeReport } from '../../src/report/index.js';
 import { type FaultProxy, startFaultProxy } from './fault-proxy.js';
-import { demoRaw } from './harness.js';
+import { DEMO_AS_OF, demoRaw } from './harness.js';
 
 const run = promisify(execFile);
 
@@ -62,7 +63,7 @@ let work: string;
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'nhiscan-leak-'));
   await ensureBuilt();
-  demo = await startDemoEstate({ reportGeneratedAt: new Date('2026-11-01T00:00:00Z') });
+  demo = await startDemoEstate({ asOf: DEMO_AS_OF });
   proxy = await startFaultProxy(demo.url, [
     {
       match: (r) => /^\/github\/(orgs|repos)\/.+\/hooks(\?|$)/.test(r.url),
@@ -231,7 +232,7 @@ describe('no planted secret leaves', () => {
         AWS_EC2_METADATA_DISABLED: 'true',
         AWS_MAX_ATTEMPTS: '2',
         NHISCAN_DEMO_GITHUB_API_URL: `${proxy.url}/github`,
-        NHISCAN_DEMO_GITHUB_APP_KEY: (await import('../../src/demo/github.js')).demoGithubAppKey(),
+        NHISCAN_DEMO_GITHUB_APP_KEY: demoGithubAppKey(),
         LEAK_GITHUB_TOKEN: MARK.githubToken,
         ...(process.env.LEAK_GOOGLE_KEY
           ? { GOOGLE_APPLICATION_CREDENTIALS: process.env.LEAK_GOOGLE_KEY }
