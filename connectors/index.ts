@@ -1,11 +1,13 @@
-// The connector registry: an explicit map, checked by a test against the folder listing.
+// The connector registry: an explicit map, checked by a test against the folder listing. Each
+// entry is the connector's light part (connectors/<id>/provider.ts); its API clients load when a
+// scan runs.
 import type { AnyConnector } from '../src/connector.js';
-import { awsConnector } from './aws/index.js';
-import { gcpConnector } from './gcp/index.js';
-import { githubConnector } from './github/index.js';
+import { awsProvider } from './aws/provider.js';
+import { gcpProvider } from './gcp/provider.js';
+import { githubProvider } from './github/provider.js';
 
 export const connectors = {
-  aws: awsConnector,
-  gcp: gcpConnector,
-  github: githubConnector,
+  aws: awsProvider,
+  gcp: gcpProvider,
+  github: githubProvider,
 } satisfies Record<string, AnyConnector>;

@@ -92,3 +92,46 @@ export interface ConnectorStarter {
 
 /** Lets a registry hold connectors of different config types. */
 export type AnyConnector = Connector<any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** What a connector declares without its API clients: imported eagerly, listed by the registry. */
+export type ConnectorLight<C = unknown, T = unknown> = Pick<
+  Connector<C, T>,
+  'id' | 'title' | 'config' | 'targets' | 'demo' | 'starter' | 'frameworks'
+> & {
+  /** Whether the full connector has `expand` (targets that stand for many). */
+  expands?: boolean;
+};
+
+/**
+ * A connector whose SDK-heavy part (`collect`, `expand`, `session`) is imported only when a scan
+ * opens its session, so `nhiscan --version`, `policies`, `controls` and `init` start without
+ * loading any cloud SDK. `load` is called once.
+ */
+export const lazyConnector = <C, T>(
+  light: ConnectorLight<C, T>,
+  load: () => Promise<Connector<C, T, any>>, // eslint-disable-line @typescript-eslint/no-explicit-any
+): Connector<C, T, ConnectorSession> => {
+  let loaded: Promise<Connector<C, T, any>> | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const full = (): Promise<Connector<C, T, any>> => (loaded ??= load()); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const { expands, ...rest } = light;
+  return {
+    ...rest,
+    session: async (config, ctx) => {
+      const connector = await full();
+      return connector.session
+        ? ((await connector.session(config, ctx)) as ConnectorSession)
+        : { close: () => Promise.resolve() };
+    },
+    ...(expands
+      ? {
+          expand: async (target, config, ctx) => {
+            const connector = await full();
+            return connector.expand ? connector.expand(target, config, ctx) : undefined;
+          },
+        }
+      : {}),
+    collect: async function* (target, config, ctx) {
+      yield* (await full()).collect(target, config, ctx);
+    },
+  };
+};

@@ -11,13 +11,21 @@ import type { Directory } from './directory.js';
 import { Interrupted, ScanError, TargetDeadline, errorMessage, errorName } from './errors.js';
 import { evaluatePolicies } from './evaluate.js';
 import type { Logger } from './log.js';
-import { type Gap } from './model.js';
-import { Coverage, Identity, type ScanResult, ScanResult as ScanResultSchema } from './model.js';
+import {
+  Coverage,
+  type Gap,
+  Identity,
+  type ScanResult,
+  ScanResult as ScanResultSchema,
+  type Severity,
+  severityRank,
+} from './model.js';
 import { resolveOwner } from './owner.js';
 import { applyScope } from './scope.js';
 import { applyExceptions, type ExceptionRule } from './exceptions.js';
 import { createControlResolver } from './controls/index.js';
 import { VERSION } from './version.js';
+import { compareCodeUnits } from './order.js';
 
 export interface ScanOptions {
   config: Config;
@@ -247,7 +255,7 @@ const scanWith = async (
       coverageOf.set(identity.uid, run.coverage);
     }
   }
-  const identities = [...byUid.values()].sort((a, b) => a.uid.localeCompare(b.uid));
+  const identities = [...byUid.values()].sort((a, b) => compareCodeUnits(a.uid, b.uid));
   const coverage = runs.map((r) => r.coverage);
 
   const evaluation = evaluatePolicies(
@@ -297,15 +305,15 @@ const scanWith = async (
   });
 };
 
-const SEV = ['critical', 'high', 'medium', 'low', 'info'];
+/** Worst first (the one severity order, model.ts), then by policy, identity and finding id. */
 export const compareFindings = (
-  a: { severity: string; policyId: string; identityUid: string; uid: string },
+  a: { severity: Severity; policyId: string; identityUid: string; uid: string },
   b: typeof a,
 ): number =>
-  SEV.indexOf(a.severity) - SEV.indexOf(b.severity) ||
-  a.policyId.localeCompare(b.policyId) ||
-  a.identityUid.localeCompare(b.identityUid) ||
-  a.uid.localeCompare(b.uid);
+  severityRank(b.severity) - severityRank(a.severity) ||
+  compareCodeUnits(a.policyId, b.policyId) ||
+  compareCodeUnits(a.identityUid, b.identityUid) ||
+  compareCodeUnits(a.uid, b.uid);
 
 /**
  * A target's signal: aborts when the scan's does (SIGINT / SIGTERM) or when the target's own

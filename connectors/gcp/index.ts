@@ -3,37 +3,24 @@
 // project, or one an organization / folder target lists at scan time (`expand`), so coverage,
 // and a nightly diff of it, is per project. The organization / folder keeps an entry of its own
 // for the listing.
+import { gcpLight } from './provider.js';
 import type { CollectContext, Connector, ConnectorSession, Target } from '../../src/connector.js';
-import { cisGcpFramework } from './cis.js';
-import { gcpDemo } from './demo.js';
-import { gcpStarter } from './starter.js';
 import { ScanError, UsageError } from '../../src/errors.js';
 import type { IdentityInput } from '../../src/model.js';
 import { createIamPolicyCache, type IamPolicyCache, type Registered } from './iam-policy-cache.js';
 import { authenticate, createClients, type GcpAuthClient, type GcpAuthResult } from './clients.js';
 import { GcpConfig } from './config.js';
+import { type GcpTargetData, projectTarget } from './targets.js';
+
+export type { GcpTargetData, ListedProject } from './targets.js';
 import { targetError } from './errors.js';
 import { createHierarchy, type Inherited } from './hierarchy.js';
 import { loadMapping, type Mapping } from './owner.js';
 import { collectProject, type ProjectResult } from './project.js';
 import type { Project } from './schema.js';
+import { compareCodeUnits } from '../../src/order.js';
 
 export { GcpConfig } from './config.js';
-
-/** How an organization / folder target found a project: what its collection needs from the listing. */
-export interface ListedProject {
-  /** The organization or folder that listed it ("organizations/123"). */
-  root: string;
-  /** As projects.list returned it (number, labels, parent): no projects.get needed. */
-  project: Project;
-  /** Roles granted above the project, read once by the listing for all its projects;
-   *  absent when `inheritedPolicies` is off. */
-  inherited?: Inherited;
-}
-
-export type GcpTargetData =
-  | { kind: 'project'; projectId: string; listed?: ListedProject }
-  | { kind: 'organization' | 'folder'; id: string };
 
 export interface GcpConnectorOptions {
   /**
@@ -114,13 +101,6 @@ const targetIdOf = (root: string): string =>
     ? `gcp:organization/${root.slice('organizations/'.length)}`
     : `gcp:folder/${root.slice('folders/'.length)}`;
 
-const projectTarget = (projectId: string, listed?: ListedProject): Target<GcpTargetData> => ({
-  id: `gcp:project/${projectId}`,
-  provider: 'gcp',
-  label: listed ? `GCP project ${projectId} (in ${listed.root})` : `GCP project ${projectId}`,
-  data: { kind: 'project', projectId, ...(listed ? { listed } : {}) },
-});
-
 /** An organization or folder lists its projects (through every sub-folder): one target each. */
 const expandGcp = async (
   target: Target<GcpTargetData>,
@@ -180,7 +160,7 @@ const expandGcp = async (
   }
   for (const p of listing.inactive)
     ctx.note(`projects/${p.projectId}: not scanned (${p.state ?? 'inactive'})`);
-  projects.sort((a, b) => a.projectId.localeCompare(b.projectId));
+  projects.sort((a, b) => compareCodeUnits(a.projectId, b.projectId));
 
   // Folder and organization policies are read here, once, for every project below them.
   const inherited = new Map<string | undefined, Promise<Inherited>>();
@@ -267,31 +247,10 @@ export const createGcpConnector = (
   options: GcpConnectorOptions = {},
 ): Connector<GcpConfig, GcpTargetData, GcpSession> => {
   return {
-    id: 'gcp',
-    title: 'Google Cloud',
-    config: GcpConfig,
-    // A value listed twice is one target.
-    targets: (config) => [
-      ...[...new Set(config.projects)].map((projectId) => projectTarget(projectId)),
-      ...[...new Set(config.organizations)].map((id) => ({
-        id: `gcp:organization/${id}`,
-        provider: 'gcp',
-        label: `GCP organization ${id}`,
-        data: { kind: 'organization' as const, id },
-      })),
-      ...[...new Set(config.folders)].map((id) => ({
-        id: `gcp:folder/${id}`,
-        provider: 'gcp',
-        label: `GCP folder ${id}`,
-        data: { kind: 'folder' as const, id },
-      })),
-    ],
+    ...gcpLight,
     session: (config, ctx) => openSession(config, options, ctx.requestTimeoutMs),
     expand: expandGcp,
     collect: collectGcp,
-    demo: gcpDemo,
-    starter: gcpStarter,
-    frameworks: [cisGcpFramework],
   };
 };
 

@@ -2,8 +2,10 @@
 // the findings and exceptions against it. What an auditor asks for first.
 import type { ControlResolver } from '../controls/index.js';
 import { SOC2_CRITERIA } from '../controls/index.js';
+import { isOpenFinding } from '../findings.js';
 import type { ScanResult } from '../model.js';
 import type { AnyPolicy } from '../policy.js';
+import { compareNatural } from '../order.js';
 
 export interface ControlRow {
   framework: string;
@@ -47,7 +49,7 @@ export const controlMatrix = (
         // code): the scan shows it tests that criterion too.
         if (!r.policies.includes(f.policyId)) r.policies.push(f.policyId);
         r.findings ??= { open: 0, excepted: 0, expiredExceptions: 0, ids: [] };
-        if (f.exception?.status === 'active') r.findings.excepted++;
+        if (!isOpenFinding(f)) r.findings.excepted++;
         else {
           r.findings.open++;
           if (f.exception?.status === 'expired') r.findings.expiredExceptions++;
@@ -59,11 +61,7 @@ export const controlMatrix = (
   const order = resolver.labels();
   return [...rows.values()]
     .filter((r) => frameworks.includes(r.framework))
-    .sort(
-      (a, b) =>
-        order.indexOf(a.framework) - order.indexOf(b.framework) ||
-        a.id.localeCompare(b.id, 'en', { numeric: true }),
-    );
+    .sort((a, b) => order.indexOf(a.framework) - order.indexOf(b.framework) || compareNatural(a.id, b.id));
 };
 
 export const renderControlMatrix = (rows: readonly ControlRow[], withScan: boolean): string => {
