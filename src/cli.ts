@@ -3,10 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { resolve } from 'node:path';
-import { UsageError, errorMessage } from './errors.js';
-import { EXIT } from './exit-codes.js';
-import type { LogLevel } from './log.js';
-import { Severity } from './model.js';
+import { Interrupted, UsageError, errorMessage } from './errors.js';
+import { EXIT, exitCodeForSignal } from './exit-codes.js';
+import type { LogLevel, Logger } from './log.js';
+import { Severity, type ScanResult } from './model.js';
 import { VERSION } from './version.js';
 import type { ScanDiff } from './store/diff.js';
 import type { StoreSpec } from './store/open.js';
@@ -68,6 +68,29 @@ const outputFrom = (opts: OutputFlags, out: string | undefined) => ({
 
 const logLevel = (opts: { quiet?: boolean; verbose?: boolean }): LogLevel =>
   opts.verbose ? 'debug' : opts.quiet ? 'error' : 'info';
+
+/**
+ * SIGINT / SIGTERM (a CI job's timeout): the first aborts every target and lets the scan write
+ * what it has, marked interrupted; a second exits at once.
+ */
+const onInterrupt = (log: Logger): { signal: AbortSignal; cut: (result: ScanResult) => boolean } => {
+  const controller = new AbortController();
+  const handler = (name: NodeJS.Signals): void => {
+    if (controller.signal.aborted) {
+      process.stderr.write(`nhiscan: ${name} again: exiting now, no result written\n`);
+      process.exit(exitCodeForSignal(name));
+    }
+    log.warn(`${name} received: stopping every target and writing the result so far (again to exit now)`);
+    controller.abort(new Interrupted(name));
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    signal: controller.signal,
+    cut: (result) =>
+      result.run.interrupted || result.coverage.some((c) => c.gaps.some((g) => g.code === 'timeout')),
+  };
+};
 
 const program = new Command()
   .name('nhiscan')
@@ -138,16 +161,22 @@ outputOptions(
       } & OutputFlags,
     ) => {
       const { scanCommand } = await import('./commands.js');
-      const { exitCode } = await scanCommand({
+      const log = await logger(logLevel(opts));
+      const { signal, cut } = onInterrupt(log);
+      const { exitCode, result } = await scanCommand({
         config: opts.config,
         out: opts.out,
         asOf: opts.asOf,
         failOn: opts.failOn,
         store: opts.store,
-        log: await logger(logLevel(opts)),
+        log,
         print: opts.out === '-' ? printErr : print,
+        signal,
         ...outputFrom(opts, opts.out),
       });
+      // A connector call that ignored its signal may still hold a socket: the result is written,
+      // so a stopped or cut-off scan ends here rather than when that socket closes.
+      if (cut(result)) process.exit(exitCode);
       process.exitCode = exitCode;
     },
   );

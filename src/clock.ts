@@ -1,5 +1,7 @@
 // One clock per scan: every age and staleness is measured against `asOf`, so a scan is
 // reproducible and tests can age credentials by moving the clock, not the data.
+import { z } from 'zod';
+
 const DAY_MS = 86_400_000;
 
 export interface Clock {
@@ -11,12 +13,45 @@ export interface Clock {
 
 export const systemClock = (asOf?: Date): Clock => ({ asOf: asOf ?? new Date(), now: () => new Date() });
 
-/** Parses `--as-of`: a date (midnight UTC) or a full ISO timestamp. */
-export const parseAsOf = (value: string): Date => {
-  const text = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value;
-  const date = new Date(text);
-  if (Number.isNaN(date.getTime())) {
-    throw new TypeError(`expected a date such as 2026-01-31 or 2026-01-31T12:00:00Z, found "${value}"`);
+/**
+ * The only date forms user input may use (config, exceptions, `--as-of`): an ISO 8601 calendar
+ * date (`2027-01-31`) or a full timestamp with an offset or `Z` (`2027-01-31T12:00:00Z`). A real
+ * calendar day only (no 2027-02-30). Anything else (`01/31/2020`, `January 31, 2020`, `1`) is
+ * refused: a date that parses "somehow" can make an exception never expire.
+ */
+export const IsoDateOnly = z.iso.date();
+export const IsoTimestamp = z.iso.datetime({ offset: true });
+export const IsoDateInput = z
+  .string({ error: 'expected an ISO 8601 date such as 2027-01-31 or 2027-01-31T12:00:00Z' })
+  .refine(
+    (v) => IsoDateOnly.safeParse(v).success || IsoTimestamp.safeParse(v).success,
+    'expected an ISO 8601 date such as 2027-01-31 or 2027-01-31T12:00:00Z (YYYY-MM-DD or a timestamp with Z or an offset)',
+  );
+
+/** An ISO date (midnight UTC) or timestamp as an instant; undefined for anything else. */
+export const isoInstant = (value: string): Date | undefined => {
+  if (IsoDateOnly.safeParse(value).success) return new Date(`${value}T00:00:00Z`);
+  if (IsoTimestamp.safeParse(value).success) return new Date(value);
+  return undefined;
+};
+
+/** The earliest `--as-of` accepted: before it no cloud identity plane this scans existed. */
+export const AS_OF_MIN = new Date('2006-01-01T00:00:00Z');
+/** How far past now `--as-of` may reach (judging a year ahead is a planning aid; more is a typo). */
+export const AS_OF_MAX_AHEAD_DAYS = 366;
+
+/** Parses `--as-of`: an ISO date (midnight UTC) or a full ISO timestamp, within a sane range. */
+export const parseAsOf = (value: string, now: Date = new Date()): Date => {
+  const date = isoInstant(value);
+  if (!date) {
+    throw new TypeError(
+      `expected an ISO 8601 date such as 2026-01-31 or 2026-01-31T12:00:00Z, found "${value.slice(0, 40)}"`,
+    );
+  }
+  if (date < AS_OF_MIN || date > addDays(now, AS_OF_MAX_AHEAD_DAYS)) {
+    throw new TypeError(
+      `${value} is out of range: give a date from ${AS_OF_MIN.toISOString().slice(0, 10)} to a year from now`,
+    );
   }
   return date;
 };

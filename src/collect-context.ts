@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { Clock } from './clock.js';
 import { createLimiter } from './concurrency.js';
 import type { AnyConnector, CollectContext, ConnectorSession, SessionContext } from './connector.js';
+import { DEFAULT_TIMEOUTS } from './timeouts.js';
 import type { Logger } from './log.js';
 import type { Gap } from './model.js';
 
@@ -20,6 +21,8 @@ export interface CollectContextOptions {
   concurrency: number;
   log: Logger;
   signal: AbortSignal;
+  /** Per-request timeout; the config's default when not given. */
+  requestTimeoutMs?: number;
   /** The config file's folder: relative paths in the config resolve against it. */
   baseDir: string;
   /** Called for every gap as it is recorded (the scan logs it for --verbose). */
@@ -38,6 +41,7 @@ export const createCollectContext = <S = unknown>(
     concurrency: opts.concurrency,
     log: opts.log,
     signal: opts.signal,
+    requestTimeoutMs: opts.requestTimeoutMs ?? DEFAULT_TIMEOUTS.requestSeconds * 1000,
     gap: (g) => {
       const gap = { ...g, recovered: g.recovered ?? false };
       record.gaps.push(gap);
@@ -59,13 +63,14 @@ export type OpenedSession = { ok: true; session: ConnectorSession | undefined } 
 export const openSession = async (
   connector: AnyConnector,
   config: unknown,
-  opts: Pick<CollectContextOptions, 'clock' | 'log' | 'signal' | 'baseDir'>,
+  opts: Pick<CollectContextOptions, 'clock' | 'log' | 'signal' | 'baseDir' | 'requestTimeoutMs'>,
 ): Promise<OpenedSession> => {
   if (!connector.session) return { ok: true, session: undefined };
   const ctx: SessionContext = {
     clock: opts.clock,
     log: opts.log,
     signal: opts.signal,
+    requestTimeoutMs: opts.requestTimeoutMs ?? DEFAULT_TIMEOUTS.requestSeconds * 1000,
     resolvePath: (p) => resolve(opts.baseDir, p),
   };
   try {

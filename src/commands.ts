@@ -5,9 +5,9 @@ import type { Writable } from 'node:stream';
 import { parseAsOf, systemClock } from './clock.js';
 import { type Config, FailOn, loadConfig, resolveFromConfig } from './config.js';
 import { type Directory, loadDirectory } from './directory.js';
-import { UsageError } from './errors.js';
+import { Interrupted, UsageError } from './errors.js';
 import { loadExceptions } from './exceptions.js';
-import { exitCodeFor } from './exit-codes.js';
+import { exitCodeFor, exitCodeForSignal } from './exit-codes.js';
 import type { Logger } from './log.js';
 import type { Scan, ScanResult } from './model.js';
 import { builtins } from './registry.js';
@@ -76,6 +76,8 @@ export interface ScanCommandOptions {
   stdout?: Writable;
   /** Where the summary goes when stdout carries the JSON (stderr in the CLI). */
   printErr?: (text: string) => void;
+  /** Aborted with an `Interrupted` reason on SIGINT / SIGTERM (the CLI wires the signals). */
+  signal?: AbortSignal | undefined;
 }
 
 export interface ScanCommandResult {
@@ -169,7 +171,16 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
       locks.push(await lockOutputDir(evidenceDir, opts.waitLock ?? 0));
     // Opened before the scan, so a store that cannot be reached fails in seconds, not after the scan.
     store = storeSpec ? await openStore(storeSpec) : undefined;
-    const result = await runScan({ config, clock: systemClock(asOf), log: opts.log, directory, exceptions });
+    const result = await runScan({
+      config,
+      clock: systemClock(asOf),
+      log: opts.log,
+      directory,
+      exceptions,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+    const reason: unknown = opts.signal?.reason;
+    const interrupted = result.run.interrupted && reason instanceof Interrupted;
     const scan = asScan(result);
     let files: string[] = [];
     let runDir: string | undefined;
@@ -180,7 +191,8 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
       await writeScanResultJson(scan, stdout);
     }
     let recorded: RecordedScan | undefined;
-    if (store && storeSpec) {
+    // An interrupted scan is not history: the store keeps whole nights only.
+    if (store && storeSpec && !interrupted) {
       recorded = await recordScan(store, scan);
       opts.log.info(`recorded scan #${recorded.seq} in ${storeLabel(storeSpec)}`);
     }
@@ -199,6 +211,12 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
         ...(opts.color !== undefined ? { color: opts.color } : {}),
       }),
     );
+    if (interrupted) {
+      (toStdout ? (opts.printErr ?? ((t: string) => process.stderr.write(t))) : opts.print)(
+        `\nInterrupted by ${reason.signal}: the result above holds the targets finished before it; the others are recorded as "interrupted" gaps.\n`,
+      );
+      return { exitCode: exitCodeForSignal(reason.signal), result, files, runDir, evidence };
+    }
     const print = toStdout ? (opts.printErr ?? ((t: string) => process.stderr.write(t))) : opts.print;
     let exitCode = exitCodeFor(result, failOn);
     if (recorded) {

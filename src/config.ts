@@ -3,13 +3,15 @@
 // usual credential chains, or environment variable names the config points to.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { IsoDateInput } from './clock.js';
 import type { AnyConnector } from './connector.js';
 import { type Framework, unknownControlIds, unknownMappings } from './controls/index.js';
 import { DirectoryConfig } from './directory.js';
 import { ScopeSelector } from './scope.js';
 import { UsageError, errorMessage } from './errors.js';
+import { TimeoutsConfig } from './timeouts.js';
+import { parseYamlText } from './yaml.js';
 import { sha256, stableStringify } from './hash.js';
 import { Severity } from './model.js';
 import type { AnyPolicy } from './policy.js';
@@ -72,13 +74,15 @@ const StoreConfig = z.union([
 export const ConfigFile = z.strictObject({
   version: z.literal(1).default(1),
   /** Judge dates as of this instant instead of now (ISO date or timestamp). */
-  asOf: z.string().optional(),
+  asOf: IsoDateInput.optional(),
   /** Exit 1 when a finding at or above this severity is open. */
   failOn: FailOn.default('high'),
   /** Concurrent API calls per target. */
   concurrency: z.int().min(1).max(64).default(8),
   /** Targets (accounts, projects, orgs) scanned at once. */
   targetConcurrency: z.int().min(1).max(32).default(4),
+  /** Per-request timeout and per-target deadline (README: Timeouts and signals). */
+  timeouts: TimeoutsConfig,
   output: z
     .strictObject({
       dir: z.string().min(1).default('nhiscan-out'),
@@ -184,13 +188,17 @@ export interface Config {
   reporters?: Record<string, Reporter>;
 }
 
+/** Strings longer than this are never echoed in an error: a file given by mistake (`.env`,
+ *  `~/.aws/credentials`) may hold a secret in any value. */
+const ECHO_MAX = 16;
+
 const describe = (value: unknown): string => {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';
-  const text = JSON.stringify(value);
-  return `${typeof value} ${text.length > 40 ? text.slice(0, 40) + '…' : text}`;
+  if (typeof value === 'string' && value.length > ECHO_MAX) return `a string of ${value.length} characters`;
+  return `${typeof value} ${JSON.stringify(value)}`;
 };
 
 export const formatPath = (path: readonly PropertyKey[]): string =>
@@ -206,7 +214,13 @@ export const formatIssues = (error: z.ZodError, prefix: readonly PropertyKey[] =
     if (issue.code === 'unrecognized_keys') {
       return `${path}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     }
-    const found = 'input' in issue ? `, found ${describe(issue.input)}` : '';
+    // The whole file as one value (a `.env` read as YAML is a single string): never echoed.
+    const found =
+      'input' in issue
+        ? issue.path.length === 0 && prefix.length === 0
+          ? `, found ${typeof issue.input === 'string' ? 'a plain string (is this a YAML or JSON config?)' : describe(issue.input)}`
+          : `, found ${describe(issue.input)}`
+        : '';
     return `${path}: ${issue.message}${found}`;
   });
 
@@ -288,11 +302,6 @@ export const buildConfig = (
     const overrides = settings.overrides;
     return { policy, enabled, severity, options, rawOptions, overrides, variants: new Map() };
   });
-  if (file.asOf !== undefined && Number.isNaN(Date.parse(file.asOf))) {
-    throw new UsageError(
-      `invalid config ${source}:\n  asOf: expected an ISO date, found ${describe(file.asOf)}`,
-    );
-  }
   return {
     file,
     baseDir,
@@ -324,14 +333,7 @@ const readConfigFile = (path: string): unknown => {
   } catch (err) {
     throw new UsageError(`cannot read config ${path}: ${errorMessage(err)}`);
   }
-  let raw: unknown;
-  try {
-    // YAML is a superset of JSON, so one parser reads both.
-    raw = parseYaml(text, { prettyErrors: true });
-  } catch (err) {
-    throw new UsageError(`config ${path} is not valid YAML or JSON: ${errorMessage(err)}`);
-  }
-  return raw;
+  return parseYamlText(text, `config ${path}`);
 };
 
 /** Resolves a path from the config file against the config's folder. */

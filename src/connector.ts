@@ -23,7 +23,10 @@ export interface CollectContext<S = unknown> {
   limit: Limiter;
   concurrency: number;
   log: Logger;
+  /** Aborts at the target's deadline or when the scan is interrupted: pass it to every call. */
   signal: AbortSignal;
+  /** Per-request timeout (config `timeouts.requestSeconds`): set it on every client the target builds. */
+  requestTimeoutMs: number;
   /** Records something not seen; the scan goes on. */
   gap(gap: Omit<Gap, 'recovered'> & { recovered?: boolean }): void;
   /** A fact about the collection worth keeping (e.g. when a report was generated). */
@@ -44,7 +47,10 @@ export interface ConnectorSession {
 }
 
 /** What a session is opened with: the scan's clock, log and signal, and the config's folder. */
-export type SessionContext = Pick<CollectContext, 'clock' | 'log' | 'signal' | 'resolvePath'>;
+export type SessionContext = Pick<CollectContext, 'clock' | 'log' | 'signal' | 'resolvePath'> & {
+  /** Per-request timeout for what the session itself calls (the config's when the scan opens it). */
+  requestTimeoutMs?: number;
+};
 
 export interface Connector<C = unknown, T = unknown, S = unknown> {
   id: string;

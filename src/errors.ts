@@ -34,3 +34,26 @@ export const errorName = (err: unknown): string => {
   }
   return 'Error';
 };
+
+/** The reason a scan's signal carries when SIGINT / SIGTERM stopped it. */
+export class Interrupted extends Error {
+  override readonly name = 'Interrupted';
+  constructor(readonly signal: string) {
+    super(`interrupted by ${signal}`);
+  }
+}
+
+/** The reason a target's signal carries when its deadline passed. */
+export class TargetDeadline extends Error {
+  override readonly name = 'TargetDeadline';
+  constructor(readonly ms: number) {
+    super(`the target's deadline (${formatDuration(ms)}) passed before it finished`);
+  }
+}
+
+export const formatDuration = (ms: number): string =>
+  ms >= 60_000 && ms % 60_000 === 0
+    ? `${ms / 60_000} min`
+    : ms >= 1_000
+      ? `${Math.round(ms / 100) / 10} s`
+      : `${ms} ms`;

@@ -2,18 +2,20 @@
 // excepted with its justification, so the evidence shows the exception process operating. An
 // expired exception re-opens its finding; an exception that matches nothing is reported too.
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { IsoDateInput, IsoDateOnly, addDays, isoInstant } from './clock.js';
 import { formatIssues } from './config.js';
 import { UsageError, errorMessage } from './errors.js';
 import { sha256 } from './hash.js';
 import type { ExceptionOutcome, Finding } from './model.js';
 import { globMatch } from './glob.js';
+import { parseYamlText } from './yaml.js';
 
-const DateOnly = z
+// YAML 1.1 readers turn an unquoted date into a Date; keep the calendar day it names.
+const ExpiryDate = z
   .union([z.string(), z.date()])
   .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))
-  .refine((v) => !Number.isNaN(Date.parse(v)), 'expected a date such as 2027-01-31');
+  .pipe(IsoDateInput);
 
 export const ExceptionRule = z.strictObject({
   id: z.string().min(1).optional(),
@@ -35,24 +37,49 @@ export const ExceptionRule = z.strictObject({
   justification: z.string().trim().min(10, 'say why the risk is accepted (10 characters at least)'),
   approver: z.string().trim().min(1, 'an exception needs an approver'),
   ticket: z.string().min(1).optional(),
-  expires: DateOnly,
+  expires: ExpiryDate,
 });
 export type ExceptionRule = z.infer<typeof ExceptionRule>;
 
 export const ExceptionsFile = z.strictObject({ exceptions: z.array(ExceptionRule) });
 
 export const loadExceptions = (path: string): ExceptionRule[] => {
-  let raw: unknown;
+  let text: string;
   try {
-    raw = parseYaml(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
   } catch (err) {
     throw new UsageError(`exceptions file ${path}: ${errorMessage(err)}`);
   }
+  const raw = parseYamlText(text, `exceptions file ${path}`);
   const parsed = ExceptionsFile.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
     throw new UsageError(`invalid exceptions file ${path}:\n  ${formatIssues(parsed.error).join('\n  ')}`);
   }
   return parsed.data.exceptions;
+};
+
+/** An exception reaching further than this past the scan's date is flagged: risk gets re-reviewed. */
+export const LONG_EXPIRY_DAYS = 365;
+
+/**
+ * What an auditor would question, per rule (same order): a blanket identity match, an id used
+ * twice, an expiry more than a year out. Warnings, not errors: the file stays in force.
+ */
+export const exceptionWarnings = (rules: readonly ExceptionRule[], asOf: Date): string[][] => {
+  const ids = new Map<string, number>();
+  for (const rule of rules) if (rule.id !== undefined) ids.set(rule.id, (ids.get(rule.id) ?? 0) + 1);
+  return rules.map((rule) => {
+    const out: string[] = [];
+    const { identity } = rule.match;
+    if (identity !== undefined && /^\*+$/.test(identity))
+      out.push(`matches every identity (identity: '${identity}')`);
+    if (rule.id !== undefined && (ids.get(rule.id) ?? 0) > 1)
+      out.push(`the id ${rule.id} is used by ${ids.get(rule.id)} exceptions`);
+    const expires = isoInstant(rule.expires);
+    if (expires && expires > addDays(asOf, LONG_EXPIRY_DAYS))
+      out.push(`expires ${rule.expires}, more than ${LONG_EXPIRY_DAYS} days after the scan's date`);
+    return out;
+  });
 };
 
 const ruleId = (rule: ExceptionRule): string =>
@@ -73,6 +100,12 @@ const matches = (rule: ExceptionRule, f: Finding): boolean => {
   );
 };
 
+/** An exception is in force to the end of its expiry day (UTC), or to its exact instant. */
+const endOfExpiry = (expires: string): number =>
+  IsoDateOnly.safeParse(expires).success
+    ? new Date(`${expires}T23:59:59.999Z`).getTime()
+    : (isoInstant(expires)?.getTime() ?? Number.NEGATIVE_INFINITY);
+
 /** Marks findings covered by an exception; the first matching rule wins. Exceptions end at the end of their expiry day (UTC). */
 export const applyExceptions = (
   findings: readonly Finding[],
@@ -80,8 +113,10 @@ export const applyExceptions = (
   asOf: Date,
 ): { findings: Finding[]; outcomes: ExceptionOutcome[] } => {
   // What a finding carries about its exception, worked out once per rule.
-  const marks = rules.map((rule) => ({
+  const warnings = exceptionWarnings(rules, asOf);
+  const marks = rules.map((rule, i) => ({
     rule,
+    warnings: warnings[i] ?? [],
     hits: [] as string[],
     exception: {
       id: ruleId(rule),
@@ -89,10 +124,7 @@ export const applyExceptions = (
       approver: rule.approver,
       ...(rule.ticket !== undefined ? { ticket: rule.ticket } : {}),
       expires: rule.expires,
-      status:
-        Date.parse(`${rule.expires.slice(0, 10)}T23:59:59.999Z`) < asOf.getTime()
-          ? ('expired' as const)
-          : ('active' as const),
+      status: endOfExpiry(rule.expires) < asOf.getTime() ? ('expired' as const) : ('active' as const),
     },
   }));
   const out = findings.map((f) => {
@@ -101,10 +133,11 @@ export const applyExceptions = (
     mark.hits.push(f.uid);
     return { ...f, exception: mark.exception };
   });
-  const outcomes = marks.map(({ hits, exception }): ExceptionOutcome => ({
+  const outcomes = marks.map(({ hits, exception, warnings: w }): ExceptionOutcome => ({
     ...exception,
     status: hits.length === 0 ? 'unmatched' : exception.status,
     findings: hits,
+    warnings: w,
   }));
   return { findings: out, outcomes };
 };

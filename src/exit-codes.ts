@@ -14,7 +14,15 @@ export const EXIT = {
   incomplete: 3,
   /** A bug in nhiscan. */
   internal: 4,
+  /** Stopped by SIGINT (128 + 2): the result written holds the targets done so far. */
+  sigint: 130,
+  /** Stopped by SIGTERM (128 + 15), what CI job timeouts send: the result holds the targets done so far. */
+  sigterm: 143,
 } as const;
+
+/** The shell's convention, 128 + the signal's number, so CI shows the scan was stopped. */
+export const exitCodeForSignal = (signal: string): number =>
+  signal === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
 
 /** Findings over the threshold win over an incomplete scan: they are actionable either way. */
 export const exitCodeFor = (result: ScanResult, failOn: FailOn): number => {

@@ -194,6 +194,8 @@ export const GapCode = z.enum([
   'invalid_response',
   'not_supported',
   'partial_data',
+  /** The scan was stopped (SIGINT / SIGTERM) before this target finished. */
+  'interrupted',
   'unknown',
 ]);
 export type GapCode = z.infer<typeof GapCode>;
@@ -281,6 +283,8 @@ export const ExceptionOutcome = z.object({
   /** active: matched and in force; expired: past its date, its findings re-opened; unmatched: matches nothing. */
   status: z.enum(['active', 'expired', 'unmatched']),
   findings: z.array(z.string()),
+  /** What an auditor would question: a blanket match, a duplicate id, an expiry over a year out. */
+  warnings: z.array(z.string()).default([]),
 });
 export type ExceptionOutcome = z.infer<typeof ExceptionOutcome>;
 
@@ -317,6 +321,8 @@ export const ScanResult = z.object({
     /** Plug-in modules loaded for this scan (paths as written in the config). */
     plugins: z.array(z.string()).default([]),
     complete: z.boolean(),
+    /** Stopped by SIGINT / SIGTERM: targets not finished are `failed` with an `interrupted` gap. */
+    interrupted: z.boolean().default(false),
   }),
   identities: z.array(Identity),
   findings: z.array(Finding),

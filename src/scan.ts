@@ -1,17 +1,19 @@
 // Orchestration: every target of every enabled connector, with bounded concurrency; coverage per
 // target; then owners, then policies. A failure in one target never aborts the others.
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { Clock } from './clock.js';
 import { type OpenedSession, createCollectContext, openSession } from './collect-context.js';
 import { mapLimit } from './concurrency.js';
 import type { Config } from './config.js';
 import type { CollectContext, Target } from './connector.js';
 import type { Directory } from './directory.js';
-import { ScanError, errorMessage, errorName } from './errors.js';
+import { Interrupted, ScanError, TargetDeadline, errorMessage, errorName } from './errors.js';
 import { evaluatePolicies } from './evaluate.js';
 import type { Logger } from './log.js';
 import {
   Coverage,
+  type Gap,
   Identity,
   type Scan,
   ScanResult as ScanResultSchema,
@@ -51,7 +53,13 @@ export const runScan = async (options: ScanOptions): Promise<Scan> => {
   for (const { connector, config: providerConfig } of config.providers) {
     sessions.set(
       providerConfig,
-      openSession(connector, providerConfig, { clock, log, signal: abort, baseDir: config.baseDir }),
+      openSession(connector, providerConfig, {
+        clock,
+        log,
+        signal: abort,
+        baseDir: config.baseDir,
+        requestTimeoutMs: config.file.timeouts.requestSeconds * 1000,
+      }),
     );
   }
   try {
@@ -149,12 +157,14 @@ const scanWith = async (
     const identities: Identity[] = [];
     const targetStart = clock.now().toISOString();
     const opened = (await sessions.get(providerConfig)) ?? { ok: true, session: undefined };
+    const deadline = targetDeadline(abort, config.file.timeouts.targetMinutes * 60_000);
     const { ctx, record } = createCollectContext({
       session: opened.ok ? opened.session : undefined,
       clock,
       concurrency: config.file.concurrency,
       log,
-      signal: abort,
+      signal: deadline.signal,
+      requestTimeoutMs: config.file.timeouts.requestSeconds * 1000,
       baseDir: config.baseDir,
       // The summary lists every gap at the end; the log has them as they happen, for --verbose.
       onGap: (g) => {
@@ -164,7 +174,9 @@ const scanWith = async (
       },
     });
     const { gaps, notes } = record;
+    let closed = false;
     const emit = (raw: unknown): void => {
+      if (closed) return; // a connector still running past its deadline adds nothing
       const parsed = Identity.safeParse(raw);
       if (!parsed.success) {
         const uid = (raw as { uid?: unknown } | null)?.uid;
@@ -181,13 +193,20 @@ const scanWith = async (
     };
     let status: Coverage['status'];
     try {
+      if (deadline.signal.aborted) throw deadline.signal.reason; // interrupted before it started
       // A session that could not be opened fails each of its provider's targets with its error.
       if (!opened.ok) throw opened.err;
-      const { skipped } = await body(ctx, emit);
+      // The deadline ends the wait even for a call that ignores its signal; the work's own late
+      // failure then has no one to tell.
+      const work = body(ctx, emit);
+      work.catch(() => undefined);
+      const { skipped } = await Promise.race([work, deadline.reached]);
       status = skipped ? 'skipped' : gaps.some((g) => !g.recovered) ? 'partial' : 'complete';
     } catch (err) {
       status = 'failed';
-      if (err instanceof ScanError) gaps.push({ ...err.gap, recovered: false });
+      const stopped = deadline.signal.aborted ? stopGap(target, deadline.signal.reason) : undefined;
+      if (stopped) gaps.push(stopped);
+      else if (err instanceof ScanError) gaps.push({ ...err.gap, recovered: false });
       else
         gaps.push({
           code: 'unknown',
@@ -196,6 +215,9 @@ const scanWith = async (
           recovered: false,
         });
       log.error(`${target.label}: ${gaps.at(-1)?.message ?? 'failed'}`);
+    } finally {
+      closed = true;
+      deadline.release();
     }
     return {
       identities,
@@ -244,6 +266,7 @@ const scanWith = async (
   );
   const { failures } = evaluation;
   const { findings, outcomes } = applyExceptions(evaluation.findings, exceptions ?? [], clock.asOf);
+  for (const o of outcomes) for (const w of o.warnings) log.warn(`exception ${o.id}: ${w}`);
   for (const failure of failures) {
     const target = coverageOf.get(failure.identityUid);
     if (!target) continue; // unreachable: every judged identity came from a target
@@ -273,6 +296,7 @@ const scanWith = async (
       ),
       plugins: config.file.plugins,
       complete: coverage.length > 0 && coverage.every((c) => c.status === 'complete'),
+      interrupted: abort.aborted && abort.reason instanceof Interrupted,
     },
     identities,
     findings: findings.sort(compareFindings),
@@ -293,3 +317,68 @@ export const compareFindings = (
   compareCodeUnits(a.policyId, b.policyId) ||
   compareCodeUnits(a.identityUid, b.identityUid) ||
   compareCodeUnits(a.uid, b.uid);
+
+/**
+ * A target's signal: aborts when the scan's does (SIGINT / SIGTERM) or when the target's own
+ * deadline passes. `reached` rejects at that moment, so the target's wait ends even if a call
+ * ignores its signal.
+ */
+const targetDeadline = (
+  scan: AbortSignal,
+  ms: number,
+): { signal: AbortSignal; reached: Promise<never>; release: () => void } => {
+  const controller = new AbortController();
+  // Every in-flight SDK request adds a listener; with the per-target concurrency that is many.
+  setMaxListeners(0, controller.signal);
+  const onScanAbort = (): void => {
+    controller.abort(scan.reason);
+  };
+  const timer = setTimeout(() => {
+    controller.abort(new TargetDeadline(ms));
+  }, ms);
+  if (scan.aborted) onScanAbort();
+  else scan.addEventListener('abort', onScanAbort, { once: true });
+  const reached = new Promise<never>((_, reject) => {
+    const fail = (): void => {
+      reject(controller.signal.reason as Error);
+    };
+    if (controller.signal.aborted) fail();
+    else controller.signal.addEventListener('abort', fail, { once: true });
+  });
+  reached.catch(() => undefined); // handled by the race; never an unhandled rejection
+  return {
+    signal: controller.signal,
+    reached,
+    release: () => {
+      clearTimeout(timer);
+      scan.removeEventListener('abort', onScanAbort);
+    },
+  };
+};
+
+/** The gap a stopped target records: its deadline passed, or the scan was interrupted. */
+const stopGap = (target: Target, reason: unknown): Gap => {
+  if (reason instanceof TargetDeadline)
+    return {
+      code: 'timeout',
+      call: `${target.provider}:target`,
+      resource: target.id,
+      message: `${reason.message}; what it collected so far is kept (raise timeouts.targetMinutes if it needs longer)`,
+      recovered: false,
+    };
+  if (reason instanceof Interrupted)
+    return {
+      code: 'interrupted',
+      call: `${target.provider}:target`,
+      resource: target.id,
+      message: `the scan was ${reason.message} before this target finished`,
+      recovered: false,
+    };
+  return {
+    code: 'interrupted',
+    call: `${target.provider}:target`,
+    resource: target.id,
+    message: `the scan was stopped before this target finished: ${errorMessage(reason)}`,
+    recovered: false,
+  };
+};

@@ -54,6 +54,26 @@ export const retrySettings = (env: NodeJS.ProcessEnv = process.env): ClientSetti
   ...(env.AWS_MAX_ATTEMPTS ? {} : { maxAttempts: RETRY_DEFAULTS.maxAttempts }),
 });
 
+/**
+ * The SDK's Node request handler settings: a connection that does not open, or a request that
+ * stays silent, this long fails (and the SDK's retries each get the same bound; the target's
+ * deadline, through the abort signal, bounds them all).
+ */
+export const requestHandlerSettings = (
+  ms: number,
+): {
+  connectionTimeout: number;
+  requestTimeout: number;
+  throwOnRequestTimeout: true;
+  socketTimeout: number;
+} => ({
+  connectionTimeout: ms,
+  // Without throwOnRequestTimeout the handler only logs a warning when requestTimeout passes.
+  requestTimeout: ms,
+  throwOnRequestTimeout: true,
+  socketTimeout: ms,
+});
+
 /** A credential provider as the SDK's own providers return it. */
 export type CredentialProvider = ReturnType<typeof fromNodeProviderChain>;
 
@@ -108,6 +128,7 @@ export async function* collectAccount(
   const clientConfig = {
     region: config.region,
     credentials: opts.credentials,
+    requestHandler: requestHandlerSettings(parentCtx.requestTimeoutMs),
     ...retrySettings(),
     ...opts.clientSettings,
   };

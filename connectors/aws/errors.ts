@@ -49,6 +49,10 @@ const httpStatus = (err: unknown): number | undefined => {
 
 /** The gap code for an SDK (or credential provider) error. */
 export const gapCodeOf = (err: unknown): GapCode => {
+  // The SDK names a connection the server dropped ("socket hang up", ECONNRESET) a TimeoutError:
+  // it was not slow, it was cut, and a retry later may see it whole.
+  const sys = (err as { code?: unknown } | null)?.code;
+  if (sys === 'ECONNRESET' || /socket hang up|ECONNRESET/.test(errorMessage(err))) return 'unavailable';
   const code = CODES[errorName(err)];
   if (code) return code;
   const status = httpStatus(err);

@@ -6,7 +6,13 @@ import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/creden
 import { awsLight } from './provider.js';
 import type { Connector } from '../../src/connector.js';
 import { ScanError } from '../../src/errors.js';
-import { type ClientSettings, type CredentialProvider, collectAccount } from './collect.js';
+import { DEFAULT_TIMEOUTS } from '../../src/timeouts.js';
+import {
+  type ClientSettings,
+  type CredentialProvider,
+  collectAccount,
+  requestHandlerSettings,
+} from './collect.js';
 import { AwsConfig } from './config.js';
 import type { AwsTargetData } from './targets.js';
 
@@ -57,18 +63,25 @@ export const sharedCredentials = (provider: CredentialProvider): CredentialProvi
 export const credentialsFor = (
   data: AwsTargetData,
   config: AwsConfig,
+  requestTimeoutMs: number = DEFAULT_TIMEOUTS.requestSeconds * 1000,
 ): { provider: CredentialProvider; call: string; hint?: string } => {
+  // The chain's own clients (STS for role profiles, SSO, web identity) and the instance / container
+  // metadata calls get the same per-request timeout as the scan's clients.
+  const chain = {
+    clientConfig: { requestHandler: requestHandlerSettings(requestTimeoutMs) },
+    timeout: requestTimeoutMs,
+  };
   switch (data.type) {
     case 'default':
       return {
-        provider: fromNodeProviderChain(),
+        provider: fromNodeProviderChain(chain),
         call: 'aws:credentials',
         hint: 'the default chain found none: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, run `aws sso login`, or run where an instance or container role is attached',
       };
     case 'profile':
       // The node chain (not fromIni) so SSO, process and web-identity profiles work too.
       return {
-        provider: fromNodeProviderChain({ profile: data.profile }),
+        provider: fromNodeProviderChain({ ...chain, profile: data.profile }),
         call: 'aws:credentials',
         hint: `check that profile "${data.profile}" exists in ~/.aws/config (or AWS_CONFIG_FILE); for an SSO profile run \`aws sso login --profile ${data.profile}\``,
       };
@@ -93,8 +106,10 @@ export const credentialsFor = (
             RoleSessionName: data.sessionName,
             ...(externalId !== undefined ? { ExternalId: externalId } : {}),
           },
-          masterCredentials: fromNodeProviderChain(data.sourceProfile ? { profile: data.sourceProfile } : {}),
-          clientConfig: { region: config.region },
+          masterCredentials: fromNodeProviderChain(
+            data.sourceProfile ? { ...chain, profile: data.sourceProfile } : chain,
+          ),
+          clientConfig: { region: config.region, requestHandler: requestHandlerSettings(requestTimeoutMs) },
         }),
         call: 'sts:AssumeRole',
       };
@@ -109,7 +124,7 @@ export const createAwsConnector = (
   collect(target, config, ctx) {
     // Resolved lazily, inside the iteration, so a missing ExternalId fails this target only.
     return (async function* () {
-      const { provider, call, hint } = credentialsFor(target.data, config);
+      const { provider, call, hint } = credentialsFor(target.data, config, ctx.requestTimeoutMs);
       yield* collectAccount(
         {
           config,

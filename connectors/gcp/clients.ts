@@ -7,6 +7,7 @@ import { cloudresourcemanager, type cloudresourcemanager_v3 } from '@googleapis/
 import { iam, type iam_v1 } from '@googleapis/iam';
 import { GoogleAuth, OAuth2Client, type BaseExternalAccountClient } from 'google-auth-library';
 import { ScanError } from '../../src/errors.js';
+import { DEFAULT_TIMEOUTS } from '../../src/timeouts.js';
 import { GCP_APIS, isLoopbackUrl, type GcpConfig } from './config.js';
 import {
   apiKeysClient,
@@ -32,7 +33,11 @@ export interface GcpAuthResult {
  * Resolves the configured credentials and proves them by obtaining an access token, so a broken
  * credential fails once for the provider instead of once per call.
  */
-export const authenticate = async (config: GcpConfig, override?: GcpAuthClient): Promise<GcpAuthResult> => {
+export const authenticate = async (
+  config: GcpConfig,
+  override?: GcpAuthClient,
+  timeoutMs: number = DEFAULT_TIMEOUTS.requestSeconds * 1000,
+): Promise<GcpAuthResult> => {
   if (override) return { client: override, principal: undefined };
   const auth = config.auth;
   if (auth.type === 'none') {
@@ -69,7 +74,11 @@ export const authenticate = async (config: GcpConfig, override?: GcpAuthClient):
   }
   const google = new GoogleAuth({
     scopes: [CLOUD_PLATFORM_SCOPE],
-    ...(auth.quotaProjectId ? { clientOptions: { quotaProjectId: auth.quotaProjectId } } : {}),
+    // The token exchange (and impersonation, metadata server) gets the per-request timeout too.
+    clientOptions: {
+      transporterOptions: { timeout: timeoutMs },
+      ...(auth.quotaProjectId ? { quotaProjectId: auth.quotaProjectId } : {}),
+    },
   });
   try {
     const client = await google.getClient();
@@ -91,9 +100,6 @@ const principalOf = (client: object): string | undefined => {
   if (typeof c.email === 'string' && c.email) return c.email;
   return undefined;
 };
-
-/** A call that has not answered in this long is a gap (`timeout`), not a hung scan. */
-export const CALL_TIMEOUT_MS = 60_000;
 
 /**
  * Retries of a failed call (gaxios: 429, 408, 5xx and lost connections, with exponential
@@ -124,15 +130,17 @@ export interface GcpClients {
   opts: Record<(typeof GCP_APIS)[number], CallOptions>;
 }
 
+/** Every call carries the target's signal and the per-request timeout (config `timeouts.requestSeconds`). */
 export const createClients = (
   config: GcpConfig,
   auth: GcpAuthResult['client'],
   signal: AbortSignal,
+  timeoutMs: number = DEFAULT_TIMEOUTS.requestSeconds * 1000,
 ): GcpClients => {
   const common = auth ? { auth } : {};
   const opts = (url: string | undefined): CallOptions => ({
     signal,
-    timeout: CALL_TIMEOUT_MS,
+    timeout: timeoutMs,
     retryConfig: {
       retry: RETRY.retry,
       retryDelayMultiplier: RETRY.retryDelayMultiplier,

@@ -62,7 +62,9 @@ export const readFailure = (err: unknown): GoogleFailure => {
       metadata: info?.metadata ?? {},
     };
   }
-  const code = typeof e.code === 'string' ? e.code : errorName(err);
+  // gaxios wraps a timed-out or aborted fetch: the DOMException it wraps names what happened.
+  const cause = errorName((err as { cause?: unknown } | null)?.cause);
+  const code = typeof e.code === 'string' ? e.code : LOCAL[cause] ? cause : errorName(err);
   return {
     httpStatus,
     status: code === 'Error' ? undefined : code,

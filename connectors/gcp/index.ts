@@ -61,8 +61,13 @@ export interface GcpSession extends ConnectorSession {
   policies?: IamPolicyCache;
 }
 
-const openSession = (config: GcpConfig, options: GcpConnectorOptions): GcpSession => {
-  const auth = authenticate(config, options.authClient);
+const openSession = (
+  config: GcpConfig,
+  options: GcpConnectorOptions,
+  requestTimeoutMs: number | undefined,
+): GcpSession => {
+  // The token exchange gets the per-request timeout (config `timeouts.requestSeconds`).
+  const auth = authenticate(config, options.authClient, requestTimeoutMs);
   auth.catch(() => undefined); // awaited by each target; never an unhandled rejection
   // Nothing to release: the state goes with the scan once the scan lets go of it.
   return { auth, registered: new Map(), close: () => Promise.resolve() };
@@ -113,7 +118,7 @@ const expandGcp = async (
   const session = ctx.session;
   const { client, principal } = await session.auth;
   if (principal) ctx.setPrincipal(principal);
-  const clients = createClients(config, client, ctx.signal);
+  const clients = createClients(config, client, ctx.signal, ctx.requestTimeoutMs);
   const hierarchy = createHierarchy(clients, ctx);
 
   // A folder inside another configured organization / folder is scanned through that one, so no
@@ -190,7 +195,7 @@ async function* collectGcp(
   const session = ctx.session;
   const { client, principal } = await session.auth;
   if (principal) ctx.setPrincipal(principal);
-  const clients = createClients(config, client, ctx.signal);
+  const clients = createClients(config, client, ctx.signal, ctx.requestTimeoutMs);
   const mappings = mappingsOf(session, config, ctx);
   // Limits of what is read, stated on every target so a report never implies more.
   if (!config.policyAnalyzer) {
@@ -243,7 +248,7 @@ export const createGcpConnector = (
 ): Connector<GcpConfig, GcpTargetData, GcpSession> => {
   return {
     ...gcpLight,
-    session: (config) => openSession(config, options),
+    session: (config, ctx) => openSession(config, options, ctx.requestTimeoutMs),
     expand: expandGcp,
     collect: collectGcp,
   };

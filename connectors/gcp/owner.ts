@@ -3,9 +3,9 @@
 // mapping file. Sources are tried in the configured order; the first that names someone wins.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UsageError, errorMessage } from '../../src/errors.js';
+import { parseYamlText } from '../../src/yaml.js';
 import type { Owner } from '../../src/model.js';
 import type { OwnerSource } from './config.js';
 
@@ -23,14 +23,15 @@ const MappingFile = z.record(z.string(), z.string().min(1));
 /** Reads a mapping file (YAML or JSON: identity → owner). Keys match case-insensitively. */
 export const loadMapping = (path: string): Mapping => {
   const full = resolve(path);
-  let raw: unknown;
+  let text: string;
   try {
-    raw = parseYaml(readFileSync(full, 'utf8'));
+    text = readFileSync(full, 'utf8');
   } catch (err) {
     throw new UsageError(
       `providers.gcp.ownerSources: cannot read the mapping file ${full}: ${errorMessage(err)}`,
     );
   }
+  const raw = parseYamlText(text, `providers.gcp.ownerSources: the mapping file ${full}`);
   const parsed = MappingFile.safeParse(raw ?? {});
   if (!parsed.success) {
     throw new UsageError(

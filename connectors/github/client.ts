@@ -28,6 +28,8 @@ export interface ClientOptions {
   cache: EtagCache | undefined;
   log: Logger;
   signal?: AbortSignal;
+  /** Per-request timeout (config `timeouts.requestSeconds`); each retry gets its own. */
+  requestTimeoutMs: number;
   /** Retries per rate-limited request. */
   rateLimitRetries: number;
   /** A limit resetting later than this is not waited for: the request fails (and becomes a gap). */
@@ -83,6 +85,19 @@ export const loadCredentials = (
   };
 };
 
+/**
+ * Octokit's per-request deadline: its `request.signal` is the target's (deadline, interrupt), and
+ * each request adds a timeout of its own, so a server that accepts and never answers fails that
+ * request (a `timeout` gap) instead of hanging the scan.
+ */
+export const timedFetch =
+  (inner: typeof fetch, ms: number): typeof fetch =>
+  (input, init) => {
+    const timeout = AbortSignal.timeout(ms);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    return inner(input, { ...init, signal });
+  };
+
 const commonOptions = (o: ClientOptions) => {
   const limitHandler =
     (kind: 'rateLimited' | 'secondaryRateLimited') =>
@@ -120,7 +135,10 @@ const commonOptions = (o: ClientOptions) => {
         o.log.debug(m);
       },
     },
-    request: { fetch: conditionalFetch(o.stats, o.cache), ...(o.signal ? { signal: o.signal } : {}) },
+    request: {
+      fetch: timedFetch(conditionalFetch(o.stats, o.cache), o.requestTimeoutMs),
+      ...(o.signal ? { signal: o.signal } : {}),
+    },
     throttle: {
       onRateLimit: limitHandler('rateLimited'),
       onSecondaryRateLimit: limitHandler('secondaryRateLimited'),

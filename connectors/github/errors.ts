@@ -100,6 +100,9 @@ export const isSamlEnforced = (err: unknown): boolean => {
 };
 
 export const gapCodeOf = (err: unknown): GapCode => {
+  // Octokit wraps a timed-out fetch as a 500 whose cause is the TimeoutError.
+  const cause = err && typeof err === 'object' ? (err as { cause?: unknown }).cause : undefined;
+  if (errorName(cause) === 'TimeoutError') return 'timeout';
   const e = httpError(err);
   if (!e) {
     const name = errorName(err);

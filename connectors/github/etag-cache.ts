@@ -4,14 +4,28 @@
 // the Link header (pagination) and the JSON body, in one JSON file; the fetch wrapper below adds
 // the header, counts every request, and on a 304 hands Octokit the cached body as a 200, so
 // pagination and parsing run unchanged. Bodies are API listings (names, dates, permissions):
-// GitHub never returns secret values, only GETs are cached (never an access-token POST), and
-// what could still carry a credential is cut before a body is written (redactForCache).
+// only GETs are cached (never an access-token POST), and only the fields the connector reads are
+// written (an allow-list, redactForCache): a secret value GitHub or a proxy adds is never kept.
 // GitHub's ETags are specific to the access token: only token auth (the same token run after
 // run) gets 304s; App scans do not use the cache (index.ts).
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { errorMessage } from '../../src/errors.js';
+import {
+  CredentialAuthorization,
+  DeployKey,
+  Environment,
+  GithubApp,
+  Installation,
+  PatGrant,
+  PatRequest,
+  Repository,
+  Secret,
+  SimpleUser,
+  Webhook,
+  WorkflowPermissions,
+} from './schema.js';
 
 /** Entries not used for this long are dropped when the file is written. */
 const PRUNE_AFTER_MS = 30 * 86_400_000;
@@ -156,38 +170,85 @@ const originOnly = (url: unknown): string | undefined => {
   }
 };
 
+/** Fields the connector reads (schema.ts), at any depth of a cached item; nothing else is kept. */
+const READ_FIELDS: ReadonlySet<string> = new Set([
+  ...[
+    SimpleUser,
+    Installation,
+    GithubApp,
+    PatGrant,
+    PatRequest,
+    Repository,
+    CredentialAuthorization,
+    DeployKey,
+    Secret,
+    Environment,
+    Webhook,
+    WorkflowPermissions,
+  ].flatMap((schema) => Object.keys(schema.shape)),
+  // GET /user: the token's login (index.ts); nested account / owner objects: login, slug, type.
+  'login',
+  'slug',
+  'type',
+]);
+/** Beside the list in `{ total_count, <items>: [...] }` answers. */
+const LIST_FIELDS: ReadonlySet<string> = new Set(['total_count', 'incomplete_results']);
+/** A deploy key's public key is never read; a token value never reaches a listing but is cut anyway. */
+const NEVER = new Set(['key', 'token', 'token_last_eight']);
+/** GitHub masks a set webhook secret as "********"; whatever else comes is masked the same way. */
+const MASK = '********';
+
+const stringEntries = (v: unknown): Record<string, string> =>
+  v && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string'))
+    : {};
+
 /**
- * What of a body may be written to the cache file: never a token or its last characters, a
- * webhook's full URL (only scheme and host are read), or a deploy key's public key (not kept).
- * The rest stays exactly as GitHub sent it, so a replay parses as the original did.
+ * What of a body may be written to the cache file: an allow-list, the fields the connector reads
+ * (schema.ts) and nothing else, so a field GitHub adds tomorrow (or a proxy plants) never lands on
+ * disk. Within those: a webhook URL keeps scheme and host only (paths carry tokens), a webhook
+ * secret is kept as GitHub's mask, permission maps keep their string values.
  */
-export const redactForCache = (url: string, body: unknown): unknown => {
-  let path = '';
-  try {
-    path = new URL(url).pathname;
-  } catch {
-    // an unparsable URL keeps no path-specific rule; the generic ones still apply
-  }
-  const hooks = /\/hooks$/.test(path);
-  const keys = /\/keys$/.test(path);
-  const visit = (node: unknown): unknown => {
-    if (Array.isArray(node)) return node.map(visit);
+export const redactForCache = (_url: string, body: unknown): unknown => {
+  const item = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(item);
     if (!node || typeof node !== 'object') return node;
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(node)) {
-      if (k === 'token' || k === 'token_last_eight') continue;
-      if (keys && k === 'key') continue;
-      if (hooks && k === 'config' && v && typeof v === 'object' && !Array.isArray(v)) {
-        const { url: hookUrl, ...rest } = v as Record<string, unknown>;
-        const origin = originOnly(hookUrl);
-        out[k] = { ...rest, ...(origin ? { url: origin } : {}) };
-        continue;
-      }
-      out[k] = visit(v);
+    for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+      if (NEVER.has(k) || !READ_FIELDS.has(k)) continue;
+      if (k === 'permissions') {
+        // Installation: { contents: 'write' }; fine-grained PAT: { repository: { contents: 'write' } }.
+        const map = v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
+        out[k] = Object.values(map).some((x) => x && typeof x === 'object')
+          ? Object.fromEntries(Object.entries(map).map(([scope, m]) => [scope, stringEntries(m)]))
+          : stringEntries(v);
+      } else if (k === 'config' && v && typeof v === 'object' && !Array.isArray(v)) {
+        const c = v as Record<string, unknown>;
+        const origin = originOnly(c.url);
+        out[k] = {
+          ...(origin ? { url: origin } : {}),
+          ...(typeof c.content_type === 'string' ? { content_type: c.content_type } : {}),
+          ...(typeof c.insecure_ssl === 'string' || typeof c.insecure_ssl === 'number'
+            ? { insecure_ssl: c.insecure_ssl }
+            : {}),
+          ...(typeof c.secret === 'string' && c.secret !== '' ? { secret: MASK } : {}),
+        };
+      } else out[k] = item(v);
     }
     return out;
   };
-  return visit(body);
+  if (body && typeof body === 'object' && !Array.isArray(body)) {
+    // A listing wrapper keeps its count and its lists; a single object is an item.
+    const entries = Object.entries(body);
+    if (entries.some(([k]) => LIST_FIELDS.has(k))) {
+      return Object.fromEntries(
+        entries.flatMap(([k, v]): [string, unknown][] =>
+          LIST_FIELDS.has(k) ? [[k, v]] : Array.isArray(v) ? [[k, item(v)]] : [],
+        ),
+      );
+    }
+  }
+  return item(body);
 };
 
 const urlOf = (input: string | URL | Request): string =>

@@ -114,6 +114,7 @@ async function* collectGithub(
     cache,
     log: ctx.log,
     signal: ctx.signal,
+    requestTimeoutMs: ctx.requestTimeoutMs,
     rateLimitRetries: config.rateLimitRetries,
     rateLimitMaxWaitSeconds: config.rateLimitMaxWaitSeconds,
   };
@@ -209,6 +210,7 @@ const expandGithub = async (
       cache: undefined,
       log: ctx.log,
       signal: ctx.signal,
+      requestTimeoutMs: ctx.requestTimeoutMs,
       rateLimitRetries: config.rateLimitRetries,
       rateLimitMaxWaitSeconds: config.rateLimitMaxWaitSeconds,
     },

@@ -5,7 +5,7 @@ describe('clock', () => {
   it('parses dates and timestamps for --as-of', () => {
     expect(parseAsOf('2026-01-31').toISOString()).toBe('2026-01-31T00:00:00.000Z');
     expect(parseAsOf('2026-01-31T12:30:00+02:00').toISOString()).toBe('2026-01-31T10:30:00.000Z');
-    expect(() => parseAsOf('yesterday')).toThrow(/expected a date/);
+    expect(() => parseAsOf('yesterday')).toThrow(/expected an ISO 8601 date/);
   });
 
   it.each([

@@ -12,6 +12,7 @@ import {
   rateLimitCost,
   redactForCache,
 } from '../../../connectors/github/etag-cache.js';
+import { PatGrant, Webhook } from '../../../connectors/github/schema.js';
 import { fixture } from './harness.js';
 
 let dir: string;
@@ -205,14 +206,70 @@ describe('conditionalFetch', () => {
 });
 
 describe('redactForCache', () => {
-  it('keeps everything else as GitHub sent it', () => {
-    const grants = fixture('pat-grants.json');
-    expect(
-      redactForCache('https://api.github.com/orgs/acme/personal-access-tokens?per_page=100', grants),
-    ).toEqual(grants);
+  it('keeps what the connector reads: a replay parses as the original did', () => {
+    const grants = fixture('pat-grants.json') as unknown[];
+    const redacted = redactForCache(
+      'https://api.github.com/orgs/acme/personal-access-tokens?per_page=100',
+      grants,
+    ) as unknown[];
+    // The fields the connector reads (loose schemas keep extras, which the cache drops).
+    const read = (g: unknown): Record<string, unknown> => {
+      const p = PatGrant.parse(g) as Record<string, unknown> & {
+        owner: { login: string; id?: number; type?: string };
+      };
+      return Object.fromEntries(
+        Object.keys(PatGrant.shape).map((k) => [
+          k,
+          k === 'owner' ? { login: p.owner.login, id: p.owner.id, type: p.owner.type } : p[k],
+        ]),
+      );
+    };
+    expect(redacted.map(read)).toEqual(grants.map(read));
     expect(
       redactForCache('https://api.github.com/orgs/acme/hooks', [{ id: 1, config: { url: 'not a url' } }]),
     ).toEqual([{ id: 1, config: {} }]);
+  });
+
+  // Tried: an unmasked webhook config.secret and a planted `value` field were kept on disk.
+  it('stores only allow-listed fields: planted secrets never reach the file', () => {
+    const MARK = 'PLANTED-ETAG-SECRET-7f3a';
+    const hooks = [
+      {
+        id: 7,
+        name: 'web',
+        active: true,
+        events: ['push'],
+        config: {
+          url: `https://hooks.example.com/x/${MARK}`,
+          content_type: 'json',
+          secret: MARK,
+          token: MARK,
+        },
+        value: MARK,
+        private_key: MARK,
+      },
+    ];
+    const out = redactForCache('https://api.github.com/orgs/acme/hooks', hooks);
+    expect(JSON.stringify(out)).not.toContain(MARK);
+    expect(out).toEqual([
+      {
+        id: 7,
+        name: 'web',
+        active: true,
+        events: ['push'],
+        config: { url: 'https://hooks.example.com/', content_type: 'json', secret: '********' },
+      },
+    ]);
+    expect(Webhook.parse((out as unknown[])[0]).config.secret).toBe('********');
+    const listing = redactForCache('https://api.github.com/repos/acme/a/actions/secrets', {
+      total_count: 1,
+      secrets: [{ name: 'DEPLOY', created_at: '2024-01-01T00:00:00Z', value: MARK, encrypted_value: MARK }],
+    });
+    expect(JSON.stringify(listing)).not.toContain(MARK);
+    expect(listing).toEqual({
+      total_count: 1,
+      secrets: [{ name: 'DEPLOY', created_at: '2024-01-01T00:00:00Z' }],
+    });
   });
 });
 
