@@ -2,7 +2,6 @@
 // The `nhiscan` command. Every failure maps to a documented exit code (src/exit-codes.ts).
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { resolve } from 'node:path';
 import { Interrupted, UsageError, errorMessage } from './errors.js';
 import { EXIT, exitCodeForSignal } from './exit-codes.js';
 import type { LogLevel, Logger } from './log.js';
