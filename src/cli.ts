@@ -211,15 +211,28 @@ program
   .description('list every policy with its id, default severity, options and control tags')
   .option('--json', 'machine-readable output')
   .option('--markdown', 'the README table')
+  .option(
+    '--docs <dir>',
+    'write one page per policy, <dir>/<id>.md (the repository keeps them in docs/policies)',
+  )
   .option('-c, --config <file>', "also list the policies of the config's plug-ins")
-  .action(async (opts: { json?: boolean; markdown?: boolean; config?: string }) => {
-    const [{ builtins }, { renderPolicies, renderPolicyTable }] = await Promise.all([
+  .action(async (opts: { json?: boolean; markdown?: boolean; docs?: string; config?: string }) => {
+    if ([opts.json, opts.markdown, opts.docs !== undefined].filter(Boolean).length > 1)
+      throw new UsageError('policies: give one of --json, --markdown, --docs');
+    const [{ builtins }, { renderPolicies, renderPolicyTable, writePolicyDocs }] = await Promise.all([
       import('./registry.js'),
       import('./report/policies.js'),
     ]);
     const all = opts.config
       ? (await (await import('./config.js')).loadConfig(opts.config, builtins)).policies.map((p) => p.policy)
       : Object.values(builtins.policies);
+    if (opts.docs !== undefined) {
+      const path = await import('node:path');
+      const dir = path.resolve(opts.docs);
+      const files = await writePolicyDocs(all, dir);
+      print(`wrote ${files.length} policy pages to ${dir}\n`);
+      return;
+    }
     print(opts.markdown ? renderPolicyTable(all) + '\n' : renderPolicies(all, opts.json ?? false));
   });
 

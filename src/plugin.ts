@@ -17,7 +17,18 @@ export { z } from 'zod';
 export { ScanError, UsageError } from './errors.js';
 
 export type { Connector, Target, CollectContext } from './connector.js';
-export type { Policy, PolicyContext, PolicyControls, FindingDraft } from './policy.js';
+export type {
+  Policy,
+  PolicyContext,
+  PolicyControls,
+  FindingDraft,
+  Verdict,
+  AppliesTo,
+  Remediation,
+  FindingSpec,
+} from './policy.js';
+// What a policy says of one identity: pass, fail with findings, unknown (with why), not applicable.
+export { pass, fail, unknown, notApplicable, judged } from './policy.js';
 export type { Reporter } from './report/types.js';
 export type { Framework } from './controls/framework.js';
 export type { Clock } from './clock.js';

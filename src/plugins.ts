@@ -15,6 +15,7 @@ import { Severity } from './model.js';
 import { builtins as defaults } from './registry.js';
 import type { AnyPolicy } from './policy.js';
 import type { Reporter } from './report/types.js';
+import { reporters as builtinReporters } from './report/index.js';
 
 const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'expected a function');
 const schema = z.custom<z.ZodType>(
@@ -127,10 +128,15 @@ export const loadPlugins = async (
       const parsed = ReporterShape.safeParse(candidate);
       if (!parsed.success)
         throw new UsageError(`${where}: invalid reporter: ${problem(`reporters[${j}]`, parsed.error)}`);
-      if (reporters[parsed.data.id])
-        throw new UsageError(`${where}: reporter id "${parsed.data.id}" is already taken`);
-      reporters[parsed.data.id] = candidate as Reporter;
-      found.push(`reporter ${parsed.data.id}`);
+      const { id, fileName } = parsed.data;
+      if (id in builtinReporters || reporters[id])
+        throw new UsageError(`${where}: reporter id "${id}" is already taken`);
+      // A plug-in's file lands in the run folder beside the others: it may not replace one of them.
+      const taken = [...Object.values(builtinReporters), ...Object.values(reporters)].map((r) => r.fileName);
+      if (taken.some((f) => f.toLowerCase() === fileName.toLowerCase() || `${f}.sha256` === fileName))
+        throw new UsageError(`${where}: reporter ${id} would overwrite ${fileName}, another report's file`);
+      reporters[id] = candidate as Reporter;
+      found.push(`reporter ${id}`);
     }
     if (found.length === 0) {
       throw new UsageError(

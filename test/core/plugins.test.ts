@@ -131,7 +131,7 @@ describe('plug-ins', () => {
     const write = (name: string, fileName: string): string => {
       writeFileSync(
         join(dir, name),
-        `export const reporter = { id: 'x', fileName: ${JSON.stringify(fileName)}, render: () => '' };\n`,
+        `export const reporter = { id: 'x', fileName: ${JSON.stringify(fileName)}, write: async () => {} };\n`,
       );
       return join(dir, name);
     };
