@@ -1,6 +1,7 @@
 // `nhiscan init`: a commented starter config that validates as written (a test loads it).
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { ENTRA_STARTER } from '../connectors/entra/starter.js';
 import { UsageError } from './errors.js';
 
 export const STARTER_CONFIG = `# nhiscan configuration. Validate it with: nhiscan scan --config nhiscan.config.yaml
@@ -56,7 +57,7 @@ providers:
 #    ownerSources:
 #      - { type: description, prefix: 'owner:' }
 #      - { type: project-label, key: owner }
-
+${ENTRA_STARTER}
 # Financial-reporting (SOC 1) scope: findings on identities in, or with write access into, these
 # get SOC 1 objectives too. SOC 2 criteria apply everywhere.
 scope:
