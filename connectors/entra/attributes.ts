@@ -27,7 +27,10 @@ export const EntraFederatedCredential = z.object({
   id: z.string(),
   name: z.string().optional(),
   issuer: z.string(),
+  /** Matched exactly; empty for a flexible credential. */
   subject: z.string(),
+  /** A flexible credential's expression, e.g. claims['sub'] matches 'repo:acme/*' (beta). */
+  claimsMatchingExpression: z.string().optional(),
   audiences: z.array(z.string()),
 });
 export type EntraFederatedCredential = z.infer<typeof EntraFederatedCredential>;
@@ -85,7 +88,9 @@ export const EntraAttributes = z.object({
 export type EntraAttributes = z.infer<typeof EntraAttributes>;
 
 /** The Entra facts of an identity, or undefined when it is not an Entra identity (or malformed). */
-export const entraAttributes = (identity: Pick<Identity, 'provider' | 'attributes'>): EntraAttributes | undefined => {
+export const entraAttributes = (
+  identity: Pick<Identity, 'provider' | 'attributes'>,
+): EntraAttributes | undefined => {
   if (identity.provider !== 'entra') return undefined;
   const parsed = EntraAttributes.safeParse(identity.attributes.entra);
   return parsed.success ? parsed.data : undefined;

@@ -37,7 +37,9 @@ export const describeAuth = (auth: EntraAuth): string => {
     case 'workloadIdentity':
       return `workload identity federation of app ${auth.clientId}`;
     case 'managedIdentity':
-      return auth.clientId ? `user-assigned managed identity ${auth.clientId}` : 'system-assigned managed identity';
+      return auth.clientId
+        ? `user-assigned managed identity ${auth.clientId}`
+        : 'system-assigned managed identity';
     case 'default':
       return 'the @azure/identity default credential chain';
   }
@@ -87,12 +89,17 @@ export const createCredential = (
       return new ClientCertificateCredential(
         o.tenantId,
         auth.clientId,
-        { certificatePath: resolvePath(auth.certificatePath), ...(password ? { certificatePassword: password } : {}) },
+        {
+          certificatePath: resolvePath(auth.certificatePath),
+          ...(password ? { certificatePassword: password } : {}),
+        },
         { ...common, ...discovery, sendCertificateChain: auth.sendCertificateChain },
       );
     }
     case 'workloadIdentity': {
-      const tokenFilePath = auth.tokenFilePath ? resolvePath(auth.tokenFilePath) : env.AZURE_FEDERATED_TOKEN_FILE;
+      const tokenFilePath = auth.tokenFilePath
+        ? resolvePath(auth.tokenFilePath)
+        : env.AZURE_FEDERATED_TOKEN_FILE;
       if (!tokenFilePath) {
         throw configError(
           'workload identity needs a token file: set providers.entra.auth.tokenFilePath or AZURE_FEDERATED_TOKEN_FILE',
@@ -107,7 +114,10 @@ export const createCredential = (
       });
     }
     case 'managedIdentity':
-      return new ManagedIdentityCredential({ ...common, ...(auth.clientId ? { clientId: auth.clientId } : {}) });
+      return new ManagedIdentityCredential({
+        ...common,
+        ...(auth.clientId ? { clientId: auth.clientId } : {}),
+      });
     case 'default':
       return new DefaultAzureCredential({ ...common, ...discovery, tenantId: o.tenantId });
   }

@@ -8,7 +8,15 @@ import type { CollectContext } from '../../src/connector.js';
 import { ScanError } from '../../src/errors.js';
 import type { IdentityInput } from '../../src/model.js';
 import type { EntraConfig } from './config.js';
-import { BATCH_SIZE, type BatchOutcome, batchRead, graphFailure, graphGap, listAll, MAX_PAGES } from './graph.js';
+import {
+  BATCH_SIZE,
+  type BatchOutcome,
+  batchRead,
+  graphFailure,
+  graphGap,
+  listAll,
+  MAX_PAGES,
+} from './graph.js';
 import { type TenantFacts, toIdentities } from './identities.js';
 import {
   Application,
@@ -36,7 +44,7 @@ export const CALL_PERMISSION: Readonly<Record<string, string>> = {
   'GET /applications': 'Application.Read.All',
   'GET /servicePrincipals': 'Application.Read.All',
   'GET /applications/{id}/owners': 'Application.Read.All',
-  'GET /applications/{id}/federatedIdentityCredentials': 'Application.Read.All',
+  'GET /beta/applications/{id}/federatedIdentityCredentials': 'Application.Read.All',
   'GET /servicePrincipals/{id}/owners': 'Application.Read.All',
   'GET /servicePrincipals/{id}/appRoleAssignments': 'Application.Read.All',
   'GET /servicePrincipals/{id}': 'Application.Read.All',
@@ -46,7 +54,12 @@ export const CALL_PERMISSION: Readonly<Record<string, string>> = {
   'GET /beta/reports/servicePrincipalSignInActivities': 'AuditLog.Read.All',
 };
 
-const gapFor = (ctx: CollectContext, call: string, err: unknown, extra: { resource?: string; fallback?: string } = {}): void => {
+const gapFor = (
+  ctx: CollectContext,
+  call: string,
+  err: unknown,
+  extra: { resource?: string; fallback?: string } = {},
+): void => {
   const permission = CALL_PERMISSION[call];
   ctx.gap(graphGap(call, err, { ...extra, ...(permission ? { permission } : {}) }));
 };
@@ -63,7 +76,7 @@ const parseItems = <S extends z.ZodType>(
   let bad = 0;
   for (const item of items) {
     const parsed = schema.safeParse(item);
-    if (parsed.success) out.push(parsed.data as z.infer<S>);
+    if (parsed.success) out.push(parsed.data);
     else bad++;
   }
   if (bad > 0) {
@@ -87,7 +100,8 @@ const collection = async <S extends z.ZodType>(
 ): Promise<z.infer<S>[] | undefined> => {
   const items: unknown[] = [];
   try {
-    for await (const page of listAll(walk.client, path, { version, limit: walk.ctx.limit })) items.push(...page);
+    for await (const page of listAll(walk.client, path, { version, limit: walk.ctx.limit }))
+      items.push(...page);
   } catch (err) {
     if (walk.ctx.signal.aborted) throw err;
     gapFor(walk.ctx, call, err);
@@ -101,6 +115,8 @@ interface ObjectRead {
   call: string;
   object: string;
   path: string;
+  /** beta for what v1.0 does not show (flexible federated credentials' claimsMatchingExpression). */
+  version?: 'beta';
 }
 
 /**
@@ -108,7 +124,10 @@ interface ObjectRead {
  * @odata.nextLink in an answer, and returns the items per path. A failed item is left out of the
  * map (its owner's list stays unknown); its gaps are summed per call and error code.
  */
-const batchCollections = async (walk: TenantWalk, reads: readonly ObjectRead[]): Promise<Map<string, unknown[]>> => {
+const batchCollections = async (
+  walk: TenantWalk,
+  reads: readonly ObjectRead[],
+): Promise<Map<string, unknown[]>> => {
   const { ctx, client, config } = walk;
   const out = new Map<string, unknown[]>();
   const failed = new Map<string, { err: unknown; objects: string[] }>();
@@ -118,8 +137,10 @@ const batchCollections = async (walk: TenantWalk, reads: readonly ObjectRead[]):
     entry.objects.push(read.object);
     failed.set(key, entry);
   };
+  // A $batch goes to one version's endpoint: v1.0 and beta reads are batched apart.
   const chunks: ObjectRead[][] = [];
-  for (let i = 0; i < reads.length; i += BATCH_SIZE) chunks.push(reads.slice(i, i + BATCH_SIZE));
+  for (const group of [reads.filter((r) => !r.version), reads.filter((r) => r.version === 'beta')])
+    for (let i = 0; i < group.length; i += BATCH_SIZE) chunks.push(group.slice(i, i + BATCH_SIZE));
   await Promise.all(
     chunks.map((chunk) =>
       ctx.limit(async () => {
@@ -128,7 +149,12 @@ const batchCollections = async (walk: TenantWalk, reads: readonly ObjectRead[]):
           results = await batchRead(
             client,
             chunk.map((r, i) => ({ id: String(i + 1), path: r.path })),
-            { maxRetries: config.maxRetries, maxRetryAfterSeconds: config.maxRetryAfterSeconds, signal: ctx.signal },
+            {
+              ...(chunk[0]?.version ? { version: chunk[0].version } : {}),
+              maxRetries: config.maxRetries,
+              maxRetryAfterSeconds: config.maxRetryAfterSeconds,
+              signal: ctx.signal,
+            },
           );
         } catch (err) {
           if (ctx.signal.aborted) throw err;
@@ -147,13 +173,13 @@ const batchCollections = async (walk: TenantWalk, reads: readonly ObjectRead[]):
             out.set(read.path, [body]); // a single object (GET /servicePrincipals/{id})
             continue;
           }
-          const items: unknown[] = [...body.value];
+          const items: unknown[] = [...(body.value as unknown[])];
           try {
             let next = body['@odata.nextLink'];
             for (let n = 0; typeof next === 'string' && next && n < MAX_PAGES; n++) {
               const link = next;
               const page = (await client.api(link).get()) as { value?: unknown; '@odata.nextLink'?: unknown };
-              if (Array.isArray(page.value)) items.push(...page.value);
+              if (Array.isArray(page.value)) items.push(...(page.value as unknown[]));
               next = page['@odata.nextLink'];
             }
             out.set(read.path, items);
@@ -213,17 +239,26 @@ export async function* walkTenant(walk: TenantWalk): AsyncGenerator<IdentityInpu
   const reads: ObjectRead[] = [];
   for (const app of apps ?? []) {
     if (features.owners)
-      reads.push({ call: 'GET /applications/{id}/owners', object: app.id, path: `applications/${enc(app.id)}/owners?$select=${SELECT.owner}` });
+      reads.push({
+        call: 'GET /applications/{id}/owners',
+        object: app.id,
+        path: `applications/${enc(app.id)}/owners?$select=${SELECT.owner}`,
+      });
     if (features.federatedCredentials)
       reads.push({
-        call: 'GET /applications/{id}/federatedIdentityCredentials',
+        call: 'GET /beta/applications/{id}/federatedIdentityCredentials',
         object: app.id,
+        version: 'beta',
         path: `applications/${enc(app.id)}/federatedIdentityCredentials?$select=${SELECT.federatedIdentityCredential}`,
       });
   }
   for (const sp of judgedSps) {
     if (features.owners && !(sp.appId && appIds.has(sp.appId)))
-      reads.push({ call: 'GET /servicePrincipals/{id}/owners', object: sp.id, path: `servicePrincipals/${enc(sp.id)}/owners?$select=${SELECT.owner}` });
+      reads.push({
+        call: 'GET /servicePrincipals/{id}/owners',
+        object: sp.id,
+        path: `servicePrincipals/${enc(sp.id)}/owners?$select=${SELECT.owner}`,
+      });
     if (features.appRoleAssignments)
       reads.push({
         call: 'GET /servicePrincipals/{id}/appRoleAssignments',
@@ -232,7 +267,12 @@ export async function* walkTenant(walk: TenantWalk): AsyncGenerator<IdentityInpu
       });
   }
   const perObject = await batchCollections(walk, reads);
-  const items = <S extends z.ZodType>(call: string, path: string, schema: S, object: string): z.infer<S>[] | undefined => {
+  const items = <S extends z.ZodType>(
+    call: string,
+    path: string,
+    schema: S,
+    object: string,
+  ): z.infer<S>[] | undefined => {
     const raw = perObject.get(path);
     return raw === undefined ? undefined : parseItems(ctx, call, schema, raw, object);
   };
@@ -258,13 +298,20 @@ export async function* walkTenant(walk: TenantWalk): AsyncGenerator<IdentityInpu
     if (o) facts.owners.set(app.id, o);
     const ficPath = `applications/${enc(app.id)}/federatedIdentityCredentials?$select=${SELECT.federatedIdentityCredential}`;
     const f = features.federatedCredentials
-      ? items('GET /applications/{id}/federatedIdentityCredentials', ficPath, FederatedIdentityCredential, app.id)
+      ? items(
+          'GET /beta/applications/{id}/federatedIdentityCredentials',
+          ficPath,
+          FederatedIdentityCredential,
+          app.id,
+        )
       : undefined;
     if (f) facts.federated.set(app.id, f);
   }
   for (const sp of judgedSps) {
     const ownersPath = `servicePrincipals/${enc(sp.id)}/owners?$select=${SELECT.owner}`;
-    const o = perObject.has(ownersPath) ? items('GET /servicePrincipals/{id}/owners', ownersPath, Owner, sp.id) : undefined;
+    const o = perObject.has(ownersPath)
+      ? items('GET /servicePrincipals/{id}/owners', ownersPath, Owner, sp.id)
+      : undefined;
     if (o) facts.owners.set(sp.id, o);
     const araPath = `servicePrincipals/${enc(sp.id)}/appRoleAssignments?$select=${SELECT.appRoleAssignment}`;
     const a = features.appRoleAssignments
@@ -299,12 +346,23 @@ export async function* walkTenant(walk: TenantWalk): AsyncGenerator<IdentityInpu
     if (parsed) facts.resources.set(read.object, parsed);
     else {
       const sp = known.get(read.object);
-      if (sp) facts.resources.set(read.object, { id: sp.id, appId: sp.appId, displayName: sp.displayName, appRoles: undefined });
+      if (sp)
+        facts.resources.set(read.object, {
+          id: sp.id,
+          appId: sp.appId,
+          displayName: sp.displayName,
+          appRoles: undefined,
+        });
     }
   }
 
   if (features.directoryRoles) {
-    const roles = await collection(walk, 'GET /directoryRoles', `/directoryRoles?$select=${SELECT.directoryRole}`, DirectoryRole);
+    const roles = await collection(
+      walk,
+      'GET /directoryRoles',
+      `/directoryRoles?$select=${SELECT.directoryRole}`,
+      DirectoryRole,
+    );
     if (roles) {
       const memberReads = roles.map((r) => ({
         call: 'GET /directoryRoles/{id}/members',
@@ -355,7 +413,10 @@ const readSignIns = async (walk: TenantWalk, facts: TenantFacts): Promise<void> 
   }
   const items: unknown[] = [];
   try {
-    for await (const page of listAll(walk.client, '/reports/servicePrincipalSignInActivities', { version: 'beta', limit: ctx.limit }))
+    for await (const page of listAll(walk.client, '/reports/servicePrincipalSignInActivities', {
+      version: 'beta',
+      limit: ctx.limit,
+    }))
       items.push(...page);
   } catch (err) {
     if (ctx.signal.aborted) throw err;

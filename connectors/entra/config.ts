@@ -14,7 +14,10 @@ const TenantId = z
 
 const ClientId = z
   .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'expected an application (client) id GUID');
+  .regex(
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+    'expected an application (client) id GUID',
+  );
 
 export const EntraAuth = z.discriminatedUnion('type', [
   /** An app registration's client secret, read from an environment variable at scan time. */
@@ -47,14 +50,18 @@ export type EntraAuth = z.infer<typeof EntraAuth>;
 export const CLOUDS = {
   public: { authorityHost: 'https://login.microsoftonline.com', graphBaseUrl: 'https://graph.microsoft.com' },
   usgov: { authorityHost: 'https://login.microsoftonline.us', graphBaseUrl: 'https://graph.microsoft.us' },
-  usgovDod: { authorityHost: 'https://login.microsoftonline.us', graphBaseUrl: 'https://dod-graph.microsoft.us' },
-  china: { authorityHost: 'https://login.chinacloudapi.cn', graphBaseUrl: 'https://microsoftgraph.chinacloudapi.cn' },
+  usgovDod: {
+    authorityHost: 'https://login.microsoftonline.us',
+    graphBaseUrl: 'https://dod-graph.microsoft.us',
+  },
+  china: {
+    authorityHost: 'https://login.chinacloudapi.cn',
+    graphBaseUrl: 'https://microsoftgraph.chinacloudapi.cn',
+  },
 } as const;
 export type EntraCloud = keyof typeof CLOUDS;
 
-const HttpsUrl = z
-  .url({ protocol: /^https$/ })
-  .transform((u) => u.replace(/\/+$/, ''));
+const HttpsUrl = z.url({ protocol: /^https$/ }).transform((u) => u.replace(/\/+$/, ''));
 
 export const EntraFeatures = z.strictObject({
   owners: z.boolean().default(true).describe('Owners of each application and service principal.'),
@@ -64,7 +71,10 @@ export const EntraFeatures = z.strictObject({
     .default(true)
     .describe('Application permissions granted to each service principal (app role assignments).'),
   oauth2PermissionGrants: z.boolean().default(true).describe('Delegated permission grants (consents).'),
-  directoryRoles: z.boolean().default(true).describe('Directory role assignments held by service principals.'),
+  directoryRoles: z
+    .boolean()
+    .default(true)
+    .describe('Directory role assignments held by service principals.'),
   signInActivity: z
     .boolean()
     .default(true)

@@ -52,9 +52,14 @@ const deadline = (ms: number, signal: AbortSignal): Middleware => {
 /** The last link: the request the client built, sent by undici's fetch through our dispatcher. */
 const send = (dispatcher: Dispatcher | undefined): Middleware => ({
   execute: async (context) => {
-    const url = typeof context.request === 'string' ? context.request : context.request.url;
-    const init = { ...(context.options as Record<string, unknown>), ...(dispatcher ? { dispatcher } : {}) };
-    context.response = (await undiciFetch(url, init as Parameters<typeof undiciFetch>[1])) as unknown as Response;
+    // The client builds a URL string (Request objects only inside $batch bodies).
+    const request: unknown = context.request;
+    const url = typeof request === 'string' ? request : (request as { url: string }).url;
+    const init: Record<string, unknown> = { ...context.options, ...(dispatcher ? { dispatcher } : {}) };
+    // undici's Response is the class Node's global fetch returns, from the package's own copy:
+    // the client reads it through the same interface (status, headers, json, text).
+    const response: unknown = await undiciFetch(url, init);
+    context.response = response as Response;
   },
 });
 
@@ -73,7 +78,13 @@ export const createGraphClient = (o: GraphOptions): Client => {
     getTokenOptions: { abortSignal: o.signal },
   });
   // Retry only while the scan runs and the wait Graph asks for is one we accept.
-  const shouldRetry = (_delay: number, _attempt: number, _req: unknown, _opts: unknown, res: Response): boolean => {
+  const shouldRetry = (
+    _delay: number,
+    _attempt: number,
+    _req: unknown,
+    _opts: unknown,
+    res: Response,
+  ): boolean => {
     if (o.signal.aborted) return false;
     const wait = retryAfterSeconds(res);
     if (wait !== undefined && wait > o.maxRetryAfterSeconds) return false;
@@ -114,8 +125,10 @@ export const graphFailure = (err: unknown): GraphFailure => {
     name?: unknown;
   };
   const status = typeof e.statusCode === 'number' && e.statusCode > 0 ? e.statusCode : undefined;
-  const code = typeof e.code === 'string' && e.code ? e.code : typeof e.name === 'string' ? e.name : undefined;
-  const retryAfter = typeof e.headers?.get === 'function' ? (e.headers.get('retry-after') ?? undefined) : undefined;
+  const code =
+    typeof e.code === 'string' && e.code ? e.code : typeof e.name === 'string' ? e.name : undefined;
+  const retryAfter =
+    typeof e.headers?.get === 'function' ? (e.headers.get('retry-after') ?? undefined) : undefined;
   return { status, code, message: errorMessage(err), retryAfter };
 };
 
@@ -160,7 +173,8 @@ export const graphGap = (
   if (code === 'access_denied' && extra.permission) {
     message += ` (grant the application permission ${extra.permission} and admin-consent it)`;
   }
-  if (code === 'throttled' && f.retryAfter) message += ` (Retry-After ${f.retryAfter}s exceeded the wait allowed)`;
+  if (code === 'throttled' && f.retryAfter)
+    message += ` (Retry-After ${f.retryAfter}s exceeded the wait allowed)`;
   return {
     code,
     call,
@@ -190,7 +204,12 @@ export async function* listAll(
   opts: { version?: 'v1.0' | 'beta'; limit?: <T>(fn: () => Promise<T>) => Promise<T> } = {},
 ): AsyncGenerator<unknown[]> {
   const run = opts.limit ?? (<T>(fn: () => Promise<T>) => fn());
-  let page = (await run(() => client.api(path).version(opts.version ?? 'v1.0').get())) as Page;
+  let page = (await run(() =>
+    client
+      .api(path)
+      .version(opts.version ?? 'v1.0')
+      .get(),
+  )) as Page;
   for (let n = 1; ; n++) {
     if (!Array.isArray(page.value)) throw new Error(`${path}: the response has no "value" array`);
     yield page.value;
@@ -254,7 +273,10 @@ export const batchRead = async (
   let pending = [...reads];
   for (let round = 0; pending.length > 0; round++) {
     const content = new BatchRequestContent(
-      pending.map((r) => ({ id: r.id, request: new Request(`${BATCH_ORIGIN}/${r.path.replace(/^\/+/, '')}`) })),
+      pending.map((r) => ({
+        id: r.id,
+        request: new Request(`${BATCH_ORIGIN}/${r.path.replace(/^\/+/, '')}`),
+      })),
     );
     const raw: unknown = await client
       .api('/$batch')
@@ -272,7 +294,12 @@ export const batchRead = async (
       } else {
         const after = retryAfterSeconds(res);
         const retriable = res.status === 429 || res.status === 503 || res.status === 504;
-        if (retriable && round < o.maxRetries && (after ?? 0) <= o.maxRetryAfterSeconds && !o.signal.aborted) {
+        if (
+          retriable &&
+          round < o.maxRetries &&
+          (after ?? 0) <= o.maxRetryAfterSeconds &&
+          !o.signal.aborted
+        ) {
           again.push(read);
           wait = Math.max(wait, after ?? 2 ** round);
         } else {
@@ -288,7 +315,10 @@ export const batchRead = async (
 
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
-    if (signal.aborted || ms <= 0) return resolve();
+    if (signal.aborted || ms <= 0) {
+      resolve();
+      return;
+    }
     const t = setTimeout(done, ms);
     function done(): void {
       clearTimeout(t);

@@ -15,7 +15,13 @@ import {
   type EntraFederatedCredential,
   type EntraOwner,
 } from './attributes.js';
-import { ADMIN_ROLE_TEMPLATES, HIGH_RISK_PERMISSIONS, PRIVILEGED_ROLE_TEMPLATES, permissionLevel, roleLevel } from './privilege.js';
+import {
+  ADMIN_ROLE_TEMPLATES,
+  HIGH_RISK_PERMISSIONS,
+  PRIVILEGED_ROLE_TEMPLATES,
+  permissionLevel,
+  roleLevel,
+} from './privilege.js';
 import type {
   Application,
   AppRoleAssignment,
@@ -61,7 +67,11 @@ const isoOrUndefined = (value: string | null | undefined): string | undefined =>
   return new Date(t).toISOString();
 };
 
-const credentialStatus = (start: string | undefined, end: string | undefined, asOf: Date): Credential['status'] => {
+const credentialStatus = (
+  start: string | undefined,
+  end: string | undefined,
+  asOf: Date,
+): Credential['status'] => {
   if (end && Date.parse(end) <= asOf.getTime()) return 'expired';
   if (start && Date.parse(start) > asOf.getTime()) return 'pending';
   return 'active';
@@ -119,7 +129,12 @@ const credentialsOf = (
 
 const ownerOf = (o: Owner): EntraOwner => {
   const t = o['@odata.type'];
-  const type = t === '#microsoft.graph.user' ? 'user' : t === '#microsoft.graph.servicePrincipal' ? 'servicePrincipal' : 'other';
+  const type =
+    t === '#microsoft.graph.user'
+      ? 'user'
+      : t === '#microsoft.graph.servicePrincipal'
+        ? 'servicePrincipal'
+        : 'other';
   return {
     id: o.id,
     type,
@@ -137,6 +152,9 @@ const federatedOf = (f: FederatedIdentityCredential): EntraFederatedCredential =
   ...(f.name ? { name: f.name } : {}),
   issuer: f.issuer ?? '',
   subject: f.subject ?? '',
+  ...(f.claimsMatchingExpression?.value
+    ? { claimsMatchingExpression: f.claimsMatchingExpression.value }
+    : {}),
   audiences: f.audiences ?? [],
 });
 
@@ -186,16 +204,22 @@ const privilegeOf = (facts: TenantFacts, sp: ServicePrincipal | undefined): Priv
       reasons.push(`application permission ${p.permission} on ${p.resource}`);
   }
 
-  const roles = facts.roles === undefined ? undefined : (facts.roles.get(sp.id) ?? []).map((r): EntraDirectoryRole => ({
-    roleId: r.id,
-    displayName: r.displayName ?? r.roleTemplateId ?? r.id,
-    ...(r.roleTemplateId ? { roleTemplateId: r.roleTemplateId } : {}),
-  }));
+  const roles =
+    facts.roles === undefined
+      ? undefined
+      : (facts.roles.get(sp.id) ?? []).map((r): EntraDirectoryRole => ({
+          roleId: r.id,
+          displayName: r.displayName ?? r.roleTemplateId ?? r.id,
+          ...(r.roleTemplateId ? { roleTemplateId: r.roleTemplateId } : {}),
+        }));
   for (const r of roles ?? []) {
     const l = roleLevel(r.roleTemplateId);
     level = maxLevel(level, l);
     attached.push(r.displayName);
-    if (r.roleTemplateId && (r.roleTemplateId in ADMIN_ROLE_TEMPLATES || r.roleTemplateId in PRIVILEGED_ROLE_TEMPLATES))
+    if (
+      r.roleTemplateId &&
+      (r.roleTemplateId in ADMIN_ROLE_TEMPLATES || r.roleTemplateId in PRIVILEGED_ROLE_TEMPLATES)
+    )
       reasons.push(`directory role ${r.displayName}`);
   }
 
@@ -220,7 +244,10 @@ const signInOf = (
   const activity = facts.signIns.get(appId.toLowerCase());
   const last = isoOrUndefined(activity?.lastSignInActivity?.lastSignInDateTime);
   if (!activity || !last) {
-    return { lastUsedAt: null, lastUsedDetail: { source: 'servicePrincipalSignInActivities', record: 'no sign-in recorded' } };
+    return {
+      lastUsedAt: null,
+      lastUsedDetail: { source: 'servicePrincipalSignInActivities', record: 'no sign-in recorded' },
+    };
   }
   const kinds = (
     [
@@ -239,9 +266,14 @@ const signInOf = (
   };
 };
 
-const ownerFields = (owners: EntraOwner[] | undefined): Pick<IdentityInput, 'owner'> & { attributes: Record<string, unknown> } => {
+const ownerFields = (
+  owners: EntraOwner[] | undefined,
+): Pick<IdentityInput, 'owner'> & { attributes: Record<string, unknown> } => {
   if (owners === undefined) return { attributes: { providerRecordsOwner: false } }; // unknown: a gap says why
-  const sorted = [...owners].sort((a, b) => (a.type === 'user' ? 0 : 1) - (b.type === 'user' ? 0 : 1) || ownerValue(a).localeCompare(ownerValue(b)));
+  const sorted = [...owners].sort(
+    (a, b) =>
+      (a.type === 'user' ? 0 : 1) - (b.type === 'user' ? 0 : 1) || ownerValue(a).localeCompare(ownerValue(b)),
+  );
   const first = sorted[0];
   return { owner: first ? { value: ownerValue(first), source: 'entra:owners' } : null, attributes: {} };
 };
@@ -284,7 +316,10 @@ export function* toIdentities(facts: TenantFacts, asOf: Date): Generator<Identit
       ...signInOf(facts, app.appId),
       ...(own.owner !== undefined ? { owner: own.owner } : {}),
       tags: Object.fromEntries((app.tags ?? []).map((t) => [t, ''])),
-      credentials: [...credentialsOf(app, 'application', asOf), ...(sp ? credentialsOf(sp, 'servicePrincipal', asOf) : [])],
+      credentials: [
+        ...credentialsOf(app, 'application', asOf),
+        ...(sp ? credentialsOf(sp, 'servicePrincipal', asOf) : []),
+      ],
       privilege: p.privilege,
       attributes: {
         ...own.attributes,
@@ -300,7 +335,10 @@ export function* toIdentities(facts: TenantFacts, asOf: Date): Generator<Identit
     const managed = sp.servicePrincipalType === 'ManagedIdentity';
     const provider = facts.isProvider(sp);
     const thirdParty =
-      !managed && !provider && !!sp.appOwnerOrganizationId && sp.appOwnerOrganizationId.toLowerCase() !== facts.tenantId.toLowerCase();
+      !managed &&
+      !provider &&
+      !!sp.appOwnerOrganizationId &&
+      sp.appOwnerOrganizationId.toLowerCase() !== facts.tenantId.toLowerCase();
     const owners = facts.owners.get(sp.id)?.map(ownerOf);
     const p = privilegeOf(facts, sp);
     const own = provider ? { owner: undefined, attributes: {} } : ownerFields(owners);
@@ -327,7 +365,9 @@ export function* toIdentities(facts: TenantFacts, asOf: Date): Generator<Identit
       location: { provider: 'entra', scope, resource: `servicePrincipals/${sp.id}` },
       ...signInOf(facts, sp.appId),
       ...(own.owner !== undefined ? { owner: own.owner } : {}),
-      credentials: credentialsOf(sp, 'servicePrincipal', asOf).map((c) => (managed ? { ...c, managedBy: 'provider' as const } : c)),
+      credentials: credentialsOf(sp, 'servicePrincipal', asOf).map((c) =>
+        managed ? { ...c, managedBy: 'provider' as const } : c,
+      ),
       privilege: p.privilege,
       managedBy: provider ? 'provider' : 'user',
       attributes: {
@@ -335,7 +375,9 @@ export function* toIdentities(facts: TenantFacts, asOf: Date): Generator<Identit
         // A managed identity's owner is the Azure resource it belongs to, not a person.
         ...(managed ? { providerRecordsOwner: false } : {}),
         ...(sp.accountEnabled === false ? { disabled: true } : {}),
-        ...(managed && sp.alternativeNames?.length ? { azureResource: sp.alternativeNames.find((n) => n.startsWith('/subscriptions/')) } : {}),
+        ...(managed && sp.alternativeNames?.length
+          ? { azureResource: sp.alternativeNames.find((n) => n.startsWith('/subscriptions/')) }
+          : {}),
         entra: attributes,
       },
     };

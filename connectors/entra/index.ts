@@ -25,13 +25,21 @@ const readCa = (config: EntraConfig, ctx: CollectContext): string[] | undefined 
     return [...rootCertificates, readFileSync(path, 'utf8')];
   } catch (err) {
     throw new ScanError(
-      { code: 'unknown', call: 'entra:configuration', message: `providers.entra.caFile ${path}: ${errorMessage(err)}` },
+      {
+        code: 'unknown',
+        call: 'entra:configuration',
+        message: `providers.entra.caFile ${path}: ${errorMessage(err)}`,
+      },
       'provider',
     );
   }
 };
 
-async function* collectEntra(target: Target<EntraTarget>, config: EntraConfig, ctx: CollectContext): AsyncGenerator<IdentityInput> {
+async function* collectEntra(
+  target: Target<EntraTarget>,
+  config: EntraConfig,
+  ctx: CollectContext,
+): AsyncGenerator<IdentityInput> {
   const { authorityHost, graphBaseUrl } = endpoints(config);
   const ca = readCa(config, ctx);
   const agent = ca ? new HttpsAgent({ ca, keepAlive: true }) : undefined;
@@ -73,7 +81,9 @@ async function* collectEntra(target: Target<EntraTarget>, config: EntraConfig, c
     const who = tokenPrincipal(token);
     const tenantId = who.tenantId ?? target.data.tenant;
     ctx.setScope(tenantId);
-    ctx.setPrincipal(`app ${who.appId ?? 'unknown'}${who.name ? ` (${who.name})` : ''} via ${describeAuth(config.auth)}`);
+    ctx.setPrincipal(
+      `app ${who.appId ?? 'unknown'}${who.name ? ` (${who.name})` : ''} via ${describeAuth(config.auth)}`,
+    );
     let retries = 0;
     const client = createGraphClient({
       credential,
@@ -89,7 +99,10 @@ async function* collectEntra(target: Target<EntraTarget>, config: EntraConfig, c
       },
     });
     yield* walkTenant({ client, ctx, config, tenantId });
-    if (retries > 0) ctx.note(`Entra ${tenantId}: Graph throttled ${retries} request(s); each was retried after its Retry-After`);
+    if (retries > 0)
+      ctx.note(
+        `Entra ${tenantId}: Graph throttled ${retries} request(s); each was retried after its Retry-After`,
+      );
   } finally {
     agent?.destroy();
     await dispatcher?.close();
@@ -102,7 +115,12 @@ export const entraConnector: Connector<EntraConfig, EntraTarget> = {
   config: EntraConfig,
   targets: (config) =>
     config.enabled
-      ? config.tenants.map((tenant) => ({ id: `entra:${tenant}`, provider: 'entra', label: `Entra tenant ${tenant}`, data: { tenant } }))
+      ? config.tenants.map((tenant) => ({
+          id: `entra:${tenant}`,
+          provider: 'entra',
+          label: `Entra tenant ${tenant}`,
+          data: { tenant },
+        }))
       : [],
   collect: collectEntra,
 };

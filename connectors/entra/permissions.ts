@@ -14,11 +14,12 @@ export interface EntraPermission {
 export const ENTRA_PERMISSIONS: readonly EntraPermission[] = [
   {
     permission: 'Application.Read.All',
-    reads: 'app registrations, their secrets and certificates (dates and ids only), federated credentials, owners; service principals, their owners and app role assignments',
+    reads:
+      'app registrations, their secrets and certificates (dates and ids only), federated credentials, owners; service principals, their owners and app role assignments',
     calls: [
       'GET /applications',
       'GET /applications/{id}/owners',
-      'GET /applications/{id}/federatedIdentityCredentials',
+      'GET /beta/applications/{id}/federatedIdentityCredentials',
       'GET /servicePrincipals',
       'GET /servicePrincipals/{id}',
       'GET /servicePrincipals/{id}/owners',

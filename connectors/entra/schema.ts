@@ -82,6 +82,8 @@ export const FederatedIdentityCredential = z.looseObject({
   subject: Str,
   audiences: Strs,
   description: Str,
+  /** beta only: a flexible credential's wildcard expression (then `subject` is null). */
+  claimsMatchingExpression: z.looseObject({ value: Str, languageVersion: z.number().nullish() }).nullish(),
 });
 export type FederatedIdentityCredential = z.infer<typeof FederatedIdentityCredential>;
 
@@ -140,11 +142,12 @@ export type ServicePrincipalSignInActivity = z.infer<typeof ServicePrincipalSign
 
 /** The $select lists: only what the connector reads. */
 export const SELECT = {
-  application: 'id,appId,displayName,createdDateTime,signInAudience,publisherDomain,tags,passwordCredentials,keyCredentials',
+  application:
+    'id,appId,displayName,createdDateTime,signInAudience,publisherDomain,tags,passwordCredentials,keyCredentials',
   servicePrincipal:
     'id,appId,displayName,servicePrincipalType,appOwnerOrganizationId,accountEnabled,alternativeNames,verifiedPublisher,tags,passwordCredentials,keyCredentials',
   resourceServicePrincipal: 'id,appId,displayName,appRoles',
-  federatedIdentityCredential: 'id,name,issuer,subject,audiences,description',
+  federatedIdentityCredential: 'id,name,issuer,subject,audiences,description,claimsMatchingExpression',
   owner: 'id,displayName,userPrincipalName,mail,appId',
   appRoleAssignment: 'id,appRoleId,principalId,resourceId,resourceDisplayName,createdDateTime',
   oauth2PermissionGrant: 'id,clientId,consentType,principalId,resourceId,scope',

@@ -10,6 +10,8 @@ import { loadConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import { fixturesDir } from '../paths.js';
 import { builtins } from '../registry.js';
+import type { EntraConfig } from '../../connectors/entra/config.js';
+import { DEMO_ENTRA_ENV, type EntraDemo, startEntraDemo } from '../../connectors/entra/demo.js';
 import type { GcpConfig } from '../../connectors/gcp/config.js';
 import type { Config } from '../config.js';
 import { awsRoute } from './aws.js';
@@ -64,14 +66,28 @@ export const startDemoEstate = (opts: DemoEstateOptions = {}): Promise<DemoServe
  * Points the config's providers at the demo server, whose port is only known once it listens.
  * AWS needs nothing here: the SDK follows AWS_ENDPOINT_URL (demoAwsEnv).
  */
-export const pointAtDemoServer = (config: Config, server: DemoServer): Config => ({
+export const pointAtDemoServer = (config: Config, server: DemoServer, entra?: EntraDemo): Config => ({
   ...config,
   providers: config.providers.map((p) =>
     p.connector.id === 'gcp'
       ? { ...p, config: { ...(p.config as GcpConfig), endpoints: gcpDemoEndpoints(server.url) } }
-      : p,
+      : p.connector.id === 'entra' && entra
+        ? {
+            ...p,
+            config: {
+              ...(p.config as EntraConfig),
+              authorityHost: entra.server.url,
+              graphBaseUrl: entra.server.url,
+              caFile: entra.caFile,
+            },
+          }
+        : p,
   ),
 });
+
+/** The demo's Entra tenant (its own TLS server), when the estate has one. */
+export const startEntraDemoEstate = (dir = DEMO_DIR): Promise<EntraDemo | undefined> =>
+  existsSync(join(dir, 'entra')) ? startEntraDemo(join(dir, 'entra')) : Promise.resolve(undefined);
 
 /** The environment the SDK reads for the demo: its endpoint, its credentials, nothing of the user's. */
 export const demoAwsEnv = (server: DemoServer, region = 'us-east-1'): Record<string, string> => ({
@@ -125,18 +141,21 @@ export const runDemo = async (opts: RunDemoOptions): Promise<ScanCommandResult> 
   const server = await startDemoEstate(asOf ? { reportGeneratedAt: asOf } : {});
   const restoreAws = swapAwsEnv(demoAwsEnv(server));
   const restoreGithub = setEnv(demoGithubEnv(server.url));
+  const entra = await startEntraDemoEstate();
+  const restoreEntra = setEnv({ ...DEMO_ENTRA_ENV });
   const restore = (): void => {
+    restoreEntra();
     restoreGithub();
     restoreAws();
   };
   try {
     opts.print(
       `Demo estate, judged as of ${asOf ? `${asOf.toISOString()} (fixed, so the output is the same every run)` : 'now'}:\n` +
-        `  AWS accounts ${readdirSync(join(DEMO_DIR, 'aws')).sort().join(', ')}, a Google Cloud organisation and a GitHub organisation served from ${shortPath(DEMO_DIR)}\n` +
+        `  AWS accounts ${readdirSync(join(DEMO_DIR, 'aws')).sort().join(', ')}, a Google Cloud organisation, a GitHub organisation${entra ? ' and an Entra tenant (acme.onmicrosoft.com, over TLS)' : ''} served from ${shortPath(DEMO_DIR)}\n` +
         `  by a local server at ${server.url}, scanned through the real SDK clients with the config ${shortPath(DEMO_CONFIG)}.\n\n`,
     );
     const outcome = await scanCommand({
-      config: pointAtDemoServer(config, server),
+      config: pointAtDemoServer(config, server, entra),
       out: opts.out,
       failOn: opts.failOn,
       log: opts.log,
@@ -154,5 +173,6 @@ export const runDemo = async (opts: RunDemoOptions): Promise<ScanCommandResult> 
   } finally {
     restore();
     await server.close();
+    await entra?.close();
   }
 };

@@ -4,6 +4,7 @@
 // requests under its prefix. It never verifies signatures or tokens: it is a demo, and it only
 // ever answers the local machine.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface DemoRequest {
@@ -81,7 +82,15 @@ const readBody = (req: IncomingMessage): Promise<string> =>
  * Starts the server on 127.0.0.1 with an OS-chosen port. `routes` maps a path prefix (without
  * slashes, e.g. "aws") to the provider that answers below it.
  */
-export const startDemoServer = async (routes: Record<string, DemoRoute>): Promise<DemoServer> => {
+export interface DemoServerOptions {
+  /** Serve over TLS with this key and certificate (a provider whose client insists on https). */
+  tls?: { key: string; cert: string };
+}
+
+export const startDemoServer = async (
+  routes: Record<string, DemoRoute>,
+  options: DemoServerOptions = {},
+): Promise<DemoServer> => {
   const requests: RequestRecord[] = [];
   let port = 0;
 
@@ -96,7 +105,7 @@ export const startDemoServer = async (routes: Record<string, DemoRoute>): Promis
     body: text + '\n',
   });
 
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const record: RequestRecord = { route: '', method: req.method ?? 'GET', path: url.pathname, status: 0 };
     // Bound to 127.0.0.1 already; this also refuses anything forwarded or rebound to it.
@@ -104,7 +113,11 @@ export const startDemoServer = async (routes: Record<string, DemoRoute>): Promis
       answer(res, record, plain(403, 'the nhiscan demo server only answers this machine'));
       return;
     }
-    const [, first = '', ...rest] = url.pathname.split('/');
+    const [, head = '', ...tail] = url.pathname.split('/');
+    // A route named "*" answers every path (a provider whose API lives at the root).
+    const catchAll = routes[head] === undefined && routes['*'] !== undefined;
+    const first = catchAll ? '*' : head;
+    const rest = catchAll ? [head, ...tail] : tail;
     const route = routes[first];
     if (!route) {
       answer(
@@ -138,7 +151,8 @@ export const startDemoServer = async (routes: Record<string, DemoRoute>): Promis
           );
         },
       );
-  });
+  };
+  const server = options.tls ? createTlsServer(options.tls, handler) : createServer(handler);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -150,7 +164,7 @@ export const startDemoServer = async (routes: Record<string, DemoRoute>): Promis
   port = (server.address() as AddressInfo).port;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     requests,
     close: () =>

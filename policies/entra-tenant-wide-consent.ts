@@ -1,0 +1,69 @@
+// entra-tenant-wide-consent: an admin consent "on behalf of your organisation" (consentType
+// AllPrincipals) lets the app act as any user who signs in to it, with every scope consented.
+// For mail, files or directory write scopes that is every mailbox and drive in reach of one app,
+// usually a vendor's.
+// ENTRA-SPECIFIC: oauth2PermissionGrants of service principals.
+import { z } from 'zod';
+import { entraAttributes } from '../connectors/entra/attributes.js';
+import { HIGH_RISK_DELEGATED_SCOPES } from '../connectors/entra/privilege.js';
+import type { Policy } from '../src/policy.js';
+import { identityLabel, includeProviderManagedOption, skipIdentity } from './lib/common.js';
+
+const Options = z.strictObject({
+  extraScopes: z
+    .array(z.string().min(1))
+    .default([])
+    .describe('Delegated scopes to treat as high-risk besides the built-in list.'),
+  allowedScopes: z.array(z.string().min(1)).default([]).describe('Scopes never flagged.'),
+  includeProviderManaged: includeProviderManagedOption,
+});
+type Options = z.infer<typeof Options>;
+
+export const entraTenantWideConsent: Policy<Options> = {
+  id: 'entra-tenant-wide-consent',
+  title: 'Tenant-wide consent to high-risk delegated scopes',
+  rationale:
+    "A tenant-wide delegated grant lets the app act as every user who signs in to it with the consented scopes; for mail, files or directory writes, that is everyone's data in one app's hands, often a third party's.",
+  severity: 'high',
+  options: Options,
+  controls: {
+    soc2: ['CC6.3', 'CC6.6'],
+    soc1: ['ITGC-LA-3'],
+    owaspNhi: ['NHI3', 'NHI5'],
+    nistCsf: ['PR.AA-05', 'GV.SC-07'],
+    cisControls: ['6.8'],
+  },
+  evaluate(identity, options) {
+    const attrs = entraAttributes(identity);
+    if (!attrs || skipIdentity(identity, options.includeProviderManaged)) return [];
+    const risky = new Set([...HIGH_RISK_DELEGATED_SCOPES, ...options.extraScopes]);
+    const allowed = new Set(options.allowedScopes);
+    return (attrs.delegatedGrants ?? [])
+      .filter((g) => g.consentType === 'AllPrincipals')
+      .flatMap((g) => {
+        const scopes = g.scopes.filter((s) => risky.has(s) && !allowed.has(s));
+        if (scopes.length === 0) return [];
+        return [
+          {
+            key: `grant:${g.grantId}`,
+            title: `Tenant-wide consent to ${scopes.join(', ')}`,
+            message: `${identityLabel(identity)}${attrs.thirdParty ? ' (a third-party app)' : ''} was consented for all users to ${scopes.join(', ')} on ${g.resource}.`,
+            evidence: {
+              grantId: g.grantId,
+              consentType: g.consentType,
+              resource: g.resource,
+              highRiskScopes: scopes,
+              allScopes: g.scopes,
+              thirdParty: attrs.thirdParty,
+              ...(attrs.appOwnerOrganizationId
+                ? { appOwnerOrganizationId: attrs.appOwnerOrganizationId }
+                : {}),
+              ...(attrs.publisher ? { publisher: attrs.publisher } : {}),
+            },
+            remediation:
+              'Review whether the app needs these scopes for everyone; revoke the grant (or narrow its scopes), and require admin consent workflow for new high-risk consents.',
+          },
+        ];
+      });
+  },
+};
