@@ -49,7 +49,11 @@ const deadline = (ms: number, signal: AbortSignal): Middleware => {
   };
 };
 
-/** The last link: the request the client built, sent by undici's fetch through our dispatcher. */
+/**
+ * The last link: the request the client built, sent by Node's fetch, or by undici's own fetch
+ * when a dispatcher (a private CA) is needed, since Node's bundled fetch takes no dispatcher from
+ * another undici copy reliably.
+ */
 const send = (dispatcher: Dispatcher | undefined): Middleware => ({
   execute: async (context) => {
     // The client builds a URL string (Request objects only inside $batch bodies).
@@ -58,7 +62,7 @@ const send = (dispatcher: Dispatcher | undefined): Middleware => ({
     const init: Record<string, unknown> = { ...context.options, ...(dispatcher ? { dispatcher } : {}) };
     // undici's Response is the class Node's global fetch returns, from the package's own copy:
     // the client reads it through the same interface (status, headers, json, text).
-    const response: unknown = await undiciFetch(url, init);
+    const response: unknown = dispatcher ? await undiciFetch(url, init) : await fetch(url, init);
     context.response = response as Response;
   },
 });
