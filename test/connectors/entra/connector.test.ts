@@ -96,7 +96,7 @@ describe('entra connector: failures are gaps naming the permission', () => {
         const { requests } = body as { requests: { id: string; method: string; url: string }[] };
         return {
           responses: await Promise.all(
-            requests.map((r) =>
+            requests.map(async (r) =>
               r.url.includes('/owners')
                 ? {
                     id: r.id,
