@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { systemClock } from '../src/clock.js';
 import { buildConfig } from '../src/config.js';
-import { demoAwsEnv, startDemoEstate, swapAwsEnv } from '../src/demo/index.js';
+import { startDemoEstate } from '../src/demo/index.js';
+import { demoAwsEnv, swapAwsEnv } from '../connectors/aws/demo.js';
 import { evaluatePolicies } from '../src/evaluate.js';
 import { silentLogger } from '../src/log.js';
 import { builtins } from '../src/registry.js';
@@ -28,7 +29,7 @@ const asOf = new Date('2026-11-01T00:00:00Z');
 
 const dir = mkdtempSync(join(tmpdir(), 'nhiscan-bench-'));
 writeAwsEstate(dir, { users, roles, pageSize: 500 }, asOf);
-const server = await startDemoEstate({ dir, reportGeneratedAt: asOf });
+const server = await startDemoEstate({ dir, asOf });
 const restore = swapAwsEnv({
   ...demoAwsEnv(server),
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

@@ -1,13 +1,15 @@
-// The connector registry: an explicit map, checked by a test against the folder listing.
+// The connector registry: an explicit map, checked by a test against the folder listing. Each
+// entry is the connector's light part (connectors/<id>/provider.ts); its API clients load when a
+// scan runs.
 import type { AnyConnector } from '../src/connector.js';
-import { awsConnector } from './aws/index.js';
-import { entraConnector } from './entra/index.js';
-import { gcpConnector } from './gcp/index.js';
-import { githubConnector } from './github/index.js';
+import { awsProvider } from './aws/provider.js';
+import { entraProvider } from './entra/provider.js';
+import { gcpProvider } from './gcp/provider.js';
+import { githubProvider } from './github/provider.js';
 
 export const connectors = {
-  aws: awsConnector,
-  gcp: gcpConnector,
-  github: githubConnector,
-  entra: entraConnector,
+  aws: awsProvider,
+  gcp: gcpProvider,
+  github: githubProvider,
+  entra: entraProvider,
 } satisfies Record<string, AnyConnector>;

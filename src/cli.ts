@@ -1,20 +1,14 @@
 #!/usr/bin/env node
 // The `nhiscan` command. Every failure maps to a documented exit code (src/exit-codes.ts).
 import { Command, CommanderError, Option } from 'commander';
-import { scanCommand } from './commands.js';
-import { runDemo } from './demo/index.js';
 import { UsageError, errorMessage } from './errors.js';
 import { EXIT } from './exit-codes.js';
-import { createLogger, type LogLevel } from './log.js';
-import { FailOn, loadConfig } from './config.js';
-import { CROSSWALKS, createControlResolver } from './controls/index.js';
-import { controlMatrix, renderControlMatrix } from './report/controls.js';
-import { readScanResult } from './report/json.js';
-import { renderPolicies, renderPolicyTable } from './report/policies.js';
-import { writeStarterConfig } from './init.js';
-import { builtins } from './registry.js';
+import type { LogLevel } from './log.js';
+import { Severity } from './model.js';
 import { VERSION } from './version.js';
 
+// Each command imports what it needs when it runs: `nhiscan --version`, `policies`, `controls`
+// and `init` never load a cloud SDK (connectors load their API clients when a scan runs).
 // nhiscan supports Node.js 20 (package.json engines); the AWS SDK's notice that its releases after
 // 2027-01 will not is for us to act on, not noise for every nightly scan's log.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -36,9 +30,12 @@ const program = new Command()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
 const failOnOption = (): Option =>
-  new Option('--fail-on <severity>', 'exit 1 when an open finding is at or above this severity').choices(
-    FailOn.options,
-  );
+  new Option('--fail-on <severity>', 'exit 1 when an open finding is at or above this severity').choices([
+    ...Severity.options,
+    'none',
+  ]);
+
+const logger = async (level: LogLevel) => (await import('./log.js')).createLogger(level);
 
 program
   .command('scan')
@@ -61,7 +58,8 @@ program
       quiet?: boolean;
       verbose?: boolean;
     }) => {
-      const { exitCode } = await scanCommand({ ...opts, log: createLogger(logLevel(opts)), print });
+      const { scanCommand } = await import('./commands.js');
+      const { exitCode } = await scanCommand({ ...opts, log: await logger(logLevel(opts)), print });
       process.exitCode = exitCode;
     },
   );
@@ -73,10 +71,11 @@ program
   .addOption(failOnOption())
   .option('-q, --quiet', 'only errors on stderr')
   .action(async (opts: { out: string; failOn?: string; quiet?: boolean }) => {
+    const { runDemo } = await import('./demo/index.js');
     const { exitCode } = await runDemo({
       out: opts.out,
       failOn: opts.failOn,
-      log: createLogger(logLevel(opts)),
+      log: await logger(logLevel(opts)),
       print,
     });
     process.exitCode = exitCode;
@@ -87,7 +86,11 @@ program
   .description('list every policy with its id, default severity, options and control tags')
   .option('--json', 'machine-readable output')
   .option('--markdown', 'the README table')
-  .action((opts: { json?: boolean; markdown?: boolean }) => {
+  .action(async (opts: { json?: boolean; markdown?: boolean }) => {
+    const [{ builtins }, { renderPolicies, renderPolicyTable }] = await Promise.all([
+      import('./registry.js'),
+      import('./report/policies.js'),
+    ]);
     const all = Object.values(builtins.policies);
     print(opts.markdown ? renderPolicyTable(all) + '\n' : renderPolicies(all, opts.json ?? false));
   });
@@ -101,13 +104,21 @@ program
   .option('-c, --config <file>', "config with the organisation's own SOC 1 objectives and plug-ins")
   .option(
     '--framework <ids...>',
-    `frameworks to show (${['SOC2', 'SOC1', ...CROSSWALKS.map((c) => c.framework)].join(', ')})`,
+    "frameworks to show, by the label findings carry (SOC2, SOC1, OWASP-NHI-2025, CIS-Controls-8, NIST-CSF-2.0, each connector's CIS benchmark, a plug-in's)",
     ['SOC2', 'SOC1'],
   )
   .option('--json', 'machine-readable output')
   .action(async (opts: { scan?: string; config?: string; framework: string[]; json?: boolean }) => {
+    const [{ loadConfig }, { builtins }, { createControlResolver }, { controlMatrix, renderControlMatrix }] =
+      await Promise.all([
+        import('./config.js'),
+        import('./registry.js'),
+        import('./controls/index.js'),
+        import('./report/controls.js'),
+      ]);
+    const { readScanResult } = await import('./report/json.js');
     const config = opts.config ? await loadConfig(opts.config, builtins) : undefined;
-    const resolver = createControlResolver(config?.file.controls.soc1);
+    const resolver = createControlResolver(config?.file.controls.soc1, config?.frameworks);
     const policies = config ? config.policies.map((p) => p.policy) : Object.values(builtins.policies);
     const scan = opts.scan ? await readScanResult(opts.scan) : undefined;
     const rows = controlMatrix(policies, resolver, scan, opts.framework);
@@ -120,6 +131,7 @@ program
   .option('-o, --out <file>', 'where to write it', 'nhiscan.config.yaml')
   .option('--force', 'overwrite an existing file')
   .action(async (opts: { out: string; force?: boolean }) => {
+    const { writeStarterConfig } = await import('./init.js');
     await writeStarterConfig(opts.out, opts.force ?? false);
     print(`Wrote ${opts.out}. Edit the providers, then run: nhiscan scan --config ${opts.out}\n`);
   });

@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { AnyConnector } from './connector.js';
+import { type Framework, unknownControlIds, unknownMappings } from './controls/index.js';
 import { DirectoryConfig } from './directory.js';
 import { ScopeSelector } from './scope.js';
 import { UsageError, errorMessage } from './errors.js';
@@ -13,6 +14,7 @@ import { sha256, stableStringify } from './hash.js';
 import { Severity } from './model.js';
 import type { AnyPolicy } from './policy.js';
 import { loadPlugins } from './plugins.js';
+import { builtins } from './registry.js';
 
 export const FailOn = z.enum([...Severity.options, 'none']);
 export type FailOn = z.infer<typeof FailOn>;
@@ -149,6 +151,8 @@ export interface Config {
   hash: string;
   providers: { connector: AnyConnector; config: unknown }[];
   policies: EffectivePolicy[];
+  /** Frameworks in force: the built-in ones and those plug-ins add (default: the built-in ones). */
+  frameworks?: readonly Framework[];
 }
 
 const describe = (value: unknown): string => {
@@ -188,6 +192,8 @@ const parseStrict = <T>(schema: z.ZodType<T>, value: unknown, prefix: PropertyKe
 export interface Registries {
   connectors: Record<string, AnyConnector>;
   policies: Record<string, AnyPolicy>;
+  /** Frameworks in force (src/controls/); default: the built-in ones (src/registry.ts). */
+  frameworks?: readonly Framework[];
 }
 
 /** Validates raw config data (already parsed from YAML/JSON) against the registries. */
@@ -209,6 +215,17 @@ export const buildConfig = (
     const parsed: unknown = parseStrict(connector.config, block ?? {}, ['providers', id], source);
     if ((parsed as { enabled?: boolean }).enabled === false) continue;
     providers.push({ connector, config: parsed });
+  }
+  // Every control a policy names must exist: a typo in a framework or control id fails here, not in an audit.
+  const frameworks = registries.frameworks ?? builtins.frameworks;
+  for (const policy of Object.values(registries.policies)) {
+    const unknown = unknownControlIds(policy.controls, frameworks);
+    if (unknown.length)
+      throw new UsageError(`policy ${policy.id} names unknown controls: ${unknown.join('; ')}`);
+  }
+  for (const f of frameworks) {
+    const unknown = unknownMappings(f);
+    if (unknown.length) throw new UsageError(`framework ${f.id}: ${unknown.join('; ')}`);
   }
   for (const id of Object.keys(file.policies)) {
     if (!registries.policies[id]) {
@@ -245,7 +262,7 @@ export const buildConfig = (
       `invalid config ${source}:\n  asOf: expected an ISO date, found ${describe(file.asOf)}`,
     );
   }
-  return { file, baseDir, hash: sha256(stableStringify(file)), providers, policies };
+  return { file, baseDir, hash: sha256(stableStringify(file)), providers, policies, frameworks };
 };
 
 /** Reads, validates and loads the plug-ins a config names. */

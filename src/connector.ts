@@ -2,6 +2,8 @@
 // know nothing of policies; they report what they could not see through `ctx.gap`.
 import type { z } from 'zod';
 import type { Clock } from './clock.js';
+import type { Framework } from './controls/framework.js';
+import type { ConnectorDemo } from './demo/server.js';
 import type { Limiter } from './concurrency.js';
 import type { Logger } from './log.js';
 import type { Gap, IdentityInput } from './model.js';
@@ -15,7 +17,7 @@ export interface Target<T = unknown> {
   data: T;
 }
 
-export interface CollectContext {
+export interface CollectContext<S = unknown> {
   clock: Clock;
   /** Bounds this target's concurrent API calls. */
   limit: Limiter;
@@ -32,9 +34,19 @@ export interface CollectContext {
   setPrincipal(principal: string): void;
   /** Resolves a path from the config file against the config's folder, as every config path is. */
   resolvePath: (path: string) => string;
+  /** What the connector's `session` opened for this scan (undefined for a connector without one). */
+  session: S;
 }
 
-export interface Connector<C = unknown, T = unknown> {
+/** Per-scan state a connector opens once, before its first target, and the scan closes after its last. */
+export interface ConnectorSession {
+  close(): Promise<void>;
+}
+
+/** What a session is opened with: the scan's clock, log and signal, and the config's folder. */
+export type SessionContext = Pick<CollectContext, 'clock' | 'log' | 'signal' | 'resolvePath'>;
+
+export interface Connector<C = unknown, T = unknown, S = unknown> {
   id: string;
   title: string;
   /** Strict schema of this provider's block under `providers:` in the config. */
@@ -45,9 +57,75 @@ export interface Connector<C = unknown, T = unknown> {
    * on): lists them, so each is scanned and reported as a target of its own. The parent keeps a
    * coverage entry for the discovery itself; its gaps say what could not be listed.
    */
-  expand?(target: Target<T>, config: C, ctx: CollectContext): Promise<Target<T>[] | undefined>;
-  collect(target: Target<T>, config: C, ctx: CollectContext): AsyncIterable<IdentityInput>;
+  expand?(target: Target<T>, config: C, ctx: CollectContext<S>): Promise<Target<T>[] | undefined>;
+  collect(target: Target<T>, config: C, ctx: CollectContext<S>): AsyncIterable<IdentityInput>;
+  /**
+   * Opened once per scan for this provider block, before any of its targets, and closed after
+   * the last (also when the scan fails): what its targets share (proven credentials, a cache of
+   * policies read once). Reaches `expand` and `collect` as `ctx.session`. A throw fails every
+   * target of the provider with that error.
+   */
+  session?(config: C, ctx: SessionContext): (S & ConnectorSession) | Promise<S & ConnectorSession>;
+  /** Its part of `nhiscan demo`: the API played from fixtures/demo/<id>/ (connectors/<id>/demo.ts). */
+  demo?: ConnectorDemo;
+  /** Its block of the config `nhiscan init` writes (connectors/<id>/starter.ts). */
+  starter?: ConnectorStarter;
+  /** Frameworks of this provider (its CIS benchmark, connectors/<id>/cis.ts). */
+  frameworks?: readonly Framework[];
+}
+
+/** A connector's part of the starter config; it must validate as written when enabled. */
+export interface ConnectorStarter {
+  /** Written live (true) or commented out, for the user to fill in. */
+  enabled: boolean;
+  /** The YAML under `providers:`, starting with the connector id, indented from column 0. */
+  block: string;
+  /** A `scope.soc1` selector for this provider, shown commented out. */
+  soc1Example?: string;
 }
 
 /** Lets a registry hold connectors of different config types. */
-export type AnyConnector = Connector<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type AnyConnector = Connector<any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** What a connector declares without its API clients: imported eagerly, listed by the registry. */
+export type ConnectorLight<C = unknown, T = unknown> = Pick<
+  Connector<C, T>,
+  'id' | 'title' | 'config' | 'targets' | 'demo' | 'starter' | 'frameworks'
+> & {
+  /** Whether the full connector has `expand` (targets that stand for many). */
+  expands?: boolean;
+};
+
+/**
+ * A connector whose SDK-heavy part (`collect`, `expand`, `session`) is imported only when a scan
+ * opens its session, so `nhiscan --version`, `policies`, `controls` and `init` start without
+ * loading any cloud SDK. `load` is called once.
+ */
+export const lazyConnector = <C, T>(
+  light: ConnectorLight<C, T>,
+  load: () => Promise<Connector<C, T, any>>, // eslint-disable-line @typescript-eslint/no-explicit-any
+): Connector<C, T, ConnectorSession> => {
+  let loaded: Promise<Connector<C, T, any>> | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const full = (): Promise<Connector<C, T, any>> => (loaded ??= load()); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const { expands, ...rest } = light;
+  return {
+    ...rest,
+    session: async (config, ctx) => {
+      const connector = await full();
+      return connector.session
+        ? ((await connector.session(config, ctx)) as ConnectorSession)
+        : { close: () => Promise.resolve() };
+    },
+    ...(expands
+      ? {
+          expand: async (target, config, ctx) => {
+            const connector = await full();
+            return connector.expand ? connector.expand(target, config, ctx) : undefined;
+          },
+        }
+      : {}),
+    collect: async function* (target, config, ctx) {
+      yield* (await full()).collect(target, config, ctx);
+    },
+  };
+};

@@ -77,7 +77,7 @@ export const evaluatePolicies = (
             evidence: d.evidence,
             remediation: d.remediation,
             controls: [
-              ...controls.base(declared, identity.provider),
+              ...controls.base(declared, identity.provider, policy.id),
               ...(inScope ? controls.soc1(policy.id, declared) : []),
             ],
             soc1Scope: inScope ? identity.financialScope.reasons : undefined,

@@ -1,10 +1,25 @@
 // `nhiscan init`: a commented starter config that validates as written (a test loads it).
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { ENTRA_STARTER } from '../connectors/entra/starter.js';
+import type { AnyConnector } from './connector.js';
 import { UsageError } from './errors.js';
+import { builtins } from './registry.js';
 
-export const STARTER_CONFIG = `# nhiscan configuration. Validate it with: nhiscan scan --config nhiscan.config.yaml
+const indent = (text: string, by: string): string =>
+  text
+    .split('\n')
+    .map((line) => by + line)
+    .join('\n');
+
+/** The starter config, with each registered connector's block (connectors/<id>/starter.ts). */
+export const starterConfig = (connectors: readonly AnyConnector[]): string => {
+  const starters = connectors.flatMap((c) => (c.starter ? [{ id: c.id, ...c.starter }] : []));
+  const providers = starters.map((s) => indent(s.block, s.enabled ? '  ' : '#  ')).join('\n');
+  const soc1Examples = starters
+    .flatMap((s) => (s.soc1Example ? [indent(s.soc1Example, '  #  ')] : []))
+    .join('\n');
+  const overrideExample = starters.find((s) => !s.enabled)?.id ?? starters[0]?.id ?? 'my-provider';
+  return `# nhiscan configuration. Validate it with: nhiscan scan --config nhiscan.config.yaml
 # Secrets never go in this file: providers use their usual credential chains, or the names of
 # environment variables that hold a token or key.
 version: 1
@@ -31,44 +46,13 @@ ownership:
 # exceptions: nhiscan.exceptions.yaml
 
 providers:
-  aws:
-    targets:
-      # The SDK's default chain: environment, AWS_PROFILE, SSO, instance or container role.
-      - type: default
-      # A named profile from ~/.aws/config (SSO profiles work).
-      # - type: profile
-      #   profile: security-audit
-      # Member accounts reached with sts:AssumeRole from the default chain.
-      # - type: assume-role
-      #   accountIds: ['111111111111', '222222222222']
-      #   roleName: NhiscanReadOnly
-      #   externalIdEnv: NHISCAN_EXTERNAL_ID
-#  github:
-#    orgs: [acme]
-#    auth:
-#      type: app                      # recommended; or: { type: token, tokenEnv: GITHUB_TOKEN }
-#      appId: 123456
-#      privateKeyEnv: NHISCAN_GITHUB_APP_KEY
-#    appOwners:
-#      renovate: platform-team@acme.io
-#    # etagCache: .nhiscan/github-etags.json   # with token auth: ETags kept between runs
-#  gcp:
-#    projects: [acme-prod]            # or organizations: ['123456789012'] / folders: [...]
-#    ownerSources:
-#      - { type: description, prefix: 'owner:' }
-#      - { type: project-label, key: owner }
-${ENTRA_STARTER}
+${providers}
+
 # Financial-reporting (SOC 1) scope: findings on identities in, or with write access into, these
 # get SOC 1 objectives too. SOC 2 criteria apply everywhere.
 scope:
   soc1: []
-  #  - name: billing-account
-  #    provider: aws
-  #    account: '111111111111'
-  #  - name: billing-service
-  #    provider: github
-  #    org: acme
-  #    repository: 'billing-*'
+${soc1Examples}
   #  - name: financial-data
   #    tag: { key: data-classification, value: financial }
 
@@ -93,16 +77,17 @@ policies:
   #   options:
   #     trustedAccountIds: ['111111111111']
   #   overrides:
-  #     - provider: github
+  #     - provider: ${overrideExample}
   #       severity: medium
 
 # Plug-ins: modules exporting a \`connector\` or a \`policy\` / \`policies\` of the built-in shape.
 # plugins: [./plugins/vault-connector.mjs]
 `;
+};
 
 export const writeStarterConfig = async (path: string, force: boolean): Promise<void> => {
   if (!force && existsSync(path)) {
     throw new UsageError(`${path} exists; pass --force to overwrite it`);
   }
-  await writeFile(path, STARTER_CONFIG, 'utf8');
+  await writeFile(path, starterConfig(Object.values(builtins.connectors)), 'utf8');
 };

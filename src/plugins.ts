@@ -1,14 +1,17 @@
 // Plug-ins: a module path named in the config that exports the same shape as a built-in
-// connector (`connector`) or policy (`policy`, or `policies` as a list). Validated on load so a
-// broken plug-in fails with a message naming the module and the missing piece.
+// connector (`connector`), policy (`policy`, or `policies` as a list) or framework (`framework`,
+// or `frameworks` as a list). Validated on load so a broken plug-in fails with a message naming
+// the module and the missing piece.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { Registries } from './config.js';
 import type { AnyConnector } from './connector.js';
+import { type Framework, FrameworkShape } from './controls/framework.js';
 import { unknownControlIds } from './controls/index.js';
 import { UsageError, errorMessage } from './errors.js';
 import { Severity } from './model.js';
+import { builtins as defaults } from './registry.js';
 import type { AnyPolicy } from './policy.js';
 
 const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'expected a function');
@@ -48,6 +51,8 @@ export const loadPlugins = async (
 ): Promise<Registries> => {
   const connectors = { ...builtins.connectors };
   const policies = { ...builtins.policies };
+  const added: Framework[] = [];
+  const checks: { where: string; policy: AnyPolicy }[] = [];
   for (const [i, path] of paths.entries()) {
     const where = `plugins[${i}] (${path})`;
     let mod: Record<string, unknown>;
@@ -66,6 +71,19 @@ export const loadPlugins = async (
       connectors[parsed.data.id] = mod.connector as AnyConnector;
       found.push('connector');
     }
+    const fws =
+      mod.frameworks !== undefined ? mod.frameworks : mod.framework !== undefined ? [mod.framework] : [];
+    if (!Array.isArray(fws))
+      throw new UsageError(`${where}: export "frameworks" must be a list of frameworks`);
+    for (const [j, candidate] of fws.entries()) {
+      const parsed = FrameworkShape.safeParse(candidate);
+      if (!parsed.success)
+        throw new UsageError(`${where}: invalid framework: ${problem(`frameworks[${j}]`, parsed.error)}`);
+      if ([...(builtins.frameworks ?? defaults.frameworks), ...added].some((f) => f.id === parsed.data.id))
+        throw new UsageError(`${where}: framework id "${parsed.data.id}" is already taken`);
+      added.push(candidate as Framework);
+      found.push(`framework ${parsed.data.id}`);
+    }
     const list = mod.policies !== undefined ? mod.policies : mod.policy !== undefined ? [mod.policy] : [];
     if (!Array.isArray(list)) throw new UsageError(`${where}: export "policies" must be a list of policies`);
     for (const [j, candidate] of list.entries()) {
@@ -74,17 +92,29 @@ export const loadPlugins = async (
         throw new UsageError(`${where}: invalid policy: ${problem(`policies[${j}]`, parsed.error)}`);
       if (policies[parsed.data.id])
         throw new UsageError(`${where}: policy id "${parsed.data.id}" is already taken`);
-      const unknown = unknownControlIds((candidate as AnyPolicy).controls);
-      if (unknown.length)
-        throw new UsageError(
-          `${where}: policy ${parsed.data.id} names unknown controls: ${unknown.join(', ')}`,
-        );
+      checks.push({ where, policy: candidate as AnyPolicy });
       policies[parsed.data.id] = candidate as AnyPolicy;
       found.push(`policy ${parsed.data.id}`);
     }
     if (found.length === 0) {
-      throw new UsageError(`${where}: exports neither "connector" nor "policy"/"policies"`);
+      throw new UsageError(
+        `${where}: exports neither "connector", "policy"/"policies" nor "framework"/"frameworks"`,
+      );
     }
   }
-  return { connectors, policies };
+  // After every module: a policy may use a framework another plug-in adds.
+  const pluginConnectorFrameworks = Object.values(connectors)
+    .filter((c) => !Object.values(builtins.connectors).includes(c))
+    .flatMap((c) => c.frameworks ?? []);
+  const frameworks = [
+    ...(builtins.frameworks ?? defaults.frameworks),
+    ...pluginConnectorFrameworks,
+    ...added,
+  ];
+  for (const { where, policy } of checks) {
+    const unknown = unknownControlIds(policy.controls, frameworks);
+    if (unknown.length)
+      throw new UsageError(`${where}: policy ${policy.id} names unknown controls: ${unknown.join(', ')}`);
+  }
+  return { connectors, policies, frameworks };
 };

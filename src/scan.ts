@@ -2,7 +2,7 @@
 // target; then owners, then policies. A failure in one target never aborts the others.
 import { randomUUID } from 'node:crypto';
 import type { Clock } from './clock.js';
-import { createCollectContext } from './collect-context.js';
+import { type OpenedSession, createCollectContext, openSession } from './collect-context.js';
 import { mapLimit } from './concurrency.js';
 import type { Config } from './config.js';
 import type { CollectContext, Target } from './connector.js';
@@ -10,7 +10,14 @@ import type { Directory } from './directory.js';
 import { ScanError, errorMessage, errorName } from './errors.js';
 import { evaluatePolicies } from './evaluate.js';
 import type { Logger } from './log.js';
-import { Coverage, Identity, type ScanResult, ScanResult as ScanResultSchema } from './model.js';
+import {
+  Coverage,
+  Identity,
+  type ScanResult,
+  ScanResult as ScanResultSchema,
+  type Severity,
+  severityRank,
+} from './model.js';
 import { resolveOwner } from './owner.js';
 import { applyScope } from './scope.js';
 import { applyExceptions, type ExceptionRule } from './exceptions.js';
@@ -32,14 +39,38 @@ interface TargetRun {
   identities: Identity[];
 }
 
-export const runScan = async ({
-  config,
-  clock,
-  log,
-  directory,
-  exceptions,
-  signal,
-}: ScanOptions): Promise<ScanResult> => {
+/** Connector sessions by provider block (its parsed config object). */
+type Sessions = ReadonlyMap<unknown, Promise<OpenedSession>>;
+
+export const runScan = async (options: ScanOptions): Promise<ScanResult> => {
+  const { config, clock, log } = options;
+  const abort = options.signal ?? new AbortController().signal;
+  // Each provider block with targets opens its connector's session once, before its first target.
+  const sessions = new Map<unknown, Promise<OpenedSession>>();
+  for (const { connector, config: providerConfig } of config.providers) {
+    sessions.set(
+      providerConfig,
+      openSession(connector, providerConfig, { clock, log, signal: abort, baseDir: config.baseDir }),
+    );
+  }
+  try {
+    return await scanWith({ ...options, signal: abort }, sessions);
+  } finally {
+    // Closed after the last target, also when the scan failed; a failed close is reported, not hidden.
+    for (const opened of sessions.values()) {
+      const o = await opened;
+      if (o.ok && o.session)
+        await o.session.close().catch((err: unknown) => {
+          log.error(`closing a connector session failed: ${errorMessage(err)}`);
+        });
+    }
+  }
+};
+
+const scanWith = async (
+  { config, clock, log, directory, exceptions, signal }: ScanOptions,
+  sessions: Sessions,
+): Promise<ScanResult> => {
   const startedAt = clock.now().toISOString();
   const abort = signal ?? new AbortController().signal;
   const configured = config.providers.flatMap(({ connector, config: providerConfig }) =>
@@ -63,7 +94,7 @@ export const runScan = async ({
     if (!connector.expand) return { run: undefined, jobs: [job] };
     const expand = connector.expand.bind(connector);
     let children: Target[] | undefined;
-    const run = await collectTarget(target, async (ctx) => {
+    const run = await collectTarget(target, providerConfig, async (ctx) => {
       if (skipIfDead(connector.id, ctx)) return { skipped: true };
       try {
         children = await expand(target, providerConfig, ctx);
@@ -86,7 +117,7 @@ export const runScan = async ({
     jobs,
     config.file.targetConcurrency,
     async ({ connector, providerConfig, target }) =>
-      collectTarget(target, async (ctx, emit) => {
+      collectTarget(target, providerConfig, async (ctx, emit) => {
         if (skipIfDead(connector.id, ctx)) return { skipped: true };
         log.info(`scanning ${target.label} …`);
         try {
@@ -110,12 +141,15 @@ export const runScan = async ({
 
   async function collectTarget(
     target: Target,
+    providerConfig: unknown,
     body: (ctx: CollectContext, emit: (raw: unknown) => void) => Promise<{ skipped: boolean }>,
   ): Promise<TargetRun> {
     const counts: Record<string, number> = {};
     const identities: Identity[] = [];
     const targetStart = clock.now().toISOString();
+    const opened = (await sessions.get(providerConfig)) ?? { ok: true, session: undefined };
     const { ctx, record } = createCollectContext({
+      session: opened.ok ? opened.session : undefined,
       clock,
       concurrency: config.file.concurrency,
       log,
@@ -146,6 +180,8 @@ export const runScan = async ({
     };
     let status: Coverage['status'];
     try {
+      // A session that could not be opened fails each of its provider's targets with its error.
+      if (!opened.ok) throw opened.err;
       const { skipped } = await body(ctx, emit);
       status = skipped ? 'skipped' : gaps.some((g) => !g.recovered) ? 'partial' : 'complete';
     } catch (err) {
@@ -203,7 +239,7 @@ export const runScan = async ({
     identities,
     config.policies,
     { asOf: clock.asOf, directory },
-    createControlResolver(config.file.controls.soc1),
+    createControlResolver(config.file.controls.soc1, config.frameworks),
   );
   const { failures } = evaluation;
   const { findings, outcomes } = applyExceptions(evaluation.findings, exceptions ?? [], clock.asOf);
@@ -244,12 +280,12 @@ export const runScan = async ({
   });
 };
 
-const SEV = ['critical', 'high', 'medium', 'low', 'info'];
+/** Worst first (the one severity order, model.ts), then by policy, identity and finding id. */
 export const compareFindings = (
-  a: { severity: string; policyId: string; identityUid: string; uid: string },
+  a: { severity: Severity; policyId: string; identityUid: string; uid: string },
   b: typeof a,
 ): number =>
-  SEV.indexOf(a.severity) - SEV.indexOf(b.severity) ||
+  severityRank(b.severity) - severityRank(a.severity) ||
   a.policyId.localeCompare(b.policyId) ||
   a.identityUid.localeCompare(b.identityUid) ||
   a.uid.localeCompare(b.uid);

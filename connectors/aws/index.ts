@@ -3,24 +3,15 @@
 // Endpoints are never set here: the SDK itself honours AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_IAM and
 // AWS_ENDPOINT_URL_STS (and `endpoint_url` in a profile).
 import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import type { Connector, Target } from '../../src/connector.js';
+import { awsLight } from './provider.js';
+import type { Connector } from '../../src/connector.js';
 import { ScanError } from '../../src/errors.js';
 import { type ClientSettings, type CredentialProvider, collectAccount } from './collect.js';
 import { AwsConfig } from './config.js';
-import { type Sleep, realSleep } from './report.js';
+import type { AwsTargetData } from './targets.js';
 
-export type AwsTargetData =
-  | { type: 'default' }
-  | { type: 'profile'; profile: string }
-  | {
-      type: 'assume-role';
-      accountId: string;
-      roleArn: string;
-      sessionName: string;
-      externalId?: string | undefined;
-      externalIdEnv?: string | undefined;
-      sourceProfile?: string | undefined;
-    };
+export { type AwsTargetData, targetsOf } from './targets.js';
+import { type Sleep, realSleep } from './report.js';
 
 export interface AwsConnectorOptions {
   /** Waits between credential-report polls (tests pass a fast one). */
@@ -60,45 +51,6 @@ export const sharedCredentials = (provider: CredentialProvider): CredentialProvi
     }
     return load(props);
   };
-};
-
-export const targetsOf = (config: AwsConfig): Target<AwsTargetData>[] => {
-  const out: Target<AwsTargetData>[] = [];
-  const ids = new Set<string>();
-  const push = (id: string, label: string, data: AwsTargetData): void => {
-    // Two blocks reaching the same account with different roles still get distinct ids.
-    let unique = id;
-    if (ids.has(unique) && data.type === 'assume-role')
-      unique = `${id}/${data.roleArn.split('/').pop() ?? ''}`;
-    for (let n = 2; ids.has(unique); n += 1) unique = `${id}#${n}`;
-    ids.add(unique);
-    out.push({ id: unique, provider: 'aws', label, data });
-  };
-  for (const t of config.targets) {
-    switch (t.type) {
-      case 'default':
-        push('aws:default', 'AWS (default credentials)', { type: 'default' });
-        break;
-      case 'profile':
-        push(`aws:profile/${t.profile}`, `AWS profile ${t.profile}`, { type: 'profile', profile: t.profile });
-        break;
-      case 'assume-role':
-        for (const accountId of t.accountIds) {
-          const roleArn = `arn:${t.partition}:iam::${accountId}:role/${t.roleName}`;
-          push(`aws:assume/${accountId}`, `AWS account ${accountId} (role ${t.roleName})`, {
-            type: 'assume-role',
-            accountId,
-            roleArn,
-            sessionName: t.sessionName,
-            externalId: t.externalId,
-            externalIdEnv: t.externalIdEnv,
-            sourceProfile: t.sourceProfile,
-          });
-        }
-        break;
-    }
-  }
-  return out;
 };
 
 /** The credential provider for a target, and the call that resolves it (for the gap if it fails). */
@@ -153,10 +105,7 @@ export const credentialsFor = (
 export const createAwsConnector = (
   options: AwsConnectorOptions = {},
 ): Connector<AwsConfig, AwsTargetData> => ({
-  id: 'aws',
-  title: 'Amazon Web Services (IAM)',
-  config: AwsConfig,
-  targets: targetsOf,
+  ...awsLight,
   collect(target, config, ctx) {
     // Resolved lazily, inside the iteration, so a missing ExternalId fails this target only.
     return (async function* () {

@@ -11,12 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
 import {
+  type ConnectorDemo,
   type DemoRequest,
   type DemoResponse,
   type DemoRoute,
   type DemoServer,
   startDemoServer,
 } from '../../src/demo/server.js';
+import type { EntraConfig } from './config.js';
 
 type Obj = Record<string, unknown> & { id: string };
 
@@ -297,4 +299,24 @@ export const startEntraDemo = async (dir: string): Promise<EntraDemo> => {
       await rm(tmp, { recursive: true, force: true });
     },
   };
+};
+
+/** The demo part the registry mounts: its own TLS server, since MSAL and the Graph client need https at the root. */
+export const entraDemo: ConnectorDemo = {
+  route: ({ dir }) => entraRoute({ dir, origin: () => 'https://127.0.0.1' }),
+  start: async ({ dir }) => {
+    const demo = await startEntraDemo(dir);
+    return {
+      server: demo.server,
+      env: { ...DEMO_ENTRA_ENV },
+      pointAt: (config) => ({
+        ...(config as EntraConfig),
+        authorityHost: demo.server.url,
+        graphBaseUrl: demo.server.url,
+        caFile: demo.caFile,
+      }),
+      close: () => demo.close(),
+    };
+  },
+  describe: () => 'an Entra tenant (acme.onmicrosoft.com, over TLS)',
 };

@@ -14,9 +14,7 @@ import { walkTenant } from './collect.js';
 import { EntraConfig, endpoints } from './config.js';
 import { createGraphClient, graphScope } from './graph.js';
 
-export interface EntraTarget {
-  tenant: string;
-}
+import { type EntraTarget, entraLight } from './provider.js';
 
 const readCa = (config: EntraConfig, ctx: CollectContext): string[] | undefined => {
   if (!config.caFile) return undefined;
@@ -110,17 +108,6 @@ async function* collectEntra(
 }
 
 export const entraConnector: Connector<EntraConfig, EntraTarget> = {
-  id: 'entra',
-  title: 'Microsoft Entra ID',
-  config: EntraConfig,
-  targets: (config) =>
-    config.enabled
-      ? config.tenants.map((tenant) => ({
-          id: `entra:${tenant}`,
-          provider: 'entra',
-          label: `Entra tenant ${tenant}`,
-          data: { tenant },
-        }))
-      : [],
+  ...entraLight,
   collect: collectEntra,
 };

@@ -3,12 +3,16 @@
 // project, or one an organization / folder target lists at scan time (`expand`), so coverage,
 // and a nightly diff of it, is per project. The organization / folder keeps an entry of its own
 // for the listing.
-import type { CollectContext, Connector, Target } from '../../src/connector.js';
+import { gcpLight } from './provider.js';
+import type { CollectContext, Connector, ConnectorSession, Target } from '../../src/connector.js';
 import { ScanError, UsageError } from '../../src/errors.js';
 import type { IdentityInput } from '../../src/model.js';
-import { createPolicyBook, type PolicyBook, type Registered } from './book.js';
+import { createIamPolicyCache, type IamPolicyCache, type Registered } from './iam-policy-cache.js';
 import { authenticate, createClients, type GcpAuthClient, type GcpAuthResult } from './clients.js';
 import { GcpConfig } from './config.js';
+import { type GcpTargetData, projectTarget } from './targets.js';
+
+export type { GcpTargetData, ListedProject } from './targets.js';
 import { targetError } from './errors.js';
 import { createHierarchy, type Inherited } from './hierarchy.js';
 import { loadMapping, type Mapping } from './owner.js';
@@ -16,21 +20,6 @@ import { collectProject, type ProjectResult } from './project.js';
 import type { Project } from './schema.js';
 
 export { GcpConfig } from './config.js';
-
-/** How an organization / folder target found a project: what its collection needs from the listing. */
-export interface ListedProject {
-  /** The organization or folder that listed it ("organizations/123"). */
-  root: string;
-  /** As projects.list returned it (number, labels, parent): no projects.get needed. */
-  project: Project;
-  /** Roles granted above the project, read once by the listing for all its projects;
-   *  absent when `inheritedPolicies` is off. */
-  inherited?: Inherited;
-}
-
-export type GcpTargetData =
-  | { kind: 'project'; projectId: string; listed?: ListedProject }
-  | { kind: 'organization' | 'folder'; id: string };
 
 export interface GcpConnectorOptions {
   /**
@@ -58,40 +47,27 @@ const loadMappings = (config: GcpConfig, resolvePath: (path: string) => string):
 };
 
 /**
- * What every target of one scan shares: the proven credentials, the owner mapping files, the
- * projects the listings made targets, and the book of IAM policies read for the whole scan.
+ * What every target of one scan shares, opened once per scan (Connector.session): the proven
+ * credentials, the owner mapping files, the projects the listings made targets, and the cache of
+ * IAM policies read for the whole scan. A thousand projects of an organization prove the
+ * credentials (a token exchange) and read the mapping files once, not once each.
  */
-interface Session {
+export interface GcpSession extends ConnectorSession {
   auth: Promise<GcpAuthResult>;
   mappings?: { value: Map<string, Mapping> } | { error: unknown };
   /** By project id; filled by `expand`, which the scan finishes before it collects a project. */
   registered: Map<string, Registered>;
-  book?: PolicyBook;
+  policies?: IamPolicyCache;
 }
 
-/**
- * The scan's targets share one abort signal and one config object: together they key a session,
- * so a thousand projects of an organization prove the credentials (a token exchange) and read
- * the mapping files once, not once each. Weak keys: the session goes with the scan.
- */
-const createSessions = (options: GcpConnectorOptions) => {
-  const sessions = new WeakMap<AbortSignal, WeakMap<GcpConfig, Session>>();
-  return (config: GcpConfig, ctx: CollectContext): Session => {
-    let byConfig = sessions.get(ctx.signal);
-    if (!byConfig) sessions.set(ctx.signal, (byConfig = new WeakMap()));
-    let session = byConfig.get(config);
-    if (!session) {
-      const auth = authenticate(config, options.authClient);
-      auth.catch(() => undefined); // awaited by each target; never an unhandled rejection
-      session = { auth, registered: new Map() };
-      byConfig.set(config, session);
-    }
-    return session;
-  };
+const openSession = (config: GcpConfig, options: GcpConnectorOptions): GcpSession => {
+  const auth = authenticate(config, options.authClient);
+  auth.catch(() => undefined); // awaited by each target; never an unhandled rejection
+  // Nothing to release: the state goes with the scan once the scan lets go of it.
+  return { auth, registered: new Map(), close: () => Promise.resolve() };
 };
-type SessionOf = ReturnType<typeof createSessions>;
 
-const mappingsOf = (session: Session, config: GcpConfig, ctx: CollectContext): Map<string, Mapping> => {
+const mappingsOf = (session: GcpSession, config: GcpConfig, ctx: CollectContext): Map<string, Mapping> => {
   if (!session.mappings) {
     try {
       session.mappings = { value: loadMappings(config, ctx.resolvePath) };
@@ -119,19 +95,11 @@ const targetIdOf = (root: string): string =>
     ? `gcp:organization/${root.slice('organizations/'.length)}`
     : `gcp:folder/${root.slice('folders/'.length)}`;
 
-const projectTarget = (projectId: string, listed?: ListedProject): Target<GcpTargetData> => ({
-  id: `gcp:project/${projectId}`,
-  provider: 'gcp',
-  label: listed ? `GCP project ${projectId} (in ${listed.root})` : `GCP project ${projectId}`,
-  data: { kind: 'project', projectId, ...(listed ? { listed } : {}) },
-});
-
 /** An organization or folder lists its projects (through every sub-folder): one target each. */
 const expandGcp = async (
   target: Target<GcpTargetData>,
   config: GcpConfig,
-  ctx: CollectContext,
-  sessionOf: SessionOf,
+  ctx: CollectContext<GcpSession>,
 ): Promise<Target<GcpTargetData>[] | undefined> => {
   const data = target.data;
   if (data.kind === 'project') return undefined;
@@ -141,7 +109,7 @@ const expandGcp = async (
     ctx.log.warn(
       'providers.gcp.projectConcurrency is no longer used: each project is a target, scanned targetConcurrency at a time',
     );
-  const session = sessionOf(config, ctx);
+  const session = ctx.session;
   const { client, principal } = await session.auth;
   if (principal) ctx.setPrincipal(principal);
   const clients = createClients(config, client, ctx.signal);
@@ -206,8 +174,7 @@ const expandGcp = async (
 async function* collectGcp(
   target: Target<GcpTargetData>,
   config: GcpConfig,
-  ctx: CollectContext,
-  sessionOf: SessionOf,
+  ctx: CollectContext<GcpSession>,
 ): AsyncIterable<IdentityInput> {
   const data = target.data;
   if (data.kind !== 'project') {
@@ -219,7 +186,7 @@ async function* collectGcp(
     });
   }
   ctx.setScope(data.projectId);
-  const session = sessionOf(config, ctx);
+  const session = ctx.session;
   const { client, principal } = await session.auth;
   if (principal) ctx.setPrincipal(principal);
   const clients = createClients(config, client, ctx.signal);
@@ -234,7 +201,7 @@ async function* collectGcp(
     ctx.note('API keys: the API Keys API records no last use, so their staleness is not judged');
 
   // Created by the first project collected; every project's policies are read through it.
-  const book = (session.book ??= createPolicyBook(config, session.registered, clients, ctx));
+  const policies = (session.policies ??= createIamPolicyCache(config, session.registered, clients, ctx));
 
   let project: Project;
   let inherited: (p: Project) => Promise<Inherited>;
@@ -246,7 +213,7 @@ async function* collectGcp(
   } else {
     const resource = `projects/${data.projectId}`;
     try {
-      project = await book.project(data.projectId);
+      project = await policies.project(data.projectId);
     } catch (err) {
       throw targetError('cloudresourcemanager.projects.get', err, {
         resource,
@@ -262,9 +229,9 @@ async function* collectGcp(
         message: `${resource} is ${project.state} (pending deletion): not scanned`,
       });
     }
-    inherited = (p) => book.inherited(p);
+    inherited = (p) => policies.inherited(p);
   }
-  const result = await collectProject(project, { clients, config, ctx, inherited, mappings, book });
+  const result = await collectProject(project, { clients, config, ctx, inherited, mappings, policies });
   for (const note of projectNote(project.projectId, result)) ctx.note(note);
   yield* result.identities;
 }
@@ -272,30 +239,12 @@ async function* collectGcp(
 /** Builds the connector; tests and embedders may hand it an auth client. */
 export const createGcpConnector = (
   options: GcpConnectorOptions = {},
-): Connector<GcpConfig, GcpTargetData> => {
-  const sessionOf = createSessions(options);
+): Connector<GcpConfig, GcpTargetData, GcpSession> => {
   return {
-    id: 'gcp',
-    title: 'Google Cloud',
-    config: GcpConfig,
-    // A value listed twice is one target.
-    targets: (config) => [
-      ...[...new Set(config.projects)].map((projectId) => projectTarget(projectId)),
-      ...[...new Set(config.organizations)].map((id) => ({
-        id: `gcp:organization/${id}`,
-        provider: 'gcp',
-        label: `GCP organization ${id}`,
-        data: { kind: 'organization' as const, id },
-      })),
-      ...[...new Set(config.folders)].map((id) => ({
-        id: `gcp:folder/${id}`,
-        provider: 'gcp',
-        label: `GCP folder ${id}`,
-        data: { kind: 'folder' as const, id },
-      })),
-    ],
-    expand: (target, config, ctx) => expandGcp(target, config, ctx, sessionOf),
-    collect: (target, config, ctx) => collectGcp(target, config, ctx, sessionOf),
+    ...gcpLight,
+    session: (config) => openSession(config, options),
+    expand: expandGcp,
+    collect: collectGcp,
   };
 };
 

@@ -5,7 +5,7 @@
 import type { CollectContext } from '../../src/connector.js';
 import { mapLimit } from '../../src/concurrency.js';
 import type { IdentityInput } from '../../src/model.js';
-import type { PolicyBook, ScanGrants } from './book.js';
+import type { IamPolicyCache, ScanGrants } from './iam-policy-cache.js';
 import { callApi, listAll } from './calls.js';
 import type { GcpClients } from './clients.js';
 import type { GcpConfig } from './config.js';
@@ -42,7 +42,7 @@ export interface ProjectRun {
   inherited: (project: Project) => Promise<Inherited>;
   mappings: ReadonlyMap<string, Mapping>;
   /** The scan's IAM policies: this project's own, and every other scanned project's. */
-  book: PolicyBook;
+  policies: IamPolicyCache;
 }
 
 export interface ProjectResult {
@@ -83,7 +83,7 @@ export const collectProject = async (project: Project, run: ProjectRun): Promise
   // Both of these are needed for anything useful; refused both, the project is out of reach.
   const [policyOutcome, accountsOutcome] = await Promise.all([
     // Read once for the scan: other projects' accounts may hold roles here.
-    run.book.policy(projectId),
+    run.policies.policy(projectId),
     attempt(() =>
       listAll(ctx, 'iam.projects.serviceAccounts.list', ListServiceAccountsResponse, (pageToken) =>
         clients.iam.projects.serviceAccounts.list(
@@ -137,7 +137,7 @@ export const collectProject = async (project: Project, run: ProjectRun): Promise
   ]);
 
   // Roles this project's accounts hold in the other scanned projects (and above them).
-  const grants = await run.book.grants();
+  const grants = await run.policies.grants();
   if (accounts.length > 0 && grants.unreadable.some((id) => id !== projectId)) {
     const others = grants.unreadable.filter((id) => id !== projectId).map((id) => `projects/${id}`);
     ctx.note(

@@ -2,6 +2,7 @@
 // organisation a GitHub App is installed on). See readme.md for what it reads and the read-only
 // permissions it needs; collect.ts for the walk; identities.ts for the mapping to the model.
 import { ScanError, errorMessage } from '../../src/errors.js';
+import { githubLight } from './provider.js';
 import type { CollectContext, Connector, Target } from '../../src/connector.js';
 import type { IdentityInput } from '../../src/model.js';
 import {
@@ -13,15 +14,13 @@ import {
   tokenClient,
 } from './client.js';
 import { GithubConfig } from './config.js';
+import type { GithubTarget } from './targets.js';
+
+export type { GithubTarget } from './targets.js';
 import { type OrgWalk, walkOrg } from './collect.js';
 import { describeRequestStats, newRequestStats, openEtagCache } from './etag-cache.js';
 import { authFailure, githubGap, isAuthFailure } from './errors.js';
 import { Installation } from './schema.js';
-
-export interface GithubTarget {
-  /** One organisation, or every organisation the App is installed on. */
-  org: string | { installed: true };
-}
 
 /** Resolves the installation of the App on `org`; a missing installation ends the target. */
 const installationFor = async (app: GithubOctokit, org: string, hint: string): Promise<Installation> => {
@@ -227,28 +226,8 @@ const expandGithub = async (
 };
 
 export const githubConnector: Connector<GithubConfig, GithubTarget> = {
-  id: 'github',
-  title: 'GitHub',
-  config: GithubConfig,
-  targets(config) {
-    if (config.orgs === 'installed') {
-      const appId = config.auth.type === 'app' ? String(config.auth.appId) : '?';
-      return [
-        {
-          id: `github:app/${appId}/installed`,
-          provider: 'github',
-          label: `GitHub: every organisation App ${appId} is installed on`,
-          data: { org: { installed: true } },
-        },
-      ];
-    }
-    return config.orgs.map((org) => ({
-      id: `github:${org}`,
-      provider: 'github',
-      label: `GitHub ${org}`,
-      data: { org },
-    }));
-  },
+  ...githubLight,
+
   expand: expandGithub,
   collect: collectGithub,
 };

@@ -1,30 +1,17 @@
-// Turns the control ids a policy declares into references with titles, per framework. SOC 1
-// objectives apply only to findings on identities in financial-reporting scope, and can be
-// replaced or extended with the organisation's own objectives.
+// The framework registry and the resolver that turns the control ids a policy declares into
+// references with titles. Frameworks are data (framework.ts): the provider-neutral catalogs live
+// here, each provider's CIS benchmark is registered by its connector, and a plug-in can add its
+// own. SOC 1 objectives apply only to findings on identities in financial-reporting scope, and
+// the config can replace or extend them with the organisation's own objectives.
 import type { ControlRef } from '../model.js';
 import type { PolicyControls } from '../policy.js';
-import { CIS_AWS, CIS_CONTROLS_V8, CIS_GCP, CIS_GITHUB } from './cis.js';
-import { NIST_CSF_2 } from './nist-csf.js';
-import { OWASP_NHI_2025 } from './owasp-nhi.js';
-import { DEFAULT_SOC1_OBJECTIVES } from './soc1.js';
+import { builtins } from '../registry.js';
+import { type Framework, frameworkLabel } from './framework.js';
+import { DEFAULT_SOC1_OBJECTIVES, soc1Framework } from './soc1.js';
 import { SOC2_CRITERIA, isSoc2Criterion } from './soc2.js';
 
-/** The crosswalk frameworks: a policy field, the framework label in findings, and the catalog. */
-/** The crosswalk frameworks: a policy field, the framework label in findings, the catalog, and
- * the provider a benchmark is about (a CIS AWS id on a GitHub finding would mislead an auditor). */
-export const CROSSWALKS = [
-  { field: 'owaspNhi', framework: 'OWASP-NHI-2025', catalog: OWASP_NHI_2025, provider: undefined },
-  { field: 'cisAws', framework: 'CIS-AWS-3.0', catalog: CIS_AWS, provider: 'aws' },
-  { field: 'cisGcp', framework: 'CIS-GCP-3.0', catalog: CIS_GCP, provider: 'gcp' },
-  { field: 'cisGithub', framework: 'CIS-GitHub-1.0', catalog: CIS_GITHUB, provider: 'github' },
-  { field: 'cisControls', framework: 'CIS-Controls-8', catalog: CIS_CONTROLS_V8, provider: undefined },
-  { field: 'nistCsf', framework: 'NIST-CSF-2.0', catalog: NIST_CSF_2, provider: undefined },
-] as const satisfies {
-  field: keyof PolicyControls;
-  framework: string;
-  catalog: Record<string, string>;
-  provider: string | undefined;
-}[];
+export type { Framework } from './framework.js';
+export { frameworkList } from './frameworks.js';
 
 export interface Soc1Config {
   mode: 'extend' | 'replace';
@@ -32,34 +19,37 @@ export interface Soc1Config {
 }
 
 export interface ControlResolver {
-  /** SOC 2 and crosswalk references; provider-specific benchmarks only for that provider (all when omitted). */
-  base(controls: Partial<PolicyControls>, provider?: string): ControlRef[];
+  /**
+   * References in every framework but SOC 1; a provider's benchmark only for that provider (all
+   * when omitted); with `policyId`, the ids frameworks map onto that policy (`mappings`) too.
+   */
+  base(controls: Partial<PolicyControls>, provider?: string, policyId?: string): ControlRef[];
   /** SOC 1 objectives for a finding of `policyId` on an in-scope identity. */
   soc1(policyId: string, controls: Partial<PolicyControls>): ControlRef[];
   /** Every SOC 1 objective in force (for the control matrix). */
   soc1Catalog(): { id: string; title: string }[];
+  /** The framework labels findings carry, in order (SOC2, SOC1, …). */
+  labels(): string[];
 }
-
-const lookup = (catalog: Record<string, string>, id: string): string => catalog[id] ?? 'unknown id';
 
 export const createControlResolver = (
   soc1: Soc1Config = { mode: 'extend', objectives: [] },
+  frameworks: readonly Framework[] = builtins.frameworks,
 ): ControlResolver => {
+  const soc1Fw = frameworks.find((f) => f.id === soc1Framework.id);
   const defaults =
-    soc1.mode === 'replace'
+    soc1.mode === 'replace' || !soc1Fw
       ? []
-      : Object.entries(DEFAULT_SOC1_OBJECTIVES).map(([id, title]) => ({ id, title }));
+      : Object.entries(soc1Fw.controls).map(([id, c]) => ({ id, title: c.title }));
+  const others = frameworks.filter((f) => f.id !== soc1Framework.id);
   return {
-    base: (controls, provider) => {
-      const refs: ControlRef[] = (controls.soc2 ?? []).map((id) => ({
-        framework: 'SOC2',
-        id,
-        title: isSoc2Criterion(id) ? SOC2_CRITERIA[id] : 'unknown criterion',
-      }));
-      for (const c of CROSSWALKS) {
-        if (provider !== undefined && c.provider !== undefined && c.provider !== provider) continue;
-        for (const id of controls[c.field] ?? [])
-          refs.push({ framework: c.framework, id, title: lookup(c.catalog, id) });
+    base: (controls, provider, policyId) => {
+      const refs: ControlRef[] = [];
+      for (const f of others) {
+        if (provider !== undefined && f.provider !== undefined && f.provider !== provider) continue;
+        const mapped = policyId === undefined ? [] : (f.mappings?.[policyId] ?? []);
+        for (const id of new Set([...(controls[f.id] ?? []), ...mapped]))
+          refs.push({ framework: frameworkLabel(f), id, title: f.controls[id]?.title ?? 'unknown id' });
       }
       return refs;
     },
@@ -76,23 +66,40 @@ export const createControlResolver = (
       return refs;
     },
     soc1Catalog: () => [...defaults, ...soc1.objectives.map(({ id, title }) => ({ id, title }))],
+    labels: () => frameworks.map(frameworkLabel),
   };
 };
 
-/** Catalog checks for tests and plug-in validation: every id a policy names must exist. */
-export const unknownControlIds = (controls: Partial<PolicyControls>): string[] => {
-  const unknown = (controls.soc2 ?? []).filter((id) => !isSoc2Criterion(id)).map((id) => `soc2:${id}`);
-  unknown.push(
-    ...(controls.soc1 ?? []).filter((id) => !(id in DEFAULT_SOC1_OBJECTIVES)).map((id) => `soc1:${id}`),
-  );
-  for (const { field, catalog } of CROSSWALKS) {
-    unknown.push(...(controls[field] ?? []).filter((id) => !(id in catalog)).map((id) => `${field}:${id}`));
+/**
+ * What is wrong with the control ids a policy declares: a framework id nothing registers
+ * (`"iso27001: unknown framework"`), or an id its framework does not have (`"soc2:CC9.9"`).
+ */
+export const unknownControlIds = (
+  controls: Partial<PolicyControls>,
+  frameworks: readonly Framework[] = builtins.frameworks,
+): string[] => {
+  const unknown: string[] = [];
+  for (const [key, ids] of Object.entries(controls)) {
+    const f = frameworks.find((x) => x.id === key);
+    if (!f) unknown.push(`${key}: unknown framework (known: ${frameworks.map((x) => x.id).join(', ')})`);
+    else unknown.push(...(ids ?? []).filter((id) => !(id in f.controls)).map((id) => `${key}:${id}`));
   }
   return unknown;
 };
 
+/**
+ * Mapped control ids the framework does not have. A mapping onto a policy that is not loaded is
+ * allowed: a framework plug-in may cover policies of plug-ins this config does not use.
+ */
+export const unknownMappings = (f: Framework): string[] =>
+  Object.entries(f.mappings ?? {}).flatMap(([policyId, ids]) =>
+    ids.filter((id) => !(id in f.controls)).map((id) => `mappings.${policyId}: unknown control ${id}`),
+  );
+
 export { SOC2_CRITERIA, isSoc2Criterion, DEFAULT_SOC1_OBJECTIVES };
 
-/** Kept for callers that only need SOC 2 + crosswalk refs with the default SOC 1 set. */
-export const controlRefs = (controls: Partial<PolicyControls>): ControlRef[] =>
-  createControlResolver().base(controls);
+/** References in every built-in framework with the default SOC 1 set (the policy catalog's view). */
+export const controlRefs = (
+  controls: Partial<PolicyControls>,
+  frameworks: readonly Framework[] = builtins.frameworks,
+): ControlRef[] => createControlResolver(undefined, frameworks).base(controls);

@@ -1,4 +1,6 @@
 // NIST Cybersecurity Framework 2.0 subcategories NHIs bear on (NIST's public-domain text).
+import { type Framework, catalog } from './framework.js';
+
 export const NIST_CSF_2 = {
   'PR.AA-01':
     'Identities and credentials for authorized users, services, and hardware are managed by the organization',
@@ -15,3 +17,10 @@ export const NIST_CSF_2 = {
     'The risks posed by a supplier, their products and services, and other third parties are understood, recorded, prioritized, assessed, responded to, and monitored over the course of the relationship',
   'DE.CM-03': 'Personnel activity and technology usage are monitored to find potentially adverse events',
 } as const satisfies Record<string, string>;
+
+export const nistCsfFramework: Framework = {
+  id: 'nistCsf',
+  label: 'NIST-CSF-2.0',
+  title: 'NIST Cybersecurity Framework 2.0',
+  controls: catalog(NIST_CSF_2),
+};

@@ -1,4 +1,6 @@
 // OWASP Top 10 Non-Human Identities Risks, 2025 edition (ids and risk names as OWASP publishes them).
+import { type Framework, catalog } from './framework.js';
+
 export const OWASP_NHI_2025 = {
   NHI1: 'Improper Offboarding',
   NHI2: 'Secret Leakage',
@@ -11,3 +13,10 @@ export const OWASP_NHI_2025 = {
   NHI9: 'NHI Reuse',
   NHI10: 'Human Use of NHI',
 } as const satisfies Record<string, string>;
+
+export const owaspNhiFramework: Framework = {
+  id: 'owaspNhi',
+  label: 'OWASP-NHI-2025',
+  title: 'OWASP Top 10 Non-Human Identities Risks (2025)',
+  controls: catalog(OWASP_NHI_2025),
+};

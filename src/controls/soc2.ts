@@ -1,5 +1,7 @@
 // SOC 2 Trust Services Criteria (2017, points of focus revised 2022) that bear on non-human
 // identities. The AICPA text is copyrighted: ids with our own one-line descriptions.
+import { type Framework, catalog } from './framework.js';
+
 export const SOC2_CRITERIA = {
   'CC6.1': 'Logical access is restricted through identification, authentication and protected credentials.',
   'CC6.2': 'Access is granted on authorisation and removed when no longer needed.',
@@ -16,3 +18,10 @@ export const SOC2_CRITERIA = {
 export type Soc2Criterion = keyof typeof SOC2_CRITERIA;
 
 export const isSoc2Criterion = (id: string): id is Soc2Criterion => id in SOC2_CRITERIA;
+
+export const soc2Framework: Framework = {
+  id: 'soc2',
+  label: 'SOC2',
+  title: 'SOC 2 Trust Services Criteria (2017, revised points of focus 2022)',
+  controls: catalog(SOC2_CRITERIA),
+};

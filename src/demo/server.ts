@@ -1,6 +1,6 @@
 // The demo server: a small HTTP server on loopback that plays the providers' APIs from files, so
 // `nhiscan demo` runs the real SDK clients, unchanged, against a bundled estate. One route per
-// provider under its own path prefix (`/aws`, later `/github`, `/gcp`); a route only sees
+// connector under its own path prefix (`/<connector id>`); a route only sees
 // requests under its prefix. It never verifies signatures or tokens: it is a demo, and it only
 // ever answers the local machine.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -37,6 +37,8 @@ export interface RequestRecord {
 }
 
 export interface DemoServer {
+  /** Providers' own servers started beside this one (ConnectorDemo.start), by connector id. */
+  own?: Record<string, OwnDemoServer>;
   /** e.g. "http://127.0.0.1:54321"; a route lives at `${url}/${routeName}`. */
   url: string;
   port: number;
@@ -80,7 +82,7 @@ const readBody = (req: IncomingMessage): Promise<string> =>
 
 /**
  * Starts the server on 127.0.0.1 with an OS-chosen port. `routes` maps a path prefix (without
- * slashes, e.g. "aws") to the provider that answers below it.
+ * slashes: the connector id) to the connector's demo route that answers below it.
  */
 export interface DemoServerOptions {
   /** Serve over TLS with this key and certificate (a provider whose client insists on https). */
@@ -178,3 +180,45 @@ export const startDemoServer = async (
       }),
   };
 };
+
+/** What the demo hands a connector's demo part: the estate folder and the estate's "now". */
+export interface DemoEstateContext {
+  /** This provider's folder in the estate, e.g. fixtures/demo/<connector id>. */
+  dir: string;
+  /** The estate's clock: when reports were generated (default: now). */
+  asOf?: Date | undefined;
+  /** Provider-specific settings a test or benchmark passes (e.g. the account the demo key reaches). */
+  options: Record<string, unknown>;
+}
+
+/**
+ * A connector's part of the demo: it plays the provider's API from files under the estate folder
+ * named after the connector, and says how the scan reaches it. The demo server mounts every
+ * registered connector's part whose folder exists; the core names no provider.
+ */
+export interface ConnectorDemo {
+  /** The route mounted at `/<connector id>` on the demo server. */
+  route: (ctx: DemoEstateContext) => DemoRoute;
+  /** Environment the provider's SDK reads during the demo (endpoint, throwaway credentials). */
+  env?: (serverUrl: string, ctx: DemoEstateContext) => Record<string, string>;
+  /** The user's own variables this provider's SDK would read, hidden while the demo runs. */
+  hidesEnv?: (name: string) => boolean;
+  /** Points this provider's block of the demo config at the server (whose port is known late). */
+  pointAt?: (config: unknown, serverUrl: string) => unknown;
+  /** One phrase for the demo banner, e.g. "AWS accounts 111111111111, 222222222222". */
+  describe: (dir: string) => string;
+  /**
+   * For a provider whose client needs an origin of its own (Entra: MSAL wants an https
+   * authority, the Graph client follows only https nextLinks at the root): starts its own
+   * server beside the shared one; the route above is then not mounted.
+   */
+  start?: (ctx: DemoEstateContext) => Promise<OwnDemoServer>;
+}
+
+/** A provider's own demo server, and how the demo config and environment reach it. */
+export interface OwnDemoServer {
+  server: DemoServer;
+  pointAt: (config: unknown) => unknown;
+  env?: Record<string, string>;
+  close(): Promise<void>;
+}

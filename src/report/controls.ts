@@ -1,7 +1,8 @@
 // The control matrix: per criterion / objective, the policies that test it and, given a scan,
 // the findings and exceptions against it. What an auditor asks for first.
 import type { ControlResolver } from '../controls/index.js';
-import { CROSSWALKS, SOC2_CRITERIA } from '../controls/index.js';
+import { SOC2_CRITERIA } from '../controls/index.js';
+import { isOpenFinding } from '../findings.js';
 import type { ScanResult } from '../model.js';
 import type { AnyPolicy } from '../policy.js';
 
@@ -33,7 +34,7 @@ export const controlMatrix = (
   for (const [id, title] of Object.entries(SOC2_CRITERIA)) row('SOC2', id, title);
   for (const o of resolver.soc1Catalog()) row('SOC1', o.id, o.title);
   for (const p of policies) {
-    for (const ref of [...resolver.base(p.controls), ...resolver.soc1(p.id, p.controls)]) {
+    for (const ref of [...resolver.base(p.controls, undefined, p.id), ...resolver.soc1(p.id, p.controls)]) {
       const r = row(ref.framework, ref.id, ref.title);
       if (!r.policies.includes(p.id)) r.policies.push(p.id);
     }
@@ -47,7 +48,7 @@ export const controlMatrix = (
         // code): the scan shows it tests that criterion too.
         if (!r.policies.includes(f.policyId)) r.policies.push(f.policyId);
         r.findings ??= { open: 0, excepted: 0, expiredExceptions: 0, ids: [] };
-        if (f.exception?.status === 'active') r.findings.excepted++;
+        if (!isOpenFinding(f)) r.findings.excepted++;
         else {
           r.findings.open++;
           if (f.exception?.status === 'expired') r.findings.expiredExceptions++;
@@ -56,7 +57,7 @@ export const controlMatrix = (
       }
     }
   }
-  const order = ['SOC2', 'SOC1', ...CROSSWALKS.map((c) => c.framework)];
+  const order = resolver.labels();
   return [...rows.values()]
     .filter((r) => frameworks.includes(r.framework))
     .sort(

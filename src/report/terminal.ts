@@ -1,19 +1,14 @@
 // The summary a person reads after a scan: counts, the worst findings, and what was not seen.
 import type { FailOn } from '../config.js';
-import { type Finding, type ScanResult, SEVERITY_ORDER, severityRank } from '../model.js';
+import { breachesThreshold, openFindings } from '../findings.js';
+import { type ScanResult, SEVERITY_ORDER } from '../model.js';
 
 const useColor = (): boolean => process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: number, text: string, color: boolean): string =>
   color ? `\u001b[${code}m${text}\u001b[0m` : text;
 const SEV_COLOR: Record<string, number> = { critical: 35, high: 31, medium: 33, low: 36, info: 37 };
 
-export const openFindings = (result: ScanResult): Finding[] =>
-  result.findings.filter((f) => !f.exception || f.exception.status === 'expired');
-
-export const breachesThreshold = (result: ScanResult, failOn: FailOn): Finding[] =>
-  failOn === 'none'
-    ? []
-    : openFindings(result).filter((f) => severityRank(f.severity) >= severityRank(failOn));
+export { breachesThreshold, openFindings } from '../findings.js';
 
 const countBy = <T>(items: readonly T[], key: (t: T) => string): [string, number][] => {
   const m = new Map<string, number>();

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ScanCommandResult, scanCommand } from '../../src/commands.js';
-import { DEMO_CONFIG, demoAwsEnv, runDemo, startDemoEstate, swapAwsEnv } from '../../src/demo/index.js';
+import { DEMO_CONFIG, runDemo, startDemoEstate } from '../../src/demo/index.js';
+import { demoAwsEnv, swapAwsEnv } from '../../connectors/aws/demo.js';
 import { EXIT } from '../../src/exit-codes.js';
 import { silentLogger } from '../../src/log.js';
 import { ScanResult } from '../../src/model.js';
@@ -345,7 +346,7 @@ describe('the run', () => {
 
 describe('the estate', () => {
   it('has a file for every call the connector makes: the only errors are the planted ones', async () => {
-    const server = await startDemoEstate({ reportGeneratedAt: new Date('2026-11-01T00:00:00Z') });
+    const server = await startDemoEstate({ asOf: new Date('2026-11-01T00:00:00Z') });
     const restore = swapAwsEnv(demoAwsEnv(server));
     const dir = mkdtempSync(join(tmpdir(), 'nhiscan-demo-'));
     try {

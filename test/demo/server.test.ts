@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awsRoute, parseSigV4 } from '../../src/demo/aws.js';
+import { awsRoute, parseSigV4 } from '../../connectors/aws/demo.js';
 import { type DemoServer, isLoopback, startDemoServer } from '../../src/demo/server.js';
 
 const IAM = 'https://iam.amazonaws.com/doc/2010-05-08/';

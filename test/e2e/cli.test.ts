@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_CONFIG, DEMO_DIR, demoAwsEnv, startDemoEstate } from '../../src/demo/index.js';
+import { DEMO_CONFIG, DEMO_DIR, startDemoEstate } from '../../src/demo/index.js';
+import { demoAwsEnv } from '../../connectors/aws/demo.js';
 import type { DemoServer } from '../../src/demo/server.js';
 import { EXIT } from '../../src/exit-codes.js';
 import { ScanResult } from '../../src/model.js';
@@ -112,8 +113,11 @@ describe('nhiscan scan', () => {
   let clean: DemoServer;
 
   beforeAll(async () => {
-    demo = await startDemoEstate({ reportGeneratedAt: new Date('2026-11-01T00:00:00Z') });
-    clean = await startDemoEstate({ dir: CLEAN_ESTATE, defaultAccount: '555555555555' });
+    demo = await startDemoEstate({ asOf: new Date('2026-11-01T00:00:00Z') });
+    clean = await startDemoEstate({
+      dir: CLEAN_ESTATE,
+      providers: { aws: { defaultAccount: '555555555555' } },
+    });
   });
 
   afterAll(async () => {

@@ -1,4 +1,4 @@
-// The demo's Google Cloud (src/demo/gcp.ts serving fixtures/demo/gcp/) scanned by the real
+// The demo's Google Cloud (connectors/gcp/demo.ts serving fixtures/demo/gcp/) scanned by the real
 // connector over loopback: the endpoint overrides, `auth: none`, Google-style paging and errors,
 // and the planted problems each raising its finding.
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import { gcpImpersonation } from '../../../policies/gcp-impersonation.js';
 import { gcpUserManagedKeys } from '../../../policies/gcp-user-managed-keys.js';
 import { gcpWifNoCondition } from '../../../policies/gcp-wif-no-condition.js';
 import { buildConfig } from '../../../src/config.js';
-import { gcpDemoEndpoints, gcpRoute } from '../../../src/demo/gcp.js';
+import { gcpDemoEndpoints, gcpRoute } from '../../../connectors/gcp/demo.js';
 import { startDemoServer, type DemoServer } from '../../../src/demo/server.js';
 import { loadDirectory } from '../../../src/directory.js';
 import { DirectoryConfig } from '../../../src/directory.js';

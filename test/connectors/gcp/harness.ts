@@ -3,6 +3,7 @@
 // reports, and nock interceptors that answer the default API endpoints from the typed fixtures.
 import { OAuth2Client } from 'google-auth-library';
 import nock from 'nock';
+import { resolve } from 'node:path';
 import { createCollectContext } from '../../../src/collect-context.js';
 import type { Target } from '../../../src/connector.js';
 import { silentLogger } from '../../../src/log.js';
@@ -51,10 +52,17 @@ export const collect = async (
 ): Promise<TargetRun[]> => {
   const connector = createGcpConnector(options);
   const config = GcpConfig.parse(raw);
-  // One signal for the whole run, as the scan hands every target the same one.
+  // One signal and one session for the whole run, as the scan hands every target the same ones.
   const signal = new AbortController().signal;
+  const session = await connector.session!(config, {
+    clock: { asOf, now: () => new Date() },
+    log: silentLogger,
+    signal,
+    resolvePath: (p) => resolve(process.cwd(), p),
+  });
   const open = (target: Target, phase: TargetRun['phase']) => {
     const { ctx, record } = createCollectContext({
+      session,
       clock: { asOf, now: () => new Date() },
       concurrency: 4,
       log: silentLogger,
@@ -105,6 +113,7 @@ export const collect = async (
     done();
     runs.push(run);
   }
+  await session.close();
   return [...discoveries, ...runs];
 };
 

@@ -19,7 +19,7 @@ import { githubWorkflowPermissions } from '../../../policies/github-workflow-per
 import { policies as genericPolicies } from '../../../policies/index.js';
 import { systemClock } from '../../../src/clock.js';
 import { type Registries, buildConfig } from '../../../src/config.js';
-import { DEMO_GITHUB_ENV, demoGithubEnv, githubRoute } from '../../../src/demo/github.js';
+import { DEMO_GITHUB_ENV, demoGithubEnv, githubRoute } from '../../../connectors/github/demo.js';
 import { type DemoServer, startDemoServer } from '../../../src/demo/server.js';
 import { DirectoryConfig, loadDirectory } from '../../../src/directory.js';
 import { silentLogger } from '../../../src/log.js';

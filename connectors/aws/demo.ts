@@ -11,9 +11,15 @@
 //   credential-report.csv           the credential report; GetCredentialReport base64-encodes it, as AWS does
 // A file whose root is <ErrorResponse> is answered with the HTTP status AWS uses for its <Code>.
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DemoRequest, DemoResponse, DemoRoute } from './server.js';
+import { swapEnv } from '../../src/demo/env.js';
+import type { ConnectorDemo, DemoRequest, DemoResponse, DemoRoute } from '../../src/demo/server.js';
+import { compareCodeUnits } from '../../src/order.js';
+import { fixturesDir } from '../../src/paths.js';
+
+/** Where the demo points the SDK's config files: names that do not exist. */
+const DEMO_MISSING_DIR = join(fixturesDir, 'demo');
 
 const NS: Record<string, string> = {
   iam: 'https://iam.amazonaws.com/doc/2010-05-08/',
@@ -280,4 +286,47 @@ export const awsRoute = (options: AwsEstateOptions): DemoRoute => {
       );
     },
   };
+};
+
+/** The starting credentials the demo hands the SDK's default chain: account acme-prod. Not a key. */
+export const DEMO_CREDENTIALS = {
+  accessKeyId: 'nhiscan-demo-key',
+  secretAccessKey: 'nhiscan-demo-secret',
+} as const;
+export const DEMO_DEFAULT_ACCOUNT = '111111111111';
+
+/** The environment the SDK reads for the demo: its endpoint, its credentials, nothing of the user's. */
+export const demoAwsEnv = (server: { url: string }, region = 'us-east-1'): Record<string, string> => ({
+  AWS_ENDPOINT_URL: `${server.url}/aws`,
+  AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey,
+  AWS_REGION: region,
+  // A profile, SSO cache or credentials file must not be read: point the SDK at files that do not exist.
+  AWS_CONFIG_FILE: join(DEMO_MISSING_DIR, 'no-such-aws-config'),
+  AWS_SHARED_CREDENTIALS_FILE: join(DEMO_MISSING_DIR, 'no-such-aws-credentials'),
+  AWS_EC2_METADATA_DISABLED: 'true',
+});
+
+/** Every AWS_* variable (profiles, session tokens, endpoints…) but the SDK's own runtime switches. */
+export const isAwsEnv = (name: string): boolean => name.startsWith('AWS_') && !name.startsWith('AWS_SDK_JS_');
+
+/**
+ * Replaces every AWS_* variable with `vars` and returns the function that puts the old ones back
+ * (for tests and the benchmark, which run the SDK against the demo server outside `nhiscan demo`).
+ */
+export const swapAwsEnv = (vars: Record<string, string>): (() => void) => swapEnv(vars, isAwsEnv);
+
+export const awsDemo: ConnectorDemo = {
+  route: ({ dir, asOf, options }) =>
+    awsRoute({
+      dir,
+      accessKeys: {
+        [DEMO_CREDENTIALS.accessKeyId]:
+          typeof options.defaultAccount === 'string' ? options.defaultAccount : DEMO_DEFAULT_ACCOUNT,
+      },
+      ...(asOf ? { reportGeneratedAt: asOf } : {}),
+    }),
+  env: (serverUrl) => demoAwsEnv({ url: serverUrl }),
+  hidesEnv: isAwsEnv,
+  describe: (dir) => `AWS accounts ${readdirSync(dir).sort(compareCodeUnits).join(', ')}`,
 };

@@ -15,7 +15,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { DemoRequest, DemoResponse, DemoRoute } from './server.js';
+import type { GcpConfig } from './config.js';
+import type { ConnectorDemo, DemoRequest, DemoResponse, DemoRoute } from '../../src/demo/server.js';
 
 const Json = z.record(z.string(), z.unknown());
 const Policy = Json;
@@ -401,4 +402,11 @@ export const gcpRoute = (options: GcpEstateOptions): DemoRoute => {
       );
     },
   };
+};
+
+/** Points the demo config's Google Cloud block at the demo server, API by API. */
+export const gcpDemo: ConnectorDemo = {
+  route: ({ dir }) => gcpRoute({ dir }),
+  pointAt: (config, serverUrl) => ({ ...(config as GcpConfig), endpoints: gcpDemoEndpoints(serverUrl) }),
+  describe: () => 'a Google Cloud organisation',
 };

@@ -13,7 +13,7 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DemoRequest, DemoResponse, DemoRoute } from './server.js';
+import type { ConnectorDemo, DemoRequest, DemoResponse, DemoRoute } from '../../src/demo/server.js';
 
 export interface GithubEstateOptions {
   /** Folder holding the API paths (fixtures/demo/github). */
@@ -170,3 +170,9 @@ export const demoGithubEnv = (serverUrl: string, prefix = '/github'): Record<str
   [DEMO_GITHUB_ENV.apiUrl]: `${serverUrl}${prefix}`,
   [DEMO_GITHUB_ENV.appKey]: demoGithubAppKey(),
 });
+
+export const githubDemo: ConnectorDemo = {
+  route: ({ dir }) => githubRoute({ dir }),
+  env: (serverUrl) => demoGithubEnv(serverUrl),
+  describe: () => 'a GitHub organisation',
+};

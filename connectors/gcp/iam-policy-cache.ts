@@ -7,7 +7,7 @@
 //
 // Which projects are scanned is known once discovery is over (`projects:` from the config, the
 // others registered by the organization / folder listings, which the scan finishes before it
-// collects any project). Reads go through the book's own limiter and are never recorded here:
+// collects any project). Reads go through the cache's own limiter and are never recorded here:
 // the project a policy belongs to records its own failures in its own coverage entry.
 import type { CollectContext } from '../../src/connector.js';
 import { createLimiter, mapLimit } from '../../src/concurrency.js';
@@ -55,7 +55,7 @@ export interface ScanGrants {
   projectNumbers: ReadonlySet<string>;
 }
 
-export interface PolicyBook {
+export interface IamPolicyCache {
   /** projects.get, once per scan. */
   project(projectId: string): Promise<Project>;
   /** projects.getIamPolicy (version 3), once per scan. */
@@ -74,13 +74,13 @@ const push = <T>(map: Map<string, T[]>, key: string, value: T): void => {
   else map.set(key, [value]);
 };
 
-export const createPolicyBook = (
+export const createIamPolicyCache = (
   config: GcpConfig,
   registered: ReadonlyMap<string, Registered>,
   clients: GcpClients,
   ctx: CollectContext,
-): PolicyBook => {
-  // The book's calls are shared by every target: they get a limiter of their own, not the
+): IamPolicyCache => {
+  // The cache's calls are shared by every target: they get a limiter of their own, not the
   // first caller's, and nothing is recorded through `ctx` (see above).
   const own: CollectContext = { ...ctx, limit: createLimiter(ctx.concurrency) };
   const hierarchy = createHierarchy(clients, own);

@@ -1,0 +1,22 @@
+// The Google Cloud connector as the registry lists it: what it declares (config, targets, demo,
+// starter, CIS benchmark) without the API clients; the collect code (index.ts) is imported when a
+// scan runs.
+import { type ConnectorLight, lazyConnector } from '../../src/connector.js';
+import { cisGcpFramework } from './cis.js';
+import { GcpConfig } from './config.js';
+import { gcpDemo } from './demo.js';
+import { gcpStarter } from './starter.js';
+import { type GcpTargetData, gcpTargets } from './targets.js';
+
+export const gcpLight: ConnectorLight<GcpConfig, GcpTargetData> = {
+  id: 'gcp',
+  title: 'Google Cloud',
+  config: GcpConfig,
+  targets: gcpTargets,
+  expands: true,
+  demo: gcpDemo,
+  starter: gcpStarter,
+  frameworks: [cisGcpFramework],
+};
+
+export const gcpProvider = lazyConnector(gcpLight, async () => (await import('./index.js')).gcpConnector);

@@ -1,0 +1,24 @@
+// The GitHub connector as the registry lists it: what it declares (config, targets, demo,
+// starter, CIS benchmark) without Octokit; the collect code (index.ts) is imported when a scan runs.
+import { type ConnectorLight, lazyConnector } from '../../src/connector.js';
+import { cisGithubFramework } from './cis.js';
+import { GithubConfig } from './config.js';
+import { githubDemo } from './demo.js';
+import { githubStarter } from './starter.js';
+import { type GithubTarget, githubTargets } from './targets.js';
+
+export const githubLight: ConnectorLight<GithubConfig, GithubTarget> = {
+  id: 'github',
+  title: 'GitHub',
+  config: GithubConfig,
+  targets: githubTargets,
+  expands: true,
+  demo: githubDemo,
+  starter: githubStarter,
+  frameworks: [cisGithubFramework],
+};
+
+export const githubProvider = lazyConnector(
+  githubLight,
+  async () => (await import('./index.js')).githubConnector,
+);
