@@ -1,6 +1,8 @@
 // `npm run bench`: figures, not assertions. (1) A full AWS scan through the real SDK and
 // connector against a synthetic account served on loopback; (2) the policy layer alone over a
-// large inventory. Prints wall time, throughput, requests and memory.
+// large inventory; (3) every report format at 100k identities (bench/reports.ts). Prints wall time,
+// throughput, requests and memory.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,7 +38,12 @@ const restore = swapAwsEnv({
 });
 console.log(`nhiscan bench — node ${process.version}, ${users} IAM users + ${roles} roles on loopback\n`);
 try {
-  const config = buildConfig({ providers: { aws: { sshPublicKeys: true } } }, builtins, 'bench', dir);
+  const config = buildConfig(
+    { providers: { aws: { sshPublicKeys: true, organizationPolicies: false } } },
+    builtins,
+    'bench',
+    dir,
+  );
   for (const run of ['cold', 'warm']) {
     gc();
     server.requests.length = 0;
@@ -61,7 +68,11 @@ try {
       gc();
       const m0 = process.memoryUsage().heapUsed;
       const t1 = performance.now();
-      const { findings } = evaluatePolicies(inventory, config.policies, { asOf, directory: undefined });
+      const { findings } = evaluatePolicies(inventory, config.policies, {
+        asOf,
+        directory: undefined,
+        inventory,
+      });
       const pms = performance.now() - t1;
       console.log(
         `policies: ${inventory.length} identities × ${config.policies.length} policies in ${(pms / 1000).toFixed(2)} s ` +
@@ -74,3 +85,15 @@ try {
   await server.close();
   rmSync(dir, { recursive: true, force: true });
 }
+
+// Reports: every format at 100k identities, in its own process so its peak RSS is its own.
+const reports = spawnSync(
+  process.execPath,
+  [
+    '--expose-gc',
+    join(import.meta.dirname, 'reports.js'),
+    `--identities=${arg('report-identities', 100_000)}`,
+  ],
+  { stdio: 'inherit' },
+);
+if (reports.status !== 0) process.exitCode = reports.status ?? 1;

@@ -7,8 +7,25 @@
 import { z } from 'zod';
 import { daysBetween } from '../src/clock.js';
 import type { Credential } from '../src/model.js';
-import type { FindingDraft, Policy } from '../src/policy.js';
-import { identityLabel, includeProviderManagedOption, plural, skipIdentity } from './lib/common.js';
+import {
+  type FindingDraft,
+  type Policy,
+  type Verdict,
+  fail,
+  notApplicable,
+  pass,
+  unknown,
+} from '../src/policy.js';
+import {
+  identityLabel,
+  includeProviderManagedOption,
+  plural,
+  skipIdentity,
+  REFERENCES,
+} from './lib/common.js';
+
+/** Not-applicable reason for an app Microsoft manages (a first-party app), skipped by default. */
+const MICROSOFT_MANAGED = 'managed by Microsoft (a first-party app); includeProviderManaged is off';
 
 const Options = z.strictObject({
   maxLifetimeDays: z
@@ -38,8 +55,9 @@ const named = (c: Credential): string => {
 export const entraAppCredentials: Policy<Options> = {
   id: 'entra-app-credentials',
   title: 'Entra app secret or certificate lifetime',
-  rationale:
-    'An app secret that never expires works for whoever copied it, forever; expired ones left behind hide which credential is live; a lone credential about to expire is an outage; two live secrets mean a rotation left half done.',
+  description:
+    'Fires on the client secrets and certificates of an Entra app registration or enterprise app: one that never expires or is valid for longer than the limit (an app secret that never expires works for whoever copied it, forever), an expired one left on the app (it hides which credential is live), the last live one of its type about to expire with no successor (an outage), and more live client secrets than allowed (a rotation left half done). Unknown when Entra did not report the end date of a credential, or the start date of a dated one.',
+  appliesTo: { providers: ['entra'], kinds: ['entra.application', 'entra.service_principal'] },
   severity: 'medium',
   options: Options,
   controls: {
@@ -48,13 +66,48 @@ export const entraAppCredentials: Policy<Options> = {
     owaspNhi: ['NHI7'],
     nistCsf: ['PR.AA-01'],
   },
+  remediation: {
+    default:
+      'Replace the credential with a client secret or certificate valid for at most the limit (better: a federated credential or a managed identity, with no secret at all), move its consumers to it, then remove the old one from the app.',
+  },
+  references: [
+    'https://learn.microsoft.com/en-us/graph/api/resources/passwordcredential',
+    'https://learn.microsoft.com/en-us/graph/api/resources/keycredential',
+    'https://learn.microsoft.com/en-us/entra/workload-id/workload-identity-federation',
+    REFERENCES.owaspNhi,
+  ],
+  findings: [
+    {
+      key: 'no-expiry',
+      title: 'Client secret or certificate never expires, or is valid for <n> years',
+      evidence: ['credentialType', 'startDateTime', 'expiresAt', 'lifetimeDays', 'maxLifetimeDays', 'asOf'],
+    },
+    {
+      key: 'expired-present',
+      title: 'Expired client secret or certificate still on the app',
+      evidence: ['credentialType', 'expiresAt', 'daysExpired', 'asOf'],
+    },
+    {
+      key: 'expiring-<secret | certificate>',
+      title: 'Last client secret or certificate expires in <n> days',
+      evidence: ['credentialType', 'expiresAt', 'daysToExpiry', 'expiringWithinDays', 'asOf'],
+    },
+    {
+      key: 'multiple-active-secrets',
+      title: '<n> active client secrets on one app',
+      evidence: ['activeCount', 'maxActiveSecrets', 'secrets'],
+    },
+  ],
   evaluate(identity, options, ctx) {
-    if (identity.provider !== 'entra' || !ENTRA_KINDS.has(identity.kind)) return [];
-    if (skipIdentity(identity, options.includeProviderManaged)) return [];
+    if (identity.provider !== 'entra' || !ENTRA_KINDS.has(identity.kind))
+      return [notApplicable(`${identity.kind} holds no app secret or certificate`)];
+    if (skipIdentity(identity, options.includeProviderManaged)) return [notApplicable(MICROSOFT_MANAGED)];
+    const unknowns: Verdict[] = [];
     const asOf = ctx.asOf.toISOString();
     const who = identityLabel(identity);
     const drafts: FindingDraft[] = [];
     const creds = identity.credentials.filter((c) => JUDGED.has(c.type) && c.managedBy === 'user');
+    if (creds.length === 0) return [notApplicable('holds no user-managed client secret or certificate')];
 
     for (const c of creds) {
       if (c.status === 'expired' && typeof c.expiresAt === 'string') {
@@ -91,10 +144,17 @@ export const entraAppCredentials: Policy<Options> = {
         });
         continue;
       }
-      if (typeof c.expiresAt !== 'string') continue; // unknown: nothing to judge
+      if (typeof c.expiresAt !== 'string') {
+        unknowns.push(unknown(`${c.uid}: Entra did not report when the ${noun(c)} expires`));
+        continue;
+      }
       const start = c.createdAt ?? undefined;
       const lifetime = start ? daysBetween(start, new Date(c.expiresAt)) : undefined;
-      if (lifetime !== undefined && lifetime > options.maxLifetimeDays) {
+      if (lifetime === undefined) {
+        unknowns.push(unknown(`${c.uid}: Entra did not report when the ${noun(c)} became valid`));
+        continue;
+      }
+      if (lifetime > options.maxLifetimeDays) {
         const years = Math.floor(lifetime / 365);
         drafts.push({
           key: 'no-expiry',
@@ -169,6 +229,8 @@ export const entraAppCredentials: Policy<Options> = {
         remediation: 'Move every consumer to one secret, then delete the others.',
       });
     }
-    return drafts;
+    // Every credential judged: findings fail the app; otherwise an unread date leaves it unknown.
+    if (drafts.length > 0) return [fail(...drafts), ...unknowns];
+    return unknowns.length > 0 ? unknowns : [pass()];
   },
 };

@@ -6,8 +6,8 @@
 // ENTRA-SPECIFIC: federatedIdentityCredentials of app registrations (flexible ones read from beta).
 import { z } from 'zod';
 import { entraAttributes } from '../connectors/entra/attributes.js';
-import type { FindingDraft, Policy } from '../src/policy.js';
-import { identityLabel } from './lib/common.js';
+import { type FindingDraft, type Policy, judged, notApplicable, unknown } from '../src/policy.js';
+import { identityLabel, REFERENCES } from './lib/common.js';
 
 const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
 
@@ -28,8 +28,9 @@ const trimSlash = (s: string): string => s.replace(/\/+$/, '');
 export const entraFederatedCredential: Policy<Options> = {
   id: 'entra-federated-credential',
   title: 'Federated credential trusts too broad a subject',
-  rationale:
-    "A federated credential on a shared issuer trusts whatever workload the subject matches; a wildcard, a pull-request subject or a branch without a protected environment lets other repositories, contributors' branches or unreviewed jobs sign in as the app.",
+  description:
+    "Fires on a federated identity credential of an Entra app that trusts more workloads than meant: a wildcard claims-matching expression (high on a shared issuer such as GitHub Actions, Terraform Cloud or GitLab), a GitHub pull_request subject (any contributor's pull request), or a GitHub branch or tag subject without a deployment environment (no reviewers, no protection rules). On a shared issuer the subject is all that tells your workflows from everyone else's. Unknown when the app's federated credentials were not read.",
+  appliesTo: { providers: ['entra'] },
   severity: 'high',
   options: Options,
   controls: {
@@ -39,12 +40,47 @@ export const entraFederatedCredential: Policy<Options> = {
     nistCsf: ['PR.AA-04', 'PR.AA-05'],
     cisControls: ['6.8'],
   },
+  remediation: {
+    default:
+      'Trust exact subjects only: one federated credential per repository and deployment environment (repo:ORG/REPO:environment:NAME) protected by required reviewers.',
+  },
+  references: [
+    'https://learn.microsoft.com/en-us/graph/api/resources/federatedidentitycredential',
+    'https://learn.microsoft.com/en-us/entra/workload-id/workload-identity-federation',
+    'https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect',
+    REFERENCES.owaspNhi,
+  ],
+  findings: [
+    {
+      key: 'wildcard:<credential id>',
+      title: 'Federated credential matches subjects by wildcard',
+      evidence: ['issuer', 'subject', 'name', 'audiences', 'claimsMatchingExpression', 'sharedIssuer'],
+    },
+    {
+      key: 'pull-request:<credential id>',
+      title: 'Federated credential trusts pull-request workflows',
+      evidence: ['issuer', 'subject', 'name', 'audiences', 'subjectKind'],
+    },
+    {
+      key: 'no-environment:<credential id>',
+      title: 'Federated credential without a deployment environment',
+      evidence: ['issuer', 'subject', 'name', 'audiences', 'subjectKind'],
+    },
+  ],
   evaluate(identity, options) {
     const attrs = entraAttributes(identity);
-    if (!attrs) return [];
+    if (!attrs) return [unknown('the Entra attributes of this identity are missing or malformed')];
+    if (!attrs.federatedCredentials) {
+      // Only app registrations carry federated credentials the connector reads.
+      return identity.kind === 'entra.application'
+        ? [unknown('federated identity credentials not read')]
+        : [notApplicable(`${identity.kind}: no federated identity credentials read for this kind`)];
+    }
+    if (attrs.federatedCredentials.length === 0)
+      return [notApplicable('has no federated identity credential')];
     const shared = new Set(options.sharedIssuers.map(trimSlash));
     const drafts: FindingDraft[] = [];
-    for (const f of attrs.federatedCredentials ?? []) {
+    for (const f of attrs.federatedCredentials) {
       const issuer = trimSlash(f.issuer);
       const base = {
         issuer: f.issuer,
@@ -91,6 +127,6 @@ export const entraFederatedCredential: Policy<Options> = {
         });
       }
     }
-    return drafts;
+    return [judged(drafts)];
   },
 };

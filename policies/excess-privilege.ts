@@ -3,7 +3,6 @@
 // service wildcards and privilege-escalation paths on unconstrained resources.
 import { z } from 'zod';
 import {
-  allows,
   coversAllResources,
   describeGrant,
   isServiceWildcard,
@@ -11,14 +10,17 @@ import {
   wildcardMatch,
 } from '../src/iam-actions.js';
 import type { Identity } from '../src/model.js';
-import type { FindingDraft, Policy } from '../src/policy.js';
-import { ESCALATION_SETS } from './lib/aws-escalation.js';
+import { type FindingDraft, type Policy, fail, judged, notApplicable } from '../src/policy.js';
+import { NONE, SOME } from '../connectors/aws/effective.js';
+import { type PathStep, escalationSets, evaluatorOf, pathsToAdmin } from './lib/aws-paths.js';
 import {
   identityLabel,
   includeProviderManagedOption,
   isSwitchedOff,
   plural,
   skipIdentity,
+  PROVIDER_MANAGED,
+  REFERENCES,
 } from './lib/common.js';
 
 const Options = z.strictObject({
@@ -69,8 +71,9 @@ const ADMIN_ATTACHMENTS: readonly RegExp[] = [
 export const excessPrivilege: Policy<Options> = {
   id: 'excess-privilege',
   title: 'Excess privilege',
-  rationale:
-    'Non-human credentials run unattended and leak from code, CI and images; an identity that can administer the account, use every action of a service or grant itself more turns any leak into a full compromise.',
+  description:
+    'Fires on an identity with administrator access on any provider (the privilege level its connector computed), and on AWS on an Allow of every action of a service on all resources, or of a privilege-escalation action set (e.g. iam:CreatePolicyVersion, iam:PassRole with a compute launch) on unconstrained resources. Non-human credentials run unattended and leak from code, CI and images; an identity that can administer the account, use every action of a service or grant itself more turns any leak into a full compromise.',
+  appliesTo: {},
   severity: 'high',
   options: Options,
   controls: {
@@ -82,8 +85,57 @@ export const excessPrivilege: Policy<Options> = {
     nistCsf: ['PR.AA-05'],
     cisControls: ['5.4', '6.8'],
   },
-  evaluate(identity, options) {
-    if (skipIdentity(identity, options.includeProviderManaged)) return [];
+  remediation: {
+    default:
+      'Replace the administrator grant with a policy listing only the actions and resources this identity uses.',
+    byKind: {
+      'aws.iam_user':
+        'Detach AdministratorAccess / IAMFullAccess and wildcard statements; attach a policy generated from CloudTrail activity (IAM Access Analyzer policy generation) that lists only the actions and resources used.',
+      'aws.iam_role':
+        'Detach AdministratorAccess / IAMFullAccess and wildcard statements; attach a policy generated from CloudTrail activity (IAM Access Analyzer policy generation), and set a permissions boundary on roles that create roles.',
+      'gcp.service_account':
+        "Remove roles/owner and *Admin roles from the service account; grant the predefined roles IAM's role recommendations list for what it used.",
+      'github.app_installation':
+        "Reduce the App's permissions to what it uses (org settings → GitHub Apps → Configure) and limit it to selected repositories.",
+      'github.fine_grained_pat':
+        'Regenerate the token without organisation administration permissions, for only the repositories the job uses.',
+      'github.credential_authorization':
+        'Replace the classic token carrying admin:org / delete_repo with a fine-grained token or a GitHub App, and revoke its SSO authorisation.',
+    },
+  },
+  references: [
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege',
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-policy-generation.html',
+    'https://cloud.google.com/iam/docs/recommender-overview',
+    REFERENCES.owaspNhi,
+    REFERENCES.cisAws,
+    REFERENCES.cisGcp,
+    REFERENCES.cisControls,
+  ],
+  findings: [
+    {
+      key: 'admin',
+      title: 'Administrator access / Administrator of a service',
+      evidence: ['level', 'reasons', 'adminPolicies', 'permissionsBoundary', 'switchedOff', 'adminScope'],
+    },
+    {
+      key: 'service-wildcard',
+      title: 'All actions of <n> services on all resources',
+      evidence: ['services', 'wildcards', 'permissionsBoundary'],
+    },
+    {
+      key: 'escalation',
+      title: 'Can escalate its own privileges (<n> paths)',
+      evidence: ['setIds', 'sets', 'blocked', 'permissionsBoundary'],
+    },
+    {
+      key: 'escalation-path',
+      title: 'Can reach administrator through <n> roles',
+      evidence: ['paths', 'admins'],
+    },
+  ],
+  evaluate(identity, options, ctx) {
+    if (skipIdentity(identity, options.includeProviderManaged)) return [notApplicable(PROVIDER_MANAGED)];
     const { privilege } = identity;
     const boundary = privilege.boundary === undefined ? {} : { permissionsBoundary: privilege.boundary };
 
@@ -94,7 +146,7 @@ export const excessPrivilege: Policy<Options> = {
         identity.provider === 'gcp' && !privilege.attached.some((role) => GCP_ESTATE_ADMIN_ROLES.has(role));
       const adminPolicies = privilege.attached.filter((a) => ADMIN_ATTACHMENTS.some((re) => re.test(a)));
       return [
-        {
+        fail({
           key: 'admin',
           severity: off ? 'medium' : serviceOnly ? 'high' : 'critical',
           title: serviceOnly ? 'Administrator of a service' : 'Administrator access',
@@ -111,12 +163,12 @@ export const excessPrivilege: Policy<Options> = {
             'Replace the administrator grant with a policy listing only the actions and resources this identity uses.',
           // Admin that can push code or change workflows also bypasses change management.
           ...(identity.attributes.canChangeCode === true ? { extraControls: { soc2: ['CC8.1'] } } : {}),
-        },
+        }),
       ];
     }
 
-    // AWS-SPECIFIC from here: the IAM action grammar.
-    if (identity.provider !== 'aws') return [];
+    // AWS-SPECIFIC from here: the IAM action grammar. Elsewhere the level is the whole check.
+    if (identity.provider !== 'aws') return [judged([])];
     const ignored = (action: string): boolean => options.ignoreActions.some((p) => wildcardMatch(p, action));
     const drafts: FindingDraft[] = [];
     if (options.serviceWildcards) {
@@ -126,8 +178,10 @@ export const excessPrivilege: Policy<Options> = {
     if (options.escalation) {
       const draft = escalationDraft(identity, ignored);
       if (draft) drafts.push({ ...draft, evidence: { ...draft.evidence, ...boundary } });
+      const paths = ctx.inventory ? pathsToAdmin(identity, ctx.inventory) : [];
+      if (paths.length > 0) drafts.push(pathDraft(identity, paths));
     }
-    return drafts;
+    return [judged(drafts)];
   },
 };
 
@@ -143,8 +197,10 @@ const serviceWildcardDraft = (
       if (!isServiceWildcard(action) || ignored(action)) continue;
       // "s3:*" on "arn:aws:s3:::*" is every action on every bucket, as much as on "*".
       if (!coversAllResources(g.resources, action, g.notResource)) continue;
-      // An unconditional Deny of the whole service cancels the wildcard.
-      if (!allows(grants, action, { unconstrainedOnly: true })) continue;
+      // An unconditional Deny of the whole service, or a boundary or SCP that does not allow all
+      // of it, cancels the wildcard.
+      const state = evaluatorOf(identity).decide(action).state;
+      if (state === NONE || state === SOME) continue;
       wildcards.push({ action, statement: describeGrant(g) });
     }
   }
@@ -163,32 +219,29 @@ const escalationDraft = (
   identity: Identity,
   ignored: (action: string) => boolean,
 ): FindingDraft | undefined => {
-  const grants = identity.privilege.grants;
-  const sets: {
-    id: string;
-    summary: string;
-    actions: readonly string[];
-    grants: { action: string; statement: string }[];
-  }[] = [];
-  for (const set of ESCALATION_SETS) {
-    if (set.actions.some(ignored)) continue;
-    const hits: { action: string; statement: string }[] = [];
-    for (const action of set.actions) {
-      const grant = allows(grants, action, { unconstrainedOnly: true });
-      if (!grant) break;
-      hits.push({ action, statement: describeGrant(grant) });
-    }
-    if (hits.length === set.actions.length) {
-      sets.push({ id: set.id, summary: set.summary, actions: set.actions, grants: hits });
-    }
-  }
+  // Judged on effective access: a set the boundary, an SCP or a Deny closes is not open.
+  const { open: sets, blocked } = escalationSets(identity, ignored);
   if (sets.length === 0) return undefined;
   return {
     key: 'escalation',
     title: `Can escalate its own privileges (${plural(sets.length, 'path')})`,
     message: `${identityLabel(identity)} holds privilege-escalation permissions on all resources: ${sets.map((s) => s.id).join(', ')}.`,
-    evidence: { setIds: sets.map((s) => s.id), sets },
+    evidence: { setIds: sets.map((s) => s.id), sets, ...(blocked.length > 0 ? { blocked } : {}) },
     remediation:
       'Scope these IAM and pass-role permissions to the specific resources this identity manages, or remove them.',
+  };
+};
+
+const pathDraft = (identity: Identity, paths: PathStep[][]): FindingDraft => {
+  const targets = [...new Set(paths.map((p) => p.at(-1)?.to ?? ''))];
+  return {
+    key: 'escalation-path',
+    title: `Can reach administrator through ${plural(targets.length, 'role')}`,
+    message: `${identityLabel(identity)} can become an administrator role of its account: ${paths
+      .map((p) => p.map((s) => `${s.via} ${s.to}`).join(' → '))
+      .join('; ')}.`,
+    evidence: { paths, admins: targets },
+    remediation:
+      'Narrow the trust policies of these roles to the principals that need them, and scope iam:PassRole and sts:AssumeRole to specific roles.',
   };
 };

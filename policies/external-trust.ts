@@ -3,7 +3,7 @@
 // of IAM role trust policies. Service principals ("ec2.amazonaws.com") never fire.
 import { z } from 'zod';
 import type { Identity, Severity, Trust } from '../src/model.js';
-import type { FindingDraft, Policy } from '../src/policy.js';
+import { type FindingDraft, type Policy, judged, notApplicable, unknown } from '../src/policy.js';
 import {
   conditionsOn,
   federatedIssuer,
@@ -12,7 +12,7 @@ import {
   principalAccount,
   restricts,
 } from './lib/aws-trust.js';
-import { identityLabel, plural } from './lib/common.js';
+import { REFERENCES, identityLabel, plural } from './lib/common.js';
 
 const GITHUB_ACTIONS = 'token.actions.githubusercontent.com';
 
@@ -64,8 +64,9 @@ const worst = (hits: readonly Hit[]): Severity | undefined =>
 export const externalTrust: Policy<Options> = {
   id: 'external-trust',
   title: 'Unrestricted external trust',
-  rationale:
-    'A role that anyone, another account without an external id, or any pipeline of a shared CI service can assume hands its permissions to people outside the organisation.',
+  description:
+    'Fires when any principal ("*") can assume an identity, and on AWS roles when another account can assume it without an sts:ExternalId, when a shared OIDC issuer (GitHub Actions, GitLab, Terraform Cloud, Buildkite) is trusted without a subject condition, or a web-identity provider without an audience condition. Such a role hands its permissions to people outside the organisation. Unknown for an AWS role whose trust policy could not be read.',
+  appliesTo: {},
   severity: 'high',
   options: Options,
   controls: {
@@ -76,7 +77,53 @@ export const externalTrust: Policy<Options> = {
     nistCsf: ['PR.AA-04', 'PR.AA-05'],
     cisControls: ['6.8'],
   },
+  remediation: {
+    default:
+      'Name the trusted principals explicitly and add conditions that bind the trust to your own callers.',
+    byKind: {
+      'aws.iam_role':
+        'Edit the role\'s trust policy: replace "*" with named principals, require sts:ExternalId for other accounts (aws iam update-assume-role-policy), and pin token.actions.githubusercontent.com:sub (or the issuer\'s subject key) to your repositories.',
+      'gcp.wif_provider':
+        'Add an attribute condition to the workload identity provider that pins your own organisation or repositories.',
+    },
+  },
+  references: [
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-user_externalid.html',
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html',
+    'https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services',
+    REFERENCES.owaspNhi,
+    REFERENCES.cisAws,
+  ],
+  findings: [
+    { key: 'any-principal', title: 'Assumable by anyone', evidence: ['account', 'trust'] },
+    {
+      key: 'any-principal-conditioned',
+      title: 'Assumable by any principal, subject to conditions',
+      evidence: ['account', 'trust'],
+    },
+    {
+      key: 'cross-account-no-external-id',
+      title: 'Assumable by <n> other accounts without an external id',
+      evidence: ['account', 'trust'],
+    },
+    {
+      key: 'oidc-no-subject',
+      title: 'OIDC trust without a subject condition',
+      evidence: ['account', 'trust'],
+    },
+    {
+      key: 'web-identity-no-audience',
+      title: 'Web identity trust without an audience condition',
+      evidence: ['account', 'trust'],
+    },
+  ],
   evaluate(identity, options) {
+    if (identity.trust.length === 0) {
+      // AWS-SPECIFIC: every role has a trust policy; none recorded means it was not read.
+      return identity.kind === 'aws.iam_role'
+        ? [unknown("the role's trust policy was not read")]
+        : [notApplicable('nobody outside the identity can assume it (no trust relationship recorded)')];
+    }
     const byKey = new Map<string, Hit[]>();
     const add = (key: string, hit: Hit): void => {
       byKey.set(key, [...(byKey.get(key) ?? []), hit]);
@@ -136,7 +183,7 @@ export const externalTrust: Policy<Options> = {
         },
       });
     }
-    return drafts;
+    return [judged(drafts)];
   },
 };
 

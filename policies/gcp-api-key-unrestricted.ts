@@ -3,8 +3,8 @@
 // restrictions it works on every API enabled in the project, billed to you.
 // GCP-SPECIFIC: reads the restrictions the Google Cloud connector records on each API key.
 import { z } from 'zod';
-import type { FindingDraft, Policy } from '../src/policy.js';
-import { identityLabel } from './lib/common.js';
+import { type FindingDraft, type Policy, judged, notApplicable, unknown } from '../src/policy.js';
+import { REFERENCES, identityLabel } from './lib/common.js';
 import { allowAllEntries, apiKeyAttributes } from './lib/gcp.js';
 
 const Options = z.strictObject({
@@ -19,8 +19,9 @@ type Options = z.infer<typeof Options>;
 export const gcpApiKeyUnrestricted: Policy<Options> = {
   id: 'gcp-api-key-unrestricted',
   title: 'API key without restrictions',
-  rationale:
-    'API keys end up in app bundles, web pages and repositories; restrictions to named apps and APIs are what stop a copied key from being used by anyone, on anything.',
+  description:
+    'Fires on an active Google Cloud API key with no application restriction (HTTP referrer, IP, Android or iOS app; a "*" referrer or 0.0.0.0/0 counts as none), no API restriction, or neither. API keys end up in app bundles, web pages and repositories; restrictions to named apps and APIs are what stop a copied key from being used by anyone, on anything.',
+  appliesTo: { providers: ['gcp'], kinds: ['gcp.api_key'] },
   severity: 'high',
   options: Options,
   controls: {
@@ -31,11 +32,60 @@ export const gcpApiKeyUnrestricted: Policy<Options> = {
     nistCsf: ['PR.AA-05', 'PR.PS-01'],
     cisControls: ['3.3'],
   },
+  remediation: {
+    default:
+      'Restrict the key to the referrers, IP addresses or apps that use it and to the APIs they call (gcloud services api-keys update --allowed-referrers / --allowed-ips / --api-target), or delete it.',
+  },
+  references: [
+    'https://cloud.google.com/docs/authentication/api-keys-best-practices',
+    'https://cloud.google.com/docs/authentication/api-keys#api_key_restrictions',
+    REFERENCES.owaspNhi,
+    REFERENCES.cisGcp,
+  ],
+  findings: [
+    {
+      key: 'unrestricted',
+      title: 'API key has no restrictions',
+      evidence: [
+        'applicationRestriction',
+        'allowsEveryCaller',
+        'apiTargets',
+        'restrictions',
+        'serviceAccountEmail',
+      ],
+    },
+    {
+      key: 'no-application-restriction',
+      title: 'API key usable from any application',
+      evidence: [
+        'applicationRestriction',
+        'allowsEveryCaller',
+        'apiTargets',
+        'restrictions',
+        'serviceAccountEmail',
+      ],
+    },
+    {
+      key: 'no-api-restriction',
+      title: 'API key usable on every API',
+      evidence: [
+        'applicationRestriction',
+        'allowsEveryCaller',
+        'apiTargets',
+        'restrictions',
+        'serviceAccountEmail',
+      ],
+    },
+  ],
   evaluate(identity, options) {
     const attrs = apiKeyAttributes(identity);
-    if (!attrs) return [];
+    if (!attrs) return [unknown('the API key facts recorded by the connector could not be read')];
     const key = identity.credentials.find((c) => c.type === 'api_key');
-    if (key && key.status !== 'active') return [];
+    if (key && key.status !== 'active') return [notApplicable(`the key is ${key.status}`)];
+    if (!options.requireApplicationRestriction && !options.requireApiRestriction)
+      return [
+        notApplicable('both checks are switched off (requireApplicationRestriction, requireApiRestriction)'),
+      ];
     // A referrer "*" or an address range 0.0.0.0/0 is a restriction in name only.
     const allowAll = allowAllEntries(attrs.restrictions);
     const noApp = attrs.applicationRestriction === 'none' || allowAll.length > 0;
@@ -80,6 +130,6 @@ export const gcpApiKeyUnrestricted: Policy<Options> = {
         remediation: 'Add API restrictions listing only the APIs the application calls.',
       });
     }
-    return drafts;
+    return [judged(drafts)];
   },
 };

@@ -3,8 +3,14 @@
 // anything in its project, so any leak of its key or any workload running as it can too.
 // GCP-SPECIFIC: reads the bindings the Google Cloud connector records on each service account.
 import { z } from 'zod';
-import type { Policy } from '../src/policy.js';
-import { identityLabel, includeProviderManagedOption, skipIdentity } from './lib/common.js';
+import { type Policy, fail, notApplicable, pass, unknown } from '../src/policy.js';
+import {
+  PROVIDER_MANAGED,
+  REFERENCES,
+  identityLabel,
+  includeProviderManagedOption,
+  skipIdentity,
+} from './lib/common.js';
 import { describeBinding, serviceAccountAttributes } from './lib/gcp.js';
 
 const Options = z.strictObject({
@@ -24,8 +30,9 @@ type Options = z.infer<typeof Options>;
 export const gcpBasicRoles: Policy<Options> = {
   id: 'gcp-basic-roles',
   title: 'Service account holds a basic role',
-  rationale:
-    'Basic roles such as Editor grant write access to nearly every service in a project; a service account needs a few predefined roles, and anything more is what a leaked key or a compromised workload gets.',
+  description:
+    'Fires on a Google Cloud service account holding a basic role (roles/editor by default) on a project, folder or organisation, conditional bindings included. Basic roles grant write access to nearly every service in a project; a service account needs a few predefined roles, and anything more is what a leaked key or a compromised workload gets. roles/owner is reported by excess-privilege.',
+  appliesTo: { providers: ['gcp'], kinds: ['gcp.service_account'] },
   severity: 'high',
   options: Options,
   controls: {
@@ -36,17 +43,36 @@ export const gcpBasicRoles: Policy<Options> = {
     nistCsf: ['PR.AA-05'],
     cisControls: ['5.4', '6.8'],
   },
+  remediation: {
+    default:
+      "Replace the basic role with the predefined roles the service account needs (IAM's role recommendations list what it used); for a default compute or App Engine account, give workloads their own service accounts instead.",
+  },
+  references: [
+    'https://cloud.google.com/iam/docs/roles-overview#basic',
+    'https://cloud.google.com/iam/docs/recommender-overview',
+    REFERENCES.gcpServiceAccountBestPractices,
+    REFERENCES.owaspNhi,
+    REFERENCES.cisGcp,
+  ],
+  findings: [
+    {
+      key: 'basic-role',
+      title: 'Holds <roles>',
+      evidence: ['roles', 'bindings', 'defaultAccount', 'privilegeLevel'],
+    },
+  ],
   evaluate(identity, options) {
-    if (skipIdentity(identity, options.includeProviderManaged)) return [];
+    if (skipIdentity(identity, options.includeProviderManaged)) return [notApplicable(PROVIDER_MANAGED)];
     const attrs = serviceAccountAttributes(identity);
-    if (!attrs || attrs.disabled) return [];
+    if (!attrs) return [unknown('the service account facts recorded by the connector could not be read')];
+    if (attrs.disabled) return [notApplicable('the service account is disabled')];
     const hits = attrs.bindings.filter(
       (b) => options.roles.includes(b.role) && (options.includeConditional || b.condition === undefined),
     );
-    if (hits.length === 0) return [];
+    if (hits.length === 0) return [pass()];
     const roles = [...new Set(hits.map((b) => b.role))].sort();
     return [
-      {
+      fail({
         key: 'basic-role',
         title: `Holds ${roles.join(', ')}`,
         message: `${identityLabel(identity)} holds ${hits.map(describeBinding).join('; ')}.`,
@@ -59,7 +85,7 @@ export const gcpBasicRoles: Policy<Options> = {
         remediation: attrs.defaultAccount
           ? `Remove ${roles.join(', ')} from the default ${attrs.defaultAccount} service account and give workloads their own service accounts with only the predefined roles they use.`
           : `Replace ${roles.join(', ')} with the predefined roles this service account needs (IAM's role recommendations list what it used).`,
-      },
+      }),
     ];
   },
 };

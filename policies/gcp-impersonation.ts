@@ -4,8 +4,15 @@
 // principal, it lets that principal grant itself any account's access (no separation of duties).
 // GCP-SPECIFIC: reads `canActAs` and `administeredBy`, recorded by the Google Cloud connector.
 import { z } from 'zod';
-import type { FindingDraft, Policy } from '../src/policy.js';
-import { identityLabel, includeProviderManagedOption, plural, skipIdentity } from './lib/common.js';
+import { type FindingDraft, type Policy, judged, notApplicable, unknown } from '../src/policy.js';
+import {
+  PROVIDER_MANAGED,
+  REFERENCES,
+  identityLabel,
+  includeProviderManagedOption,
+  plural,
+  skipIdentity,
+} from './lib/common.js';
 import {
   describeBinding,
   isContainerResource,
@@ -55,8 +62,9 @@ const grantFacts = (p: PrincipalRef): Record<string, string> => ({
 export const gcpImpersonation: Policy<Options> = {
   id: 'gcp-impersonation',
   title: 'Broad service account impersonation',
-  rationale:
-    'Acting as a service account hands over everything it can do; granted on a whole project, or to someone who also administers the account, that power is neither scoped nor separated.',
+  description:
+    'Fires when Service Account User or Token Creator (or another role that can act as the account) is granted on a project, folder or organisation rather than on the account itself, when a whole domain can act as the account, and when one principal both administers the account and can act as it. Acting as a service account hands over everything it can do; granted that broadly, or without separation of duties, that power is neither scoped nor separated.',
+  appliesTo: { providers: ['gcp'], kinds: ['gcp.service_account'] },
   severity: 'medium',
   options: Options,
   controls: {
@@ -67,10 +75,40 @@ export const gcpImpersonation: Policy<Options> = {
     nistCsf: ['PR.AA-05'],
     cisControls: ['6.8'],
   },
+  remediation: {
+    default:
+      'Grant Service Account User / Token Creator on the service account itself, to the principals that use it (not on the project or to a domain), and give Service Account Admin to different principals.',
+  },
+  references: [
+    'https://cloud.google.com/iam/docs/service-account-permissions',
+    'https://cloud.google.com/iam/docs/best-practices-service-accounts#project-folder-grants',
+    REFERENCES.owaspNhi,
+    REFERENCES.cisGcp,
+  ],
+  findings: [
+    {
+      key: 'project-level',
+      title: '<n> principals can impersonate it through a project-wide grant',
+      evidence: ['grants', 'principals'],
+    },
+    {
+      key: 'domain-wide',
+      title: 'Every user of <domain> can impersonate it',
+      evidence: ['grants', 'principals'],
+    },
+    {
+      key: 'admin-and-user',
+      title: '<n> principals both administer and can act as it',
+      evidence: ['principals', 'adminGrants', 'userGrants'],
+    },
+  ],
   evaluate(identity, options) {
-    if (skipIdentity(identity, options.includeProviderManaged)) return [];
+    if (skipIdentity(identity, options.includeProviderManaged)) return [notApplicable(PROVIDER_MANAGED)];
     const attrs = serviceAccountAttributes(identity);
-    if (!attrs || attrs.disabled) return [];
+    if (!attrs) return [unknown('the service account facts recorded by the connector could not be read')];
+    if (attrs.disabled) return [notApplicable('the service account is disabled')];
+    if (!options.projectLevel && !options.domainWide && !options.adminAndUser)
+      return [notApplicable('every check is switched off (projectLevel, domainWide, adminAndUser)')];
     const allowed = new Set(options.allowedPrincipals.map((p) => p.toLowerCase()));
     const drafts: FindingDraft[] = [];
 
@@ -136,6 +174,6 @@ export const gcpImpersonation: Policy<Options> = {
         });
       }
     }
-    return drafts;
+    return [judged(drafts)];
   },
 };

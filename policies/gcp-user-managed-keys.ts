@@ -6,13 +6,15 @@
 // GCP-SPECIFIC: reads the sa_key credentials the Google Cloud connector records.
 import { z } from 'zod';
 import type { Credential } from '../src/model.js';
-import type { FindingDraft, Policy } from '../src/policy.js';
+import { type FindingDraft, type Policy, judged, notApplicable } from '../src/policy.js';
 import {
   credentialFacts,
   identityLabel,
   includeProviderManagedOption,
   plural,
   skipIdentity,
+  PROVIDER_MANAGED,
+  REFERENCES,
 } from './lib/common.js';
 
 const Options = z.strictObject({
@@ -43,8 +45,9 @@ const exposureOf = (
 export const gcpUserManagedKeys: Policy<Options> = {
   id: 'gcp-user-managed-keys',
   title: 'Service account uses user-managed keys',
-  rationale:
-    'User-managed keys are long-lived secrets that must be stored, distributed and rotated by hand; attached service accounts, workload identity federation and impersonation give the same access with no key to leak.',
+  description:
+    'Reports (informational) a Google Cloud service account with active user-managed keys, and (critical) a key Google has detected as exposed that is still enabled. User-managed keys are long-lived secrets that must be stored, distributed and rotated by hand; attached service accounts, workload identity federation and impersonation give the same access with no key to leak.',
+  appliesTo: { providers: ['gcp'], kinds: ['gcp.service_account'] },
   severity: 'info',
   options: Options,
   controls: {
@@ -54,9 +57,33 @@ export const gcpUserManagedKeys: Policy<Options> = {
     cisGcp: ['1.4'],
     nistCsf: ['PR.AA-01'],
   },
+  remediation: {
+    default:
+      'Run the workload as an attached service account on Google Cloud, or use workload identity federation or impersonation elsewhere; then delete the keys, and enforce iam.disableServiceAccountKeyCreation.',
+  },
+  references: [
+    REFERENCES.gcpKeyBestPractices,
+    'https://cloud.google.com/iam/docs/workload-identity-federation',
+    'https://cloud.google.com/resource-manager/docs/organization-policy/restricting-service-accounts',
+    REFERENCES.owaspNhi,
+    REFERENCES.cisGcp,
+  ],
+  findings: [
+    {
+      key: 'exposed-key',
+      title: 'Key found exposed by Google is still active',
+      evidence: ['key', 'extendedStatus', 'disableReason'],
+    },
+    {
+      key: 'user-managed-keys',
+      title: '<n> user-managed keys where keyless access is possible',
+      evidence: ['keys'],
+    },
+  ],
   evaluate(identity, options) {
-    if (identity.provider !== 'gcp' || identity.kind !== 'gcp.service_account') return [];
-    if (skipIdentity(identity, options.includeProviderManaged)) return [];
+    if (identity.provider !== 'gcp' || identity.kind !== 'gcp.service_account')
+      return [notApplicable('not a Google Cloud service account')];
+    if (skipIdentity(identity, options.includeProviderManaged)) return [notApplicable(PROVIDER_MANAGED)];
     const keys = identity.credentials.filter(
       (c) => c.type === 'sa_key' && c.managedBy === 'user' && c.status === 'active',
     );
@@ -80,17 +107,19 @@ export const gcpUserManagedKeys: Policy<Options> = {
           "Delete the key now, review the account's activity since the key was published, and set the iam.serviceAccountKeyExposureResponse organization policy to disable exposed keys.",
       });
     }
-    if (keys.length === 0) return drafts;
+    if (keys.length === 0) return [judged(drafts)];
     return [
-      ...drafts,
-      {
-        key: 'user-managed-keys',
-        title: `${plural(keys.length, 'user-managed key')} where keyless access is possible`,
-        message: `${identityLabel(identity)} has ${plural(keys.length, 'active user-managed key')} (${keys.map((k) => k.uid).join(', ')}).`,
-        evidence: { keys: keys.map(credentialFacts) },
-        remediation:
-          'Run the workload as an attached service account on Google Cloud, or use workload identity federation or impersonation elsewhere; then delete the keys.',
-      },
+      judged([
+        ...drafts,
+        {
+          key: 'user-managed-keys',
+          title: `${plural(keys.length, 'user-managed key')} where keyless access is possible`,
+          message: `${identityLabel(identity)} has ${plural(keys.length, 'active user-managed key')} (${keys.map((k) => k.uid).join(', ')}).`,
+          evidence: { keys: keys.map(credentialFacts) },
+          remediation:
+            'Run the workload as an attached service account on Google Cloud, or use workload identity federation or impersonation elsewhere; then delete the keys.',
+        },
+      ]),
     ];
   },
 };

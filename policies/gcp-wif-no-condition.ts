@@ -6,8 +6,8 @@
 // user and instance profile in that account: any workload there may enter the pool.
 // GCP-SPECIFIC: reads the provider facts the Google Cloud connector records.
 import { z } from 'zod';
-import type { Policy } from '../src/policy.js';
-import { identityLabel } from './lib/common.js';
+import { type Policy, fail, notApplicable, pass, unknown } from '../src/policy.js';
+import { REFERENCES, identityLabel } from './lib/common.js';
 import { wifProviderAttributes } from './lib/gcp.js';
 
 const GITHUB_ACTIONS = 'https://token.actions.githubusercontent.com';
@@ -43,8 +43,9 @@ type Options = z.infer<typeof Options>;
 export const gcpWifNoCondition: Policy<Options> = {
   id: 'gcp-wif-no-condition',
   title: 'Workload identity provider trusts a shared issuer without a condition',
-  rationale:
-    'A shared OIDC issuer signs tokens for all of its customers; a provider that accepts its tokens without an attribute condition lets anyone on that service into the pool. An AWS provider without one admits every principal of the AWS account.',
+  description:
+    'Fires on an enabled workload identity provider that trusts a shared OIDC issuer (GitHub Actions, GitLab, Terraform Cloud, Google accounts, Buildkite) without an attribute condition, and (medium) on an AWS provider without one. A shared issuer signs tokens for all of its customers; without a condition anyone on that service enters the pool. An AWS provider without one admits every principal of the AWS account.',
+  appliesTo: { providers: ['gcp'], kinds: ['gcp.wif_provider'] },
   severity: 'high',
   options: Options,
   controls: {
@@ -54,15 +55,39 @@ export const gcpWifNoCondition: Policy<Options> = {
     nistCsf: ['PR.AA-04', 'PR.AA-05'],
     cisControls: ['6.8'],
   },
+  remediation: {
+    default:
+      "Add an attribute condition that pins your own organisation, e.g. assertion.repository_owner == 'acme' for GitHub, assertion.namespace_path == 'acme' for GitLab, or the AWS roles that may federate (gcloud iam workload-identity-pools providers update-oidc / update-aws --attribute-condition).",
+  },
+  references: [
+    'https://cloud.google.com/iam/docs/best-practices-for-using-workload-identity-federation',
+    'https://cloud.google.com/iam/docs/workload-identity-federation-with-deployment-pipelines',
+    REFERENCES.owaspNhi,
+    REFERENCES.cisControls,
+  ],
+  findings: [
+    {
+      key: 'no-condition',
+      title: 'Trusts every tenant of <issuer>',
+      evidence: ['issuerUri', 'attributeCondition', 'attributeMapping', 'poolId'],
+    },
+    {
+      key: 'aws-no-condition',
+      title: 'Trusts every principal of AWS account <id>',
+      evidence: ['awsAccountId', 'attributeCondition', 'attributeMapping', 'poolId'],
+    },
+  ],
   evaluate(identity, options) {
     const attrs = wifProviderAttributes(identity);
-    if (!attrs || attrs.disabled || attrs.poolDisabled) return [];
+    if (!attrs) return [unknown('the provider facts recorded by the connector could not be read')];
+    if (attrs.disabled || attrs.poolDisabled) return [notApplicable('the provider or its pool is disabled')];
     const conditioned = attrs.attributeCondition !== undefined && attrs.attributeCondition.trim() !== '';
     if (attrs.protocol === 'aws') {
-      if (conditioned || !options.requireAwsCondition) return [];
+      if (conditioned) return [pass()];
+      if (!options.requireAwsCondition) return [notApplicable('requireAwsCondition is off')];
       const account = attrs.awsAccountId ?? 'unknown';
       return [
-        {
+        fail({
           key: 'aws-no-condition',
           severity: 'medium',
           title: `Trusts every principal of AWS account ${account}`,
@@ -75,15 +100,19 @@ export const gcpWifNoCondition: Policy<Options> = {
           },
           remediation:
             "Add an attribute condition naming the AWS roles that may federate, e.g. attribute.aws_role == 'arn:aws:sts::123456789012:assumed-role/deployer'.",
-        },
+        }),
       ];
     }
-    if (attrs.protocol !== 'oidc' || !attrs.issuerUri) return [];
+    if (attrs.protocol === 'unknown') return [unknown("the provider's protocol was not recorded")];
+    if (attrs.protocol !== 'oidc')
+      return [notApplicable(`a ${attrs.protocol} provider trusts no shared OIDC issuer`)];
+    if (!attrs.issuerUri) return [unknown('the OIDC issuer was not recorded')];
     const issuer = normalise(attrs.issuerUri);
-    if (!options.multiTenantIssuers.map(normalise).includes(issuer)) return [];
-    if (conditioned) return [];
+    // A per-tenant issuer, or a condition: the pool admits only your own tokens.
+    if (!options.multiTenantIssuers.map(normalise).includes(issuer)) return [pass()];
+    if (conditioned) return [pass()];
     return [
-      {
+      fail({
         key: 'no-condition',
         // GitHub Actions: every public repository can mint a token for it in minutes.
         ...(issuer === GITHUB_ACTIONS ? { severity: 'critical' as const } : {}),
@@ -97,7 +126,7 @@ export const gcpWifNoCondition: Policy<Options> = {
         },
         remediation:
           "Add an attribute condition that pins your own organisation, e.g. assertion.repository_owner == 'acme' for GitHub or assertion.namespace_path == 'acme' for GitLab.",
-      },
+      }),
     ];
   },
 };

@@ -3,7 +3,8 @@
 // compromise of the App's vendor or key rewrite code and CI across the organisation.
 // GITHUB-SPECIFIC: reads the installation permissions the GitHub connector records.
 import { z } from 'zod';
-import type { Policy } from '../src/policy.js';
+import { type Policy, fail, notApplicable, pass, unknown } from '../src/policy.js';
+import { REFERENCES } from './lib/common.js';
 import {
   CODE_CHANGE_PERMISSIONS,
   githubLabel,
@@ -40,8 +41,9 @@ type Options = z.infer<typeof Options>;
 export const githubAppPermissions: Policy<Options> = {
   id: 'github-app-permissions',
   title: 'GitHub App with sensitive write permissions',
-  rationale:
-    'An installed App holds its permissions without a person in the loop; write access to code, workflows, secrets or administration turns a compromise of the App (or its vendor) into a compromise of every repository it reaches.',
+  description:
+    'Fires on an installed GitHub App with write (or admin) access to a sensitive permission (administration, contents, workflows, secrets, actions, environments, hooks, organisation administration, members, org secrets, runners, token policies); medium when limited to selected repositories. An installed App holds its permissions without a person in the loop: write access to code, workflows, secrets or administration turns a compromise of the App (or its vendor) into a compromise of every repository it reaches.',
+  appliesTo: { providers: ['github'], kinds: ['github.app_installation'] },
   severity: 'high',
   options: Options,
   controls: {
@@ -52,11 +54,39 @@ export const githubAppPermissions: Policy<Options> = {
     nistCsf: ['PR.AA-05', 'GV.SC-07'],
     cisControls: ['6.8', '15.4'],
   },
+  remediation: {
+    default:
+      "Reduce the App's permissions to read where it only reads, and limit it to the repositories it serves (org settings → GitHub Apps → Configure); for a third-party App, ask the vendor for a narrower permission set or uninstall it.",
+  },
+  references: [
+    'https://docs.github.com/en/apps/using-github-apps/reviewing-and-modifying-installed-github-apps',
+    'https://docs.github.com/en/apps/creating-github-apps/registering-a-github-app/choosing-permissions-for-a-github-app',
+    REFERENCES.owaspNhi,
+    REFERENCES.cisControls,
+  ],
+  findings: [
+    {
+      key: 'sensitive-write',
+      title: '<app>: <permission>:<access>, … on <all | selected> repositories',
+      evidence: [
+        'appSlug',
+        'appOwner',
+        'thirdParty',
+        'repositorySelection',
+        'sensitiveWrites',
+        'canChangeCode',
+        'privilegeLevel',
+      ],
+    },
+  ],
   evaluate(identity, options) {
     const attrs = installationAttributes(identity);
-    if (!attrs || attrs.suspended || options.ignoreApps.includes(attrs.appSlug)) return [];
+    if (!attrs) return [unknown('the installation facts recorded by the connector could not be read')];
+    if (attrs.suspended) return [notApplicable('the installation is suspended')];
+    if (options.ignoreApps.includes(attrs.appSlug))
+      return [notApplicable(`${attrs.appSlug} is accepted in ignoreApps`)];
     const writes = sensitiveWrites(attrs.permissions, options.sensitivePermissions);
-    if (writes.length === 0) return [];
+    if (writes.length === 0) return [pass()];
     const allRepos = attrs.repositorySelection === 'all';
     const orgWide = writes.some(
       (w) => w.permission.startsWith('organization_') || w.permission === 'members',
@@ -65,7 +95,7 @@ export const githubAppPermissions: Policy<Options> = {
     const soc2 = [...(changesCode ? ['CC8.1'] : []), ...(attrs.thirdParty ? ['CC9.2'] : [])];
     const reach = allRepos ? 'all repositories' : 'selected repositories';
     return [
-      {
+      fail({
         key: 'sensitive-write',
         // Selected repositories bound the damage; everything else reaches the whole org.
         ...(allRepos || orgWide ? {} : { severity: 'medium' as const }),
@@ -82,7 +112,7 @@ export const githubAppPermissions: Policy<Options> = {
         },
         ...(soc2.length > 0 ? { extraControls: { soc2 } } : {}),
         remediation: `Reduce ${attrs.appSlug}'s permissions to read where it only reads, and limit it to the repositories it serves (org settings → GitHub Apps → Configure).`,
-      },
+      }),
     ];
   },
 };

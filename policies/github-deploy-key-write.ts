@@ -2,7 +2,8 @@
 // access it pushes to the repository bypassing the author's identity, and it never expires.
 // GITHUB-SPECIFIC: reads the deploy keys the GitHub connector records.
 import { z } from 'zod';
-import type { Policy } from '../src/policy.js';
+import { type Policy, fail, notApplicable, pass, unknown } from '../src/policy.js';
+import { REFERENCES } from './lib/common.js';
 import { deployKeyAttributes, githubLabel } from './lib/github.js';
 
 const Options = z.strictObject({
@@ -16,8 +17,9 @@ type Options = z.infer<typeof Options>;
 export const githubDeployKeyWrite: Policy<Options> = {
   id: 'github-deploy-key-write',
   title: 'Deploy key with write access',
-  rationale:
-    'A write deploy key can push commits and tags without any person’s account, review or expiry; a read-only key, or a GitHub App token scoped to the job, covers almost every use.',
+  description:
+    'Fires on an active deploy key with write access (or whose read_only flag GitHub did not report); low on an archived repository. A write deploy key can push commits and tags without any person’s account, review or expiry; a read-only key, or a GitHub App token scoped to the job, covers almost every use.',
+  appliesTo: { providers: ['github'], kinds: ['github.deploy_key'] },
   severity: 'high',
   options: Options,
   controls: {
@@ -27,17 +29,44 @@ export const githubDeployKeyWrite: Policy<Options> = {
     nistCsf: ['PR.AA-05'],
     cisControls: ['6.8'],
   },
+  remediation: {
+    default:
+      'Replace the key with a read-only one, or push through a GitHub App installation token scoped to this repository; then delete the key (repository settings → Deploy keys).',
+  },
+  references: [
+    'https://docs.github.com/en/authentication/connecting-to-github-with-ssh/managing-deploy-keys',
+    REFERENCES.owaspNhi,
+    REFERENCES.cisControls,
+  ],
+  findings: [
+    {
+      key: 'write',
+      title: 'Deploy key can push',
+      evidence: [
+        'repository',
+        'readOnly',
+        'addedBy',
+        'addedByOrgMember',
+        'addedByOutsideCollaborator',
+        'createdAt',
+        'lastUsedAt',
+        'repositoryArchived',
+      ],
+    },
+  ],
   evaluate(identity, options) {
     const attrs = deployKeyAttributes(identity);
-    if (!attrs || attrs.readOnly === true) return [];
-    if (attrs.repository && options.ignoreRepositories.includes(attrs.repository)) return [];
+    if (!attrs) return [unknown('the deploy key facts recorded by the connector could not be read')];
+    if (attrs.readOnly === true) return [pass()];
+    if (attrs.repository && options.ignoreRepositories.includes(attrs.repository))
+      return [notApplicable(`${attrs.repository} is accepted in ignoreRepositories`)];
     const key = identity.credentials.find((c) => c.type === 'deploy_key' && c.status === 'active');
-    if (!key) return [];
+    if (!key) return [notApplicable('the key is not active')];
     // An archived repository refuses every push: the key can write again only once someone
     // unarchives it.
     const archived = attrs.repositoryArchived === true;
     return [
-      {
+      fail({
         key: 'write',
         credentialUid: key.uid,
         ...(archived ? { severity: 'low' as const } : {}),
@@ -59,7 +88,7 @@ export const githubDeployKeyWrite: Policy<Options> = {
         extraControls: { soc2: ['CC8.1'] },
         remediation:
           'Replace the key with a read-only one, or push through a GitHub App installation token scoped to this repository; then delete the key.',
-      },
+      }),
     ];
   },
 };

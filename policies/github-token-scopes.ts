@@ -4,7 +4,8 @@
 // GITHUB-SPECIFIC: fine-grained PAT grants and SSO-authorised credentials from the GitHub connector.
 // Administrator-level tokens are also reported by excess-privilege.
 import { z } from 'zod';
-import type { FindingDraft, Policy } from '../src/policy.js';
+import { type FindingDraft, type Policy, judged, notApplicable, unknown } from '../src/policy.js';
+import { REFERENCES } from './lib/common.js';
 import {
   CODE_CHANGE_PERMISSIONS,
   CODE_CHANGE_SCOPES,
@@ -41,8 +42,9 @@ type Options = z.infer<typeof Options>;
 export const githubTokenScopes: Policy<Options> = {
   id: 'github-token-scopes',
   title: 'GitHub token with broad scopes',
-  rationale:
-    'A personal token used by automation should reach the few repositories and permissions the job needs; broad classic scopes or write on every repository make each leaked token an organisation-wide incident.',
+  description:
+    'Fires on an SSO-authorised classic token carrying broad scopes (repo, admin:org, delete_repo, workflow, write:org, hook and package admin, …) and on a fine-grained personal access token with write access to all repositories of the organisation. A personal token used by automation should reach the few repositories and permissions the job needs; broad classic scopes or write on every repository make each leaked token an organisation-wide incident.',
+  appliesTo: { providers: ['github'], kinds: ['github.credential_authorization', 'github.fine_grained_pat'] },
   severity: 'high',
   options: Options,
   controls: {
@@ -52,9 +54,38 @@ export const githubTokenScopes: Policy<Options> = {
     nistCsf: ['PR.AA-05'],
     cisControls: ['6.8'],
   },
+  remediation: {
+    default: 'Regenerate the token for only the repositories and permissions the job uses.',
+    byKind: {
+      'github.credential_authorization':
+        "Replace the classic token with a fine-grained token (or a GitHub App) limited to the repositories and permissions the job uses, then revoke the classic token's SSO authorisation.",
+      'github.fine_grained_pat':
+        'Regenerate the token with "Only select repositories" and the permissions the job uses; the organisation can revoke it under Personal access tokens → Active tokens.',
+    },
+  },
+  references: [
+    REFERENCES.githubPats,
+    'https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/scopes-for-oauth-apps',
+    REFERENCES.owaspNhi,
+    REFERENCES.cisControls,
+  ],
+  findings: [
+    {
+      key: 'classic-scopes',
+      title: 'Token with <scopes>',
+      evidence: ['credentialType', 'scopes', 'broadScopes'],
+    },
+    {
+      key: 'all-repositories-write',
+      title: 'Token writes <permissions> on all repositories',
+      evidence: ['repositorySelection', 'repositoryWrites', 'privilegeLevel'],
+    },
+  ],
   evaluate(identity, options) {
     const drafts: FindingDraft[] = [];
     const auth = credentialAuthorizationAttributes(identity);
+    if (identity.kind === 'github.credential_authorization' && !auth)
+      return [unknown('the credential facts recorded by the connector could not be read')];
     if (auth) {
       const broad = auth.scopes.filter((s) => options.broadScopes.includes(s)).sort();
       if (broad.length > 0) {
@@ -73,16 +104,19 @@ export const githubTokenScopes: Policy<Options> = {
             'Replace it with a fine-grained token (or a GitHub App) limited to the repositories and permissions the job uses.',
         });
       }
-      return drafts;
+      return [judged(drafts)];
     }
     const token = tokenAttributes(identity);
-    if (!token || identity.kind !== 'github.fine_grained_pat' || !options.flagAllRepositoriesWrite) return [];
-    if (token.repositorySelection !== 'all') return [];
+    if (!token) return [unknown('the token facts recorded by the connector could not be read')];
+    if (!options.flagAllRepositoriesWrite) return [notApplicable('flagAllRepositoriesWrite is off')];
+    if (token.repositorySelection === undefined)
+      return [unknown('GitHub did not report which repositories the token reaches')];
+    if (token.repositorySelection !== 'all') return [judged([])];
     const writes = Object.entries(token.permissions.repository ?? {})
       .filter(([, a]) => grantsWrite(a))
       .map(([permission, access]) => ({ permission, access }))
       .sort((a, b) => a.permission.localeCompare(b.permission));
-    if (writes.length === 0) return [];
+    if (writes.length === 0) return [judged([])];
     const changesCode = writes.some((w) => CODE_CHANGE_PERMISSIONS.includes(w.permission));
     drafts.push({
       key: 'all-repositories-write',
@@ -96,6 +130,6 @@ export const githubTokenScopes: Policy<Options> = {
       ...(changesCode ? { extraControls: { soc2: ['CC8.1'] } } : {}),
       remediation: 'Regenerate the token for only the repositories the job uses.',
     });
-    return drafts;
+    return [judged(drafts)];
   },
 };

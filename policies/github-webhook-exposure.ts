@@ -3,7 +3,8 @@
 // forged ones; without TLS verification (or over plain http) anyone on the path reads them.
 // GITHUB-SPECIFIC: reads the webhooks the GitHub connector records.
 import { z } from 'zod';
-import type { FindingDraft, Policy } from '../src/policy.js';
+import { type FindingDraft, type Policy, judged, notApplicable, unknown } from '../src/policy.js';
+import { REFERENCES } from './lib/common.js';
 import { githubLabel, webhookAttributes } from './lib/github.js';
 
 const Options = z.strictObject({
@@ -14,8 +15,9 @@ type Options = z.infer<typeof Options>;
 export const githubWebhookExposure: Policy<Options> = {
   id: 'github-webhook-exposure',
   title: 'Webhook without a secret or TLS verification',
-  rationale:
-    'A webhook secret lets the receiver prove a delivery came from GitHub; TLS verification keeps the payload from being read or changed on the way. Without them, deliveries can be forged or intercepted.',
+  description:
+    'Fires on an active organisation or repository webhook without a secret, delivering over plain HTTP, or with SSL verification switched off. A webhook secret lets the receiver prove a delivery came from GitHub; TLS verification keeps the payload from being read or changed on the way. Without them, deliveries can be forged or intercepted. Unknown when the URL could not be read to tell its scheme.',
+  appliesTo: { providers: ['github'], kinds: ['github.webhook'] },
   severity: 'medium',
   options: Options,
   controls: {
@@ -26,9 +28,65 @@ export const githubWebhookExposure: Policy<Options> = {
     nistCsf: ['PR.AA-03', 'PR.DS-02'],
     cisControls: ['3.10'],
   },
+  remediation: {
+    default:
+      'Set a webhook secret and verify the X-Hub-Signature-256 header in the receiver; serve the receiver over HTTPS with a valid certificate and keep SSL verification on (repository or org settings → Webhooks).',
+  },
+  references: [
+    'https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries',
+    'https://docs.github.com/en/webhooks/using-webhooks/best-practices-for-using-webhooks',
+    REFERENCES.owaspNhi,
+    REFERENCES.cisControls,
+  ],
+  findings: [
+    {
+      key: 'no-secret',
+      title: 'Webhook has no secret',
+      evidence: [
+        'scope',
+        'repository',
+        'urlScheme',
+        'urlHost',
+        'secretConfigured',
+        'insecureSsl',
+        'events',
+        'active',
+      ],
+    },
+    {
+      key: 'plain-http',
+      title: 'Webhook delivers over plain HTTP',
+      evidence: [
+        'scope',
+        'repository',
+        'urlScheme',
+        'urlHost',
+        'secretConfigured',
+        'insecureSsl',
+        'events',
+        'active',
+      ],
+    },
+    {
+      key: 'ssl-verification-off',
+      title: 'Webhook SSL verification is off',
+      evidence: [
+        'scope',
+        'repository',
+        'urlScheme',
+        'urlHost',
+        'secretConfigured',
+        'insecureSsl',
+        'events',
+        'active',
+      ],
+    },
+  ],
   evaluate(identity, options) {
     const attrs = webhookAttributes(identity);
-    if (!attrs || (attrs.active === false && !options.includeInactive)) return [];
+    if (!attrs) return [unknown('the webhook facts recorded by the connector could not be read')];
+    if (attrs.active === false && !options.includeInactive)
+      return [notApplicable('the webhook is switched off (includeInactive is off)')];
     const who = githubLabel(identity);
     const evidence = {
       scope: attrs.scope,
@@ -73,6 +131,9 @@ export const githubWebhookExposure: Policy<Options> = {
           'Give the receiver a valid certificate and turn SSL verification back on (insecure_ssl "0").',
       });
     }
-    return drafts;
+    // Without the URL's scheme, plain HTTP can be neither ruled out nor reported.
+    if (drafts.length === 0 && attrs.urlScheme === undefined)
+      return [unknown('the webhook URL could not be read, so its scheme is not known')];
+    return [judged(drafts)];
   },
 };

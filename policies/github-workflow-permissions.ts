@@ -3,7 +3,7 @@
 // action or dependency in any workflow can; letting it approve pull requests removes the review.
 // GITHUB-SPECIFIC: reads the default workflow permissions the GitHub connector records.
 import { z } from 'zod';
-import type { FindingDraft, Policy } from '../src/policy.js';
+import { type FindingDraft, type Policy, judged, notApplicable, unknown } from '../src/policy.js';
 import { githubLabel, workflowTokenAttributes } from './lib/github.js';
 
 const Options = z.strictObject({
@@ -17,8 +17,9 @@ type Options = z.infer<typeof Options>;
 export const githubWorkflowPermissions: Policy<Options> = {
   id: 'github-workflow-permissions',
   title: 'Default workflow token can write',
-  rationale:
-    'The default GITHUB_TOKEN is handed to every job, including third-party actions; read-only by default, with write granted per workflow in its permissions block, keeps one bad step from pushing code or approving its own change.',
+  description:
+    "Fires when an organisation's or repository's default GITHUB_TOKEN permissions are read-write, and when workflows may create and approve pull requests (low in an archived repository; a repository repeating its organisation's setting is judged once, on the organisation). The default token is handed to every job, including third-party actions; read-only by default, with write granted per workflow in its permissions block, keeps one bad step from pushing code or approving its own change.",
+  appliesTo: { providers: ['github'], kinds: ['github.workflow_token'] },
   severity: 'medium',
   options: Options,
   controls: {
@@ -28,10 +29,45 @@ export const githubWorkflowPermissions: Policy<Options> = {
     nistCsf: ['PR.AA-05', 'PR.PS-01'],
     cisControls: ['4.1', '6.8'],
   },
+  remediation: {
+    default:
+      'Set "Workflow permissions" to "Read repository contents and packages permissions", clear "Allow GitHub Actions to create and approve pull requests", and grant write in the workflows that need it (permissions: block) — in the organisation\'s or repository\'s Actions settings.',
+  },
+  references: [
+    'https://docs.github.com/en/actions/security-for-github-actions/security-guides/automatic-token-authentication',
+    'https://docs.github.com/en/organizations/managing-organization-settings/disabling-or-limiting-github-actions-for-your-organization#setting-the-permissions-of-the-github_token-for-your-organization',
+    'https://owasp.org/www-project-non-human-identities-top-10/2025/top-10-2025/',
+    'https://www.cisecurity.org/controls/v8',
+  ],
+  findings: [
+    {
+      key: 'read-write-default',
+      title: 'Workflows get a read-write token by default',
+      evidence: [
+        'scope',
+        'repository',
+        'repositoryArchived',
+        'defaultWorkflowPermissions',
+        'canApprovePullRequestReviews',
+      ],
+    },
+    {
+      key: 'can-approve-pull-requests',
+      title: 'Workflows can approve pull requests',
+      evidence: [
+        'scope',
+        'repository',
+        'repositoryArchived',
+        'defaultWorkflowPermissions',
+        'canApprovePullRequestReviews',
+      ],
+    },
+  ],
   evaluate(identity, options) {
     const attrs = workflowTokenAttributes(identity);
+    if (!attrs) return [unknown('the default workflow permissions were not read')];
     // A repository that only repeats its organisation's setting is reported once, on the org.
-    if (!attrs || attrs.sameAsOrg === true) return [];
+    if (attrs.sameAsOrg === true) return [notApplicable("repeats its organisation's setting, judged there")];
     const where =
       attrs.scope === 'organization' ? `organisation ${identity.location.scope}` : githubLabel(identity);
     // Workflows do not run in an archived repository; the setting matters again if it is unarchived.
@@ -67,6 +103,12 @@ export const githubWorkflowPermissions: Policy<Options> = {
         remediation: 'Clear "Allow GitHub Actions to create and approve pull requests".',
       });
     }
-    return drafts;
+    if (
+      drafts.length === 0 &&
+      options.flagCanApprovePullRequests &&
+      attrs.canApprovePullRequestReviews === undefined
+    )
+      return [unknown('GitHub did not report whether workflows may approve pull requests')];
+    return [judged(drafts)];
   },
 };

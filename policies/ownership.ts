@@ -3,8 +3,17 @@
 // judges the result and, with a people directory, whether that person is still here.
 import { z } from 'zod';
 import { Severity } from '../src/model.js';
-import type { FindingDraft, Policy } from '../src/policy.js';
-import { identityLabel } from './lib/common.js';
+import {
+  type FindingDraft,
+  type Policy,
+  type Remediation,
+  fail,
+  judged,
+  notApplicable,
+  remediationFor,
+  unknown,
+} from '../src/policy.js';
+import { REFERENCES, identityLabel } from './lib/common.js';
 
 const Options = z.strictObject({
   requireOwner: z.boolean().default(true).describe('Fire when no owner could be found.'),
@@ -20,11 +29,41 @@ const Options = z.strictObject({
 });
 type Options = z.infer<typeof Options>;
 
+const UNTRACKED =
+  'GitHub records no creator for secrets and webhooks and nhiscan has no setting to name one: record the accountable person or team in your secrets inventory, or in an accepted-risk exception whose justification names them.';
+
+/** How an owner is set differs per kind: a tag, a description, a config entry. */
+const REMEDIATION: Remediation = {
+  default:
+    "Record the accountable person or team where the identity's connector reads owners (see the connector's readme), or in a tag named by ownership.tagKeys.",
+  byKind: {
+    'aws.iam_user':
+      'Tag the user with one of the ownership.tagKeys (default owner, nhi-owner, owner-email, contact) naming the accountable person or team: aws iam tag-user --user-name NAME --tags Key=owner,Value=alice@example.com.',
+    'aws.iam_role':
+      'Tag the role with one of the ownership.tagKeys (default owner, nhi-owner, owner-email, contact) naming the accountable person or team: aws iam tag-role --role-name NAME --tags Key=owner,Value=alice@example.com.',
+    'gcp.service_account':
+      'Write "owner: alice@example.com" in the service account\'s description (gcloud iam service-accounts update EMAIL --description …), or name it in the owners mapping file or project label configured under providers.gcp.ownerSources.',
+    'gcp.api_key':
+      'Add an owner annotation to the key (a key named by ownership.tagKeys), or map the key under providers.gcp.ownerSources (mapping file).',
+    'gcp.wif_provider':
+      'Write "owner: alice@example.com" in the workload identity provider\'s description, or map it in the owners mapping file under providers.gcp.ownerSources.',
+    'github.app_installation':
+      'Name the accountable person or team for the App in the config: providers.github.appOwners.<app-slug>: platform-team (GitHub has no tags for installations).',
+    'github.deploy_key':
+      'GitHub records who added a deploy key; one without added_by was added by an integration: replace it with a key added by an accountable person, or push with a GitHub App instead.',
+    'github.actions_secret': UNTRACKED,
+    'github.dependabot_secret': UNTRACKED,
+    'github.codespaces_secret': UNTRACKED,
+    'github.webhook': UNTRACKED,
+  },
+};
+
 export const ownership: Policy<Options> = {
   id: 'ownership',
   title: 'Missing or departed owner',
-  rationale:
-    'An identity nobody owns is never reviewed, rotated or retired; one owned by someone who has left is in the same state with a false sense of cover.',
+  description:
+    'Fires when no owner could be found for an identity (from the configured tag keys, or the source its connector reads), when the owner has left (no longer an organisation member, or inactive in the people directory), is an outside collaborator, or is not in the directory. An identity nobody owns is never reviewed, rotated or retired; one owned by someone who has left is in the same state with a false sense of cover. Unknown for GitHub secrets and webhooks, whose creator GitHub does not record (unless requireOwnerWhereUntracked). Without a directory, departure is judged only where the provider reports membership.',
+  appliesTo: {},
   severity: 'medium',
   options: Options,
   controls: {
@@ -34,22 +73,49 @@ export const ownership: Policy<Options> = {
     nistCsf: ['PR.AA-01', 'ID.AM-08', 'GV.RR-04'],
     cisControls: ['5.5', '6.2'],
   },
+  remediation: REMEDIATION,
+  references: [
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html',
+    'https://docs.github.com/en/organizations/managing-programmatic-access-to-your-organization/reviewing-and-revoking-personal-access-tokens-in-your-organization',
+    REFERENCES.owaspNhi,
+    REFERENCES.cisControls,
+  ],
+  findings: [
+    { key: 'no-owner', title: 'No owner', evidence: ['tags'] },
+    {
+      key: 'owner-departed',
+      title: 'Owner has left',
+      evidence: ['owner', 'ownerSource', 'orgMember', 'org', 'directoryStatus', 'directorySource'],
+    },
+    {
+      key: 'owner-outside-collaborator',
+      title: 'Owner is an outside collaborator',
+      evidence: ['owner', 'ownerSource', 'outsideCollaborator', 'org', 'directoryStatus', 'directorySource'],
+    },
+    {
+      key: 'owner-unknown',
+      title: 'Owner not in the directory',
+      evidence: ['owner', 'ownerSource', 'directoryStatus', 'directorySource'],
+    },
+  ],
   evaluate(identity, options, ctx) {
-    if (identity.managedBy === 'provider') return []; // the provider answers for these
+    // The provider answers for these.
+    if (identity.managedBy === 'provider') return [notApplicable('managed by the provider')];
     const who = identityLabel(identity);
     const { owner } = identity;
     if (!owner) {
-      if (!options.requireOwner) return [];
+      if (!options.requireOwner) return [notApplicable('requireOwner is off')];
       if (identity.attributes.providerRecordsOwner === false && !options.requireOwnerWhereUntracked)
-        return [];
+        return [unknown('the provider records no creator for this kind, so no owner can be found')];
       return [
-        {
+        fail({
           key: 'no-owner',
           title: 'No owner',
           message: `${who} has no owner: none of the configured owner tags is set.`,
           evidence: { tags: Object.keys(identity.tags) },
-          remediation: 'Tag the identity with the person or team accountable for it.',
-        },
+          // How an owner is set depends on the kind: a tag, a description, the config.
+          remediation: remediationFor({ remediation: REMEDIATION }, identity.kind),
+        }),
       ];
     }
     // Two witnesses can say the owner is gone: the provider (no longer a member of the GitHub
@@ -106,6 +172,6 @@ export const ownership: Policy<Options> = {
         remediation: 'Set the owner to a person listed in the directory, or correct the directory.',
       });
     }
-    return drafts;
+    return [judged(drafts)];
   },
 };

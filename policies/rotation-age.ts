@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { daysBetween } from '../src/clock.js';
 import { CredentialType } from '../src/model.js';
-import type { FindingDraft, Policy } from '../src/policy.js';
+import { type Policy, type Verdict, fail, notApplicable, pass, unknown } from '../src/policy.js';
 import {
   CredentialTypes,
   USER_ROTATABLE_TYPES,
@@ -12,6 +12,8 @@ import {
   includeProviderManagedOption,
   skipIdentity,
   CREDENTIAL_LABEL,
+  PROVIDER_MANAGED,
+  REFERENCES,
 } from './lib/common.js';
 
 const Options = z.strictObject({
@@ -32,8 +34,9 @@ type Options = z.infer<typeof Options>;
 export const rotationAge: Policy<Options> = {
   id: 'rotation-age',
   title: 'Credential not rotated',
-  rationale:
-    'A secret that has not changed for months has had months to be copied into logs, laptops and images; regular rotation bounds how long a leaked copy stays useful.',
+  description:
+    'Fires on an active, user-managed credential (access key, service account key, API key, token, deploy key, secret, SSH key, certificate) whose material has not changed for longer than the threshold. A secret that has not changed for months has had months to be copied into logs, laptops and images; regular rotation bounds how long a leaked copy stays useful. Unknown when neither a creation nor a rotation date is known.',
+  appliesTo: {},
   severity: 'medium',
   options: Options,
   controls: {
@@ -44,9 +47,48 @@ export const rotationAge: Policy<Options> = {
     cisGcp: ['1.7', '1.15'],
     nistCsf: ['PR.AA-01'],
   },
+  remediation: {
+    default:
+      'Create a new credential, move its consumers to it, then deactivate and delete the old one; automate the cycle (a secrets manager rotation, or a short-lived alternative).',
+    byKind: {
+      'aws.iam_user':
+        'Create a second access key (aws iam create-access-key), move the workload to it, deactivate the old key (update-access-key --status Inactive), then delete it. Better: replace the key with a role the workload assumes.',
+      'gcp.service_account':
+        'Create a new key, move the workload to it, disable then delete the old key. Better: attach the service account to the workload or use workload identity federation, with no key at all.',
+      'gcp.api_key':
+        'Create a new API key with the same restrictions, move its callers to it, then delete the old key.',
+      'github.deploy_key':
+        'Add a new deploy key to the repository, move the consumer to it, then delete the old key (deploy keys cannot be rotated in place).',
+      'github.actions_secret':
+        "Generate a new value at the secret's source, then update the secret (its updated_at is the rotation date).",
+      'github.dependabot_secret': "Generate a new value at the secret's source, then update the secret.",
+      'github.codespaces_secret': "Generate a new value at the secret's source, then update the secret.",
+    },
+  },
+  references: [
+    REFERENCES.awsAccessKeys,
+    REFERENCES.gcpKeyBestPractices,
+    REFERENCES.owaspNhi,
+    REFERENCES.cisAws,
+    REFERENCES.cisGcp,
+  ],
+  findings: [
+    {
+      title: '<Credential> not rotated in <n> days',
+      evidence: [
+        'credentialType',
+        'createdAt',
+        'lastRotatedAt',
+        'ageDays',
+        'maxAgeDays',
+        'thresholdSource',
+        'asOf',
+      ],
+    },
+  ],
   evaluate(identity, options, ctx) {
-    if (skipIdentity(identity, options.includeProviderManaged)) return [];
-    const drafts: FindingDraft[] = [];
+    if (skipIdentity(identity, options.includeProviderManaged)) return [notApplicable(PROVIDER_MANAGED)];
+    const verdicts: Verdict[] = [];
     for (const cred of identity.credentials) {
       // Provider-managed credentials (e.g. Google-managed keys) rotate themselves.
       if (cred.status !== 'active' || cred.managedBy !== 'user' || !options.types.includes(cred.type))
@@ -54,28 +96,38 @@ export const rotationAge: Policy<Options> = {
       // `null` lastRotatedAt means "never rotated": age runs from creation.
       const since = cred.lastRotatedAt ?? cred.createdAt;
       const ageDays = daysBetween(since, ctx.asOf);
-      if (ageDays === undefined) continue; // no date known: nothing to judge
+      if (ageDays === undefined) {
+        verdicts.push(unknown(`${cred.uid}: neither a creation nor a rotation date is known`));
+        continue;
+      }
       const byType = options.maxAgeDaysByType[cred.type];
       const threshold = byType ?? options.maxAgeDays;
-      if (ageDays <= threshold) continue;
-      drafts.push({
-        credentialUid: cred.uid,
-        title: `${CREDENTIAL_LABEL[cred.type]} not rotated in ${ageDays} days`,
-        message: `${identityLabel(identity)} has an active ${credentialNoun(cred.type)} ${cred.uid} last rotated ${ageDays} days ago, over the ${threshold}-day limit.`,
-        evidence: {
-          credentialType: cred.type,
-          createdAt: cred.createdAt,
-          lastRotatedAt: cred.lastRotatedAt,
-          ageDays,
-          maxAgeDays: threshold,
-          thresholdSource: byType === undefined ? 'maxAgeDays' : `maxAgeDaysByType.${cred.type}`,
-          asOf: ctx.asOf.toISOString(),
-        },
-        // Twice over the limit is no longer a missed cycle but a credential nobody rotates.
-        ...(ageDays >= 2 * threshold ? { severity: 'high' as const } : {}),
-        remediation: `Create a new ${credentialNoun(cred.type)}, move its consumers to it, then deactivate and delete ${cred.uid}.`,
-      });
+      if (ageDays <= threshold) {
+        verdicts.push(pass());
+        continue;
+      }
+      verdicts.push(
+        fail({
+          credentialUid: cred.uid,
+          title: `${CREDENTIAL_LABEL[cred.type]} not rotated in ${ageDays} days`,
+          message: `${identityLabel(identity)} has an active ${credentialNoun(cred.type)} ${cred.uid} last rotated ${ageDays} days ago, over the ${threshold}-day limit.`,
+          evidence: {
+            credentialType: cred.type,
+            createdAt: cred.createdAt,
+            lastRotatedAt: cred.lastRotatedAt,
+            ageDays,
+            maxAgeDays: threshold,
+            thresholdSource: byType === undefined ? 'maxAgeDays' : `maxAgeDaysByType.${cred.type}`,
+            asOf: ctx.asOf.toISOString(),
+          },
+          // Twice over the limit is no longer a missed cycle but a credential nobody rotates.
+          ...(ageDays >= 2 * threshold ? { severity: 'high' as const } : {}),
+          remediation: `Create a new ${credentialNoun(cred.type)}, move its consumers to it, then deactivate and delete ${cred.uid}.`,
+        }),
+      );
     }
-    return drafts;
+    return verdicts.length > 0
+      ? verdicts
+      : [notApplicable('no active, user-managed credential of the judged types')];
   },
 };

@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // The `nhiscan` command. Every failure maps to a documented exit code (src/exit-codes.ts).
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError, errorMessage } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import type { LogLevel } from './log.js';
 import { Severity } from './model.js';
 import { VERSION } from './version.js';
+import type { ScanDiff } from './store/diff.js';
+import type { StoreSpec } from './store/open.js';
 
 // Each command imports what it needs when it runs: `nhiscan --version`, `policies`, `controls`
 // and `init` never load a cloud SDK (connectors load their API clients when a scan runs).
@@ -16,6 +19,51 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const print = (text: string): void => {
   process.stdout.write(text);
 };
+
+const printErr = (text: string): void => {
+  process.stderr.write(text);
+};
+
+const waitLockSeconds = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 86_400) {
+    throw new UsageError(`--wait-lock: expected whole seconds from 0 to 86400, found "${value}"`);
+  }
+  return n;
+};
+
+/** The output options `scan` and `demo` share. */
+const outputOptions = (cmd: Command): Command =>
+  cmd
+    .option(
+      '-f, --format <formats...>',
+      'report formats beside the JSON result: json, csv, ocsf, sarif, md, junit, html, or all (comma-separated or repeated)',
+    )
+    .option('--evidence <dir>', 'also write the evidence bundle (population, evaluations, manifest) there')
+    .option(
+      '--sign-key <file>',
+      'Ed25519 private key (PEM) to sign the evidence manifest (or set NHISCAN_SIGNING_KEY to the PEM)',
+    )
+    .option(
+      '--wait-lock <seconds>',
+      'when another scan is writing to the same output folder, wait this long for it (default: fail at once)',
+    );
+
+interface OutputFlags {
+  format?: string[];
+  evidence?: string;
+  signKey?: string;
+  waitLock?: string;
+}
+
+const outputFrom = (opts: OutputFlags, out: string | undefined) => ({
+  formats: opts.format,
+  evidence: opts.evidence,
+  signKey: opts.signKey,
+  waitLock: opts.waitLock === undefined ? undefined : waitLockSeconds(opts.waitLock),
+  argv: process.argv.slice(2),
+  ...(out === '-' ? { printErr } : {}),
+});
 
 const logLevel = (opts: { quiet?: boolean; verbose?: boolean }): LogLevel =>
   opts.verbose ? 'debug' : opts.quiet ? 'error' : 'info';
@@ -30,68 +78,119 @@ const program = new Command()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
 const failOnOption = (): Option =>
-  new Option('--fail-on <severity>', 'exit 1 when an open finding is at or above this severity').choices([
-    ...Severity.options,
-    'none',
-  ]);
+  new Option(
+    '--fail-on <severity>',
+    `exit 1 when an open finding is at or above this severity (${[...Severity.options, 'none'].join(', ')}), or with new[:SEVERITY] only when a finding new since the last stored scan is (default high)`,
+  );
+const storeOption = (): Option =>
+  new Option(
+    '--store [path|url]',
+    'record the scan in a store: a SQLite file, env:NAME (a PostgreSQL URL in that variable), or nothing for nhiscan.sqlite beside the output',
+  );
 
 const logger = async (level: LogLevel) => (await import('./log.js')).createLogger(level);
 
-program
-  .command('scan')
-  .description('scan the providers in a config file and write the ScanResult')
-  .requiredOption('-c, --config <file>', 'config file (YAML or JSON)')
-  .option('-o, --out <dir>', 'output folder (default: output.dir of the config, else ./nhiscan-out)')
+/** The store a maintenance command works on: --store, else `store:` of --config. */
+const storeFor = async (opts: { store?: string | boolean; config?: string }): Promise<StoreSpec> => {
+  const { resolveStoreSpec } = await import('./store/open.js');
+  let config;
+  if (opts.config) {
+    const [{ loadConfig }, { builtins }] = await Promise.all([
+      import('./config.js'),
+      import('./registry.js'),
+    ]);
+    config = await loadConfig(opts.config, builtins);
+  }
+  const spec = resolveStoreSpec({ cli: opts.store === true ? undefined : opts.store, config });
+  if (!spec) throw new UsageError('give --store PATH|URL|env:NAME, or --config with a `store:` entry');
+  return spec;
+};
+
+outputOptions(
+  program
+    .command('scan')
+    .description('scan the providers in a config file and write the ScanResult')
+    .requiredOption('-c, --config <file>', 'config file (YAML or JSON)')
+    .option(
+      '-o, --out <dir>',
+      'output folder (default: output.dir of the config, else ./nhiscan-out); - writes the JSON result to stdout',
+    ),
+)
   .option(
     '--as-of <date>',
     'judge every date as of this instant (ISO date or timestamp), for reproducible scans',
   )
   .addOption(failOnOption())
+  .addOption(storeOption())
   .option('-q, --quiet', 'only errors on stderr')
   .option('-v, --verbose', 'debug logging on stderr')
   .action(
-    async (opts: {
-      config: string;
-      out?: string;
-      asOf?: string;
-      failOn?: string;
-      quiet?: boolean;
-      verbose?: boolean;
-    }) => {
+    async (
+      opts: {
+        config: string;
+        out?: string;
+        asOf?: string;
+        failOn?: string;
+        store?: string | boolean;
+        quiet?: boolean;
+        verbose?: boolean;
+      } & OutputFlags,
+    ) => {
       const { scanCommand } = await import('./commands.js');
-      const { exitCode } = await scanCommand({ ...opts, log: await logger(logLevel(opts)), print });
+      const { exitCode } = await scanCommand({
+        config: opts.config,
+        out: opts.out,
+        asOf: opts.asOf,
+        failOn: opts.failOn,
+        store: opts.store,
+        log: await logger(logLevel(opts)),
+        print: opts.out === '-' ? printErr : print,
+        ...outputFrom(opts, opts.out),
+      });
       process.exitCode = exitCode;
     },
   );
 
-program
-  .command('demo')
-  .description('scan the bundled demo estate (no credentials needed) through the real SDKs')
-  .option('-o, --out <dir>', 'output folder', 'nhiscan-demo')
+outputOptions(
+  program
+    .command('demo')
+    .description('scan the bundled demo estate (no credentials needed) through the real SDKs')
+    .option('-o, --out <dir>', 'output folder (- writes the JSON result to stdout)', 'nhiscan-demo'),
+)
   .addOption(failOnOption())
+  .addOption(storeOption())
   .option('-q, --quiet', 'only errors on stderr')
-  .action(async (opts: { out: string; failOn?: string; quiet?: boolean }) => {
-    const { runDemo } = await import('./demo/index.js');
-    const { exitCode } = await runDemo({
-      out: opts.out,
-      failOn: opts.failOn,
-      log: await logger(logLevel(opts)),
-      print,
-    });
-    process.exitCode = exitCode;
-  });
+  .action(
+    async (
+      opts: { out: string; failOn?: string; store?: string | boolean; quiet?: boolean } & OutputFlags,
+    ) => {
+      const { runDemo } = await import('./demo/index.js');
+      const { exitCode } = await runDemo({
+        out: opts.out,
+        failOn: opts.failOn,
+        store: opts.store,
+        log: await logger(logLevel(opts)),
+        print: opts.out === '-' ? printErr : print,
+        output: outputFrom(opts, opts.out),
+      });
+      process.exitCode = exitCode;
+    },
+  );
 
 program
   .command('policies')
   .description('list every policy with its id, default severity, options and control tags')
   .option('--json', 'machine-readable output')
   .option('--markdown', 'the README table')
-  .action(async (opts: { json?: boolean; markdown?: boolean }) => {
+  .option('-c, --config <file>', "also list the policies of the config's plug-ins")
+  .action(async (opts: { json?: boolean; markdown?: boolean; config?: string }) => {
     const [{ builtins }, { renderPolicies, renderPolicyTable }] = await Promise.all([
       import('./registry.js'),
       import('./report/policies.js'),
     ]);
-    const all = Object.values(builtins.policies);
+    const all = opts.config
+      ? (await (await import('./config.js')).loadConfig(opts.config, builtins)).policies.map((p) => p.policy)
+      : Object.values(builtins.policies);
     print(opts.markdown ? renderPolicyTable(all) + '\n' : renderPolicies(all, opts.json ?? false));
   });
 
@@ -134,6 +233,127 @@ program
     const { writeStarterConfig } = await import('./init.js');
     await writeStarterConfig(opts.out, opts.force ?? false);
     print(`Wrote ${opts.out}. Edit the providers, then run: nhiscan scan --config ${opts.out}\n`);
+  });
+
+program
+  .command('diff')
+  .description(
+    'what changed between two scans: new, resolved, persisting (with ages); two stored scans (default the last two) or two result files',
+  )
+  .argument('[a]', 'older scan: its number, run id (or prefix), or a nhiscan-result.json')
+  .argument('[b]', 'newer scan (default: the latest), or a nhiscan-result.json')
+  .option('--store <path|url>', 'the store (a SQLite file, postgres:// URL without password, or env:NAME)')
+  .option('-c, --config <file>', 'config whose `store:` to use')
+  .option('--json', 'machine-readable output')
+  .action(
+    async (
+      a: string | undefined,
+      b: string | undefined,
+      opts: { store?: string; config?: string; json?: boolean },
+    ) => {
+      const { diffScans, diffStored, readResultFile, renderDiff } = await import('./store/diff.js');
+      const { withStore } = await import('./store/open.js');
+      const isFile = (x: string | undefined): x is string => x !== undefined && x.endsWith('.json');
+      let diff: ScanDiff;
+      if (isFile(a) || isFile(b)) {
+        if (!isFile(a) || !isFile(b))
+          throw new UsageError('diff: give two result files, or two stored scans');
+        diff = diffScans(await readResultFile(a), await readResultFile(b));
+      } else {
+        diff = await withStore(await storeFor(opts), (db) => diffStored(db, a, b));
+      }
+      print(opts.json ? JSON.stringify(diff, null, 2) + '\n' : renderDiff(diff));
+    },
+  );
+
+program
+  .command('period')
+  .description(
+    'the period report for an audit window: schedule as run, findings per SOC 2 criterion, remediation times, exceptions, population',
+  )
+  .requiredOption('--from <date>', 'first night, ISO date (2026-01-01)')
+  .requiredOption('--to <date>', 'last night, ISO date')
+  .option('--format <list>', 'json, csv, html (comma-separated)', 'html,csv,json')
+  .option('-o, --out <dir>', 'output folder', 'nhiscan-period')
+  .option('--store <path|url>', 'the store (a SQLite file, postgres:// URL without password, or env:NAME)')
+  .option('-c, --config <file>', 'config whose `store:` to use')
+  .action(
+    async (opts: {
+      from: string;
+      to: string;
+      format: string;
+      out: string;
+      store?: string;
+      config?: string;
+    }) => {
+      const { parseIsoDate, periodReport } = await import('./store/period.js');
+      const { parsePeriodFormats, renderPeriodSummary, writePeriodReport } =
+        await import('./store/period-output.js');
+      const { withStore } = await import('./store/open.js');
+      const formats = parsePeriodFormats(opts.format);
+      parseIsoDate(opts.from, '--from');
+      parseIsoDate(opts.to, '--to');
+      const report = await withStore(await storeFor(opts), (db) => periodReport(db, opts.from, opts.to));
+      const files = await writePeriodReport(report, opts.out, formats);
+      print(renderPeriodSummary(report) + files.map((f) => `Wrote ${f}\n`).join(''));
+    },
+  );
+
+program
+  .command('prune')
+  .description('delete scans older than a period, keeping a checkpoint so the chain still verifies')
+  .requiredOption(
+    '--keep <period>',
+    'how much history to keep, e.g. 400d (a 12-month Type 2 period plus a margin)',
+  )
+  .option('--store <path|url>', 'the store (a SQLite file, postgres:// URL without password, or env:NAME)')
+  .option('-c, --config <file>', 'config whose `store:` to use')
+  .action(async (opts: { keep: string; store?: string; config?: string }) => {
+    const { parseKeep, pruneStore } = await import('./store/prune.js');
+    const { storeLabel, withStore } = await import('./store/open.js');
+    const keep = parseKeep(opts.keep);
+    const spec = await storeFor(opts);
+    const r = await withStore(spec, (db) => pruneStore(db, keep, new Date()));
+    print(
+      r.deleted === 0
+        ? `Nothing older than ${r.cutoff} in ${storeLabel(spec)}.\n`
+        : `Pruned ${r.deleted} scan(s) judged before ${r.cutoff}; the chain now starts after scan #${r.checkpoint?.seq} (checkpoint hash ${r.checkpoint?.hash.slice(0, 16)}…).\n`,
+    );
+  });
+
+program
+  .command('verify')
+  .description(
+    "check an evidence bundle (every file against the manifest, naming each altered, added or removed; with --public-key the signature), or with --store the store's hash chain (naming the first broken link)",
+  )
+  .argument('[dir]', 'the folder given to --evidence')
+  .option('--public-key <file>', 'Ed25519 public key (PEM) the manifest signature must match')
+  .option('--store <path|url>', 'the store (a SQLite file, postgres:// URL without password, or env:NAME)')
+  .option('-c, --config <file>', 'config whose `store:` to use')
+  .action(async (dir: string | undefined, opts: { publicKey?: string; store?: string; config?: string }) => {
+    if (dir === undefined) {
+      if (opts.store === undefined && opts.config === undefined)
+        throw new UsageError('verify: give an evidence bundle folder, or --store PATH|URL (or --config)');
+      const { renderStoreVerification, verifyStore } = await import('./store/verify.js');
+      const { storeLabel, withStore } = await import('./store/open.js');
+      const spec = await storeFor(opts);
+      const v = await withStore(spec, (db) => verifyStore(db));
+      print(renderStoreVerification(storeLabel(spec), v));
+      process.exitCode = v.ok ? EXIT.ok : EXIT.findings;
+      return;
+    }
+    let pem: string | undefined;
+    if (opts.publicKey !== undefined) {
+      try {
+        pem = readFileSync(opts.publicKey, 'utf8');
+      } catch (err) {
+        throw new UsageError(`--public-key ${opts.publicKey}: ${errorMessage(err)}`);
+      }
+    }
+    const { renderVerifyReport, verifyBundle } = await import('./report/bundle.js');
+    const report = await verifyBundle(dir, pem);
+    print(renderVerifyReport(dir, report));
+    process.exitCode = report.ok ? EXIT.ok : EXIT.findings;
   });
 
 try {

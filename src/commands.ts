@@ -1,5 +1,7 @@
 // What the CLI commands do, as functions the tests call in-process.
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Writable } from 'node:stream';
 import { parseAsOf, systemClock } from './clock.js';
 import { type Config, FailOn, loadConfig, resolveFromConfig } from './config.js';
 import { type Directory, loadDirectory } from './directory.js';
@@ -7,41 +9,108 @@ import { UsageError } from './errors.js';
 import { loadExceptions } from './exceptions.js';
 import { exitCodeFor } from './exit-codes.js';
 import type { Logger } from './log.js';
-import type { ScanResult } from './model.js';
+import type { Scan, ScanResult } from './model.js';
 import { builtins } from './registry.js';
-import { reporters, writeReport } from './report/index.js';
+import {
+  loadSigningKey,
+  preflightEvidenceDir,
+  SIGNING_KEY_ENV,
+  writeEvidenceBundle,
+} from './report/bundle.js';
+import { type Reporter, selectReporters, writeScanResultJson } from './report/index.js';
+import { lockOutputDir, type OutputLock, preflightOutputDir, writeRun } from './report/output.js';
 import { renderSummary } from './report/terminal.js';
 import { runScan } from './scan.js';
+import { type Severity, Severity as SeveritySchema } from './model.js';
+import { type RecordedScan, newAtOrAbove, recordScan } from './store/record.js';
+import { openStore, resolveStoreSpec, storeLabel } from './store/open.js';
+import { EXIT } from './exit-codes.js';
+
+/** `--fail-on`: a severity (any open finding), `none`, or `new[:SEVERITY]` (regressions only). */
+export type FailOnChoice = { mode: 'open'; threshold: FailOn } | { mode: 'new'; severity: Severity };
+
+export const parseFailOn = (text: string): FailOnChoice => {
+  const m = /^new(?::(.+))?$/.exec(text);
+  if (m) {
+    const sev = SeveritySchema.safeParse(m[1] ?? 'high');
+    if (!sev.success) {
+      throw new UsageError(
+        `--fail-on new:SEVERITY: expected one of ${SeveritySchema.options.join(', ')}, found "${m[1]}"`,
+      );
+    }
+    return { mode: 'new', severity: sev.data };
+  }
+  const parsed = FailOn.safeParse(text);
+  if (!parsed.success) {
+    throw new UsageError(
+      `--fail-on: expected one of ${FailOn.options.join(', ')} or new[:SEVERITY], found "${text}"`,
+    );
+  }
+  return { mode: 'open', threshold: parsed.data };
+};
 
 export interface ScanCommandOptions {
   config: string | Config;
   out?: string | undefined;
   asOf?: string | undefined;
   failOn?: string | undefined;
+  /** `--store`: a path, URL or env:NAME; `true` for nhiscan.sqlite beside the output. */
+  store?: string | boolean | undefined;
   log: Logger;
   /** Where the summary goes (stdout in the CLI). */
   print: (text: string) => void;
   color?: boolean;
+  /** `--format`: names from the report map (json is always written); default output.formats. */
+  formats?: readonly string[] | undefined;
+  /** `--wait-lock`: seconds to wait for another scan holding the output folder (default 0: fail). */
+  waitLock?: number | undefined;
+  /** `--evidence DIR`: write the evidence bundle there. */
+  evidence?: string | undefined;
+  /** `--sign-key FILE`: Ed25519 private key (PEM) to sign the bundle's manifest. */
+  signKey?: string | undefined;
+  /** Plug-in reporters by id (from the config's plug-ins). */
+  extraReporters?: Readonly<Record<string, Reporter>>;
+  /** The command line recorded in the evidence bundle. */
+  argv?: readonly string[];
+  /** Where `--out -` writes the JSON result (process.stdout in the CLI). */
+  stdout?: Writable;
+  /** Where the summary goes when stdout carries the JSON (stderr in the CLI). */
+  printErr?: (text: string) => void;
 }
 
 export interface ScanCommandResult {
   exitCode: number;
-  result: ScanResult;
+  /** The result and, beside it, one evaluation record per policy x identity. */
+  result: Scan;
   files: string[];
+  /** Set when the scan was recorded in a store. */
+  recorded?: RecordedScan;
+  /** The run's own folder (OUT/runs/<UTC start>-<id>); undefined with `--out -`. */
+  runDir?: string | undefined;
+  /** The evidence bundle's files, when --evidence was given. */
+  evidence?: string[] | undefined;
 }
+
+/** A scan as reporters read it, whether or not runScan already returns the evaluation records. */
+export const asScan = (result: ScanResult | Scan): Scan =>
+  'evaluations' in result ? result : { ...result, evaluations: [] };
 
 export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommandResult> => {
   const config = typeof opts.config === 'string' ? await loadConfig(opts.config, builtins) : opts.config;
   if (config.providers.length === 0) {
     throw new UsageError('the config enables no provider: add one under `providers:` (see `nhiscan init`)');
   }
-  let failOn: FailOn = config.file.failOn;
-  if (opts.failOn !== undefined) {
-    const parsed = FailOn.safeParse(opts.failOn);
-    if (!parsed.success) {
-      throw new UsageError(`--fail-on: expected one of ${FailOn.options.join(', ')}, found "${opts.failOn}"`);
-    }
-    failOn = parsed.data;
+  const failOnChoice: FailOnChoice =
+    opts.failOn !== undefined ? parseFailOn(opts.failOn) : { mode: 'open', threshold: config.file.failOn };
+  // With `new`, open findings alone never fail the job; the summary still shows them.
+  const failOn: FailOn = failOnChoice.mode === 'open' ? failOnChoice.threshold : 'none';
+  const outDirEarly =
+    opts.out !== undefined ? resolve(opts.out) : resolveFromConfig(config, config.file.output.dir);
+  const storeSpec = resolveStoreSpec({ cli: opts.store, config, outDir: outDirEarly });
+  if (failOnChoice.mode === 'new' && !storeSpec) {
+    throw new UsageError(
+      '--fail-on new needs a store to compare with: add --store PATH or `store:` to the config',
+    );
   }
   const asOfText = opts.asOf ?? config.file.asOf;
   let asOf: Date | undefined;
@@ -64,12 +133,93 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
   const exceptions = config.file.exceptions
     ? loadExceptions(resolveFromConfig(config, config.file.exceptions))
     : undefined;
-  const result = await runScan({ config, clock: systemClock(asOf), log: opts.log, directory, exceptions });
-  const outDir =
-    opts.out !== undefined ? resolve(opts.out) : resolveFromConfig(config, config.file.output.dir);
-  const files = [await writeReport(reporters.json, result, outDir)];
-  opts.print(
-    renderSummary(result, { failOn, files, ...(opts.color !== undefined ? { color: opts.color } : {}) }),
+  // Every output check happens before the first API call: a bad folder costs seconds, not a scan.
+  const toStdout = opts.out === '-';
+  const reporters = selectReporters(
+    opts.formats ?? config.file.output.formats,
+    { ...config.reporters, ...opts.extraReporters },
+    opts.formats ? '--format' : 'output.formats',
   );
-  return { exitCode: exitCodeFor(result, failOn), result, files };
+  if (toStdout && reporters.length > 1) {
+    throw new UsageError('--out - writes only the JSON result to stdout; drop --format or give a folder');
+  }
+  let signingKeyPem: string | undefined;
+  if (opts.signKey !== undefined) {
+    try {
+      signingKeyPem = readFileSync(opts.signKey, 'utf8');
+    } catch (err) {
+      throw new UsageError(`--sign-key ${opts.signKey}: ${(err as Error).message}`);
+    }
+  } else if (process.env[SIGNING_KEY_ENV]) signingKeyPem = process.env[SIGNING_KEY_ENV];
+  if (signingKeyPem !== undefined && opts.evidence === undefined) {
+    throw new UsageError(`--sign-key (or ${SIGNING_KEY_ENV}) signs the evidence bundle: add --evidence DIR`);
+  }
+  if (signingKeyPem !== undefined) loadSigningKey(signingKeyPem, opts.signKey ?? SIGNING_KEY_ENV);
+  const outDir = toStdout
+    ? undefined
+    : await preflightOutputDir(
+        opts.out !== undefined ? resolve(opts.out) : resolveFromConfig(config, config.file.output.dir),
+      );
+  const evidenceDir = opts.evidence !== undefined ? await preflightEvidenceDir(opts.evidence) : undefined;
+  const locks: OutputLock[] = [];
+  let store: Awaited<ReturnType<typeof openStore>> | undefined;
+  try {
+    if (outDir) locks.push(await lockOutputDir(outDir, opts.waitLock ?? 0));
+    if (evidenceDir && evidenceDir !== outDir)
+      locks.push(await lockOutputDir(evidenceDir, opts.waitLock ?? 0));
+    // Opened before the scan, so a store that cannot be reached fails in seconds, not after the scan.
+    store = storeSpec ? await openStore(storeSpec) : undefined;
+    const result = await runScan({ config, clock: systemClock(asOf), log: opts.log, directory, exceptions });
+    const scan = asScan(result);
+    let files: string[] = [];
+    let runDir: string | undefined;
+    if (outDir) {
+      ({ files, runDir } = await writeRun(scan, outDir, reporters));
+    } else {
+      const stdout = opts.stdout ?? process.stdout;
+      await writeScanResultJson(scan, stdout);
+    }
+    let recorded: RecordedScan | undefined;
+    if (store && storeSpec) {
+      recorded = await recordScan(store, scan);
+      opts.log.info(`recorded scan #${recorded.seq} in ${storeLabel(storeSpec)}`);
+    }
+    const evidence = evidenceDir
+      ? await writeEvidenceBundle(scan, evidenceDir, { config, argv: opts.argv ?? [], signingKeyPem })
+      : undefined;
+    const summaryFiles = [
+      ...files,
+      ...(runDir ? [`${runDir} (this run's folder; latest points to it)`] : []),
+      ...(evidenceDir ? [`${evidenceDir} (evidence bundle)`] : []),
+    ];
+    (toStdout ? (opts.printErr ?? ((t: string) => process.stderr.write(t))) : opts.print)(
+      renderSummary(result, {
+        failOn,
+        files: summaryFiles,
+        ...(opts.color !== undefined ? { color: opts.color } : {}),
+      }),
+    );
+    const print = toStdout ? (opts.printErr ?? ((t: string) => process.stderr.write(t))) : opts.print;
+    let exitCode = exitCodeFor(result, failOn);
+    if (recorded) {
+      print(
+        recorded.previous
+          ? `${recorded.newFindings.length} new since last scan (#${recorded.previous.seq}, as of ${recorded.previous.asOf}).\n`
+          : 'First scan in this store: nothing to compare with yet.\n',
+      );
+    }
+    if (failOnChoice.mode === 'new' && recorded) {
+      const regressions = recorded.previous ? newAtOrAbove(recorded.newFindings, failOnChoice.severity) : [];
+      if (regressions.length > 0) {
+        print(
+          `${regressions.length} new finding(s) at or above ${failOnChoice.severity} since the last scan.\n`,
+        );
+        exitCode = EXIT.findings;
+      }
+    }
+    return { exitCode, result, files, runDir, evidence, ...(recorded ? { recorded } : {}) };
+  } finally {
+    for (const lock of locks) await lock.release();
+    await store?.close();
+  }
 };

@@ -13,6 +13,7 @@ import { UsageError, errorMessage } from './errors.js';
 import { sha256, stableStringify } from './hash.js';
 import { Severity } from './model.js';
 import type { AnyPolicy } from './policy.js';
+import type { Reporter } from './report/types.js';
 import { loadPlugins } from './plugins.js';
 import { builtins } from './registry.js';
 
@@ -50,6 +51,24 @@ const Soc1Objective = z.strictObject({
   policies: z.array(z.string().min(1)).default([]),
 });
 
+const StoreConfig = z.union([
+  z
+    .string()
+    .min(1)
+    .refine((s) => !/^postgres(ql)?:/i.test(s), {
+      message:
+        'a connection URL does not belong in the config file (it may carry a password): write `store: { url: { env: NHISCAN_STORE_URL } }` and set that variable',
+    }),
+  z.strictObject({
+    /** SQLite file, relative to the config file; absent: nhiscan.sqlite beside the output. */
+    path: z.string().min(1).optional(),
+    /** PostgreSQL: the name of the environment variable holding the connection URL. */
+    url: z
+      .strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name') })
+      .optional(),
+  }),
+]);
+
 export const ConfigFile = z.strictObject({
   version: z.literal(1).default(1),
   /** Judge dates as of this instant instead of now (ISO date or timestamp). */
@@ -60,7 +79,15 @@ export const ConfigFile = z.strictObject({
   concurrency: z.int().min(1).max(64).default(8),
   /** Targets (accounts, projects, orgs) scanned at once. */
   targetConcurrency: z.int().min(1).max(32).default(4),
-  output: z.strictObject({ dir: z.string().min(1).default('nhiscan-out') }).default({ dir: 'nhiscan-out' }),
+  output: z
+    .strictObject({
+      dir: z.string().min(1).default('nhiscan-out'),
+      /** Report formats beside the JSON result (json, csv, ocsf, sarif, md, junit, html, all). */
+      formats: z.array(z.string().min(1)).default(['json']),
+    })
+    .default({ dir: 'nhiscan-out', formats: ['json'] }),
+  /** Scan history (src/store): a SQLite file, or PostgreSQL through a URL held in an environment variable. */
+  store: StoreConfig.optional(),
   ownership: z
     .strictObject({
       /** Tag / label keys that name an identity's owner, first match wins (case-insensitive). */
@@ -83,7 +110,7 @@ export const ConfigFile = z.strictObject({
         .default({ mode: 'extend', objectives: [] }),
     })
     .default({ soc1: { mode: 'extend', objectives: [] } }),
-  /** Module paths (relative to the config file) exporting extra connectors or policies. */
+  /** Module paths (relative to the config file) exporting extra connectors, policies or reporters. */
   plugins: z.array(z.string().min(1)).default([]),
   providers: z.record(z.string(), z.unknown()).default({}),
   policies: z.record(z.string(), PolicySettings).default({}),
@@ -153,6 +180,8 @@ export interface Config {
   policies: EffectivePolicy[];
   /** Frameworks in force: the built-in ones and those plug-ins add (default: the built-in ones). */
   frameworks?: readonly Framework[];
+  /** Plug-in reporters by id. */
+  reporters?: Record<string, Reporter>;
 }
 
 const describe = (value: unknown): string => {
@@ -194,6 +223,8 @@ export interface Registries {
   policies: Record<string, AnyPolicy>;
   /** Frameworks in force (src/controls/); default: the built-in ones (src/registry.ts). */
   frameworks?: readonly Framework[];
+  /** Plug-in reporters by id (`--format myid`); the built-in ones live in src/report/index.ts. */
+  reporters?: Record<string, Reporter>;
 }
 
 /** Validates raw config data (already parsed from YAML/JSON) against the registries. */
@@ -262,7 +293,15 @@ export const buildConfig = (
       `invalid config ${source}:\n  asOf: expected an ISO date, found ${describe(file.asOf)}`,
     );
   }
-  return { file, baseDir, hash: sha256(stableStringify(file)), providers, policies, frameworks };
+  return {
+    file,
+    baseDir,
+    hash: sha256(stableStringify(file)),
+    providers,
+    policies,
+    frameworks,
+    ...(registries.reporters ? { reporters: registries.reporters } : {}),
+  };
 };
 
 /** Reads, validates and loads the plug-ins a config names. */

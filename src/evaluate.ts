@@ -1,10 +1,34 @@
 // Runs the policy layer over a finished inventory. Pure: same identities, same asOf, same
-// config → same findings with the same ids.
+// config → same findings with the same ids, and the same evaluation records.
+//
+// Every policy in force records one EvaluationRecord per identity, so the counts add up:
+// pass + fail + unknown + not-applicable = identities, per policy. A policy is in force when it
+// is enabled, in the base settings or in one of its provider/kind overrides; a policy disabled
+// everywhere records nothing (run.policies says it is off). Where it is in force, an identity is
+//   - not-applicable when the policy's `appliesTo` excludes its provider or kind (the policy is
+//     not called), or when an override disables the policy for it ("disabled by config"),
+//   - unknown when the policy threw on it (also a coverage gap), or said it lacked the data,
+//   - otherwise what the policy's verdicts fold to (see Verdict in src/policy.ts).
 import { type ControlResolver, createControlResolver } from './controls/index.js';
 import { type EffectivePolicy, variantFor } from './config.js';
 import { sha256 } from './hash.js';
-import { Finding, type Gap, type Identity } from './model.js';
-import type { PolicyContext } from './policy.js';
+import {
+  type ControlRef,
+  type EvaluationCounts,
+  type EvaluationRecord,
+  type EvaluationStatus,
+  type EvaluationSummary,
+  Finding,
+  type Gap,
+  type Identity,
+} from './model.js';
+import {
+  type AnyPolicy,
+  type PolicyContext,
+  type Verdict,
+  outsideAppliesTo,
+  remediationFor,
+} from './policy.js';
 import { errorMessage } from './errors.js';
 
 /** Same problem on the same resource → same id, scan after scan. */
@@ -20,7 +44,63 @@ export interface Evaluation {
   findings: Finding[];
   /** A policy that threw on an identity: recorded, never swallowed. */
   failures: { identityUid: string; gap: Gap }[];
+  /** One per policy in force × identity, in identity then policy order. */
+  evaluations: EvaluationRecord[];
+  summary: EvaluationSummary;
 }
+
+/** The reason recorded when a provider/kind override switches a policy off for an identity. */
+export const DISABLED_BY_CONFIG = 'disabled by config (policies.<id>.overrides) for this provider or kind';
+
+/** Enabled in the base settings or in at least one override: it records evaluations. */
+export const inForce = (p: EffectivePolicy): boolean =>
+  p.enabled || p.overrides.some((o) => o.enabled === true);
+
+const unique = (xs: readonly string[]): string[] => [...new Set(xs)];
+
+/** A policy's verdicts on one identity → its one status (see Verdict). */
+export const foldVerdicts = (verdicts: readonly Verdict[]): { status: EvaluationStatus; reason?: string } => {
+  const unknowns = unique(verdicts.flatMap((v) => (v.status === 'unknown' ? [v.reason] : [])));
+  if (verdicts.some((v) => v.status === 'fail'))
+    return unknowns.length > 0
+      ? { status: 'fail', reason: `also unknown: ${unknowns.join('; ')}` }
+      : { status: 'fail' };
+  if (unknowns.length > 0) return { status: 'unknown', reason: unknowns.join('; ') };
+  if (verdicts.some((v) => v.status === 'pass')) return { status: 'pass' };
+  const na = unique(verdicts.flatMap((v) => (v.status === 'not-applicable' ? [v.reason] : [])));
+  return { status: 'not-applicable', reason: na.join('; ') };
+};
+
+/** Verdicts are the policy's word, so they are checked like input: nothing fails open. */
+const checkVerdicts = (policyId: string, verdicts: unknown): Verdict[] => {
+  if (!Array.isArray(verdicts) || verdicts.length === 0)
+    throw new Error(
+      `policy ${policyId} returned no verdict (expected pass, fail, unknown or not-applicable)`,
+    );
+  for (const v of verdicts as Verdict[]) {
+    const status = (v as { status?: unknown } | null)?.status;
+    if (status === 'fail') {
+      const drafts = (v as { findings?: unknown }).findings;
+      if (!Array.isArray(drafts) || drafts.length === 0)
+        throw new Error(`policy ${policyId} returned a fail verdict without findings`);
+    } else if (status === 'unknown' || status === 'not-applicable') {
+      const reason = (v as { reason?: unknown }).reason;
+      if (typeof reason !== 'string' || reason.trim() === '')
+        throw new Error(`policy ${policyId} returned ${status} without a reason`);
+    } else if (status !== 'pass') {
+      throw new Error(`policy ${policyId} returned a verdict with status ${JSON.stringify(status)}`);
+    }
+  }
+  return verdicts as Verdict[];
+};
+
+const zero = (): EvaluationCounts => ({ pass: 0, fail: 0, unknown: 0, notApplicable: 0 });
+const COUNT_KEY: Record<EvaluationStatus, keyof EvaluationCounts> = {
+  pass: 'pass',
+  fail: 'fail',
+  unknown: 'unknown',
+  'not-applicable': 'notApplicable',
+};
 
 export const evaluatePolicies = (
   identities: readonly Identity[],
@@ -30,61 +110,117 @@ export const evaluatePolicies = (
 ): Evaluation => {
   const findings: Finding[] = [];
   const failures: Evaluation['failures'] = [];
+  const evaluations: EvaluationRecord[] = [];
   const seen = new Set<string>();
+  const active = policies.filter(inForce);
+  const byPolicy: Record<string, EvaluationCounts> = Object.fromEntries(
+    active.map((p) => [p.policy.id, zero()]),
+  );
+  const byControl: Record<string, EvaluationCounts> = {};
+  // The controls a policy stands for on one identity: its crosswalks filtered by provider, and
+  // SOC 1 only in financial scope (as on its findings). Few distinct answers: memoised.
+  const controlKeys = new Map<string, string[]>();
+  const controlsOf = (policy: AnyPolicy, identity: Identity): string[] => {
+    const inScope = identity.financialScope.inScope;
+    const memo = `${policy.id}\u0000${identity.provider}\u0000${inScope}`;
+    let keys = controlKeys.get(memo);
+    if (!keys) {
+      const refs: ControlRef[] = [
+        ...controls.base(policy.controls, identity.provider, policy.id),
+        ...(inScope ? controls.soc1(policy.id, policy.controls) : []),
+      ];
+      keys = unique(refs.map((r) => `${r.framework}:${r.id}`));
+      controlKeys.set(memo, keys);
+    }
+    return keys;
+  };
+  const record = (
+    policy: AnyPolicy,
+    identity: Identity,
+    r: Omit<EvaluationRecord, 'policyId' | 'identityUid'>,
+  ): void => {
+    evaluations.push({ policyId: policy.id, identityUid: identity.uid, ...r });
+    const k = COUNT_KEY[r.status];
+    (byPolicy[policy.id] ??= zero())[k] += 1;
+    for (const key of controlsOf(policy, identity)) (byControl[key] ??= zero())[k] += 1;
+  };
+
   for (const identity of identities) {
-    for (const effective of policies) {
+    for (const effective of active) {
       const { policy } = effective;
+      const outside = outsideAppliesTo(policy.appliesTo, identity);
+      if (outside !== undefined) {
+        record(policy, identity, { status: 'not-applicable', reason: outside, findings: [] });
+        continue;
+      }
       const { enabled, severity, options } = variantFor(effective, identity);
-      if (!enabled) continue;
-      let drafts;
+      if (!enabled) {
+        record(policy, identity, { status: 'not-applicable', reason: DISABLED_BY_CONFIG, findings: [] });
+        continue;
+      }
+      let verdicts: Verdict[];
       try {
-        drafts = policy.evaluate(identity, options, ctx);
+        verdicts = checkVerdicts(policy.id, policy.evaluate(identity, options, ctx));
       } catch (err) {
+        const message = `policy ${policy.id} failed on this identity: ${errorMessage(err)}`;
         failures.push({
           identityUid: identity.uid,
           gap: {
             code: 'unknown',
             call: `policy:${policy.id}`,
             resource: identity.uid,
-            message: `policy ${policy.id} failed on this identity: ${errorMessage(err)}`,
+            message,
             recovered: false,
           },
         });
+        record(policy, identity, { status: 'unknown', reason: message, findings: [] });
         continue;
       }
-      for (const d of drafts) {
-        const declared = {
-          ...policy.controls,
-          soc2: [...new Set([...policy.controls.soc2, ...(d.extraControls?.soc2 ?? [])])],
-        };
-        const inScope = identity.financialScope.inScope;
-        const uid = findingUid(policy.id, identity.uid, d.credentialUid, d.key);
-        if (seen.has(uid)) continue;
-        seen.add(uid);
-        findings.push(
-          Finding.parse({
-            uid,
-            policyId: policy.id,
-            severity: d.severity ?? severity,
-            title: d.title,
-            message: d.message,
-            provider: identity.provider,
-            identityUid: identity.uid,
-            identityKind: identity.kind,
-            identityName: identity.name,
-            location: identity.location,
-            credentialUid: d.credentialUid,
-            evidence: d.evidence,
-            remediation: d.remediation,
-            controls: [
-              ...controls.base(declared, identity.provider, policy.id),
-              ...(inScope ? controls.soc1(policy.id, declared) : []),
-            ],
-            soc1Scope: inScope ? identity.financialScope.reasons : undefined,
-          }),
-        );
+      const raised: string[] = [];
+      for (const v of verdicts) {
+        if (v.status !== 'fail') continue;
+        for (const d of v.findings) {
+          const declared = {
+            ...policy.controls,
+            soc2: [...new Set([...policy.controls.soc2, ...(d.extraControls?.soc2 ?? [])])],
+          };
+          const inScope = identity.financialScope.inScope;
+          const uid = findingUid(policy.id, identity.uid, d.credentialUid, d.key);
+          if (seen.has(uid)) continue;
+          seen.add(uid);
+          raised.push(uid);
+          findings.push(
+            Finding.parse({
+              uid,
+              policyId: policy.id,
+              severity: d.severity ?? severity,
+              title: d.title,
+              message: d.message,
+              provider: identity.provider,
+              identityUid: identity.uid,
+              identityKind: identity.kind,
+              identityName: identity.name,
+              location: identity.location,
+              credentialUid: d.credentialUid,
+              evidence: d.evidence,
+              remediation: d.remediation ?? remediationFor(policy, identity.kind),
+              controls: [
+                ...controls.base(declared, identity.provider, policy.id),
+                ...(inScope ? controls.soc1(policy.id, declared) : []),
+              ],
+              soc1Scope: inScope ? identity.financialScope.reasons : undefined,
+            }),
+          );
+        }
       }
+      const { status, reason } = foldVerdicts(verdicts);
+      record(policy, identity, { status, ...(reason ? { reason } : {}), findings: raised });
     }
   }
-  return { findings, failures };
+  return {
+    findings,
+    failures,
+    evaluations,
+    summary: { identities: identities.length, byPolicy, byControl },
+  };
 };

@@ -1,8 +1,8 @@
 // `nhiscan init`: a commented starter config that validates as written (a test loads it).
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import type { AnyConnector } from './connector.js';
-import { UsageError } from './errors.js';
+import { UsageError, errorMessage } from './errors.js';
+import { writeFileAtomic } from './fs-atomic.js';
 import { builtins } from './registry.js';
 
 const indent = (text: string, by: string): string =>
@@ -89,5 +89,12 @@ export const writeStarterConfig = async (path: string, force: boolean): Promise<
   if (!force && existsSync(path)) {
     throw new UsageError(`${path} exists; pass --force to overwrite it`);
   }
-  await writeFile(path, starterConfig(Object.values(builtins.connectors)), 'utf8');
+  try {
+    await writeFileAtomic(path, starterConfig(Object.values(builtins.connectors)));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      `cannot write ${path}: ${code === 'ENOENT' ? 'its folder does not exist' : errorMessage(err)}`,
+    );
+  }
 };

@@ -61,6 +61,8 @@ export const Grant = z.object({
   resources: z.array(z.string()),
   notResource: z.boolean().default(false),
   conditional: z.boolean().default(false),
+  /** The statement's conditions, operator → key → values, as written (shown in reasons). */
+  conditions: z.record(z.string(), z.record(z.string(), z.array(z.string()))).optional(),
   /** e.g. "inline:deploy-policy#1", "managed:arn:aws:iam::aws:policy/AdministratorAccess#0". */
   source: z.string(),
   sid: z.string().optional(),
@@ -76,6 +78,15 @@ export const Privilege = z.object({
   attached: z.array(z.string()).default([]),
   /** Set when a permissions boundary or similar caps the grants. */
   boundary: z.string().optional(),
+  /** The level reachable when conditions that cannot be decided statically hold, when above `level`. */
+  conditionalLevel: PrivilegeLevel.optional(),
+  /**
+   * Policies that cap the grants (AWS: the permissions boundary, each SCP level of the account's OU path,
+   * RCPs): an action is allowed only if every limit allows it and nothing denies it.
+   */
+  limits: z
+    .array(z.object({ kind: z.enum(['boundary', 'scp', 'rcp']), source: z.string(), grants: z.array(Grant) }))
+    .optional(),
 });
 export type Privilege = z.infer<typeof Privilege>;
 

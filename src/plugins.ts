@@ -1,7 +1,8 @@
 // Plug-ins: a module path named in the config that exports the same shape as a built-in
-// connector (`connector`), policy (`policy`, or `policies` as a list) or framework (`framework`,
-// or `frameworks` as a list). Validated on load so a broken plug-in fails with a message naming
-// the module and the missing piece.
+// connector (`connector`), policy (`policy`, or `policies` as a list), framework (`framework`, or
+// `frameworks`) or reporter (`reporter`, or `reporters`), written against `nhiscan/plugin`.
+// Validated on load so a broken plug-in fails with a message naming the module and the missing
+// piece.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
@@ -13,6 +14,7 @@ import { UsageError, errorMessage } from './errors.js';
 import { Severity } from './model.js';
 import { builtins as defaults } from './registry.js';
 import type { AnyPolicy } from './policy.js';
+import type { Reporter } from './report/types.js';
 
 const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'expected a function');
 const schema = z.custom<z.ZodType>(
@@ -32,13 +34,33 @@ const ConnectorShape = z.looseObject({
 const PolicyShape = z.looseObject({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'expected a kebab-case id'),
   title: z.string().min(1),
-  rationale: z.string().min(1),
+  description: z.string().min(1),
+  appliesTo: z.strictObject({
+    providers: z.array(z.string().min(1)).min(1).optional(),
+    kinds: z.array(z.string().min(1)).min(1).optional(),
+  }),
   severity: Severity,
+  remediation: z.looseObject({
+    default: z.string().min(1),
+    byKind: z.record(z.string(), z.string().min(1)).optional(),
+  }),
+  references: z.array(z.url()),
+  findings: z.array(
+    z.looseObject({ key: z.string().optional(), title: z.string().min(1), evidence: z.array(z.string()) }),
+  ),
   options: schema,
   controls: z.looseObject({
     soc2: z.array(z.string()).min(1, 'a policy must name at least one SOC 2 criterion'),
   }),
   evaluate: fn,
+});
+
+const ReporterShape = z.looseObject({
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'expected a lowercase id such as "pdf"'),
+  fileName: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected a plain file name such as "nhiscan-report.pdf"'),
+  write: fn,
 });
 
 const problem = (where: string, error: z.ZodError): string =>
@@ -51,6 +73,7 @@ export const loadPlugins = async (
 ): Promise<Registries> => {
   const connectors = { ...builtins.connectors };
   const policies = { ...builtins.policies };
+  const reporters: Record<string, Reporter> = { ...builtins.reporters };
   const added: Framework[] = [];
   const checks: { where: string; policy: AnyPolicy }[] = [];
   for (const [i, path] of paths.entries()) {
@@ -96,9 +119,22 @@ export const loadPlugins = async (
       policies[parsed.data.id] = candidate as AnyPolicy;
       found.push(`policy ${parsed.data.id}`);
     }
+    const reporterList =
+      mod.reporters !== undefined ? mod.reporters : mod.reporter !== undefined ? [mod.reporter] : [];
+    if (!Array.isArray(reporterList))
+      throw new UsageError(`${where}: export "reporters" must be a list of reporters`);
+    for (const [j, candidate] of reporterList.entries()) {
+      const parsed = ReporterShape.safeParse(candidate);
+      if (!parsed.success)
+        throw new UsageError(`${where}: invalid reporter: ${problem(`reporters[${j}]`, parsed.error)}`);
+      if (reporters[parsed.data.id])
+        throw new UsageError(`${where}: reporter id "${parsed.data.id}" is already taken`);
+      reporters[parsed.data.id] = candidate as Reporter;
+      found.push(`reporter ${parsed.data.id}`);
+    }
     if (found.length === 0) {
       throw new UsageError(
-        `${where}: exports neither "connector", "policy"/"policies" nor "framework"/"frameworks"`,
+        `${where}: exports none of "connector", "policy"/"policies", "framework"/"frameworks", "reporter"/"reporters"`,
       );
     }
   }
@@ -116,5 +152,5 @@ export const loadPlugins = async (
     if (unknown.length)
       throw new UsageError(`${where}: policy ${policy.id} names unknown controls: ${unknown.join(', ')}`);
   }
-  return { connectors, policies, frameworks };
+  return { connectors, policies, frameworks, reporters };
 };

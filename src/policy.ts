@@ -9,6 +9,11 @@ export interface PolicyContext {
   asOf: Date;
   /** People and their status, when the config names a directory file. */
   directory: Directory | undefined;
+  /**
+   * Every identity of the scan, for policies that follow paths between identities (an AWS role
+   * another principal can pass or assume). Absent when a policy runs on one identity alone.
+   */
+  inventory?: readonly Identity[];
 }
 
 /**
@@ -35,16 +40,87 @@ export interface FindingDraft {
   extraControls?: Partial<PolicyControls>;
 }
 
+/**
+ * What a policy judged on one identity, or one part of it (a credential, a check). A policy
+ * returns at least one; the core folds them into the identity's single EvaluationRecord: any
+ * `fail` makes it fail (every finding kept), else any `unknown` makes it unknown, else any `pass`
+ * makes it pass, else it is not-applicable. Never return nothing: say which of the four it was.
+ */
+export type Verdict =
+  | { status: 'pass' }
+  | { status: 'fail'; findings: FindingDraft[] }
+  /** The data the policy needs was not available (no last-used date, tags not read, …). */
+  | { status: 'unknown'; reason: string }
+  /** Nothing here for this policy to check (a provider-managed credential, no key of the type). */
+  | { status: 'not-applicable'; reason: string };
+
+export const pass = (): Verdict => ({ status: 'pass' });
+export const fail = (...findings: FindingDraft[]): Verdict => ({ status: 'fail', findings });
+export const unknown = (reason: string): Verdict => ({ status: 'unknown', reason });
+export const notApplicable = (reason: string): Verdict => ({ status: 'not-applicable', reason });
+/** For checks that all ran: the drafts raised are a fail, none is a pass. */
+export const judged = (drafts: FindingDraft[]): Verdict => (drafts.length > 0 ? fail(...drafts) : pass());
+
+/**
+ * Which identities a policy judges. The core records every other identity as not-applicable
+ * without calling the policy. An omitted list means "any".
+ */
+export interface AppliesTo {
+  providers?: readonly string[];
+  /** Identity kinds, e.g. "aws.iam_user", "github.app_installation". */
+  kinds?: readonly string[];
+}
+
+/** The action that fixes a finding, per identity kind (ownership is set differently per kind). */
+export interface Remediation {
+  /** For kinds without an entry of their own. */
+  default: string;
+  byKind?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A finding a policy can raise, for its doc page: the draft's `key` ("<…>" marks a part that
+ * varies, absent when the policy sets none), a title, and the evidence keys it carries.
+ */
+export interface FindingSpec {
+  key?: string;
+  title: string;
+  evidence: readonly string[];
+}
+
 export interface Policy<O = unknown> {
   id: string;
   title: string;
-  /** Why it matters, one or two sentences (shown by `nhiscan policies`). */
-  rationale: string;
+  /** What the policy checks and why it matters (shown by `nhiscan policies` and its doc page). */
+  description: string;
+  appliesTo: AppliesTo;
   severity: Severity;
   /** Options schema; every field has a default so `{}` parses. */
   options: z.ZodType<O>;
   controls: PolicyControls;
-  evaluate(identity: Identity, options: O, ctx: PolicyContext): FindingDraft[];
+  /** Used for a finding whose draft names no remediation of its own. */
+  remediation: Remediation;
+  /** Provider documentation, CIS, OWASP NHI: where a reader checks the reasoning. */
+  references: readonly string[];
+  /** Every kind of finding it raises (a test checks the policy tests raise only these). */
+  findings: readonly FindingSpec[];
+  evaluate(identity: Identity, options: O, ctx: PolicyContext): Verdict[];
 }
 
 export type AnyPolicy = Policy<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The remediation a policy gives for one kind of identity. */
+export const remediationFor = (policy: Pick<AnyPolicy, 'remediation'>, kind: string): string =>
+  policy.remediation.byKind?.[kind] ?? policy.remediation.default;
+
+/** Why the core did not call a policy on an identity (undefined: the policy applies). */
+export const outsideAppliesTo = (
+  appliesTo: AppliesTo,
+  identity: { provider: string; kind: string },
+): string | undefined => {
+  if (appliesTo.providers && !appliesTo.providers.includes(identity.provider))
+    return `judges ${appliesTo.providers.join(', ')} identities only; this is a ${identity.provider} identity`;
+  if (appliesTo.kinds && !appliesTo.kinds.includes(identity.kind))
+    return `judges ${appliesTo.kinds.join(', ')} only; this is a ${identity.kind}`;
+  return undefined;
+};

@@ -13,7 +13,7 @@ import type { Logger } from './log.js';
 import {
   Coverage,
   Identity,
-  type ScanResult,
+  type Scan,
   ScanResult as ScanResultSchema,
   type Severity,
   severityRank,
@@ -23,6 +23,7 @@ import { applyScope } from './scope.js';
 import { applyExceptions, type ExceptionRule } from './exceptions.js';
 import { createControlResolver } from './controls/index.js';
 import { VERSION } from './version.js';
+import { compareCodeUnits } from './order.js';
 
 export interface ScanOptions {
   config: Config;
@@ -42,7 +43,7 @@ interface TargetRun {
 /** Connector sessions by provider block (its parsed config object). */
 type Sessions = ReadonlyMap<unknown, Promise<OpenedSession>>;
 
-export const runScan = async (options: ScanOptions): Promise<ScanResult> => {
+export const runScan = async (options: ScanOptions): Promise<Scan> => {
   const { config, clock, log } = options;
   const abort = options.signal ?? new AbortController().signal;
   // Each provider block with targets opens its connector's session once, before its first target.
@@ -70,7 +71,7 @@ export const runScan = async (options: ScanOptions): Promise<ScanResult> => {
 const scanWith = async (
   { config, clock, log, directory, exceptions, signal }: ScanOptions,
   sessions: Sessions,
-): Promise<ScanResult> => {
+): Promise<Scan> => {
   const startedAt = clock.now().toISOString();
   const abort = signal ?? new AbortController().signal;
   const configured = config.providers.flatMap(({ connector, config: providerConfig }) =>
@@ -232,13 +233,13 @@ const scanWith = async (
       coverageOf.set(identity.uid, run.coverage);
     }
   }
-  const identities = [...byUid.values()].sort((a, b) => a.uid.localeCompare(b.uid));
+  const identities = [...byUid.values()].sort((a, b) => compareCodeUnits(a.uid, b.uid));
   const coverage = runs.map((r) => r.coverage);
 
   const evaluation = evaluatePolicies(
     identities,
     config.policies,
-    { asOf: clock.asOf, directory },
+    { asOf: clock.asOf, directory, inventory: identities },
     createControlResolver(config.file.controls.soc1, config.frameworks),
   );
   const { failures } = evaluation;
@@ -250,7 +251,7 @@ const scanWith = async (
     if (target.status === 'complete') target.status = 'partial';
   }
 
-  return ScanResultSchema.parse({
+  const result = ScanResultSchema.parse({
     schemaVersion: 1,
     run: {
       id: randomUUID(),
@@ -277,7 +278,10 @@ const scanWith = async (
     findings: findings.sort(compareFindings),
     coverage,
     exceptions: outcomes,
+    evaluationSummary: evaluation.summary,
   });
+  // The records travel beside the result, not inside nhiscan-result.json (millions at scale).
+  return { ...result, evaluations: evaluation.evaluations };
 };
 
 /** Worst first (the one severity order, model.ts), then by policy, identity and finding id. */
@@ -286,6 +290,6 @@ export const compareFindings = (
   b: typeof a,
 ): number =>
   severityRank(b.severity) - severityRank(a.severity) ||
-  a.policyId.localeCompare(b.policyId) ||
-  a.identityUid.localeCompare(b.identityUid) ||
-  a.uid.localeCompare(b.uid);
+  compareCodeUnits(a.policyId, b.policyId) ||
+  compareCodeUnits(a.identityUid, b.identityUid) ||
+  compareCodeUnits(a.uid, b.uid);

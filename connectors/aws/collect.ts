@@ -18,8 +18,17 @@ import {
   credentialsFromReport,
 } from './credentials.js';
 import { targetError } from './errors.js';
-import { buildRole, buildUser, pathFromArn, tagsOf, userPolicySources } from './identities.js';
-import { computePrivilege } from './privilege.js';
+import {
+  SERVICE_LINKED_PATH,
+  boundarySource,
+  buildRole,
+  buildUser,
+  pathFromArn,
+  tagsOf,
+  userPolicySources,
+} from './identities.js';
+import { organizationLimits } from './organization.js';
+import { type PrivilegeLimits, computePrivilege } from './privilege.js';
 import { type Sleep, fetchCredentialReport } from './report.js';
 import { CallerIdentity, type UserDetail } from './schema.js';
 
@@ -119,8 +128,9 @@ export async function* collectAccount(
     const details = await readAuthorizationDetails(iam, ctx);
     // One reporter for roles and users: a shared managed policy is reported once.
     const problems = documentProblems(ctx);
-    yield* roles(details, account, problems, ctx);
-    yield* users(iam, details, account, problems, opts, ctx);
+    const limits = await organizationLimits(clientConfig, config, account, ctx);
+    yield* roles(details, account, problems, limits, ctx);
+    yield* users(iam, details, account, problems, limits, opts, ctx);
   } finally {
     sts.destroy();
     iam.destroy();
@@ -174,11 +184,13 @@ function* roles(
   details: AuthorizationDetails,
   account: string,
   report: ReturnType<typeof documentProblems>,
+  limits: PrivilegeLimits,
   ctx: CollectContext,
 ): Generator<IdentityInput> {
   const noLastUsed: string[] = [];
   for (const role of details.roles) {
-    const built = buildRole(role, details, account);
+    // SCPs never restrict service-linked roles.
+    const built = buildRole(role, details, account, role.Path.startsWith(SERVICE_LINKED_PATH) ? {} : limits);
     report(role.Arn, built.problems);
     if (role.RoleLastUsed === undefined) noLastUsed.push(role.Arn);
     yield built.identity;
@@ -198,6 +210,7 @@ async function* users(
   details: AuthorizationDetails,
   account: string,
   reported: ReturnType<typeof documentProblems>,
+  limits: PrivilegeLimits,
   opts: CollectOptions,
   ctx: CollectContext,
 ): AsyncGenerator<IdentityInput> {
@@ -277,7 +290,7 @@ async function* users(
         people += 1;
         continue;
       }
-      yield userIdentity(plan, facts, details, account, reported);
+      yield userIdentity(plan, facts, details, account, reported, limits);
     }
   }
 
@@ -297,17 +310,18 @@ const userIdentity = (
   details: AuthorizationDetails,
   account: string,
   reported: ReturnType<typeof documentProblems>,
+  limits: PrivilegeLimits,
 ): IdentityInput => {
   const u = plan.detail;
   let privilege;
   if (u) {
-    privilege = computePrivilege(
-      userPolicySources(u, details),
-      u.PermissionsBoundary?.PermissionsBoundaryArn,
-    );
+    privilege = computePrivilege(userPolicySources(u, details), {
+      ...limits,
+      boundary: boundarySource(u.PermissionsBoundary?.PermissionsBoundaryArn, details),
+    });
     reported(plan.arn, privilege.invalid);
   } else {
-    privilege = computePrivilege([]);
+    privilege = computePrivilege([], limits);
     privilege.reasons.push(
       'GetAccountAuthorizationDetails did not return this user: its policies are unknown, not absent',
     );

@@ -47,6 +47,13 @@ export const AwsConfig = z
       .default({ maxWaitSeconds: 120 }),
     /** List SSH public keys (CodeCommit) per user: one call per user. */
     sshPublicKeys: z.boolean().default(true),
+    /**
+     * Read the SCPs and RCPs of each account's OU path through AWS Organizations and apply them to
+     * privilege (needs organizations:ListParents, ListPoliciesForTarget, DescribePolicy: usually the
+     * management account or a delegated administrator). A denied call is a gap; privilege is then
+     * computed without them, and says so.
+     */
+    organizationPolicies: z.boolean().default(true),
   })
   // One region serves every target: a GovCloud or China role cannot be assumed through the
   // commercial STS endpoint (it would fail as a bad token, far from the cause).

@@ -3,7 +3,13 @@
 import type { Credential, IdentityInput, Trust } from '../../src/model.js';
 import type { AuthorizationDetails } from './authorization-details.js';
 import { PolicyDocumentError, parsePolicyDocument, toTrusts } from './policy-document.js';
-import { type ComputedPrivilege, type PolicySource, computePrivilege } from './privilege.js';
+import {
+  type ComputedPrivilege,
+  type LimitSource,
+  type PolicySource,
+  type PrivilegeLimits,
+  computePrivilege,
+} from './privilege.js';
 import type { RoleDetail, Tag, UserDetail } from './schema.js';
 
 /** AWS keeps role last-used data for 400 days. */
@@ -78,6 +84,20 @@ export const rolePolicySources = (role: RoleDetail, details: AuthorizationDetail
   ...role.AttachedManagedPolicies.map((p) => managedSource(details, `managed:${p.PolicyArn}`, p.PolicyArn)),
 ];
 
+/** The permissions boundary as a limit: its document comes from the same authorization details. */
+export const boundarySource = (
+  arn: string | undefined,
+  details: AuthorizationDetails,
+): LimitSource | undefined =>
+  arn === undefined
+    ? undefined
+    : // A boundary the details did not return is not applied (said in the reasons), not a gap.
+      {
+        kind: 'boundary',
+        name: arn,
+        policies: [{ ...managedSource(details, `boundary:${arn}`, arn), missingIsGap: false }],
+      };
+
 export interface UserFacts {
   arn: string;
   name: string;
@@ -102,6 +122,8 @@ const stripInvalid = (privilege: ComputedPrivilege): Omit<ComputedPrivilege, 'in
   reasons: privilege.reasons,
   attached: privilege.attached,
   ...(privilege.boundary ? { boundary: privilege.boundary } : {}),
+  ...(privilege.conditionalLevel ? { conditionalLevel: privilege.conditionalLevel } : {}),
+  ...(privilege.limits ? { limits: privilege.limits } : {}),
 });
 
 export const buildUser = (facts: UserFacts, account: string): IdentityInput => ({
@@ -133,12 +155,17 @@ export interface BuiltRole {
   problems: { prefix: string; message: string }[];
 }
 
-export const buildRole = (role: RoleDetail, details: AuthorizationDetails, account: string): BuiltRole => {
+export const buildRole = (
+  role: RoleDetail,
+  details: AuthorizationDetails,
+  account: string,
+  limits: PrivilegeLimits = {},
+): BuiltRole => {
   const problems: BuiltRole['problems'] = [];
-  const privilege = computePrivilege(
-    rolePolicySources(role, details),
-    role.PermissionsBoundary?.PermissionsBoundaryArn,
-  );
+  const privilege = computePrivilege(rolePolicySources(role, details), {
+    ...limits,
+    boundary: boundarySource(role.PermissionsBoundary?.PermissionsBoundaryArn, details),
+  });
   problems.push(...privilege.invalid);
   let trust: Trust[] = [];
   if (role.AssumeRolePolicyDocument === undefined) {

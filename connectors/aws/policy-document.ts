@@ -100,6 +100,7 @@ export const toGrants = (doc: PolicyDocument, prefix: string): Grant[] =>
       resources: list(notResource ? s.NotResource : s.Resource),
       notResource,
       conditional: hasConditions(s),
+      ...(hasConditions(s) ? { conditions: normaliseConditions(s.Condition) } : {}),
       source: `${prefix}#${i}`,
       ...(s.Sid ? { sid: s.Sid } : {}),
     };

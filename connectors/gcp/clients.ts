@@ -1,15 +1,19 @@
 // The Google API clients the connector uses, built once per target with one auth client.
 // Why these packages (see readme.md): @googleapis/iam and @googleapis/cloudresourcemanager are
-// the slim generated clients for IAM v1 and Resource Manager v3; Policy Analyzer has no slim
-// client, so its module (and the API Keys one beside it) is imported from `googleapis` by path,
-// which loads only those two APIs, not the 300 others the package holds.
+// the slim generated clients for IAM v1 and Resource Manager v3; API Keys and Policy Analyzer
+// have none, so discovery.ts gives their two methods on the same request builder
+// (googleapis-common) instead of installing the ~200 MB `googleapis` package.
 import { cloudresourcemanager, type cloudresourcemanager_v3 } from '@googleapis/cloudresourcemanager';
 import { iam, type iam_v1 } from '@googleapis/iam';
 import { GoogleAuth, OAuth2Client, type BaseExternalAccountClient } from 'google-auth-library';
-import { apikeys, type apikeys_v2 } from 'googleapis/build/src/apis/apikeys/index.js';
-import { policyanalyzer, type policyanalyzer_v1 } from 'googleapis/build/src/apis/policyanalyzer/index.js';
 import { ScanError } from '../../src/errors.js';
 import { GCP_APIS, isLoopbackUrl, type GcpConfig } from './config.js';
+import {
+  apiKeysClient,
+  policyAnalyzerClient,
+  type ApiKeysClient,
+  type PolicyAnalyzerClient,
+} from './discovery.js';
 import { gcpGap } from './errors.js';
 
 export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
@@ -112,8 +116,8 @@ export interface CallOptions {
 export interface GcpClients {
   crm: cloudresourcemanager_v3.Cloudresourcemanager;
   iam: iam_v1.Iam;
-  apikeys: apikeys_v2.Apikeys;
-  policyanalyzer: policyanalyzer_v1.Policyanalyzer;
+  apikeys: ApiKeysClient;
+  policyanalyzer: PolicyAnalyzerClient;
   /** Pass to every call. The root URL goes per call, not to the client: a client-wide rootUrl
    *  keeps only its host (googleapis-common re-resolves the absolute path against it), so a
    *  root with a path, such as the demo's http://127.0.0.1:port/gcp/iam/, would be lost. */
@@ -139,8 +143,8 @@ export const createClients = (
   return {
     crm: cloudresourcemanager({ version: 'v3', ...common }),
     iam: iam({ version: 'v1', ...common }),
-    apikeys: apikeys({ version: 'v2', ...common }),
-    policyanalyzer: policyanalyzer({ version: 'v1', ...common }),
+    apikeys: apiKeysClient(auth),
+    policyanalyzer: policyAnalyzerClient(auth),
     opts: {
       cloudresourcemanager: opts(config.endpoints.cloudresourcemanager),
       iam: opts(config.endpoints.iam),

@@ -18,6 +18,7 @@ import { createHierarchy, type Inherited } from './hierarchy.js';
 import { loadMapping, type Mapping } from './owner.js';
 import { collectProject, type ProjectResult } from './project.js';
 import type { Project } from './schema.js';
+import { compareCodeUnits } from '../../src/order.js';
 
 export { GcpConfig } from './config.js';
 
@@ -154,7 +155,7 @@ const expandGcp = async (
   }
   for (const p of listing.inactive)
     ctx.note(`projects/${p.projectId}: not scanned (${p.state ?? 'inactive'})`);
-  projects.sort((a, b) => a.projectId.localeCompare(b.projectId));
+  projects.sort((a, b) => compareCodeUnits(a.projectId, b.projectId));
 
   // Folder and organization policies are read here, once, for every project below them.
   const inherited = new Map<string | undefined, Promise<Inherited>>();

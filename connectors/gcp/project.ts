@@ -33,6 +33,7 @@ import {
   type ServiceAccount,
   type WorkloadIdentityPool,
 } from './schema.js';
+import { compareCodeUnits } from '../../src/order.js';
 
 export interface ProjectRun {
   clients: GcpClients;
@@ -250,7 +251,7 @@ const noteForeignAccounts = (
       );
     }
   }
-  for (const [member, { home, roles }] of [...foreign].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [member, { home, roles }] of [...foreign].sort(([a], [b]) => compareCodeUnits(a, b))) {
     ctx.note(
       `${member} holds ${[...roles].sort().join(', ')} on ${resource}; it belongs to ${home}, which this scan does not cover, so it is not in the inventory`,
     );

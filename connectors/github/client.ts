@@ -14,7 +14,9 @@ import { VERSION } from '../../src/version.js';
 import type { GithubAuth } from './config.js';
 import { type EtagCache, type RequestStats, conditionalFetch } from './etag-cache.js';
 
-export const GithubOctokit = Octokit.plugin(throttling, retry);
+// Annotated so the emitted declaration names only @octokit/rest (the plug-ins add options and
+// behaviour, no method this connector calls).
+export const GithubOctokit: typeof Octokit = Octokit.plugin(throttling, retry);
 export type GithubOctokit = InstanceType<typeof GithubOctokit>;
 
 /** Items per page on every listing (GitHub's maximum). */

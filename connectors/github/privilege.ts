@@ -5,6 +5,7 @@
 // Grant actions read "<permission>:<access>", e.g. "administration:write", "classic:repo".
 import type { Grant, Privilege, PrivilegeLevel } from '../../src/model.js';
 import { PRIVILEGE_ORDER } from '../../src/model.js';
+import { compareCodeUnits } from '../../src/order.js';
 
 /** Write on these administers the repository or the organisation: level admin. */
 export const ADMIN_PERMISSIONS: ReadonlySet<string> = new Set([
@@ -130,7 +131,7 @@ const fromPermissionSets = (sets: readonly PermissionSet[]): GithubPrivilege => 
   const levels: PrivilegeLevel[] = [];
   let canChangeCode = false;
   for (const set of sets) {
-    for (const [name, access] of Object.entries(set.permissions).sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [name, access] of Object.entries(set.permissions).sort(([a], [b]) => compareCodeUnits(a, b))) {
       const level = permissionLevel(name, access);
       if (level === 'none') continue;
       if (set.accountOnly === true || ACCOUNT_PERMISSIONS.has(name)) {

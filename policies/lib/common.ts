@@ -92,3 +92,21 @@ export const credentialFacts = (c: Credential): Record<string, unknown> => ({
 
 /** ISO day (yyyy-mm-dd) for titles and messages; evidence keeps full timestamps. */
 export const isoDay = (iso: string): string => iso.slice(0, 10);
+
+/** The not-applicable reason for an identity skipped because the provider manages it. */
+export const PROVIDER_MANAGED =
+  'managed by the provider (service-linked role, Google-managed account); includeProviderManaged is off';
+
+/** References several policies share. */
+export const REFERENCES = {
+  owaspNhi: 'https://owasp.org/www-project-non-human-identities-top-10/2025/top-10-2025/',
+  cisControls: 'https://www.cisecurity.org/controls/v8',
+  cisAws: 'https://www.cisecurity.org/benchmark/amazon_web_services',
+  cisGcp: 'https://www.cisecurity.org/benchmark/google_cloud_computing_platform',
+  awsIamBestPractices: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html',
+  awsAccessKeys: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html',
+  gcpKeyBestPractices: 'https://cloud.google.com/iam/docs/best-practices-for-managing-service-account-keys',
+  gcpServiceAccountBestPractices: 'https://cloud.google.com/iam/docs/best-practices-service-accounts',
+  githubPats:
+    'https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/managing-your-personal-access-tokens',
+} as const;

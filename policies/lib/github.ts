@@ -3,6 +3,7 @@
 // kind, or from an older scan, yields undefined rather than a wrong finding.
 import { z } from 'zod';
 import type { Identity } from '../../src/model.js';
+import { compareCodeUnits } from '../../src/order.js';
 
 const OptString = z.string().optional().catch(undefined);
 const OptBool = z.boolean().optional().catch(undefined);
@@ -116,7 +117,7 @@ export const sensitiveWrites = (
   Object.entries(permissions)
     .filter(([p, a]) => sensitive.includes(p) && grantsWrite(a))
     .map(([permission, access]) => ({ permission, access }))
-    .sort((a, b) => a.permission.localeCompare(b.permission));
+    .sort((a, b) => compareCodeUnits(a.permission, b.permission));
 
 const KIND_NOUN: Record<string, string> = {
   'github.app_installation': 'GitHub App installation',

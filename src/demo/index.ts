@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseAsOf } from '../clock.js';
-import { scanCommand, type ScanCommandResult } from '../commands.js';
+import { scanCommand, type ScanCommandOptions, type ScanCommandResult } from '../commands.js';
 import { loadConfig, type Config } from '../config.js';
 import type { AnyConnector } from '../connector.js';
 import type { Logger } from '../log.js';
@@ -20,9 +20,16 @@ export const DEMO_CONFIG = join(DEMO_DIR, 'nhiscan.config.yaml');
 export interface RunDemoOptions {
   out: string;
   failOn?: string | undefined;
+  /** `--store`: record the scan in a store (see src/store). */
+  store?: string | boolean | undefined;
   log: Logger;
   print: (text: string) => void;
   color?: boolean;
+  /** Output choices passed to the scan as given (--format, --evidence, --sign-key, --wait-lock, …). */
+  output?: Pick<
+    ScanCommandOptions,
+    'formats' | 'evidence' | 'signKey' | 'waitLock' | 'argv' | 'stdout' | 'printErr'
+  >;
 }
 
 export interface DemoEstateOptions {
@@ -130,9 +137,11 @@ export const runDemo = async (opts: RunDemoOptions): Promise<ScanCommandResult> 
       config: pointAtDemoServer(config, server),
       out: opts.out,
       failOn: opts.failOn,
+      store: opts.store,
       log: opts.log,
       print: opts.print,
       ...(opts.color !== undefined ? { color: opts.color } : {}),
+      ...opts.output,
     });
     opts.print(
       `\nEvery planted problem and the finding it should raise: ${shortPath(join(DEMO_DIR, 'README.md'))}\n` +

@@ -5,6 +5,7 @@ import { SOC2_CRITERIA } from '../controls/index.js';
 import { isOpenFinding } from '../findings.js';
 import type { ScanResult } from '../model.js';
 import type { AnyPolicy } from '../policy.js';
+import { compareNatural } from '../order.js';
 
 export interface ControlRow {
   framework: string;
@@ -60,11 +61,7 @@ export const controlMatrix = (
   const order = resolver.labels();
   return [...rows.values()]
     .filter((r) => frameworks.includes(r.framework))
-    .sort(
-      (a, b) =>
-        order.indexOf(a.framework) - order.indexOf(b.framework) ||
-        a.id.localeCompare(b.id, 'en', { numeric: true }),
-    );
+    .sort((a, b) => order.indexOf(a.framework) - order.indexOf(b.framework) || compareNatural(a.id, b.id));
 };
 
 export const renderControlMatrix = (rows: readonly ControlRow[], withScan: boolean): string => {

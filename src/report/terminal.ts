@@ -2,6 +2,7 @@
 import type { FailOn } from '../config.js';
 import { breachesThreshold, openFindings } from '../findings.js';
 import { type ScanResult, SEVERITY_ORDER } from '../model.js';
+import { compareCodeUnits } from '../order.js';
 
 const useColor = (): boolean => process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: number, text: string, color: boolean): string =>
@@ -13,7 +14,7 @@ export { breachesThreshold, openFindings } from '../findings.js';
 const countBy = <T>(items: readonly T[], key: (t: T) => string): [string, number][] => {
   const m = new Map<string, number>();
   for (const i of items) m.set(key(i), (m.get(key(i)) ?? 0) + 1);
-  return [...m.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return [...m.entries()].sort((a, b) => b[1] - a[1] || compareCodeUnits(a[0], b[0]));
 };
 
 export const renderSummary = (
@@ -34,6 +35,14 @@ export const renderSummary = (
   lines.push(
     `Inventory: ${result.identities.length} identities${kinds ? ` (${kinds})` : ''} in ${result.coverage.length} target(s)`,
   );
+  const summary = result.evaluationSummary;
+  if (summary) {
+    const c = Object.values(summary.byPolicy);
+    const sum = (k: 'pass' | 'fail' | 'unknown' | 'notApplicable'): number => c.reduce((n, x) => n + x[k], 0);
+    lines.push(
+      `Evaluated: ${summary.identities} identities x ${c.length} policies — pass ${sum('pass')}, fail ${sum('fail')}, unknown ${sum('unknown')}, not applicable ${sum('notApplicable')}`,
+    );
+  }
   const bySev = [...SEVERITY_ORDER]
     .reverse()
     .map((s) => [s, open.filter((f) => f.severity === s).length] as const)

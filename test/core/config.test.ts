@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { buildConfig, loadConfig, type Registries } from '../../src/config.js';
 import type { AnyConnector } from '../../src/connector.js';
 import { UsageError } from '../../src/errors.js';
-import type { AnyPolicy } from '../../src/policy.js';
+import { type AnyPolicy, pass } from '../../src/policy.js';
 
 const connector: AnyConnector = {
   id: 'fake',
@@ -20,11 +20,15 @@ const connector: AnyConnector = {
 const policy: AnyPolicy = {
   id: 'rule',
   title: 'Rule',
-  rationale: 'r',
+  description: 'Fires when an identity is older than maxDays.',
+  appliesTo: {},
+  remediation: { default: 'Replace it.' },
+  references: [],
+  findings: [{ title: 'old', evidence: ['days'] }],
   severity: 'medium',
   options: z.strictObject({ maxAgeDays: z.int().positive().default(90) }),
   controls: { soc2: ['CC6.1'] },
-  evaluate: () => [],
+  evaluate: () => [pass()],
 };
 const registries: Registries = { connectors: { fake: connector }, policies: { rule: policy } };
 

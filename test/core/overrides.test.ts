@@ -3,18 +3,26 @@ import { z } from 'zod';
 import { buildConfig, type Registries } from '../../src/config.js';
 import { evaluatePolicies } from '../../src/evaluate.js';
 import { Identity } from '../../src/model.js';
-import type { AnyPolicy } from '../../src/policy.js';
+import { type AnyPolicy, fail, pass } from '../../src/policy.js';
 
 const agePolicy: AnyPolicy = {
   id: 'age',
   title: 'Too old',
-  rationale: 'r',
+  description: 'Fires when an identity is older than maxDays.',
+  appliesTo: {},
+  remediation: { default: 'Replace it.' },
+  references: [],
+  findings: [{ title: 'old', evidence: ['days'] }],
   severity: 'medium',
   options: z.strictObject({ maxDays: z.int().default(90), note: z.string().default('') }),
   controls: { soc2: ['CC6.1'], soc1: ['ITGC-LA-4'], owaspNhi: ['NHI7'] },
   evaluate: (i, o: { maxDays: number }, ctx) => {
     const days = Math.floor((ctx.asOf.getTime() - Date.parse(i.createdAt ?? '')) / 86_400_000);
-    return days > o.maxDays ? [{ title: 'old', message: 'old', evidence: { days, maxDays: o.maxDays } }] : [];
+    return [
+      days > o.maxDays
+        ? fail({ title: 'old', message: 'old', evidence: { days, maxDays: o.maxDays } })
+        : pass(),
+    ];
   },
 };
 const registries: Registries = { connectors: {}, policies: { age: agePolicy } };

@@ -1,12 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
 import { loadConfig, type Registries } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
 import { fixturesDir } from '../../src/paths.js';
 import { runScan } from '../../src/scan.js';
+import { scanCommand } from '../../src/commands.js';
 
 const empty: Registries = { connectors: {}, policies: {} };
 const pluginDir = join(fixturesDir, 'plugins');
@@ -67,5 +68,78 @@ describe('plug-ins', () => {
   it('refuses a plug-in whose id collides with a loaded one', async () => {
     const p = join(pluginDir, 'long-lived-token.mjs');
     await expect(loadConfig(writeConfig(`plugins: [${p}, ${p}]`), empty)).rejects.toThrow(/already taken/);
+  });
+
+  it("writes a plug-in reporter's file beside the scan result, with its checksum", async () => {
+    const path = writeConfig(
+      [
+        'plugins:',
+        `  - ${join(pluginDir, 'vault-connector.mjs')}`,
+        `  - ${join(pluginDir, 'long-lived-token.mjs')}`,
+        `  - ${join(pluginDir, 'identities-csv.mjs')}`,
+        'providers:',
+        '  vault:',
+        `    exportFile: ${join(pluginDir, 'vault-export.json')}`,
+      ].join('\n'),
+    );
+    const out = mkdtempSync(join(tmpdir(), 'nhiscan-plugin-out-'));
+    const config = await loadConfig(path, empty);
+    expect(Object.keys(config.reporters ?? {})).toEqual(['identities-csv']);
+    const { files } = await scanCommand({
+      config,
+      out,
+      formats: ['json', 'identities-csv'],
+      asOf: '2026-11-01T00:00:00Z',
+      log: silentLogger,
+      print: () => undefined,
+    });
+    expect(files.map((f) => basename(f))).toEqual(['nhiscan-result.json', 'identities.csv']);
+    expect(readFileSync(join(out, 'identities.csv'), 'utf8')).toBe(
+      [
+        'uid,provider,kind,name,owner,open_findings',
+        'vault:approle/ci-deployer,vault,vault.approle,ci-deployer,,1',
+        'vault:approle/reporting,vault,vault.approle,reporting,,0',
+        '',
+      ].join('\n'),
+    );
+    expect(readFileSync(join(out, 'identities.csv.sha256'), 'utf8')).toMatch(
+      /^[0-9a-f]{64} {2}identities\.csv\n$/,
+    );
+  });
+
+  it('turns a ScanError a plug-in connector throws into a failed target with its gap', async () => {
+    const path = writeConfig(
+      [
+        `plugins: [${join(pluginDir, 'vault-connector.mjs')}]`,
+        'providers:',
+        '  vault:',
+        '    exportFile: ./missing.json',
+      ].join('\n'),
+    );
+    const result = await runScan({
+      config: await loadConfig(path, empty),
+      clock: systemClock(),
+      log: silentLogger,
+    });
+    expect(result.coverage.map((c) => [c.target, c.status, c.gaps.map((g) => [g.code, g.call])])).toEqual([
+      ['vault:export', 'failed', [['not_found', 'vault:read-export']]],
+    ]);
+  });
+
+  it('refuses a reporter whose file would leave the output folder or overwrite another report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nhiscan-plugin-bad-'));
+    const write = (name: string, fileName: string): string => {
+      writeFileSync(
+        join(dir, name),
+        `export const reporter = { id: 'x', fileName: ${JSON.stringify(fileName)}, render: () => '' };\n`,
+      );
+      return join(dir, name);
+    };
+    await expect(
+      loadConfig(writeConfig(`plugins: [${write('a.mjs', '../evil.csv')}]`), empty),
+    ).rejects.toThrow(/invalid reporter: reporters\[0\]\.fileName: expected a plain file name/);
+    await expect(
+      loadConfig(writeConfig(`plugins: [${write('b.mjs', 'nhiscan-result.json')}]`), empty),
+    ).rejects.toThrow(/would overwrite nhiscan-result\.json/);
   });
 });

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { buildConfig } from '../../src/config.js';
 import { ExceptionsFile } from '../../src/exceptions.js';
 import { builtins } from '../../src/registry.js';
 import { policies } from '../../policies/index.js';
-import { packageRoot } from '../../src/paths.js';
+import { connectors } from '../../connectors/index.js';
+import { fixturesDir, packageRoot } from '../../src/paths.js';
+import { loadPlugins } from '../../src/plugins.js';
 import { renderPolicyTable } from '../../src/report/policies.js';
 
 describe('README', () => {
@@ -40,12 +42,7 @@ describe('README', () => {
 describe('documentation examples', () => {
   // Every YAML example in the README and the connector readmes is a config (or exceptions file)
   // that validates as written, so the docs cannot drift from the schema.
-  const docs = [
-    'README.md',
-    'connectors/aws/readme.md',
-    'connectors/github/readme.md',
-    'connectors/gcp/readme.md',
-  ];
+  const docs = ['README.md', ...Object.keys(connectors).map((id) => `connectors/${id}/readme.md`)];
   const examples = docs.flatMap((doc) =>
     [...readFileSync(join(packageRoot, doc), 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map(
       (m, i) => [`${doc} #${i + 1}`, m[1]!] as const,
@@ -56,12 +53,45 @@ describe('documentation examples', () => {
     expect(examples.length).toBeGreaterThan(8);
   });
 
-  it.each(examples)('%s validates', (_name, text) => {
+  it.each(examples)('%s validates', async (_name, text) => {
     const raw = parse(text) as unknown;
     if (/^# nhiscan\.exceptions\.yaml/.test(text)) {
       expect(ExceptionsFile.safeParse(raw).error).toBeUndefined();
       return;
     }
-    expect(() => buildConfig(raw, builtins, 'example', packageRoot)).not.toThrow();
+    // The plug-in example names the plug-ins of fixtures/plugins (the README shows the same files).
+    const plugins = (raw as { plugins?: string[] } | null)?.plugins;
+    const registries = plugins
+      ? await loadPlugins(
+          plugins.map((p) => basename(p)),
+          join(fixturesDir, 'plugins'),
+          builtins,
+        )
+      : builtins;
+    expect(() => buildConfig(raw, registries, 'example', packageRoot)).not.toThrow();
+  });
+});
+
+describe('plug-in examples', () => {
+  const readme = readFileSync(join(packageRoot, 'README.md'), 'utf8');
+  const section = /### Plug-ins\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? '';
+  const blocks = [...section.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!);
+
+  it('shows a connector, a policy, a reporter and a framework written against nhiscan/plugin', () => {
+    expect(blocks.map((b) => /^\/\/ ([\w-]+\.mjs):/.exec(b)?.[1])).toEqual([
+      'vault-connector.mjs',
+      'long-lived-token.mjs',
+      'identities-csv.mjs',
+      'iso27001-framework.mjs',
+    ]);
+    for (const block of blocks) expect(block).toMatch(/from 'nhiscan\/plugin';/);
+    expect(section).toMatch(/runs with the scanner's credentials and environment/);
+  });
+
+  it('shows exactly the plug-in files the tests run', () => {
+    for (const block of blocks) {
+      const name = /^\/\/ ([\w-]+\.mjs):/.exec(block)![1]!;
+      expect(block, name).toBe(readFileSync(join(fixturesDir, 'plugins', name), 'utf8'));
+    }
   });
 });

@@ -7,7 +7,7 @@ import { ScanError } from '../../src/errors.js';
 import { findingUid } from '../../src/evaluate.js';
 import { silentLogger } from '../../src/log.js';
 import type { IdentityInput } from '../../src/model.js';
-import type { AnyPolicy } from '../../src/policy.js';
+import { type AnyPolicy, fail, pass } from '../../src/policy.js';
 import { runScan } from '../../src/scan.js';
 
 const identity = (account: string, name: string, extra: Partial<IdentityInput> = {}): IdentityInput => ({
@@ -75,14 +75,18 @@ const fakeConnector = (id: string, accounts: Record<string, Behaviour>): AnyConn
 const agePolicy: AnyPolicy = {
   id: 'age',
   title: 'Too old',
-  rationale: 'r',
+  description: 'Fires when an identity is older than maxDays.',
+  appliesTo: {},
+  remediation: { default: 'Replace it.' },
+  references: [],
+  findings: [{ title: 'old', evidence: ['days'] }],
   severity: 'high',
   options: z.strictObject({ maxDays: z.int().default(100) }),
   controls: { soc2: ['CC6.1'] },
   evaluate: (i, o: { maxDays: number }, ctx) => {
     if (i.name === 'explode') throw new Error('boom');
     const days = Math.floor((ctx.asOf.getTime() - Date.parse(i.createdAt ?? '')) / 86_400_000);
-    return days > o.maxDays ? [{ title: 'old', message: 'old', evidence: { days } }] : [];
+    return [days > o.maxDays ? fail({ title: 'old', message: 'old', evidence: { days } }) : pass()];
   },
 };
 

@@ -11,6 +11,7 @@ import { demoAwsEnv, swapAwsEnv } from '../../connectors/aws/demo.js';
 import { EXIT } from '../../src/exit-codes.js';
 import { silentLogger } from '../../src/log.js';
 import { ScanResult } from '../../src/model.js';
+import { expectCountsAddUp } from '../core/evaluation-counts.js';
 
 const PROD = '111111111111';
 const DATA = '222222222222';
@@ -176,6 +177,29 @@ afterAll(() => {
   delete process.env.AWS_ENDPOINT_URL_IAM;
   delete process.env.AWS_SESSION_TOKEN;
   rmSync(out, { recursive: true, force: true });
+});
+
+describe('what was tested', () => {
+  it('one evaluation per policy x identity; the counts add up and agree with the findings', () => {
+    expectCountsAddUp(demo.result);
+    const summary = demo.result.evaluationSummary!;
+    expect(Object.keys(summary.byPolicy).sort()).toEqual(Object.keys(demo.result.run.policies).sort());
+    // Every planted problem is a fail; the demo's clean identities pass or are not judged, never fail.
+    for (const [policyId, name] of PLANTED) {
+      const identity = demo.result.identities.find((i) => i.name === name)!;
+      const record = demo.result.evaluations.find(
+        (e) => e.policyId === policyId && e.identityUid === identity.uid,
+      );
+      expect(record?.status, `${policyId} on ${name}`).toBe('fail');
+    }
+    // The file of record carries the counts, not the records.
+    const written = JSON.parse(readFileSync(join(out, 'nhiscan-result.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(written).not.toHaveProperty('evaluations');
+    expect(written.evaluationSummary).toEqual(summary);
+  });
 });
 
 describe('findings', () => {

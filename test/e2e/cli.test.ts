@@ -52,8 +52,8 @@ let work: string;
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'nhiscan-e2e-'));
   // The build a fresh `npm ci` runs (prepare), which also makes the bin executable.
-  await run('npm', ['run', 'build', '--silent'], { cwd: packageRoot, timeout: 120_000 });
-}, 120_000);
+  await run('npm', ['run', 'build', '--silent'], { cwd: packageRoot, timeout: 600_000 });
+}, 600_000);
 
 afterAll(() => {
   rmSync(work, { recursive: true, force: true });

@@ -10,11 +10,41 @@ import { policyCatalog } from '../../src/report/policies.js';
 const all = Object.entries(policies);
 
 describe('policy metadata', () => {
-  it.each(all)('%s: registry key is the policy id, with title, rationale and severity', (key, policy) => {
+  it.each(all)('%s: registry key is the policy id, with title, description and severity', (key, policy) => {
     expect(policy.id).toBe(key);
     expect(policy.title.length).toBeGreaterThan(0);
-    expect(policy.rationale.length).toBeGreaterThan(20);
+    expect(policy.description.length).toBeGreaterThan(20);
     expect(SEVERITY_ORDER).toContain(policy.severity);
+  });
+
+  it.each(all)('%s: documents itself (applies-to, remediation, references, findings)', (_key, policy) => {
+    for (const list of [policy.appliesTo.providers, policy.appliesTo.kinds])
+      if (list) expect(list.length).toBeGreaterThan(0);
+    // Kinds name their provider ("aws.iam_user"): a kind outside the listed providers never matches.
+    for (const kind of policy.appliesTo.kinds ?? [])
+      if (policy.appliesTo.providers) expect(policy.appliesTo.providers).toContain(kind.split('.')[0]);
+    expect(policy.remediation.default.length).toBeGreaterThan(20);
+    for (const [kind, text] of Object.entries(policy.remediation.byKind ?? {})) {
+      expect(kind).toMatch(/^[a-z0-9-]+\.[a-z0-9_]+$/);
+      expect(text.length).toBeGreaterThan(20);
+      if (policy.appliesTo.kinds) expect(policy.appliesTo.kinds).toContain(kind);
+    }
+    expect(policy.references.length).toBeGreaterThan(0);
+    for (const r of policy.references) expect(() => new URL(r)).not.toThrow();
+    // OWASP NHI is mapped by every policy, so its page is always a reference.
+    expect(policy.references.some((r) => r.includes('owasp.org'))).toBe(true);
+    expect(policy.findings.length).toBeGreaterThan(0);
+    for (const f of policy.findings) expect(f.evidence.length).toBeGreaterThan(0);
+  });
+
+  it('remediation names the action the kind takes: a GitHub App owner is set in the config, not by tagging', () => {
+    const owner = policies.ownership.remediation.byKind ?? {};
+    expect(owner['github.app_installation']).toContain('providers.github.appOwners');
+    expect(owner['github.app_installation']).not.toMatch(/\btag\b/i);
+    expect(owner['aws.iam_role']).toMatch(/tag-role/);
+    expect(owner['aws.iam_user']).toMatch(/tag-user/);
+    expect(owner['gcp.service_account']).toMatch(/description/);
+    expect(owner['github.actions_secret']).toMatch(/records no creator/);
   });
 
   it.each(all)('%s: options parse from {}', (_key, policy) => {

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildConfig } from '../../src/config.js';
 import { evaluatePolicies, findingUid } from '../../src/evaluate.js';
-import type { Finding, Identity, Severity } from '../../src/model.js';
+import type { EvaluationRecord, EvaluationStatus, Finding, Identity, Severity } from '../../src/model.js';
 import type { AnyPolicy, PolicyContext } from '../../src/policy.js';
 import { ctx as defaultCtx } from './identity-builder.js';
 
@@ -21,6 +21,8 @@ export interface Case {
   identity: Identity;
   options?: Record<string, unknown>;
   ctx?: PolicyContext;
+  /** For a valid case: the status it must record (pass, unknown or not-applicable; never fail). */
+  status?: Exclude<EvaluationStatus, 'fail'>;
 }
 
 export interface Invalid extends Case {
@@ -28,12 +30,13 @@ export interface Invalid extends Case {
   expect: Expected[];
 }
 
-export const evaluate = (
+/** The one evaluation record of `policy` on `identity`, and its findings. */
+export const judge = (
   policy: AnyPolicy,
   identity: Identity,
   options: Record<string, unknown> = {},
   ctx: PolicyContext = defaultCtx(),
-): Finding[] => {
+): { findings: Finding[]; record: EvaluationRecord } => {
   // The policy's block as a config file would hold it, through the core's strict config parser.
   const config = buildConfig(
     { policies: { [policy.id]: { options } } },
@@ -41,21 +44,48 @@ export const evaluate = (
     'policy-test',
     '/',
   );
-  const { findings, failures } = evaluatePolicies([identity], config.policies, ctx);
+  const { findings, failures, evaluations } = evaluatePolicies([identity], config.policies, ctx);
   expect(failures).toEqual([]);
-  return findings;
+  expect(evaluations).toHaveLength(1);
+  const record = evaluations[0]!;
+  // The record and the findings tell one story: fail exactly when findings were raised.
+  expect(record.findings).toEqual(findings.map((f) => f.uid));
+  expect(record.status === 'fail').toBe(findings.length > 0);
+  if (record.status === 'unknown' || record.status === 'not-applicable') expect(record.reason).toBeTruthy();
+  return { findings, record };
 };
+
+export const evaluate = (
+  policy: AnyPolicy,
+  identity: Identity,
+  options: Record<string, unknown> = {},
+  ctx: PolicyContext = defaultCtx(),
+): Finding[] => judge(policy, identity, options, ctx).findings;
+
+/** "<credential type>" in a declared key stands for any text. */
+const keyPattern = (declared: string): RegExp =>
+  new RegExp(`^${declared.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/<[^>]*>/g, '.+')}$`);
+
+/** A finding key the policy's `findings` metadata (and so its doc page) does not list is a defect. */
+export const declaredFinding = (policy: AnyPolicy, key: string | undefined) =>
+  policy.findings.find((f) =>
+    f.key === undefined ? key === undefined : key !== undefined && keyPattern(f.key).test(key),
+  );
 
 /** `valid`: identities that must not fire; `invalid`: identities that must, exactly as listed. */
 export const runCases = (policy: AnyPolicy, cases: { valid: Case[]; invalid: Invalid[] }): void => {
   describe(`${policy.id}: valid (no finding)`, () => {
     it.each(cases.valid.map((c) => [c.name, c] as const))('%s', (_name, c) => {
-      expect(evaluate(policy, c.identity, c.options, c.ctx)).toEqual([]);
+      const { findings, record } = judge(policy, c.identity, c.options, c.ctx);
+      expect(findings).toEqual([]);
+      expect(record.status).not.toBe('fail');
+      if (c.status) expect(record.status).toBe(c.status);
     });
   });
   describe(`${policy.id}: invalid (fires)`, () => {
     it.each(cases.invalid.map((c) => [c.name, c] as const))('%s', (_name, c) => {
-      const findings = evaluate(policy, c.identity, c.options, c.ctx);
+      const { findings, record } = judge(policy, c.identity, c.options, c.ctx);
+      expect(record.status).toBe('fail');
       expect(
         findings.map((f) => ({
           policyId: f.policyId,
@@ -74,6 +104,11 @@ export const runCases = (policy: AnyPolicy, cases: { valid: Case[]; invalid: Inv
       c.expect.forEach((e, i) => {
         expect(findings[i]!.evidence).toMatchObject(e.evidence ?? {});
         expect(findings[i]!.identityUid).toBe(c.identity.uid);
+        // Documented: the key and every evidence key are listed in the policy's metadata.
+        const spec = declaredFinding(policy, e.key);
+        expect(spec, `finding key ${String(e.key)} is declared in ${policy.id}.findings`).toBeDefined();
+        for (const k of Object.keys(findings[i]!.evidence))
+          expect(spec?.evidence, `evidence key ${k} of ${String(e.key)}`).toContain(k);
       });
     });
   });

@@ -95,7 +95,9 @@ export const recordingContext = (asOf = new Date('2025-07-01T12:00:00Z')): Recor
   }) as RecordingContext;
 };
 
-export const awsConfig = (raw: Record<string, unknown> = {}): AwsConfig => AwsConfigSchema.parse(raw);
+/** Organizations (SCPs) is off unless a test turns it on: its calls have their own suite. */
+export const awsConfig = (raw: Record<string, unknown> = {}): AwsConfig =>
+  AwsConfigSchema.parse({ organizationPolicies: false, ...raw });
 
 /** Runs one target to the end and validates every identity against the model, as the scan does. */
 export const collectAll = async <T>(

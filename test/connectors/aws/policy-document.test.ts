@@ -98,7 +98,15 @@ describe('toGrants', () => {
           source: 'p#0',
           sid: 'One',
         },
-        { ...base, effect: 'Deny', actions: ['*'], resources: ['*'], conditional: true, source: 'p#1' },
+        {
+          ...base,
+          effect: 'Deny',
+          actions: ['*'],
+          resources: ['*'],
+          conditional: true,
+          conditions: { Bool: { 'aws:MultiFactorAuthPresent': ['false'] } },
+          source: 'p#1',
+        },
       ],
     ],
     [

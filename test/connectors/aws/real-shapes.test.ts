@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RETRY_DEFAULTS, retrySettings } from '../../../connectors/aws/collect.js';
 import { createAwsConnector } from '../../../connectors/aws/index.js';
 import type { Identity } from '../../../src/model.js';
-import type { PolicyContext } from '../../../src/policy.js';
+import type { PolicyContext, Verdict } from '../../../src/policy.js';
+import { foldVerdicts } from '../../../src/evaluate.js';
 import { excessPrivilege } from '../../../policies/excess-privilege.js';
 import { externalTrust } from '../../../policies/external-trust.js';
 import { humanUse } from '../../../policies/human-use.js';
@@ -203,17 +204,16 @@ describe('AWS connector: a GovCloud account as IAM returns it', () => {
     replyGovCloud();
     const config = awsConfig({ region: 'us-gov-west-1', sshPublicKeys: false });
     const identities = byUid(await collectAll(connector, config, recordingContext()));
-    const judge = <O>(
+    const verdicts = <O>(
       policy: {
         options: { parse: (v: unknown) => O };
-        evaluate: (
-          i: Identity,
-          o: O,
-          c: PolicyContext,
-        ) => { key?: string; evidence: Record<string, unknown> }[];
+        evaluate: (i: Identity, o: O, c: PolicyContext) => Verdict[];
       },
       uid: string,
     ) => policy.evaluate(get(identities, uid), policy.options.parse({}), policyCtx);
+    // The findings drafted, from the policy's fail verdicts.
+    const judge = <O>(policy: Parameters<typeof verdicts<O>>[0], uid: string) =>
+      verdicts(policy, uid).flatMap((v) => (v.status === 'fail' ? v.findings : []));
 
     // PassRole on every role of the account + RunInstances: the classic escalation.
     expect(judge(excessPrivilege, BOT_ARN)).toMatchObject([
@@ -224,6 +224,7 @@ describe('AWS connector: a GovCloud account as IAM returns it', () => {
     ]);
     // Unknown last use is not judged, and not "never used".
     expect(judge(staleness, PARTNER_ARN)).toEqual([]);
+    expect(foldVerdicts(verdicts(staleness, PARTNER_ARN)).status).toBe('unknown');
     expect(judge(humanUse, READER_ARN)).toMatchObject([{ key: 'console-and-keys' }]);
     // An MFA condition is no ExternalId; the GitHub subject is pinned to the organisation.
     expect(judge(externalTrust, PARTNER_ARN)).toMatchObject([
@@ -294,7 +295,9 @@ describe('AWS connector: a credential report older than the keys', () => {
         lastUsedDetail: { source: 'GetAccessKeyLastUsed' },
       }),
     ]);
-    expect(humanUse.evaluate(jane, {}, policyCtx)).toMatchObject([{ key: 'console-and-keys' }]);
+    expect(humanUse.evaluate(jane, {}, policyCtx)).toMatchObject([
+      { status: 'fail', findings: [{ key: 'console-and-keys' }] },
+    ]);
   });
 
   it('trusts a report generated for this scan, without listing keyless users', async () => {
