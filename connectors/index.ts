@@ -3,6 +3,7 @@
 // scan runs.
 import type { AnyConnector } from '../src/connector.js';
 import { awsProvider } from './aws/provider.js';
+import { entraProvider } from './entra/provider.js';
 import { gcpProvider } from './gcp/provider.js';
 import { githubProvider } from './github/provider.js';
 
@@ -10,4 +11,5 @@ export const connectors = {
   aws: awsProvider,
   gcp: gcpProvider,
   github: githubProvider,
+  entra: entraProvider,
 } satisfies Record<string, AnyConnector>;

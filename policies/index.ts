@@ -1,5 +1,9 @@
 // The policy registry: an explicit map, checked by a test against the folder listing.
 import type { AnyPolicy } from '../src/policy.js';
+import { entraAppCredentials } from './entra-app-credentials.js';
+import { entraAppPermissions } from './entra-app-permissions.js';
+import { entraFederatedCredential } from './entra-federated-credential.js';
+import { entraTenantWideConsent } from './entra-tenant-wide-consent.js';
 import { excessPrivilege } from './excess-privilege.js';
 import { gcpApiKeyUnrestricted } from './gcp-api-key-unrestricted.js';
 import { gcpBasicRoles } from './gcp-basic-roles.js';
@@ -40,4 +44,8 @@ export const policies = {
   'github-webhook-exposure': githubWebhookExposure,
   'github-secret-visibility': githubSecretVisibility,
   'github-workflow-permissions': githubWorkflowPermissions,
+  'entra-app-credentials': entraAppCredentials,
+  'entra-app-permissions': entraAppPermissions,
+  'entra-tenant-wide-consent': entraTenantWideConsent,
+  'entra-federated-credential': entraFederatedCredential,
 } satisfies Record<string, AnyPolicy>;

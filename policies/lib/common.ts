@@ -47,6 +47,9 @@ const KIND_LABEL: Record<string, string> = {
   'github.credential_authorization': 'SSO-authorised credential',
   'github.webhook': 'webhook',
   'github.workflow_token': 'workflow token',
+  'entra.application': 'Entra app',
+  'entra.service_principal': 'Entra enterprise app',
+  'entra.managed_identity': 'managed identity',
 };
 
 /** "IAM user ci-deployer", falling back to the raw kind for kinds this table does not know. */

@@ -62,13 +62,33 @@ const demoParts = (
 };
 
 /** The demo server with the route of every registered connector the estate has a folder for. */
-export const startDemoEstate = (opts: DemoEstateOptions = {}): Promise<DemoServer> =>
-  startDemoServer(Object.fromEntries(demoParts(opts).map((p) => [p.id, p.demo.route(p.ctx)])));
+export const startDemoEstate = async (opts: DemoEstateOptions = {}): Promise<DemoServer> => {
+  const parts = demoParts(opts);
+  const server = await startDemoServer(
+    Object.fromEntries(parts.filter((p) => !p.demo.start).map((p) => [p.id, p.demo.route(p.ctx)])),
+  );
+  const own: NonNullable<DemoServer['own']> = {};
+  try {
+    for (const p of parts) if (p.demo.start) own[p.id] = await p.demo.start(p.ctx);
+  } catch (err) {
+    await Promise.all([server.close(), ...Object.values(own).map((o) => o.close())]);
+    throw err;
+  }
+  return {
+    ...server,
+    own,
+    close: async () => {
+      await Promise.all([server.close(), ...Object.values(own).map((o) => o.close())]);
+    },
+  };
+};
 
 /** Points each provider block of the config at the demo server, whose port is only known once it listens. */
 export const pointAtDemoServer = (config: Config, server: DemoServer): Config => ({
   ...config,
   providers: config.providers.map((p) => {
+    const own = server.own?.[p.connector.id];
+    if (own) return { ...p, config: own.pointAt(p.config) };
     const pointAt = p.connector.demo?.pointAt;
     return pointAt ? { ...p, config: pointAt(p.config, server.url) } : p;
   }),
@@ -80,10 +100,11 @@ export const pointAtDemoServer = (config: Config, server: DemoServer): Config =>
  */
 export const useDemoEnv = (server: DemoServer, opts: DemoEstateOptions = {}): (() => void) => {
   const parts = demoParts(opts);
-  const vars = Object.assign({}, ...parts.map((p) => p.demo.env?.(server.url, p.ctx) ?? {})) as Record<
-    string,
-    string
-  >;
+  const vars = Object.assign(
+    {},
+    ...parts.map((p) => p.demo.env?.(server.url, p.ctx) ?? {}),
+    ...Object.values(server.own ?? {}).map((o) => o.env ?? {}),
+  ) as Record<string, string>;
   return swapEnv(vars, (name) => parts.some((p) => p.demo.hidesEnv?.(name) ?? false));
 };
 

@@ -4,6 +4,7 @@
 // requests under its prefix. It never verifies signatures or tokens: it is a demo, and it only
 // ever answers the local machine.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface DemoRequest {
@@ -36,6 +37,8 @@ export interface RequestRecord {
 }
 
 export interface DemoServer {
+  /** Providers' own servers started beside this one (ConnectorDemo.start), by connector id. */
+  own?: Record<string, OwnDemoServer>;
   /** e.g. "http://127.0.0.1:54321"; a route lives at `${url}/${routeName}`. */
   url: string;
   port: number;
@@ -81,7 +84,15 @@ const readBody = (req: IncomingMessage): Promise<string> =>
  * Starts the server on 127.0.0.1 with an OS-chosen port. `routes` maps a path prefix (without
  * slashes: the connector id) to the connector's demo route that answers below it.
  */
-export const startDemoServer = async (routes: Record<string, DemoRoute>): Promise<DemoServer> => {
+export interface DemoServerOptions {
+  /** Serve over TLS with this key and certificate (a provider whose client insists on https). */
+  tls?: { key: string; cert: string };
+}
+
+export const startDemoServer = async (
+  routes: Record<string, DemoRoute>,
+  options: DemoServerOptions = {},
+): Promise<DemoServer> => {
   const requests: RequestRecord[] = [];
   let port = 0;
 
@@ -96,7 +107,7 @@ export const startDemoServer = async (routes: Record<string, DemoRoute>): Promis
     body: text + '\n',
   });
 
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const record: RequestRecord = { route: '', method: req.method ?? 'GET', path: url.pathname, status: 0 };
     // Bound to 127.0.0.1 already; this also refuses anything forwarded or rebound to it.
@@ -104,7 +115,11 @@ export const startDemoServer = async (routes: Record<string, DemoRoute>): Promis
       answer(res, record, plain(403, 'the nhiscan demo server only answers this machine'));
       return;
     }
-    const [, first = '', ...rest] = url.pathname.split('/');
+    const [, head = '', ...tail] = url.pathname.split('/');
+    // A route named "*" answers every path (a provider whose API lives at the root).
+    const catchAll = routes[head] === undefined && routes['*'] !== undefined;
+    const first = catchAll ? '*' : head;
+    const rest = catchAll ? [head, ...tail] : tail;
     const route = routes[first];
     if (!route) {
       answer(
@@ -138,7 +153,8 @@ export const startDemoServer = async (routes: Record<string, DemoRoute>): Promis
           );
         },
       );
-  });
+  };
+  const server = options.tls ? createTlsServer(options.tls, handler) : createServer(handler);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -150,7 +166,7 @@ export const startDemoServer = async (routes: Record<string, DemoRoute>): Promis
   port = (server.address() as AddressInfo).port;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     requests,
     close: () =>
@@ -191,4 +207,18 @@ export interface ConnectorDemo {
   pointAt?: (config: unknown, serverUrl: string) => unknown;
   /** One phrase for the demo banner, e.g. "AWS accounts 111111111111, 222222222222". */
   describe: (dir: string) => string;
+  /**
+   * For a provider whose client needs an origin of its own (Entra: MSAL wants an https
+   * authority, the Graph client follows only https nextLinks at the root): starts its own
+   * server beside the shared one; the route above is then not mounted.
+   */
+  start?: (ctx: DemoEstateContext) => Promise<OwnDemoServer>;
+}
+
+/** A provider's own demo server, and how the demo config and environment reach it. */
+export interface OwnDemoServer {
+  server: DemoServer;
+  pointAt: (config: unknown) => unknown;
+  env?: Record<string, string>;
+  close(): Promise<void>;
 }

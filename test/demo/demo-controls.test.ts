@@ -81,7 +81,11 @@ describe('demo: controls, financial scope and exceptions', () => {
       .filter((f) => !f.controls.some((c) => c.framework.startsWith('CIS-')))
       .map((f) => `${f.policyId} ${f.identityKind}`)
       .sort();
+    // Nor on an Entra app's credential lifetimes (CIS Microsoft 365 / Azure judge tenant settings).
     expect(withoutCis).toEqual([
+      'entra-app-credentials entra.application',
+      'entra-app-credentials entra.application',
+      'entra-app-credentials entra.application',
       'github-token-expiry github.fine_grained_pat',
       'rotation-age github.actions_secret',
     ]);

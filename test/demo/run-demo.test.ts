@@ -80,6 +80,43 @@ const PLANTED: [string, string, string | undefined, Record<string, unknown>][] =
   ['rotation-age', 'LEGACY_DEPLOY_TOKEN', 'LEGACY_DEPLOY_TOKEN', { ageDays: 746 }],
   ['github-secret-visibility', 'LEGACY_DEPLOY_TOKEN', 'LEGACY_DEPLOY_TOKEN', {}],
   ['github-webhook-exposure', 'web hook to alerts.acme.example', undefined, {}],
+  // Microsoft Entra ID, tenant acme.onmicrosoft.com (fixtures/demo/entra/README.md).
+  [
+    'entra-app-credentials',
+    'payroll-sync',
+    '3c5be9d3-8481-5d15-a7c0-2bc7568126a4',
+    { expiresAt: '2299-12-31T08:00:00.000Z' },
+  ],
+  ['entra-app-credentials', 'legacy-reporting', 'ed92d506-b86d-53ff-8db5-421e4677708b', { daysExpired: 153 }],
+  ['entra-app-credentials', 'invoice-mailer', undefined, { activeCount: 2 }],
+  [
+    'excess-privilege',
+    'directory-automation',
+    undefined,
+    {
+      level: 'admin',
+      reasons: ['application permission RoleManagement.ReadWrite.Directory on Microsoft Graph'],
+    },
+  ],
+  [
+    'entra-tenant-wide-consent',
+    'MailMerge Pro',
+    undefined,
+    { highRiskScopes: ['Mail.ReadWrite'], thirdParty: true },
+  ],
+  [
+    'entra-federated-credential',
+    'infra-deployer',
+    undefined,
+    { claimsMatchingExpression: "claims['sub'] matches 'repo:acme/*'" },
+  ],
+  [
+    'ownership',
+    'vendor-sync',
+    undefined,
+    { owner: 'tom.baker@acme.example', directoryStatus: 'DEPROVISIONED' },
+  ],
+  ['staleness', 'old-dashboard', undefined, { unusedDays: 376 }],
 ];
 
 const CLEAN = [
@@ -107,6 +144,11 @@ const CLEAN = [
   'SENTRY_AUTH_TOKEN',
   'web hook to ci.acme.example',
   'web hook to deploy.acme.example',
+  'ledger-api',
+  'hr-portal',
+  'MeetingRooms Cloud',
+  'orders-func',
+  'Microsoft Graph',
 ];
 
 let out: string;

@@ -15,7 +15,7 @@ export const daysAgo = (n: number): string => addDays(AS_OF, -n).toISOString();
 
 export const ctx = (directory?: Directory): PolicyContext => ({ asOf: AS_OF, directory });
 
-type CredentialInput = z.input<typeof Credential>;
+export type CredentialInput = z.input<typeof Credential>;
 
 export const credential = (uid: string, overrides: Partial<CredentialInput> = {}): Credential =>
   Credential.parse({

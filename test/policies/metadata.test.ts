@@ -89,6 +89,10 @@ describe('policy metadata', () => {
       'github-webhook-exposure': ['CC6.6'],
       'github-secret-visibility': ['CC6.6', 'CC6.7'],
       'github-workflow-permissions': ['CC6.3'],
+      'entra-app-credentials': ['CC6.1'],
+      'entra-app-permissions': ['CC6.3'],
+      'entra-tenant-wide-consent': ['CC6.3', 'CC6.6'],
+      'entra-federated-credential': ['CC6.6'],
     });
     for (const [id, p] of all) {
       expect(unknownControlIds(p.controls), id).toEqual([]);

@@ -16,6 +16,7 @@ import {
   webhook,
   workflowToken,
 } from './github-identities.js';
+import { entraApp, fic, grant, perm, secret } from './entra-identities.js';
 import { accessKey, awsRole, awsUser, credential, daysAgo, trust } from './identity-builder.js';
 import { judge } from './run-cases.js';
 
@@ -366,6 +367,75 @@ const TABLE: Record<keyof typeof policies, Row[]> = {
       ),
       'not-applicable',
       /organisation's setting/,
+    ],
+  ],
+  'entra-app-credentials': [
+    ['one secret valid 180 days', entraApp('ok', {}, { credentials: [secret('s1', 10, 170)] }), 'pass'],
+    ['a secret that never expires', entraApp('ne', {}, { credentials: [secret('s1', 10, null)] }), 'fail'],
+    [
+      'a secret whose end date was not reported',
+      entraApp('u', {}, { credentials: [secret('s1', 10, 170, { expiresAt: undefined })] }),
+      'unknown',
+      /did not report when the client secret expires/,
+    ],
+    ['no secret or certificate', entraApp('none'), 'not-applicable', /no user-managed client secret/],
+    ['an AWS user', awsUser('a', { credentials: [key('K1', 10)] }), 'not-applicable', /judges entra/],
+  ],
+  'entra-app-permissions': [
+    [
+      'read-only permission',
+      entraApp('a', { applicationPermissions: [perm('User.Read.All')], directoryRoles: [] }),
+      'pass',
+    ],
+    [
+      'Mail.ReadWrite',
+      entraApp('b', { applicationPermissions: [perm('Mail.ReadWrite')], directoryRoles: [] }),
+      'fail',
+    ],
+    [
+      'app role assignments not read',
+      entraApp('c', { directoryRoles: [] }),
+      'unknown',
+      /application permissions \(app role assignments\) not read/,
+    ],
+    [
+      'administrator: judged by excess-privilege',
+      entraApp('d', { applicationPermissions: [], directoryRoles: [] }, { privilege: { level: 'admin' } }),
+      'not-applicable',
+      /excess-privilege/,
+    ],
+  ],
+  'entra-tenant-wide-consent': [
+    [
+      'per-user consent to mail',
+      entraApp('a', { delegatedGrants: [grant('Principal', 'Mail.ReadWrite')] }),
+      'pass',
+    ],
+    [
+      'tenant-wide Mail.ReadWrite',
+      entraApp('b', { delegatedGrants: [grant('AllPrincipals', 'openid Mail.ReadWrite')] }),
+      'fail',
+    ],
+    ['grants not read', entraApp('c'), 'unknown', /delegated permission grants not read/],
+    ['a GitHub deploy key', deployKey(), 'not-applicable', /judges entra/],
+  ],
+  'entra-federated-credential': [
+    [
+      'environment subject',
+      entraApp('a', { federatedCredentials: [fic('repo:acme/app:environment:prod')] }),
+      'pass',
+    ],
+    [
+      'pull_request subject',
+      entraApp('b', { federatedCredentials: [fic('repo:acme/app:pull_request')] }),
+      'fail',
+    ],
+    ['federated credentials not read', entraApp('c'), 'unknown', /federated identity credentials not read/],
+    [
+      'no federated credential',
+      entraApp('d', { federatedCredentials: [] }),
+      'not-applicable',
+      /has no federated/,
     ],
   ],
 };
