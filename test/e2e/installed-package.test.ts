@@ -243,7 +243,9 @@ describe('the packed package', () => {
       const result = ScanResult.parse(
         JSON.parse(readFileSync(join(user, 'demo-out', 'nhiscan-result.json'), 'utf8')),
       );
-      expect(new Set(result.identities.map((i) => i.provider))).toEqual(new Set(['aws', 'gcp', 'github']));
+      expect(new Set(result.identities.map((i) => i.provider))).toEqual(
+        new Set(['aws', 'entra', 'gcp', 'github']),
+      );
     },
     SLOW,
   );
