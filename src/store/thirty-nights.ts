@@ -28,8 +28,6 @@ export const PLANTED = {
   deniedNight: '2026-11-12',
   keyDeletedNight: '2026-11-15',
   newAdminNight: '2026-11-22',
-  rotatedKey: 'AKIAACMEPROD00000001',
-  deletedKey: 'AKIAACMEPROD00000002',
   newAdminRole: 'arn:aws:iam::222222222222:role/break-glass-admin',
 } as const;
 
