@@ -13,6 +13,7 @@ import {
   restricts,
 } from './lib/aws-trust.js';
 import { REFERENCES, identityLabel, plural } from './lib/common.js';
+import { AWS_KINDS } from '../connectors/aws/attributes.js';
 
 const GITHUB_ACTIONS = 'token.actions.githubusercontent.com';
 
@@ -120,7 +121,7 @@ export const externalTrust: Policy<Options> = {
   evaluate(identity, options) {
     if (identity.trust.length === 0) {
       // AWS-SPECIFIC: every role has a trust policy; none recorded means it was not read.
-      return identity.kind === 'aws.iam_role'
+      return identity.kind === AWS_KINDS.iamRole
         ? [unknown("the role's trust policy was not read")]
         : [notApplicable('nobody outside the identity can assume it (no trust relationship recorded)')];
     }

@@ -1,5 +1,6 @@
 // Builds the identities of the AWS contract (briefs: aws.iam_user, aws.iam_role) from what the
 // connector read. Pure functions: no API calls here.
+import type { z } from 'zod';
 import type { Credential, IdentityInput, Trust } from '../../src/model.js';
 import type { AuthorizationDetails } from './authorization-details.js';
 import { PolicyDocumentError, parsePolicyDocument, toTrusts } from './policy-document.js';
@@ -11,6 +12,7 @@ import {
   computePrivilege,
 } from './privilege.js';
 import type { RoleDetail, Tag, UserDetail } from './schema.js';
+import { AWS_KINDS, AwsRoleAttributes, AwsUserAttributes } from './attributes.js';
 
 /** AWS keeps role last-used data for 400 days. */
 export const ROLE_LAST_USED_TRACKING_DAYS = 400;
@@ -129,7 +131,7 @@ const stripInvalid = (privilege: ComputedPrivilege): Omit<ComputedPrivilege, 'in
 export const buildUser = (facts: UserFacts, account: string): IdentityInput => ({
   uid: facts.arn,
   provider: 'aws',
-  kind: 'aws.iam_user',
+  kind: AWS_KINDS.iamUser,
   name: facts.name,
   location: { provider: 'aws', scope: account, resource: facts.path },
   ...(facts.createdAt !== undefined ? { createdAt: facts.createdAt } : {}),
@@ -146,7 +148,7 @@ export const buildUser = (facts: UserFacts, account: string): IdentityInput => (
     ...(facts.mfaActive !== undefined ? { mfaActive: facts.mfaActive } : {}),
     groups: facts.groups,
     ...(facts.permissionsBoundary ? { permissionsBoundary: facts.permissionsBoundary } : {}),
-  },
+  } satisfies z.input<typeof AwsUserAttributes>,
 });
 
 export interface BuiltRole {
@@ -191,7 +193,7 @@ export const buildRole = (
     identity: {
       uid: role.Arn,
       provider: 'aws',
-      kind: 'aws.iam_role',
+      kind: AWS_KINDS.iamRole,
       name: role.RoleName,
       location: { provider: 'aws', scope: account, resource: role.Path },
       ...(role.CreateDate !== undefined ? { createdAt: role.CreateDate } : {}),
@@ -214,7 +216,7 @@ export const buildRole = (
           p.Arn ? [p.Arn] : p.InstanceProfileName ? [p.InstanceProfileName] : [],
         ),
         lastUsedTrackingDays: ROLE_LAST_USED_TRACKING_DAYS,
-      },
+      } satisfies z.input<typeof AwsRoleAttributes>,
     },
   };
 };

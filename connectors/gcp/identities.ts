@@ -21,6 +21,13 @@ import type {
   WorkloadIdentityPool,
   WorkloadIdentityPoolProvider,
 } from './schema.js';
+import {
+  ApiKeyAttributes,
+  GCP_KINDS,
+  ServiceAccountAttributes,
+  WifProviderAttributes,
+  type Written,
+} from './attributes.js';
 
 /** Normalises a Google timestamp to ISO-8601 (UTC); undefined when absent or unreadable. */
 export const isoOf = (value: string | undefined): string | undefined => {
@@ -184,7 +191,7 @@ export const serviceAccountIdentity = (input: AccountInput): IdentityInput => {
   return {
     uid: email,
     provider: 'gcp',
-    kind: 'gcp.service_account',
+    kind: GCP_KINDS.serviceAccount,
     name: email.slice(0, email.indexOf('@')) || email,
     location: { provider: 'gcp', scope: project.projectId },
     // The IAM API has no creation time for service accounts: unknown, not "never".
@@ -211,7 +218,7 @@ export const serviceAccountIdentity = (input: AccountInput): IdentityInput => {
       ...(boundApiKeys.length > 0 ? { boundApiKeys } : {}),
       // Keys could not be listed: an empty credential list would read as "no keys".
       ...(input.keys === undefined ? { keysUnknown: true } : {}),
-    },
+    } satisfies Written<typeof ServiceAccountAttributes>,
   };
 };
 
@@ -232,7 +239,7 @@ export const apiKeyIdentity = (key: ApiKey, project: Project, owner: Owner | nul
   return {
     uid: `gcp:${project.projectId}/apikey/${key.uid}`,
     provider: 'gcp',
-    kind: 'gcp.api_key',
+    kind: GCP_KINDS.apiKey,
     name: key.displayName || key.uid,
     location: { provider: 'gcp', scope: project.projectId },
     createdAt: created,
@@ -260,7 +267,7 @@ export const apiKeyIdentity = (key: ApiKey, project: Project, owner: Owner | nul
       apiTargets,
       serviceAccountEmail: key.serviceAccountEmail,
       updateTime: isoOf(key.updateTime),
-    },
+    } satisfies Written<typeof ApiKeyAttributes>,
   };
 };
 
@@ -294,7 +301,7 @@ export const wifProviderIdentity = (
   return {
     uid: provider.name,
     provider: 'gcp',
-    kind: 'gcp.wif_provider',
+    kind: GCP_KINDS.wifProvider,
     name: `${poolId}/${providerId}`,
     location: { provider: 'gcp', scope: project.projectId, resource: pool.name },
     owner,
@@ -328,6 +335,6 @@ export const wifProviderIdentity = (
       state: provider.state,
       poolDisabled: pool.disabled ?? false,
       poolBindings: poolGrants,
-    },
+    } satisfies Written<typeof WifProviderAttributes>,
   };
 };

@@ -27,6 +27,17 @@ import type {
   Webhook,
   WorkflowPermissions,
 } from './schema.js';
+import {
+  CredentialAuthorizationAttributes,
+  DeployKeyAttributes,
+  GITHUB_KINDS,
+  InstallationAttributes,
+  SecretAttributes,
+  TokenAttributes,
+  WebhookAttributes,
+  WorkflowTokenAttributes,
+  type Written,
+} from './attributes.js';
 
 export interface OrgFacts {
   org: string;
@@ -89,7 +100,7 @@ export const installationIdentity = (
   return {
     uid: `github:${f.org}/installation/${inst.id}`,
     provider: 'github',
-    kind: 'github.app_installation',
+    kind: GITHUB_KINDS.appInstallation,
     name: inst.app_slug,
     location: location(f),
     createdAt: inst.created_at,
@@ -114,7 +125,7 @@ export const installationIdentity = (
       suspended: Boolean(inst.suspended_at),
       ...(inst.suspended_at ? { suspendedAt: inst.suspended_at, suspendedBy: inst.suspended_by?.login } : {}),
       canChangeCode,
-    },
+    } satisfies Written<typeof InstallationAttributes>,
   };
 };
 
@@ -139,7 +150,7 @@ export const patGrantIdentity = (
   return {
     uid: `github:${f.org}/pat/${grant.id}`,
     provider: 'github',
-    kind: 'github.fine_grained_pat',
+    kind: GITHUB_KINDS.fineGrainedPat,
     name: grant.token_name ?? `token ${grant.token_id ?? grant.id}`,
     location: location(f),
     createdAt: grant.access_granted_at,
@@ -157,7 +168,7 @@ export const patGrantIdentity = (
       neverExpires: grant.token_expires_at === null,
       ...ownerFacts(f, owner),
       canChangeCode,
-    },
+    } satisfies Written<typeof TokenAttributes>,
   };
 };
 
@@ -169,7 +180,7 @@ export const patRequestIdentity = (f: OrgFacts, req: PatRequest): IdentityInput 
   return {
     uid: `github:${f.org}/pat-request/${req.id}`,
     provider: 'github',
-    kind: 'github.pat_request',
+    kind: GITHUB_KINDS.patRequest,
     name: req.token_name ?? `token ${req.token_id ?? req.id}`,
     location: location(f),
     createdAt: req.created_at,
@@ -193,7 +204,7 @@ export const patRequestIdentity = (f: OrgFacts, req: PatRequest): IdentityInput 
       neverExpires: req.token_expires_at === null,
       ...ownerFacts(f, owner),
       canChangeCode,
-    },
+    } satisfies Written<typeof TokenAttributes>,
   };
 };
 
@@ -229,7 +240,7 @@ export const credentialAuthorizationIdentity = (
   return {
     uid: `github:${f.org}/credential-authorization/${auth.credential_id}`,
     provider: 'github',
-    kind: 'github.credential_authorization',
+    kind: GITHUB_KINDS.credentialAuthorization,
     name: `${auth.credential_type} of ${auth.login}${label ? `: ${label}` : ''}`,
     location: location(f),
     createdAt: auth.credential_authorized_at,
@@ -256,7 +267,7 @@ export const credentialAuthorizationIdentity = (
       ...(isKey ? {} : { neverExpires: expiresAt === null }),
       ...ownerFacts(f, auth.login),
       canChangeCode,
-    },
+    } satisfies Written<typeof CredentialAuthorizationAttributes>,
   };
 };
 
@@ -265,7 +276,7 @@ export const deployKeyIdentity = (f: OrgFacts, repo: Repository, key: DeployKey)
   return {
     uid: `github:${f.org}/${repo.name}/deploy-key/${key.id}`,
     provider: 'github',
-    kind: 'github.deploy_key',
+    kind: GITHUB_KINDS.deployKey,
     name: key.title || `deploy key ${key.id}`,
     location: location(f, repo),
     createdAt: key.created_at,
@@ -292,7 +303,7 @@ export const deployKeyIdentity = (f: OrgFacts, repo: Repository, key: DeployKey)
       ...repoFacts(repo),
       ...ownerFacts(f, key.added_by),
       canChangeCode,
-    },
+    } satisfies Written<typeof DeployKeyAttributes>,
   };
 };
 
@@ -318,7 +329,7 @@ export const secretIdentity = (
 ): IdentityInput => ({
   uid: secretUid(f.org, family, scope, secret.name),
   provider: 'github',
-  kind: `github.${family}_secret`,
+  kind: GITHUB_KINDS[`${family}Secret`],
   name: secret.name,
   location: location(f, scope.level === 'organization' ? undefined : scope.repo),
   createdAt: secret.created_at,
@@ -340,7 +351,7 @@ export const secretIdentity = (
     ...(scope.level === 'environment' ? { environment: scope.environment } : {}),
     ...(secret.visibility ? { visibility: secret.visibility } : {}),
     ...(selectedRepositories ? { selectedRepositories: [...selectedRepositories] } : {}),
-  },
+  } satisfies Written<typeof SecretAttributes>,
 });
 
 /** Scheme and host only: webhook URLs often carry tokens in their path or query. */
@@ -360,7 +371,7 @@ export const webhookIdentity = (f: OrgFacts, repo: Repository | undefined, hook:
   return {
     uid: repo ? `github:${f.org}/${repo.name}/webhook/${hook.id}` : `github:${f.org}/webhook/${hook.id}`,
     provider: 'github',
-    kind: 'github.webhook',
+    kind: GITHUB_KINDS.webhook,
     name: `${hook.name} hook to ${target.host ?? 'an unreadable URL'}`,
     location: location(f, repo),
     createdAt: hook.created_at,
@@ -378,7 +389,7 @@ export const webhookIdentity = (f: OrgFacts, repo: Repository | undefined, hook:
       secretConfigured: typeof hook.config.secret === 'string' && hook.config.secret !== '',
       insecureSsl: insecure === undefined ? false : String(insecure) === '1',
       updatedAt: hook.updated_at,
-    },
+    } satisfies Written<typeof WebhookAttributes>,
   };
 };
 
@@ -394,7 +405,7 @@ export const workflowTokenIdentity = (
   return {
     uid: repo ? `github:${f.org}/${repo.name}/workflow-token` : `github:${f.org}/workflow-token`,
     provider: 'github',
-    kind: 'github.workflow_token',
+    kind: GITHUB_KINDS.workflowToken,
     name: repo ? `GITHUB_TOKEN in ${repo.name}` : `GITHUB_TOKEN default for ${f.org}`,
     location: location(f, repo),
     // GitHub issues and revokes the token per job: the setting is what is judged, not a credential.
@@ -414,6 +425,6 @@ export const workflowTokenIdentity = (
           }
         : {}),
       canChangeCode,
-    },
+    } satisfies Written<typeof WorkflowTokenAttributes>,
   };
 };

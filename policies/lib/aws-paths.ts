@@ -8,6 +8,7 @@ import { ALL, CONDITIONAL, type Evaluator, NONE, evaluator } from '../../connect
 import { coversAllResources, describeGrant, wildcardMatch } from '../../src/iam-actions.js';
 import type { Grant, Identity } from '../../src/model.js';
 import { ESCALATION_SETS } from './aws-escalation.js';
+import { AWS_KINDS } from '../../connectors/aws/attributes.js';
 
 const evaluators = new WeakMap<Identity, Evaluator>();
 export const evaluatorOf = (identity: Identity): Evaluator => {
@@ -108,7 +109,7 @@ const indexOf = (inventory: readonly Identity[]): Map<string, AccountIndex> => {
   if (idx) return idx;
   idx = new Map();
   for (const identity of inventory) {
-    if (identity.provider !== 'aws' || identity.kind !== 'aws.iam_role') continue;
+    if (identity.provider !== 'aws' || identity.kind !== AWS_KINDS.iamRole) continue;
     const account = identity.location.scope;
     let a = idx.get(account);
     if (!a) {

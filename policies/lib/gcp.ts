@@ -1,39 +1,20 @@
-// GCP-SPECIFIC. Reading the Google Cloud connector's identity attributes (connectors/gcp/
-// identities.ts writes them). Policies never trust `attributes` blindly: each read is a
-// permissive parse, so an identity from another provider or an older scan yields nothing.
+// GCP-SPECIFIC. Policy helpers over the Google Cloud connector's identities; the attribute
+// vocabulary and its readers live with the connector (connectors/gcp/attributes.ts).
 import { z } from 'zod';
-import type { Identity } from '../../src/model.js';
+import type { BindingRef } from '../../connectors/gcp/attributes.js';
 
-const BindingRef = z.object({
-  role: z.string(),
-  resource: z.string(),
-  condition: z.string().optional(),
-  expression: z.string().optional(),
-});
-export type BindingRef = z.infer<typeof BindingRef>;
-
-const PrincipalRef = BindingRef.extend({ principal: z.string() });
-export type PrincipalRef = z.infer<typeof PrincipalRef>;
-
-const list = <T extends z.ZodType>(item: T) => z.array(item).catch([]);
-
-const ServiceAccountAttributes = z.object({
-  disabled: z.boolean().catch(false),
-  defaultAccount: z.enum(['compute', 'appengine']).optional().catch(undefined),
-  projectId: z.string().optional().catch(undefined),
-  resourceName: z.string().optional().catch(undefined),
-  bindings: list(BindingRef),
-  canActAs: list(PrincipalRef),
-  administeredBy: list(PrincipalRef),
-});
-export type ServiceAccountAttributes = z.infer<typeof ServiceAccountAttributes>;
-
-const ApiKeyAttributes = z.object({
-  applicationRestriction: z.enum(['browser', 'server', 'android', 'ios', 'none']).catch('none'),
-  apiTargets: z.array(z.string()).catch([]),
-  restrictions: z.record(z.string(), z.unknown()).catch({}),
-  serviceAccountEmail: z.string().optional().catch(undefined),
-});
+export {
+  apiKeyAttributes,
+  serviceAccountAttributes,
+  wifProviderAttributes,
+} from '../../connectors/gcp/attributes.js';
+export type {
+  ApiKeyAttributes,
+  BindingRef,
+  PrincipalRef,
+  ServiceAccountAttributes,
+  WifProviderAttributes,
+} from '../../connectors/gcp/attributes.js';
 
 /** The two application restrictions that can be written to allow everything. */
 const AllowLists = z.object({
@@ -62,32 +43,6 @@ export const allowAllEntries = (restrictions: Record<string, unknown>): string[]
     ...(r.data.serverKeyRestrictions?.allowedIps ?? []).filter((x) => ANY_ADDRESS.has(x.trim())),
   ];
 };
-export type ApiKeyAttributes = z.infer<typeof ApiKeyAttributes>;
-
-const WifProviderAttributes = z.object({
-  protocol: z.string().catch('unknown'),
-  issuerUri: z.string().optional().catch(undefined),
-  attributeCondition: z.string().optional().catch(undefined),
-  attributeMapping: z.record(z.string(), z.string()).catch({}),
-  awsAccountId: z.string().optional().catch(undefined),
-  disabled: z.boolean().catch(false),
-  poolDisabled: z.boolean().catch(false),
-  poolId: z.string().optional().catch(undefined),
-});
-export type WifProviderAttributes = z.infer<typeof WifProviderAttributes>;
-
-const read =
-  <S extends z.ZodType>(kind: string, schema: S) =>
-  (identity: Identity): z.output<S> | undefined => {
-    if (identity.provider !== 'gcp' || identity.kind !== kind) return undefined;
-    const parsed = schema.safeParse(identity.attributes);
-    return parsed.success ? parsed.data : undefined;
-  };
-
-export const serviceAccountAttributes = read('gcp.service_account', ServiceAccountAttributes);
-export const apiKeyAttributes = read('gcp.api_key', ApiKeyAttributes);
-export const wifProviderAttributes = read('gcp.wif_provider', WifProviderAttributes);
-
 /** "projects/acme-prod/serviceAccounts/…" is the account itself; anything else is a container. */
 export const isContainerResource = (resource: string): boolean =>
   /^(projects|folders|organizations)\/[^/]+$/.test(resource);

@@ -1,106 +1,26 @@
-// GITHUB-SPECIFIC. Reading the GitHub connector's identity attributes (connectors/github/
-// identities.ts writes them). Each read is a permissive parse: an identity of another provider or
-// kind, or from an older scan, yields undefined rather than a wrong finding.
-import { z } from 'zod';
+// GITHUB-SPECIFIC. Policy helpers over the GitHub connector's identities; the attribute
+// vocabulary and its readers live with the connector (connectors/github/attributes.ts).
 import type { Identity } from '../../src/model.js';
 import { compareCodeUnits } from '../../src/order.js';
 
-const OptString = z.string().optional().catch(undefined);
-const OptBool = z.boolean().optional().catch(undefined);
-const StringMap = z.record(z.string(), z.string()).catch({});
-
-const InstallationAttributes = z.object({
-  appSlug: z.string().catch(''),
-  appOwner: OptString,
-  thirdParty: OptBool,
-  repositorySelection: z.enum(['all', 'selected']).optional().catch(undefined),
-  permissions: StringMap,
-  suspended: z.boolean().catch(false),
-  installationId: z.number().optional().catch(undefined),
-});
-export type InstallationAttributes = z.infer<typeof InstallationAttributes>;
-
-const TokenAttributes = z.object({
-  repositorySelection: z.enum(['all', 'subset', 'none']).optional().catch(undefined),
-  permissions: z
-    .object({
-      organization: StringMap.optional(),
-      repository: StringMap.optional(),
-      other: StringMap.optional(),
-    })
-    .catch({}),
-  ownerOrgMember: OptBool,
-});
-export type TokenAttributes = z.infer<typeof TokenAttributes>;
-
-const CredentialAuthorizationAttributes = z.object({
-  credentialType: z.string().catch('unknown'),
-  scopes: z.array(z.string()).catch([]),
-  ownerOrgMember: OptBool,
-});
-export type CredentialAuthorizationAttributes = z.infer<typeof CredentialAuthorizationAttributes>;
-
-const DeployKeyAttributes = z.object({
-  readOnly: OptBool,
-  repository: OptString,
-  repositoryArchived: OptBool,
-  addedBy: z.string().nullable().optional().catch(undefined),
-  ownerOrgMember: OptBool,
-  ownerOutsideCollaborator: OptBool,
-});
-export type DeployKeyAttributes = z.infer<typeof DeployKeyAttributes>;
-
-const WebhookAttributes = z.object({
-  scope: z.enum(['organization', 'repository']).catch('repository'),
-  repository: OptString,
-  active: OptBool,
-  events: z.array(z.string()).catch([]),
-  urlScheme: OptString,
-  urlHost: OptString,
-  secretConfigured: z.boolean().catch(false),
-  insecureSsl: z.boolean().catch(false),
-});
-export type WebhookAttributes = z.infer<typeof WebhookAttributes>;
-
-const SecretAttributes = z.object({
-  secretFamily: z.enum(['actions', 'dependabot', 'codespaces']).catch('actions'),
-  scope: z.enum(['organization', 'repository', 'environment']).catch('repository'),
-  visibility: z.enum(['all', 'private', 'selected']).optional().catch(undefined),
-  selectedRepositories: z.array(z.string()).optional().catch(undefined),
-});
-export type SecretAttributes = z.infer<typeof SecretAttributes>;
-
-const WorkflowTokenAttributes = z.object({
-  scope: z.enum(['organization', 'repository']).catch('repository'),
-  repository: OptString,
-  repositoryArchived: OptBool,
-  defaultWorkflowPermissions: z.enum(['read', 'write']),
-  canApprovePullRequestReviews: OptBool,
-  sameAsOrg: OptBool,
-});
-export type WorkflowTokenAttributes = z.infer<typeof WorkflowTokenAttributes>;
-
-const read =
-  <S extends z.ZodType>(kinds: readonly string[], schema: S) =>
-  (identity: Identity): z.output<S> | undefined => {
-    if (identity.provider !== 'github' || !kinds.includes(identity.kind)) return undefined;
-    const parsed = schema.safeParse(identity.attributes);
-    return parsed.success ? parsed.data : undefined;
-  };
-
-export const installationAttributes = read(['github.app_installation'], InstallationAttributes);
-export const tokenAttributes = read(['github.fine_grained_pat', 'github.pat_request'], TokenAttributes);
-export const credentialAuthorizationAttributes = read(
-  ['github.credential_authorization'],
+export {
+  credentialAuthorizationAttributes,
+  deployKeyAttributes,
+  installationAttributes,
+  secretAttributes,
+  tokenAttributes,
+  webhookAttributes,
+  workflowTokenAttributes,
+} from '../../connectors/github/attributes.js';
+export type {
   CredentialAuthorizationAttributes,
-);
-export const deployKeyAttributes = read(['github.deploy_key'], DeployKeyAttributes);
-export const webhookAttributes = read(['github.webhook'], WebhookAttributes);
-export const secretAttributes = read(
-  ['github.actions_secret', 'github.dependabot_secret', 'github.codespaces_secret'],
+  DeployKeyAttributes,
+  InstallationAttributes,
   SecretAttributes,
-);
-export const workflowTokenAttributes = read(['github.workflow_token'], WorkflowTokenAttributes);
+  TokenAttributes,
+  WebhookAttributes,
+  WorkflowTokenAttributes,
+} from '../../connectors/github/attributes.js';
 
 /** Write on these changes code or what CI runs: SOC 2 CC8.1 (change management) applies. */
 export const CODE_CHANGE_PERMISSIONS: readonly string[] = ['contents', 'workflows', 'administration'];

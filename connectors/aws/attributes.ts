@@ -1,0 +1,54 @@
+// AWS identity kinds and the typed attribute vocabulary the connector writes under
+// `identity.attributes` (identities.ts checks each object it builds with `satisfies`), read by the
+// policies through the readers below: a permissive parse, so an identity of another provider or
+// kind, or from an older scan, yields undefined rather than a wrong finding.
+import { z } from 'zod';
+import type { Identity } from '../../src/model.js';
+
+export const AWS_KINDS = {
+  /** An IAM user that is a workload (no console password, or a password and active keys). */
+  iamUser: 'aws.iam_user',
+  /** An IAM role (service-linked and Identity Center roles included, marked). */
+  iamRole: 'aws.iam_role',
+} as const;
+export type AwsKind = (typeof AWS_KINDS)[keyof typeof AWS_KINDS];
+
+const OptString = z.string().optional().catch(undefined);
+const OptBool = z.boolean().optional().catch(undefined);
+
+export const AwsUserAttributes = z.object({
+  path: z.string().catch('/'),
+  userId: OptString,
+  /** Unknown (absent) when neither the credential report nor GetLoginProfile answered. */
+  consolePassword: OptBool,
+  /** null: never signed in; absent: not known. */
+  passwordLastUsed: z.string().nullable().optional().catch(undefined),
+  mfaActive: OptBool,
+  groups: z.array(z.string()).catch([]),
+  permissionsBoundary: OptString,
+});
+export type AwsUserAttributes = z.infer<typeof AwsUserAttributes>;
+
+export const AwsRoleAttributes = z.object({
+  path: z.string().catch('/'),
+  roleId: OptString,
+  serviceLinked: z.boolean().catch(false),
+  /** An IAM Identity Center permission-set role (path /aws-reserved/sso.amazonaws.com/). */
+  ssoReserved: z.boolean().catch(false),
+  maxSessionDuration: z.number().optional().catch(undefined),
+  instanceProfiles: z.array(z.string()).catch([]),
+  /** How far back AWS tracks RoleLastUsed: older use reads as "none recorded". */
+  lastUsedTrackingDays: z.number().optional().catch(undefined),
+});
+export type AwsRoleAttributes = z.infer<typeof AwsRoleAttributes>;
+
+const read =
+  <S extends z.ZodType>(kind: AwsKind, schema: S) =>
+  (identity: Pick<Identity, 'provider' | 'kind' | 'attributes'>): z.output<S> | undefined => {
+    if (identity.provider !== 'aws' || identity.kind !== kind) return undefined;
+    const parsed = schema.safeParse(identity.attributes);
+    return parsed.success ? parsed.data : undefined;
+  };
+
+export const awsUserAttributes = read(AWS_KINDS.iamUser, AwsUserAttributes);
+export const awsRoleAttributes = read(AWS_KINDS.iamRole, AwsRoleAttributes);

@@ -1,0 +1,74 @@
+// Google Cloud identity kinds and the typed attribute vocabulary: what the connector writes under
+// `identity.attributes` per kind (identities.ts checks each object it builds with
+// `satisfies Written<…>`) and what the gcp-* policies read through the readers below. Each read is
+// a permissive parse, so an identity from another provider or an older scan yields nothing. A
+// kind's schema lists the fields policies rely on; the connector may write more (evidence detail).
+import { z } from 'zod';
+import type { Identity } from '../../src/model.js';
+
+export const GCP_KINDS = {
+  serviceAccount: 'gcp.service_account',
+  apiKey: 'gcp.api_key',
+  wifProvider: 'gcp.wif_provider',
+} as const;
+export type GcpKind = (typeof GCP_KINDS)[keyof typeof GCP_KINDS];
+
+/** What the connector may write for a kind: the vocabulary's fields typed, evidence detail free. */
+export type Written<S extends z.ZodType> = z.input<S> & Record<string, unknown>;
+
+export const BindingRef = z.object({
+  role: z.string(),
+  resource: z.string(),
+  condition: z.string().optional(),
+  expression: z.string().optional(),
+});
+export type BindingRef = z.infer<typeof BindingRef>;
+
+export const PrincipalRef = BindingRef.extend({ principal: z.string() });
+export type PrincipalRef = z.infer<typeof PrincipalRef>;
+
+const list = <T extends z.ZodType>(item: T) => z.array(item).catch([]);
+
+export const ServiceAccountAttributes = z.object({
+  disabled: z.boolean().catch(false),
+  defaultAccount: z.enum(['compute', 'appengine']).optional().catch(undefined),
+  projectId: z.string().optional().catch(undefined),
+  resourceName: z.string().optional().catch(undefined),
+  bindings: list(BindingRef),
+  canActAs: list(PrincipalRef),
+  administeredBy: list(PrincipalRef),
+});
+export type ServiceAccountAttributes = z.infer<typeof ServiceAccountAttributes>;
+
+export const ApiKeyAttributes = z.object({
+  applicationRestriction: z.enum(['browser', 'server', 'android', 'ios', 'none']).catch('none'),
+  apiTargets: z.array(z.string()).catch([]),
+  restrictions: z.record(z.string(), z.unknown()).catch({}),
+  serviceAccountEmail: z.string().optional().catch(undefined),
+});
+
+export type ApiKeyAttributes = z.infer<typeof ApiKeyAttributes>;
+
+export const WifProviderAttributes = z.object({
+  protocol: z.string().catch('unknown'),
+  issuerUri: z.string().optional().catch(undefined),
+  attributeCondition: z.string().optional().catch(undefined),
+  attributeMapping: z.record(z.string(), z.string()).catch({}),
+  awsAccountId: z.string().optional().catch(undefined),
+  disabled: z.boolean().catch(false),
+  poolDisabled: z.boolean().catch(false),
+  poolId: z.string().optional().catch(undefined),
+});
+export type WifProviderAttributes = z.infer<typeof WifProviderAttributes>;
+
+const read =
+  <S extends z.ZodType>(kind: GcpKind, schema: S) =>
+  (identity: Identity): z.output<S> | undefined => {
+    if (identity.provider !== 'gcp' || identity.kind !== kind) return undefined;
+    const parsed = schema.safeParse(identity.attributes);
+    return parsed.success ? parsed.data : undefined;
+  };
+
+export const serviceAccountAttributes = read(GCP_KINDS.serviceAccount, ServiceAccountAttributes);
+export const apiKeyAttributes = read(GCP_KINDS.apiKey, ApiKeyAttributes);
+export const wifProviderAttributes = read(GCP_KINDS.wifProvider, WifProviderAttributes);

@@ -1,0 +1,123 @@
+// GitHub identity kinds and the typed attribute vocabulary: what the connector writes under
+// `identity.attributes` per kind (identities.ts checks each object it builds against these with
+// `satisfies Written<…>`) and what the github-* policies read (through the readers below). Each
+// read is a permissive parse: an identity of another provider or kind, or from an older scan,
+// yields undefined rather than a wrong finding. A kind's schema lists the fields policies rely
+// on; the connector may write more (evidence detail), never one of these with another type.
+import { z } from 'zod';
+import type { Identity } from '../../src/model.js';
+
+export const GITHUB_KINDS = {
+  appInstallation: 'github.app_installation',
+  fineGrainedPat: 'github.fine_grained_pat',
+  patRequest: 'github.pat_request',
+  credentialAuthorization: 'github.credential_authorization',
+  deployKey: 'github.deploy_key',
+  actionsSecret: 'github.actions_secret',
+  dependabotSecret: 'github.dependabot_secret',
+  codespacesSecret: 'github.codespaces_secret',
+  webhook: 'github.webhook',
+  workflowToken: 'github.workflow_token',
+} as const;
+export type GithubKind = (typeof GITHUB_KINDS)[keyof typeof GITHUB_KINDS];
+
+/** What the connector may write for a kind: the vocabulary's fields typed, evidence detail free. */
+export type Written<S extends z.ZodType> = z.input<S> & Record<string, unknown>;
+
+const OptString = z.string().optional().catch(undefined);
+const OptBool = z.boolean().optional().catch(undefined);
+const StringMap = z.record(z.string(), z.string()).catch({});
+
+export const InstallationAttributes = z.object({
+  appSlug: z.string().catch(''),
+  appOwner: OptString,
+  thirdParty: OptBool,
+  repositorySelection: z.enum(['all', 'selected']).optional().catch(undefined),
+  permissions: StringMap,
+  suspended: z.boolean().catch(false),
+  installationId: z.number().optional().catch(undefined),
+});
+export type InstallationAttributes = z.infer<typeof InstallationAttributes>;
+
+export const TokenAttributes = z.object({
+  repositorySelection: z.enum(['all', 'subset', 'none']).optional().catch(undefined),
+  permissions: z
+    .object({
+      organization: StringMap.optional(),
+      repository: StringMap.optional(),
+      other: StringMap.optional(),
+    })
+    .catch({}),
+  ownerOrgMember: OptBool,
+});
+export type TokenAttributes = z.infer<typeof TokenAttributes>;
+
+export const CredentialAuthorizationAttributes = z.object({
+  credentialType: z.string().catch('unknown'),
+  scopes: z.array(z.string()).catch([]),
+  ownerOrgMember: OptBool,
+});
+export type CredentialAuthorizationAttributes = z.infer<typeof CredentialAuthorizationAttributes>;
+
+export const DeployKeyAttributes = z.object({
+  readOnly: OptBool,
+  repository: OptString,
+  repositoryArchived: OptBool,
+  addedBy: z.string().nullable().optional().catch(undefined),
+  ownerOrgMember: OptBool,
+  ownerOutsideCollaborator: OptBool,
+});
+export type DeployKeyAttributes = z.infer<typeof DeployKeyAttributes>;
+
+export const WebhookAttributes = z.object({
+  scope: z.enum(['organization', 'repository']).catch('repository'),
+  repository: OptString,
+  active: OptBool,
+  events: z.array(z.string()).catch([]),
+  urlScheme: OptString,
+  urlHost: OptString,
+  secretConfigured: z.boolean().catch(false),
+  insecureSsl: z.boolean().catch(false),
+});
+export type WebhookAttributes = z.infer<typeof WebhookAttributes>;
+
+export const SecretAttributes = z.object({
+  secretFamily: z.enum(['actions', 'dependabot', 'codespaces']).catch('actions'),
+  scope: z.enum(['organization', 'repository', 'environment']).catch('repository'),
+  visibility: z.enum(['all', 'private', 'selected']).optional().catch(undefined),
+  selectedRepositories: z.array(z.string()).optional().catch(undefined),
+});
+export type SecretAttributes = z.infer<typeof SecretAttributes>;
+
+export const WorkflowTokenAttributes = z.object({
+  scope: z.enum(['organization', 'repository']).catch('repository'),
+  repository: OptString,
+  repositoryArchived: OptBool,
+  defaultWorkflowPermissions: z.enum(['read', 'write']),
+  canApprovePullRequestReviews: OptBool,
+  sameAsOrg: OptBool,
+});
+export type WorkflowTokenAttributes = z.infer<typeof WorkflowTokenAttributes>;
+
+const read =
+  <S extends z.ZodType>(kinds: readonly GithubKind[], schema: S) =>
+  (identity: Identity): z.output<S> | undefined => {
+    if (identity.provider !== 'github' || !(kinds as readonly string[]).includes(identity.kind))
+      return undefined;
+    const parsed = schema.safeParse(identity.attributes);
+    return parsed.success ? parsed.data : undefined;
+  };
+
+export const installationAttributes = read([GITHUB_KINDS.appInstallation], InstallationAttributes);
+export const tokenAttributes = read([GITHUB_KINDS.fineGrainedPat, GITHUB_KINDS.patRequest], TokenAttributes);
+export const credentialAuthorizationAttributes = read(
+  [GITHUB_KINDS.credentialAuthorization],
+  CredentialAuthorizationAttributes,
+);
+export const deployKeyAttributes = read([GITHUB_KINDS.deployKey], DeployKeyAttributes);
+export const webhookAttributes = read([GITHUB_KINDS.webhook], WebhookAttributes);
+export const secretAttributes = read(
+  [GITHUB_KINDS.actionsSecret, GITHUB_KINDS.dependabotSecret, GITHUB_KINDS.codespacesSecret],
+  SecretAttributes,
+);
+export const workflowTokenAttributes = read([GITHUB_KINDS.workflowToken], WorkflowTokenAttributes);
