@@ -8,7 +8,7 @@ import {
   isServiceWildcard,
   serviceOf,
   wildcardMatch,
-} from '../src/iam-actions.js';
+} from '../connectors/aws/iam-actions.js';
 import type { Identity } from '../src/model.js';
 import { type FindingDraft, type Policy, fail, judged, notApplicable } from '../src/policy.js';
 import { NONE, SOME } from '../connectors/aws/effective.js';

@@ -13,7 +13,7 @@
 // Deny or a limit never widens access. A conditional Deny is an upper bound: it may or may not
 // apply, so it does not lower the state (it is named in the reasons).
 import { globMatch } from '../../src/glob.js';
-import { coversAllResources, serviceOf } from '../../src/iam-actions.js';
+import { coversAllResources, serviceOf } from './iam-actions.js';
 import type { Grant } from '../../src/model.js';
 import { ACCESS_LEVELS, PERMISSIONS, type ServiceActions, catalogServices } from './action-catalog.js';
 

@@ -17,7 +17,7 @@ import {
   isFullWildcard,
   isReadOnlyAction,
   isUnconstrainedResource,
-} from '../../src/iam-actions.js';
+} from './iam-actions.js';
 import type { Grant, Privilege, PrivilegeLevel } from '../../src/model.js';
 import { PRIVILEGE_ORDER } from '../../src/model.js';
 import { READ, catalogVersion, serviceActions } from './action-catalog.js';

@@ -5,7 +5,7 @@
 // trust policy lets this principal (or the account) in, and iam:PassRole of an administrator role
 // to a service this principal can start. Depth is bounded and visited roles are skipped (cycles).
 import { ALL, CONDITIONAL, type Evaluator, NONE, evaluator } from '../../connectors/aws/effective.js';
-import { coversAllResources, describeGrant, wildcardMatch } from '../../src/iam-actions.js';
+import { coversAllResources, describeGrant, wildcardMatch } from '../../connectors/aws/iam-actions.js';
 import type { Grant, Identity } from '../../src/model.js';
 import { ESCALATION_SETS } from './aws-escalation.js';
 import { AWS_KINDS } from '../../connectors/aws/attributes.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { globMatch } from '../../src/glob.js';
-import { wildcardMatch } from '../../src/iam-actions.js';
+import { wildcardMatch } from '../../connectors/aws/iam-actions.js';
 
 describe('globMatch', () => {
   it.each([

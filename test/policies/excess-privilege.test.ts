@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { excessPrivilege } from '../../policies/excess-privilege.js';
 import { ESCALATION_SETS } from '../../policies/lib/aws-escalation.js';
-import { describeGrant } from '../../src/iam-actions.js';
+import { describeGrant } from '../../connectors/aws/iam-actions.js';
 import type { Grant, Identity } from '../../src/model.js';
 import { awsRole, awsUser, gcpServiceAccount, grant } from './identity-builder.js';
 import { appInstallation } from './github-identities.js';

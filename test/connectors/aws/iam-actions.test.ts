@@ -6,8 +6,8 @@ import {
   isServiceWildcard,
   isUnconstrainedResource,
   wildcardMatch,
-} from '../src/iam-actions.js';
-import { Grant } from '../src/model.js';
+} from '../../../connectors/aws/iam-actions.js';
+import { Grant } from '../../../src/model.js';
 
 const g = (over: Partial<Grant> & { actions: string[] }): Grant =>
   Grant.parse({ effect: 'Allow', resources: ['*'], source: 'user-inline:p#0', ...over });

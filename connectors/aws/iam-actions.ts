@@ -1,8 +1,8 @@
 // The AWS IAM policy language's action grammar ("service:Verb*"), shared by the AWS connector
 // (to normalise a privilege level) and the policies (to spot admin, wildcards and escalation).
 // It is a grammar, not an API: no call is made here.
-import { globMatch } from './glob.js';
-import type { Grant } from './model.js';
+import { globMatch } from '../../src/glob.js';
+import type { Grant } from '../../src/model.js';
 
 /** Verbs whose actions only read. Conservative: anything else counts as write. */
 const READ_VERBS = [
