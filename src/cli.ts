@@ -12,9 +12,6 @@ import type { StoreSpec } from './store/open.js';
 
 // Each command imports what it needs when it runs: `nhiscan --version`, `policies`, `controls`
 // and `init` never load a cloud SDK (connectors load their API clients when a scan runs).
-// nhiscan supports Node.js 20 (package.json engines); the AWS SDK's notice that its releases after
-// 2027-01 will not is for us to act on, not noise for every nightly scan's log.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const print = (text: string): void => {
   process.stdout.write(text);
@@ -94,7 +91,7 @@ const onInterrupt = (log: Logger): { signal: AbortSignal; cut: (result: ScanResu
 const program = new Command()
   .name('nhiscan')
   .description(
-    'Inventory and judge non-human identities (AWS, Google Cloud, GitHub) with SOC 2 / SOC 1 evidence.',
+    'Inventory and judge non-human identities (every registered provider: `nhiscan permissions` lists them) with SOC 2 / SOC 1 evidence.',
   )
   .version(VERSION)
   .exitOverride()

@@ -8,6 +8,11 @@ import { awsStarter } from './starter.js';
 import { type AwsTargetData, targetsOf } from './targets.js';
 import { awsPermissions } from './permissions.js';
 
+// nhiscan supports Node.js 20 (package.json engines); the AWS SDK's notice that its releases after
+// 2027-01 will not is for us to act on, not noise for every nightly scan's log. Set when the
+// registry lists the connector, before any SDK client exists (clients emit it when built).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 export const awsLight: ConnectorLight<AwsConfig, AwsTargetData> = {
   id: 'aws',
   title: 'Amazon Web Services (IAM)',
