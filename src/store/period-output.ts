@@ -206,13 +206,15 @@ ${rows(r.exceptions.map((x) => [x.id, x.approver, x.expires, x.nights.active, x.
 <script>${chartLibrary()}</script>
 <script>
 const data = ${scriptJson(chartData)};
-const keep = { responsive: true, maintainAspectRatio: false, animation: false };
+// A fresh options object per chart: Chart.js writes resolved settings (a line chart's x/y
+// scales) into the object it is given, and a shared one would hand them to the doughnut.
+const keep = () => ({ responsive: true, maintainAspectRatio: false, animation: false });
 new Chart(document.getElementById('population'), { type: 'line', data: { labels: data.population.labels, datasets: [
-  { label: 'identities', data: data.population.identities }, { label: 'credentials', data: data.population.credentials }, { label: 'findings', data: data.population.findings } ] }, options: keep });
+  { label: 'identities', data: data.population.identities }, { label: 'credentials', data: data.population.credentials }, { label: 'findings', data: data.population.findings } ] }, options: keep() });
 new Chart(document.getElementById('controls'), { type: 'bar', data: { labels: data.controls.labels, datasets: [
-  { label: 'opened', data: data.controls.opened }, { label: 'closed', data: data.controls.closed }, { label: 'still open', data: data.controls.open } ] }, options: keep });
+  { label: 'opened', data: data.controls.opened }, { label: 'closed', data: data.controls.closed }, { label: 'still open', data: data.controls.open } ] }, options: keep() });
 new Chart(document.getElementById('nights'), { type: 'doughnut', data: { labels: ['complete', 'partial', 'missed'], datasets: [
-  { data: [data.nights.covered, data.nights.partial, data.nights.missed], backgroundColor: ['#12b76a', '#f79009', '#f04438'] } ] }, options: keep });
+  { data: [data.nights.covered, data.nights.partial, data.nights.missed], backgroundColor: ['#12b76a', '#f79009', '#f04438'] } ] }, options: keep() });
 </script>
 </body></html>
 `;

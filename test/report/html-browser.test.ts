@@ -11,6 +11,12 @@ import { chromium, type Browser } from 'playwright-core';
 import { collectText } from '../../src/report/sink.js';
 import { writeHtml } from '../../src/report/html.js';
 import { syntheticScan } from '../../bench/synthetic-scan.js';
+import { openSqlite } from '../../src/store/db.js';
+import { periodReport } from '../../src/store/period.js';
+import { periodHtml } from '../../src/store/period-output.js';
+import { recordScan } from '../../src/store/record.js';
+import { migrate } from '../../src/store/schema.js';
+import { makeScan, night } from '../store/helpers.js';
 
 const findChromium = (): string | undefined => {
   for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
@@ -108,6 +114,39 @@ describe.skipIf(!executable)('the HTML report in headless Chromium', () => {
     const shot = join(shots, 'nhiscan-report.png');
     await page.screenshot({ path: shot, fullPage: true });
     console.log(`HTML report screenshot: ${shot}`);
+    await page.close();
+  }, 60_000);
+
+  it('the period report draws its charts, and the nights doughnut has no axes', async () => {
+    const db = openSqlite(join(out, 'period.sqlite'));
+    await migrate(db);
+    for (const [d, scope] of [
+      [1, 'complete'],
+      [2, 'partial'],
+      [4, 'complete'],
+    ] as const)
+      await recordScan(db, {
+        ...makeScan(night(d), [{ uid: `f${d}` }], { 'acct-1': scope }),
+        evaluations: [],
+      });
+    const report = await periodReport(db, '2026-11-01', '2026-11-05');
+    await db.close();
+    const file = join(out, 'period-report.html');
+    writeFileSync(file, periodHtml(report));
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    await page.goto(`file://${file}`);
+    expect(problems).toEqual([]);
+    // Chart.js keeps each chart's scales by id: a doughnut must have none (no x/y axes drawn).
+    const scales = await page.evaluate<Record<string, string[]>>(`
+      Object.fromEntries([...document.querySelectorAll('canvas')].map((c) => [c.id, Object.keys(Chart.getChart(c)?.scales ?? { missing: 1 })]))`);
+    expect(scales.nights).toEqual([]);
+    expect(scales.population).toEqual(expect.arrayContaining(['x', 'y']));
+    const shot = join(out, 'screenshots', 'period-report.png');
+    mkdirSync(join(out, 'screenshots'), { recursive: true });
+    await page.locator('#nights').screenshot({ path: shot });
+    console.log(`period report doughnut screenshot: ${shot}`);
     await page.close();
   }, 60_000);
 });
