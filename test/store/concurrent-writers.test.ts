@@ -38,7 +38,9 @@ const runChild = (args: string[]): Promise<{ code: number | null; stderr: string
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => { resolve({ code, stderr }); });
+    child.on('close', (code) => {
+      resolve({ code, stderr });
+    });
   });
 
 describe('two writer processes on one SQLite store', () => {
