@@ -88,6 +88,17 @@ export const serviceAccountAttributes = read('gcp.service_account', ServiceAccou
 export const apiKeyAttributes = read('gcp.api_key', ApiKeyAttributes);
 export const wifProviderAttributes = read('gcp.wif_provider', WifProviderAttributes);
 
+/**
+ * What an administrator administers, when the connector judged the roles by their permissions:
+ * `estate` (project / folder / organization IAM, or other principals), `service` (one service's
+ * resources); undefined when roles were judged by name.
+ */
+export const gcpAdminScope = (identity: Identity): 'estate' | 'service' | undefined => {
+  if (identity.provider !== 'gcp') return undefined;
+  const scope = identity.attributes.adminScope;
+  return scope === 'estate' || scope === 'service' ? scope : undefined;
+};
+
 /** "projects/acme-prod/serviceAccounts/…" is the account itself; anything else is a container. */
 export const isContainerResource = (resource: string): boolean =>
   /^(projects|folders|organizations)\/[^/]+$/.test(resource);
