@@ -13,6 +13,7 @@ import type { Identity } from '../src/model.js';
 import { type FindingDraft, type Policy, fail, judged, notApplicable } from '../src/policy.js';
 import { NONE, SOME } from '../connectors/aws/effective.js';
 import { type PathStep, escalationSets, evaluatorOf, pathsToAdmin } from './lib/aws-paths.js';
+import { gcpAdminScope } from './lib/gcp.js';
 import {
   identityLabel,
   includeProviderManagedOption,
@@ -44,7 +45,8 @@ type Options = z.infer<typeof Options>;
 
 /**
  * GCP-SPECIFIC: roles that control the project or organisation itself (who has access to what).
- * Any other "*Admin" role administers one service: serious, but not the whole estate.
+ * Any other "*Admin" role administers one service: serious, but not the whole estate. Used only
+ * when the connector could not judge the roles by their permissions (attributes.adminScope).
  */
 const GCP_ESTATE_ADMIN_ROLES = new Set([
   'roles/owner',
@@ -142,8 +144,13 @@ export const excessPrivilege: Policy<Options> = {
     if (privilege.level === 'admin') {
       // Switched off, an admin grant is dormant: reported, but not as critical.
       const off = isSwitchedOff(identity);
+      // GCP: by the permissions that made it admin when the connector read them, else by role name.
+      const scope = gcpAdminScope(identity);
       const serviceOnly =
-        identity.provider === 'gcp' && !privilege.attached.some((role) => GCP_ESTATE_ADMIN_ROLES.has(role));
+        identity.provider === 'gcp' &&
+        (scope !== undefined
+          ? scope === 'service'
+          : !privilege.attached.some((role) => GCP_ESTATE_ADMIN_ROLES.has(role)));
       const adminPolicies = privilege.attached.filter((a) => ADMIN_ATTACHMENTS.some((re) => re.test(a)));
       return [
         fail({

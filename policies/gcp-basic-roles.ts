@@ -66,8 +66,12 @@ export const gcpBasicRoles: Policy<Options> = {
     const attrs = serviceAccountAttributes(identity);
     if (!attrs) return [unknown('the service account facts recorded by the connector could not be read')];
     if (attrs.disabled) return [notApplicable('the service account is disabled')];
+    // A binding the connector found inactive (an expired condition) grants nothing now.
     const hits = attrs.bindings.filter(
-      (b) => options.roles.includes(b.role) && (options.includeConditional || b.condition === undefined),
+      (b) =>
+        b.status !== 'inactive' &&
+        options.roles.includes(b.role) &&
+        (options.includeConditional || b.condition === undefined),
     );
     if (hits.length === 0) return [pass()];
     const roles = [...new Set(hits.map((b) => b.role))].sort();

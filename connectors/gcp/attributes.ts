@@ -21,6 +21,11 @@ export const BindingRef = z.object({
   resource: z.string(),
   condition: z.string().optional(),
   expression: z.string().optional(),
+  /**
+   * How the connector judged the binding (connectors/gcp/effective.ts): `inactive` grants nothing
+   * at scan time (an expired condition, a deleted or disabled custom role). Absent: not judged.
+   */
+  status: z.enum(['active', 'inactive', 'conditional', 'scoped']).optional().catch(undefined),
 });
 export type BindingRef = z.infer<typeof BindingRef>;
 

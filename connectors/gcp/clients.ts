@@ -4,7 +4,7 @@
 // have none, so discovery.ts gives their two methods on the same request builder
 // (googleapis-common) instead of installing the ~200 MB `googleapis` package.
 import { cloudresourcemanager, type cloudresourcemanager_v3 } from '@googleapis/cloudresourcemanager';
-import { iam, type iam_v1 } from '@googleapis/iam';
+import { iam, type iam_v1, type iam_v2 } from '@googleapis/iam';
 import { GoogleAuth, OAuth2Client, type BaseExternalAccountClient } from 'google-auth-library';
 import { ScanError } from '../../src/errors.js';
 import { type Logger, silentLogger } from '../../src/log.js';
@@ -124,6 +124,8 @@ export interface CallOptions {
 export interface GcpClients {
   crm: cloudresourcemanager_v3.Cloudresourcemanager;
   iam: iam_v1.Iam;
+  /** IAM v2: deny policies (same root URL as v1; the version is in the path). */
+  iam2: iam_v2.Iam;
   apikeys: ApiKeysClient;
   policyanalyzer: PolicyAnalyzerClient;
   /** Pass to every call. The root URL goes per call, not to the client: a client-wide rootUrl
@@ -179,6 +181,8 @@ export const createClients = (
   return {
     crm: traced(cloudresourcemanager({ version: 'v3', ...common }), 'cloudresourcemanager', log),
     iam: traced(iam({ version: 'v1', ...common }), 'iam', log),
+    // IAM v2 (deny policies) answers under the same API name: its calls trace as iam.policies.*.
+    iam2: traced(iam({ version: 'v2', ...common }), 'iam', log),
     apikeys: traced(apiKeysClient(auth), 'apikeys', log),
     policyanalyzer: traced(policyAnalyzerClient(auth), 'policyanalyzer', log),
     opts: {

@@ -92,6 +92,13 @@ export const GcpConfig = z
     policyAnalyzer: z.boolean().default(true),
     /** Read the IAM policies of each project's folders and organization (inherited grants). */
     inheritedPolicies: z.boolean().default(true),
+    /**
+     * Read each bound role's permissions (IAM roles.get, custom and predefined) and judge privilege
+     * by them; false judges roles by their names only.
+     */
+    rolePermissions: z.boolean().default(true),
+    /** Read IAM deny policies (IAM v2) on each project, folder and organization, and apply them. */
+    denyPolicies: z.boolean().default(true),
     apiKeys: z.boolean().default(true),
     workloadIdentity: z.boolean().default(true),
     /**

@@ -10,9 +10,11 @@
 //   projects/<projectId>.json  { project, policy, serviceAccounts: [{ account, keys, policy }],
 //                                apiKeys, workloadIdentityPools: [{ pool, providers }],
 //                                activities: { <activityType>: [...] },
+//                                denyPolicies?: [...]     — IAM v2 deny policies attached to the project
 //                                denied?: true            — every call on the project is refused
 //                                disabledServices?: [...] — e.g. "policyanalyzer.googleapis.com" }
-import { readFileSync, readdirSync } from 'node:fs';
+//   roles.json                 { roles: [Role…] } — predefined and custom roles for roles.get
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { GcpConfig } from './config.js';
@@ -42,6 +44,7 @@ const ProjectFile = z.strictObject({
     )
     .default([]),
   activities: z.record(z.string(), z.array(Json)).default({}),
+  denyPolicies: z.array(z.looseObject({ name: z.string() })).default([]),
 });
 type ProjectFile = z.infer<typeof ProjectFile>;
 
@@ -50,6 +53,7 @@ const OrganizationFile = z.strictObject({
   displayName: z.string().optional(),
   policy: Policy.default({}),
   folders: z.array(z.looseObject({ name: z.string(), parent: z.string() })).default([]),
+  denyPolicies: z.array(z.looseObject({ name: z.string() })).default([]),
 });
 type OrganizationFile = z.infer<typeof OrganizationFile>;
 
@@ -152,9 +156,12 @@ const page = (
 
 const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8')) as unknown;
 
+const RolesFile = z.strictObject({ roles: z.array(z.looseObject({ name: z.string() })).default([]) });
+
 interface Estate {
   organization: OrganizationFile;
   projects: ProjectFile[];
+  roles: z.infer<typeof RolesFile>['roles'];
 }
 
 const loadEstate = (dir: string): Estate => {
@@ -168,7 +175,9 @@ const loadEstate = (dir: string): Estate => {
         throw new Error(`${join(dir, 'projects', f)}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
       return parsed.data;
     });
-  return { organization, projects };
+  const rolesPath = join(dir, 'roles.json');
+  const roles = existsSync(rolesPath) ? RolesFile.parse(readJson(rolesPath)).roles : [];
+  return { organization, projects, roles };
 };
 
 const numberOf = (p: ProjectFile): string => p.project.name.replace(/^projects\//, '');
@@ -200,6 +209,16 @@ export const gcpRoute = (options: GcpEstateOptions): DemoRoute => {
       if (p.disabledServices.includes(service)) return serviceDisabled(service, numberOf(p), summary);
       return answer(p, m, req);
     };
+
+  /** Deny policies attached to "projects/<id>", the organization or a folder; undefined when refused. */
+  const denyPoliciesAt = (attachment: string): Record<string, unknown>[] | undefined => {
+    if (attachment === org.name) return org.denyPolicies;
+    if (folder(attachment)) return [];
+    const p = /^projects\/([^/]+)$/.exec(attachment);
+    const proj = p ? project(p[1] ?? '') : undefined;
+    if (!proj || proj.denied) return undefined;
+    return proj.denyPolicies;
+  };
 
   const account = (p: ProjectFile, email: string) =>
     p.serviceAccounts.find((s) => s.account.email.toLowerCase() === decodeURIComponent(email).toLowerCase());
@@ -362,6 +381,51 @@ export const gcpRoute = (options: GcpEstateOptions): DemoRoute => {
           `iam providers.list ${at(m, 2)}`,
         );
       }),
+    ],
+    [
+      'GET',
+      /^\/iam\/v1\/((?:roles|projects\/[^/]+\/roles|organizations\/\d+\/roles)\/[^/]+)$/,
+      (m) => {
+        const name = decodeURIComponent(at(m, 1));
+        const role = estate.roles.find((r) => r.name === name);
+        const summary = `iam roles.get ${name}`;
+        if (role) return json(200, role, summary);
+        // Google answers a custom role the caller may not see like one that does not exist.
+        return name.startsWith('roles/')
+          ? gcpError(404, `The role named ${name} was not found.`, summary)
+          : denied('iam.roles.get', summary);
+      },
+    ],
+    // --- IAM v2 deny policies ------------------------------------------------------------
+    [
+      'GET',
+      /^\/iam\/v2\/policies\/([^/]+)\/denypolicies$/,
+      (m, req) => {
+        const attachment = decodeURIComponent(at(m, 1)).replace(
+          /^cloudresourcemanager\.googleapis\.com\//,
+          '',
+        );
+        const summary = `iam policies.listPolicies ${attachment}`;
+        const found = denyPoliciesAt(attachment);
+        if (!found) return denied('iam.denypolicies.list', summary);
+        // listPolicies answers metadata only: the rules come with policies.get.
+        const listed = found.map((p) => Object.fromEntries(Object.entries(p).filter(([k]) => k !== 'rules')));
+        return json(200, page(listed, 'policies', req.query, 1000), summary);
+      },
+    ],
+    [
+      'GET',
+      /^\/iam\/v2\/(policies\/[^/]+\/denypolicies\/[^/]+)$/,
+      (m) => {
+        const name = at(m, 1);
+        const attachment = decodeURIComponent(name.split('/')[1] ?? '').replace(
+          /^cloudresourcemanager\.googleapis\.com\//,
+          '',
+        );
+        const policy = denyPoliciesAt(attachment)?.find((p) => p.name === name);
+        const summary = `iam policies.get ${name}`;
+        return policy ? json(200, policy, summary) : gcpError(404, `Policy ${name} not found.`, summary);
+      },
     ],
     // --- API Keys v2 ---------------------------------------------------------------------
     [

@@ -13,6 +13,7 @@ import {
   type BindingRef,
   type PrincipalRef,
 } from './privilege.js';
+import type { EffectivePrivilege } from './effective.js';
 import type {
   ApiKey,
   Project,
@@ -154,17 +155,44 @@ export interface AccountInput {
   auth: LastAuthentication | undefined;
   owner: Owner | null;
   asOf: Date;
+  /**
+   * Judges the bindings by the roles' permissions, deny policies and conditions (effective.ts);
+   * without it (providers.gcp.rolePermissions: false) roles are judged by their names.
+   */
+  judge?: (bindings: readonly BindingRef[]) => EffectivePrivilege;
 }
+
+/** The roles an account holds: on its project and above, and elsewhere in the scan. */
+export const accountBindings = (
+  email: string,
+  resourcePolicies: readonly AttachedPolicy[],
+  elsewhere: readonly BindingRef[] = [],
+): BindingRef[] => {
+  const here = new Set(resourcePolicies.map((p) => p.resource));
+  return [
+    ...bindingsOf(`serviceAccount:${email}`, resourcePolicies),
+    ...elsewhere.filter((b) => !here.has(b.resource)),
+  ];
+};
+
+/** The identity's privilege and the bindings as judged, for its attributes. */
+const privilegeFields = (
+  bindings: readonly BindingRef[],
+  judge: ((bindings: readonly BindingRef[]) => EffectivePrivilege) | undefined,
+) => {
+  if (!judge) return { privilege: privilegeOf(bindings), bindings: [...bindings], extra: {} };
+  const { judged, adminScope, ...privilege } = judge(bindings);
+  return {
+    privilege,
+    bindings: judged,
+    extra: { permissionsJudged: true, ...(adminScope ? { adminScope } : {}) },
+  };
+};
 
 export const serviceAccountIdentity = (input: AccountInput): IdentityInput => {
   const { account, project, auth } = input;
   const email = account.email;
-  const member = `serviceAccount:${email}`;
-  const here = new Set(input.resourcePolicies.map((p) => p.resource));
-  const bindings = [
-    ...bindingsOf(member, input.resourcePolicies),
-    ...(input.elsewhere ?? []).filter((b) => !here.has(b.resource)),
-  ];
+  const bindings = accountBindings(email, input.resourcePolicies, input.elsewhere);
   // Who can act as it: impersonation roles on the account itself, its project, and above.
   const actAsScope = [...(input.accountPolicy ? [input.accountPolicy] : []), ...input.resourcePolicies];
   const canActAs = principalsWith(ACT_AS_ROLES, actAsScope);
@@ -188,6 +216,7 @@ export const serviceAccountIdentity = (input: AccountInput): IdentityInput => {
       }
     : undefined;
   const trust: Trust[] = [...publicActAs(canActAs), ...federatedActAs(canActAs)];
+  const judged = privilegeFields(bindings, input.judge);
   return {
     uid: email,
     provider: 'gcp',
@@ -200,7 +229,7 @@ export const serviceAccountIdentity = (input: AccountInput): IdentityInput => {
     ...(usageDetail ? { lastUsedDetail: usageDetail } : {}),
     owner: input.owner,
     credentials: (input.keys ?? []).map((k) => keyCredential(k, account, input.asOf, auth)),
-    privilege: privilegeOf(bindings),
+    privilege: judged.privilege,
     trust,
     managedBy: isServiceAgent(email) ? 'provider' : 'user',
     attributes: {
@@ -212,7 +241,8 @@ export const serviceAccountIdentity = (input: AccountInput): IdentityInput => {
       description: account.description,
       disabled: account.disabled ?? false,
       defaultAccount: defaultAccountOf(email, project),
-      bindings,
+      bindings: judged.bindings,
+      ...judged.extra,
       canActAs,
       administeredBy,
       ...(boundApiKeys.length > 0 ? { boundApiKeys } : {}),
@@ -293,6 +323,7 @@ export const wifProviderIdentity = (
   owner: Owner | null,
   /** Roles granted straight to the pool's identities (direct resource access), anywhere scanned. */
   poolGrants: readonly PrincipalRef[] = [],
+  judge?: (bindings: readonly BindingRef[]) => EffectivePrivilege,
 ): IdentityInput => {
   const poolId = lastSegment(pool.name);
   const providerId = lastSegment(provider.name);
@@ -307,7 +338,7 @@ export const wifProviderIdentity = (
     owner,
     // What the pool's identities may do themselves, with no service account in between: every
     // provider of the pool admits identities those grants may name.
-    privilege: privilegeOf(poolGrants),
+    privilege: privilegeFields(poolGrants, judge).privilege,
     trust: [
       {
         principalType: 'federated',

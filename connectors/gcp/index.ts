@@ -7,6 +7,8 @@ import { gcpLight } from './provider.js';
 import type { CollectContext, Connector, ConnectorSession, Target } from '../../src/connector.js';
 import { ScanError, UsageError } from '../../src/errors.js';
 import type { IdentityInput } from '../../src/model.js';
+import { createDenyReader, type DenyReader } from './deny.js';
+import { createRoleCatalog, type RoleCatalog } from './role-permissions.js';
 import { createIamPolicyCache, type IamPolicyCache, type Registered } from './iam-policy-cache.js';
 import { authenticate, createClients, type GcpAuthClient, type GcpAuthResult } from './clients.js';
 import { GcpConfig } from './config.js';
@@ -59,6 +61,9 @@ export interface GcpSession extends ConnectorSession {
   /** By project id; filled by `expand`, which the scan finishes before it collects a project. */
   registered: Map<string, Registered>;
   policies?: IamPolicyCache;
+  /** Roles' permissions and deny policies, read once per scan (providers.gcp.rolePermissions / denyPolicies). */
+  roles?: RoleCatalog;
+  denies?: DenyReader;
 }
 
 const openSession = (
@@ -237,7 +242,21 @@ async function* collectGcp(
     }
     inherited = (p) => policies.inherited(p);
   }
-  const result = await collectProject(project, { clients, config, ctx, inherited, mappings, policies });
+  const readers = config.rolePermissions
+    ? {
+        roles: (session.roles ??= createRoleCatalog(clients, ctx)),
+        denies: config.denyPolicies ? (session.denies ??= createDenyReader(clients, ctx)) : undefined,
+      }
+    : undefined;
+  const result = await collectProject(project, {
+    clients,
+    config,
+    ctx,
+    inherited,
+    mappings,
+    policies,
+    readers,
+  });
   for (const note of projectNote(project.projectId, result)) ctx.note(note);
   yield* result.identities;
 }

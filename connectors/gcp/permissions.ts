@@ -56,6 +56,25 @@ const ENTRIES: readonly PermissionEntry[] = [
     required: false,
   },
   {
+    permission: 'iam.roles.get',
+    reads:
+      'the permissions of roles bound to service accounts (`rolePermissions`); predefined roles are readable by any caller, custom roles need this',
+    calls: ['iam.roles.get', 'iam.projects.roles.get', 'iam.organizations.roles.get'],
+    required: false,
+  },
+  {
+    permission: 'iam.denypolicies.list',
+    reads: 'IAM deny policies attached to projects, folders and the organisation (`denyPolicies`)',
+    calls: ['iam.policies.listPolicies'],
+    required: false,
+  },
+  {
+    permission: 'iam.denypolicies.get',
+    reads: 'the rules of each deny policy (listing omits them)',
+    calls: ['iam.policies.get'],
+    required: false,
+  },
+  {
     permission: 'iam.serviceAccounts.list',
     reads: 'service accounts',
     calls: ['iam.projects.serviceAccounts.list'],
@@ -116,6 +135,7 @@ export const gcpPermissions: PermissionManifest<GcpGrants> = {
       'roles/iam.securityReviewer',
       'roles/serviceusage.apiKeysViewer',
       'roles/policyanalyzer.activityAnalysisViewer',
+      'roles/iam.denyReviewer',
     ],
     customRole: {
       title: 'nhiscan read-only',

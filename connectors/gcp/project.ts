@@ -12,8 +12,10 @@ import type { GcpConfig } from './config.js';
 import { gcpGap, isDenied, type GapInput } from './errors.js';
 import type { Inherited } from './hierarchy.js';
 import {
+  accountBindings,
   apiKeyIdentity,
   homeProjectOf,
+  isServiceAgent,
   isoOf,
   serviceAccountIdentity,
   wifProviderIdentity,
@@ -21,6 +23,7 @@ import {
 } from './identities.js';
 import { resolveGcpOwner, type Mapping, type OwnerFacts } from './owner.js';
 import { poolOfMember, type AttachedPolicy } from './privilege.js';
+import { prepareJudge, type PrivilegeReaders, type ProjectJudge } from './project-privilege.js';
 import {
   IamPolicy,
   ListApiKeysResponse,
@@ -44,6 +47,8 @@ export interface ProjectRun {
   mappings: ReadonlyMap<string, Mapping>;
   /** The scan's IAM policies: this project's own, and every other scanned project's. */
   policies: IamPolicyCache;
+  /** Role and deny policy readers (providers.gcp.rolePermissions); absent: roles judged by name. */
+  readers?: PrivilegeReaders | undefined;
 }
 
 export interface ProjectResult {
@@ -152,6 +157,28 @@ export const collectProject = async (project: Project, run: ProjectRun): Promise
     if (email) boundKeys.set(email, [...(boundKeys.get(email) ?? []), key.uid]);
   }
 
+  const elsewhereOf = (email: string) => grants.byMember.get(`serviceaccount:${email.toLowerCase()}`) ?? [];
+  let judge: ProjectJudge | undefined;
+  if (run.readers) {
+    judge = await prepareJudge({
+      config,
+      ctx,
+      readers: run.readers,
+      project: { resource: projectResource, numbered: project.name },
+      above: inherited.policies,
+      bindings: [
+        ...accounts.flatMap((a) => accountBindings(a.email, resourcePolicies, elsewhereOf(a.email))),
+        ...providers.flatMap(({ pool }) => grants.byPool.get(pool.name.toLowerCase()) ?? []),
+      ],
+      gap,
+    });
+  } else {
+    ctx.note(
+      'role permissions not read (providers.gcp.rolePermissions: false): roles are judged by their names, deny policies and conditions are not evaluated',
+    );
+  }
+  noteGroupGrants(resourcePolicies, ctx);
+
   const owner = (facts: OwnerFacts) => resolveGcpOwner(facts, config.ownerSources, run.mappings);
   const projectKeys = [`project:${projectId}`];
   const identities: IdentityInput[] = [];
@@ -169,7 +196,16 @@ export const collectProject = async (project: Project, run: ProjectRun): Promise
         keys: details.keys,
         accountPolicy: details.policy,
         resourcePolicies,
-        elsewhere: grants.byMember.get(`serviceaccount:${account.email.toLowerCase()}`) ?? [],
+        elsewhere: elsewhereOf(account.email),
+        ...(judge
+          ? {
+              judge: judge.account({
+                email: account.email,
+                uniqueId: account.uniqueId,
+                serviceAgent: isServiceAgent(account.email),
+              }),
+            }
+          : {}),
         boundApiKeys: bound,
         auth,
         owner: owner({
@@ -203,10 +239,27 @@ export const collectProject = async (project: Project, run: ProjectRun): Promise
           projectLabels: project.labels,
         }),
         grants.byPool.get(pool.name.toLowerCase()) ?? [],
+        judge?.pool(),
       ),
     );
   }
   return { identities, denied: false };
+};
+
+/**
+ * Roles granted to Google groups reach the groups' members, service accounts among them. Group
+ * membership is not read (Cloud Identity), so those roles are not in any account's privilege:
+ * said once per project, with the groups, rather than left out silently.
+ */
+const noteGroupGrants = (policies: readonly AttachedPolicy[], ctx: CollectContext): void => {
+  const groups = new Set<string>();
+  for (const { policy } of policies)
+    for (const b of policy.bindings)
+      for (const m of b.members) if (/^group:/i.test(m)) groups.add(m.slice('group:'.length).toLowerCase());
+  if (groups.size === 0) return;
+  ctx.note(
+    `roles granted to groups (${[...groups].sort().join(', ')}) are not included in service accounts' privilege: group membership is not read (Cloud Identity groups.memberships.list, permission groups.read / cloudidentity.groups.readonly)`,
+  );
 };
 
 /**

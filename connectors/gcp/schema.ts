@@ -212,3 +212,40 @@ export const ErrorBody = z.looseObject({
   }),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
+
+// --- IAM v1 roles ------------------------------------------------------------------------------
+
+export const Role = z.looseObject({
+  name: str,
+  title: str,
+  includedPermissions: strList,
+  stage: str,
+  deleted: bool,
+  etag: str,
+});
+export type Role = z.infer<typeof Role>;
+
+// --- IAM v2 deny policies ----------------------------------------------------------------------
+
+export const DenyRule = z.looseObject({
+  deniedPrincipals: strList,
+  exceptionPrincipals: strList,
+  deniedPermissions: strList,
+  exceptionPermissions: strList,
+  denialCondition: Expr.optional().catch(undefined),
+});
+export type DenyRule = z.infer<typeof DenyRule>;
+
+export const DenyPolicy = z.looseObject({
+  name: str,
+  displayName: str,
+  kind: str,
+  deleteTime: str,
+  rules: looseArray(z.looseObject({ description: str, denyRule: DenyRule.optional().catch(undefined) })),
+});
+export type DenyPolicy = z.infer<typeof DenyPolicy>;
+
+export const ListDenyPoliciesResponse = z.looseObject({
+  policies: looseArray(DenyPolicy),
+  nextPageToken: str,
+});

@@ -2,6 +2,7 @@
 // vocabulary and its readers live with the connector (connectors/gcp/attributes.ts).
 import { z } from 'zod';
 import type { BindingRef } from '../../connectors/gcp/attributes.js';
+import type { Identity } from '../../src/model.js';
 
 export {
   apiKeyAttributes,
@@ -43,6 +44,17 @@ export const allowAllEntries = (restrictions: Record<string, unknown>): string[]
     ...(r.data.serverKeyRestrictions?.allowedIps ?? []).filter((x) => ANY_ADDRESS.has(x.trim())),
   ];
 };
+/**
+ * What an administrator administers, when the connector judged the roles by their permissions:
+ * `estate` (project / folder / organization IAM, or other principals), `service` (one service's
+ * resources); undefined when roles were judged by name.
+ */
+export const gcpAdminScope = (identity: Identity): 'estate' | 'service' | undefined => {
+  if (identity.provider !== 'gcp') return undefined;
+  const scope = identity.attributes.adminScope;
+  return scope === 'estate' || scope === 'service' ? scope : undefined;
+};
+
 /** "projects/acme-prod/serviceAccounts/…" is the account itself; anything else is a container. */
 export const isContainerResource = (resource: string): boolean =>
   /^(projects|folders|organizations)\/[^/]+$/.test(resource);

@@ -57,6 +57,10 @@ const PLANTED: [string, string, string | undefined, Record<string, unknown>][] =
   ['gcp-impersonation', 'deployer', undefined, {}],
   ['rotation-age', 'deployer', '5d1e0c4b9a8f7e6d5c4b3a291807f6e5d4c3b2a1', { ageDays: 400 }],
   ['gcp-user-managed-keys', 'deployer', undefined, {}],
+  // roles/editor holds iam.serviceAccounts.actAs: deployer@ can act as any account of the project.
+  ['excess-privilege', 'deployer', undefined, { level: 'admin' }],
+  // The custom role projects/acme-prod/roles/pipelineAdmin holds resourcemanager.projects.setIamPolicy.
+  ['excess-privilege', 'etl-legacy', undefined, { level: 'admin' }],
   [
     'ownership',
     'etl-legacy',

@@ -24,6 +24,12 @@ runCases(gcpBasicRoles, {
       options: { includeConditional: false },
     },
     {
+      name: 'an editor binding whose time condition has expired (judged inactive by the connector)',
+      identity: gcpAccount('temp', {
+        bindings: [{ ...editor, condition: 'until January', status: 'inactive' }],
+      }),
+    },
+    {
       name: 'a Google-managed service agent',
       identity: gcpAccount('service-111111111111', { bindings: [editor] }, { managedBy: 'provider' }),
     },

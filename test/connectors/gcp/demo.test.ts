@@ -141,4 +141,78 @@ describe('the demo Google Cloud organization', () => {
     ];
     expect(result.findings.filter((f) => clean.includes(f.identityUid))).toEqual([]);
   });
+
+  it('judges roles by their permissions: a custom admin role, a read-only custom role, a deny policy', () => {
+    const sa = (name: string) => result.identities.find((i) => i.uid === SA(name))!;
+    const bindings = (name: string) =>
+      (
+        sa(name).attributes.bindings as {
+          role: string;
+          level: string;
+          status: string;
+          decidedBy?: string[];
+        }[]
+      ).map((b) => [b.role, b.level, b.status, b.decidedBy]);
+    // The custom role holds resourcemanager.projects.setIamPolicy: administrator of the project.
+    expect(sa('etl-legacy').privilege.level).toBe('admin');
+    expect(sa('etl-legacy').attributes.adminScope).toBe('estate');
+    expect(bindings('etl-legacy')).toContainEqual([
+      'projects/acme-prod/roles/pipelineAdmin',
+      'admin',
+      'active',
+      ['resourcemanager.projects.setIamPolicy'],
+    ]);
+    // The read-only custom role reads; reporting@'s BigQuery binding is scoped by its condition.
+    expect(bindings('reporting')).toEqual([
+      [
+        'roles/bigquery.dataViewer',
+        'write',
+        'scoped',
+        ['bigquery.tables.createSnapshot', 'bigquery.tables.replicateData'],
+      ],
+      [
+        'projects/acme-prod/roles/auditReader',
+        'read',
+        'active',
+        ['storage.objects.get', 'storage.objects.list'],
+      ],
+    ]);
+    // roles/editor lets deployer@ act as any account of the project; the project's deny policy
+    // takes away minting keys, not that.
+    expect(sa('deployer').privilege.level).toBe('admin');
+    const editor = (sa('deployer').attributes.bindings as { role: string; denied?: unknown }[]).find(
+      (b) => b.role === 'roles/editor',
+    );
+    expect(editor?.denied).toEqual([
+      {
+        permission: 'iam.serviceAccountKeys.create',
+        policy: 'policies/cloudresourcemanager.googleapis.com%2Fprojects%2Facme-prod/denypolicies/no-sa-keys',
+      },
+    ]);
+    expect(sa('deployer').privilege.reasons).toEqual([
+      'roles/editor on projects/acme-prod: admin by its permissions (iam.serviceAccounts.actAs); 1 permission(s) removed by deny policies',
+    ]);
+    // Each role read once for the scan, whoever holds it.
+    const roleReads = server.requests.filter((r) =>
+      /^\/gcp\/iam\/v1\/(roles|projects\/[^/]+\/roles)\//.test(r.path),
+    );
+    expect(roleReads.map((r) => r.path).sort()).toEqual([
+      '/gcp/iam/v1/projects/acme-prod/roles/auditReader',
+      '/gcp/iam/v1/projects/acme-prod/roles/pipelineAdmin',
+      '/gcp/iam/v1/roles/bigquery.dataViewer',
+      '/gcp/iam/v1/roles/editor',
+      '/gcp/iam/v1/roles/logging.logWriter',
+      '/gcp/iam/v1/roles/storage.objectCreator',
+    ]);
+    expect(
+      result.findings
+        .filter((f) => f.policyId === 'excess-privilege')
+        .map((f) => [f.identityUid, f.severity]),
+    ).toEqual(
+      expect.arrayContaining([
+        [SA('deployer'), 'critical'],
+        [SA('etl-legacy'), 'critical'],
+      ]),
+    );
+  });
 });

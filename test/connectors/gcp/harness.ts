@@ -51,7 +51,9 @@ export const collect = async (
   asOf = new Date(estate.AS_OF),
 ): Promise<TargetRun[]> => {
   const connector = createGcpConnector(options);
-  const config = GcpConfig.parse(raw);
+  // Suites written before role permissions were read judge roles by name unless they ask
+  // (effective-privilege.test.ts does): their mocks answer only the calls those suites make.
+  const config = GcpConfig.parse({ rolePermissions: false, ...(raw as object) });
   // One signal and one session for the whole run, as the scan hands every target the same ones.
   const signal = new AbortController().signal;
   const session = await connector.session!(config, {
@@ -138,13 +140,15 @@ export interface ProdMocks {
   projectGet?: boolean;
   /** Mock the organization's policy (inherited grants). */
   orgPolicy?: boolean;
+  /** Answer acme-prod's getIamPolicy with this policy instead of estate.prodPolicy. */
+  prodPolicy?: object;
 }
 
 /** acme-prod, answered in full from the fixtures. */
 export const mockProd = (m: ProdMocks = {}): void => {
   const crm = api('cloudresourcemanager');
   if (m.projectGet) crm.get(`/v3/projects/${PROD.id}`).reply(200, estate.prodProject);
-  crm.post(`/v3/projects/${PROD.id}:getIamPolicy`, V3).reply(200, estate.prodPolicy);
+  crm.post(`/v3/projects/${PROD.id}:getIamPolicy`, V3).reply(200, m.prodPolicy ?? estate.prodPolicy);
   if (m.orgPolicy !== false)
     crm.post(`/v3/organizations/${estate.ORG_ID}:getIamPolicy`, V3).reply(200, estate.orgPolicy);
 
