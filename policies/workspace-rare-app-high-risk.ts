@@ -24,6 +24,7 @@ export const workspaceRareAppHighRisk: Policy<Options> = {
   options: Options,
   controls: {
     soc2: ['CC6.1', 'CC6.8', 'CC7.2'],
+    soc1: ['ITGC-LA-3'],
     owaspNhi: ['NHI3', 'NHI5'],
     nistCsf: ['DE.CM-03', 'GV.SC-07'],
     cisControls: ['6.8'],

@@ -24,6 +24,7 @@ export const workspaceUnverifiedApp: Policy<Options> = {
   options: Options,
   controls: {
     soc2: ['CC6.1', 'CC9.2'],
+    soc1: ['ITGC-LA-1'],
     owaspNhi: ['NHI3'],
     nistCsf: ['GV.SC-07', 'PR.AA-01'],
     cisControls: ['15.4'],

@@ -6,7 +6,9 @@
 import { cloudresourcemanager, type cloudresourcemanager_v3 } from '@googleapis/cloudresourcemanager';
 import { iam, type iam_v1 } from '@googleapis/iam';
 import { GoogleAuth, OAuth2Client, type BaseExternalAccountClient } from 'google-auth-library';
+import type { Agent as HttpAgent } from 'node:http';
 import { ScanError } from '../../src/errors.js';
+import { networkAgent } from '../../src/proxy.js';
 import { DEFAULT_TIMEOUTS } from '../../src/timeouts.js';
 import { GCP_APIS, isLoopbackUrl, type GcpConfig } from './config.js';
 import {
@@ -117,6 +119,8 @@ export interface CallOptions {
   timeout: number;
   retryConfig: { retry: number; retryDelayMultiplier: number; httpMethodsToRetry: string[] };
   rootUrl?: string;
+  /** HTTPS_PROXY / NO_PROXY by the shared rules (src/proxy.ts), when a proxy is set. */
+  agent?: HttpAgent;
 }
 
 export interface GcpClients {
@@ -138,7 +142,9 @@ export const createClients = (
   timeoutMs: number = DEFAULT_TIMEOUTS.requestSeconds * 1000,
 ): GcpClients => {
   const common = auth ? { auth } : {};
+  const agent = networkAgent();
   const opts = (url: string | undefined): CallOptions => ({
+    ...(agent ? { agent } : {}),
     signal,
     timeout: timeoutMs,
     retryConfig: {

@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import { admin, type admin_directory_v1, type admin_reports_v1 } from '@googleapis/admin';
 import { GoogleAuth, JWT, OAuth2Client } from 'google-auth-library';
 import { z } from 'zod';
+import type { Agent as HttpAgent } from 'node:http';
 import { ScanError, errorMessage } from '../../src/errors.js';
+import { networkAgent } from '../../src/proxy.js';
 import { type WorkspaceConfig, isLoopbackUrl, scopesFor } from './config.js';
 import { workspaceGap } from './errors.js';
 
@@ -27,6 +29,8 @@ export interface CallOptions {
   timeout: number;
   retryConfig: { retry: number; retryDelayMultiplier: number; httpMethodsToRetry: string[] };
   rootUrl?: string;
+  /** HTTPS_PROXY / NO_PROXY by the shared rules (src/proxy.ts), when a proxy is set. */
+  agent?: HttpAgent;
 }
 
 /** The fields of a service account key file the JWT needs; the rest (and the key) is never logged. */
@@ -84,7 +88,9 @@ export const authenticate = async (
 ): Promise<{ client: WorkspaceAuthClient | undefined; principal: string | undefined }> => {
   const auth = config.auth;
   const scopes = scopesFor(config.inventory);
-  const transporterOptions = { timeout: timeoutMs };
+  // The token exchange goes through the same proxy rules as the API calls.
+  const agent = networkAgent();
+  const transporterOptions = { timeout: timeoutMs, ...(agent ? { agent } : {}) };
   if (auth.type === 'none') {
     if (!config.endpoint || !isLoopbackUrl(config.endpoint))
       throw authError('auth type "none" needs a loopback endpoint; it would reach Google unauthenticated');
@@ -151,6 +157,7 @@ export const createClients = (
   principal: string | undefined,
 ): WorkspaceClients => {
   const common = auth ? { auth } : {};
+  const agent = networkAgent();
   const root = config.endpoint
     ? config.endpoint.endsWith('/')
       ? config.endpoint
@@ -164,6 +171,7 @@ export const createClients = (
       timeout: timeoutMs,
       retryConfig: retryConfig(config.maxRetries),
       ...(root ? { rootUrl: root } : {}),
+      ...(agent ? { agent } : {}),
     },
     principal,
   };
