@@ -8,6 +8,7 @@ import type { admin_directory_v1, admin_reports_v1 } from '@googleapis/admin';
 import type { z } from 'zod';
 import type { CollectContext } from '../../src/connector.js';
 import { ScanError } from '../../src/errors.js';
+import { logCall } from '../../src/permissions.js';
 import type { IdentityInput } from '../../src/model.js';
 import type { WorkspaceClients } from './client.js';
 import { ADMIN_SCOPES, type WorkspaceConfig } from './config.js';
@@ -20,6 +21,12 @@ export const CALL_PERMISSION: Readonly<Record<string, string>> = {
   'directory.users.list': `${ADMIN_SCOPES.users} and the admin privilege Users > Read`,
   'directory.tokens.list': `${ADMIN_SCOPES.tokens} and the admin privilege Security > User security management`,
   'reports.activities.list': `${ADMIN_SCOPES.reports} and the admin privilege Reports`,
+};
+
+/** Names each call in the debug call trace, as permissions.ts names it. */
+const traced = <T>(ctx: Pick<CollectContext, 'log'>, name: string, fn: () => T): T => {
+  logCall(ctx.log, 'workspace', name);
+  return fn();
 };
 
 /** Page sizes: the maximum each list method accepts. */
@@ -43,12 +50,12 @@ export interface WorkspaceWalk {
 }
 
 const call = async <S extends z.ZodType>(
-  ctx: Pick<CollectContext, 'limit'>,
+  ctx: Pick<CollectContext, 'limit' | 'log'>,
   name: string,
   schema: S,
   fn: () => Promise<{ data: unknown }>,
 ): Promise<z.output<S>> => {
-  const res = await ctx.limit(fn);
+  const res = await ctx.limit(() => traced(ctx, name, fn));
   const parsed = schema.safeParse(res.data ?? {});
   if (!parsed.success) throw invalidResponse(name, parsed.error.issues[0]?.message ?? 'unknown');
   return parsed.data;
@@ -56,7 +63,7 @@ const call = async <S extends z.ZodType>(
 
 /** Every page of a list call; a repeated page token is a broken answer, not an endless loop. */
 const pages = async <S extends z.ZodType<{ nextPageToken?: string | undefined }>>(
-  ctx: Pick<CollectContext, 'limit'>,
+  ctx: Pick<CollectContext, 'limit' | 'log'>,
   name: string,
   schema: S,
   fetch: (pageToken: string | undefined) => Promise<{ data: unknown }>,

@@ -3,6 +3,7 @@
 import { type ConnectorLight, lazyConnector } from '../../src/connector.js';
 import { WorkspaceConfig } from './config.js';
 import { workspaceDemo } from './demo.js';
+import { workspacePermissions } from './permissions.js';
 import { workspaceStarter } from './starter.js';
 
 export interface WorkspaceTarget {
@@ -27,6 +28,7 @@ export const workspaceLight: ConnectorLight<WorkspaceConfig, WorkspaceTarget> = 
       : [],
   demo: workspaceDemo,
   starter: workspaceStarter,
+  permissions: workspacePermissions,
 };
 
 export const workspaceProvider = lazyConnector(
