@@ -6,6 +6,7 @@
 // they build a client; the core names no provider. Both tunnel through the proxy with CONNECT.
 import { readFileSync } from 'node:fs';
 import type { ClientRequest, Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { connect as netConnect, isIP, type NetConnectOpts } from 'node:net';
 import type { Duplex } from 'node:stream';
 import {
@@ -174,5 +175,8 @@ class RoutingAgent extends AgentBase {
  * For node:http-based clients: an Agent honouring the proxy variables (and trusting `ca`, when
  * given), or undefined when neither is set (the client's own agent as it is).
  */
-export const networkAgent = (o: { ca?: string[] } = {}, env: Env = process.env): HttpAgent | undefined =>
-  proxyConfigured(env) || o.ca ? new RoutingAgent(env, o.ca) : undefined;
+export const networkAgent = (o: { ca?: string[] } = {}, env: Env = process.env): HttpAgent | undefined => {
+  if (proxyConfigured(env)) return new RoutingAgent(env, o.ca);
+  // No proxy: Node's own https.Agent (the CA only), as the clients had before.
+  return o.ca ? new HttpsAgent({ ca: o.ca, keepAlive: true }) : undefined;
+};
