@@ -6,10 +6,12 @@ import { awsProvider } from './aws/provider.js';
 import { entraProvider } from './entra/provider.js';
 import { gcpProvider } from './gcp/provider.js';
 import { githubProvider } from './github/provider.js';
+import { workspaceProvider } from './workspace/provider.js';
 
 export const connectors = {
   aws: awsProvider,
   gcp: gcpProvider,
   github: githubProvider,
   entra: entraProvider,
+  workspace: workspaceProvider,
 } satisfies Record<string, AnyConnector>;

@@ -23,6 +23,10 @@ import { multipleActiveKeys } from './multiple-active-keys.js';
 import { ownership } from './ownership.js';
 import { rotationAge } from './rotation-age.js';
 import { staleness } from './staleness.js';
+import { workspaceDepartedGrantor } from './workspace-departed-grantor.js';
+import { workspaceHighRiskScopes } from './workspace-high-risk-scopes.js';
+import { workspaceRareAppHighRisk } from './workspace-rare-app-high-risk.js';
+import { workspaceUnverifiedApp } from './workspace-unverified-app.js';
 
 export const policies = {
   'rotation-age': rotationAge,
@@ -48,4 +52,8 @@ export const policies = {
   'entra-app-permissions': entraAppPermissions,
   'entra-tenant-wide-consent': entraTenantWideConsent,
   'entra-federated-credential': entraFederatedCredential,
+  'workspace-high-risk-scopes': workspaceHighRiskScopes,
+  'workspace-departed-grantor': workspaceDepartedGrantor,
+  'workspace-rare-app-high-risk': workspaceRareAppHighRisk,
+  'workspace-unverified-app': workspaceUnverifiedApp,
 } satisfies Record<string, AnyPolicy>;

@@ -1,12 +1,14 @@
 // One target's collection: who am I (STS), the whole IAM picture (GetAccountAuthorizationDetails),
 // the credential report (or its per-user fallback), then identities, streamed.
 import { setMaxListeners } from 'node:events';
+import type { Agent as HttpAgent } from 'node:http';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { CollectContext } from '../../src/connector.js';
 import { mapLimit } from '../../src/concurrency.js';
 import { ScanError } from '../../src/errors.js';
+import { networkAgent } from '../../src/proxy.js';
 import type { IdentityInput } from '../../src/model.js';
 import { type AuthorizationDetails, GAAD_CALL, readAuthorizationDetails } from './authorization-details.js';
 import type { AwsConfig } from './config.js';
@@ -67,13 +69,20 @@ export const requestHandlerSettings = (
   requestTimeout: number;
   throwOnRequestTimeout: true;
   socketTimeout: number;
-} => ({
-  connectionTimeout: ms,
-  // Without throwOnRequestTimeout the handler only logs a warning when requestTimeout passes.
-  requestTimeout: ms,
-  throwOnRequestTimeout: true,
-  socketTimeout: ms,
-});
+  httpAgent?: HttpAgent;
+  httpsAgent?: HttpAgent;
+} => {
+  // HTTPS_PROXY / NO_PROXY: the SDK's node:http handler ignores them by itself.
+  const agent = networkAgent();
+  return {
+    connectionTimeout: ms,
+    // Without throwOnRequestTimeout the handler only logs a warning when requestTimeout passes.
+    requestTimeout: ms,
+    throwOnRequestTimeout: true,
+    socketTimeout: ms,
+    ...(agent ? { httpAgent: agent, httpsAgent: agent } : {}),
+  };
+};
 
 /** A credential provider as the SDK's own providers return it. */
 export type CredentialProvider = ReturnType<typeof fromNodeProviderChain>;

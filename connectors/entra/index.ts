@@ -3,11 +3,10 @@
 // official client. See readme.md for what it reads and the read-only permissions it needs;
 // collect.ts for the walk; identities.ts for the mapping to the model.
 import { readFileSync } from 'node:fs';
-import { Agent as HttpsAgent } from 'node:https';
-import { rootCertificates } from 'node:tls';
-import { Agent as UndiciAgent } from 'undici';
+import type { Agent as HttpsAgent } from 'node:https';
 import type { CollectContext, Connector, Target } from '../../src/connector.js';
 import { ScanError, errorMessage } from '../../src/errors.js';
+import { networkAgent, networkDispatcher, trustedCas } from '../../src/proxy.js';
 import type { IdentityInput } from '../../src/model.js';
 import { createCredential, describeAuth, tokenPrincipal } from './auth.js';
 import { walkTenant } from './collect.js';
@@ -20,7 +19,8 @@ const readCa = (config: EntraConfig, ctx: CollectContext): string[] | undefined 
   if (!config.caFile) return undefined;
   const path = ctx.resolvePath(config.caFile);
   try {
-    return [...rootCertificates, readFileSync(path, 'utf8')];
+    // Node's CAs and NODE_EXTRA_CA_CERTS stay trusted beside the file.
+    return trustedCas([readFileSync(path, 'utf8')]);
   } catch (err) {
     throw new ScanError(
       {
@@ -40,8 +40,10 @@ async function* collectEntra(
 ): AsyncGenerator<IdentityInput> {
   const { authorityHost, graphBaseUrl } = endpoints(config);
   const ca = readCa(config, ctx);
-  const agent = ca ? new HttpsAgent({ ca, keepAlive: true }) : undefined;
-  const dispatcher = ca ? new UndiciAgent({ connect: { ca } }) : undefined;
+  // A private CA and HTTPS_PROXY / NO_PROXY: @azure/identity's pipeline honours the proxy
+  // variables only without an agent of ours, and the Graph client's fetch never does.
+  const agent = networkAgent(ca ? { ca } : {}) as HttpsAgent | undefined;
+  const dispatcher = networkDispatcher(ca ? { ca } : {});
   const requestTimeoutMs = config.requestTimeoutSeconds * 1000;
   try {
     const credential = createCredential(

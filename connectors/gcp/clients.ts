@@ -6,9 +6,11 @@
 import { cloudresourcemanager, type cloudresourcemanager_v3 } from '@googleapis/cloudresourcemanager';
 import { iam, type iam_v1, type iam_v2 } from '@googleapis/iam';
 import { GoogleAuth, OAuth2Client, type BaseExternalAccountClient } from 'google-auth-library';
+import type { Agent as HttpAgent } from 'node:http';
 import { ScanError } from '../../src/errors.js';
 import { type Logger, silentLogger } from '../../src/log.js';
 import { logCall } from '../../src/permissions.js';
+import { networkAgent } from '../../src/proxy.js';
 import { DEFAULT_TIMEOUTS } from '../../src/timeouts.js';
 import { GCP_APIS, isLoopbackUrl, type GcpConfig } from './config.js';
 import {
@@ -119,6 +121,8 @@ export interface CallOptions {
   timeout: number;
   retryConfig: { retry: number; retryDelayMultiplier: number; httpMethodsToRetry: string[] };
   rootUrl?: string;
+  /** HTTPS_PROXY / NO_PROXY by the shared rules (src/proxy.ts), when a proxy is set. */
+  agent?: HttpAgent;
 }
 
 export interface GcpClients {
@@ -168,7 +172,9 @@ export const createClients = (
   log: Logger = silentLogger,
 ): GcpClients => {
   const common = auth ? { auth } : {};
+  const agent = networkAgent();
   const opts = (url: string | undefined): CallOptions => ({
+    ...(agent ? { agent } : {}),
     signal,
     timeout: timeoutMs,
     retryConfig: {

@@ -9,6 +9,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import { ScanError, errorMessage } from '../../src/errors.js';
+import { fetchWith, networkDispatcher } from '../../src/proxy.js';
 import type { Logger } from '../../src/log.js';
 import { logCall } from '../../src/permissions.js';
 import { VERSION } from '../../src/version.js';
@@ -99,6 +100,17 @@ export const timedFetch =
     return inner(input, { ...init, signal });
   };
 
+/**
+ * Octokit's fetch is Node's, which ignores HTTPS_PROXY / NO_PROXY: with a proxy set, requests go
+ * through undici's fetch and the shared proxy dispatcher instead (created once per client).
+ */
+const proxiedFetch = (): (() => typeof fetch) => {
+  const dispatcher = networkDispatcher();
+  if (!dispatcher) return () => globalThis.fetch;
+  const viaProxy = fetchWith(dispatcher);
+  return () => viaProxy;
+};
+
 const commonOptions = (o: ClientOptions) => {
   const limitHandler =
     (kind: 'rateLimited' | 'secondaryRateLimited') =>
@@ -137,7 +149,7 @@ const commonOptions = (o: ClientOptions) => {
       },
     },
     request: {
-      fetch: timedFetch(conditionalFetch(o.stats, o.cache), o.requestTimeoutMs),
+      fetch: timedFetch(conditionalFetch(o.stats, o.cache, proxiedFetch()), o.requestTimeoutMs),
       ...(o.signal ? { signal: o.signal } : {}),
     },
     throttle: {

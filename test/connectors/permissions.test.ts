@@ -27,6 +27,7 @@ import { githubPermissions } from '../../connectors/github/permissions.js';
 import { gcpPermissions } from '../../connectors/gcp/permissions.js';
 import { CALL_PERMISSION } from '../../connectors/entra/collect.js';
 import { entraPermissions } from '../../connectors/entra/permissions.js';
+import { workspacePermissions } from '../../connectors/workspace/permissions.js';
 
 const manifests: PermissionManifest[] = Object.values(connectors).flatMap((c) =>
   c.permissions ? [c.permissions] : [],
@@ -141,6 +142,7 @@ describe('every call the demo scan makes is covered by its manifest', () => {
     ['aws', 'iam:GetAccountAuthorizationDetails', awsPermissions],
     ['github', 'GET /orgs/{org}/installations', githubPermissions],
     ['gcp', 'iam.projects.serviceAccounts.list', gcpPermissions],
+    ['workspace', 'directory.tokens.list', workspacePermissions],
   ] as const)(
     '%s: the trace saw its calls (%s among them), and each maps to an entry',
     (provider, sample, manifest) => {

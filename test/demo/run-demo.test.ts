@@ -121,6 +121,29 @@ const PLANTED: [string, string, string | undefined, Record<string, unknown>][] =
     { owner: 'tom.baker@acme.example', directoryStatus: 'DEPROVISIONED' },
   ],
   ['staleness', 'old-dashboard', undefined, { unusedDays: 376 }],
+  // Google Workspace, acme.example (fixtures/demo/README.md): third-party OAuth apps.
+  [
+    'workspace-high-risk-scopes',
+    'MailMerge Studio',
+    undefined,
+    { highRiskScopes: ['https://mail.google.com/'], userCount: 3 },
+  ],
+  ['workspace-departed-grantor', 'Legacy Expense Sync', undefined, { onlyDeparted: true }],
+  ['workspace-unverified-app', 'anonymous', undefined, { anonymous: true }],
+  [
+    'workspace-high-risk-scopes',
+    'anonymous',
+    undefined,
+    { highRiskScopes: ['https://www.googleapis.com/auth/drive'] },
+  ],
+  ['workspace-rare-app-high-risk', 'Directory Helper', undefined, { userCount: 1 }],
+  [
+    'workspace-high-risk-scopes',
+    'Directory Helper',
+    undefined,
+    { highRiskScopes: ['https://www.googleapis.com/auth/admin.directory.user'] },
+  ],
+  ['excess-privilege', 'Directory Helper', undefined, { level: 'admin' }],
 ];
 
 const CLEAN = [
@@ -153,6 +176,9 @@ const CLEAN = [
   'MeetingRooms Cloud',
   'orders-func',
   'Microsoft Graph',
+  'MeetingRooms Scheduler',
+  'Acme Intranet SSO',
+  'Acme Notes',
 ];
 
 let out: string;

@@ -88,9 +88,10 @@ describe('nhiscan demo', () => {
     expect(result.findings.every((f) => f.controls.some((c) => c.framework === 'SOC2'))).toBe(true);
     expect(new Set(result.coverage.map((c) => c.scope))).toEqual(
       // Google Cloud: the organization's listing, then each of its projects; GitHub: the org;
-      // Entra ID: the demo tenant's id.
+      // Entra ID: the demo tenant's id; Google Workspace: the domain.
       new Set([
         '20dff55b-d9cf-52fb-8134-6b60adf19de6',
+        'acme.example',
         '111111111111',
         '222222222222',
         'acme',
@@ -139,6 +140,8 @@ describe('nhiscan scan', () => {
       ['gcp:organization/900000000001', 'failed'],
       // Like GitHub and Google Cloud, the Entra block only works inside `nhiscan demo`.
       ['entra:acme.onmicrosoft.com', 'failed'],
+      // And the Workspace block (auth none needs the demo's loopback endpoint).
+      ['workspace:acme.example', 'failed'],
     ]);
     // The demo config's GitHub and Google Cloud blocks only work inside `nhiscan demo`, which
     // points them at the demo server; a plain scan says exactly why each cannot run.

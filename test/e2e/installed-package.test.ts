@@ -244,7 +244,7 @@ describe('the packed package', () => {
         JSON.parse(readFileSync(join(user, 'demo-out', 'nhiscan-result.json'), 'utf8')),
       );
       expect(new Set(result.identities.map((i) => i.provider))).toEqual(
-        new Set(['aws', 'entra', 'gcp', 'github']),
+        new Set(['aws', 'entra', 'gcp', 'github', 'workspace']),
       );
     },
     SLOW,

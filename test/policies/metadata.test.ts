@@ -93,6 +93,10 @@ describe('policy metadata', () => {
       'entra-app-permissions': ['CC6.3'],
       'entra-tenant-wide-consent': ['CC6.3', 'CC6.6'],
       'entra-federated-credential': ['CC6.6'],
+      'workspace-high-risk-scopes': ['CC6.3', 'CC9.2'],
+      'workspace-departed-grantor': ['CC6.2', 'CC6.3'],
+      'workspace-rare-app-high-risk': ['CC6.1', 'CC6.8', 'CC7.2'],
+      'workspace-unverified-app': ['CC6.1', 'CC9.2'],
     });
     for (const [id, p] of all) {
       expect(unknownControlIds(p.controls), id).toEqual([]);

@@ -19,6 +19,7 @@ import {
 import { entraApp, fic, grant, perm, secret } from './entra-identities.js';
 import { accessKey, awsRole, awsUser, credential, daysAgo, trust } from './identity-builder.js';
 import { judge } from './run-cases.js';
+import { G, grantor, workspaceApp } from './workspace-identities.js';
 
 /** The identity with some attributes replaced (undefined: removed), re-validated. */
 const withAttributes = (identity: Identity, patch: Record<string, unknown>): Identity => {
@@ -437,6 +438,65 @@ const TABLE: Record<keyof typeof policies, Row[]> = {
       'not-applicable',
       /has no federated/,
     ],
+  ],
+  'workspace-high-risk-scopes': [
+    ['sign-in scopes only', workspaceApp('Intranet', ['openid', `${G}userinfo.email`], ['a', 'b']), 'pass'],
+    ['full Gmail', workspaceApp('Mailer', ['https://mail.google.com/'], ['a', 'b', 'c']), 'fail'],
+    [
+      'allowed by client id',
+      workspaceApp('Ours', [`${G}drive`], ['a']),
+      'pass',
+      undefined,
+      { allowedApps: ['ours.apps.googleusercontent.com'] },
+    ],
+    [
+      'malformed attributes',
+      withAttributes(workspaceApp('Broken', [], ['a']), { workspace: { clientId: 1 } }),
+      'unknown',
+      /missing or malformed/,
+    ],
+    ['a GitHub deploy key', deployKey(), 'not-applicable', /judges workspace/],
+  ],
+  'workspace-departed-grantor': [
+    ['active users', workspaceApp('Sheets Sync', [`${G}spreadsheets.readonly`], ['a', 'b']), 'pass'],
+    [
+      'granted only by a suspended user',
+      workspaceApp('Legacy', [`${G}spreadsheets.readonly`], [grantor('tom', [], { suspended: true })]),
+      'fail',
+    ],
+    [
+      'status not read and no directory',
+      workspaceApp(
+        'Reports-only',
+        ['openid'],
+        [grantor('x', ['openid'], { suspended: undefined, archived: undefined })],
+        { source: 'reports' },
+      ),
+      'unknown',
+      /neither Workspace user status nor a people directory/,
+    ],
+    ['an AWS role', awsRole('r'), 'not-applicable', /judges workspace/],
+  ],
+  'workspace-rare-app-high-risk': [
+    ['high risk, many users', workspaceApp('Mailer', ['https://mail.google.com/'], ['a', 'b', 'c']), 'pass'],
+    ['admin directory, one user', workspaceApp('Dir Helper', [`${G}admin.directory.user`], ['dev']), 'fail'],
+    [
+      'some users not read',
+      workspaceApp('Partial', [`${G}drive`], ['a'], { usersComplete: false }),
+      'not-applicable',
+      /lower bound/,
+    ],
+  ],
+  'workspace-unverified-app': [
+    ['registered app', workspaceApp('Registered', [`${G}drive`], ['a']), 'pass'],
+    ['anonymous app', workspaceApp('anonymous', [`${G}drive`], ['a'], { anonymous: true }), 'fail'],
+    [
+      'from token activity (no anonymous flag)',
+      workspaceApp('Reported', ['openid'], ['a'], { anonymous: undefined, source: 'reports' }),
+      'unknown',
+      /not known/,
+    ],
+    ['a GitHub deploy key', deployKey(), 'not-applicable', /judges workspace/],
   ],
 };
 
