@@ -118,6 +118,9 @@ export const Location = z.object({
 });
 export type Location = z.infer<typeof Location>;
 
+export const UnknownFact = z.enum(['tags', 'privilege', 'trust']);
+export type UnknownFact = z.infer<typeof UnknownFact>;
+
 export const Identity = z.object({
   /** Provider-native, globally unique: an ARN, a service-account email, `github:acme/installation/42`. */
   uid: z.string().min(1),
@@ -141,6 +144,11 @@ export const Identity = z.object({
   managedBy: z.enum(['user', 'provider']).default('user'),
   /** Provider-specific facts policies may read (console password, IAM path, …). */
   attributes: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * Facts a failed or incomplete call left unknown: empty tags, `none` privilege or no trust then
+   * mean "not read", and policies that judge them report `unknown`, never a pass or an absence.
+   */
+  unknownFacts: z.array(UnknownFact).optional(),
 });
 export type Identity = z.infer<typeof Identity>;
 export type IdentityInput = z.input<typeof Identity>;

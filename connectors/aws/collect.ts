@@ -1,7 +1,7 @@
 // One target's collection: who am I (STS), the whole IAM picture (GetAccountAuthorizationDetails),
 // the credential report (or its per-user fallback), then identities, streamed.
 import { setMaxListeners } from 'node:events';
-import { IAMClient } from '@aws-sdk/client-iam';
+import { GetUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { CollectContext } from '../../src/connector.js';
@@ -17,7 +17,7 @@ import {
   credentialsFromApi,
   credentialsFromReport,
 } from './credentials.js';
-import { targetError } from './errors.js';
+import { awsGap, isNotFound, targetError } from './errors.js';
 import {
   SERVICE_LINKED_PATH,
   boundarySource,
@@ -282,11 +282,37 @@ async function* users(
     detail: u,
     row: report?.users.get(u.Arn),
   }));
-  // When the details are incomplete, users only the report knows are still inventoried.
-  if (!details.complete && report) {
+  // Users only the report knows are inventoried too (their tags and policies unknown): when the
+  // details failed, or when a "complete" answer left them out (a proxy that reshaped the XML parses
+  // into empty lists, not an error), which is itself a gap naming them.
+  if (report) {
     const known = new Set(plans.map((p) => p.arn));
-    for (const row of report.users.values()) {
-      if (!known.has(row.arn)) plans.push({ arn: row.arn, name: row.user, detail: undefined, row });
+    let missing = [...report.users.values()].filter((row) => !known.has(row.arn));
+    // A reused report (up to 4 hours old) still lists users deleted since: GetUser tells them apart.
+    if (details.complete && missing.length > 0) missing = await stillPresent(iam, missing, ctx);
+    for (const row of missing) plans.push({ arn: row.arn, name: row.user, detail: undefined, row });
+    if (details.complete && missing.length > 0) {
+      ctx.gap({
+        code: 'invalid_response',
+        call: GAAD_CALL,
+        ...(missing.length === 1 ? { resource: missing[0]?.arn } : {}),
+        message: `the credential report lists ${plural(missing.length, 'user')} that GetAccountAuthorizationDetails did not return (their tags and policies are unknown): ${listSome(missing.map((r) => r.arn))}`,
+      });
+    }
+    // The other way: a user the report should show (created before it was generated) but does not.
+    const generated = outcome.ok && outcome.generatedAt ? Date.parse(outcome.generatedAt) : NaN;
+    const absent = details.users.filter(
+      (u) => !report.users.has(u.Arn) && u.CreateDate !== undefined && Date.parse(u.CreateDate) < generated,
+    );
+    if (absent.length > 0) {
+      ctx.gap({
+        code: 'partial_data',
+        call: 'iam:GetCredentialReport',
+        ...(absent.length === 1 ? { resource: absent[0]?.Arn } : {}),
+        message: `the credential report has no row for ${plural(absent.length, 'user')} created before it was generated: ${listSome(absent.map((u) => u.Arn))}`,
+        fallback: FALLBACK,
+        recovered: true,
+      });
     }
   }
 
@@ -325,6 +351,34 @@ async function* users(
   }
 }
 
+/** Report rows whose user still exists (or whose existence could not be checked: kept, unknown). */
+const stillPresent = async (
+  iam: IAMClient,
+  rows: readonly CredentialReportRow[],
+  ctx: CollectContext,
+): Promise<CredentialReportRow[]> => {
+  const checked = await mapLimit(rows, ctx.concurrency, async (row) => {
+    try {
+      await iam.send(new GetUserCommand({ UserName: row.user }), { abortSignal: ctx.signal });
+      return row;
+    } catch (err) {
+      if (isNotFound(err)) {
+        ctx.note(
+          `credential report row ${row.arn} skipped: the user was deleted after the report was generated`,
+        );
+        return undefined;
+      }
+      ctx.gap(awsGap('iam:GetUser', err, { resource: row.arn }));
+      return row;
+    }
+  });
+  return checked.filter((r): r is CredentialReportRow => r !== undefined);
+};
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+const listSome = (items: readonly string[]): string =>
+  `${items.slice(0, 10).join(', ')}${items.length > 10 ? `, … (${items.length - 10} more)` : ''}`;
+
 const userIdentity = (
   plan: UserPlan,
   facts: UserCredentialFacts,
@@ -362,6 +416,7 @@ const userIdentity = (
       mfaActive: facts.mfaActive,
       credentials: facts.credentials,
       privilege,
+      detailsMissing: u === undefined,
     },
     account,
   );

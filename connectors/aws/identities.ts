@@ -1,6 +1,6 @@
 // Builds the identities of the AWS contract (briefs: aws.iam_user, aws.iam_role) from what the
 // connector read. Pure functions: no API calls here.
-import type { Credential, IdentityInput, Trust } from '../../src/model.js';
+import type { Credential, IdentityInput, Trust, UnknownFact } from '../../src/model.js';
 import type { AuthorizationDetails } from './authorization-details.js';
 import { PolicyDocumentError, parsePolicyDocument, toTrusts } from './policy-document.js';
 import {
@@ -113,10 +113,12 @@ export interface UserFacts {
   mfaActive?: boolean | undefined;
   credentials: Credential[];
   privilege: ComputedPrivilege;
+  /** GetAccountAuthorizationDetails did not return the user: its tags and policies were not read. */
+  detailsMissing?: boolean;
 }
 
 /** The model's Privilege, without the connector-only list of unreadable documents. */
-const stripInvalid = (privilege: ComputedPrivilege): Omit<ComputedPrivilege, 'invalid'> => ({
+const stripInvalid = (privilege: ComputedPrivilege): Omit<ComputedPrivilege, 'invalid' | 'partial'> => ({
   level: privilege.level,
   grants: privilege.grants,
   reasons: privilege.reasons,
@@ -126,7 +128,23 @@ const stripInvalid = (privilege: ComputedPrivilege): Omit<ComputedPrivilege, 'in
   ...(privilege.limits ? { limits: privilege.limits } : {}),
 });
 
-export const buildUser = (facts: UserFacts, account: string): IdentityInput => ({
+/** What the connector could not read about an identity (unknown, not absent). */
+const unknownFactsOf = (facts: { tags?: boolean; privilege?: boolean; trust?: boolean }): UnknownFact[] =>
+  (['tags', 'privilege', 'trust'] as const).filter((f) => facts[f] === true);
+
+export const buildUser = (facts: UserFacts, account: string): IdentityInput => {
+  const unknownFacts = unknownFactsOf({
+    tags: facts.detailsMissing,
+    privilege: facts.detailsMissing === true || facts.privilege.partial,
+  });
+  return buildUserIdentity(facts, account, unknownFacts);
+};
+
+const buildUserIdentity = (
+  facts: UserFacts,
+  account: string,
+  unknownFacts: UnknownFact[],
+): IdentityInput => ({
   uid: facts.arn,
   provider: 'aws',
   kind: 'aws.iam_user',
@@ -147,6 +165,7 @@ export const buildUser = (facts: UserFacts, account: string): IdentityInput => (
     groups: facts.groups,
     ...(facts.permissionsBoundary ? { permissionsBoundary: facts.permissionsBoundary } : {}),
   },
+  ...(unknownFacts.length > 0 ? { unknownFacts } : {}),
 });
 
 export interface BuiltRole {
@@ -168,6 +187,7 @@ export const buildRole = (
   });
   problems.push(...privilege.invalid);
   let trust: Trust[] = [];
+  let trustRead = false;
   if (role.AssumeRolePolicyDocument === undefined) {
     problems.push({
       prefix: 'trust',
@@ -176,6 +196,7 @@ export const buildRole = (
   } else {
     try {
       trust = toTrusts(parsePolicyDocument(role.AssumeRolePolicyDocument));
+      trustRead = true;
     } catch (err) {
       problems.push({
         prefix: 'trust',
@@ -186,6 +207,7 @@ export const buildRole = (
   const serviceLinked = role.Path.startsWith(SERVICE_LINKED_PATH);
   const ssoReserved = role.Path.startsWith(SSO_RESERVED_PATH);
   const lastUsed = role.RoleLastUsed;
+  const unknownFacts = unknownFactsOf({ privilege: privilege.partial, trust: !trustRead });
   return {
     problems,
     identity: {
@@ -215,6 +237,7 @@ export const buildRole = (
         ),
         lastUsedTrackingDays: ROLE_LAST_USED_TRACKING_DAYS,
       },
+      ...(unknownFacts.length > 0 ? { unknownFacts } : {}),
     },
   };
 };

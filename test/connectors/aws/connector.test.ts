@@ -810,6 +810,8 @@ describe('AWS connector: endpoints and assumed roles', () => {
         { 'content-type': 'text/xml' },
       );
     replyReport();
+    // The report fixture's users are not in this account's (empty) details: GetUser says they do not exist.
+    reply({ action: 'GetUser', fixture: 'error-no-such-entity-get-user.xml', status: 404, times: 5 });
     const ctx = recordingContext();
     const [target] = connector.targets(config);
     expect(target?.id).toBe('aws:assume/210987654321');
