@@ -116,6 +116,7 @@ export const excessPrivilege: Policy<Options> = {
     {
       key: 'admin',
       title: 'Administrator access / Administrator of a service',
+      extraControls: { soc2: ['CC8.1'] },
       evidence: ['level', 'reasons', 'adminPolicies', 'permissionsBoundary', 'switchedOff', 'adminScope'],
     },
     {

@@ -37,6 +37,12 @@ export type CredentialStatus = z.infer<typeof CredentialStatus>;
 export const Credential = z.object({
   /** Provider-native id (access key id, key name, deploy key id); never secret material. */
   uid: z.string().min(1),
+  /**
+   * The credential's identity from facts every source shares, when `uid` depends on which call
+   * answered (AWS: a key id from ListAccessKeys, a slot from the credential report). Finding ids
+   * derive from it, so a fallback path yields the same findings.
+   */
+  stableUid: z.string().min(1).optional(),
   type: CredentialType,
   status: CredentialStatus,
   createdAt: NullableDate,

@@ -130,7 +130,7 @@ describe('demo: controls, financial scope and exceptions', () => {
     expect(row('SOC2', 'CC8.1')?.policies).toEqual(
       expect.arrayContaining(['excess-privilege', 'github-app-permissions', 'github-deploy-key-write']),
     );
-    expect(row('SOC2', 'CC9.2')?.policies).toEqual(['github-app-permissions']);
+    expect(row('SOC2', 'CC9.2')?.policies).toEqual(['github-app-permissions', 'github-token-scopes']);
     // The organisation's objective covers ITGC-LA-4, so every policy testing that objective tests it.
     expect(row('SOC1', 'ACME-CO-4.2')?.policies).toEqual(row('SOC1', 'ITGC-LA-4')?.policies);
     expect(row('SOC1', 'ACME-CO-4.2')?.policies).toEqual(
