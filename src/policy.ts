@@ -98,7 +98,7 @@ export const declaredControls = (policy: Pick<Policy, 'controls' | 'findings'>):
       out[framework] = [...new Set([...(out[framework] ?? []), ...(ids ?? [])])];
     }
   }
-  return { ...out, soc2: out.soc2 ?? [] } as PolicyControls;
+  return { ...out, soc2: out.soc2 ?? [] };
 };
 
 export interface Policy<O = unknown> {
