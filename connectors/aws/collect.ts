@@ -317,31 +317,37 @@ async function* users(
     }
   }
 
-  const calls: UserCalls = { iam, ctx };
+  // One gap per call and cause, naming the users, not one per user (thousands when a permission is missing).
+  const folded = foldUserGaps(ctx);
+  const calls: UserCalls = { iam, ctx: folded.ctx };
   const chunkSize = Math.max(16, ctx.concurrency * 4);
   let people = 0;
   let fallbackComplete = true;
-  for (let i = 0; i < plans.length; i += chunkSize) {
-    const chunk = plans.slice(i, i + chunkSize);
-    const built = await mapLimit(chunk, ctx.concurrency, async (plan) => {
-      const facts = plan.row
-        ? await credentialsFromReport(calls, plan, plan.row, {
-            sshPublicKeys: opts.config.sshPublicKeys,
-            listKeysOfKeylessUsers,
-          })
-        : await credentialsFromApi(calls, plan, { sshPublicKeys: opts.config.sshPublicKeys });
-      return { plan, facts };
-    });
-    for (const { plan, facts } of built) {
-      if (!facts.fallbackComplete && !plan.row) fallbackComplete = false;
-      if (facts.person) {
-        people += 1;
-        continue;
+  try {
+    for (let i = 0; i < plans.length; i += chunkSize) {
+      const chunk = plans.slice(i, i + chunkSize);
+      const built = await mapLimit(chunk, ctx.concurrency, async (plan) => {
+        const facts = plan.row
+          ? await credentialsFromReport(calls, plan, plan.row, {
+              sshPublicKeys: opts.config.sshPublicKeys,
+              listKeysOfKeylessUsers,
+            })
+          : await credentialsFromApi(calls, plan, { sshPublicKeys: opts.config.sshPublicKeys });
+        return { plan, facts };
+      });
+      for (const { plan, facts } of built) {
+        if (!facts.fallbackComplete && !plan.row) fallbackComplete = false;
+        if (facts.person) {
+          people += 1;
+          continue;
+        }
+        yield userIdentity(plan, facts, details, account, reported, limits);
       }
-      yield userIdentity(plan, facts, details, account, reported, limits);
     }
+  } finally {
+    // Also when the target stops early (deadline, interrupt): what was learned is recorded.
+    folded.flush();
   }
-
   if (people > 0) {
     ctx.note(
       `${people} IAM user${people === 1 ? '' : 's'} with console passwords and no active access keys skipped as people`,
@@ -374,6 +380,43 @@ const stillPresent = async (
     }
   });
   return checked.filter((r): r is CredentialReportRow => r !== undefined);
+};
+
+type GapInput = Parameters<CollectContext['gap']>[0];
+
+/**
+ * A context whose per-user gaps (those naming a resource) are held and folded by call, code,
+ * permission and fallback: one user keeps its gap as it was; several become one gap listing them.
+ */
+const foldUserGaps = (ctx: CollectContext): { ctx: CollectContext; flush: () => void } => {
+  const groups = new Map<string, GapInput[]>();
+  const gap = (g: GapInput): void => {
+    if (g.resource === undefined) {
+      ctx.gap(g);
+      return;
+    }
+    const key = [g.call, g.code, g.permission ?? '', g.fallback ?? '', String(g.recovered ?? false)].join(
+      '\u0000',
+    );
+    groups.set(key, [...(groups.get(key) ?? []), g]);
+  };
+  const flush = (): void => {
+    for (const list of groups.values()) {
+      const [first] = list;
+      if (!first) continue;
+      if (list.length === 1) {
+        ctx.gap(first);
+        continue;
+      }
+      const { resource: _resource, ...rest } = first;
+      ctx.gap({
+        ...rest,
+        message: `${plural(list.length, 'user')}: ${listSome(list.map((g) => g.resource ?? ''))} (first: ${first.message})`,
+      });
+    }
+    groups.clear();
+  };
+  return { ctx: { ...ctx, gap }, flush };
 };
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -117,3 +117,50 @@ describe('AWS: unknown is not absent', () => {
     expect(result.findings.filter((f) => f.policyId === 'ownership')).toEqual([]);
   });
 });
+
+describe('AWS: per-user gaps fold into one line per call', () => {
+  it('records one ListAccessKeys gap naming every user it failed for', async () => {
+    reply({ host: STS, action: 'GetCallerIdentity', fixture: 'sts-get-caller-identity.xml' });
+    reply({
+      action: 'GetAccountAuthorizationDetails',
+      fixture: 'gaad-page-1.xml',
+      params: GAAD_PARAMS,
+      absent: ['Marker'],
+    });
+    reply({
+      action: 'GetAccountAuthorizationDetails',
+      fixture: 'gaad-page-2.xml',
+      params: { ...GAAD_PARAMS, Marker: 'AAEAAXJlc291cmNlLWFyblRva2VuMQ==' },
+    });
+    reply({ action: 'GenerateCredentialReport', fixture: 'generate-credential-report-complete.xml' });
+    reply({ action: 'GetCredentialReport', fixture: 'get-credential-report.xml' });
+    reply({
+      action: 'ListAccessKeys',
+      fixture: 'error-access-denied-list-access-keys.xml',
+      status: 403,
+      times: 10,
+    });
+    replyUserCalls();
+    const config = buildConfig(
+      {
+        providers: {
+          aws: { targets: [{ type: 'default' }], organizationPolicies: false, sshPublicKeys: false },
+        },
+      },
+      { connectors: { aws: connector }, policies: {} },
+      'test',
+      '/tmp',
+    );
+    const result = await runScan({
+      config,
+      clock: systemClock(new Date('2025-07-01T12:00:00Z')),
+      log: silentLogger,
+    });
+    const gaps = result.coverage[0]!.gaps.filter((g) => g.call === 'iam:ListAccessKeys');
+    expect(gaps).toHaveLength(1);
+    expect(gaps[0]).toMatchObject({ code: 'access_denied', permission: 'iam:ListAccessKeys' });
+    expect(gaps[0]!.resource).toBeUndefined();
+    expect(gaps[0]!.message).toMatch(/^\d+ users: arn:aws:iam::123456789012:user\//);
+    for (const u of ['service/deploy-bot', 'legacy-ci']) expect(gaps[0]!.message).toContain(arn('user', u));
+  });
+});
