@@ -408,7 +408,8 @@ const foldUserGaps = (ctx: CollectContext): { ctx: CollectContext; flush: () => 
         ctx.gap(first);
         continue;
       }
-      const { resource: _resource, ...rest } = first;
+      const rest: GapInput = { ...first };
+      delete rest.resource;
       ctx.gap({
         ...rest,
         message: `${plural(list.length, 'user')}: ${listSome(list.map((g) => g.resource ?? ''))} (first: ${first.message})`,
