@@ -332,8 +332,16 @@ export const ScanResult = z.object({
           .default([]),
       }),
     ),
-    /** Plug-in modules loaded for this scan (paths as written in the config). */
-    plugins: z.array(z.string()).default([]),
+    /**
+     * Plug-in modules loaded for this scan: the path as written in the config and the SHA-256 of
+     * the module file (a plug-in runs with the scanner's credentials). Results written before
+     * digests were recorded hold bare paths.
+     */
+    plugins: z
+      .array(
+        z.union([z.string(), z.object({ path: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) })]),
+      )
+      .default([]),
     complete: z.boolean(),
     /** Stopped by SIGINT / SIGTERM: targets not finished are `failed` with an `interrupted` gap. */
     interrupted: z.boolean().default(false),

@@ -79,20 +79,22 @@ export const runScan = async (options: ScanOptions): Promise<Scan> => {
 
 /**
  * The config hash the result records covers everything that changes the verdict: the config file,
- * and the contents of the people directory and the exceptions it names (not just their paths).
+ * and the contents of the people directory, the exceptions and the plug-in modules it names (not
+ * just their paths).
  */
 const verdictHash = (
-  configHash: string,
+  config: Config,
   directory: Directory | undefined,
   exceptions: readonly ExceptionRule[] | undefined,
 ): string =>
-  directory === undefined && exceptions === undefined
-    ? configHash
+  directory === undefined && exceptions === undefined && config.plugins === undefined
+    ? config.hash
     : sha256(
         stableStringify({
-          config: configHash,
+          config: config.hash,
           ...(directory ? { directory: directory.digest } : {}),
           ...(exceptions ? { exceptions } : {}),
+          ...(config.plugins ? { plugins: config.plugins } : {}),
         }),
       );
 
@@ -303,7 +305,7 @@ const scanWith = async (
       startedAt,
       finishedAt: clock.now().toISOString(),
       asOf: clock.asOf.toISOString(),
-      configHash: verdictHash(config.hash, directory, exceptions),
+      configHash: verdictHash(config, directory, exceptions),
       policies: Object.fromEntries(
         config.policies.map((p) => [
           p.policy.id,
@@ -315,7 +317,7 @@ const scanWith = async (
           },
         ]),
       ),
-      plugins: config.file.plugins,
+      plugins: config.plugins ?? config.file.plugins,
       complete: coverage.length > 0 && coverage.every((c) => c.status === 'complete'),
       interrupted: abort.aborted && abort.reason instanceof Interrupted,
     },
