@@ -132,6 +132,21 @@ const stripInvalid = (privilege: ComputedPrivilege): Omit<ComputedPrivilege, 'in
 const unknownFactsOf = (facts: { tags?: boolean; privilege?: boolean; trust?: boolean }): UnknownFact[] =>
   (['tags', 'privilege', 'trust'] as const).filter((f) => facts[f] === true);
 
+/**
+ * Two keys of one user created in the same second (a script can) share a creation-time identity,
+ * which no source can tell apart: those keep their path-dependent uid as the finding key instead.
+ */
+const distinctStableUids = (credentials: readonly Credential[]): Credential[] => {
+  const seen = new Map<string, number>();
+  for (const c of credentials) if (c.stableUid) seen.set(c.stableUid, (seen.get(c.stableUid) ?? 0) + 1);
+  return credentials.map((c) => {
+    if (!c.stableUid || seen.get(c.stableUid) === 1) return c;
+    const rest: Credential = { ...c };
+    delete rest.stableUid;
+    return rest;
+  });
+};
+
 export const buildUser = (facts: UserFacts, account: string): IdentityInput => {
   const unknownFacts = unknownFactsOf({
     tags: facts.detailsMissing,
@@ -152,7 +167,7 @@ const buildUserIdentity = (
   location: { provider: 'aws', scope: account, resource: facts.path },
   ...(facts.createdAt !== undefined ? { createdAt: facts.createdAt } : {}),
   tags: facts.tags,
-  credentials: facts.credentials,
+  credentials: distinctStableUids(facts.credentials),
   privilege: stripInvalid(facts.privilege),
   trust: [],
   managedBy: 'user',
