@@ -59,6 +59,7 @@ export const entraAppPermissions: Policy<Options> = {
     {
       key: 'high-risk',
       title: 'High-risk application permissions: <permissions>',
+      extraControls: { owaspNhi: ['NHI3'] },
       evidence: ['permissions', 'directoryRoles', 'thirdParty', 'appOwnerOrganizationId'],
     },
   ],

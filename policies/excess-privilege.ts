@@ -10,7 +10,7 @@ import {
   wildcardMatch,
 } from '../connectors/aws/iam-actions.js';
 import type { Identity } from '../src/model.js';
-import { type FindingDraft, type Policy, fail, judged, notApplicable } from '../src/policy.js';
+import { type FindingDraft, type Policy, fail, judged, notApplicable, unknown } from '../src/policy.js';
 import { NONE, SOME } from '../connectors/aws/effective.js';
 import { type PathStep, escalationSets, evaluatorOf, pathsToAdmin } from './lib/aws-paths.js';
 import { gcpAdminScope } from './lib/gcp.js';
@@ -118,6 +118,7 @@ export const excessPrivilege: Policy<Options> = {
     {
       key: 'admin',
       title: 'Administrator access / Administrator of a service',
+      extraControls: { soc2: ['CC8.1'] },
       evidence: ['level', 'reasons', 'adminPolicies', 'permissionsBoundary', 'switchedOff', 'adminScope'],
     },
     {
@@ -174,8 +175,13 @@ export const excessPrivilege: Policy<Options> = {
       ];
     }
 
+    // Below admin, a level computed from only some of the policies is a lower bound: not a pass.
+    const partial = identity.unknownFacts?.includes('privilege') === true;
+    const unread = unknown(
+      'some of the policies granting this identity access were not read (see the coverage gaps), so its privilege is unknown',
+    );
     // AWS-SPECIFIC from here: the IAM action grammar. Elsewhere the level is the whole check.
-    if (identity.provider !== 'aws') return [judged([])];
+    if (identity.provider !== 'aws') return [partial ? unread : judged([])];
     const ignored = (action: string): boolean => options.ignoreActions.some((p) => wildcardMatch(p, action));
     const drafts: FindingDraft[] = [];
     if (options.serviceWildcards) {
@@ -188,7 +194,7 @@ export const excessPrivilege: Policy<Options> = {
       const paths = ctx.inventory ? pathsToAdmin(identity, ctx.inventory) : [];
       if (paths.length > 0) drafts.push(pathDraft(identity, paths));
     }
-    return [judged(drafts)];
+    return [drafts.length === 0 && partial ? unread : judged(drafts)];
   },
 };
 

@@ -119,6 +119,8 @@ export const externalTrust: Policy<Options> = {
     },
   ],
   evaluate(identity, options) {
+    if (identity.trust.length === 0 && identity.unknownFacts?.includes('trust'))
+      return [unknown("the identity's trust policy was not read")];
     if (identity.trust.length === 0) {
       // AWS-SPECIFIC: every role has a trust policy; none recorded means it was not read.
       return identity.kind === AWS_KINDS.iamRole

@@ -68,6 +68,7 @@ export const githubAppPermissions: Policy<Options> = {
     {
       key: 'sensitive-write',
       title: '<app>: <permission>:<access>, … on <all | selected> repositories',
+      extraControls: { soc2: ['CC8.1', 'CC9.2'] },
       evidence: [
         'appSlug',
         'appOwner',

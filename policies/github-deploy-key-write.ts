@@ -42,6 +42,7 @@ export const githubDeployKeyWrite: Policy<Options> = {
     {
       key: 'write',
       title: 'Deploy key can push',
+      extraControls: { soc2: ['CC8.1'] },
       evidence: [
         'repository',
         'readOnly',

@@ -73,11 +73,13 @@ export const githubTokenScopes: Policy<Options> = {
     {
       key: 'classic-scopes',
       title: 'Token with <scopes>',
+      extraControls: { soc2: ['CC8.1', 'CC9.2'] },
       evidence: ['credentialType', 'scopes', 'broadScopes'],
     },
     {
       key: 'all-repositories-write',
       title: 'Token writes <permissions> on all repositories',
+      extraControls: { soc2: ['CC8.1'] },
       evidence: ['repositorySelection', 'repositoryWrites', 'privilegeLevel'],
     },
   ],

@@ -56,6 +56,7 @@ export const githubWebhookExposure: Policy<Options> = {
     {
       key: 'plain-http',
       title: 'Webhook delivers over plain HTTP',
+      extraControls: { soc2: ['CC6.7'] },
       evidence: [
         'scope',
         'repository',
@@ -70,6 +71,7 @@ export const githubWebhookExposure: Policy<Options> = {
     {
       key: 'ssl-verification-off',
       title: 'Webhook SSL verification is off',
+      extraControls: { soc2: ['CC6.7'] },
       evidence: [
         'scope',
         'repository',

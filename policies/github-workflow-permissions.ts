@@ -43,6 +43,7 @@ export const githubWorkflowPermissions: Policy<Options> = {
     {
       key: 'read-write-default',
       title: 'Workflows get a read-write token by default',
+      extraControls: { soc2: ['CC8.1'] },
       evidence: [
         'scope',
         'repository',
@@ -54,6 +55,7 @@ export const githubWorkflowPermissions: Policy<Options> = {
     {
       key: 'can-approve-pull-requests',
       title: 'Workflows can approve pull requests',
+      extraControls: { soc2: ['CC8.1'] },
       evidence: [
         'scope',
         'repository',

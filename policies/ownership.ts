@@ -105,6 +105,11 @@ export const ownership: Policy<Options> = {
     const { owner } = identity;
     if (!owner) {
       if (!options.requireOwner) return [notApplicable('requireOwner is off')];
+      // Tags that were not read say nothing about the owner (a failed call is a gap, not "no owner").
+      if (identity.unknownFacts?.includes('tags'))
+        return [
+          unknown("the identity's tags were not read (see the coverage gaps), so its owner is unknown"),
+        ];
       if (identity.attributes.providerRecordsOwner === false && !options.requireOwnerWhereUntracked)
         return [unknown('the provider records no creator for this kind, so no owner can be found')];
       return [

@@ -302,6 +302,12 @@ program
     const config = opts.config ? await loadConfig(opts.config, builtins) : undefined;
     const resolver = createControlResolver(config?.file.controls.soc1, config?.frameworks);
     const policies = config ? config.policies.map((p) => p.policy) : Object.values(builtins.policies);
+    const known = resolver.labels();
+    const unknownFrameworks = opts.framework.filter((f) => !known.includes(f));
+    if (unknownFrameworks.length > 0)
+      throw new UsageError(
+        `--framework: unknown ${unknownFrameworks.join(', ')}; known frameworks: ${known.join(', ')}`,
+      );
     const scan = opts.scan ? await readScanResult(opts.scan) : undefined;
     const rows = controlMatrix(policies, resolver, scan, opts.framework);
     print(opts.json ? JSON.stringify(rows, null, 2) + '\n' : renderControlMatrix(rows, scan !== undefined));

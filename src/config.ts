@@ -186,6 +186,8 @@ export interface Config {
   frameworks?: readonly Framework[];
   /** Plug-in reporters by id. */
   reporters?: Record<string, Reporter>;
+  /** The plug-in modules loaded, with the SHA-256 of each file (set by loadConfig). */
+  plugins?: { path: string; sha256: string }[];
 }
 
 /** Strings longer than this are never echoed in an error: a file given by mistake (`.env`,
@@ -323,7 +325,14 @@ export const loadConfig = async (path: string, registries: Registries): Promise<
     plugins.success && plugins.data.plugins.length > 0
       ? await loadPlugins(plugins.data.plugins, baseDir, registries)
       : registries;
-  return buildConfig(raw, withPlugins, path, baseDir);
+  const config = buildConfig(raw, withPlugins, path, baseDir);
+  // What ran, not just what was named: the digest of each module file as it was loaded.
+  if (config.file.plugins.length > 0)
+    config.plugins = config.file.plugins.map((p) => ({
+      path: p,
+      sha256: sha256(readFileSync(resolve(baseDir, p))),
+    }));
+  return config;
 };
 
 const readConfigFile = (path: string): unknown => {

@@ -5,6 +5,7 @@ import { extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import { UsageError, errorMessage } from './errors.js';
+import { sha256, stableStringify } from './hash.js';
 
 export const DirectoryConfig = z.strictObject({
   /** CSV or JSON file; relative paths resolve against the config file's folder. */
@@ -30,6 +31,10 @@ export interface Person {
 export interface Directory {
   source: string;
   size: number;
+  /** What an auditor would question without it failing the scan: duplicate people rows. */
+  warnings: string[];
+  /** SHA-256 of the people rows as read: part of the scan's configHash (they change the verdict). */
+  digest: string;
   /** Looks a person up by any of their ids (case-insensitive). */
   find(id: string): Person | undefined;
 }
@@ -40,9 +45,30 @@ export const buildDirectory = (
   rows: Record<string, unknown>[],
   config: DirectoryConfig,
   source: string,
+  /** The header row, when the format has one (a header-only CSV has columns and no rows). */
+  header: readonly string[] = [],
 ): Directory => {
+  // An empty export, or one whose columns are not the configured ones, would turn every owner
+  // into "not in the directory": refused, naming what the file does have.
+  const columns = [...new Set([...header, ...rows.flatMap((r) => Object.keys(r))])];
+  const found = columns.length > 0 ? `columns found: ${columns.join(', ')}` : 'no columns found';
+  if (rows.length === 0) {
+    throw new UsageError(
+      `${source}: the people directory lists nobody (${found}); an empty export would mark every owner as unknown (directory.path)`,
+    );
+  }
+  if (!columns.includes(config.statusField)) {
+    throw new UsageError(`${source}: no "${config.statusField}" column (directory.statusField); ${found}`);
+  }
+  if (!config.idFields.some((f) => columns.includes(f))) {
+    throw new UsageError(
+      `${source}: none of the id fields ${config.idFields.join(', ')} as columns (directory.idFields); ${found}`,
+    );
+  }
   const active = new Set(config.activeValues.map((v) => v.toLowerCase()));
   const byId = new Map<string, Person>();
+  const firstRow = new Map<string, number>();
+  const duplicates: string[] = [];
   rows.forEach((row, i) => {
     const statusRaw = row[config.statusField];
     if (
@@ -66,9 +92,31 @@ export const buildDirectory = (
       );
     }
     const person: Person = { ids, status, active: active.has(status.toLowerCase()) };
-    for (const id of ids) byId.set(id.toLowerCase(), person);
+    for (const id of ids) {
+      const key = id.toLowerCase();
+      const first = firstRow.get(key);
+      if (first !== undefined) {
+        duplicates.push(`"${id}" (rows ${first} and ${i + 1})`);
+        // Two rows for one person: either says they are still here (the later row wins otherwise).
+        const earlier = byId.get(key);
+        if (earlier?.active && !person.active) continue;
+      } else firstRow.set(key, i + 1);
+      byId.set(key, person);
+    }
   });
-  return { source, size: rows.length, find: (id) => byId.get(id.trim().toLowerCase()) };
+  const warnings =
+    duplicates.length === 0
+      ? []
+      : [
+          `${source}: ${duplicates.length} id${duplicates.length === 1 ? '' : 's'} on more than one row: ${duplicates.slice(0, 10).join(', ')}${duplicates.length > 10 ? ', …' : ''}`,
+        ];
+  return {
+    source,
+    size: rows.length,
+    warnings,
+    digest: sha256(stableStringify(rows)),
+    find: (id) => byId.get(id.trim().toLowerCase()),
+  };
 };
 
 export const loadDirectory = (path: string, config: DirectoryConfig, source = path): Directory => {
@@ -80,6 +128,7 @@ export const loadDirectory = (path: string, config: DirectoryConfig, source = pa
   }
   const format = config.format ?? (extname(path).toLowerCase() === '.json' ? 'json' : 'csv');
   let rows: unknown;
+  let header: string[] = [];
   try {
     if (format === 'json') {
       const data: unknown = JSON.parse(text);
@@ -88,7 +137,12 @@ export const loadDirectory = (path: string, config: DirectoryConfig, source = pa
         ? data
         : ((data as Record<string, unknown>).users ?? (data as Record<string, unknown>).people);
     } else {
-      rows = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, bom: true });
+      rows = parseCsv(text, {
+        columns: (names: string[]) => (header = names),
+        skip_empty_lines: true,
+        trim: true,
+        bom: true,
+      });
     }
   } catch (err) {
     throw new UsageError(
@@ -111,5 +165,5 @@ export const loadDirectory = (path: string, config: DirectoryConfig, source = pa
     }
     return out;
   });
-  return buildDirectory(flat, config, source);
+  return buildDirectory(flat, config, source, header);
 };

@@ -185,7 +185,12 @@ export const evaluatePolicies = (
             soc2: [...new Set([...policy.controls.soc2, ...(d.extraControls?.soc2 ?? [])])],
           };
           const inScope = identity.financialScope.inScope;
-          const uid = findingUid(policy.id, identity.uid, d.credentialUid, d.key);
+          // A credential's finding id rests on its stable identity, not on which call named it.
+          const credentialKey =
+            d.credentialUid === undefined
+              ? undefined
+              : (identity.credentials.find((c) => c.uid === d.credentialUid)?.stableUid ?? d.credentialUid);
+          const uid = findingUid(policy.id, identity.uid, credentialKey, d.key);
           if (seen.has(uid)) continue;
           seen.add(uid);
           raised.push(uid);

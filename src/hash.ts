@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { compareCodeUnits } from './order.js';
 
-export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+export const sha256 = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
 
 /** Stable JSON: object keys sorted, so equal data hashes equally whatever the key order. */
 export const stableStringify = (value: unknown): string =>

@@ -37,6 +37,12 @@ export type CredentialStatus = z.infer<typeof CredentialStatus>;
 export const Credential = z.object({
   /** Provider-native id (access key id, key name, deploy key id); never secret material. */
   uid: z.string().min(1),
+  /**
+   * The credential's identity from facts every source shares, when `uid` depends on which call
+   * answered (AWS: a key id from ListAccessKeys, a slot from the credential report). Finding ids
+   * derive from it, so a fallback path yields the same findings.
+   */
+  stableUid: z.string().min(1).optional(),
   type: CredentialType,
   status: CredentialStatus,
   createdAt: NullableDate,
@@ -118,6 +124,9 @@ export const Location = z.object({
 });
 export type Location = z.infer<typeof Location>;
 
+export const UnknownFact = z.enum(['tags', 'privilege', 'trust']);
+export type UnknownFact = z.infer<typeof UnknownFact>;
+
 export const Identity = z.object({
   /** Provider-native, globally unique: an ARN, a service-account email, `github:acme/installation/42`. */
   uid: z.string().min(1),
@@ -141,6 +150,11 @@ export const Identity = z.object({
   managedBy: z.enum(['user', 'provider']).default('user'),
   /** Provider-specific facts policies may read (console password, IAM path, …). */
   attributes: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * Facts a failed or incomplete call left unknown: empty tags, `none` privilege or no trust then
+   * mean "not read", and policies that judge them report `unknown`, never a pass or an absence.
+   */
+  unknownFacts: z.array(UnknownFact).optional(),
 });
 export type Identity = z.infer<typeof Identity>;
 export type IdentityInput = z.input<typeof Identity>;
@@ -318,8 +332,16 @@ export const ScanResult = z.object({
           .default([]),
       }),
     ),
-    /** Plug-in modules loaded for this scan (paths as written in the config). */
-    plugins: z.array(z.string()).default([]),
+    /**
+     * Plug-in modules loaded for this scan: the path as written in the config and the SHA-256 of
+     * the module file (a plug-in runs with the scanner's credentials). Results written before
+     * digests were recorded hold bare paths.
+     */
+    plugins: z
+      .array(
+        z.union([z.string(), z.object({ path: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) })]),
+      )
+      .default([]),
     complete: z.boolean(),
     /** Stopped by SIGINT / SIGTERM: targets not finished are `failed` with an `interrupted` gap. */
     interrupted: z.boolean().default(false),

@@ -86,7 +86,20 @@ export interface FindingSpec {
   key?: string;
   title: string;
   evidence: readonly string[];
+  /** Controls a finding of this kind may add to the policy's own (`FindingDraft.extraControls`). */
+  extraControls?: Partial<PolicyControls>;
 }
+
+/** The policy's controls plus every control its findings may add: what the policy can test. */
+export const declaredControls = (policy: Pick<Policy, 'controls' | 'findings'>): PolicyControls => {
+  const out: Record<string, string[]> = {};
+  for (const source of [policy.controls, ...policy.findings.map((f) => f.extraControls ?? {})]) {
+    for (const [framework, ids] of Object.entries(source)) {
+      out[framework] = [...new Set([...(out[framework] ?? []), ...(ids ?? [])])];
+    }
+  }
+  return { ...out, soc2: out.soc2 ?? [] };
+};
 
 export interface Policy<O = unknown> {
   id: string;

@@ -26,6 +26,7 @@ import { applyExceptions, type ExceptionRule } from './exceptions.js';
 import { createControlResolver } from './controls/index.js';
 import { VERSION } from './version.js';
 import { compareCodeUnits } from './order.js';
+import { sha256, stableStringify } from './hash.js';
 
 export interface ScanOptions {
   config: Config;
@@ -75,6 +76,27 @@ export const runScan = async (options: ScanOptions): Promise<Scan> => {
     }
   }
 };
+
+/**
+ * The config hash the result records covers everything that changes the verdict: the config file,
+ * and the contents of the people directory, the exceptions and the plug-in modules it names (not
+ * just their paths).
+ */
+const verdictHash = (
+  config: Config,
+  directory: Directory | undefined,
+  exceptions: readonly ExceptionRule[] | undefined,
+): string =>
+  directory === undefined && exceptions === undefined && config.plugins === undefined
+    ? config.hash
+    : sha256(
+        stableStringify({
+          config: config.hash,
+          ...(directory ? { directory: directory.digest } : {}),
+          ...(exceptions ? { exceptions } : {}),
+          ...(config.plugins ? { plugins: config.plugins } : {}),
+        }),
+      );
 
 const scanWith = async (
   { config, clock, log, directory, exceptions, signal }: ScanOptions,
@@ -267,6 +289,7 @@ const scanWith = async (
   const { failures } = evaluation;
   const { findings, outcomes } = applyExceptions(evaluation.findings, exceptions ?? [], clock.asOf);
   for (const o of outcomes) for (const w of o.warnings) log.warn(`exception ${o.id}: ${w}`);
+  for (const w of directory?.warnings ?? []) log.warn(`directory: ${w}`);
   for (const failure of failures) {
     const target = coverageOf.get(failure.identityUid);
     if (!target) continue; // unreachable: every judged identity came from a target
@@ -282,7 +305,7 @@ const scanWith = async (
       startedAt,
       finishedAt: clock.now().toISOString(),
       asOf: clock.asOf.toISOString(),
-      configHash: config.hash,
+      configHash: verdictHash(config, directory, exceptions),
       policies: Object.fromEntries(
         config.policies.map((p) => [
           p.policy.id,
@@ -294,7 +317,7 @@ const scanWith = async (
           },
         ]),
       ),
-      plugins: config.file.plugins,
+      plugins: config.plugins ?? config.file.plugins,
       complete: coverage.length > 0 && coverage.every((c) => c.status === 'complete'),
       interrupted: abort.aborted && abort.reason instanceof Interrupted,
     },

@@ -2,7 +2,7 @@
 // the credential report (or its per-user fallback), then identities, streamed.
 import { setMaxListeners } from 'node:events';
 import type { Agent as HttpAgent } from 'node:http';
-import { IAMClient } from '@aws-sdk/client-iam';
+import { GetUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { CollectContext } from '../../src/connector.js';
@@ -19,7 +19,7 @@ import {
   credentialsFromApi,
   credentialsFromReport,
 } from './credentials.js';
-import { targetError } from './errors.js';
+import { awsGap, isNotFound, targetError } from './errors.js';
 import {
   SERVICE_LINKED_PATH,
   boundarySource,
@@ -292,39 +292,71 @@ async function* users(
     detail: u,
     row: report?.users.get(u.Arn),
   }));
-  // When the details are incomplete, users only the report knows are still inventoried.
-  if (!details.complete && report) {
+  // Users only the report knows are inventoried too (their tags and policies unknown): when the
+  // details failed, or when a "complete" answer left them out (a proxy that reshaped the XML parses
+  // into empty lists, not an error), which is itself a gap naming them.
+  if (report) {
     const known = new Set(plans.map((p) => p.arn));
-    for (const row of report.users.values()) {
-      if (!known.has(row.arn)) plans.push({ arn: row.arn, name: row.user, detail: undefined, row });
+    let missing = [...report.users.values()].filter((row) => !known.has(row.arn));
+    // A reused report (up to 4 hours old) still lists users deleted since: GetUser tells them apart.
+    if (details.complete && missing.length > 0) missing = await stillPresent(iam, missing, ctx);
+    for (const row of missing) plans.push({ arn: row.arn, name: row.user, detail: undefined, row });
+    if (details.complete && missing.length > 0) {
+      ctx.gap({
+        code: 'invalid_response',
+        call: GAAD_CALL,
+        ...(missing.length === 1 ? { resource: missing[0]?.arn } : {}),
+        message: `the credential report lists ${plural(missing.length, 'user')} that GetAccountAuthorizationDetails did not return (their tags and policies are unknown): ${listSome(missing.map((r) => r.arn))}`,
+      });
+    }
+    // The other way: a user the report should show (created before it was generated) but does not.
+    const generated = outcome.ok && outcome.generatedAt ? Date.parse(outcome.generatedAt) : NaN;
+    const absent = details.users.filter(
+      (u) => !report.users.has(u.Arn) && u.CreateDate !== undefined && Date.parse(u.CreateDate) < generated,
+    );
+    if (absent.length > 0) {
+      ctx.gap({
+        code: 'partial_data',
+        call: 'iam:GetCredentialReport',
+        ...(absent.length === 1 ? { resource: absent[0]?.Arn } : {}),
+        message: `the credential report has no row for ${plural(absent.length, 'user')} created before it was generated: ${listSome(absent.map((u) => u.Arn))}`,
+        fallback: FALLBACK,
+        recovered: true,
+      });
     }
   }
 
-  const calls: UserCalls = { iam, ctx };
+  // One gap per call and cause, naming the users, not one per user (thousands when a permission is missing).
+  const folded = foldUserGaps(ctx);
+  const calls: UserCalls = { iam, ctx: folded.ctx };
   const chunkSize = Math.max(16, ctx.concurrency * 4);
   let people = 0;
   let fallbackComplete = true;
-  for (let i = 0; i < plans.length; i += chunkSize) {
-    const chunk = plans.slice(i, i + chunkSize);
-    const built = await mapLimit(chunk, ctx.concurrency, async (plan) => {
-      const facts = plan.row
-        ? await credentialsFromReport(calls, plan, plan.row, {
-            sshPublicKeys: opts.config.sshPublicKeys,
-            listKeysOfKeylessUsers,
-          })
-        : await credentialsFromApi(calls, plan, { sshPublicKeys: opts.config.sshPublicKeys });
-      return { plan, facts };
-    });
-    for (const { plan, facts } of built) {
-      if (!facts.fallbackComplete && !plan.row) fallbackComplete = false;
-      if (facts.person) {
-        people += 1;
-        continue;
+  try {
+    for (let i = 0; i < plans.length; i += chunkSize) {
+      const chunk = plans.slice(i, i + chunkSize);
+      const built = await mapLimit(chunk, ctx.concurrency, async (plan) => {
+        const facts = plan.row
+          ? await credentialsFromReport(calls, plan, plan.row, {
+              sshPublicKeys: opts.config.sshPublicKeys,
+              listKeysOfKeylessUsers,
+            })
+          : await credentialsFromApi(calls, plan, { sshPublicKeys: opts.config.sshPublicKeys });
+        return { plan, facts };
+      });
+      for (const { plan, facts } of built) {
+        if (!facts.fallbackComplete && !plan.row) fallbackComplete = false;
+        if (facts.person) {
+          people += 1;
+          continue;
+        }
+        yield userIdentity(plan, facts, details, account, reported, limits);
       }
-      yield userIdentity(plan, facts, details, account, reported, limits);
     }
+  } finally {
+    // Also when the target stops early (deadline, interrupt): what was learned is recorded.
+    folded.flush();
   }
-
   if (people > 0) {
     ctx.note(
       `${people} IAM user${people === 1 ? '' : 's'} with console passwords and no active access keys skipped as people`,
@@ -334,6 +366,72 @@ async function* users(
     ctx.gap({ ...outcome.gap, fallback: FALLBACK, recovered: fallbackComplete });
   }
 }
+
+/** Report rows whose user still exists (or whose existence could not be checked: kept, unknown). */
+const stillPresent = async (
+  iam: IAMClient,
+  rows: readonly CredentialReportRow[],
+  ctx: CollectContext,
+): Promise<CredentialReportRow[]> => {
+  const checked = await mapLimit(rows, ctx.concurrency, async (row) => {
+    try {
+      await iam.send(new GetUserCommand({ UserName: row.user }), { abortSignal: ctx.signal });
+      return row;
+    } catch (err) {
+      if (isNotFound(err)) {
+        ctx.note(
+          `credential report row ${row.arn} skipped: the user was deleted after the report was generated`,
+        );
+        return undefined;
+      }
+      ctx.gap(awsGap('iam:GetUser', err, { resource: row.arn }));
+      return row;
+    }
+  });
+  return checked.filter((r): r is CredentialReportRow => r !== undefined);
+};
+
+type GapInput = Parameters<CollectContext['gap']>[0];
+
+/**
+ * A context whose per-user gaps (those naming a resource) are held and folded by call, code,
+ * permission and fallback: one user keeps its gap as it was; several become one gap listing them.
+ */
+const foldUserGaps = (ctx: CollectContext): { ctx: CollectContext; flush: () => void } => {
+  const groups = new Map<string, GapInput[]>();
+  const gap = (g: GapInput): void => {
+    if (g.resource === undefined) {
+      ctx.gap(g);
+      return;
+    }
+    const key = [g.call, g.code, g.permission ?? '', g.fallback ?? '', String(g.recovered ?? false)].join(
+      '\u0000',
+    );
+    groups.set(key, [...(groups.get(key) ?? []), g]);
+  };
+  const flush = (): void => {
+    for (const list of groups.values()) {
+      const [first] = list;
+      if (!first) continue;
+      if (list.length === 1) {
+        ctx.gap(first);
+        continue;
+      }
+      const rest: GapInput = { ...first };
+      delete rest.resource;
+      ctx.gap({
+        ...rest,
+        message: `${plural(list.length, 'user')}: ${listSome(list.map((g) => g.resource ?? ''))} (first: ${first.message})`,
+      });
+    }
+    groups.clear();
+  };
+  return { ctx: { ...ctx, gap }, flush };
+};
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+const listSome = (items: readonly string[]): string =>
+  `${items.slice(0, 10).join(', ')}${items.length > 10 ? `, … (${items.length - 10} more)` : ''}`;
 
 const userIdentity = (
   plan: UserPlan,
@@ -372,6 +470,7 @@ const userIdentity = (
       mfaActive: facts.mfaActive,
       credentials: facts.credentials,
       privilege,
+      detailsMissing: u === undefined,
     },
     account,
   );

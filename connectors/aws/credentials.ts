@@ -64,11 +64,27 @@ const detail = (
   return out;
 };
 
+/**
+ * An access key's identity from what the credential report and ListAccessKeys both give: its user
+ * and its creation time to the second (a user holds at most two keys, never created in the same
+ * second). The slot is not shared (ListAccessKeys has none), nor the id (the report has none).
+ */
+export const accessKeyStableUid = (
+  userArn: string,
+  createdAt: string | null | undefined,
+): string | undefined => {
+  if (typeof createdAt !== 'string') return undefined;
+  const ms = Date.parse(createdAt);
+  return Number.isNaN(ms) ? undefined : `${userArn}#access_key@${new Date(ms).toISOString().slice(0, 19)}Z`;
+};
+
 /** An access key known from a report slot, with or without its id. */
 export const keyFromSlot = (userArn: string, slot: AccessKeySlot, key?: AccessKeyMetadata): Credential => {
   const createdAt = key?.CreateDate ?? slot.lastRotated ?? undefined;
+  const stableUid = accessKeyStableUid(userArn, createdAt);
   return {
     uid: key?.AccessKeyId ?? `${userArn}#access_key_${slot.slot}`,
+    ...(stableUid ? { stableUid } : {}),
     type: 'access_key',
     status: key
       ? statusOf(key.Status)
@@ -172,8 +188,10 @@ const lastUsed = async (
   key: AccessKeyMetadata,
 ): Promise<{ credential: Credential; ok: boolean }> => {
   const createdAt = key.CreateDate;
+  const stableUid = accessKeyStableUid(userArn, createdAt);
   const base: Credential = {
     uid: key.AccessKeyId,
+    ...(stableUid ? { stableUid } : {}),
     type: 'access_key',
     status: statusOf(key.Status),
     ...(createdAt !== undefined ? { createdAt, lastRotatedAt: createdAt } : {}),

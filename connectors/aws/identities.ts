@@ -1,7 +1,7 @@
 // Builds the identities of the AWS contract (briefs: aws.iam_user, aws.iam_role) from what the
 // connector read. Pure functions: no API calls here.
 import type { z } from 'zod';
-import type { Credential, IdentityInput, Trust } from '../../src/model.js';
+import type { Credential, IdentityInput, Trust, UnknownFact } from '../../src/model.js';
 import type { AuthorizationDetails } from './authorization-details.js';
 import { PolicyDocumentError, parsePolicyDocument, toTrusts } from './policy-document.js';
 import {
@@ -115,10 +115,12 @@ export interface UserFacts {
   mfaActive?: boolean | undefined;
   credentials: Credential[];
   privilege: ComputedPrivilege;
+  /** GetAccountAuthorizationDetails did not return the user: its tags and policies were not read. */
+  detailsMissing?: boolean;
 }
 
 /** The model's Privilege, without the connector-only list of unreadable documents. */
-const stripInvalid = (privilege: ComputedPrivilege): Omit<ComputedPrivilege, 'invalid'> => ({
+const stripInvalid = (privilege: ComputedPrivilege): Omit<ComputedPrivilege, 'invalid' | 'partial'> => ({
   level: privilege.level,
   grants: privilege.grants,
   reasons: privilege.reasons,
@@ -128,7 +130,38 @@ const stripInvalid = (privilege: ComputedPrivilege): Omit<ComputedPrivilege, 'in
   ...(privilege.limits ? { limits: privilege.limits } : {}),
 });
 
-export const buildUser = (facts: UserFacts, account: string): IdentityInput => ({
+/** What the connector could not read about an identity (unknown, not absent). */
+const unknownFactsOf = (facts: { tags?: boolean; privilege?: boolean; trust?: boolean }): UnknownFact[] =>
+  (['tags', 'privilege', 'trust'] as const).filter((f) => facts[f] === true);
+
+/**
+ * Two keys of one user created in the same second (a script can) share a creation-time identity,
+ * which no source can tell apart: those keep their path-dependent uid as the finding key instead.
+ */
+const distinctStableUids = (credentials: readonly Credential[]): Credential[] => {
+  const seen = new Map<string, number>();
+  for (const c of credentials) if (c.stableUid) seen.set(c.stableUid, (seen.get(c.stableUid) ?? 0) + 1);
+  return credentials.map((c) => {
+    if (!c.stableUid || seen.get(c.stableUid) === 1) return c;
+    const rest: Credential = { ...c };
+    delete rest.stableUid;
+    return rest;
+  });
+};
+
+export const buildUser = (facts: UserFacts, account: string): IdentityInput => {
+  const unknownFacts = unknownFactsOf({
+    tags: facts.detailsMissing,
+    privilege: facts.detailsMissing === true || facts.privilege.partial,
+  });
+  return buildUserIdentity(facts, account, unknownFacts);
+};
+
+const buildUserIdentity = (
+  facts: UserFacts,
+  account: string,
+  unknownFacts: UnknownFact[],
+): IdentityInput => ({
   uid: facts.arn,
   provider: 'aws',
   kind: AWS_KINDS.iamUser,
@@ -136,7 +169,7 @@ export const buildUser = (facts: UserFacts, account: string): IdentityInput => (
   location: { provider: 'aws', scope: account, resource: facts.path },
   ...(facts.createdAt !== undefined ? { createdAt: facts.createdAt } : {}),
   tags: facts.tags,
-  credentials: facts.credentials,
+  credentials: distinctStableUids(facts.credentials),
   privilege: stripInvalid(facts.privilege),
   trust: [],
   managedBy: 'user',
@@ -149,6 +182,7 @@ export const buildUser = (facts: UserFacts, account: string): IdentityInput => (
     groups: facts.groups,
     ...(facts.permissionsBoundary ? { permissionsBoundary: facts.permissionsBoundary } : {}),
   } satisfies z.input<typeof AwsUserAttributes>,
+  ...(unknownFacts.length > 0 ? { unknownFacts } : {}),
 });
 
 export interface BuiltRole {
@@ -170,6 +204,7 @@ export const buildRole = (
   });
   problems.push(...privilege.invalid);
   let trust: Trust[] = [];
+  let trustRead = false;
   if (role.AssumeRolePolicyDocument === undefined) {
     problems.push({
       prefix: 'trust',
@@ -178,6 +213,7 @@ export const buildRole = (
   } else {
     try {
       trust = toTrusts(parsePolicyDocument(role.AssumeRolePolicyDocument));
+      trustRead = true;
     } catch (err) {
       problems.push({
         prefix: 'trust',
@@ -188,6 +224,7 @@ export const buildRole = (
   const serviceLinked = role.Path.startsWith(SERVICE_LINKED_PATH);
   const ssoReserved = role.Path.startsWith(SSO_RESERVED_PATH);
   const lastUsed = role.RoleLastUsed;
+  const unknownFacts = unknownFactsOf({ privilege: privilege.partial, trust: !trustRead });
   return {
     problems,
     identity: {
@@ -217,6 +254,7 @@ export const buildRole = (
         ),
         lastUsedTrackingDays: ROLE_LAST_USED_TRACKING_DAYS,
       } satisfies z.input<typeof AwsRoleAttributes>,
+      ...(unknownFacts.length > 0 ? { unknownFacts } : {}),
     },
   };
 };

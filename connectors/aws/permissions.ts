@@ -30,6 +30,11 @@ const IAM: readonly PermissionEntry[] = [
     false,
   ),
   entry('iam:ListAccessKeys', 'access key ids of a user', true),
+  entry(
+    'iam:GetUser',
+    'whether a user the credential report lists but GetAccountAuthorizationDetails did not return still exists',
+    false,
+  ),
   entry('iam:GetAccessKeyLastUsed', 'last use of a key the credential report does not cover', false),
   entry('iam:GetLoginProfile', 'whether a user without a report row has a console password', false),
   entry('iam:ListSigningCertificates', 'signing certificate ids, status and upload date', false),

@@ -179,6 +179,9 @@ export const collectProject = async (project: Project, run: ProjectRun): Promise
   }
   noteGroupGrants(resourcePolicies, ctx);
 
+  // A project (or another scanned project) whose IAM policy could not be read: roles granted there
+  // are unknown, so no account's privilege is known in full.
+  const privilegeUnknown = !policyOutcome.ok || grants.unreadable.length > 0;
   const owner = (facts: OwnerFacts) => resolveGcpOwner(facts, config.ownerSources, run.mappings);
   const projectKeys = [`project:${projectId}`];
   const identities: IdentityInput[] = [];
@@ -189,33 +192,32 @@ export const collectProject = async (project: Project, run: ProjectRun): Promise
         `${account.email}: last use unknown — API keys bound to it (${bound.join(', ')}) authenticate as it, and Policy Analyzer does not record their requests`,
       );
     }
-    identities.push(
-      serviceAccountIdentity({
-        account,
-        project,
-        keys: details.keys,
-        accountPolicy: details.policy,
-        resourcePolicies,
-        elsewhere: elsewhereOf(account.email),
-        ...(judge
-          ? {
-              judge: judge.account({
-                email: account.email,
-                uniqueId: account.uniqueId,
-                serviceAgent: isServiceAgent(account.email),
-              }),
-            }
-          : {}),
-        boundApiKeys: bound,
-        auth,
-        owner: owner({
-          keys: [account.email, ...projectKeys],
-          description: account.description,
-          projectLabels: project.labels,
-        }),
-        asOf: ctx.clock.asOf,
+    const identity = serviceAccountIdentity({
+      account,
+      project,
+      keys: details.keys,
+      accountPolicy: details.policy,
+      resourcePolicies,
+      elsewhere: elsewhereOf(account.email),
+      ...(judge
+        ? {
+            judge: judge.account({
+              email: account.email,
+              uniqueId: account.uniqueId,
+              serviceAgent: isServiceAgent(account.email),
+            }),
+          }
+        : {}),
+      boundApiKeys: bound,
+      auth,
+      owner: owner({
+        keys: [account.email, ...projectKeys],
+        description: account.description,
+        projectLabels: project.labels,
       }),
-    );
+      asOf: ctx.clock.asOf,
+    });
+    identities.push(privilegeUnknown ? { ...identity, unknownFacts: ['privilege'] } : identity);
   });
   for (const key of apiKeys) {
     const uid = `gcp:${projectId}/apikey/${key.uid}`;

@@ -3,6 +3,7 @@
 // network errors), over a fetch that adds ETag conditional requests and counts every request.
 // Authentication is a GitHub App (JWT for App endpoints, an installation token per org, both
 // through @octokit/auth-app) or a personal access token.
+import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createAppAuth } from '@octokit/auth-app';
 import { retry } from '@octokit/plugin-retry';
@@ -79,6 +80,15 @@ export const loadCredentials = (
   }
   if (!privateKey.includes('PRIVATE KEY-----'))
     throw credentialError(`${source} does not hold a PEM private key`);
+  // Decoded here, so a damaged key is named by its source rather than surfacing later as an
+  // OpenSSL decoder error from the token request (whose text is not repeated: it says nothing more).
+  try {
+    createPrivateKey(privateKey);
+  } catch {
+    throw credentialError(
+      `${source} holds a malformed PEM private key (it could not be decoded): download the GitHub App's key again`,
+    );
+  }
   return {
     type: 'app',
     appId: String(auth.appId),

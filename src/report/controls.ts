@@ -4,7 +4,7 @@ import type { ControlResolver } from '../controls/index.js';
 import { SOC2_CRITERIA } from '../controls/index.js';
 import { isOpenFinding } from '../findings.js';
 import type { ScanResult } from '../model.js';
-import type { AnyPolicy } from '../policy.js';
+import { type AnyPolicy, declaredControls } from '../policy.js';
 import { compareNatural } from '../order.js';
 
 export interface ControlRow {
@@ -35,7 +35,9 @@ export const controlMatrix = (
   for (const [id, title] of Object.entries(SOC2_CRITERIA)) row('SOC2', id, title);
   for (const o of resolver.soc1Catalog()) row('SOC1', o.id, o.title);
   for (const p of policies) {
-    for (const ref of [...resolver.base(p.controls, undefined, p.id), ...resolver.soc1(p.id, p.controls)]) {
+    // With the controls its findings may add (CC8.1 when the identity can change code): tested too.
+    const controls = declaredControls(p);
+    for (const ref of [...resolver.base(controls, undefined, p.id), ...resolver.soc1(p.id, controls)]) {
       const r = row(ref.framework, ref.id, ref.title);
       if (!r.policies.includes(p.id)) r.policies.push(p.id);
     }

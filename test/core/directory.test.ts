@@ -51,7 +51,7 @@ describe('directory', () => {
         file('nostatus.csv', 'email,state\na@b.c,ACTIVE\n'),
         DirectoryConfig.parse({ path: 'x' }),
       ),
-    ).toThrow(/row 1 has no "status"/);
+    ).toThrow(/no "status" column \(directory.statusField\); columns found: email, state/);
     expect(() =>
       loadDirectory(file('noid.csv', 'name,status\nAna,ACTIVE\n'), DirectoryConfig.parse({ path: 'x' })),
     ).toThrow(/none of the id fields/);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -52,6 +53,16 @@ describe('plug-ins', () => {
       'OWASP-NHI-2025:NHI7',
     ]);
     expect(result.run.plugins).toHaveLength(2);
+    // Each module is recorded with the SHA-256 of its file, and the config hash covers them.
+    expect(result.run.plugins).toEqual(
+      ['vault-connector.mjs', 'long-lived-token.mjs'].map((name) => ({
+        path: join(pluginDir, name),
+        sha256: createHash('sha256')
+          .update(readFileSync(join(pluginDir, name)))
+          .digest('hex'),
+      })),
+    );
+    expect(result.run.configHash).not.toBe(config.hash);
   });
 
   it('names the module and the missing piece when a plug-in is malformed', async () => {

@@ -133,6 +133,7 @@ describe('demo: controls, financial scope and exceptions', () => {
     // Vendor risk: apps third parties hold (GitHub Apps, Google Workspace OAuth apps).
     expect([...(row('SOC2', 'CC9.2')?.policies ?? [])].sort()).toEqual([
       'github-app-permissions',
+      'github-token-scopes',
       'workspace-high-risk-scopes',
       'workspace-unverified-app',
     ]);

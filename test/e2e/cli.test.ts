@@ -66,6 +66,15 @@ describe('the nhiscan command', () => {
   });
 });
 
+describe('nhiscan controls', () => {
+  it('refuses an unknown --framework, listing the known ones (exit 2)', async () => {
+    const res = await cli(['controls', '--framework', 'BOGUS']);
+    expect(res.code).toBe(EXIT.usage);
+    expect(res.stdout).toBe('');
+    expect(res.stderr).toMatch(/--framework: unknown BOGUS; known frameworks: SOC2, SOC1, OWASP-NHI-2025/);
+  });
+});
+
 describe('nhiscan demo', () => {
   it('exits 1 (findings at or above high) and writes a ScanResult where --out says', async () => {
     const out = join(work, 'demo-out');

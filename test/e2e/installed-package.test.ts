@@ -197,12 +197,16 @@ describe('the packed package', () => {
         ['vault:approle/ci-deployer', 'acc-1f2e', 'high'],
       ]);
       const open = (uid: string) => result.findings.filter((f) => f.identityUid === uid).length;
-      expect(result.run.plugins).toEqual([
+      // Each plug-in with the SHA-256 of its module file.
+      expect(result.run.plugins.map((p) => (typeof p === 'string' ? p : p.path))).toEqual([
         './vault-connector.mjs',
         './long-lived-token.mjs',
         './identities-csv.mjs',
         './iso27001-framework.mjs',
       ]);
+      expect(result.run.plugins.every((p) => typeof p !== 'string' && /^[0-9a-f]{64}$/.test(p.sha256))).toBe(
+        true,
+      );
       // The framework plug-in's mapping: the plug-in policy's finding carries its control.
       expect(mine[0]!.controls.map((c) => `${c.framework}:${c.id}`)).toContain('ISO-27001-2022:A.5.17');
       expect(readFileSync(join(user, 'out', 'identities.csv'), 'utf8')).toBe(

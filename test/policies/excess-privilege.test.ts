@@ -19,6 +19,16 @@ const adminGrant = grant('*', '*', { source: `managed:${adminPolicy}#0` });
 
 runCases(excessPrivilege, {
   valid: [
+    {
+      name: 'no admin seen, but some policies were not read: unknown, not a pass',
+      identity: awsUser('policies-unread', { unknownFacts: ['privilege'] }),
+      status: 'unknown',
+    },
+    {
+      name: 'a Google service account whose privilege was not read in full: unknown',
+      identity: gcpServiceAccount('partly-read', { unknownFacts: ['privilege'] }),
+      status: 'unknown',
+    },
     { name: 'no grants', identity: awsUser('nothing') },
     {
       name: 'read-only and scoped write grants',

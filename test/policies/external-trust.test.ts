@@ -11,6 +11,11 @@ const role = (name: string, ...t: ReturnType<typeof trust>[]) => awsRole(name, {
 
 runCases(externalTrust, {
   valid: [
+    {
+      name: 'a role whose trust policy could not be read: unknown',
+      identity: awsRole('trust-unread', { trust: [], unknownFacts: ['trust'] }),
+      status: 'unknown',
+    },
     { name: 'no trust entries', identity: awsRole('plain') },
     { name: 'service principal', identity: role('ec2-role', trust('service', 'ec2.amazonaws.com')) },
     {

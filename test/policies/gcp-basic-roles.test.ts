@@ -7,6 +7,11 @@ const editor = { role: 'roles/editor', resource: 'projects/acme-prod' };
 runCases(gcpBasicRoles, {
   valid: [
     {
+      name: 'no basic role seen, but a project IAM policy was not read: unknown, not a pass',
+      identity: gcpAccount('unread', { bindings: [] }, { unknownFacts: ['privilege'] }),
+      status: 'unknown',
+    },
+    {
       name: 'predefined roles only',
       identity: gcpAccount('reporting', {
         bindings: [{ role: 'roles/bigquery.dataViewer', resource: 'projects/acme-prod' }],

@@ -124,5 +124,11 @@ export const directory = (people: { id: string; status: string; active: boolean 
   const byId = new Map<string, Person>(
     people.map((p) => [p.id.toLowerCase(), { ids: [p.id], status: p.status, active: p.active }]),
   );
-  return { source: 'people.csv', size: people.length, find: (id) => byId.get(id.trim().toLowerCase()) };
+  return {
+    source: 'people.csv',
+    size: people.length,
+    warnings: [],
+    digest: 'test',
+    find: (id) => byId.get(id.trim().toLowerCase()),
+  };
 };

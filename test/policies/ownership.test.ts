@@ -10,6 +10,11 @@ const people = directory([
 
 runCases(ownership, {
   valid: [
+    {
+      name: 'no owner read because the tags were not read (unknown, not "no owner")',
+      identity: awsUser('tags-unread', { owner: null, tags: {}, unknownFacts: ['tags', 'privilege'] }),
+      status: 'unknown',
+    },
     { name: 'owner set, no directory configured', identity: awsUser('owned') },
     { name: 'owner active in the directory', identity: awsUser('owned-active'), ctx: ctx(people) },
     {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { buildConfig } from '../../src/config.js';
 import { evaluatePolicies, findingUid } from '../../src/evaluate.js';
 import type { EvaluationRecord, EvaluationStatus, Finding, Identity, Severity } from '../../src/model.js';
-import type { AnyPolicy, PolicyContext } from '../../src/policy.js';
+import { type AnyPolicy, type PolicyContext, declaredControls } from '../../src/policy.js';
 import { ctx as defaultCtx } from './identity-builder.js';
 
 export interface Expected {
@@ -109,6 +109,10 @@ export const runCases = (policy: AnyPolicy, cases: { valid: Case[]; invalid: Inv
         expect(spec, `finding key ${String(e.key)} is declared in ${policy.id}.findings`).toBeDefined();
         for (const k of Object.keys(findings[i]!.evidence))
           expect(spec?.evidence, `evidence key ${k} of ${String(e.key)}`).toContain(k);
+        // A SOC 2 criterion a finding adds is declared on its spec, so the control matrix lists it.
+        const declared = declaredControls(policy).soc2;
+        for (const c of findings[i]!.controls.filter((r) => r.framework === 'SOC2'))
+          expect(declared, `SOC 2 ${c.id} of ${String(e.key)} is declared`).toContain(c.id);
       });
     });
   });

@@ -232,6 +232,7 @@ describe('AWS connector: a full estate with a credential report', () => {
     expect(get(identities, arn('user', 'service/deploy-bot')).credentials).toEqual([
       {
         uid: 'AKIAEXAMPLEDEPLOY001',
+        stableUid: `${arn('user', 'service/deploy-bot')}#access_key@2024-01-10T08:00:00Z`,
         type: 'access_key',
         status: 'active',
         createdAt: '2024-01-10T08:00:00.000Z',
@@ -243,6 +244,7 @@ describe('AWS connector: a full estate with a credential report', () => {
       },
       {
         uid: 'AKIAEXAMPLEDEPLOY002',
+        stableUid: `${arn('user', 'service/deploy-bot')}#access_key@2025-03-01T12:30:15Z`,
         type: 'access_key',
         status: 'active',
         createdAt: '2025-03-01T12:30:15.000Z',
@@ -467,6 +469,7 @@ describe('AWS connector: the credential report flow', () => {
     expect(solo?.credentials).toEqual([
       {
         uid: 'AKIAEXAMPLESOLOBOT01',
+        stableUid: `${arn('user', 'solo-bot')}#access_key@2024-04-04T04:10:00Z`,
         type: 'access_key',
         status: 'active',
         createdAt: '2024-04-04T04:10:00.000Z',
@@ -810,6 +813,8 @@ describe('AWS connector: endpoints and assumed roles', () => {
         { 'content-type': 'text/xml' },
       );
     replyReport();
+    // The report fixture's users are not in this account's (empty) details: GetUser says they do not exist.
+    reply({ action: 'GetUser', fixture: 'error-no-such-entity-get-user.xml', status: 404, times: 5 });
     const ctx = recordingContext();
     const [target] = connector.targets(config);
     expect(target?.id).toBe('aws:assume/210987654321');

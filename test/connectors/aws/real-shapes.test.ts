@@ -75,6 +75,14 @@ const replyGovCloud = (): void => {
     fixture: 'list-access-keys-govcloud-bot-ci.xml',
     params: { UserName: BOT },
   });
+  // The report (reused, hours old) still lists a user deleted since: GetUser says it is gone.
+  reply({
+    host: GOV_IAM,
+    action: 'GetUser',
+    fixture: 'error-no-such-entity-get-user.xml',
+    status: 404,
+    params: { UserName: 'deleted-bot' },
+  });
   // password_enabled unreadable in the report: asked, not assumed false.
   reply({
     host: GOV_IAM,
