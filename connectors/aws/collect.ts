@@ -31,6 +31,7 @@ import { organizationLimits } from './organization.js';
 import { type PrivilegeLimits, computePrivilege } from './privilege.js';
 import { type Sleep, fetchCredentialReport } from './report.js';
 import { CallerIdentity, type UserDetail } from './schema.js';
+import type { OrganizationMembership } from './targets.js';
 
 export const FALLBACK = 'ListAccessKeys + GetAccessKeyLastUsed per user';
 /** A report generated this long before asOf (or less) was generated for this scan. */
@@ -86,6 +87,10 @@ export interface CollectOptions {
   credentialsHint?: string;
   clientSettings: ClientSettings;
   sleep: Sleep;
+  /** Set when an organisation target listed the account. */
+  organization?: OrganizationMembership | undefined;
+  /** The credentials that listed the organisation: they read its SCPs and RCPs. */
+  organizationCredentials?: CredentialProvider | undefined;
 }
 
 interface UserPlan {
@@ -149,8 +154,17 @@ export async function* collectAccount(
     const details = await readAuthorizationDetails(iam, ctx);
     // One reporter for roles and users: a shared managed policy is reported once.
     const problems = documentProblems(ctx);
-    const limits = await organizationLimits(clientConfig, config, account, ctx);
-    yield* roles(details, account, problems, limits, ctx);
+    const membership = opts.organization;
+    const limits = await organizationLimits(
+      membership && opts.organizationCredentials
+        ? { ...clientConfig, credentials: opts.organizationCredentials }
+        : clientConfig,
+      config,
+      account,
+      ctx,
+      membership,
+    );
+    yield* roles(details, account, problems, limits, ctx, membership);
     yield* users(iam, details, account, problems, limits, opts, ctx);
   } finally {
     sts.destroy();
@@ -207,12 +221,15 @@ function* roles(
   report: ReturnType<typeof documentProblems>,
   limits: PrivilegeLimits,
   ctx: CollectContext,
+  membership: OrganizationMembership | undefined,
 ): Generator<IdentityInput> {
   const noLastUsed: string[] = [];
   for (const role of details.roles) {
     // SCPs never restrict service-linked roles.
     const built = buildRole(role, details, account, role.Path.startsWith(SERVICE_LINKED_PATH) ? {} : limits);
     report(role.Arn, built.problems);
+    if (membership?.zoneOfTrust)
+      markOrganizationTrust(built.identity.trust, membership.id, membership.zoneOfTrust);
     if (role.RoleLastUsed === undefined) noLastUsed.push(role.Arn);
     yield built.identity;
   }
@@ -324,6 +341,23 @@ async function* users(
     ctx.gap({ ...outcome.gap, fallback: FALLBACK, recovered: fallbackComplete });
   }
 }
+
+/** "arn:aws:iam::123456789012:root" / "123456789012" → the 12-digit account, else undefined. */
+const trustedAccount = (principal: string): string | undefined =>
+  /^\d{12}$/.test(principal) ? principal : /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(principal)?.[1];
+
+/** Trust in another account of the same organisation is inside its zone of trust. */
+export const markOrganizationTrust = (
+  trust: IdentityInput['trust'],
+  organizationId: string,
+  accounts: ReadonlySet<string>,
+): void => {
+  for (const t of trust ?? []) {
+    if (t.principalType !== 'aws') continue;
+    const account = trustedAccount(t.principal);
+    if (account !== undefined && accounts.has(account)) t.organization = organizationId;
+  }
+};
 
 const userIdentity = (
   plan: UserPlan,

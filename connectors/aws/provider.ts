@@ -15,6 +15,8 @@ export const awsLight: ConnectorLight<AwsConfig, AwsTargetData> = {
   demo: awsDemo,
   starter: awsStarter,
   frameworks: [cisAwsFramework],
+  // Organisation targets list their member accounts at scan time.
+  expands: true,
 };
 
 export const awsProvider = lazyConnector(awsLight, async () => (await import('./index.js')).awsConnector);
