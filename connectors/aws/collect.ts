@@ -5,7 +5,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { CollectContext } from '../../src/connector.js';
-import { mapLimit } from '../../src/concurrency.js';
+import { mapWindow } from '../../src/concurrency.js';
 import { ScanError } from '../../src/errors.js';
 import type { IdentityInput } from '../../src/model.js';
 import { type AuthorizationDetails, GAAD_CALL, readAuthorizationDetails } from './authorization-details.js';
@@ -28,7 +28,8 @@ import {
   userPolicySources,
 } from './identities.js';
 import { organizationLimits } from './organization.js';
-import { type PrivilegeLimits, computePrivilege } from './privilege.js';
+import { NONE } from './effective.js';
+import { type ComputedPrivilege, type PrivilegeLimits, computePrivilege, decideAction } from './privilege.js';
 import { type Sleep, fetchCredentialReport } from './report.js';
 import { CallerIdentity, type UserDetail } from './schema.js';
 import type { OrganizationMembership } from './targets.js';
@@ -308,30 +309,38 @@ async function* users(
   }
 
   const calls: UserCalls = { iam, ctx };
-  const chunkSize = Math.max(16, ctx.concurrency * 4);
+  // A window of users a few times the concurrency: the limiter keeps `concurrency` calls in
+  // flight while some users wait on a second call; no barrier between batches.
+  const window = Math.max(16, ctx.concurrency * 4);
   let people = 0;
   let fallbackComplete = true;
-  for (let i = 0; i < plans.length; i += chunkSize) {
-    const chunk = plans.slice(i, i + chunkSize);
-    const built = await mapLimit(chunk, ctx.concurrency, async (plan) => {
-      const facts = plan.row
-        ? await credentialsFromReport(calls, plan, plan.row, {
-            sshPublicKeys: opts.config.sshPublicKeys,
-            listKeysOfKeylessUsers,
-          })
-        : await credentialsFromApi(calls, plan, { sshPublicKeys: opts.config.sshPublicKeys });
-      return { plan, facts };
-    });
-    for (const { plan, facts } of built) {
-      if (!facts.fallbackComplete && !plan.row) fallbackComplete = false;
-      if (facts.person) {
-        people += 1;
-        continue;
-      }
-      yield userIdentity(plan, facts, details, account, reported, limits);
+  const ssh = opts.config.sshPublicKeys;
+  let sshListed = 0;
+  const built = mapWindow(plans, window, async (plan) => {
+    // Privilege first (no call): it decides whether the user's SSH keys are worth a call.
+    const privilege = userPrivilege(plan, details, limits);
+    const sshPublicKeys = ssh === true || (ssh === 'codecommit' && mayUseCodeCommit(privilege));
+    if (sshPublicKeys) sshListed += 1;
+    const facts = plan.row
+      ? await credentialsFromReport(calls, plan, plan.row, { sshPublicKeys, listKeysOfKeylessUsers })
+      : await credentialsFromApi(calls, plan, { sshPublicKeys });
+    return { plan, facts, privilege };
+  });
+  for await (const { plan, facts, privilege } of built) {
+    if (!facts.fallbackComplete && !plan.row) fallbackComplete = false;
+    if (facts.person) {
+      people += 1;
+      continue;
     }
+    reported(plan.arn, privilege.invalid);
+    yield userIdentity(plan, facts, privilege, account);
   }
 
+  if (ssh === 'codecommit' && plans.length > 0) {
+    ctx.note(
+      `SSH public keys listed for ${sshListed} of ${plans.length} IAM users: those whose access allows a CodeCommit git action (or is unknown); the keys of the others authenticate to nothing (sshPublicKeys: true lists every user's)`,
+    );
+  }
   if (people > 0) {
     ctx.note(
       `${people} IAM user${people === 1 ? '' : 's'} with console passwords and no active access keys skipped as people`,
@@ -359,28 +368,47 @@ export const markOrganizationTrust = (
   }
 };
 
-const userIdentity = (
+/** CodeCommit's git actions: the only use of an IAM user's SSH public keys. */
+const CODECOMMIT_GIT = ['codecommit:GitPull', 'codecommit:GitPush'];
+
+/**
+ * Whether the user may use CodeCommit (so its SSH keys are credentials worth listing): yes when
+ * its effective access allows a git action even conditionally, and also when a policy of it could
+ * not be read (unknown is not absent).
+ */
+export const mayUseCodeCommit = (privilege: ComputedPrivilege): boolean =>
+  privilege.unreadSources > 0 ||
+  CODECOMMIT_GIT.some(
+    (action) => decideAction(privilege.grants, privilege.limits ?? [], action).state !== NONE,
+  );
+
+const userPrivilege = (
   plan: UserPlan,
-  facts: UserCredentialFacts,
   details: AuthorizationDetails,
-  account: string,
-  reported: ReturnType<typeof documentProblems>,
   limits: PrivilegeLimits,
-): IdentityInput => {
+): ComputedPrivilege => {
   const u = plan.detail;
-  let privilege;
   if (u) {
-    privilege = computePrivilege(userPolicySources(u, details), {
+    return computePrivilege(userPolicySources(u, details), {
       ...limits,
       boundary: boundarySource(u.PermissionsBoundary?.PermissionsBoundaryArn, details),
     });
-    reported(plan.arn, privilege.invalid);
-  } else {
-    privilege = computePrivilege([], limits);
-    privilege.reasons.push(
-      'GetAccountAuthorizationDetails did not return this user: its policies are unknown, not absent',
-    );
   }
+  const privilege = computePrivilege([], limits);
+  privilege.unreadSources += 1;
+  privilege.reasons.push(
+    'GetAccountAuthorizationDetails did not return this user: its policies are unknown, not absent',
+  );
+  return privilege;
+};
+
+const userIdentity = (
+  plan: UserPlan,
+  facts: UserCredentialFacts,
+  privilege: ComputedPrivilege,
+  account: string,
+): IdentityInput => {
+  const u = plan.detail;
   return buildUser(
     {
       arn: plan.arn,

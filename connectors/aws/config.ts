@@ -86,8 +86,12 @@ export const AwsConfig = z
         maxWaitSeconds: z.number().min(0).max(900).default(120),
       })
       .default({ maxWaitSeconds: 120 }),
-    /** List SSH public keys (CodeCommit) per user: one call per user. */
-    sshPublicKeys: z.boolean().default(true),
+    /**
+     * IAM SSH public keys only authenticate to CodeCommit: `codecommit` (default) lists them for the
+     * users whose effective access allows a CodeCommit git action (or is unknown); `true` for every
+     * user (one call each); `false` never.
+     */
+    sshPublicKeys: z.union([z.boolean(), z.literal('codecommit')]).default('codecommit'),
     /**
      * Read the SCPs and RCPs of each account's OU path through AWS Organizations and apply them to
      * privilege (needs organizations:ListParents, ListPoliciesForTarget, DescribePolicy: usually the

@@ -116,7 +116,9 @@ export interface UserFacts {
 }
 
 /** The model's Privilege, without the connector-only list of unreadable documents. */
-const stripInvalid = (privilege: ComputedPrivilege): Omit<ComputedPrivilege, 'invalid'> => ({
+const stripInvalid = (
+  privilege: ComputedPrivilege,
+): Omit<ComputedPrivilege, 'invalid' | 'unreadSources'> => ({
   level: privilege.level,
   grants: privilege.grants,
   reasons: privilege.reasons,

@@ -68,6 +68,8 @@ export const isAdminGrant = (g: Grant): boolean =>
 export interface ComputedPrivilege extends Privilege {
   /** Documents that could not be decoded (or were missing when they should not be), for coverage gaps. */
   invalid: { prefix: string; message: string; code?: 'partial_data' }[];
+  /** Identity policies whose document was missing or unreadable: what they grant is unknown. */
+  unreadSources: number;
 }
 
 /** A policy that caps the identity's grants: the boundary (one) or an SCP level (each one must allow). */
@@ -144,11 +146,13 @@ export const computePrivilege = (
   const attached: string[] = [];
   const notes: string[] = [];
   const invalid: ComputedPrivilege['invalid'] = [];
+  let unreadSources = 0;
 
   for (const source of sources) {
     if (source.arn && !attached.includes(source.arn)) attached.push(source.arn);
     const read = readSource(source, notes, invalid);
     if (read) grants.push(...read);
+    else unreadSources += 1;
   }
 
   // A limit whose document is unknown is not applied: the level stays an upper bound, and says so.
@@ -189,6 +193,7 @@ export const computePrivilege = (
     ...(boundary ? { boundary } : {}),
     ...(limits.length > 0 ? { limits } : {}),
     invalid,
+    unreadSources,
   };
 };
 
