@@ -27,6 +27,7 @@ import {
 import type { AccountSelector, AwsConfig } from './config.js';
 import { awsGap, targetError } from './errors.js';
 import { CallerIdentity } from './schema.js';
+import { traceCalls } from './trace.js';
 import type { AwsTargetData, OrganizationMembership, OrganizationSource } from './targets.js';
 
 /** Organizations nests OUs at most five deep below the root; deeper means a bad answer. */
@@ -111,8 +112,8 @@ export const expandOrganization = async (
     ...retrySettings(),
     ...opts.clientSettings,
   };
-  const sts = new STSClient(clientConfig);
-  const org = new OrganizationsClient(clientConfig);
+  const sts = traceCalls(new STSClient(clientConfig), 'sts', ctx.log);
+  const org = traceCalls(new OrganizationsClient(clientConfig), 'organizations', ctx.log);
   const signal = { abortSignal: ctx.signal };
   try {
     try {
