@@ -66,7 +66,7 @@ export const externalTrust: Policy<Options> = {
   id: 'external-trust',
   title: 'Unrestricted external trust',
   description:
-    'Fires when any principal ("*") can assume an identity, and on AWS roles when another account can assume it without an sts:ExternalId, when a shared OIDC issuer (GitHub Actions, GitLab, Terraform Cloud, Buildkite) is trusted without a subject condition, or a web-identity provider without an audience condition. Such a role hands its permissions to people outside the organisation. Unknown for an AWS role whose trust policy could not be read.',
+    'Fires when any principal ("*") can assume an identity, and on AWS roles when another account (outside its AWS Organization, when an organization target listed it) can assume it without an sts:ExternalId, when a shared OIDC issuer (GitHub Actions, GitLab, Terraform Cloud, Buildkite) is trusted without a subject condition, or a web-identity provider without an audience condition. Such a role hands its permissions to people outside the organisation. Unknown for an AWS role whose trust policy could not be read.',
   appliesTo: {},
   severity: 'high',
   options: Options,
@@ -149,6 +149,8 @@ export const externalTrust: Policy<Options> = {
       if (trust.principalType === 'aws') {
         const account = principalAccount(trust.principal);
         if (!account || account === identity.location.scope || trusted.has(account)) continue;
+        // Another account of the identity's own organisation (the connector's zone of trust).
+        if (trust.organization !== undefined) continue;
         const externalId = conditionsOn(trust, 'sts:ExternalId');
         if (externalId.some((c) => restricts(c, { allowIfExists: false, isBroad: isOnlyWildcard }))) continue;
         add('cross-account-no-external-id', { trust, extra: { account } });

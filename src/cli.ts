@@ -142,6 +142,11 @@ outputOptions(
   )
   .addOption(failOnOption())
   .addOption(storeOption())
+  .option(
+    '--target <globs...>',
+    'only the targets whose id matches (aws:account/1234*, gcp:project/prod-*); !GLOB excludes; comma-separated or repeated',
+  )
+  .option('--provider <ids...>', 'only these providers (aws, gcp, github, …); !ID excludes')
   .option('-q, --quiet', 'only errors on stderr')
   .option('-v, --verbose', 'debug logging on stderr')
   .action(
@@ -152,6 +157,8 @@ outputOptions(
         asOf?: string;
         failOn?: string;
         store?: string | boolean;
+        target?: string[];
+        provider?: string[];
         quiet?: boolean;
         verbose?: boolean;
       } & OutputFlags,
@@ -168,6 +175,7 @@ outputOptions(
         log,
         print: opts.out === '-' ? printErr : print,
         signal,
+        select: { targets: opts.target ?? [], providers: opts.provider ?? [] },
         ...outputFrom(opts, opts.out),
       });
       // A connector call that ignored its signal may still hold a socket: the result is written,

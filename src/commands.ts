@@ -9,6 +9,7 @@ import { Interrupted, UsageError } from './errors.js';
 import { loadExceptions } from './exceptions.js';
 import { exitCodeFor, exitCodeForSignal } from './exit-codes.js';
 import type { Logger } from './log.js';
+import type { TargetSelection } from './target-select.js';
 import type { Scan, ScanResult } from './model.js';
 import { builtins } from './registry.js';
 import {
@@ -78,6 +79,8 @@ export interface ScanCommandOptions {
   printErr?: (text: string) => void;
   /** Aborted with an `Interrupted` reason on SIGINT / SIGTERM (the CLI wires the signals). */
   signal?: AbortSignal | undefined;
+  /** `--target` / `--provider` globs (a leading ! excludes). */
+  select?: TargetSelection | undefined;
 }
 
 export interface ScanCommandResult {
@@ -178,6 +181,7 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
       directory,
       exceptions,
       ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.select ? { select: opts.select } : {}),
     });
     const reason: unknown = opts.signal?.reason;
     const interrupted = result.run.interrupted && reason instanceof Interrupted;

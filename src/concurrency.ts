@@ -20,3 +20,34 @@ export const mapLimit = async <T, R>(
   const limit = pLimit(concurrency);
   return Promise.all(items.map((item, i) => limit(() => fn(item, i))));
 };
+
+/**
+ * Maps `items` through `fn` with at most `window` started and not yet yielded, yielding results in
+ * order as they can be: no barrier between batches (the next item starts as soon as the oldest is
+ * yielded), and memory bounded by the window. Pair it with a limiter inside `fn` so the window
+ * keeps that many calls in flight while some items wait on others.
+ */
+export async function* mapWindow<T, R>(
+  items: Iterable<T>,
+  window: number,
+  fn: (item: T, index: number) => Promise<R>,
+): AsyncGenerator<R> {
+  const it = items[Symbol.iterator]();
+  const pending: Promise<R>[] = [];
+  let index = 0;
+  const fill = (): void => {
+    while (pending.length < Math.max(1, window)) {
+      const next = it.next();
+      if (next.done) return;
+      const started = fn(next.value, index++);
+      // Awaited in order below; never an unhandled rejection if the consumer stops early.
+      started.catch(() => undefined);
+      pending.push(started);
+    }
+  };
+  fill();
+  for (let head = pending.shift(); head !== undefined; head = pending.shift()) {
+    fill();
+    yield await head;
+  }
+}

@@ -105,6 +105,8 @@ export const Trust = z.object({
   actions: z.array(z.string()).default([]),
   source: z.string(),
   sid: z.string().optional(),
+  /** The organisation (zone of trust) the trusted principal belongs to with the identity, when the connector listed it. */
+  organization: z.string().optional(),
 });
 export type Trust = z.infer<typeof Trust>;
 

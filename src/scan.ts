@@ -8,7 +8,7 @@ import { mapLimit } from './concurrency.js';
 import type { Config } from './config.js';
 import type { CollectContext, Target } from './connector.js';
 import type { Directory } from './directory.js';
-import { Interrupted, ScanError, TargetDeadline, errorMessage, errorName } from './errors.js';
+import { Interrupted, ScanError, TargetDeadline, UsageError, errorMessage, errorName } from './errors.js';
 import { evaluatePolicies } from './evaluate.js';
 import type { Logger } from './log.js';
 import {
@@ -27,6 +27,7 @@ import { createControlResolver } from './controls/index.js';
 import { VERSION } from './version.js';
 import { compareCodeUnits } from './order.js';
 import { sha256, stableStringify } from './hash.js';
+import { type TargetSelection, isEmptySelection, targetSelector } from './target-select.js';
 
 export interface ScanOptions {
   config: Config;
@@ -36,6 +37,8 @@ export interface ScanOptions {
   /** Accepted-risk exceptions (already validated). */
   exceptions?: readonly ExceptionRule[] | undefined;
   signal?: AbortSignal;
+  /** `--target` / `--provider`: the targets to run (default every target of the config). */
+  select?: TargetSelection | undefined;
 }
 
 interface TargetRun {
@@ -99,14 +102,23 @@ const verdictHash = (
       );
 
 const scanWith = async (
-  { config, clock, log, directory, exceptions, signal }: ScanOptions,
+  { config, clock, log, directory, exceptions, signal, select }: ScanOptions,
   sessions: Sessions,
 ): Promise<Scan> => {
   const startedAt = clock.now().toISOString();
   const abort = signal ?? new AbortController().signal;
-  const configured = config.providers.flatMap(({ connector, config: providerConfig }) =>
+  const selector = targetSelector(select);
+  const all = config.providers.flatMap(({ connector, config: providerConfig }) =>
     connector.targets(providerConfig).map((target) => ({ connector, providerConfig, target })),
   );
+  const configured = all.filter(({ connector, target }) =>
+    connector.expand ? selector.lists(target) : selector.selects(target),
+  );
+  const selectsNothing = (): UsageError =>
+    new UsageError(
+      `--target / --provider select none of the config's targets (${all.map((j) => j.target.id).join(', ')})`,
+    );
+  if (configured.length === 0 && !isEmptySelection(select)) throw selectsNothing();
   // A provider whose authentication failed as a whole: its remaining targets are skipped, recorded.
   const deadProviders = new Map<string, string>();
   const markDead = (connectorId: string, err: unknown): void => {
@@ -133,16 +145,29 @@ const scanWith = async (
         markDead(connector.id, err);
         throw err;
       }
+      if (children && !isEmptySelection(select)) {
+        const listed = children.length;
+        children = children.filter((child) => selector.selectsChild(target, child));
+        if (children.length < listed)
+          ctx.note(`${listed - children.length} listed target(s) not selected by --target / --provider`);
+      }
       if (children) ctx.note(`lists ${children.length} target(s): ${children.map((c) => c.id).join(', ')}`);
       return { skipped: false };
     });
     // undefined: the connector scans this target itself after all.
     if (children === undefined && run.coverage.status !== 'failed' && run.coverage.status !== 'skipped') {
-      return { run: undefined, jobs: [job] };
+      // Listed only because a pattern named its provider: it is not selected itself.
+      return { run: undefined, jobs: selector.selects(target) ? [job] : [] };
+    }
+    // Listed only for a pattern no child matched, and nothing went wrong: not part of this scan.
+    if (children?.length === 0 && !selector.selects(target) && run.coverage.status === 'complete') {
+      return { run: undefined, jobs: [] };
     }
     return { run, jobs: (children ?? []).map((child) => ({ connector, providerConfig, target: child })) };
   });
   const jobs = discoveries.flatMap((d) => d.jobs);
+  if (jobs.length === 0 && discoveries.every((d) => !d.run) && !isEmptySelection(select))
+    throw selectsNothing();
 
   const collected = await mapLimit(
     jobs,

@@ -6,7 +6,7 @@ import { GetUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { CollectContext } from '../../src/connector.js';
-import { mapLimit } from '../../src/concurrency.js';
+import { mapLimit, mapWindow } from '../../src/concurrency.js';
 import { ScanError } from '../../src/errors.js';
 import { networkAgent } from '../../src/proxy.js';
 import type { IdentityInput } from '../../src/model.js';
@@ -30,9 +30,11 @@ import {
   userPolicySources,
 } from './identities.js';
 import { organizationLimits } from './organization.js';
-import { type PrivilegeLimits, computePrivilege } from './privilege.js';
+import { NONE } from './effective.js';
+import { type ComputedPrivilege, type PrivilegeLimits, computePrivilege, decideAction } from './privilege.js';
 import { type Sleep, fetchCredentialReport } from './report.js';
 import { CallerIdentity, type UserDetail } from './schema.js';
+import type { OrganizationMembership } from './targets.js';
 import { traceCalls } from './trace.js';
 
 export const FALLBACK = 'ListAccessKeys + GetAccessKeyLastUsed per user';
@@ -96,6 +98,10 @@ export interface CollectOptions {
   credentialsHint?: string;
   clientSettings: ClientSettings;
   sleep: Sleep;
+  /** Set when an organisation target listed the account. */
+  organization?: OrganizationMembership | undefined;
+  /** The credentials that listed the organisation: they read its SCPs and RCPs. */
+  organizationCredentials?: CredentialProvider | undefined;
 }
 
 interface UserPlan {
@@ -159,8 +165,17 @@ export async function* collectAccount(
     const details = await readAuthorizationDetails(iam, ctx);
     // One reporter for roles and users: a shared managed policy is reported once.
     const problems = documentProblems(ctx);
-    const limits = await organizationLimits(clientConfig, config, account, ctx);
-    yield* roles(details, account, problems, limits, ctx);
+    const membership = opts.organization;
+    const limits = await organizationLimits(
+      membership && opts.organizationCredentials
+        ? { ...clientConfig, credentials: opts.organizationCredentials }
+        : clientConfig,
+      config,
+      account,
+      ctx,
+      membership,
+    );
+    yield* roles(details, account, problems, limits, ctx, membership);
     yield* users(iam, details, account, problems, limits, opts, ctx);
   } finally {
     sts.destroy();
@@ -217,12 +232,15 @@ function* roles(
   report: ReturnType<typeof documentProblems>,
   limits: PrivilegeLimits,
   ctx: CollectContext,
+  membership: OrganizationMembership | undefined,
 ): Generator<IdentityInput> {
   const noLastUsed: string[] = [];
   for (const role of details.roles) {
     // SCPs never restrict service-linked roles.
     const built = buildRole(role, details, account, role.Path.startsWith(SERVICE_LINKED_PATH) ? {} : limits);
     report(role.Arn, built.problems);
+    if (membership?.zoneOfTrust)
+      markOrganizationTrust(built.identity.trust, membership.id, membership.zoneOfTrust);
     if (role.RoleLastUsed === undefined) noLastUsed.push(role.Arn);
     yield built.identity;
   }
@@ -329,33 +347,42 @@ async function* users(
   // One gap per call and cause, naming the users, not one per user (thousands when a permission is missing).
   const folded = foldUserGaps(ctx);
   const calls: UserCalls = { iam, ctx: folded.ctx };
-  const chunkSize = Math.max(16, ctx.concurrency * 4);
+  // A window of users a few times the concurrency: the limiter keeps `concurrency` calls in
+  // flight while some users wait on a second call; no barrier between batches.
+  const window = Math.max(16, ctx.concurrency * 4);
   let people = 0;
   let fallbackComplete = true;
+  const ssh = opts.config.sshPublicKeys;
+  let sshListed = 0;
   try {
-    for (let i = 0; i < plans.length; i += chunkSize) {
-      const chunk = plans.slice(i, i + chunkSize);
-      const built = await mapLimit(chunk, ctx.concurrency, async (plan) => {
-        const facts = plan.row
-          ? await credentialsFromReport(calls, plan, plan.row, {
-              sshPublicKeys: opts.config.sshPublicKeys,
-              listKeysOfKeylessUsers,
-            })
-          : await credentialsFromApi(calls, plan, { sshPublicKeys: opts.config.sshPublicKeys });
-        return { plan, facts };
-      });
-      for (const { plan, facts } of built) {
-        if (!facts.fallbackComplete && !plan.row) fallbackComplete = false;
-        if (facts.person) {
-          people += 1;
-          continue;
-        }
-        yield userIdentity(plan, facts, details, account, reported, limits);
+    const built = mapWindow(plans, window, async (plan) => {
+      // Privilege first (no call): it decides whether the user's SSH keys are worth a call.
+      const privilege = userPrivilege(plan, details, limits);
+      const sshPublicKeys = ssh === true || (ssh === 'codecommit' && mayUseCodeCommit(privilege));
+      if (sshPublicKeys) sshListed += 1;
+      const facts = plan.row
+        ? await credentialsFromReport(calls, plan, plan.row, { sshPublicKeys, listKeysOfKeylessUsers })
+        : await credentialsFromApi(calls, plan, { sshPublicKeys });
+      return { plan, facts, privilege };
+    });
+    for await (const { plan, facts, privilege } of built) {
+      if (!facts.fallbackComplete && !plan.row) fallbackComplete = false;
+      if (facts.person) {
+        people += 1;
+        continue;
       }
+      reported(plan.arn, privilege.invalid);
+      yield userIdentity(plan, facts, privilege, account);
     }
   } finally {
     // Also when the target stops early (deadline, interrupt): what was learned is recorded.
     folded.flush();
+  }
+
+  if (ssh === 'codecommit' && plans.length > 0) {
+    ctx.note(
+      `SSH public keys listed for ${sshListed} of ${plans.length} IAM users: those whose access allows a CodeCommit git action (or is unknown); the keys of the others authenticate to nothing (sshPublicKeys: true lists every user's)`,
+    );
   }
   if (people > 0) {
     ctx.note(
@@ -433,28 +460,64 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 const listSome = (items: readonly string[]): string =>
   `${items.slice(0, 10).join(', ')}${items.length > 10 ? `, … (${items.length - 10} more)` : ''}`;
 
-const userIdentity = (
+/** "arn:aws:iam::123456789012:root" / "123456789012" → the 12-digit account, else undefined. */
+const trustedAccount = (principal: string): string | undefined =>
+  /^\d{12}$/.test(principal) ? principal : /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(principal)?.[1];
+
+/** Trust in another account of the same organisation is inside its zone of trust. */
+export const markOrganizationTrust = (
+  trust: IdentityInput['trust'],
+  organizationId: string,
+  accounts: ReadonlySet<string>,
+): void => {
+  for (const t of trust ?? []) {
+    if (t.principalType !== 'aws') continue;
+    const account = trustedAccount(t.principal);
+    if (account !== undefined && accounts.has(account)) t.organization = organizationId;
+  }
+};
+
+/** CodeCommit's git actions: the only use of an IAM user's SSH public keys. */
+const CODECOMMIT_GIT = ['codecommit:GitPull', 'codecommit:GitPush'];
+
+/**
+ * Whether the user may use CodeCommit (so its SSH keys are credentials worth listing): yes when
+ * its effective access allows a git action even conditionally, and also when a policy of it could
+ * not be read (unknown is not absent).
+ */
+export const mayUseCodeCommit = (privilege: ComputedPrivilege): boolean =>
+  privilege.unreadSources > 0 ||
+  CODECOMMIT_GIT.some(
+    (action) => decideAction(privilege.grants, privilege.limits ?? [], action).state !== NONE,
+  );
+
+const userPrivilege = (
   plan: UserPlan,
-  facts: UserCredentialFacts,
   details: AuthorizationDetails,
-  account: string,
-  reported: ReturnType<typeof documentProblems>,
   limits: PrivilegeLimits,
-): IdentityInput => {
+): ComputedPrivilege => {
   const u = plan.detail;
-  let privilege;
   if (u) {
-    privilege = computePrivilege(userPolicySources(u, details), {
+    return computePrivilege(userPolicySources(u, details), {
       ...limits,
       boundary: boundarySource(u.PermissionsBoundary?.PermissionsBoundaryArn, details),
     });
-    reported(plan.arn, privilege.invalid);
-  } else {
-    privilege = computePrivilege([], limits);
-    privilege.reasons.push(
-      'GetAccountAuthorizationDetails did not return this user: its policies are unknown, not absent',
-    );
   }
+  const privilege = computePrivilege([], limits);
+  privilege.unreadSources += 1;
+  privilege.reasons.push(
+    'GetAccountAuthorizationDetails did not return this user: its policies are unknown, not absent',
+  );
+  return privilege;
+};
+
+const userIdentity = (
+  plan: UserPlan,
+  facts: UserCredentialFacts,
+  privilege: ComputedPrivilege,
+  account: string,
+): IdentityInput => {
+  const u = plan.detail;
   return buildUser(
     {
       arn: plan.arn,

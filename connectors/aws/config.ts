@@ -3,6 +3,23 @@
 import { z } from 'zod';
 
 const AccountId = z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id');
+/** An organizational unit ("ou-ab12-cdef3456") or the root ("r-ab12"). */
+const OuId = z
+  .string()
+  .regex(
+    /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/,
+    'expected an OU id (ou-…) or the root id (r-…)',
+  );
+
+/** Which member accounts of an organisation to scan: an account matches when any entry does. */
+const AccountSelector = z.strictObject({
+  accounts: z.array(AccountId).default([]),
+  /** An account anywhere below one of these OUs (or the root). */
+  ous: z.array(OuId).default([]),
+  /** Account tags, key → value; an account matches when it carries any one of them. */
+  tags: z.record(z.string().min(1), z.string()).default({}),
+});
+export type AccountSelector = z.infer<typeof AccountSelector>;
 
 export const AwsTarget = z.discriminatedUnion('type', [
   /** The SDK's default credential chain (env, AWS_PROFILE, SSO, instance/container role). */
@@ -22,6 +39,30 @@ export const AwsTarget = z.discriminatedUnion('type', [
     sessionName: z.string().min(2).max(64).default('nhiscan'),
     /** The partition's ARN prefix ("aws", "aws-us-gov", "aws-cn"). */
     partition: z.enum(['aws', 'aws-us-gov', 'aws-cn']).default('aws'),
+  }),
+  /**
+   * Every active account of an AWS Organization, listed from the management account or a delegated
+   * administrator (the default chain or `sourceProfile`) and reached by sts:AssumeRole of
+   * `roleName` in each; the account the source credentials belong to is scanned with them.
+   */
+  z.strictObject({
+    type: z.literal('organization'),
+    roleName: z.string().min(1).default('NhiscanReadOnly'),
+    externalId: z.string().min(2).optional(),
+    externalIdEnv: z.string().min(1).optional(),
+    sourceProfile: z.string().min(1).optional(),
+    sessionName: z.string().min(2).max(64).default('nhiscan'),
+    partition: z.enum(['aws', 'aws-us-gov', 'aws-cn']).default('aws'),
+    /** Only these accounts (none given: all of them). */
+    include: AccountSelector.optional(),
+    /** Never these accounts (wins over include). */
+    exclude: AccountSelector.optional(),
+    /**
+     * Roles trusting another account of the same organisation are not "external" (the
+     * organisation as zone of trust, as IAM Access Analyzer uses it); `account` judges every
+     * other account as external.
+     */
+    zoneOfTrust: z.enum(['organization', 'account']).default('organization'),
   }),
 ]);
 export type AwsTarget = z.infer<typeof AwsTarget>;
@@ -45,8 +86,12 @@ export const AwsConfig = z
         maxWaitSeconds: z.number().min(0).max(900).default(120),
       })
       .default({ maxWaitSeconds: 120 }),
-    /** List SSH public keys (CodeCommit) per user: one call per user. */
-    sshPublicKeys: z.boolean().default(true),
+    /**
+     * IAM SSH public keys only authenticate to CodeCommit: `codecommit` (default) lists them for the
+     * users whose effective access allows a CodeCommit git action (or is unknown); `true` for every
+     * user (one call each); `false` never.
+     */
+    sshPublicKeys: z.union([z.boolean(), z.literal('codecommit')]).default('codecommit'),
     /**
      * Read the SCPs and RCPs of each account's OU path through AWS Organizations and apply them to
      * privilege (needs organizations:ListParents, ListPoliciesForTarget, DescribePolicy: usually the
@@ -60,7 +105,7 @@ export const AwsConfig = z
   .superRefine((config, ctx) => {
     const partition = partitionOfRegion(config.region);
     config.targets.forEach((t, i) => {
-      if (t.type === 'assume-role' && t.partition !== partition) {
+      if ((t.type === 'assume-role' || t.type === 'organization') && t.partition !== partition) {
         ctx.addIssue({
           code: 'custom',
           path: ['targets', i, 'partition'],

@@ -120,7 +120,9 @@ export interface UserFacts {
 }
 
 /** The model's Privilege, without the connector-only list of unreadable documents. */
-const stripInvalid = (privilege: ComputedPrivilege): Omit<ComputedPrivilege, 'invalid' | 'partial'> => ({
+const stripInvalid = (
+  privilege: ComputedPrivilege,
+): Omit<ComputedPrivilege, 'invalid' | 'partial' | 'unreadSources'> => ({
   level: privilege.level,
   grants: privilege.grants,
   reasons: privilege.reasons,

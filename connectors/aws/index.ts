@@ -9,11 +9,13 @@ import { ScanError } from '../../src/errors.js';
 import { DEFAULT_TIMEOUTS } from '../../src/timeouts.js';
 import {
   type ClientSettings,
+  type CollectOptions,
   type CredentialProvider,
   collectAccount,
   requestHandlerSettings,
 } from './collect.js';
 import { AwsConfig } from './config.js';
+import { expandOrganization } from './organization-accounts.js';
 import type { AwsTargetData } from './targets.js';
 
 export { type AwsTargetData, targetsOf } from './targets.js';
@@ -64,6 +66,8 @@ export const credentialsFor = (
   data: AwsTargetData,
   config: AwsConfig,
   requestTimeoutMs: number = DEFAULT_TIMEOUTS.requestSeconds * 1000,
+  /** For `default`: a profile of ~/.aws/config to start the chain from instead. */
+  sourceProfile?: string,
 ): { provider: CredentialProvider; call: string; hint?: string } => {
   // The chain's own clients (STS for role profiles, SSO, web identity) and the instance / container
   // metadata calls get the same per-request timeout as the scan's clients.
@@ -74,7 +78,7 @@ export const credentialsFor = (
   switch (data.type) {
     case 'default':
       return {
-        provider: fromNodeProviderChain(chain),
+        provider: fromNodeProviderChain(sourceProfile ? { ...chain, profile: sourceProfile } : chain),
         call: 'aws:credentials',
         hint: 'the default chain found none: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, run `aws sso login`, or run where an instance or container role is attached',
       };
@@ -85,7 +89,24 @@ export const credentialsFor = (
         call: 'aws:credentials',
         hint: `check that profile "${data.profile}" exists in ~/.aws/config (or AWS_CONFIG_FILE); for an SSO profile run \`aws sso login --profile ${data.profile}\``,
       };
+    case 'organization':
+      // The organisation is listed with the source credentials themselves.
+      return {
+        provider: fromNodeProviderChain(
+          data.sourceProfile ? { ...chain, profile: data.sourceProfile } : chain,
+        ),
+        call: 'aws:credentials',
+      };
     case 'assume-role': {
+      // The account the organisation was listed from is scanned with the credentials that listed it.
+      if (data.organization?.direct) {
+        return {
+          provider: fromNodeProviderChain(
+            data.sourceProfile ? { ...chain, profile: data.sourceProfile } : chain,
+          ),
+          call: 'aws:credentials',
+        };
+      }
       let externalId = data.externalId;
       if (data.externalIdEnv !== undefined) {
         const value = process.env[data.externalIdEnv];
@@ -117,10 +138,36 @@ export const credentialsFor = (
   }
 };
 
+/** An organisation member: its organisation, and the credentials that listed it (they read the SCPs). */
+const organizationOf = (
+  data: AwsTargetData,
+  config: AwsConfig,
+  requestTimeoutMs: number,
+): Pick<CollectOptions, 'organization' | 'organizationCredentials'> => {
+  if (data.type !== 'assume-role' || !data.organization) return {};
+  const source = credentialsFor({ type: 'default' }, config, requestTimeoutMs, data.sourceProfile);
+  return { organization: data.organization, organizationCredentials: sharedCredentials(source.provider) };
+};
+
 export const createAwsConnector = (
   options: AwsConnectorOptions = {},
 ): Connector<AwsConfig, AwsTargetData> => ({
   ...awsLight,
+  async expand(target, config, ctx) {
+    if (target.data.type !== 'organization') return undefined;
+    const source = target.data;
+    const { provider, call } = credentialsFor(target.data, config, ctx.requestTimeoutMs);
+    return expandOrganization(
+      {
+        config,
+        source,
+        credentials: sharedCredentials(provider),
+        credentialsCall: call,
+        clientSettings: options.clientSettings ?? {},
+      },
+      ctx,
+    );
+  },
   collect(target, config, ctx) {
     // Resolved lazily, inside the iteration, so a missing ExternalId fails this target only.
     return (async function* () {
@@ -133,6 +180,7 @@ export const createAwsConnector = (
           ...(hint !== undefined ? { credentialsHint: hint } : {}),
           clientSettings: options.clientSettings ?? {},
           sleep: options.sleep ?? realSleep,
+          ...organizationOf(target.data, config, ctx.requestTimeoutMs),
         },
         ctx,
       );

@@ -58,6 +58,8 @@ export const organizationLimits = async (
   config: AwsConfig,
   account: string,
   ctx: CollectContext,
+  /** What an organisation target already listed: saves DescribeOrganization and the ListParents walk. */
+  known?: { managementAccountId: string; parents: readonly string[] },
 ): Promise<PrivilegeLimits> => {
   if (!config.organizationPolicies) {
     return { notes: ['SCPs and RCPs not applied: organizationPolicies is off in the AWS config'] };
@@ -89,37 +91,45 @@ export const organizationLimits = async (
     return parsed.data;
   };
   try {
-    const org = await send(
-      'organizations:DescribeOrganization',
-      (o) => client.send(new DescribeOrganizationCommand({}), o),
-      Organization,
-    );
-    if (org.Organization?.MasterAccountId === account) {
+    const managementAccountId = known
+      ? known.managementAccountId
+      : (
+          await send(
+            'organizations:DescribeOrganization',
+            (o) => client.send(new DescribeOrganizationCommand({}), o),
+            Organization,
+          )
+        ).Organization?.MasterAccountId;
+    if (managementAccountId === account) {
       return { notes: ['management account of its organization: SCPs and RCPs do not apply to it'] };
     }
-    // The path from the account up to the root: the account itself is a level too.
-    const path: string[] = [account];
-    for (let child = account, depth = 0; ; depth++) {
-      if (depth >= MAX_DEPTH) {
-        ctx.gap({
-          code: 'invalid_response',
-          call: 'organizations:ListParents',
-          resource: account,
-          message: `no root within ${MAX_DEPTH} levels`,
-        });
-        throw new Unreadable('organizations:ListParents');
+    const walkParents = async (): Promise<string[]> => {
+      const path: string[] = [account];
+      for (let child = account, depth = 0; ; depth++) {
+        if (depth >= MAX_DEPTH) {
+          ctx.gap({
+            code: 'invalid_response',
+            call: 'organizations:ListParents',
+            resource: account,
+            message: `no root within ${MAX_DEPTH} levels`,
+          });
+          throw new Unreadable('organizations:ListParents');
+        }
+        const parents = await send(
+          'organizations:ListParents',
+          (o) => client.send(new ListParentsCommand({ ChildId: child }), o),
+          Parents,
+        );
+        const parent = parents.Parents?.[0];
+        if (!parent || path.includes(parent.Id)) break;
+        path.push(parent.Id);
+        if (parent.Type === 'ROOT') break;
+        child = parent.Id;
       }
-      const parents = await send(
-        'organizations:ListParents',
-        (o) => client.send(new ListParentsCommand({ ChildId: child }), o),
-        Parents,
-      );
-      const parent = parents.Parents?.[0];
-      if (!parent || path.includes(parent.Id)) break;
-      path.push(parent.Id);
-      if (parent.Type === 'ROOT') break;
-      child = parent.Id;
-    }
+      return path;
+    };
+    // The path from the account up to the root: the account itself is a level too.
+    const path: string[] = known ? [account, ...known.parents] : await walkParents();
     const documents = new Map<string, string>();
     const out: PrivilegeLimits = { notes: [] };
     for (const { kind, filter, label } of KINDS) {

@@ -50,6 +50,22 @@ const ORGANIZATIONS: readonly PermissionEntry[] = [
   entry('organizations:ListParents', "the account's OU path", false),
   entry('organizations:ListPoliciesForTarget', 'the SCPs and RCPs attached at each level of the path', false),
   entry('organizations:DescribePolicy', 'each SCP and RCP document', false),
+  entry('organizations:ListRoots', '`organization` targets: the root of the OU tree', false),
+  entry(
+    'organizations:ListOrganizationalUnitsForParent',
+    '`organization` targets: the OUs below the root and each OU',
+    false,
+  ),
+  entry(
+    'organizations:ListAccountsForParent',
+    '`organization` targets: the accounts of the root and each OU',
+    false,
+  ),
+  entry(
+    'organizations:ListTagsForResource',
+    '`organization` targets: account tags, only when an include/exclude filter names a tag',
+    false,
+  ),
 ];
 
 const STS: readonly PermissionEntry[] = [
@@ -58,7 +74,7 @@ const STS: readonly PermissionEntry[] = [
   }),
   entry(
     'sts:AssumeRole',
-    '`assume-role` targets: the source identity assumes each target role (allow it on `arn:<partition>:iam::<accountId>:role/<roleName>`; that role trusts the source)',
+    '`assume-role` and `organization` targets: the source identity assumes each target role (allow it on `arn:<partition>:iam::<accountId>:role/<roleName>`; that role trusts the source)',
     false,
   ),
 ];

@@ -70,6 +70,8 @@ export interface ComputedPrivilege extends Privilege {
   invalid: { prefix: string; message: string; code?: 'partial_data' }[];
   /** An identity policy's document was unavailable or unreadable: the level is a lower bound only. */
   partial: boolean;
+  /** Identity policies whose document was missing or unreadable: what they grant is unknown. */
+  unreadSources: number;
 }
 
 /** A policy that caps the identity's grants: the boundary (one) or an SCP level (each one must allow). */
@@ -146,13 +148,13 @@ export const computePrivilege = (
   const attached: string[] = [];
   const notes: string[] = [];
   const invalid: ComputedPrivilege['invalid'] = [];
-  let partial = false;
+  let unreadSources = 0;
 
   for (const source of sources) {
     if (source.arn && !attached.includes(source.arn)) attached.push(source.arn);
     const read = readSource(source, notes, invalid);
     if (read) grants.push(...read);
-    else partial = true;
+    else unreadSources += 1;
   }
 
   // A limit whose document is unknown is not applied: the level stays an upper bound, and says so.
@@ -193,7 +195,8 @@ export const computePrivilege = (
     ...(boundary ? { boundary } : {}),
     ...(limits.length > 0 ? { limits } : {}),
     invalid,
-    partial,
+    partial: unreadSources > 0,
+    unreadSources,
   };
 };
 

@@ -22,6 +22,8 @@ export const awsLight: ConnectorLight<AwsConfig, AwsTargetData> = {
   starter: awsStarter,
   permissions: awsPermissions,
   frameworks: [cisAwsFramework],
+  // Organisation targets list their member accounts at scan time.
+  expands: true,
 };
 
 export const awsProvider = lazyConnector(awsLight, async () => (await import('./index.js')).awsConnector);

@@ -1,7 +1,32 @@
 // The AWS targets a config block names: light (no SDK), so the registry lists them without
 // loading the connector's collect code.
 import type { Target } from '../../src/connector.js';
-import type { AwsConfig } from './config.js';
+import type { AccountSelector, AwsConfig } from './config.js';
+
+/** What an organisation target lists its member accounts with. */
+export interface OrganizationSource {
+  roleName: string;
+  sessionName: string;
+  partition: 'aws' | 'aws-us-gov' | 'aws-cn';
+  externalId?: string | undefined;
+  externalIdEnv?: string | undefined;
+  sourceProfile?: string | undefined;
+  include?: AccountSelector | undefined;
+  exclude?: AccountSelector | undefined;
+  zoneOfTrust: 'organization' | 'account';
+}
+
+/** What an account listed by an organisation target knows of its organisation. */
+export interface OrganizationMembership {
+  id: string;
+  managementAccountId: string;
+  /** From the account's parent up to the root: the levels whose SCPs and RCPs apply. */
+  parents: readonly string[];
+  /** Accounts of the organisation, when it is the zone of trust (one array shared by every member). */
+  zoneOfTrust?: ReadonlySet<string> | undefined;
+  /** Scan the account with the source credentials instead of assuming the role (the account they belong to). */
+  direct: boolean;
+}
 
 export type AwsTargetData =
   | { type: 'default' }
@@ -14,7 +39,10 @@ export type AwsTargetData =
       externalId?: string | undefined;
       externalIdEnv?: string | undefined;
       sourceProfile?: string | undefined;
-    };
+      /** Set on the accounts an organisation target listed. */
+      organization?: OrganizationMembership | undefined;
+    }
+  | ({ type: 'organization' } & OrganizationSource);
 
 export const targetsOf = (config: AwsConfig): Target<AwsTargetData>[] => {
   const out: Target<AwsTargetData>[] = [];
@@ -50,6 +78,16 @@ export const targetsOf = (config: AwsConfig): Target<AwsTargetData>[] => {
           });
         }
         break;
+      case 'organization': {
+        const { type, ...source } = t;
+        const from = t.sourceProfile ? `profile ${t.sourceProfile}` : 'default credentials';
+        push(
+          t.sourceProfile ? `aws:organization/${t.sourceProfile}` : 'aws:organization',
+          `AWS Organization (accounts listed with ${from}, role ${t.roleName})`,
+          { type, ...source },
+        );
+        break;
+      }
     }
   }
   return out;

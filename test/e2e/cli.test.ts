@@ -187,6 +187,8 @@ describe('nhiscan scan', () => {
   it.each([
     ['--as-of garbage', ['--as-of', 'garbage'], '--as-of'],
     ['--fail-on bogus', ['--fail-on', 'bogus'], 'bogus'],
+    ['--provider matching nothing', ['--provider', 'entra'], '--target / --provider select none'],
+    ['--target matching nothing', ['--target', 'aws:account/0*'], '--target / --provider select none'],
   ])('exits 2 on %s', async (_, flags, named) => {
     const res = await cli(
       ['scan', '--config', CLEAN_CONFIG, '--out', join(work, 'bad-flag'), ...flags],

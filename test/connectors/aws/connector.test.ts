@@ -121,7 +121,7 @@ describe('AWS connector: a full estate with a credential report', () => {
     replyReport();
     replyUserCallsWithReport({ ssh: true });
     const ctx = recordingContext();
-    const identities = byUid(await collectAll(connector, awsConfig(), ctx));
+    const identities = byUid(await collectAll(connector, awsConfig({ sshPublicKeys: true }), ctx));
 
     expect(ctx.scope).toBe(ACCOUNT);
     expect(ctx.principal).toBe('arn:aws:iam::123456789012:user/nhiscan');
@@ -149,6 +149,25 @@ describe('AWS connector: a full estate with a credential report', () => {
       'IAM credential report generated at 2025-07-01T06:00:00.000Z (GeneratedTime)',
     );
     expect(ctx.notes.some((n) => n.includes('<root_account>'))).toBe(true);
+  });
+
+  it('by default lists no SSH public keys for users that cannot use CodeCommit (the minimum calls)', async () => {
+    replyIdentityAndDetails();
+    replyReport();
+    // legacy-ci's "*" includes codecommit:GitPull: only its keys are listed. Any other
+    // ListSSHPublicKeys would be an unmatched request, hence a gap.
+    replyUserCallsWithReport({ ssh: false });
+    reply({
+      action: 'ListSSHPublicKeys',
+      fixture: 'list-ssh-public-keys-empty.xml',
+      params: { UserName: 'legacy-ci' },
+    });
+    const ctx = recordingContext();
+    const identities = byUid(await collectAll(connector, awsConfig(), ctx));
+    expect(ctx.gaps).toEqual([SECURITY_AUDIT_MISSING]);
+    expect(get(identities, arn('user', 'report-bot')).credentials.some((c) => c.type === 'ssh_key')).toBe(
+      false,
+    );
   });
 
   it('gives users their own, attached and group-inherited grants with contract sources', async () => {
@@ -227,7 +246,9 @@ describe('AWS connector: a full estate with a credential report', () => {
     replyIdentityAndDetails();
     replyReport();
     replyUserCallsWithReport({ ssh: true });
-    const identities = byUid(await collectAll(connector, awsConfig(), recordingContext()));
+    const identities = byUid(
+      await collectAll(connector, awsConfig({ sshPublicKeys: true }), recordingContext()),
+    );
 
     expect(get(identities, arn('user', 'service/deploy-bot')).credentials).toEqual([
       {
@@ -640,7 +661,7 @@ describe('AWS connector: partial failures', () => {
       params: { UserName: 'report-bot' },
     });
     const ctx = recordingContext();
-    const identities = byUid(await collectAll(connector, awsConfig(), ctx));
+    const identities = byUid(await collectAll(connector, awsConfig({ sshPublicKeys: true }), ctx));
 
     expect(ctx.gaps.map((g) => [g.code, g.call, g.resource, g.permission])).toEqual([
       [
@@ -765,7 +786,7 @@ describe('AWS connector: endpoints and assumed roles', () => {
     reply({ host, action: 'ListAccessKeys', fixture: 'list-access-keys-solo-bot.xml' });
     reply({ host, action: 'ListSSHPublicKeys', fixture: 'list-ssh-public-keys-empty.xml' });
     const ctx = recordingContext();
-    const ids = await collectAll(connector, awsConfig(), ctx);
+    const ids = await collectAll(connector, awsConfig({ sshPublicKeys: true }), ctx);
     expect(ids.map((i) => i.uid)).toEqual([arn('user', 'solo-bot')]);
     expect(ctx.gaps).toEqual([]);
   });

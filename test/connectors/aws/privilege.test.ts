@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type PolicySource, computePrivilege, isAdminGrant } from '../../../connectors/aws/privilege.js';
 import type { PrivilegeLevel } from '../../../src/model.js';
+import { mayUseCodeCommit } from '../../../connectors/aws/collect.js';
 
 const doc = (...Statement: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement });
 const inline = (document: string, name = 'p'): PolicySource => ({ prefix: `user-inline:${name}`, document });
@@ -188,5 +189,22 @@ describe('isAdminGrant', () => {
     [{ ...g, actions: ['iam:*'], resources: ['arn:aws:s3:::*'] }, false],
   ])('%j → %s', (grant, expected) => {
     expect(isAdminGrant(grant)).toBe(expected);
+  });
+});
+
+describe('mayUseCodeCommit (whether SSH public keys are worth a call)', () => {
+  const doc = (Action: string | string[], Effect = 'Allow'): string =>
+    JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect, Action, Resource: '*' }] });
+  it('is true for a git action (also through a wildcard), false without one, true when a policy is unreadable', () => {
+    const of = (...documents: (string | undefined)[]) =>
+      mayUseCodeCommit(
+        computePrivilege(documents.map((document, i) => ({ prefix: `user-inline:p${i}`, document }))),
+      );
+    expect(of(doc('codecommit:GitPull'))).toBe(true);
+    expect(of(doc('codecommit:*'))).toBe(true);
+    expect(of(doc('*'))).toBe(true);
+    expect(of(doc('s3:GetObject'))).toBe(false);
+    expect(of(doc('*'), doc('codecommit:*', 'Deny'))).toBe(false);
+    expect(of(doc('s3:GetObject'), undefined)).toBe(true);
   });
 });

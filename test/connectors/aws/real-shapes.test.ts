@@ -359,7 +359,9 @@ describe('AWS connector: throttling', () => {
     });
     const ctx = recordingContext();
     const twice = createAwsConnector({ clientSettings: { maxAttempts: 2 }, sleep: () => Promise.resolve() });
-    const identities = byUid(await collectAll(twice, awsConfig({ region: 'us-gov-west-1' }), ctx));
+    const identities = byUid(
+      await collectAll(twice, awsConfig({ region: 'us-gov-west-1', sshPublicKeys: true }), ctx),
+    );
     expect(ctx.gaps.filter((g) => g.code === 'throttled')).toEqual([
       expect.objectContaining({ call: 'iam:ListSSHPublicKeys', resource: BOT_ARN, recovered: false }),
     ]);
