@@ -88,8 +88,8 @@ export const gcpImpersonation: Policy<Options> = {
   findings: [
     {
       key: 'project-level',
-      title: '<n> principals can impersonate it through a project-wide grant',
-      evidence: ['grants', 'principals'],
+      title: '<principal> can impersonate every service account of <resource> (<role>)',
+      evidence: ['grants', 'principals', 'reaches'],
     },
     {
       key: 'domain-wide',
@@ -119,13 +119,18 @@ export const gcpImpersonation: Policy<Options> = {
           !allowed.has(p.principal.toLowerCase()) &&
           !(options.ignoreServiceAgents && isServiceAgentMember(p.principal)),
       );
-      if (broad.length > 0) {
-        const principals = [...new Set(broad.map((p) => p.principal))].sort();
+      // One finding per binding (resource, role, principal, condition), however many accounts
+      // it reaches: the core lists them in `reaches`. The id derives from the binding alone.
+      const bindings = new Map<string, PrincipalRef>();
+      for (const p of broad)
+        bindings.set([p.resource, p.role, p.principal.toLowerCase(), p.condition ?? ''].join('\u0000'), p);
+      for (const [bindingKey, p] of [...bindings].sort(([a], [b]) => a.localeCompare(b))) {
         drafts.push({
           key: 'project-level',
-          title: `${plural(principals.length, 'principal')} can impersonate it through a project-wide grant`,
-          message: `${identityLabel(identity)} can be impersonated by ${principals.join(', ')} through ${broad.map(describeBinding).join('; ')}.`,
-          evidence: { grants: broad.map(grantFacts), principals },
+          shared: { uid: bindingKey },
+          title: `${p.principal} can impersonate every service account of ${p.resource} (${p.role})`,
+          message: `${p.principal} holds ${describeBinding(p)}, so it can act as every service account of ${p.resource}, ${identityLabel(identity)} among them (the accounts reached are listed in the evidence).`,
+          evidence: { grants: [grantFacts(p)], principals: [p.principal] },
           remediation:
             'Grant Service Account User / Token Creator on the service account itself, to the principals that use it, instead of on the project.',
         });
