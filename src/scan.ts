@@ -118,6 +118,8 @@ const scanWith = async (
     if (children === undefined && run.coverage.status !== 'failed' && run.coverage.status !== 'skipped') {
       return { run: undefined, jobs: [job] };
     }
+    // It listed targets rather than being one: the summary shows it as discovery.
+    if (children !== undefined) run.coverage.discovery = true;
     return { run, jobs: (children ?? []).map((child) => ({ connector, providerConfig, target: child })) };
   });
   const jobs = discoveries.flatMap((d) => d.jobs);
