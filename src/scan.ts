@@ -27,6 +27,15 @@ import { createControlResolver } from './controls/index.js';
 import { VERSION } from './version.js';
 import { compareCodeUnits } from './order.js';
 
+/**
+ * A target from which nothing could be read is `failed`, not `partial`: no identity came back
+ * and every call that was tried was refused (denied, or its credentials rejected).
+ */
+export const readNothing = (identities: number, gaps: readonly Gap[]): boolean =>
+  identities === 0 &&
+  gaps.length > 0 &&
+  gaps.every((g) => !g.recovered && (g.code === 'access_denied' || g.code === 'auth_failed'));
+
 export interface ScanOptions {
   config: Config;
   clock: Clock;
@@ -203,7 +212,13 @@ const scanWith = async (
       const work = body(ctx, emit);
       work.catch(() => undefined);
       const { skipped } = await Promise.race([work, deadline.reached]);
-      status = skipped ? 'skipped' : gaps.some((g) => !g.recovered) ? 'partial' : 'complete';
+      status = skipped
+        ? 'skipped'
+        : readNothing(identities.length, gaps)
+          ? 'failed'
+          : gaps.some((g) => !g.recovered)
+            ? 'partial'
+            : 'complete';
     } catch (err) {
       status = 'failed';
       const stopped = deadline.signal.aborted ? stopGap(target, deadline.signal.reason) : undefined;

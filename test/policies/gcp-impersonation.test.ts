@@ -25,6 +25,10 @@ const TOKEN_CREATOR = 'roles/iam.serviceAccountTokenCreator';
 const binding = (resource: string, role: string, principal: string, condition = ''): string =>
   [resource, role, principal.toLowerCase(), condition].join('\u0000');
 
+/** A principal both administering and impersonating on the project: its id from its bindings. */
+const adminAndUser = (principal: string, bindings: string[]): string =>
+  ['admin-and-user', principal.toLowerCase(), ...bindings.sort()].join('\u0000');
+
 runCases(gcpImpersonation, {
   valid: [
     { name: 'nobody can act as it', identity: gcpAccount('quiet') },
@@ -173,7 +177,15 @@ runCases(gcpImpersonation, {
           key: 'project-level',
           shared: binding('projects/acme-prod', 'roles/iam.serviceAccountKeyAdmin', 'user:dana@example.com'),
         },
-        { key: 'admin-and-user', severity: 'high' },
+        // Both grants on the project: one finding for the principal, whatever the accounts.
+        {
+          key: 'admin-and-user',
+          severity: 'high',
+          shared: adminAndUser('user:dana@example.com', [
+            'projects/acme-prod roles/iam.securityAdmin',
+            'projects/acme-prod roles/iam.serviceAccountKeyAdmin',
+          ]),
+        },
       ],
     },
     {
@@ -219,7 +231,14 @@ runCases(gcpImpersonation, {
           key: 'project-level',
           shared: binding('projects/acme-prod', SA_USER, 'group:developers@example.com'),
         },
-        { key: 'admin-and-user', severity: 'high' },
+        {
+          key: 'admin-and-user',
+          severity: 'high',
+          shared: adminAndUser('group:developers@example.com', [
+            'projects/acme-prod roles/iam.serviceAccountAdmin',
+            `projects/acme-prod ${SA_USER}`,
+          ]),
+        },
       ],
     },
   ],
