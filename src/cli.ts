@@ -257,6 +257,50 @@ program
   });
 
 program
+  .command('permissions')
+  .description(
+    'the read-only permissions each connector needs, from its manifest: what to grant and the calls each unlocks',
+  )
+  .argument('[provider]', 'one connector id (default: every connector)')
+  .option('--json', 'the manifests as data')
+  .option('--grants', "only what to grant, in the provider's own format (JSON; needs a provider)")
+  .option(
+    '--docs <root>',
+    "rewrite the generated permission blocks of a checkout's README.md and connectors/<id>/readme.md (then run prettier)",
+  )
+  .action(async (provider: string | undefined, opts: { json?: boolean; grants?: boolean; docs?: string }) => {
+    if ([opts.json, opts.grants, opts.docs !== undefined].filter(Boolean).length > 1)
+      throw new UsageError('permissions: give one of --json, --grants, --docs');
+    const [{ builtins }, { renderPermissionSection, writePermissionDocs }] = await Promise.all([
+      import('./registry.js'),
+      import('./permissions.js'),
+    ]);
+    const all = Object.values(builtins.connectors).flatMap((c) => (c.permissions ? [c.permissions] : []));
+    const chosen = provider === undefined ? all : all.filter((m) => m.provider === provider);
+    if (provider !== undefined && chosen.length === 0)
+      throw new UsageError(
+        `permissions: no connector "${provider}" with a permission manifest (known: ${all.map((m) => m.provider).join(', ')})`,
+      );
+    if (opts.docs !== undefined) {
+      const path = await import('node:path');
+      const files = await writePermissionDocs(path.resolve(opts.docs), chosen);
+      print(`wrote the permission blocks of ${files.length} files\n`);
+      return;
+    }
+    if (opts.grants) {
+      const [one] = chosen;
+      if (provider === undefined || !one) throw new UsageError('permissions --grants: name one provider');
+      print(JSON.stringify(one.grants, null, 2) + '\n');
+      return;
+    }
+    if (opts.json) {
+      print(JSON.stringify(chosen, null, 2) + '\n');
+      return;
+    }
+    print(chosen.map((m) => `## ${m.provider}\n\n${renderPermissionSection(m)}\n`).join('\n'));
+  });
+
+program
   .command('controls')
   .description(
     'the control matrix: each SOC 2 criterion and SOC 1 objective with the policies that test it (and, with --scan, its findings)',

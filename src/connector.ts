@@ -7,6 +7,7 @@ import type { ConnectorDemo } from './demo/server.js';
 import type { Limiter } from './concurrency.js';
 import type { Logger } from './log.js';
 import type { Gap, IdentityInput } from './model.js';
+import type { PermissionManifest } from './permissions.js';
 
 export interface Target<T = unknown> {
   /** Stable id, e.g. "aws:profile/prod", "aws:assume/123456789012". */
@@ -78,6 +79,8 @@ export interface Connector<C = unknown, T = unknown, S = unknown> {
   starter?: ConnectorStarter;
   /** Frameworks of this provider (its CIS benchmark, connectors/<id>/cis.ts). */
   frameworks?: readonly Framework[];
+  /** The read-only permissions its calls need, as data (connectors/<id>/permissions.ts). */
+  permissions?: PermissionManifest;
 }
 
 /** A connector's part of the starter config; it must validate as written when enabled. */
@@ -96,7 +99,7 @@ export type AnyConnector = Connector<any, any, any>; // eslint-disable-line @typ
 /** What a connector declares without its API clients: imported eagerly, listed by the registry. */
 export type ConnectorLight<C = unknown, T = unknown> = Pick<
   Connector<C, T>,
-  'id' | 'title' | 'config' | 'targets' | 'demo' | 'starter' | 'frameworks'
+  'id' | 'title' | 'config' | 'targets' | 'demo' | 'starter' | 'frameworks' | 'permissions'
 > & {
   /** Whether the full connector has `expand` (targets that stand for many). */
   expands?: boolean;

@@ -32,6 +32,7 @@ import { organizationLimits } from './organization.js';
 import { type PrivilegeLimits, computePrivilege } from './privilege.js';
 import { type Sleep, fetchCredentialReport } from './report.js';
 import { CallerIdentity, type UserDetail } from './schema.js';
+import { traceCalls } from './trace.js';
 
 export const FALLBACK = 'ListAccessKeys + GetAccessKeyLastUsed per user';
 /** A report generated this long before asOf (or less) was generated for this scan. */
@@ -133,8 +134,8 @@ export async function* collectAccount(
     ...retrySettings(),
     ...opts.clientSettings,
   };
-  const sts = new STSClient(clientConfig);
-  const iam = new IAMClient(clientConfig);
+  const sts = traceCalls(new STSClient(clientConfig), 'sts', ctx.log);
+  const iam = traceCalls(new IAMClient(clientConfig), 'iam', ctx.log);
   try {
     // Resolve credentials once up front so a failure names the call that failed (AssumeRole, SSO, …).
     try {

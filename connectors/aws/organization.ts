@@ -19,6 +19,7 @@ import { errorName } from '../../src/errors.js';
 import type { AwsConfig } from './config.js';
 import { awsGap } from './errors.js';
 import type { LimitSource, PrivilegeLimits } from './privilege.js';
+import { traceCalls } from './trace.js';
 
 /** An OU path is at most five OUs deep below the root; a longer walk means a cycle or a bad answer. */
 const MAX_DEPTH = 8;
@@ -61,7 +62,7 @@ export const organizationLimits = async (
   if (!config.organizationPolicies) {
     return { notes: ['SCPs and RCPs not applied: organizationPolicies is off in the AWS config'] };
   }
-  const client = new OrganizationsClient(clientConfig);
+  const client = traceCalls(new OrganizationsClient(clientConfig), 'organizations', ctx.log);
   const send = async <T>(
     call: string,
     request: (opts: { abortSignal: AbortSignal }) => Promise<unknown>,

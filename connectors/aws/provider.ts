@@ -6,6 +6,7 @@ import { AwsConfig } from './config.js';
 import { awsDemo } from './demo.js';
 import { awsStarter } from './starter.js';
 import { type AwsTargetData, targetsOf } from './targets.js';
+import { awsPermissions } from './permissions.js';
 
 export const awsLight: ConnectorLight<AwsConfig, AwsTargetData> = {
   id: 'aws',
@@ -14,6 +15,7 @@ export const awsLight: ConnectorLight<AwsConfig, AwsTargetData> = {
   targets: targetsOf,
   demo: awsDemo,
   starter: awsStarter,
+  permissions: awsPermissions,
   frameworks: [cisAwsFramework],
 };
 

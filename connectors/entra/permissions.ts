@@ -1,17 +1,9 @@
-// The read-only Microsoft Graph application permissions the connector asks for, as data: the
-// readme's table and the README's permission list are written from it (a test keeps them equal).
-export interface EntraPermission {
-  /** Microsoft Graph application permission (app role) value. */
-  permission: string;
-  /** What nhiscan reads with it. */
-  reads: string;
-  /** The calls it unlocks. */
-  calls: string[];
-  /** false when the scan runs without it (the data becomes a coverage gap). */
-  required: boolean;
-}
+// The read-only Microsoft Graph application permissions the connector asks for, as data (the
+// provider-neutral PermissionManifest of src/permissions.ts): the readme's section and the
+// README's list are written from it (`nhiscan permissions --docs`; a test keeps them equal).
+import type { PermissionEntry, PermissionManifest } from '../../src/permissions.js';
 
-export const ENTRA_PERMISSIONS: readonly EntraPermission[] = [
+const ENTRIES: readonly PermissionEntry[] = [
   {
     permission: 'Application.Read.All',
     reads:
@@ -46,3 +38,26 @@ export const ENTRA_PERMISSIONS: readonly EntraPermission[] = [
     required: false,
   },
 ];
+
+/** The Graph application permissions, by the name the Entra admin center shows. */
+export interface EntraGrants {
+  resource: 'Microsoft Graph';
+  type: 'Application';
+  permissions: string[];
+}
+
+export const entraPermissions: PermissionManifest<EntraGrants> = {
+  provider: 'entra',
+  howToGrant:
+    "Grant these as **application** permissions on the scanner's app registration, then have an administrator grant admin consent (Entra admin center → App registrations → the app → API permissions → Add a permission → Microsoft Graph → Application permissions, then _Grant admin consent_).",
+  grantsCaption: 'The Microsoft Graph application permissions to add',
+  grants: {
+    resource: 'Microsoft Graph',
+    type: 'Application',
+    permissions: ENTRIES.map((e) => e.permission),
+  },
+  entries: ENTRIES,
+};
+
+/** The entries alone (what collect.ts's CALL_PERMISSION is checked against). */
+export const ENTRA_PERMISSIONS: readonly PermissionEntry[] = ENTRIES;

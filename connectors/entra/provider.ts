@@ -4,6 +4,7 @@ import { type ConnectorLight, lazyConnector } from '../../src/connector.js';
 import { EntraConfig } from './config.js';
 import { entraDemo } from './demo.js';
 import { entraStarter } from './starter.js';
+import { entraPermissions } from './permissions.js';
 
 export interface EntraTarget {
   tenant: string;
@@ -24,6 +25,7 @@ export const entraLight: ConnectorLight<EntraConfig, EntraTarget> = {
       : [],
   demo: entraDemo,
   starter: entraStarter,
+  permissions: entraPermissions,
 };
 
 export const entraProvider = lazyConnector(

@@ -7,6 +7,8 @@ import { cloudresourcemanager, type cloudresourcemanager_v3 } from '@googleapis/
 import { iam, type iam_v1 } from '@googleapis/iam';
 import { GoogleAuth, OAuth2Client, type BaseExternalAccountClient } from 'google-auth-library';
 import { ScanError } from '../../src/errors.js';
+import { type Logger, silentLogger } from '../../src/log.js';
+import { logCall } from '../../src/permissions.js';
 import { DEFAULT_TIMEOUTS } from '../../src/timeouts.js';
 import { GCP_APIS, isLoopbackUrl, type GcpConfig } from './config.js';
 import {
@@ -130,12 +132,38 @@ export interface GcpClients {
   opts: Record<(typeof GCP_APIS)[number], CallOptions>;
 }
 
+/**
+ * The call trace (src/permissions.ts `logCall`): a client whose every method call is logged by
+ * its discovery id (`iam.projects.serviceAccounts.list`), as the permission manifest names it.
+ * Methods run on the real resource object, so the generated clients see no difference.
+ */
+export const traced = <T extends object>(obj: T, path: string, log: Logger): T =>
+  // The proxy's own target is an empty object: the generated resources' properties are read-only,
+  // and a proxy over them could not hand out traced copies.
+  new Proxy({} as T, {
+    get(_, key) {
+      const value: unknown = Reflect.get(obj, key);
+      if (typeof key !== 'string') return value;
+      if (typeof value === 'function')
+        return (...args: unknown[]): unknown => {
+          logCall(log, 'gcp', `${path}.${key}`);
+          return (value as (...a: unknown[]) => unknown).apply(obj, args);
+        };
+      // Resource groups (projects, serviceAccounts, …) are traced further; the client's own
+      // settings (`context`, `_options`) are handed out as they are.
+      if (value && typeof value === 'object' && key !== 'context' && !key.startsWith('_'))
+        return traced(value, `${path}.${key}`, log);
+      return value;
+    },
+  });
+
 /** Every call carries the target's signal and the per-request timeout (config `timeouts.requestSeconds`). */
 export const createClients = (
   config: GcpConfig,
   auth: GcpAuthResult['client'],
   signal: AbortSignal,
   timeoutMs: number = DEFAULT_TIMEOUTS.requestSeconds * 1000,
+  log: Logger = silentLogger,
 ): GcpClients => {
   const common = auth ? { auth } : {};
   const opts = (url: string | undefined): CallOptions => ({
@@ -149,10 +177,10 @@ export const createClients = (
     ...(url ? { rootUrl: url.endsWith('/') ? url : `${url}/` } : {}),
   });
   return {
-    crm: cloudresourcemanager({ version: 'v3', ...common }),
-    iam: iam({ version: 'v1', ...common }),
-    apikeys: apiKeysClient(auth),
-    policyanalyzer: policyAnalyzerClient(auth),
+    crm: traced(cloudresourcemanager({ version: 'v3', ...common }), 'cloudresourcemanager', log),
+    iam: traced(iam({ version: 'v1', ...common }), 'iam', log),
+    apikeys: traced(apiKeysClient(auth), 'apikeys', log),
+    policyanalyzer: traced(policyAnalyzerClient(auth), 'policyanalyzer', log),
     opts: {
       cloudresourcemanager: opts(config.endpoints.cloudresourcemanager),
       iam: opts(config.endpoints.iam),

@@ -118,7 +118,7 @@ const expandGcp = async (
   const session = ctx.session;
   const { client, principal } = await session.auth;
   if (principal) ctx.setPrincipal(principal);
-  const clients = createClients(config, client, ctx.signal, ctx.requestTimeoutMs);
+  const clients = createClients(config, client, ctx.signal, ctx.requestTimeoutMs, ctx.log);
   const hierarchy = createHierarchy(clients, ctx);
 
   // A folder inside another configured organization / folder is scanned through that one, so no
@@ -195,7 +195,7 @@ async function* collectGcp(
   const session = ctx.session;
   const { client, principal } = await session.auth;
   if (principal) ctx.setPrincipal(principal);
-  const clients = createClients(config, client, ctx.signal, ctx.requestTimeoutMs);
+  const clients = createClients(config, client, ctx.signal, ctx.requestTimeoutMs, ctx.log);
   const mappings = mappingsOf(session, config, ctx);
   // Limits of what is read, stated on every target so a report never implies more.
   if (!config.policyAnalyzer) {

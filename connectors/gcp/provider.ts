@@ -7,6 +7,7 @@ import { GcpConfig } from './config.js';
 import { gcpDemo } from './demo.js';
 import { gcpStarter } from './starter.js';
 import { type GcpTargetData, gcpTargets } from './targets.js';
+import { gcpPermissions } from './permissions.js';
 
 export const gcpLight: ConnectorLight<GcpConfig, GcpTargetData> = {
   id: 'gcp',
@@ -16,6 +17,7 @@ export const gcpLight: ConnectorLight<GcpConfig, GcpTargetData> = {
   expands: true,
   demo: gcpDemo,
   starter: gcpStarter,
+  permissions: gcpPermissions,
   frameworks: [cisGcpFramework],
 };
 

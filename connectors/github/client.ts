@@ -10,6 +10,7 @@ import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import { ScanError, errorMessage } from '../../src/errors.js';
 import type { Logger } from '../../src/log.js';
+import { logCall } from '../../src/permissions.js';
 import { VERSION } from '../../src/version.js';
 import type { GithubAuth } from './config.js';
 import { type EtagCache, type RequestStats, conditionalFetch } from './etag-cache.js';
@@ -149,8 +150,42 @@ const commonOptions = (o: ClientOptions) => {
   };
 };
 
+/**
+ * The call trace (src/permissions.ts `logCall`): every request by its route template, as the
+ * permission manifest names it (`GET /orgs/{org}/members`). The paginator expands the route before
+ * its first request (every page's URL is absolute), so lists are traced by the route it is given
+ * and the request hook traces only requests made by route.
+ */
+const traced = (octokit: GithubOctokit, log: ClientOptions['log']): GithubOctokit => {
+  const trace = (route: string): void => {
+    logCall(log, 'github', /^[A-Z]+ /.test(route) ? route : `GET ${route}`);
+  };
+  octokit.hook.before('request', (options) => {
+    if (!/^[a-z]+:\/\//i.test(options.url)) trace(`${options.method} ${options.url}`);
+  });
+  // A route is a string (`GET /orgs/{org}/members`) or an endpoint method, which carries its own.
+  const traceRoute = (route: unknown): void => {
+    if (typeof route === 'string') trace(route);
+    else if (typeof route === 'function') {
+      const defaults = (route as { endpoint?: { DEFAULTS?: { method?: string; url?: string } } }).endpoint
+        ?.DEFAULTS;
+      if (defaults?.url) trace(`${defaults.method ?? 'GET'} ${defaults.url}`);
+    }
+  };
+  const tracedList = <F extends (...args: never[]) => unknown>(fn: F): F =>
+    new Proxy(fn, {
+      apply(target, thisArg, args: unknown[]) {
+        traceRoute(args[0]);
+        return Reflect.apply(target, thisArg, args) as unknown;
+      },
+    });
+  octokit.paginate.iterator = tracedList(octokit.paginate.iterator);
+  octokit.paginate = tracedList(octokit.paginate);
+  return octokit;
+};
+
 export const tokenClient = (o: ClientOptions, token: string): GithubOctokit =>
-  new GithubOctokit({ ...commonOptions(o), auth: token });
+  traced(new GithubOctokit({ ...commonOptions(o), auth: token }), o.log);
 
 /** Without `installationId`: the App itself (JWT), for /app and /orgs/{org}/installation. */
 export const appClient = (
@@ -158,12 +193,15 @@ export const appClient = (
   creds: { appId: string; privateKey: string },
   installationId?: number,
 ): GithubOctokit =>
-  new GithubOctokit({
-    ...commonOptions(o),
-    authStrategy: createAppAuth,
-    auth: {
-      appId: creds.appId,
-      privateKey: creds.privateKey,
-      ...(installationId === undefined ? {} : { installationId }),
-    },
-  });
+  traced(
+    new GithubOctokit({
+      ...commonOptions(o),
+      authStrategy: createAppAuth,
+      auth: {
+        appId: creds.appId,
+        privateKey: creds.privateKey,
+        ...(installationId === undefined ? {} : { installationId }),
+      },
+    }),
+    o.log,
+  );

@@ -5,42 +5,19 @@
 // the same credentials.
 import { ScanError, errorMessage, errorName } from '../../src/errors.js';
 import type { Gap, GapCode } from '../../src/model.js';
+import { githubPermissions } from './permissions.js';
 
 export type GapInput = Omit<Gap, 'recovered'> & { recovered?: boolean };
 
 /**
- * Read-only permissions a GitHub App (fine-grained PAT: the same names) needs per endpoint, as
- * GitHub documents them ("Permissions required for GitHub Apps"). Used when a denial carries no
- * header, and by readme.md.
+ * Read-only permission a GitHub App (fine-grained PAT: the same names) needs per endpoint, from
+ * the permission manifest (permissions.ts). Used when a denial carries no header.
  */
-export const ENDPOINT_PERMISSIONS: Record<string, string> = {
-  'GET /orgs/{org}/members': 'members=read',
-  'GET /orgs/{org}/outside_collaborators': 'members=read',
-  'GET /orgs/{org}/installations': 'organization_administration=read',
-  'GET /apps/{app_slug}': '(none: public App metadata)',
-  'GET /orgs/{org}/personal-access-tokens': 'organization_personal_access_tokens=read',
-  'GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories': 'organization_personal_access_tokens=read',
-  'GET /orgs/{org}/personal-access-token-requests': 'organization_personal_access_token_requests=read',
-  'GET /orgs/{org}/credential-authorizations': 'organization_administration=read',
-  'GET /orgs/{org}/actions/secrets': 'organization_secrets=read',
-  'GET /orgs/{org}/actions/secrets/{secret_name}/repositories': 'organization_secrets=read',
-  'GET /orgs/{org}/dependabot/secrets': 'organization_dependabot_secrets=read',
-  'GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories': 'organization_dependabot_secrets=read',
-  'GET /orgs/{org}/codespaces/secrets': 'organization_codespaces_secrets=read',
-  'GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories': 'organization_codespaces_secrets=read',
-  'GET /orgs/{org}/hooks': 'organization_hooks=read',
-  'GET /orgs/{org}/actions/permissions/workflow': 'organization_administration=read',
-  'GET /orgs/{org}/repos': 'metadata=read',
-  'GET /repos/{owner}/{repo}/keys': 'administration=read',
-  'GET /repos/{owner}/{repo}/actions/secrets': 'secrets=read',
-  'GET /repos/{owner}/{repo}/environments': 'actions=read',
-  'GET /repos/{owner}/{repo}/environments/{environment_name}/secrets': 'secrets=read',
-  'GET /repos/{owner}/{repo}/dependabot/secrets': 'dependabot_secrets=read',
-  // GitHub offers this permission at write level only.
-  'GET /repos/{owner}/{repo}/codespaces/secrets': 'codespaces_secrets=write',
-  'GET /repos/{owner}/{repo}/hooks': 'repository_hooks=read',
-  'GET /repos/{owner}/{repo}/actions/permissions/workflow': 'administration=read',
-};
+export const ENDPOINT_PERMISSIONS: Record<string, string> = Object.fromEntries(
+  githubPermissions.entries.flatMap((e) =>
+    e.calls.map((call) => [call, e.implicit ? `(none: ${e.implicit})` : e.permission] as const),
+  ),
+);
 
 /** Classic-token scopes per endpoint, when the header is missing (GitHub's REST reference). */
 export const ENDPOINT_SCOPES: Record<string, string> = {

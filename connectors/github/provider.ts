@@ -6,6 +6,7 @@ import { GithubConfig } from './config.js';
 import { githubDemo } from './demo.js';
 import { githubStarter } from './starter.js';
 import { type GithubTarget, githubTargets } from './targets.js';
+import { githubPermissions } from './permissions.js';
 
 export const githubLight: ConnectorLight<GithubConfig, GithubTarget> = {
   id: 'github',
@@ -15,6 +16,7 @@ export const githubLight: ConnectorLight<GithubConfig, GithubTarget> = {
   expands: true,
   demo: githubDemo,
   starter: githubStarter,
+  permissions: githubPermissions,
   frameworks: [cisGithubFramework],
 };
 

@@ -1,0 +1,127 @@
+// The Google Cloud IAM permissions the connector's calls need, as data (src/permissions.ts): one
+// entry per permission, with the API methods (discovery ids, as the call trace in clients.ts names
+// them) it unlocks, as each method's reference page documents it; the predefined roles that hold
+// them. The readme's section and the README's list are written from it; a test checks every
+// method the demo scan calls is here.
+import type { PermissionEntry, PermissionManifest } from '../../src/permissions.js';
+
+/** Predefined roles to grant, and the permissions of an equivalent custom role. */
+export interface GcpGrants {
+  roles: string[];
+  /** `gcloud iam roles create --file`: a custom role holding exactly these. */
+  customRole: { title: string; stage: 'GA'; includedPermissions: string[] };
+}
+
+const ENTRIES: readonly PermissionEntry[] = [
+  {
+    permission: 'resourcemanager.projects.get',
+    reads: 'project number, labels and parent (`projects:` targets)',
+    calls: ['cloudresourcemanager.projects.get'],
+    required: true,
+  },
+  {
+    permission: 'resourcemanager.projects.list',
+    reads: 'the projects of an organisation or folder target',
+    calls: ['cloudresourcemanager.projects.list'],
+    required: false,
+  },
+  {
+    permission: 'resourcemanager.folders.list',
+    reads: 'the folders of an organisation or folder target',
+    calls: ['cloudresourcemanager.folders.list'],
+    required: false,
+  },
+  {
+    permission: 'resourcemanager.folders.get',
+    reads: 'the folder chain above a `projects:` target (`inheritedPolicies`)',
+    calls: ['cloudresourcemanager.folders.get'],
+    required: false,
+  },
+  {
+    permission: 'resourcemanager.projects.getIamPolicy',
+    reads: 'roles granted on the project (policy version 3: conditions kept)',
+    calls: ['cloudresourcemanager.projects.getIamPolicy'],
+    required: true,
+  },
+  {
+    permission: 'resourcemanager.folders.getIamPolicy',
+    reads: 'roles inherited from folders (`inheritedPolicies`)',
+    calls: ['cloudresourcemanager.folders.getIamPolicy'],
+    required: false,
+  },
+  {
+    permission: 'resourcemanager.organizations.getIamPolicy',
+    reads: 'roles inherited from the organisation (`inheritedPolicies`)',
+    calls: ['cloudresourcemanager.organizations.getIamPolicy'],
+    required: false,
+  },
+  {
+    permission: 'iam.serviceAccounts.list',
+    reads: 'service accounts',
+    calls: ['iam.projects.serviceAccounts.list'],
+    required: true,
+  },
+  {
+    permission: 'iam.serviceAccountKeys.list',
+    reads: 'user- and Google-managed keys of each service account',
+    calls: ['iam.projects.serviceAccounts.keys.list'],
+    required: false,
+  },
+  {
+    permission: 'iam.serviceAccounts.getIamPolicy',
+    reads: 'who can act as or administer each service account',
+    calls: ['iam.projects.serviceAccounts.getIamPolicy'],
+    required: false,
+  },
+  {
+    permission: 'iam.workloadIdentityPools.list',
+    reads: 'workload identity pools',
+    calls: ['iam.projects.locations.workloadIdentityPools.list'],
+    required: false,
+  },
+  {
+    permission: 'iam.workloadIdentityPoolProviders.list',
+    reads: 'workload identity providers: issuer, attribute mapping and condition',
+    calls: ['iam.projects.locations.workloadIdentityPools.providers.list'],
+    required: false,
+  },
+  {
+    permission: 'apikeys.keys.list',
+    reads: 'API keys and their restrictions (never the key string)',
+    calls: ['apikeys.projects.locations.keys.list'],
+    required: false,
+  },
+  {
+    permission: 'policyanalyzer.serviceAccountLastAuthenticationActivities.query',
+    reads: 'last authentication of each service account (`policyAnalyzer`)',
+    calls: ['policyanalyzer.projects.locations.activityTypes.activities.query'],
+    required: false,
+  },
+  {
+    permission: 'policyanalyzer.serviceAccountKeyLastAuthenticationActivities.query',
+    reads: 'last authentication of each key (`policyAnalyzer`)',
+    calls: ['policyanalyzer.projects.locations.activityTypes.activities.query'],
+    required: false,
+  },
+];
+
+export const gcpPermissions: PermissionManifest<GcpGrants> = {
+  provider: 'gcp',
+  howToGrant:
+    "Grant the scanner's identity these roles on the organisation (or on each folder / project scanned), or a custom role with exactly the permissions below. `roles/serviceusage.apiKeysViewer` rather than `roles/viewer`, which also carries `apikeys.keys.getKeyString` (the key itself); the connector never asks for it. The Policy Analyzer API (`policyanalyzer.googleapis.com`) and the API Keys API (`apikeys.googleapis.com`) must be enabled in the credentials' quota project. Every denial names the permission it lacked.",
+  grantsCaption: 'Predefined roles, and the equivalent custom role',
+  grants: {
+    roles: [
+      'roles/browser',
+      'roles/iam.securityReviewer',
+      'roles/serviceusage.apiKeysViewer',
+      'roles/policyanalyzer.activityAnalysisViewer',
+    ],
+    customRole: {
+      title: 'nhiscan read-only',
+      stage: 'GA',
+      includedPermissions: ENTRIES.map((e) => e.permission),
+    },
+  },
+  entries: ENTRIES,
+};

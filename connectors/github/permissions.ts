@@ -1,0 +1,156 @@
+// The read-only GitHub App permissions the connector's calls need, as data (src/permissions.ts):
+// one entry per permission, with the REST routes (Octokit route templates, as the call trace in
+// client.ts names them) it unlocks, as GitHub documents them per endpoint ("Permissions required
+// for GitHub Apps"). A fine-grained PAT needs the same names. The readme's section and the README's
+// list are written from it; errors.ts names the permission of a refused call from it; a test checks
+// every route the demo scan requests is here.
+import type { PermissionEntry, PermissionManifest } from '../../src/permissions.js';
+
+/** A GitHub App's permission map, as an App manifest's `default_permissions` writes it. */
+export type GithubAppPermissions = Record<string, 'read'>;
+
+const ENTRIES: readonly PermissionEntry[] = [
+  {
+    permission: 'metadata=read',
+    reads: 'the repositories to visit',
+    calls: ['GET /orgs/{org}/repos'],
+    required: true,
+  },
+  {
+    permission: 'members=read',
+    reads: 'members, owners and outside collaborators (to tell current owners from departed ones)',
+    calls: ['GET /orgs/{org}/members', 'GET /orgs/{org}/outside_collaborators'],
+    required: false,
+  },
+  {
+    permission: 'organization_administration=read',
+    reads: 'installed Apps, SAML SSO credential authorizations, the organisation workflow-token default',
+    calls: [
+      'GET /orgs/{org}/installations',
+      'GET /orgs/{org}/credential-authorizations',
+      'GET /orgs/{org}/actions/permissions/workflow',
+    ],
+    required: false,
+  },
+  {
+    permission: 'organization_personal_access_tokens=read',
+    reads: 'fine-grained PAT grants and the repositories each reaches (Apps only)',
+    calls: [
+      'GET /orgs/{org}/personal-access-tokens',
+      'GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories',
+    ],
+    required: false,
+  },
+  {
+    permission: 'organization_personal_access_token_requests=read',
+    reads: 'pending fine-grained PAT requests (Apps only)',
+    calls: ['GET /orgs/{org}/personal-access-token-requests'],
+    required: false,
+  },
+  {
+    permission: 'organization_secrets=read',
+    reads: 'organisation Actions secrets (names, visibility, dates; never values) and their repositories',
+    calls: ['GET /orgs/{org}/actions/secrets', 'GET /orgs/{org}/actions/secrets/{secret_name}/repositories'],
+    required: false,
+  },
+  {
+    permission: 'organization_dependabot_secrets=read',
+    reads: 'organisation Dependabot secrets and their repositories',
+    calls: [
+      'GET /orgs/{org}/dependabot/secrets',
+      'GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories',
+    ],
+    required: false,
+  },
+  {
+    permission: 'organization_codespaces_secrets=read',
+    reads:
+      'organisation Codespaces secrets: a fine-grained PAT only (GitHub does not serve them to Apps; a classic token needs `admin:org`)',
+    calls: [
+      'GET /orgs/{org}/codespaces/secrets',
+      'GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories',
+    ],
+    required: false,
+  },
+  {
+    permission: 'organization_hooks=read',
+    reads: 'organisation webhooks (secret set, SSL verification; URLs reduced to scheme and host)',
+    calls: ['GET /orgs/{org}/hooks'],
+    required: false,
+  },
+  {
+    permission: 'administration=read',
+    reads: 'deploy keys and the repository workflow-token setting',
+    calls: ['GET /repos/{owner}/{repo}/keys', 'GET /repos/{owner}/{repo}/actions/permissions/workflow'],
+    required: false,
+  },
+  {
+    permission: 'secrets=read',
+    reads: 'repository and environment Actions secrets',
+    calls: [
+      'GET /repos/{owner}/{repo}/actions/secrets',
+      'GET /repos/{owner}/{repo}/environments/{environment_name}/secrets',
+    ],
+    required: false,
+  },
+  {
+    permission: 'actions=read',
+    reads: 'the environments of each repository (to list their secrets)',
+    calls: ['GET /repos/{owner}/{repo}/environments'],
+    required: false,
+  },
+  {
+    permission: 'dependabot_secrets=read',
+    reads: 'repository Dependabot secrets',
+    calls: ['GET /repos/{owner}/{repo}/dependabot/secrets'],
+    required: false,
+  },
+  {
+    permission: 'codespaces_secrets=write',
+    reads:
+      'repository Codespaces secrets: GitHub offers this permission at write level only, so it is not in the read-only map above; without it the scan records the gap',
+    calls: ['GET /repos/{owner}/{repo}/codespaces/secrets'],
+    required: false,
+  },
+  {
+    permission: 'repository_hooks=read',
+    reads: 'repository webhooks',
+    calls: ['GET /repos/{owner}/{repo}/hooks'],
+    required: false,
+  },
+  {
+    permission: '(App JWT)',
+    reads: "the App's installations and an installation token for each organisation",
+    calls: [
+      'GET /app/installations',
+      'GET /orgs/{org}/installation',
+      'POST /app/installations/{installation_id}/access_tokens',
+    ],
+    required: true,
+    implicit: 'the App authenticates as itself',
+  },
+  {
+    permission: '(public)',
+    reads: "an installed App's name and owning account; who a token scan runs as",
+    calls: ['GET /apps/{app_slug}', 'GET /user'],
+    required: false,
+    implicit: 'public App metadata and the caller itself',
+  },
+];
+
+/** The read-only map: every `name=read` entry (write-only permissions stay out). */
+const readMap = (): GithubAppPermissions =>
+  Object.fromEntries(
+    ENTRIES.filter((e) => !e.implicit && e.permission.endsWith('=read'))
+      .filter((e) => e.permission !== 'organization_codespaces_secrets=read')
+      .map((e) => [e.permission.slice(0, -'=read'.length), 'read' as const]),
+  );
+
+export const githubPermissions: PermissionManifest<GithubAppPermissions> = {
+  provider: 'github',
+  howToGrant:
+    'Create a GitHub App owned by your organisation, with no webhook, and these permissions, all **Read-only**. A fine-grained PAT needs the same permissions (resource owner: the organisation).',
+  grantsCaption: "The App's permissions, as an App manifest's `default_permissions`",
+  grants: readMap(),
+  entries: ENTRIES,
+};
