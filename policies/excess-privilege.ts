@@ -139,6 +139,11 @@ export const excessPrivilege: Policy<Options> = {
   ],
   evaluate(identity, options, ctx) {
     if (skipIdentity(identity, options.includeProviderManaged)) return [notApplicable(PROVIDER_MANAGED)];
+    // The root user's power is no grant to reduce; its keys are aws-root-access-keys' one finding.
+    if (identity.kind === 'aws.root_account')
+      return [
+        notApplicable('the root user holds every permission by design: aws-root-access-keys judges its keys'),
+      ];
     const { privilege } = identity;
     const boundary = privilege.boundary === undefined ? {} : { permissionsBoundary: privilege.boundary };
 

@@ -88,8 +88,8 @@ export const gcpImpersonation: Policy<Options> = {
   findings: [
     {
       key: 'project-level',
-      title: '<n> principals can impersonate it through a project-wide grant',
-      evidence: ['grants', 'principals'],
+      title: '<principal> can impersonate every service account of <resource> (<role>)',
+      evidence: ['grants', 'principals', 'reaches'],
     },
     {
       key: 'domain-wide',
@@ -98,8 +98,9 @@ export const gcpImpersonation: Policy<Options> = {
     },
     {
       key: 'admin-and-user',
-      title: '<n> principals both administer and can act as it',
-      evidence: ['principals', 'adminGrants', 'userGrants'],
+      title:
+        '<n> principals both administer and can act as it (one finding per principal when both grants are on the project or above)',
+      evidence: ['principals', 'adminGrants', 'userGrants', 'reaches'],
     },
   ],
   evaluate(identity, options) {
@@ -119,13 +120,18 @@ export const gcpImpersonation: Policy<Options> = {
           !allowed.has(p.principal.toLowerCase()) &&
           !(options.ignoreServiceAgents && isServiceAgentMember(p.principal)),
       );
-      if (broad.length > 0) {
-        const principals = [...new Set(broad.map((p) => p.principal))].sort();
+      // One finding per binding (resource, role, principal, condition), however many accounts
+      // it reaches: the core lists them in `reaches`. The id derives from the binding alone.
+      const bindings = new Map<string, PrincipalRef>();
+      for (const p of broad)
+        bindings.set([p.resource, p.role, p.principal.toLowerCase(), p.condition ?? ''].join('\u0000'), p);
+      for (const [bindingKey, p] of [...bindings].sort(([a], [b]) => a.localeCompare(b))) {
         drafts.push({
           key: 'project-level',
-          title: `${plural(principals.length, 'principal')} can impersonate it through a project-wide grant`,
-          message: `${identityLabel(identity)} can be impersonated by ${principals.join(', ')} through ${broad.map(describeBinding).join('; ')}.`,
-          evidence: { grants: broad.map(grantFacts), principals },
+          shared: { uid: bindingKey },
+          title: `${p.principal} can impersonate every service account of ${p.resource} (${p.role})`,
+          message: `${p.principal} holds ${describeBinding(p)}, so it can act as every service account of ${p.resource}, ${identityLabel(identity)} among them (the accounts reached are listed in the evidence).`,
+          evidence: { grants: [grantFacts(p)], principals: [p.principal] },
           remediation:
             'Grant Service Account User / Token Creator on the service account itself, to the principals that use it, instead of on the project.',
         });
@@ -155,22 +161,51 @@ export const gcpImpersonation: Policy<Options> = {
     }
 
     if (options.adminAndUser) {
-      const admins = new Map(attrs.administeredBy.map((p) => [p.principal.toLowerCase(), p]));
+      const admins = new Map<string, PrincipalRef[]>();
+      for (const a of attrs.administeredBy) {
+        const k = a.principal.toLowerCase();
+        admins.set(k, [...(admins.get(k) ?? []), a]);
+      }
       const both = attrs.canActAs.filter((p) => admins.has(p.principal.toLowerCase()));
-      if (both.length > 0) {
-        const principals = [...new Set(both.map((p) => p.principal))].sort();
+      // A principal holding both roles on the project (or above) is one problem on the project,
+      // reported once whatever the number of accounts; any grant on the account itself is this
+      // account's own problem.
+      const onContainers = (principal: string): boolean =>
+        [
+          ...(admins.get(principal.toLowerCase()) ?? []),
+          ...both.filter((p) => p.principal === principal),
+        ].every((g) => isContainerResource(g.resource));
+      const principals = [...new Set(both.map((p) => p.principal))].sort();
+      const shared = principals.filter(onContainers);
+      const own = principals.filter((p) => !onContainers(p));
+      const draft = (who: string[]): FindingDraft => ({
+        key: 'admin-and-user',
+        severity: 'high',
+        title: `${plural(who.length, 'principal')} both administers and can act as it`,
+        message: `${identityLabel(identity)} is administered by and can be impersonated by ${who.join(', ')}.`,
+        evidence: {
+          principals: who,
+          adminGrants: attrs.administeredBy.filter((a) => who.includes(a.principal)).map(grantFacts),
+          userGrants: both.filter((p) => who.includes(p.principal)).map(grantFacts),
+        },
+        remediation:
+          'Give Service Account Admin and Service Account User / Token Creator to different principals.',
+      });
+      if (own.length > 0) drafts.push(draft(own));
+      for (const principal of shared) {
+        const d = draft([principal]);
+        // The id derives from the principal and its bindings (resource, role), sorted.
+        const bindings = [
+          ...(admins.get(principal.toLowerCase()) ?? []),
+          ...both.filter((p) => p.principal === principal),
+        ].map((g) => `${g.resource} ${g.role}${g.condition ? ` ${g.condition}` : ''}`);
         drafts.push({
-          key: 'admin-and-user',
-          severity: 'high',
-          title: `${plural(principals.length, 'principal')} both administers and can act as it`,
-          message: `${identityLabel(identity)} is administered by and can be impersonated by ${principals.join(', ')}.`,
-          evidence: {
-            principals,
-            adminGrants: attrs.administeredBy.filter((a) => principals.includes(a.principal)).map(grantFacts),
-            userGrants: both.map(grantFacts),
+          ...d,
+          shared: {
+            uid: ['admin-and-user', principal.toLowerCase(), ...[...new Set(bindings)].sort()].join('\u0000'),
           },
-          remediation:
-            'Give Service Account Admin and Service Account User / Token Creator to different principals.',
+          title: `${principal} both administers and can act as every service account of ${[...new Set(both.filter((p) => p.principal === principal).map((p) => p.resource))].join(', ')}`,
+          message: `${principal} holds both Service Account Admin and an impersonation role on the project (or above): it can grant itself any account's access there, ${identityLabel(identity)} among them (the accounts reached are listed in the evidence).`,
         });
       }
     }

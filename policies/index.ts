@@ -1,5 +1,6 @@
 // The policy registry: an explicit map, checked by a test against the folder listing.
 import type { AnyPolicy } from '../src/policy.js';
+import { awsRootAccessKeys } from './aws-root-access-keys.js';
 import { entraAppCredentials } from './entra-app-credentials.js';
 import { entraAppPermissions } from './entra-app-permissions.js';
 import { entraFederatedCredential } from './entra-federated-credential.js';
@@ -36,6 +37,7 @@ export const policies = {
   'external-trust': externalTrust,
   ownership,
   'human-use': humanUse,
+  'aws-root-access-keys': awsRootAccessKeys,
   'gcp-basic-roles': gcpBasicRoles,
   'gcp-impersonation': gcpImpersonation,
   'gcp-api-key-unrestricted': gcpApiKeyUnrestricted,

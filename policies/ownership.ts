@@ -101,6 +101,9 @@ export const ownership: Policy<Options> = {
   evaluate(identity, options, ctx) {
     // The provider answers for these.
     if (identity.managedBy === 'provider') return [notApplicable('managed by the provider')];
+    // The account answers for its root user (its contacts); its keys are aws-root-access-keys' finding.
+    if (identity.kind === 'aws.root_account')
+      return [notApplicable('the root user belongs to the account, whose owner is its account contact')];
     const who = identityLabel(identity);
     const { owner } = identity;
     if (!owner) {

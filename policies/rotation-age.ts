@@ -83,6 +83,7 @@ export const rotationAge: Policy<Options> = {
         'maxAgeDays',
         'thresholdSource',
         'asOf',
+        'lastUsedAt',
       ],
     },
   ],
@@ -106,11 +107,17 @@ export const rotationAge: Policy<Options> = {
         verdicts.push(pass());
         continue;
       }
+      // Twice over the limit is no longer a missed cycle but a credential nobody rotates; the
+      // line says why it is above the policy's severity.
+      const raised = ageDays >= 2 * threshold;
+      // Never used (the provider says so): nothing needs a rotated replacement. The advice is the
+      // one staleness gives, delete it, not "rotate" beside "delete".
+      const neverUsed = cred.lastUsedAt === null;
       verdicts.push(
         fail({
           credentialUid: cred.uid,
-          title: `${CREDENTIAL_LABEL[cred.type]} not rotated in ${ageDays} days`,
-          message: `${identityLabel(identity)} has an active ${credentialNoun(cred.type)} ${cred.uid} last rotated ${ageDays} days ago, over the ${threshold}-day limit.`,
+          title: `${CREDENTIAL_LABEL[cred.type]} not rotated in ${ageDays} days${raised ? ` (high: at least twice the ${threshold}-day limit)` : ''}`,
+          message: `${identityLabel(identity)} has an active ${credentialNoun(cred.type)} ${cred.uid} last rotated ${ageDays} days ago, over the ${threshold}-day limit${neverUsed ? ', and never used' : ''}.`,
           evidence: {
             credentialType: cred.type,
             createdAt: cred.createdAt,
@@ -119,10 +126,12 @@ export const rotationAge: Policy<Options> = {
             maxAgeDays: threshold,
             thresholdSource: byType === undefined ? 'maxAgeDays' : `maxAgeDaysByType.${cred.type}`,
             asOf: ctx.asOf.toISOString(),
+            ...(neverUsed ? { lastUsedAt: null } : {}),
           },
-          // Twice over the limit is no longer a missed cycle but a credential nobody rotates.
-          ...(ageDays >= 2 * threshold ? { severity: 'high' as const } : {}),
-          remediation: `Create a new ${credentialNoun(cred.type)}, move its consumers to it, then deactivate and delete ${cred.uid}.`,
+          ...(raised ? { severity: 'high' as const } : {}),
+          remediation: neverUsed
+            ? `Delete ${cred.uid}: it has never been used, so nothing needs a rotated replacement.`
+            : `Create a new ${credentialNoun(cred.type)}, move its consumers to it, then deactivate and delete ${cred.uid}.`,
         }),
       );
     }

@@ -41,6 +41,8 @@ const outputOptions = (cmd: Command): Command =>
       '--sign-key <file>',
       'Ed25519 private key (PEM) to sign the evidence manifest (or set NHISCAN_SIGNING_KEY to the PEM)',
     )
+    .option('--all', 'list every open finding in the summary (default: the worst 10)')
+    .option('--limit <n>', 'list the worst N open findings in the summary')
     .option(
       '--wait-lock <seconds>',
       'when another scan is writing to the same output folder, wait this long for it (default: fail at once)',
@@ -51,7 +53,24 @@ interface OutputFlags {
   evidence?: string;
   signKey?: string;
   waitLock?: string;
+  quiet?: boolean;
+  all?: boolean;
+  limit?: string;
 }
+
+/** `--quiet`: nothing but errors (on stderr, through the logger); the exit code carries the result. */
+const silent = (): void => undefined;
+const say = (opts: OutputFlags, out: string | undefined): ((text: string) => void) =>
+  opts.quiet ? silent : out === '-' ? printErr : print;
+
+/** `--all` lists every finding; `--limit N` the worst N; default 10. */
+const summaryLimit = (opts: OutputFlags): number | undefined => {
+  if (opts.all && opts.limit !== undefined) throw new UsageError('give --all or --limit, not both');
+  if (opts.all) return Infinity;
+  if (opts.limit === undefined) return undefined;
+  if (!/^\d+$/.test(opts.limit)) throw new UsageError(`--limit ${opts.limit}: expected a whole number`);
+  return Number(opts.limit);
+};
 
 const outputFrom = (opts: OutputFlags, out: string | undefined) => ({
   formats: opts.format,
@@ -59,7 +78,8 @@ const outputFrom = (opts: OutputFlags, out: string | undefined) => ({
   signKey: opts.signKey,
   waitLock: opts.waitLock === undefined ? undefined : waitLockSeconds(opts.waitLock),
   argv: process.argv.slice(2),
-  ...(out === '-' ? { printErr } : {}),
+  ...(out === '-' ? { printErr: say(opts, out) } : {}),
+  ...(summaryLimit(opts) !== undefined ? { limit: summaryLimit(opts) } : {}),
 });
 
 const logLevel = (opts: { quiet?: boolean; verbose?: boolean }): LogLevel =>
@@ -147,7 +167,7 @@ outputOptions(
     'only the targets whose id matches (aws:account/1234*, gcp:project/prod-*); !GLOB excludes; comma-separated or repeated',
   )
   .option('--provider <ids...>', 'only these providers (aws, gcp, github, …); !ID excludes')
-  .option('-q, --quiet', 'only errors on stderr')
+  .option('-q, --quiet', 'print nothing but errors (the exit code carries the result)')
   .option('-v, --verbose', 'debug logging on stderr')
   .action(
     async (
@@ -173,7 +193,7 @@ outputOptions(
         failOn: opts.failOn,
         store: opts.store,
         log,
-        print: opts.out === '-' ? printErr : print,
+        print: say(opts, opts.out),
         signal,
         select: { targets: opts.target ?? [], providers: opts.provider ?? [] },
         ...outputFrom(opts, opts.out),
@@ -193,7 +213,7 @@ outputOptions(
 )
   .addOption(failOnOption())
   .addOption(storeOption())
-  .option('-q, --quiet', 'only errors on stderr')
+  .option('-q, --quiet', 'print nothing but errors (the exit code carries the result)')
   .action(
     async (
       opts: { out: string; failOn?: string; store?: string | boolean; quiet?: boolean } & OutputFlags,
@@ -204,7 +224,7 @@ outputOptions(
         failOn: opts.failOn,
         store: opts.store,
         log: await logger(logLevel(opts)),
-        print: opts.out === '-' ? printErr : print,
+        print: say(opts, opts.out),
         output: outputFrom(opts, opts.out),
       });
       process.exitCode = exitCode;

@@ -61,6 +61,8 @@ export interface ScanCommandOptions {
   /** Where the summary goes (stdout in the CLI). */
   print: (text: string) => void;
   color?: boolean;
+  /** How many open findings the summary lists (`--limit`; Infinity for `--all`); default 10. */
+  limit?: number | undefined;
   /** `--format`: names from the report map (json is always written); default output.formats. */
   formats?: readonly string[] | undefined;
   /** `--wait-lock`: seconds to wait for another scan holding the output folder (default 0: fail). */
@@ -212,6 +214,7 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
       renderSummary(result, {
         failOn,
         files: summaryFiles,
+        ...(opts.limit !== undefined ? { top: opts.limit } : {}),
         ...(opts.color !== undefined ? { color: opts.color } : {}),
       }),
     );

@@ -40,6 +40,10 @@ export const findingUid = (
 ): string =>
   'nhi-' + sha256([policyId, identityUid, credentialUid ?? '', key ?? ''].join('\u0000')).slice(0, 20);
 
+/** The id of a finding on something shared (FindingDraft.shared): the same whoever reports it. */
+export const sharedFindingUid = (policyId: string, sharedUid: string, key?: string): string =>
+  findingUid(policyId, `shared:${sharedUid}`, undefined, key);
+
 export interface Evaluation {
   findings: Finding[];
   /** A policy that threw on an identity: recorded, never swallowed. */
@@ -112,6 +116,8 @@ export const evaluatePolicies = (
   const failures: Evaluation['failures'] = [];
   const evaluations: EvaluationRecord[] = [];
   const seen = new Set<string>();
+  // Findings on something shared, by uid: later identities reaching it are added to its evidence.
+  const sharedFindings = new Map<string, Finding>();
   const active = policies.filter(inForce);
   const byPolicy: Record<string, EvaluationCounts> = Object.fromEntries(
     active.map((p) => [p.policy.id, zero()]),
@@ -190,38 +196,53 @@ export const evaluatePolicies = (
             d.credentialUid === undefined
               ? undefined
               : (identity.credentials.find((c) => c.uid === d.credentialUid)?.stableUid ?? d.credentialUid);
-          const uid = findingUid(policy.id, identity.uid, credentialKey, d.key);
+                    const uid = d.shared
+            ? sharedFindingUid(policy.id, d.shared.uid, d.key)
+            : findingUid(policy.id, identity.uid, credentialKey, d.key);
+          const existing = sharedFindings.get(uid);
+          if (existing) {
+            const reaches = existing.evidence['reaches'] as string[];
+            if (!reaches.includes(identity.uid)) reaches.push(identity.uid);
+            // Reaching an identity in financial scope brings the SOC 1 objectives with it.
+            if (inScope && !existing.soc1Scope) {
+              existing.controls.push(...controls.soc1(policy.id, declared));
+              existing.soc1Scope = identity.financialScope.reasons;
+            }
+            if (!raised.includes(uid)) raised.push(uid);
+            continue;
+          }
           if (seen.has(uid)) continue;
           seen.add(uid);
           raised.push(uid);
-          findings.push(
-            Finding.parse({
-              uid,
-              policyId: policy.id,
-              severity: d.severity ?? severity,
-              title: d.title,
-              message: d.message,
-              provider: identity.provider,
-              identityUid: identity.uid,
-              identityKind: identity.kind,
-              identityName: identity.name,
-              location: identity.location,
-              credentialUid: d.credentialUid,
-              evidence: d.evidence,
-              remediation: d.remediation ?? remediationFor(policy, identity.kind),
-              controls: [
-                ...controls.base(declared, identity.provider, policy.id),
-                ...(inScope ? controls.soc1(policy.id, declared) : []),
-              ],
-              soc1Scope: inScope ? identity.financialScope.reasons : undefined,
-            }),
-          );
+          const finding = Finding.parse({
+            uid,
+            policyId: policy.id,
+            severity: d.severity ?? severity,
+            title: d.title,
+            message: d.message,
+            provider: identity.provider,
+            identityUid: identity.uid,
+            identityKind: identity.kind,
+            identityName: identity.name,
+            location: identity.location,
+            credentialUid: d.credentialUid,
+            evidence: d.shared ? { ...d.evidence, reaches: [identity.uid] } : d.evidence,
+            remediation: d.remediation ?? remediationFor(policy, identity.kind),
+            controls: [
+              ...controls.base(declared, identity.provider, policy.id),
+              ...(inScope ? controls.soc1(policy.id, declared) : []),
+            ],
+            soc1Scope: inScope ? identity.financialScope.reasons : undefined,
+          });
+          findings.push(finding);
+          if (d.shared) sharedFindings.set(uid, finding);
         }
       }
       const { status, reason } = foldVerdicts(verdicts);
       record(policy, identity, { status, ...(reason ? { reason } : {}), findings: raised });
     }
   }
+  for (const f of sharedFindings.values()) (f.evidence['reaches'] as string[]).sort();
   return {
     findings,
     failures,

@@ -249,6 +249,8 @@ export const Coverage = z.object({
   counts: z.record(z.string(), z.number().int().nonnegative()),
   gaps: z.array(Gap),
   notes: z.array(z.string()).default([]),
+  /** Set on the entry of a target that only listed others (an organisation's projects). */
+  discovery: z.boolean().optional(),
 });
 export type Coverage = z.infer<typeof Coverage>;
 

@@ -38,6 +38,14 @@ export interface FindingDraft {
   remediation?: string;
   /** Extra control ids beyond the policy's own, e.g. CC8.1 when the identity can change code. */
   extraControls?: Partial<PolicyControls>;
+  /**
+   * Set when the problem lives on something shared rather than on this identity (a grant on a
+   * project that reaches every account there): `uid` names it (e.g. resource + role + principal)
+   * and the finding's id derives from it, so the core raises ONE finding however many identities
+   * report it, and lists them in `evidence.reaches` (sorted). The first identity reporting it
+   * carries it in the inventory; every one records it in its evaluation.
+   */
+  shared?: { uid: string };
 }
 
 /**

@@ -29,6 +29,15 @@ import { compareCodeUnits } from './order.js';
 import { sha256, stableStringify } from './hash.js';
 import { type TargetSelection, isEmptySelection, targetSelector } from './target-select.js';
 
+/**
+ * A target from which nothing could be read is `failed`, not `partial`: no identity came back
+ * and every call that was tried was refused (denied, or its credentials rejected).
+ */
+export const readNothing = (identities: number, gaps: readonly Gap[]): boolean =>
+  identities === 0 &&
+  gaps.length > 0 &&
+  gaps.every((g) => !g.recovered && (g.code === 'access_denied' || g.code === 'auth_failed'));
+
 export interface ScanOptions {
   config: Config;
   clock: Clock;
@@ -163,6 +172,8 @@ const scanWith = async (
     if (children?.length === 0 && !selector.selects(target) && run.coverage.status === 'complete') {
       return { run: undefined, jobs: [] };
     }
+    // It listed targets rather than being one: the summary shows it as discovery.
+    if (children !== undefined) run.coverage.discovery = true;
     return { run, jobs: (children ?? []).map((child) => ({ connector, providerConfig, target: child })) };
   });
   const jobs = discoveries.flatMap((d) => d.jobs);
@@ -248,7 +259,13 @@ const scanWith = async (
       const work = body(ctx, emit);
       work.catch(() => undefined);
       const { skipped } = await Promise.race([work, deadline.reached]);
-      status = skipped ? 'skipped' : gaps.some((g) => !g.recovered) ? 'partial' : 'complete';
+      status = skipped
+        ? 'skipped'
+        : readNothing(identities.length, gaps)
+          ? 'failed'
+          : gaps.some((g) => !g.recovered)
+            ? 'partial'
+            : 'complete';
     } catch (err) {
       status = 'failed';
       const stopped = deadline.signal.aborted ? stopGap(target, deadline.signal.reason) : undefined;

@@ -13,6 +13,7 @@ import type { IdentityInput } from '../../src/model.js';
 import { type AuthorizationDetails, GAAD_CALL, readAuthorizationDetails } from './authorization-details.js';
 import type { AwsConfig } from './config.js';
 import type { CredentialReportRow } from './credential-report.js';
+import { buildRootAccount } from './root-account.js';
 import {
   type UserCalls,
   type UserCredentialFacts,
@@ -280,8 +281,13 @@ async function* users(
         'the credential report predates the scan (AWS reuses one for up to 4 hours): access keys were listed for every user, so keys created since are seen',
       );
     }
-    if (outcome.report.root)
-      ctx.note('credential report row <root_account> skipped: the root user is not an IAM user');
+    const root = outcome.report.root;
+    if (root) {
+      const rootIdentity = buildRootAccount(root, account);
+      if (rootIdentity) yield rootIdentity;
+      else
+        ctx.note('root account: no access key or signing certificate (credential report row <root_account>)');
+    }
     if (outcome.report.invalidLines.length > 0 || outcome.report.missingColumns.length > 0) {
       ctx.gap({
         code: 'invalid_response',

@@ -101,7 +101,7 @@ export const keyFromSlot = (userArn: string, slot: AccessKeySlot, key?: AccessKe
   };
 };
 
-const certFromSlot = (userArn: string, slot: CertSlot): Credential => ({
+export const certFromSlot = (userArn: string, slot: CertSlot): Credential => ({
   uid: `${userArn}#cert_${slot.slot}`,
   type: 'certificate',
   status: slot.active === true ? 'active' : slot.active === false ? 'inactive' : 'unknown',

@@ -5,6 +5,7 @@
 // the same kind are folded into one gap. Only a 401 stops (the whole provider).
 import type { z } from 'zod';
 import { mapLimit } from '../../src/concurrency.js';
+import { compareCodeUnits } from '../../src/order.js';
 import type { CollectContext } from '../../src/connector.js';
 import type { IdentityInput } from '../../src/model.js';
 import { PER_PAGE, type GithubOctokit } from './client.js';
@@ -413,6 +414,8 @@ const repoIdentities = async (
   facts: OrgFacts,
   repo: Repository,
   orgWorkflow: WorkflowPermissions | undefined,
+  /** Repositories that keep the org's workflow-token default (filled here). */
+  inherits: string[],
 ): Promise<IdentityInput[]> => {
   const { org, config } = w;
   const f = config.features;
@@ -467,7 +470,10 @@ const repoIdentities = async (
       WorkflowPermissions,
       opts,
     );
-    if (perms) out.push(workflowTokenIdentity(facts, repo, perms, orgWorkflow));
+    // One problem, one identity: a repository that keeps the org's default is the org's token,
+    // inventoried (and judged) once there; only an override is an identity of its own.
+    if (perms && orgWorkflow && sameWorkflowSetting(perms, orgWorkflow)) inherits.push(repo.name);
+    else if (perms) out.push(workflowTokenIdentity(facts, repo, perms, orgWorkflow));
   }
   return out;
 };
@@ -508,17 +514,38 @@ export async function* walkOrg(walk: OrgWalk): AsyncGenerator<IdentityInput> {
       { org },
       WorkflowPermissions,
     );
-    if (orgWorkflow) yield workflowTokenIdentity(facts, undefined, orgWorkflow, undefined);
   }
+  // The org default is yielded after the repositories, with those that inherit it.
+  const inherits: string[] = [];
+  const orgToken = (): IdentityInput | undefined =>
+    orgWorkflow
+      ? workflowTokenIdentity(facts, undefined, orgWorkflow, undefined, [...inherits].sort(compareCodeUnits))
+      : undefined;
 
-  if (!f.repositories) return;
-  const repos = await listAll(w, 'GET /orgs/{org}/repos', { org, type: 'all' }, Repository);
-  if (!repos) return;
+  const repos = f.repositories
+    ? await listAll(w, 'GET /orgs/{org}/repos', { org, type: 'all' }, Repository)
+    : undefined;
+  if (!repos) {
+    const token = orgToken();
+    if (token) yield token;
+    return;
+  }
   w.ctx.note(`GitHub ${org}: ${repos.length} repositories visited`);
   // Repositories run concurrently; each call inside also takes a slot of ctx.limit.
   const perRepo = await mapLimit(repos, w.ctx.concurrency, (repo) =>
-    repoIdentities(w, facts, repo, orgWorkflow),
+    repoIdentities(w, facts, repo, orgWorkflow, inherits),
   );
   flushRepoFailures(w);
+  const token = orgToken();
+  if (token) yield token;
+  if (inherits.length > 0)
+    w.ctx.note(
+      `GitHub ${org}: ${inherits.length} repositories keep the organisation's workflow-token default: inventoried once, as the organisation's (attribute inheritedBy)`,
+    );
   for (const identities of perRepo) yield* identities;
 }
+
+/** Same default permissions and the same pull-request approval setting as the organisation. */
+const sameWorkflowSetting = (a: WorkflowPermissions, b: WorkflowPermissions): boolean =>
+  a.default_workflow_permissions === b.default_workflow_permissions &&
+  a.can_approve_pull_request_reviews === b.can_approve_pull_request_reviews;

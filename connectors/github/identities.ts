@@ -398,6 +398,8 @@ export const workflowTokenIdentity = (
   repo: Repository | undefined,
   perms: WorkflowPermissions,
   orgDefault: WorkflowPermissions | undefined,
+  /** For the org default: the repositories that keep it (not inventoried on their own). */
+  inheritedBy?: readonly string[],
 ): IdentityInput => {
   const { privilege, canChangeCode } = privilegeFields(
     workflowTokenPrivilege(f.org, repo?.name, perms.default_workflow_permissions),
@@ -414,6 +416,7 @@ export const workflowTokenIdentity = (
     attributes: {
       scope: repo ? 'repository' : 'organization',
       ...(repo ? repoFacts(repo) : {}),
+      ...(inheritedBy ? { inheritedBy: [...inheritedBy] } : {}),
       defaultWorkflowPermissions: perms.default_workflow_permissions,
       canApprovePullRequestReviews: perms.can_approve_pull_request_reviews,
       ...(repo && orgDefault

@@ -187,7 +187,12 @@ async function* collectGithub(
       describeRequestStats(
         stats,
         cache !== undefined,
-        config.etagCache && creds.type === 'app' ? 'ETag cache not used with App auth' : undefined,
+        // An App scan can never be answered 304: never suggest a cache setting it would ignore.
+        creds.type === 'app'
+          ? config.etagCache
+            ? 'ETag cache not used with App auth'
+            : 'no ETag cache (App auth: each run gets a new installation token, which no ETag matches)'
+          : undefined,
       ),
     );
   }

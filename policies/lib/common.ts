@@ -34,6 +34,7 @@ export const credentialNoun = (type: CredentialType): string => CREDENTIAL_LABEL
 const KIND_LABEL: Record<string, string> = {
   'aws.iam_user': 'IAM user',
   'aws.iam_role': 'IAM role',
+  'aws.root_account': 'AWS',
   'gcp.service_account': 'service account',
   'gcp.api_key': 'API key',
   'gcp.wif_provider': 'workload identity provider',

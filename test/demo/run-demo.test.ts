@@ -45,6 +45,7 @@ const PLANTED: [string, string, string | undefined, Record<string, unknown>][] =
     { owner: 'lwei', ownerSource: 'tag:nhi-owner', directoryStatus: 'SUSPENDED' },
   ],
   ['human-use', 'jenkins-ops', undefined, { consolePassword: true }],
+  ['aws-root-access-keys', 'root account', undefined, { active: 1 }],
   ['external-trust', 'vendor-monitoring', undefined, {}],
   ['external-trust', 'github-actions-deploy', undefined, {}],
   ['staleness', 'nightly-report-legacy', undefined, { unusedDays: 200 }],

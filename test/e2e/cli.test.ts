@@ -111,6 +111,23 @@ describe('nhiscan demo', () => {
     );
   });
 
+  it('--quiet prints nothing (the exit code carries the result); --limit and --all set how many findings are listed', async () => {
+    const quiet = await cli(['demo', '--out', join(work, 'demo-quiet'), '--quiet']);
+    expect(quiet.code).toBe(EXIT.findings);
+    expect(quiet.stdout).toBe('');
+    expect(quiet.stderr).toBe('');
+    const two = await cli(['demo', '--out', join(work, 'demo-two'), '--limit', '2']);
+    const total = Number(/Worst findings \(2 of (\d+)\):/.exec(two.stdout)?.[1]);
+    expect(total).toBeGreaterThan(2);
+    expect(two.stdout).toContain(`  ${total - 2} more; --all to list (or --limit N)`);
+    const all = await cli(['demo', '--out', join(work, 'demo-all'), '--all']);
+    expect(all.stdout).toContain(`Findings, worst first (${total}):`);
+    expect(all.stdout).not.toContain('more; --all to list');
+    const both = await cli(['demo', '--out', join(work, 'demo-both'), '--all', '--limit', '3']);
+    expect(both.code).toBe(EXIT.usage);
+    expect(both.stderr).toContain('give --all or --limit, not both');
+  });
+
   // The demo estate denies iam:ListSSHPublicKeys for one user on purpose (fixtures/demo/README.md):
   // with no finding allowed to fail the run, what is left is an honest "incomplete".
   it('exits 3 with --fail-on none, because the estate denies a call on purpose', async () => {

@@ -1,5 +1,10 @@
+import { describe, expect, it } from 'vitest';
+import { buildConfig } from '../../src/config.js';
+import { evaluatePolicies, sharedFindingUid } from '../../src/evaluate.js';
+import { Identity } from '../../src/model.js';
 import { gcpImpersonation } from '../../policies/gcp-impersonation.js';
 import { email, gcpAccount } from './gcp-identities.js';
+import { ctx } from './identity-builder.js';
 import { runCases } from './run-cases.js';
 
 const onAccount = (name: string) => `projects/acme-prod/serviceAccounts/${email(name)}`;
@@ -13,6 +18,16 @@ const admin = (principal: string, resource: string) => ({
   role: 'roles/iam.serviceAccountAdmin',
   resource,
 });
+
+const SA_USER = 'roles/iam.serviceAccountUser';
+const TOKEN_CREATOR = 'roles/iam.serviceAccountTokenCreator';
+/** The binding a project-level finding is raised on: its id derives from this alone. */
+const binding = (resource: string, role: string, principal: string, condition = ''): string =>
+  [resource, role, principal.toLowerCase(), condition].join('\u0000');
+
+/** A principal both administering and impersonating on the project: its id from its bindings. */
+const adminAndUser = (principal: string, bindings: string[]): string =>
+  ['admin-and-user', principal.toLowerCase(), ...bindings.sort()].join('\u0000');
 
 runCases(gcpImpersonation, {
   valid: [
@@ -65,7 +80,13 @@ runCases(gcpImpersonation, {
       identity: gcpAccount('deployer', {
         canActAs: [user('group:developers@example.com', 'projects/acme-prod')],
       }),
-      expect: [{ key: 'project-level', evidence: { principals: ['group:developers@example.com'] } }],
+      expect: [
+        {
+          key: 'project-level',
+          shared: binding('projects/acme-prod', SA_USER, 'group:developers@example.com'),
+          evidence: { principals: ['group:developers@example.com'] },
+        },
+      ],
     },
     {
       name: 'Token Creator on the organization, with a condition',
@@ -84,6 +105,7 @@ runCases(gcpImpersonation, {
       expect: [
         {
           key: 'project-level',
+          shared: binding('organizations/123456789012', TOKEN_CREATOR, 'user:eve@example.com', 'break glass'),
           evidence: {
             grants: [
               {
@@ -108,7 +130,16 @@ runCases(gcpImpersonation, {
         ],
       }),
       options: { ignoreServiceAgents: false },
-      expect: [{ key: 'project-level' }],
+      expect: [
+        {
+          key: 'project-level',
+          shared: binding(
+            'projects/acme-prod',
+            TOKEN_CREATOR,
+            'serviceAccount:service-111111111111@gcp-sa-pubsub.iam.gserviceaccount.com',
+          ),
+        },
+      ],
     },
     {
       name: 'the legacy Cloud Build account is not a service agent: builds run as it',
@@ -124,6 +155,11 @@ runCases(gcpImpersonation, {
       expect: [
         {
           key: 'project-level',
+          shared: binding(
+            'projects/acme-prod',
+            TOKEN_CREATOR,
+            'serviceAccount:111111111111@cloudbuild.gserviceaccount.com',
+          ),
           evidence: { principals: ['serviceAccount:111111111111@cloudbuild.gserviceaccount.com'] },
         },
       ],
@@ -136,7 +172,21 @@ runCases(gcpImpersonation, {
           { ...admin('user:dana@example.com', 'projects/acme-prod'), role: 'roles/iam.securityAdmin' },
         ],
       }),
-      expect: [{ key: 'project-level' }, { key: 'admin-and-user', severity: 'high' }],
+      expect: [
+        {
+          key: 'project-level',
+          shared: binding('projects/acme-prod', 'roles/iam.serviceAccountKeyAdmin', 'user:dana@example.com'),
+        },
+        // Both grants on the project: one finding for the principal, whatever the accounts.
+        {
+          key: 'admin-and-user',
+          severity: 'high',
+          shared: adminAndUser('user:dana@example.com', [
+            'projects/acme-prod roles/iam.securityAdmin',
+            'projects/acme-prod roles/iam.serviceAccountKeyAdmin',
+          ]),
+        },
+      ],
     },
     {
       name: 'a whole domain may act as it, on the account itself',
@@ -150,7 +200,13 @@ runCases(gcpImpersonation, {
       identity: gcpAccount('deployer', {
         canActAs: [user('domain:example.com', 'projects/acme-prod')],
       }),
-      expect: [{ key: 'project-level', evidence: { principals: ['domain:example.com'] } }],
+      expect: [
+        {
+          key: 'project-level',
+          shared: binding('projects/acme-prod', SA_USER, 'domain:example.com'),
+          evidence: { principals: ['domain:example.com'] },
+        },
+      ],
     },
     {
       name: 'one principal administers and can act as it',
@@ -170,7 +226,85 @@ runCases(gcpImpersonation, {
         canActAs: [user('group:developers@example.com', 'projects/acme-prod')],
         administeredBy: [admin('group:developers@example.com', 'projects/acme-prod')],
       }),
-      expect: [{ key: 'project-level' }, { key: 'admin-and-user', severity: 'high' }],
+      expect: [
+        {
+          key: 'project-level',
+          shared: binding('projects/acme-prod', SA_USER, 'group:developers@example.com'),
+        },
+        {
+          key: 'admin-and-user',
+          severity: 'high',
+          shared: adminAndUser('group:developers@example.com', [
+            'projects/acme-prod roles/iam.serviceAccountAdmin',
+            `projects/acme-prod ${SA_USER}`,
+          ]),
+        },
+      ],
     },
   ],
+});
+
+describe('gcp-impersonation: one project-level grant is one finding, whatever the number of accounts', () => {
+  const grant = user('user:mallory@example.com', 'projects/acme-prod', TOKEN_CREATOR);
+  const accounts = Array.from({ length: 120 }, (_, i) =>
+    gcpAccount(`svc-${String(i).padStart(3, '0')}`, { canActAs: [grant] }),
+  );
+  const run = (identities: Identity[]) =>
+    evaluatePolicies(
+      identities,
+      buildConfig(
+        { policies: {} },
+        { connectors: {}, policies: { [gcpImpersonation.id]: gcpImpersonation } },
+        't',
+        '/',
+      ).policies,
+      ctx(),
+    );
+
+  it('raises one finding on the binding, reaching all 120 accounts, each of which records it', () => {
+    const { findings, evaluations } = run(accounts);
+    expect(findings).toHaveLength(1);
+    const [f] = findings;
+    expect(f!.uid).toBe(
+      sharedFindingUid(
+        gcpImpersonation.id,
+        binding('projects/acme-prod', TOKEN_CREATOR, 'user:mallory@example.com'),
+        'project-level',
+      ),
+    );
+    expect(f!.evidence['reaches']).toEqual(accounts.map((a) => a.uid).sort());
+    expect(f!.evidence['grants']).toEqual([
+      { principal: 'user:mallory@example.com', role: TOKEN_CREATOR, resource: 'projects/acme-prod' },
+    ]);
+    expect(evaluations).toHaveLength(120);
+    for (const e of evaluations) {
+      expect(e.status).toBe('fail');
+      expect(e.findings).toEqual([f!.uid]);
+    }
+  });
+
+  it('keeps its id when the accounts it reaches change', () => {
+    const before = run(accounts).findings[0]!.uid;
+    const after = run(accounts.slice(60).reverse()).findings;
+    expect(after).toHaveLength(1);
+    expect(after[0]!.uid).toBe(before);
+    expect(after[0]!.evidence['reaches']).toHaveLength(60);
+  });
+
+  it('two principals on the project are two findings', () => {
+    const two = accounts.slice(0, 3).map((a) =>
+      Identity.parse({
+        ...a,
+        attributes: {
+          ...a.attributes,
+          canActAs: [grant, user('group:ops@example.com', 'projects/acme-prod')],
+        },
+      }),
+    );
+    const { findings } = run(two);
+    expect(findings.map((f) => f.evidence['principals'])).toEqual([
+      ['user:mallory@example.com'],
+      ['group:ops@example.com'],
+    ]);
+  });
 });

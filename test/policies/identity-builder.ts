@@ -1,5 +1,7 @@
 // Builds valid model objects for policy tests: every identity goes through `Identity.parse`, so
 // a test can only build what a connector could emit. Dates are relative to one fixed clock.
+import { REPORT_COLUMNS, parseCredentialReport } from '../../connectors/aws/credential-report.js';
+import { buildRootAccount } from '../../connectors/aws/root-account.js';
 import { addDays } from '../../src/clock.js';
 import type { Directory, Person } from '../../src/directory.js';
 import { Credential, Grant, Identity, Trust, type IdentityInput } from '../../src/model.js';
@@ -131,4 +133,46 @@ export const directory = (people: { id: string; status: string; active: boolean 
     digest: 'test',
     find: (id) => byId.get(id.trim().toLowerCase()),
   };
+};
+
+/**
+ * The account's root user as the AWS connector builds it from the credential report's
+ * `<root_account>` row (connectors/aws/root-account.ts), with access key slots as given.
+ */
+export const awsRoot = (
+  keys: { active: boolean; ageDays: number; lastUsedDays?: number }[],
+  mfa = true,
+): Identity => {
+  const slot = (i: number): string[] => {
+    const k = keys[i];
+    if (!k) return ['false', 'N/A', 'N/A', 'N/A', 'N/A'];
+    const used = k.lastUsedDays === undefined ? 'N/A' : daysAgo(k.lastUsedDays);
+    return [
+      String(k.active),
+      daysAgo(k.ageDays),
+      used,
+      used === 'N/A' ? 'N/A' : 'us-east-1',
+      used === 'N/A' ? 'N/A' : 'iam',
+    ];
+  };
+  const row = [
+    '<root_account>',
+    `arn:aws:iam::${ACCOUNT}:root`,
+    daysAgo(2000),
+    'not_supported',
+    daysAgo(40),
+    'not_supported',
+    'not_supported',
+    String(mfa),
+    ...slot(0),
+    ...slot(1),
+    'false',
+    'N/A',
+    'false',
+    'N/A',
+  ];
+  const report = parseCredentialReport(`${REPORT_COLUMNS.join(',')}\n${row.join(',')}\n`);
+  const built = buildRootAccount(report.root!, ACCOUNT);
+  if (!built) throw new Error('awsRoot: give at least one key');
+  return Identity.parse(built);
 };

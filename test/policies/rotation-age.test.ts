@@ -1,3 +1,4 @@
+import { describe, expect, it } from 'vitest';
 import { rotationAge } from '../../policies/rotation-age.js';
 import {
   AS_OF,
@@ -8,7 +9,8 @@ import {
   daysAgo,
   gcpServiceAccount,
 } from './identity-builder.js';
-import { runCases } from './run-cases.js';
+import { evaluate, runCases } from './run-cases.js';
+import { staleness } from '../../policies/staleness.js';
 
 runCases(rotationAge, {
   valid: [
@@ -159,4 +161,29 @@ runCases(rotationAge, {
       expect: [{ credentialUid: 'AKIASLR2', evidence: { ageDays: 100 } }],
     },
   ],
+});
+
+describe('rotation-age: the line and the advice', () => {
+  it('says why the severity is above the policy default', () => {
+    const [f] = evaluate(rotationAge, awsUser('old', { credentials: [accessKey('AKIAOLD', 200)] }));
+    expect(f!.severity).toBe('high');
+    expect(f!.title).toBe('Access key not rotated in 200 days (high: at least twice the 90-day limit)');
+  });
+
+  it('at the default severity, the line has no such note', () => {
+    const [f] = evaluate(rotationAge, awsUser('due', { credentials: [accessKey('AKIADUE', 100)] }));
+    expect(f!.severity).toBe('medium');
+    expect(f!.title).toBe('Access key not rotated in 100 days');
+  });
+
+  it('a key due for rotation and never used gets one recommendation: delete it', () => {
+    const identity = awsUser('idle', {
+      credentials: [accessKey('AKIAIDLE', 120, { lastUsedAt: null })],
+    });
+    const [rotation] = evaluate(rotationAge, identity);
+    const [stale] = evaluate(staleness, identity).filter((f) => f.credentialUid === 'AKIAIDLE');
+    expect(rotation!.remediation).toMatch(/^Delete AKIAIDLE/);
+    expect(stale!.remediation).toMatch(/^Delete AKIAIDLE/);
+    expect(rotation!.remediation).not.toMatch(/create a new|move its consumers/i);
+  });
 });

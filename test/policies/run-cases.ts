@@ -3,7 +3,7 @@
 // credential, severity, and the evidence the policy says it used. Never about message prose.
 import { describe, expect, it } from 'vitest';
 import { buildConfig } from '../../src/config.js';
-import { evaluatePolicies, findingUid } from '../../src/evaluate.js';
+import { evaluatePolicies, findingUid, sharedFindingUid } from '../../src/evaluate.js';
 import type { EvaluationRecord, EvaluationStatus, Finding, Identity, Severity } from '../../src/model.js';
 import { type AnyPolicy, type PolicyContext, declaredControls } from '../../src/policy.js';
 import { ctx as defaultCtx } from './identity-builder.js';
@@ -12,6 +12,8 @@ export interface Expected {
   key?: string;
   credentialUid?: string;
   severity?: Severity;
+  /** For a finding on something shared (FindingDraft.shared): its uid, from which the id derives. */
+  shared?: string;
   /** Must be contained in the finding's evidence (toMatchObject). */
   evidence?: Record<string, unknown>;
 }
@@ -96,7 +98,10 @@ export const runCases = (policy: AnyPolicy, cases: { valid: Case[]; invalid: Inv
       ).toEqual(
         c.expect.map((e) => ({
           policyId: policy.id,
-          uid: findingUid(policy.id, c.identity.uid, e.credentialUid, e.key),
+          uid:
+            e.shared !== undefined
+              ? sharedFindingUid(policy.id, e.shared, e.key)
+              : findingUid(policy.id, c.identity.uid, e.credentialUid, e.key),
           credentialUid: e.credentialUid,
           severity: e.severity ?? policy.severity,
         })),

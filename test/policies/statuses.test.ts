@@ -17,7 +17,7 @@ import {
   workflowToken,
 } from './github-identities.js';
 import { entraApp, fic, grant, perm, secret } from './entra-identities.js';
-import { accessKey, awsRole, awsUser, credential, daysAgo, trust } from './identity-builder.js';
+import { accessKey, awsRole, awsRoot, awsUser, credential, daysAgo, trust } from './identity-builder.js';
 import { judge } from './run-cases.js';
 import { G, grantor, workspaceApp } from './workspace-identities.js';
 
@@ -137,6 +137,15 @@ const TABLE: Record<keyof typeof policies, Row[]> = {
       /records no creator/,
     ],
     ['service-linked role', serviceLinked, 'not-applicable', /managed by the provider/],
+  ],
+  'aws-root-access-keys': [
+    ['an active root access key', awsRoot([{ active: true, ageDays: 30 }]), 'fail'],
+    [
+      'the root user holding only a certificate',
+      Identity.parse({ ...awsRoot([{ active: true, ageDays: 30 }]), credentials: [] }),
+      'pass',
+    ],
+    ['an IAM user is not the root user', awsUser('a'), 'not-applicable', /aws\.root_account/],
   ],
   'human-use': [
     ['keys, no console password', awsUser('a', { credentials: [key('K1', 10)] }), 'pass'],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EXIT, exitCodeFor } from '../../src/exit-codes.js';
 import { ScanResult, type Finding } from '../../src/model.js';
-import { renderSummary } from '../../src/report/terminal.js';
+import { controlTags, renderSummary, useColor } from '../../src/report/terminal.js';
 
 const finding = (
   severity: Finding['severity'],
@@ -100,5 +100,100 @@ describe('terminal summary and exit codes', () => {
     ],
   ])('exit code for %#', (findings, gaps, failOn, code) => {
     expect(exitCodeFor(result(findings, gaps), failOn as 'high')).toBe(code);
+  });
+
+  const many = Array.from({ length: 18 }, (_, i) =>
+    finding('medium', 'staleness', `bot-${String(i).padStart(2, '0')}`),
+  );
+
+  it('lists the worst 10 and counts the hidden ones; --limit and --all reach the rest', () => {
+    const text = renderSummary(result(many), { failOn: 'high', color: false });
+    expect(text).toContain('Worst findings (10 of 18):');
+    expect(text).toContain('  8 more; --all to list (or --limit N)');
+    expect(text).not.toContain('bot-10');
+    const three = renderSummary(result(many), { failOn: 'high', color: false, top: 3 });
+    expect(three).toContain('Worst findings (3 of 18):');
+    expect(three).toContain('15 more; --all to list');
+    const all = renderSummary(result(many), { failOn: 'high', color: false, top: Infinity });
+    expect(all).toContain('Findings, worst first (18):');
+    expect(all).toContain('bot-17');
+    expect(all).not.toContain('more; --all');
+  });
+
+  it('says what the identity is, and for trust findings who outside can use it', () => {
+    const trust = finding('high', 'external-trust', 'vendor-monitoring', {
+      identityKind: 'aws.iam_role',
+      evidence: {
+        account: '111111111111',
+        trust: [{ principalType: 'aws', principal: 'arn:aws:iam::333333333333:root' }],
+      },
+    });
+    const text = renderSummary(result([trust]), { failOn: 'critical', color: false });
+    expect(text).toMatch(/HIGH\s+external-trust\s+vendor-monitoring \(aws iam role, 111111111111\)/);
+    expect(text).toContain('usable from outside by: arn:aws:iam::333333333333:root');
+  });
+
+  it('names each framework once: "SOC 2 CC6.6, CC6.1"', () => {
+    const f = finding('high', 'external-trust', 'r', {
+      controls: [
+        { framework: 'SOC2', id: 'CC6.6', title: 't' },
+        { framework: 'SOC2', id: 'CC6.1', title: 't' },
+        { framework: 'SOC1', id: 'ITGC-LA-3', title: 't' },
+        { framework: 'CIS-AWS-3.0', id: '1.20', title: 't' },
+      ],
+    });
+    expect(controlTags(f)).toBe('SOC 2 CC6.6, CC6.1; SOC 1 ITGC-LA-3');
+    expect(renderSummary(result([f]), { failOn: 'none', color: false })).toContain(
+      ' — SOC 2 CC6.6, CC6.1; SOC 1 ITGC-LA-3',
+    );
+  });
+
+  it('coverage lines say who the scan ran as, show the notes, and keep discovery apart', () => {
+    const r = result([]);
+    r.coverage[0]!.principal = 'arn:aws:iam::111111111111:role/NhiscanReadOnly';
+    r.coverage[0]!.notes = ['credential report generated 2015-02-02: stale, keys listed per user'];
+    r.coverage.unshift({
+      ...r.coverage[0]!,
+      provider: 'gcp',
+      target: 'gcp:organizations/900000000001',
+      scope: undefined,
+      principal: undefined,
+      notes: ['lists 2 target(s): gcp:projects/a, gcp:projects/b'],
+      discovery: true,
+    });
+    const text = renderSummary(r, { failOn: 'high', color: false });
+    expect(text).toContain('in 1 target(s)');
+    expect(text).toContain('Coverage: 1 of 1 target(s) complete');
+    expect(text).toContain('  discovery gcp:organizations/900000000001: complete');
+    expect(text).toContain(
+      '  aws:default (111111111111): complete, as arn:aws:iam::111111111111:role/NhiscanReadOnly',
+    );
+    expect(text).toContain('    note: credential report generated 2015-02-02: stale, keys listed per user');
+  });
+
+  it('after an authentication failure the last line does not read like a pass', () => {
+    const r = result([], true);
+    r.coverage[0]!.status = 'failed';
+    r.coverage[0]!.gaps = [
+      { code: 'auth_failed', call: 'sts:GetCallerIdentity', message: 'bad token', recovered: false },
+    ];
+    const lines = renderSummary(r, { failOn: 'high', color: false }).trimEnd().split('\n');
+    expect(lines.at(-1)).toBe(
+      'No open finding at or above high in what was seen; authentication failed for aws, so nothing there was scanned.',
+    );
+    expect(lines.at(-1)).not.toBe('No open finding at or above high.');
+  });
+
+  it('colour follows NO_COLOR / FORCE_COLOR / TTY through Node', () => {
+    const tty = (colors: boolean) => ({ isTTY: true, hasColors: () => colors });
+    expect(useColor(tty(true), {})).toBe(true);
+    expect(useColor(tty(false), {})).toBe(false);
+    expect(useColor({ isTTY: false }, {})).toBe(false);
+    expect(useColor({ isTTY: false }, { FORCE_COLOR: '1' })).toBe(true);
+    expect(useColor({ isTTY: false }, { FORCE_COLOR: '0' })).toBe(false);
+    expect(useColor({ isTTY: false }, { FORCE_COLOR: '1', NO_COLOR: '1' })).toBe(false);
+    const coloured = renderSummary(result(many), { failOn: 'high', color: true });
+    expect(coloured).toContain('\u001b[');
+    expect(renderSummary(result(many), { failOn: 'high', color: false })).not.toContain('\u001b[');
   });
 });

@@ -73,7 +73,7 @@ describe('the demo Google Cloud organization', () => {
   it('lists the organization’s projects, scans acme-prod in full and records acme-data as denied', () => {
     expect(result.coverage.map((c) => [c.target, c.scope, c.status])).toEqual([
       ['gcp:organization/900000000001', 'organizations/900000000001', 'complete'],
-      ['gcp:project/acme-data', 'acme-data', 'partial'],
+      ['gcp:project/acme-data', 'acme-data', 'failed'],
       ['gcp:project/acme-prod', 'acme-prod', 'complete'],
     ]);
     const [org, data, prod] = result.coverage;

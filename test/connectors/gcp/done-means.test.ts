@@ -109,6 +109,11 @@ describe('issue 4: a Google Cloud organization with two projects', () => {
     expect(
       findings.filter((f) => f.identityUid === MAPS_KEY || f.identityUid === estate.GITLAB_PROVIDER),
     ).toEqual([]);
+    const impersonation = findings.filter((f) => f.policyId === 'gcp-impersonation');
+    expect(impersonation.map((f) => f.evidence['reaches'])).toEqual([
+      [estate.DEPLOYER, estate.REPORTING, estate.COMPUTE_DEFAULT].sort(),
+      [estate.DEPLOYER, estate.REPORTING, estate.COMPUTE_DEFAULT].sort(),
+    ]);
     // The full list, so nothing fires that should not.
     expect(findings.map((f) => [f.policyId, f.identityUid, f.credentialUid ?? null]).sort()).toEqual(
       [
@@ -124,21 +129,21 @@ describe('issue 4: a Google Cloud organization with two projects', () => {
         // No authentication in Policy Analyzer's window, which is longer than the 90-day limit.
         ['staleness', estate.COMPUTE_DEFAULT, null],
         ['ownership', estate.LEGACY, null],
-        // developers@ holds Service Account User and Admin on the whole project.
-        ...[estate.DEPLOYER, estate.REPORTING, estate.COMPUTE_DEFAULT].flatMap((uid) => [
-          ['gcp-impersonation', uid, null],
-          ['gcp-impersonation', uid, null],
-        ]),
+        // developers@ holds Service Account User and Admin on the whole project: one finding
+        // per problem on the binding (not one per account), carried by the first account it
+        // reaches, with every account it reaches in `reaches` (issue 9).
+        ['gcp-impersonation', impersonation[0]!.identityUid, null],
+        ['gcp-impersonation', impersonation[0]!.identityUid, null],
       ].sort(),
     );
   });
 
-  it('gives each project a coverage entry: acme-prod complete, the denied acme-data partial', async () => {
+  it('gives each project a coverage entry: acme-prod complete, the denied acme-data failed (nothing could be read)', async () => {
     const { coverage, identities, run } = await scan();
     expect(run.complete).toBe(false);
     expect(coverage.map((c) => [c.target, c.scope, c.status])).toEqual([
       [`gcp:organization/${estate.ORG_ID}`, `organizations/${estate.ORG_ID}`, 'complete'],
-      [`gcp:project/${DATA.id}`, DATA.id, 'partial'],
+      [`gcp:project/${DATA.id}`, DATA.id, 'failed'],
       [`gcp:project/${PROD.id}`, PROD.id, 'complete'],
     ]);
     const [org, data, prod] = coverage;

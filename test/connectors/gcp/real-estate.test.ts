@@ -360,9 +360,9 @@ describe('gcp: a real estate, judged', () => {
         ['gcp-user-managed-keys', TERRAFORM, real.EXPOSED_KEY, 'critical'],
         ['gcp-user-managed-keys', TERRAFORM, null, 'info'],
         // dana is Key Admin on the project (mints keys); the Pub/Sub agent and the deleted
-        // principals are not reported.
+        // principals are not reported. One grant, one finding (issue 9): it reaches both
+        // accounts, listed in its evidence.
         ['gcp-impersonation', TERRAFORM, null, 'medium'],
-        ['gcp-impersonation', VERTEX, null, 'medium'],
         // An IP allow-list of 0.0.0.0/0 is no restriction.
         ['gcp-api-key-unrestricted', BOUND, real.BOUND_KEY, 'medium'],
         ['gcp-wif-no-condition', AWS_PROVIDER, null, 'medium'],
@@ -380,5 +380,6 @@ describe('gcp: a real estate, judged', () => {
       (f) => f.policyId === 'gcp-impersonation' && f.identityUid === TERRAFORM,
     );
     expect(impersonation!.evidence).toMatchObject({ principals: ['user:dana@example.com'] });
+    expect(impersonation!.evidence['reaches']).toEqual([TERRAFORM, VERTEX].sort());
   });
 });

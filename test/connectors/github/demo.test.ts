@@ -189,7 +189,8 @@ describe('demo estate: the GitHub org acme', () => {
       'github.credential_authorization': 2,
       'github.actions_secret': 2 + 2 + 1, // org, repositories, environment
       'github.webhook': 2 + 1,
-      'github.workflow_token': 1 + 3,
+      // Every repository keeps the org default: one workflow-token identity (issue 9).
+      'github.workflow_token': 1,
       'github.deploy_key': 2,
     });
   });
