@@ -196,7 +196,7 @@ export const evaluatePolicies = (
             d.credentialUid === undefined
               ? undefined
               : (identity.credentials.find((c) => c.uid === d.credentialUid)?.stableUid ?? d.credentialUid);
-                    const uid = d.shared
+          const uid = d.shared
             ? sharedFindingUid(policy.id, d.shared.uid, d.key)
             : findingUid(policy.id, identity.uid, credentialKey, d.key);
           const existing = sharedFindings.get(uid);
