@@ -2,9 +2,12 @@
 // google.rpc.Status in JSON (AIP-193): an HTTP status, a canonical `status` and, in `details`,
 // an ErrorInfo whose `reason` says why (SERVICE_DISABLED, IAM_PERMISSION_DENIED, …) and whose
 // metadata names the permission or the disabled service.
-import { ScanError, errorMessage, errorName } from '../../src/errors.js';
+import { ScanError, errorMessage } from '../../src/errors.js';
 import type { Gap, GapCode } from '../../src/model.js';
 import { ErrorBody, ErrorInfo } from './schema.js';
+import { LOCAL_CODES, readRawFailure } from './gaxios-failure.js';
+
+export { invalidResponse } from './gaxios-failure.js';
 
 export interface GoogleFailure {
   /** HTTP status, when the failure got that far. */
@@ -16,39 +19,9 @@ export interface GoogleFailure {
   metadata: Record<string, string>;
 }
 
-/** Codes of failures that never reached Google's answer (network), or that the connector raised. */
-const LOCAL: Record<string, GapCode> = {
-  INVALID_RESPONSE: 'invalid_response',
-  ECONNREFUSED: 'unavailable',
-  ECONNRESET: 'unavailable',
-  ENOTFOUND: 'unavailable',
-  EAI_AGAIN: 'unavailable',
-  ETIMEDOUT: 'timeout',
-  TimeoutError: 'timeout',
-  AbortError: 'timeout',
-};
-
 /** Reads a GaxiosError (or any error) into the facts Google put in it. Never reads request headers. */
 export const readFailure = (err: unknown): GoogleFailure => {
-  const e = (err ?? {}) as {
-    status?: unknown;
-    code?: unknown;
-    response?: { status?: unknown; data?: unknown };
-  };
-  const httpStatus =
-    typeof e.status === 'number'
-      ? e.status
-      : typeof e.response?.status === 'number'
-        ? e.response.status
-        : undefined;
-  let data = e.response?.data;
-  if (typeof data === 'string') {
-    try {
-      data = JSON.parse(data);
-    } catch {
-      // Not JSON (a proxy's HTML page): the status and the error's own message still say enough.
-    }
-  }
+  const { httpStatus, data, code } = readRawFailure(err);
   const body = ErrorBody.safeParse(data);
   if (body.success) {
     const info = (body.data.error.details ?? [])
@@ -62,21 +35,12 @@ export const readFailure = (err: unknown): GoogleFailure => {
       metadata: info?.metadata ?? {},
     };
   }
-  // gaxios wraps a timed-out or aborted fetch: the DOMException it wraps names what happened.
-  const cause = errorName((err as { cause?: unknown } | null)?.cause);
-  const code = typeof e.code === 'string' ? e.code : LOCAL[cause] ? cause : errorName(err);
-  return {
-    httpStatus,
-    status: code === 'Error' ? undefined : code,
-    reason: undefined,
-    message: errorMessage(err),
-    metadata: {},
-  };
+  return { httpStatus, status: code, reason: undefined, message: errorMessage(err), metadata: {} };
 };
 
 export const gapCodeOf = (f: GoogleFailure): GapCode => {
   if (f.reason === 'SERVICE_DISABLED' || f.reason === 'API_DISABLED') return 'not_supported';
-  const local = f.status === undefined ? undefined : LOCAL[f.status];
+  const local = f.status === undefined ? undefined : LOCAL_CODES[f.status];
   if (local) return local;
   switch (f.status) {
     case 'PERMISSION_DENIED':
@@ -128,10 +92,6 @@ export const gcpGap = (
   const permission = code === 'access_denied' ? (f.metadata.permission ?? needed) : undefined;
   return { code, call, message, ...rest, ...(permission ? { permission } : {}) };
 };
-
-/** An answer that does not have the shape the API documents. */
-export const invalidResponse = (call: string, detail: string): Error =>
-  Object.assign(new Error(`${call} returned an unexpected payload: ${detail}`), { code: 'INVALID_RESPONSE' });
 
 export const isDenied = (err: unknown): boolean => gapCodeOf(readFailure(err)) === 'access_denied';
 export const isAuthFailure = (err: unknown): boolean => gapCodeOf(readFailure(err)) === 'auth_failed';

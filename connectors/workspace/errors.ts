@@ -2,22 +2,14 @@
 // Google's legacy JSON error ({ error: { code, message, errors: [{ reason, domain }] } }), e.g.
 // 403 "Not Authorized to access this resource/api" (reason forbidden) when the admin the scanner
 // acts as lacks the privilege, or the delegation lacks the scope.
-import { errorMessage, errorName } from '../../src/errors.js';
+import { errorMessage } from '../../src/errors.js';
+import { LOCAL_CODES, readRawFailure } from '../gcp/gaxios-failure.js';
 import type { Gap, GapCode } from '../../src/model.js';
 import { ErrorBody } from './schema.js';
 
-export type GapInput = Omit<Gap, 'recovered'> & { recovered?: boolean };
+export { invalidResponse } from '../gcp/gaxios-failure.js';
 
-const LOCAL: Record<string, GapCode> = {
-  INVALID_RESPONSE: 'invalid_response',
-  ECONNREFUSED: 'unavailable',
-  ECONNRESET: 'unavailable',
-  ENOTFOUND: 'unavailable',
-  EAI_AGAIN: 'unavailable',
-  ETIMEDOUT: 'timeout',
-  TimeoutError: 'timeout',
-  AbortError: 'timeout',
-};
+export type GapInput = Omit<Gap, 'recovered'> & { recovered?: boolean };
 
 export interface AdminFailure {
   httpStatus: number | undefined;
@@ -28,25 +20,7 @@ export interface AdminFailure {
 
 /** Reads a GaxiosError (or any error) into what Google said. Never reads request headers. */
 export const readFailure = (err: unknown): AdminFailure => {
-  const e = (err ?? {}) as {
-    status?: unknown;
-    code?: unknown;
-    response?: { status?: unknown; data?: unknown };
-  };
-  const httpStatus =
-    typeof e.status === 'number'
-      ? e.status
-      : typeof e.response?.status === 'number'
-        ? e.response.status
-        : undefined;
-  let data = e.response?.data;
-  if (typeof data === 'string') {
-    try {
-      data = JSON.parse(data);
-    } catch {
-      // Not JSON (a proxy's HTML page): the status and the error's message still say enough.
-    }
-  }
+  const { httpStatus, data, code } = readRawFailure(err);
   const body = ErrorBody.safeParse(data);
   if (body.success) {
     return {
@@ -66,18 +40,16 @@ export const readFailure = (err: unknown): AdminFailure => {
       message: typeof oauth.error_description === 'string' ? oauth.error_description : oauth.error,
     };
   }
-  const cause = errorName((err as { cause?: unknown } | null)?.cause);
-  const code = typeof e.code === 'string' ? e.code : LOCAL[cause] ? cause : errorName(err);
   return {
     httpStatus,
     reason: undefined,
-    code: code === 'Error' ? undefined : code,
+    code,
     message: errorMessage(err),
   };
 };
 
 export const gapCodeOf = (f: AdminFailure): GapCode => {
-  const local = f.code === undefined ? undefined : LOCAL[f.code];
+  const local = f.code === undefined ? undefined : LOCAL_CODES[f.code];
   if (local) return local;
   const s = f.httpStatus;
   if (f.reason === 'unauthorized_client' || f.reason === 'invalid_grant') return 'auth_failed';
@@ -113,7 +85,3 @@ export const workspaceGap = (
     ...(code === 'access_denied' && permission ? { permission } : {}),
   };
 };
-
-/** An answer that does not have the shape the API documents. */
-export const invalidResponse = (call: string, detail: string): Error =>
-  Object.assign(new Error(`${call} returned an unexpected payload: ${detail}`), { code: 'INVALID_RESPONSE' });
