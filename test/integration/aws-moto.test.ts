@@ -10,11 +10,9 @@
 // therefore checked by a second scan at now+30 days, inside the 90-day windows and past the 7-day
 // grace for never-used keys: there they get no finding at all, while every planted problem that
 // does not depend on age (or that is already past its threshold) still fires.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import {
   AddUserToGroupCommand,
   AttachGroupPolicyCommand,
@@ -36,13 +34,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { scanCommand } from '../../src/commands.js';
 import { EXIT } from '../../src/exit-codes.js';
 import { silentLogger } from '../../src/log.js';
+import { MOTO_CREDENTIALS, MOTO_PRESENT, MOTO_REQUIRED, type Moto, startMoto, stubAwsEnv } from './moto.js';
 import type { Finding, Identity, ScanResult } from '../../src/model.js';
 
-const onPath = (name: string): boolean =>
-  (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, name)));
-
-const MOTO_PRESENT = onPath('moto_server');
-const MOTO_REQUIRED = process.env.NHISCAN_REQUIRE_MOTO === '1';
 if (!MOTO_PRESENT && !MOTO_REQUIRED) {
   console.warn(
     'aws-moto: moto_server is not on PATH, skipping the AWS emulator suite (pip install "moto[server]"; set NHISCAN_REQUIRE_MOTO=1 to make this a failure)',
@@ -51,7 +45,6 @@ if (!MOTO_PRESENT && !MOTO_REQUIRED) {
 
 const ACCOUNT = '123456789012';
 const DAY = 86_400_000;
-const SEED_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const userArn = (name: string): string => `arn:aws:iam::${ACCOUNT}:user/${name}`;
 const roleArn = (name: string): string => `arn:aws:iam::${ACCOUNT}:role/${name}`;
 const SLR = roleArn('aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling');
@@ -66,41 +59,13 @@ const READ_ONE_BUCKET = doc({
 });
 const OWNER = [{ Key: 'owner', Value: 'alice@example.com' }];
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (typeof address === 'object' && address) resolve(address.port);
-        else reject(new Error('no port'));
-      });
-    });
-  });
-
-const waitUntilUp = async (url: string, child: ChildProcess, log: () => string): Promise<void> => {
-  const deadline = Date.now() + 45_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}:\n${log()}`);
-    try {
-      const res = await fetch(`${url}/moto-api/`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`moto_server did not answer on ${url} within 45s:\n${log()}`);
-};
-
 interface Seeded {
   keys: Record<string, string[]>;
 }
 
 /** Plants the estate through the SDK: problems and clean identities side by side. */
 const seed = async (endpoint: string): Promise<Seeded> => {
-  const client = { endpoint, region: 'us-east-1', credentials: SEED_CREDENTIALS };
+  const client = { endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS };
   const iam = new IAMClient(client);
   const sts = new STSClient(client);
   const keys: Record<string, string[]> = {};
@@ -263,8 +228,7 @@ const findingsOf = (result: ScanResult, uid: string, policyId: string): Finding[
   result.findings.filter((f) => f.identityUid === uid && f.policyId === policyId);
 
 describe.skipIf(!MOTO_PRESENT && !MOTO_REQUIRED)('AWS connector against moto_server', () => {
-  let moto: ChildProcess | undefined;
-  let motoLog = '';
+  let moto: Moto | undefined;
   let endpoint = '';
   let dir = '';
   let seeded: Seeded;
@@ -283,16 +247,8 @@ describe.skipIf(!MOTO_PRESENT && !MOTO_REQUIRED)('AWS connector against moto_ser
   let at30: Awaited<ReturnType<typeof scan>>;
 
   beforeAll(async () => {
-    if (!MOTO_PRESENT) throw new Error('NHISCAN_REQUIRE_MOTO=1 but moto_server is not on PATH');
-    const port = await freePort();
-    endpoint = `http://127.0.0.1:${port}`;
-    moto = spawn('moto_server', ['-p', String(port), '-H', '127.0.0.1'], {
-      env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    moto.stdout?.on('data', (d: Buffer) => (motoLog += d.toString()));
-    moto.stderr?.on('data', (d: Buffer) => (motoLog += d.toString()));
-    await waitUntilUp(endpoint, moto, () => motoLog.slice(-4000));
+    moto = await startMoto({ MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' });
+    endpoint = moto.endpoint;
     seeded = await seed(endpoint);
 
     dir = mkdtempSync(join(tmpdir(), 'nhiscan-moto-'));
@@ -313,21 +269,14 @@ describe.skipIf(!MOTO_PRESENT && !MOTO_REQUIRED)('AWS connector against moto_ser
       ].join('\n'),
     );
     // The scan path: the SDK's default chain and its own endpoint override, nothing nhiscan-specific.
-    vi.stubEnv('AWS_ENDPOINT_URL', endpoint);
-    vi.stubEnv('AWS_ACCESS_KEY_ID', SEED_CREDENTIALS.accessKeyId);
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', SEED_CREDENTIALS.secretAccessKey);
-    vi.stubEnv('AWS_SESSION_TOKEN', '');
-    vi.stubEnv('AWS_PROFILE', '');
-    vi.stubEnv('AWS_CONFIG_FILE', join(dir, 'no-aws-config'));
-    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', join(dir, 'no-aws-credentials'));
-    vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
+    stubAwsEnv(endpoint, dir);
     at200 = await scan(200, 'out-200');
     at30 = await scan(30, 'out-30');
   }, 180_000);
 
   afterAll(() => {
     vi.unstubAllEnvs();
-    moto?.kill('SIGTERM');
+    moto?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

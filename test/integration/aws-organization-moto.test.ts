@@ -3,11 +3,9 @@
 // excluded account are skipped, each member is reached by sts:AssumeRole (moto serves each
 // account's IAM to the credentials assumed into it), the SCPs on each member's OU path limit its
 // privilege, and trust in another account of the organisation is not external.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import {
   CreateAccessKeyCommand,
   CreateRoleCommand,
@@ -32,47 +30,15 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { scanCommand } from '../../src/commands.js';
 import { silentLogger } from '../../src/log.js';
+import { MOTO_CREDENTIALS, MOTO_PRESENT, MOTO_REQUIRED, type Moto, startMoto, stubAwsEnv } from './moto.js';
 import type { ScanResult } from '../../src/model.js';
-
-const onPath = (name: string): boolean =>
-  (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, name)));
-const MOTO_PRESENT = onPath('moto_server');
-const MOTO_REQUIRED = process.env.NHISCAN_REQUIRE_MOTO === '1';
 
 const MANAGEMENT = '123456789012';
 const OUTSIDE = '999999999999';
-const SEED = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const ROLE = 'OrganizationAccountAccessRole';
 const doc = (...Statement: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement });
 const trusting = (account: string): string =>
   doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'sts:AssumeRole' });
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (typeof address === 'object' && address) resolve(address.port);
-        else reject(new Error('no port'));
-      });
-    });
-  });
-
-const waitUntilUp = async (url: string, child: ChildProcess, log: () => string): Promise<void> => {
-  const deadline = Date.now() + 45_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}:\n${log()}`);
-    try {
-      if ((await fetch(`${url}/moto-api/`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`moto_server did not answer on ${url} within 45s:\n${log()}`);
-};
 
 interface Estate {
   prod: string;
@@ -84,7 +50,7 @@ interface Estate {
 
 /** The organisation, its OUs and an SCP, and a few identities in each member, through the SDK. */
 const seed = async (endpoint: string): Promise<Estate> => {
-  const client = { endpoint, region: 'us-east-1', credentials: SEED };
+  const client = { endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS };
   const org = new OrganizationsClient(client);
   const sts = new STSClient(client);
   const account = async (name: string): Promise<string> =>
@@ -167,8 +133,7 @@ const seed = async (endpoint: string): Promise<Estate> => {
 describe.skipIf(!MOTO_PRESENT && !MOTO_REQUIRED)(
   'an AWS Organization in moto_server, one target entry',
   () => {
-    let moto: ChildProcess | undefined;
-    let motoLog = '';
+    let moto: Moto | undefined;
     let dir = '';
     let estate: Estate;
     let result: ScanResult;
@@ -180,25 +145,11 @@ describe.skipIf(!MOTO_PRESENT && !MOTO_REQUIRED)(
     };
 
     beforeAll(async () => {
-      if (!MOTO_PRESENT) throw new Error('NHISCAN_REQUIRE_MOTO=1 but moto_server is not on PATH');
-      const port = await freePort();
-      const endpoint = `http://127.0.0.1:${port}`;
-      moto = spawn('moto_server', ['-p', String(port), '-H', '127.0.0.1'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      moto.stdout?.on('data', (d: Buffer) => (motoLog += d.toString()));
-      moto.stderr?.on('data', (d: Buffer) => (motoLog += d.toString()));
-      await waitUntilUp(endpoint, moto, () => motoLog.slice(-4000));
+      moto = await startMoto();
+      const endpoint = moto.endpoint;
       estate = await seed(endpoint);
       dir = mkdtempSync(join(tmpdir(), 'nhiscan-org-moto-'));
-      vi.stubEnv('AWS_ENDPOINT_URL', endpoint);
-      vi.stubEnv('AWS_ACCESS_KEY_ID', SEED.accessKeyId);
-      vi.stubEnv('AWS_SECRET_ACCESS_KEY', SEED.secretAccessKey);
-      vi.stubEnv('AWS_SESSION_TOKEN', '');
-      vi.stubEnv('AWS_PROFILE', '');
-      vi.stubEnv('AWS_CONFIG_FILE', join(dir, 'no-aws-config'));
-      vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', join(dir, 'no-aws-credentials'));
-      vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
+      stubAwsEnv(endpoint, dir);
       const config = writeConfig('nhiscan.config.yaml', [
         '      - type: organization',
         `        roleName: ${ROLE}`,
@@ -215,7 +166,7 @@ describe.skipIf(!MOTO_PRESENT && !MOTO_REQUIRED)(
 
     afterAll(() => {
       vi.unstubAllEnvs();
-      moto?.kill('SIGTERM');
+      moto?.stop();
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
