@@ -164,9 +164,12 @@ outputOptions(
   .addOption(storeOption())
   .option(
     '--target <globs...>',
-    'only the targets whose id matches (aws:account/1234*, gcp:project/prod-*); !GLOB excludes; comma-separated or repeated',
+    'only the targets whose id matches a glob (ids as the coverage lines print them); !GLOB excludes; comma-separated or repeated',
   )
-  .option('--provider <ids...>', 'only these providers (aws, gcp, github, …); !ID excludes')
+  .option(
+    '--provider <ids...>',
+    'only these providers (ids as `nhiscan permissions` lists them); !ID excludes',
+  )
   .option('-q, --quiet', 'print nothing but errors (the exit code carries the result)')
   .option('-v, --verbose', 'debug logging on stderr')
   .action(

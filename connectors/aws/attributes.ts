@@ -10,6 +10,8 @@ export const AWS_KINDS = {
   iamUser: 'aws.iam_user',
   /** An IAM role (service-linked and Identity Center roles included, marked). */
   iamRole: 'aws.iam_role',
+  /** The account's root user, inventoried when the credential report shows it holds a key or certificate. */
+  rootAccount: 'aws.root_account',
 } as const;
 export type AwsKind = (typeof AWS_KINDS)[keyof typeof AWS_KINDS];
 
@@ -41,6 +43,14 @@ export const AwsRoleAttributes = z.object({
   lastUsedTrackingDays: z.number().optional().catch(undefined),
 });
 export type AwsRoleAttributes = z.infer<typeof AwsRoleAttributes>;
+
+export const AwsRootAccountAttributes = z.object({
+  mfaActive: OptBool,
+  /** null: never signed in; absent: not known. */
+  passwordLastUsed: z.string().nullable().optional().catch(undefined),
+  source: z.literal('credential-report').catch('credential-report'),
+});
+export type AwsRootAccountAttributes = z.infer<typeof AwsRootAccountAttributes>;
 
 const read =
   <S extends z.ZodType>(kind: AwsKind, schema: S) =>

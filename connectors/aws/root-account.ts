@@ -1,11 +1,13 @@
 // The account's root user, from the credential report's `<root_account>` row. It is not an IAM
 // user and no IAM policy limits it, but an access key on it is the most powerful non-human
 // credential there is (CIS AWS 1.4): inventoried whenever the row shows a key or certificate.
+import type { z } from 'zod';
 import type { IdentityInput } from '../../src/model.js';
+import { AWS_KINDS, type AwsRootAccountAttributes } from './attributes.js';
 import { type CredentialReportRow, slotHasKey } from './credential-report.js';
 import { certFromSlot, keyFromSlot } from './credentials.js';
 
-export const ROOT_ACCOUNT_KIND = 'aws.root_account';
+export const ROOT_ACCOUNT_KIND = AWS_KINDS.rootAccount;
 
 /** The root user as an identity, or undefined when it holds no programmatic credential. */
 export const buildRootAccount = (row: CredentialReportRow, account: string): IdentityInput | undefined => {
@@ -34,6 +36,6 @@ export const buildRootAccount = (row: CredentialReportRow, account: string): Ide
       ...(row.mfaActive !== undefined ? { mfaActive: row.mfaActive } : {}),
       ...(row.passwordLastUsed !== undefined ? { passwordLastUsed: row.passwordLastUsed } : {}),
       source: 'credential-report',
-    },
+    } satisfies z.input<typeof AwsRootAccountAttributes>,
   };
 };

@@ -4,7 +4,7 @@
 // a permissive parse, so an identity from another provider or an older scan yields nothing. A
 // kind's schema lists the fields policies rely on; the connector may write more (evidence detail).
 import { z } from 'zod';
-import type { Identity } from '../../src/model.js';
+import { type Identity, PrivilegeLevel } from '../../src/model.js';
 
 export const GCP_KINDS = {
   serviceAccount: 'gcp.service_account',
@@ -26,6 +26,17 @@ export const BindingRef = z.object({
    * at scan time (an expired condition, a deleted or disabled custom role). Absent: not judged.
    */
   status: z.enum(['active', 'inactive', 'conditional', 'scoped']).optional().catch(undefined),
+  /** The judgement's evidence (connectors/gcp/effective.ts JudgedBinding): how and by what. */
+  judgedBy: z.enum(['permissions', 'name']).optional().catch(undefined),
+  level: PrivilegeLevel.optional().catch(undefined),
+  adminScope: z.enum(['estate', 'service']).optional().catch(undefined),
+  permissions: z.number().optional().catch(undefined),
+  decidedBy: z.array(z.string()).optional().catch(undefined),
+  denied: z
+    .array(z.object({ permission: z.string(), policy: z.string() }))
+    .optional()
+    .catch(undefined),
+  notes: z.array(z.string()).optional().catch(undefined),
 });
 export type BindingRef = z.infer<typeof BindingRef>;
 

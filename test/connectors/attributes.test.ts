@@ -5,10 +5,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AWS_KINDS, AwsRoleAttributes, AwsUserAttributes } from '../../connectors/aws/attributes.js';
+import {
+  AWS_KINDS,
+  AwsRoleAttributes,
+  AwsRootAccountAttributes,
+  AwsUserAttributes,
+} from '../../connectors/aws/attributes.js';
 import { ENTRA_KINDS } from '../../connectors/entra/attributes.js';
+import { WORKSPACE_KINDS, WorkspaceAttributes } from '../../connectors/workspace/attributes.js';
 import {
   ApiKeyAttributes,
   GCP_KINDS,
@@ -34,11 +40,15 @@ const KINDS: Record<string, readonly string[]> = {
   gcp: Object.values(GCP_KINDS),
   github: Object.values(GITHUB_KINDS),
   entra: Object.values(ENTRA_KINDS),
+  workspace: Object.values(WORKSPACE_KINDS),
 };
 
 const SCHEMAS: Record<string, z.ZodObject> = {
   [AWS_KINDS.iamUser]: AwsUserAttributes,
   [AWS_KINDS.iamRole]: AwsRoleAttributes,
+  [AWS_KINDS.rootAccount]: AwsRootAccountAttributes,
+  // The Workspace connector nests its vocabulary under `attributes.workspace`.
+  [WORKSPACE_KINDS.oauthApp]: z.object({ workspace: WorkspaceAttributes }),
   [GCP_KINDS.serviceAccount]: ServiceAccountAttributes,
   [GCP_KINDS.apiKey]: ApiKeyAttributes,
   [GCP_KINDS.wifProvider]: WifProviderAttributes,
