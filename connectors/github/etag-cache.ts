@@ -8,7 +8,7 @@
 // written (an allow-list, redactForCache): a secret value GitHub or a proxy adds is never kept.
 // GitHub's ETags are specific to the access token: only token auth (the same token run after
 // run) gets 304s; App scans do not use the cache (index.ts).
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { errorMessage } from '../../src/errors.js';
@@ -105,9 +105,14 @@ export const openEtagCache = (path: string, now: () => Date = () => new Date()):
       }
       mkdirSync(dirname(path), { recursive: true });
       const tmp = `${path}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify({ version: 1, entries: Object.fromEntries(merged) }), {
-        mode: 0o600,
-      });
+      // Flushed before the rename, as src/fs-atomic.ts does: a crash leaves the old file or the new.
+      const fd = openSync(tmp, 'w', 0o600);
+      try {
+        writeFileSync(fd, JSON.stringify({ version: 1, entries: Object.fromEntries(merged) }));
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
       renameSync(tmp, path);
     },
   };
