@@ -25,6 +25,7 @@ const connectorWith = (gaps: GapInput[]): AnyConnector => ({
   config: z.strictObject({ enabled: z.boolean().default(true) }),
   targets: (): Target[] => [{ id: 'fake:acme', provider: 'fake', label: 'fake acme', data: undefined }],
   collect: async function* (_target, _config, ctx) {
+    await Promise.resolve();
     ctx.setScope('acme');
     yield {
       uid: 'fake:acme/bot',
