@@ -41,6 +41,14 @@ const outputOptions = (cmd: Command): Command =>
       '--sign-key <file>',
       'Ed25519 private key (PEM) to sign the evidence manifest (or set NHISCAN_SIGNING_KEY to the PEM)',
     )
+    .option(
+      '--period-from <date>',
+      "first night of the evidence bundle's period report (ISO date; default 90 nights before --period-to; needs --store)",
+    )
+    .option(
+      '--period-to <date>',
+      "last night of the evidence bundle's period report (default: the scan's asOf date)",
+    )
     .option('--all', 'list every open finding in the summary (default: the worst 10)')
     .option('--limit <n>', 'list the worst N open findings in the summary')
     .option(
@@ -52,6 +60,8 @@ interface OutputFlags {
   format?: string[];
   evidence?: string;
   signKey?: string;
+  periodFrom?: string;
+  periodTo?: string;
   waitLock?: string;
   quiet?: boolean;
   all?: boolean;
@@ -76,6 +86,8 @@ const outputFrom = (opts: OutputFlags, out: string | undefined) => ({
   formats: opts.format,
   evidence: opts.evidence,
   signKey: opts.signKey,
+  periodFrom: opts.periodFrom,
+  periodTo: opts.periodTo,
   waitLock: opts.waitLock === undefined ? undefined : waitLockSeconds(opts.waitLock),
   argv: process.argv.slice(2),
   ...(out === '-' ? { printErr: say(opts, out) } : {}),

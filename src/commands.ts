@@ -27,6 +27,8 @@ import { type Severity, Severity as SeveritySchema } from './model.js';
 import { type RecordedScan, newAtOrAbove, recordScan } from './store/record.js';
 import { openStore, resolveStoreSpec, storeLabel } from './store/open.js';
 import { reportHistory } from './store/history.js';
+import { parseIsoDate, periodReport } from './store/period.js';
+import { periodFiles } from './store/period-output.js';
 import { EXIT } from './exit-codes.js';
 
 /** `--fail-on`: a severity (any open finding), `none`, or `new[:SEVERITY]` (regressions only). */
@@ -85,7 +87,30 @@ export interface ScanCommandOptions {
   signal?: AbortSignal | undefined;
   /** `--target` / `--provider` globs (a leading ! excludes). */
   select?: TargetSelection | undefined;
+  /** `--period-from` / `--period-to`: the evidence bundle's period window (ISO dates, nights inclusive). */
+  periodFrom?: string | undefined;
+  periodTo?: string | undefined;
 }
+
+/** The evidence bundle's period report covers this many nights up to the scan's asOf by default. */
+export const EVIDENCE_PERIOD_NIGHTS = 90;
+
+const DAY_MS = 86_400_000;
+
+/** The bundle's period window: the flags as given, else the 90 nights ending on the scan's asOf date. */
+export const evidencePeriodWindow = (
+  asOf: string,
+  from?: string | undefined,
+  to?: string | undefined,
+): { from: string; to: string } => {
+  const end = to ?? asOf.slice(0, 10);
+  const start =
+    from ??
+    new Date(parseIsoDate(end, '--period-to').getTime() - (EVIDENCE_PERIOD_NIGHTS - 1) * DAY_MS)
+      .toISOString()
+      .slice(0, 10);
+  return { from: start, to: end };
+};
 
 export interface ScanCommandResult {
   exitCode: number;
@@ -169,6 +194,19 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
     : await preflightOutputDir(
         opts.out !== undefined ? resolve(opts.out) : resolveFromConfig(config, config.file.output.dir),
       );
+  for (const [flag, value] of [
+    ['--period-from', opts.periodFrom],
+    ['--period-to', opts.periodTo],
+  ] as const) {
+    if (value === undefined) continue;
+    parseIsoDate(value, flag);
+    if (opts.evidence === undefined)
+      throw new UsageError(`${flag} sets the evidence bundle's period report: add --evidence DIR`);
+    if (!storeSpec)
+      throw new UsageError(`${flag}: the period report is read from a store: add --store PATH or \`store:\``);
+  }
+  if (opts.periodFrom !== undefined && opts.periodTo !== undefined && opts.periodTo < opts.periodFrom)
+    throw new UsageError('--period-to is before --period-from');
   const evidenceDir = opts.evidence !== undefined ? await preflightEvidenceDir(opts.evidence) : undefined;
   const locks: OutputLock[] = [];
   let store: Awaited<ReturnType<typeof openStore>> | undefined;
@@ -222,8 +260,25 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
       const stdout = opts.stdout ?? process.stdout;
       await writeScanResultJson(scan, stdout);
     }
+    // The bundle carries the period report over its window, read from the store this scan is now in.
+    let period: { files: [string, string][] } | undefined;
+    if (evidenceDir && store && storeSpec && !interrupted) {
+      const window = evidencePeriodWindow(scan.run.asOf, opts.periodFrom, opts.periodTo);
+      try {
+        period = { files: periodFiles(await periodReport(store, window.from, window.to)) };
+      } catch (err) {
+        const why = `the period report ${window.from} to ${window.to} could not be read: ${errorMessage(err)}`;
+        opts.log.error(`store ${storeLabel(storeSpec)}: ${why}; the evidence bundle is written without it`);
+        refused ??= why;
+      }
+    }
     const evidence = evidenceDir
-      ? await writeEvidenceBundle(scan, evidenceDir, { config, argv: opts.argv ?? [], signingKeyPem })
+      ? await writeEvidenceBundle(scan, evidenceDir, {
+          config,
+          argv: opts.argv ?? [],
+          signingKeyPem,
+          period,
+        })
       : undefined;
     const summaryFiles = [
       ...files,
@@ -255,7 +310,8 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
     }
     if (refused !== undefined) {
       print(
-        `History unavailable (${refused}): the reports carry no history` +
+        `History unavailable (${refused})` +
+          (recorded ? '' : ': the reports carry no history') +
           (failOnChoice.mode === 'new' && !recorded ? ' and nothing could be judged new' : '') +
           `; exit ${EXIT.unrecorded} unless a finding fails the job.\n`,
       );
