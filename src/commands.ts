@@ -100,8 +100,8 @@ const DAY_MS = 86_400_000;
 /** The bundle's period window: the flags as given, else the 90 nights ending on the scan's asOf date. */
 export const evidencePeriodWindow = (
   asOf: string,
-  from?: string | undefined,
-  to?: string | undefined,
+  from?: string,
+  to?: string,
 ): { from: string; to: string } => {
   const end = to ?? asOf.slice(0, 10);
   const start =
