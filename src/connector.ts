@@ -120,9 +120,9 @@ export const lazyConnector = <C, T>(
   light: ConnectorLight<C, T>,
   load: () => Promise<Connector<C, T, any>>, // eslint-disable-line @typescript-eslint/no-explicit-any
 ): Connector<C, T, ConnectorSession> => {
-  let loaded: Promise<Connector<C, T, any>> | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
-  const full = (): Promise<Connector<C, T, any>> =>
-    // eslint-disable-line @typescript-eslint/no-explicit-any
+  type Full = Connector<C, T, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  let loaded: Promise<Full> | undefined;
+  const full = (): Promise<Full> =>
     (loaded ??= load().catch((err: unknown) => {
       throw missingSdkError(light, err) ?? err;
     }));
