@@ -377,4 +377,5 @@ const readConfigFile = (path: string): unknown => {
 };
 
 /** Resolves a path from the config file against the config's folder. */
-export const resolveFromConfig = (config: Pick<Config, 'baseDir'>, path: string): string => resolve(config.baseDir, path);
+export const resolveFromConfig = (config: Pick<Config, 'baseDir'>, path: string): string =>
+  resolve(config.baseDir, path);
