@@ -96,8 +96,14 @@ export const ConfigFile = z.strictObject({
     .strictObject({
       /** Tag / label keys that name an identity's owner, first match wins (case-insensitive). */
       tagKeys: z.array(z.string().min(1)).min(1).default(['owner', 'nhi-owner', 'owner-email', 'contact']),
+      /**
+       * Owners named in config, by identity uid glob (`*`, `?`; case-insensitive), first match wins:
+       * for kinds whose provider records no owner (GitHub secrets and webhooks, OAuth apps) or has no tags.
+       * Used only when neither the connector nor a tag named one.
+       */
+      owners: z.record(z.string().min(1), z.string().trim().min(1)).default({}),
     })
-    .default({ tagKeys: ['owner', 'nhi-owner', 'owner-email', 'contact'] }),
+    .default({ tagKeys: ['owner', 'nhi-owner', 'owner-email', 'contact'], owners: {} }),
   directory: DirectoryConfig.optional(),
   /** Accepted-risk exceptions file (YAML); relative to the config file. */
   exceptions: z.string().min(1).optional(),

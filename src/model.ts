@@ -126,7 +126,8 @@ export const Location = z.object({
 });
 export type Location = z.infer<typeof Location>;
 
-export const UnknownFact = z.enum(['tags', 'privilege', 'trust']);
+/** Facts a connector could not read (a gap says why): policies that need one return `unknown`. */
+export const UnknownFact = z.enum(['tags', 'privilege', 'trust', 'owner']);
 export type UnknownFact = z.infer<typeof UnknownFact>;
 
 export const Identity = z.object({

@@ -314,7 +314,7 @@ const scanWith = async (
       }
       byUid.set(
         identity.uid,
-        applyScope(resolveOwner(identity, config.file.ownership.tagKeys), config.file.scope.soc1),
+        applyScope(resolveOwner(identity, config.file.ownership), config.file.scope.soc1),
       );
       coverageOf.set(identity.uid, run.coverage);
     }
