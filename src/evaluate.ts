@@ -136,7 +136,7 @@ export const evaluatePolicies = (
   const controlsOf = (policy: AnyPolicy, identity: Identity): string[] => {
     const inScope = identity.financialScope.inScope;
     let byProvider = controlKeys.get(policy);
-    if (!byProvider) controlKeys.set(policy, (byProvider = new Map()));
+    if (!byProvider) controlKeys.set(policy, (byProvider = new Map<string, [string[]?, string[]?]>()));
     let pair = byProvider.get(identity.provider);
     if (!pair) byProvider.set(identity.provider, (pair = []));
     let keys = pair[inScope ? 1 : 0];
@@ -154,9 +154,9 @@ export const evaluatePolicies = (
   const outside = new Map<AnyPolicy, Map<string, Map<string, string | null>>>();
   const outsideOf = (policy: AnyPolicy, identity: Identity): string | undefined => {
     let byProvider = outside.get(policy);
-    if (!byProvider) outside.set(policy, (byProvider = new Map()));
+    if (!byProvider) outside.set(policy, (byProvider = new Map<string, Map<string, string | null>>()));
     let byKind = byProvider.get(identity.provider);
-    if (!byKind) byProvider.set(identity.provider, (byKind = new Map()));
+    if (!byKind) byProvider.set(identity.provider, (byKind = new Map<string, string | null>()));
     let reason = byKind.get(identity.kind);
     if (reason === undefined) {
       reason = outsideAppliesTo(policy.appliesTo, identity) ?? null;
