@@ -159,6 +159,7 @@ export const variantFor = (
   p: EffectivePolicy,
   identity: { provider: string; kind: string },
 ): PolicyVariant => {
+  if (p.overrides.length === 0) return p;
   const matching = p.overrides
     .map((o, i) => [o, i] as const)
     .filter(
