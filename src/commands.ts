@@ -4,9 +4,7 @@ import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { parseAsOf, systemClock } from './clock.js';
 import { type Config, FailOn, loadConfig, resolveFromConfig } from './config.js';
-import { type Directory, loadDirectory } from './directory.js';
 import { Interrupted, UsageError } from './errors.js';
-import { loadExceptions } from './exceptions.js';
 import { exitCodeFor, exitCodeForSignal } from './exit-codes.js';
 import type { Logger } from './log.js';
 import type { TargetSelection } from './target-select.js';
@@ -21,7 +19,9 @@ import {
 import { type Reporter, selectReporters, writeScanResultJson } from './report/index.js';
 import { lockOutputDir, type OutputLock, preflightOutputDir, writeRun } from './report/output.js';
 import { renderSummary } from './report/terminal.js';
-import { runScan } from './scan.js';
+import { judgeScan, runScan, verdictHash, verdictInputs } from './scan.js';
+import { type ShardSource, loadMerge } from './shard-command.js';
+import { markMerged } from './store/shards.js';
 import { type Severity, Severity as SeveritySchema } from './model.js';
 import { type RecordedScan, newAtOrAbove, recordScan } from './store/record.js';
 import { openStore, resolveStoreSpec, storeLabel } from './store/open.js';
@@ -83,6 +83,8 @@ export interface ScanCommandOptions {
   signal?: AbortSignal | undefined;
   /** `--target` / `--provider` globs (a leading ! excludes). */
   select?: TargetSelection | undefined;
+  /** `nhiscan merge`: judge the shard results (these files, else the store's) instead of scanning. */
+  fromShards?: ShardSource | undefined;
 }
 
 export interface ScanCommandResult {
@@ -128,18 +130,7 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
       throw new UsageError(`${opts.asOf !== undefined ? '--as-of' : 'asOf'}: ${(err as Error).message}`);
     }
   }
-  let directory: Directory | undefined;
-  if (config.file.directory) {
-    // The path as written is what evidence names: the same on every machine, no local folders.
-    directory = loadDirectory(
-      resolveFromConfig(config, config.file.directory.path),
-      config.file.directory,
-      config.file.directory.path,
-    );
-  }
-  const exceptions = config.file.exceptions
-    ? loadExceptions(resolveFromConfig(config, config.file.exceptions))
-    : undefined;
+  const { directory, exceptions } = verdictInputs(config);
   // Every output check happens before the first API call: a bad folder costs seconds, not a scan.
   const toStdout = opts.out === '-';
   const reporters = selectReporters(
@@ -176,15 +167,28 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
       locks.push(await lockOutputDir(evidenceDir, opts.waitLock ?? 0));
     // Opened before the scan, so a store that cannot be reached fails in seconds, not after the scan.
     store = storeSpec ? await openStore(storeSpec) : undefined;
-    const result = await runScan({
-      config,
-      clock: systemClock(asOf),
-      log: opts.log,
-      directory,
-      exceptions,
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      ...(opts.select ? { select: opts.select } : {}),
-    });
+    const merged = opts.fromShards
+      ? await loadMerge(opts.fromShards, {
+          store,
+          asOf,
+          configHash: verdictHash(config, directory, exceptions),
+        })
+      : undefined;
+    const result = merged
+      ? judgeScan(
+          { config, clock: systemClock(new Date(merged.asOf)), log: opts.log, directory, exceptions },
+          merged.collected,
+          { shard: merged.shard },
+        )
+      : await runScan({
+          config,
+          clock: systemClock(asOf),
+          log: opts.log,
+          directory,
+          exceptions,
+          ...(opts.signal ? { signal: opts.signal } : {}),
+          ...(opts.select ? { select: opts.select } : {}),
+        });
     const reason: unknown = opts.signal?.reason;
     const interrupted = result.run.interrupted && reason instanceof Interrupted;
     const scan = asScan(result);
@@ -199,7 +203,12 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
     let recorded: RecordedScan | undefined;
     // An interrupted scan is not history: the store keeps whole nights only.
     if (store && storeSpec && !interrupted) {
-      recorded = await recordScan(store, scan);
+      const key = merged?.key;
+      recorded = await recordScan(
+        store,
+        scan,
+        key ? { withinRecord: (tx, seq) => markMerged(tx, key, seq) } : {},
+      );
       opts.log.info(`recorded scan #${recorded.seq} in ${storeLabel(storeSpec)}`);
     }
     const evidence = evidenceDir
