@@ -3,7 +3,7 @@
 // travels in a JSON island (no "<" survives jsonForScript) and reaches the page through
 // textContent, never innerHTML.
 import type { Writable } from 'node:stream';
-import { type Scan, SEVERITY_ORDER } from '../model.js';
+import { type Scan, SEVERITY_ORDER, gapStanding } from '../model.js';
 import { controlIds, credentialAgeDays, daysSince, isOpen } from './common.js';
 import { chartJsSource, htmlText, jsonForScript } from './html-assets.js';
 import { createSink } from './sink.js';
@@ -118,6 +118,7 @@ const summary = (scan: Scan): Record<string, unknown> => {
         message: g.message,
         permission: g.permission ?? '',
         recovered: g.recovered,
+        standing: gapStanding(g),
       })),
     ),
     incomplete: scan.coverage
@@ -183,7 +184,7 @@ var cb=document.getElementById('controls-body');
 Object.keys(S.controls).sort().forEach(function(k){var c=S.controls[k];cb.appendChild(row([k,c.title,c.evaluated?c.pass:'\\u2014',c.evaluated?c.fail:'\\u2014',c.evaluated?c.unknown:'\\u2014',c.open,c.excepted,c.policies.join(', ')],[2,3,4,5,6]));});
 var gb=document.getElementById('gaps-body');
 S.incomplete.forEach(function(g){gb.appendChild(row([g.target,g.status,'','','']));});
-S.gaps.forEach(function(g){gb.appendChild(row([g.target,g.code+(g.recovered?' (recovered)':''),g.call,g.permission,g.message]));});
+S.gaps.forEach(function(g){gb.appendChild(row([g.target,g.code+(g.standing==='open'?'':' ('+g.standing+')'),g.call,g.permission,g.message]));});
 if(!S.gaps.length&&!S.incomplete.length)gb.appendChild(row(['every target was fully seen','','','','']));
 var eb=document.getElementById('exceptions-body');
 S.exceptions.forEach(function(e){eb.appendChild(row([e.id,e.status,e.approver,e.expires,e.findings,e.justification],[4]));});

@@ -2,7 +2,7 @@
 // bounded by construction (a fixed number of rows, each cell clipped), far under GitHub's 65,536
 // character comment limit whatever the estate's size.
 import type { Writable } from 'node:stream';
-import { type Finding, type Scan, SEVERITY_ORDER } from '../model.js';
+import { type Finding, type Scan, SEVERITY_ORDER, isOpenGap } from '../model.js';
 import { isOpen } from './common.js';
 import type { Reporter } from './types.js';
 
@@ -66,7 +66,11 @@ export const renderMarkdown = (scan: Scan, opts: MarkdownOptions = {}): string =
     }
     lines.push('');
   }
-  const gaps = scan.coverage.flatMap((c) => c.gaps.filter((g) => !g.recovered).map((g) => ({ c, g })));
+  const gaps = scan.coverage.flatMap((c) => c.gaps.filter(isOpenGap).map((g) => ({ c, g })));
+  // Listed apart: they do not make the scan incomplete, but an auditor sees them.
+  const notes = scan.coverage.flatMap((c) =>
+    c.gaps.filter((g) => !g.recovered && !isOpenGap(g)).map((g) => ({ c, g })),
+  );
   const notComplete = scan.coverage.filter((c) => c.status !== 'complete');
   if (gaps.length || notComplete.length) {
     lines.push(`### Coverage gaps (${gaps.length})`, '');
@@ -76,6 +80,15 @@ export const renderMarkdown = (scan: Scan, opts: MarkdownOptions = {}): string =
         `- ${mdText(c.target, 60)}: \`${mdText(g.call, 60)}\` ${g.code}${g.permission ? `, needs \`${mdText(g.permission, 60)}\`` : ''}`,
       );
     if (gaps.length > TOP_GAPS) lines.push(`- … and ${gaps.length - TOP_GAPS} more (see the result JSON)`);
+    lines.push('');
+  }
+  if (notes.length) {
+    lines.push(`### Accepted gaps and gaps no permission closes (${notes.length})`, '');
+    for (const { c, g } of notes.slice(0, TOP_GAPS))
+      lines.push(
+        `- ${mdText(c.target, 60)}: \`${mdText(g.call, 60)}\` ${g.code}, ${g.accepted ? `accepted until ${g.accepted.expires}: ${mdText(g.accepted.reason, 120)}` : 'no permission closes it'}`,
+      );
+    if (notes.length > TOP_GAPS) lines.push(`- … and ${notes.length - TOP_GAPS} more (see the result JSON)`);
     lines.push('');
   }
   const expired = scan.exceptions.filter((e) => e.status === 'expired');
