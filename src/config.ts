@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
+import { AcceptedGapRule } from './accepted-gaps.js';
 import { IsoDateInput } from './clock.js';
 import type { AnyConnector } from './connector.js';
 import { type Framework, unknownControlIds, unknownMappings } from './controls/index.js';
@@ -107,6 +108,8 @@ export const ConfigFile = z.strictObject({
   directory: DirectoryConfig.optional(),
   /** Accepted-risk exceptions file (YAML); relative to the config file. */
   exceptions: z.string().min(1).optional(),
+  /** Known coverage gaps accepted with a reason and an expiry (README: Accepted gaps). */
+  acceptedGaps: z.array(AcceptedGapRule).optional(),
   /** What is in financial-reporting (SOC 1) scope. SOC 2 tags apply regardless. */
   scope: z.strictObject({ soc1: z.array(ScopeSelector).default([]) }).default({ soc1: [] }),
   controls: z
@@ -156,6 +159,7 @@ export const variantFor = (
   p: EffectivePolicy,
   identity: { provider: string; kind: string },
 ): PolicyVariant => {
+  if (p.overrides.length === 0) return p;
   const matching = p.overrides
     .map((o, i) => [o, i] as const)
     .filter(
