@@ -28,6 +28,10 @@ export const AwsUserAttributes = z.object({
   mfaActive: OptBool,
   groups: z.array(z.string()).catch([]),
   permissionsBoundary: OptString,
+  /** Managed policy ARNs attached to the user itself (not through a group); absent: not read. */
+  managedPolicies: z.array(z.string()).optional().catch(undefined),
+  /** Names of the user's own inline policies; absent: not read. */
+  inlinePolicies: z.array(z.string()).optional().catch(undefined),
 });
 export type AwsUserAttributes = z.infer<typeof AwsUserAttributes>;
 

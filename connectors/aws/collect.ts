@@ -534,6 +534,8 @@ const userIdentity = (
       tags: tagsOf(u?.Tags ?? []),
       groups: u?.GroupList ?? [],
       permissionsBoundary: u?.PermissionsBoundary?.PermissionsBoundaryArn,
+      managedPolicies: u?.AttachedManagedPolicies.map((p) => p.PolicyArn),
+      inlinePolicies: u?.UserPolicyList.map((p) => p.PolicyName),
       consolePassword: facts.consolePassword,
       passwordLastUsed: facts.passwordLastUsed,
       mfaActive: facts.mfaActive,
