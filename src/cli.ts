@@ -436,6 +436,44 @@ program
   });
 
 program
+  .command('doctor')
+  .description(
+    'check, per target, the credentials and the permissions a scan needs, and which coverage each missing permission would cost (exit 0 all ready, 3 something missing or not verified)',
+  )
+  .requiredOption('-c, --config <file>', 'config file (YAML or JSON)')
+  .option('--target <globs...>', 'only the targets whose id matches a glob; !GLOB excludes')
+  .option('--provider <ids...>', 'only these providers; !ID excludes')
+  .option('--json', 'machine-readable output')
+  .option('-v, --verbose', 'also list the permissions granted, and debug logging on stderr')
+  .action(
+    async (opts: {
+      config: string;
+      target?: string[];
+      provider?: string[];
+      json?: boolean;
+      verbose?: boolean;
+    }) => {
+      const [{ loadConfig }, { builtins }, { runDoctor, renderDoctor }, { systemClock }] = await Promise.all([
+        import('./config.js'),
+        import('./registry.js'),
+        import('./doctor.js'),
+        import('./clock.js'),
+      ]);
+      const log = await logger(opts.verbose ? 'debug' : 'warn');
+      const outcome = await runDoctor({
+        config: await loadConfig(opts.config, builtins),
+        clock: systemClock(),
+        log,
+        select: { targets: opts.target ?? [], providers: opts.provider ?? [] },
+      });
+      print(
+        opts.json ? JSON.stringify(outcome.targets, null, 2) + '\n' : renderDoctor(outcome, opts.verbose),
+      );
+      process.exitCode = outcome.exitCode;
+    },
+  );
+
+program
   .command('diff')
   .description(
     'what changed between two scans: new, resolved, persisting (with ages); two stored scans (default the last two) or two result files',
