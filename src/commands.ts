@@ -4,9 +4,7 @@ import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { parseAsOf, systemClock } from './clock.js';
 import { type Config, FailOn, loadConfig, resolveFromConfig } from './config.js';
-import { type Directory, loadDirectory } from './directory.js';
 import { Interrupted, UsageError, errorMessage } from './errors.js';
-import { loadExceptions } from './exceptions.js';
 import { exitCodeFor, exitCodeForSignal } from './exit-codes.js';
 import type { Logger } from './log.js';
 import type { TargetSelection } from './target-select.js';
@@ -22,7 +20,9 @@ import { type Reporter, selectReporters, writeScanResultJson } from './report/in
 import type { ReportHistory } from './report/types.js';
 import { lockOutputDir, type OutputLock, preflightOutputDir, writeRun } from './report/output.js';
 import { renderSummary } from './report/terminal.js';
-import { runScan } from './scan.js';
+import { judgeScan, runScan, verdictHash, verdictInputs } from './scan.js';
+import { type ShardSource, loadMerge } from './shard-command.js';
+import { markMerged } from './store/shards.js';
 import { type Severity, Severity as SeveritySchema } from './model.js';
 import { type RecordedScan, newAtOrAbove, recordScan } from './store/record.js';
 import { openStore, resolveStoreSpec, storeLabel } from './store/open.js';
@@ -85,6 +85,8 @@ export interface ScanCommandOptions {
   signal?: AbortSignal | undefined;
   /** `--target` / `--provider` globs (a leading ! excludes). */
   select?: TargetSelection | undefined;
+  /** `nhiscan merge`: judge the shard results (these files, else the store's) instead of scanning. */
+  fromShards?: ShardSource | undefined;
 }
 
 export interface ScanCommandResult {
@@ -130,18 +132,7 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
       throw new UsageError(`${opts.asOf !== undefined ? '--as-of' : 'asOf'}: ${(err as Error).message}`);
     }
   }
-  let directory: Directory | undefined;
-  if (config.file.directory) {
-    // The path as written is what evidence names: the same on every machine, no local folders.
-    directory = loadDirectory(
-      resolveFromConfig(config, config.file.directory.path),
-      config.file.directory,
-      config.file.directory.path,
-    );
-  }
-  const exceptions = config.file.exceptions
-    ? loadExceptions(resolveFromConfig(config, config.file.exceptions))
-    : undefined;
+  const { directory, exceptions } = verdictInputs(config);
   // Every output check happens before the first API call: a bad folder costs seconds, not a scan.
   const toStdout = opts.out === '-';
   const reporters = selectReporters(
@@ -178,15 +169,28 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
       locks.push(await lockOutputDir(evidenceDir, opts.waitLock ?? 0));
     // Opened before the scan, so a store that cannot be reached fails in seconds, not after the scan.
     store = storeSpec ? await openStore(storeSpec) : undefined;
-    const result = await runScan({
-      config,
-      clock: systemClock(asOf),
-      log: opts.log,
-      directory,
-      exceptions,
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      ...(opts.select ? { select: opts.select } : {}),
-    });
+    const merged = opts.fromShards
+      ? await loadMerge(opts.fromShards, {
+          store,
+          asOf,
+          configHash: verdictHash(config, directory, exceptions),
+        })
+      : undefined;
+    const result = merged
+      ? judgeScan(
+          { config, clock: systemClock(new Date(merged.asOf)), log: opts.log, directory, exceptions },
+          merged.collected,
+          { shard: merged.shard },
+        )
+      : await runScan({
+          config,
+          clock: systemClock(asOf),
+          log: opts.log,
+          directory,
+          exceptions,
+          ...(opts.signal ? { signal: opts.signal } : {}),
+          ...(opts.select ? { select: opts.select } : {}),
+        });
     const reason: unknown = opts.signal?.reason;
     const interrupted = result.run.interrupted && reason instanceof Interrupted;
     const scan = asScan(result);
@@ -202,7 +206,13 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
         history = { status: 'unavailable', store: label, reason: 'the scan was interrupted; not recorded' };
       } else {
         try {
-          recorded = await recordScan(store, scan);
+          const key = merged?.key;
+          // A merge marks its shards merged in the same transaction as the scan.
+          recorded = await recordScan(
+            store,
+            scan,
+            key ? { withinRecord: (tx, seq) => markMerged(tx, key, seq) } : {},
+          );
           opts.log.info(`recorded scan #${recorded.seq} in ${label}`);
           history = await reportHistory(store, recorded, scan.findings, label);
         } catch (err) {
