@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { Clock } from './clock.js';
 import { UsageError, errorMessage } from './errors.js';
 import { sha256, stableStringify } from './hash.js';
-import { Coverage, Identity, IsoDate, type ScanResult } from './model.js';
+import { Coverage, Identity, ScanResult as ScanResultSchema, type ScanResult } from './model.js';
 import type { Collected, PlannedTarget } from './scan.js';
 import type { ShardSpec } from './shard-plan.js';
 import { VERSION } from './version.js';
@@ -27,18 +27,14 @@ const PlannedTargetSchema = z.object({
 export const ShardResult = z.object({
   format: z.literal(SHARD_FORMAT),
   shard: z.object({ index: z.number().int().positive(), count: z.number().int().positive() }),
-  run: z.object({
-    id: z.string(),
-    tool: z.object({ name: z.literal('nhiscan'), version: z.string() }),
-    startedAt: IsoDate,
-    finishedAt: IsoDate,
-    asOf: IsoDate,
-    /** The verdict's config hash (scan.ts verdictHash): every shard and the merge must agree. */
-    configHash: z.string(),
-    /** Over the config hash, as-of, shard count and plan: shards of one run share it. */
-    planHash: z.string(),
-    interrupted: z.boolean(),
-  }),
+  // The result's run fields (configHash: the verdict's, which every shard and the merge must agree on).
+  run: ScanResultSchema.shape.run
+    .pick({ id: true, tool: true, startedAt: true, finishedAt: true, asOf: true, configHash: true })
+    .extend({
+      /** Over the config hash, as-of, shard count and plan: shards of one run share it. */
+      planHash: z.string(),
+      interrupted: z.boolean(),
+    }),
   /** Every target of the run (all shards), in the order a whole run records them. */
   plan: z.array(PlannedTargetSchema),
   /** This shard's targets as collected (identities not yet judged, owners not yet resolved). */

@@ -19,7 +19,7 @@ import type { GithubTarget } from './targets.js';
 
 export type { GithubTarget } from './targets.js';
 import { type OrgWalk, walkOrg } from './collect.js';
-import { describeRequestStats, newRequestStats, openEtagCache } from './etag-cache.js';
+import { type RequestStats, describeRequestStats, newRequestStats, openEtagCache } from './etag-cache.js';
 import { authFailure, githubGap, isAuthFailure } from './errors.js';
 import { Installation } from './schema.js';
 
@@ -90,6 +90,18 @@ const apiRoot = (config: GithubConfig, env: NodeJS.ProcessEnv = process.env): st
   }
   return value.replace(/\/+$/, '');
 };
+
+/** Client options without an ETag cache (App JWT calls, listings, doctor). */
+const uncachedOptions = (config: GithubConfig, ctx: CollectContext, stats: RequestStats): ClientOptions => ({
+  baseUrl: apiRoot(config),
+  stats,
+  cache: undefined,
+  log: ctx.log,
+  signal: ctx.signal,
+  requestTimeoutMs: ctx.requestTimeoutMs,
+  rateLimitRetries: config.rateLimitRetries,
+  rateLimitMaxWaitSeconds: config.rateLimitMaxWaitSeconds,
+});
 
 async function* collectGithub(
   target: Target<GithubTarget>,
@@ -209,19 +221,7 @@ const expandGithub = async (
   const creds = loadCredentials(config.auth, process.env, ctx.resolvePath);
   if (creds.type !== 'app') return undefined; // the config schema refuses "installed" without an App
   const stats = newRequestStats();
-  const app = appClient(
-    {
-      baseUrl: apiRoot(config),
-      stats,
-      cache: undefined,
-      log: ctx.log,
-      signal: ctx.signal,
-      requestTimeoutMs: ctx.requestTimeoutMs,
-      rateLimitRetries: config.rateLimitRetries,
-      rateLimitMaxWaitSeconds: config.rateLimitMaxWaitSeconds,
-    },
-    creds,
-  );
+  const app = appClient(uncachedOptions(config, ctx, stats), creds);
   ctx.setPrincipal(`GitHub App ${creds.appId}`);
   const orgs = await installedOrgs(app, creds.source);
   if (orgs.length === 0) ctx.note(`GitHub App ${creds.appId} is installed on no organisation`);
@@ -246,16 +246,7 @@ const doctorGithub = async (
   ctx: CollectContext,
 ): Promise<DoctorReport> => {
   const creds = loadCredentials(config.auth, process.env, ctx.resolvePath);
-  const options: ClientOptions = {
-    baseUrl: apiRoot(config),
-    stats: newRequestStats(),
-    cache: undefined,
-    log: ctx.log,
-    signal: ctx.signal,
-    requestTimeoutMs: ctx.requestTimeoutMs,
-    rateLimitRetries: config.rateLimitRetries,
-    rateLimitMaxWaitSeconds: config.rateLimitMaxWaitSeconds,
-  };
+  const options = uncachedOptions(config, ctx, newRequestStats());
   const entries = githubPermissions.entries.filter((e) => !e.implicit);
   const org = typeof target.data.org === 'string' ? target.data.org : undefined;
   const unknown = (method: string, detail: string, principal?: string): DoctorReport => ({

@@ -336,6 +336,13 @@ describe('coverage', () => {
     expect(prod.principal).toMatch(/^arn:aws:sts::111111111111:assumed-role\//);
   });
 
+  it('marks the role the scan assumed in acme-data as the scanner, judged like any other identity', () => {
+    const scanners = demo.result.identities.filter((i) => i.attributes.scanner === true);
+    expect(scanners.map((i) => [i.name, i.location.scope, i.attributes.scannerPrincipal])).toEqual([
+      ['NhiscanReadOnly', DATA, `arn:aws:sts::${DATA}:assumed-role/NhiscanReadOnly/nhiscan`],
+    ]);
+  });
+
   it('shows the denied credential report as a recovered gap and the denied SSH key listing as a lost one', () => {
     const data = demo.result.coverage.find((c) => c.scope === DATA)!;
     expect(data).toMatchObject({
