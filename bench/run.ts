@@ -1,5 +1,5 @@
 // `npm run bench [-- --large] [--json] [--latency=MS] [--jitter=MS] [--only=NAME,…]
-// [--aws-throttle=RPS] [--concurrency=N] [--target-concurrency=N] [--identities=N] [--report-identities=N]`
+// [--aws-throttle=N] [--github-secondary=N] [--concurrency=N] [--target-concurrency=N] [--identities=N] [--report-identities=N]`
 // Figures, not assertions. (1) Scale: generated estates served by a fake cloud in its own process,
 // scanned by the built CLI in its own process (bench/scale.ts); (2) the policy layer alone over
 // the scanned AWS inventory repeated to --identities; (3) every report format (bench/reports.ts,
@@ -44,7 +44,8 @@ const options = {
   concurrency: num('concurrency', 8),
   targetConcurrency: num('target-concurrency', 4),
   ...(arg('only') ? { only: (arg('only') ?? '').split(',') } : {}),
-  ...(arg('aws-throttle') ? { awsThrottlePerSecond: num('aws-throttle', 0) } : {}),
+  ...(arg('aws-throttle') ? { awsThrottleEvery: num('aws-throttle', 0) } : {}),
+  ...(arg('github-secondary') ? { githubSecondaryEvery: num('github-secondary', 0) } : {}),
   log: (line: string) => {
     if (!json) console.log(line);
   },
@@ -75,6 +76,11 @@ const line = (r: ScenarioResult): string[] => {
     `  identities ${r.identities} in ${r.targets} targets${r.failedTargets.length ? `, failed: ${r.failedTargets.join(', ')}` : ''}${r.skippedNotes.length ? `; ${r.skippedNotes.join('; ')}` : ''}; exit ${String(r.exitCode)}${r.error ? `; ERROR ${r.error}` : ''}`,
     `  calls ${r.calls} (minimum ${r.minimum}${r.throttled ? `, ${r.throttled} throttled` : ''}); wall ${r.wallSeconds.toFixed(2)} s (process ${r.processSeconds.toFixed(2)} s), latency bound ${r.latencyBoundSeconds.toFixed(2)} s at ${r.allowedConcurrency} in flight`,
     `  ${Math.round(r.identitiesPerSecond)} identities/s; peak RSS ${mb(r.peakRssBytes)}; result ${mb(r.resultBytes)}`,
+    ...(r.rateLimit
+      ? [
+          `  rate-limit points: first scan ${r.rateLimit.firstScan} of ${r.rateLimit.limit}/h, rescan of the unchanged org ${r.rateLimit.rescan} (${r.rateLimit.rescanCalls} requests, the rest answered 304)`,
+        ]
+      : []),
     ...v.map((x) => `  ${x.met ? 'met ' : 'MISS'} ${show(x)}`),
     `  calls by operation: ${Object.entries(r.byOperation)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

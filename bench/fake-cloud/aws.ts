@@ -23,8 +23,8 @@ export interface AwsEstateSpec {
     /** Indexes of member accounts that are SUSPENDED (must be skipped with a note). */
     suspended: number[];
   };
-  /** Requests per second per account before IAM answers Throttling (absent: never). */
-  throttlePerSecond?: number;
+  /** IAM/STS answer every Nth request of an account with Throttling (absent: never). */
+  throttleEvery?: number;
 }
 
 /** The key the starting credentials carry (connectors/aws/demo.ts DEMO_CREDENTIALS): not a key. */
@@ -101,7 +101,7 @@ export const awsRoute = (spec: AwsEstateSpec, now: number = Date.now()): DemoRou
   const indexOf = new Map(ids.map((id, k) => [id, k]));
   const keys = new Map<string, number>([[SOURCE_KEY, 0]]);
   const reports = new Map<number, string>();
-  const buckets = new Map<number, { second: number; count: number }>();
+  const counts = new Map<number, number>();
   const org = spec.organization;
 
   const userXml = (account: string, i: number): string => {
@@ -173,16 +173,12 @@ export const awsRoute = (spec: AwsEstateSpec, now: number = Date.now()): DemoRou
     return content;
   };
 
+  // Every Nth request to an account is throttled: deterministic, whatever the machine's speed.
   const throttled = (k: number): boolean => {
-    if (!spec.throttlePerSecond) return false;
-    const second = Math.floor(Date.now() / 1000);
-    const b = buckets.get(k);
-    if (!b || b.second !== second) {
-      buckets.set(k, { second, count: 1 });
-      return false;
-    }
-    b.count += 1;
-    return b.count > spec.throttlePerSecond;
+    if (!spec.throttleEvery) return false;
+    const n = (counts.get(k) ?? 0) + 1;
+    counts.set(k, n);
+    return n % spec.throttleEvery === 0;
   };
 
   const gaad = (k: number, params: URLSearchParams, summary: string): DemoResponse => {

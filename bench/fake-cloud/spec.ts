@@ -1,12 +1,14 @@
 // What the benchmark asks its fake cloud for, and what the fake tells back (over IPC).
 import type { RequestRecord } from '../../src/demo/server.js';
 import type { AwsEstateSpec } from './aws.js';
+import type { GithubEstateSpec } from './github.js';
 
 export interface FakeSpec {
   /** Added to every answer, ± `jitterMs` (uniform, deterministic). */
   latencyMs: number;
   jitterMs: number;
   aws?: AwsEstateSpec;
+  github?: GithubEstateSpec;
 }
 
 export interface RouteStats {

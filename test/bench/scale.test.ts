@@ -1,7 +1,8 @@
 // The scale benchmark's figures are computed right (never how fast anything is): the tiny estates
 // through the built CLI (`npm run build` first, as `npm test` does) and the fake cloud in its own
 // process. Calls equal the minimum on these estates, the unassumable organisation member is a
-// failed target, the suspended one is skipped, throttling is counted and retried through.
+// failed target, the suspended one is skipped, throttling is counted and retried through, and a
+// GitHub rescan of the unchanged org costs no rate-limit point (every answer a 304).
 import { describe, expect, it } from 'vitest';
 import { accountId, awsAccountMinimum } from '../../bench/fake-cloud/aws.js';
 import { type BenchOptions, runBench, scenarios, verdicts } from '../../bench/scale.js';
@@ -14,7 +15,7 @@ describe('npm run bench (tiny)', () => {
     { timeout: 120_000 },
     async () => {
       const results = await runBench(base);
-      expect(results.map((r) => r.name)).toEqual(['aws-account', 'aws-accounts', 'aws-org']);
+      expect(results.map((r) => r.name)).toEqual(['aws-account', 'aws-accounts', 'aws-org', 'github-org']);
       for (const r of results) {
         expect(r.error, r.name).toBeUndefined();
         // Every minimum call made, none beyond it: keyless users get no ListAccessKeys, users without
@@ -43,6 +44,19 @@ describe('npm run bench (tiny)', () => {
       expect(org?.identities).toBe(4 * 15);
       expect(org?.byOperation['sts:AssumeRole']).toBe(4);
       expect(org?.exitCode).toBe(3);
+      // GitHub: every listing at 100 a page, and the rescan of the unchanged org all 304s.
+      const github = results[3];
+      expect(github?.identities).toBeGreaterThan(12);
+      expect(github?.failedTargets).toEqual([]);
+      expect(github?.byOperation['GET:/repos/{owner}/{repo}/keys']).toBe(12);
+      expect(github?.rateLimit).toEqual({
+        limit: 15_000,
+        firstScan: github?.calls,
+        rescan: 0,
+        rescanCalls: github?.calls,
+        rescanShare: 0,
+      });
+      expect(github && verdicts(github).find((v) => v.figure.startsWith('rescan'))?.met).toBe(true);
     },
   );
 
@@ -53,10 +67,21 @@ describe('npm run bench (tiny)', () => {
   });
 
   it(
+    'counts GitHub secondary rate limits; the scan waits them out (retry-after) and stays complete',
+    { timeout: 120_000 },
+    async () => {
+      const [r] = await runBench({ ...base, only: ['github-org'], githubSecondaryEvery: 25 });
+      expect(r?.throttled).toBeGreaterThan(0);
+      expect(r?.calls).toBe((r?.minimum ?? 0) + (r?.throttled ?? 0));
+      expect(r?.failedTargets).toEqual([]);
+    },
+  );
+
+  it(
     'counts AWS throttling answers; the scan retries through them and stays complete',
     { timeout: 120_000 },
     async () => {
-      const [r] = await runBench({ ...base, only: ['aws-account'], awsThrottlePerSecond: 40 });
+      const [r] = await runBench({ ...base, only: ['aws-account'], awsThrottleEvery: 10 });
       expect(r?.throttled).toBeGreaterThan(0);
       expect(r?.calls).toBe((r?.minimum ?? 0) + (r?.throttled ?? 0));
       expect(r?.identities).toBe(150);
@@ -71,5 +96,7 @@ describe('npm run bench (tiny)', () => {
     expect(principals).toBe(100_000);
     expect(org?.fake.aws?.accounts).toHaveLength(20);
     expect(large.find((s) => s.name === 'aws-account')?.fake.aws?.accounts[0]?.users).toBe(5_000);
+    expect(large.find((s) => s.name === 'github-org')?.fake.github?.repos).toBe(2_000);
+    expect(large.find((s) => s.name === 'github-org')?.fake.github?.repos).toBe(2_000);
   });
 });
