@@ -43,7 +43,7 @@ console.log(`nhiscan bench — node ${process.version}, ${users} IAM users + ${r
 try {
   const config = buildConfig(
     // The default SSH-key rule (only users that may use CodeCommit): the estate grants none.
-    { providers: { aws: { organizationPolicies: false } } },
+    { providers: { aws: { organizationPolicies: false, serviceLastAccessed: { enabled: false } } } },
     builtins,
     'bench',
     dir,

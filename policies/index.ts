@@ -1,6 +1,7 @@
 // The policy registry: an explicit map, checked by a test against the folder listing.
 import type { AnyPolicy } from '../src/policy.js';
 import { awsRootAccessKeys } from './aws-root-access-keys.js';
+import { awsUnusedServices } from './aws-unused-services.js';
 import { entraAppCredentials } from './entra-app-credentials.js';
 import { entraAppPermissions } from './entra-app-permissions.js';
 import { entraFederatedCredential } from './entra-federated-credential.js';
@@ -38,6 +39,7 @@ export const policies = {
   ownership,
   'human-use': humanUse,
   'aws-root-access-keys': awsRootAccessKeys,
+  'aws-unused-services': awsUnusedServices,
   'gcp-basic-roles': gcpBasicRoles,
   'gcp-impersonation': gcpImpersonation,
   'gcp-api-key-unrestricted': gcpApiKeyUnrestricted,

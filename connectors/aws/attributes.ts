@@ -18,6 +18,26 @@ export type AwsKind = (typeof AWS_KINDS)[keyof typeof AWS_KINDS];
 const OptString = z.string().optional().catch(undefined);
 const OptBool = z.boolean().optional().catch(undefined);
 
+/** IAM's service last accessed answer for a principal (last-accessed.ts); absent when not asked. */
+export const ServiceLastAccessedAttribute = z.discriminatedUnion('status', [
+  z.object({
+    status: z.literal('complete'),
+    jobCompletedAt: z.string().optional(),
+    services: z.array(
+      z.object({
+        namespace: z.string(),
+        name: z.string(),
+        lastAuthenticated: z.string().nullable(),
+        lastAuthenticatedRegion: z.string().optional(),
+        blockedBy: z.string().optional(),
+      }),
+    ),
+  }),
+  z.object({ status: z.literal('unknown'), reason: z.string() }),
+]);
+export type ServiceLastAccessedAttribute = z.infer<typeof ServiceLastAccessedAttribute>;
+const OptLastAccessed = ServiceLastAccessedAttribute.optional().catch(undefined);
+
 export const AwsUserAttributes = z.object({
   path: z.string().catch('/'),
   userId: OptString,
@@ -28,6 +48,7 @@ export const AwsUserAttributes = z.object({
   mfaActive: OptBool,
   groups: z.array(z.string()).catch([]),
   permissionsBoundary: OptString,
+  serviceLastAccessed: OptLastAccessed,
 });
 export type AwsUserAttributes = z.infer<typeof AwsUserAttributes>;
 
@@ -41,6 +62,7 @@ export const AwsRoleAttributes = z.object({
   instanceProfiles: z.array(z.string()).catch([]),
   /** How far back AWS tracks RoleLastUsed: older use reads as "none recorded". */
   lastUsedTrackingDays: z.number().optional().catch(undefined),
+  serviceLastAccessed: OptLastAccessed,
 });
 export type AwsRoleAttributes = z.infer<typeof AwsRoleAttributes>;
 

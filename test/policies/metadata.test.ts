@@ -78,6 +78,7 @@ describe('policy metadata', () => {
       ownership: ['CC6.2', 'CC6.3'],
       'human-use': ['CC6.1', 'CC7.2'],
       'aws-root-access-keys': ['CC6.1', 'CC6.3'],
+      'aws-unused-services': ['CC6.3'],
       'gcp-basic-roles': ['CC6.3'],
       'gcp-impersonation': ['CC6.3'],
       'gcp-api-key-unrestricted': ['CC6.6'],

@@ -147,6 +147,35 @@ const TABLE: Record<keyof typeof policies, Row[]> = {
     ],
     ['an IAM user is not the root user', awsUser('a'), 'not-applicable', /aws\.root_account/],
   ],
+  'aws-unused-services': [
+    [
+      'every granted service used',
+      withAttributes(awsUser('a'), {
+        serviceLastAccessed: {
+          status: 'complete',
+          services: [{ namespace: 's3', name: 'Amazon S3', lastAuthenticated: daysAgo(2) }],
+        },
+      }),
+      'pass',
+    ],
+    [
+      'a service never used by a 400-day-old user',
+      withAttributes(awsUser('b'), {
+        serviceLastAccessed: {
+          status: 'complete',
+          services: [{ namespace: 'ec2', name: 'Amazon EC2', lastAuthenticated: null }],
+        },
+      }),
+      'fail',
+    ],
+    [
+      'the job did not finish',
+      withAttributes(awsUser('c'), { serviceLastAccessed: { status: 'unknown', reason: 'timeout' } }),
+      'unknown',
+      /service last accessed data unknown: timeout/,
+    ],
+    ['not asked for', awsUser('d'), 'not-applicable', /serviceLastAccessed/],
+  ],
   'human-use': [
     ['keys, no console password', awsUser('a', { credentials: [key('K1', 10)] }), 'pass'],
     [
