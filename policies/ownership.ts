@@ -22,20 +22,21 @@ const Options = z.strictObject({
   ),
   requireOwnerWhereUntracked: z
     .boolean()
-    .default(false)
+    .default(true)
     .describe(
-      'Also fire "no-owner" on identities whose provider records no creator (GitHub secrets and webhooks): only config can name their owner.',
+      'Judge identities whose provider records no owner (GitHub App installations, secrets and webhooks; Workspace OAuth apps; Entra managed identities) by the same rule as every other kind: "no-owner" unless config names one (ownership.owners, providers.github.appOwners). Off: all of them are "unknown" instead.',
     ),
 });
 type Options = z.infer<typeof Options>;
 
-const UNTRACKED =
-  'GitHub records no creator for secrets and webhooks and nhiscan has no setting to name one: record the accountable person or team in your secrets inventory, or in an accepted-risk exception whose justification names them.';
+/** For kinds with no owner field and no tags, config is the one place to name the owner. */
+const byUid = (example: string): string =>
+  `The provider records no owner for this kind: name the accountable person or team in the config, by uid glob: ownership.owners: { '${example}': platform-team } (first match wins; the identity's uid is in the finding).`;
 
 /** How an owner is set differs per kind: a tag, a description, a config entry. */
 const REMEDIATION: Remediation = {
   default:
-    "Record the accountable person or team where the identity's connector reads owners (see the connector's readme), or in a tag named by ownership.tagKeys.",
+    "Record the accountable person or team where the identity's connector reads owners (see the connector's readme), in a tag named by ownership.tagKeys, or by uid glob under ownership.owners in the config.",
   byKind: {
     'aws.iam_user':
       'Tag the user with one of the ownership.tagKeys (default owner, nhi-owner, owner-email, contact) naming the accountable person or team: aws iam tag-user --user-name NAME --tags Key=owner,Value=alice@example.com.',
@@ -48,13 +49,19 @@ const REMEDIATION: Remediation = {
     'gcp.wif_provider':
       'Write "owner: alice@example.com" in the workload identity provider\'s description, or map it in the owners mapping file under providers.gcp.ownerSources.',
     'github.app_installation':
-      'Name the accountable person or team for the App in the config: providers.github.appOwners.<app-slug>: platform-team (GitHub has no tags for installations).',
+      'Name the accountable person or team for the App in the config: providers.github.appOwners.<app-slug>: platform-team (GitHub has no tags or owner field for installations).',
     'github.deploy_key':
-      'GitHub records who added a deploy key; one without added_by was added by an integration: replace it with a key added by an accountable person, or push with a GitHub App instead.',
-    'github.actions_secret': UNTRACKED,
-    'github.dependabot_secret': UNTRACKED,
-    'github.codespaces_secret': UNTRACKED,
-    'github.webhook': UNTRACKED,
+      'GitHub records who added a deploy key; one without added_by was added by an integration: replace it with a key added by an accountable person, or push with a GitHub App instead, or name its owner under ownership.owners by uid (github:ORG/REPO/deploy-key/ID).',
+    'github.actions_secret': byUid('github:ORG/*actions-secret/NAME'),
+    'github.dependabot_secret': byUid('github:ORG/*dependabot-secret/NAME'),
+    'github.codespaces_secret': byUid('github:ORG/*codespaces-secret/NAME'),
+    'github.webhook': byUid('github:ORG/REPO/webhook/ID'),
+    'workspace.oauth_app': byUid('workspace:DOMAIN:oauth_app/CLIENT_ID'),
+    'entra.application':
+      'Add an owner to the app registration (Entra admin center › App registrations › Owners, or az ad app owner add), or name one under ownership.owners by uid (entra:TENANT/applications/APP_ID).',
+    'entra.service_principal':
+      'Add an owner to the enterprise application (Entra admin center › Enterprise applications › Owners), or name one under ownership.owners by uid.',
+    'entra.managed_identity': byUid('entra:TENANT/servicePrincipals/ID'),
   },
 };
 
@@ -62,7 +69,7 @@ export const ownership: Policy<Options> = {
   id: 'ownership',
   title: 'Missing or departed owner',
   description:
-    'Fires when no owner could be found for an identity (from the configured tag keys, or the source its connector reads), when the owner has left (no longer an organisation member, or inactive in the people directory), is an outside collaborator, or is not in the directory. An identity nobody owns is never reviewed, rotated or retired; one owned by someone who has left is in the same state with a false sense of cover. Unknown for GitHub secrets and webhooks, whose creator GitHub does not record (unless requireOwnerWhereUntracked). Without a directory, departure is judged only where the provider reports membership.',
+    'Fires when no owner could be found for an identity (from the configured tag keys, or the source its connector reads), when the owner has left (no longer an organisation member, or inactive in the people directory), is an outside collaborator, or is not in the directory. An identity nobody owns is never reviewed, rotated or retired; one owned by someone who has left is in the same state with a false sense of cover. Kinds whose provider records no owner (GitHub App installations, secrets, webhooks; Workspace OAuth apps; Entra managed identities) are judged by the same rule: their owner is named in config (ownership.owners by uid glob, providers.github.appOwners); with requireOwnerWhereUntracked off they are unknown instead. Unknown too when the owner source could not be read (tags or owners not read: a coverage gap). Without a directory, departure is judged only where the provider reports membership.',
   appliesTo: {},
   severity: 'medium',
   options: Options,
@@ -113,13 +120,20 @@ export const ownership: Policy<Options> = {
         return [
           unknown("the identity's tags were not read (see the coverage gaps), so its owner is unknown"),
         ];
+      if (identity.unknownFacts?.includes('owner'))
+        return [
+          unknown("the identity's owners were not read (see the coverage gaps), so its owner is unknown"),
+        ];
       if (identity.attributes.providerRecordsOwner === false && !options.requireOwnerWhereUntracked)
         return [unknown('the provider records no creator for this kind, so no owner can be found')];
       return [
         fail({
           key: 'no-owner',
           title: 'No owner',
-          message: `${who} has no owner: none of the configured owner tags is set.`,
+          message:
+            identity.attributes.providerRecordsOwner === false
+              ? `${who} has no owner: the provider records none for this kind and the config names none.`
+              : `${who} has no owner: none of the configured owner tags is set.`,
           evidence: { tags: Object.keys(identity.tags) },
           // How an owner is set depends on the kind: a tag, a description, the config.
           remediation: remediationFor({ remediation: REMEDIATION }, identity.kind),

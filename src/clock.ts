@@ -35,6 +35,19 @@ export const isoInstant = (value: string): Date | undefined => {
   return undefined;
 };
 
+// YAML 1.1 readers turn an unquoted date into a Date; keep the calendar day it names.
+/** An expiry date (exceptions, accepted gaps): ISO 8601 only, a YAML date kept as its day. */
+export const ExpiryDate = z
+  .union([z.string(), z.date()])
+  .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))
+  .pipe(IsoDateInput);
+
+/** In force to the end of its expiry day (UTC), or to its exact instant: the end as epoch ms. */
+export const endOfExpiry = (expires: string): number =>
+  IsoDateOnly.safeParse(expires).success
+    ? new Date(`${expires}T23:59:59.999Z`).getTime()
+    : (isoInstant(expires)?.getTime() ?? Number.NEGATIVE_INFINITY);
+
 /** The earliest `--as-of` accepted: before it no cloud identity plane this scans existed. */
 export const AS_OF_MIN = new Date('2006-01-01T00:00:00Z');
 /** How far past now `--as-of` may reach (judging a year ahead is a planning aid; more is a typo). */

@@ -5,7 +5,7 @@ import type { Writable } from 'node:stream';
 import { parseAsOf, systemClock } from './clock.js';
 import { type Config, FailOn, loadConfig, resolveFromConfig } from './config.js';
 import { type Directory, loadDirectory } from './directory.js';
-import { Interrupted, UsageError } from './errors.js';
+import { Interrupted, UsageError, errorMessage } from './errors.js';
 import { loadExceptions } from './exceptions.js';
 import { exitCodeFor, exitCodeForSignal } from './exit-codes.js';
 import type { Logger } from './log.js';
@@ -19,12 +19,14 @@ import {
   writeEvidenceBundle,
 } from './report/bundle.js';
 import { type Reporter, selectReporters, writeScanResultJson } from './report/index.js';
+import type { ReportHistory } from './report/types.js';
 import { lockOutputDir, type OutputLock, preflightOutputDir, writeRun } from './report/output.js';
 import { renderSummary } from './report/terminal.js';
 import { runScan } from './scan.js';
 import { type Severity, Severity as SeveritySchema } from './model.js';
 import { type RecordedScan, newAtOrAbove, recordScan } from './store/record.js';
 import { openStore, resolveStoreSpec, storeLabel } from './store/open.js';
+import { reportHistory } from './store/history.js';
 import { EXIT } from './exit-codes.js';
 
 /** `--fail-on`: a severity (any open finding), `none`, or `new[:SEVERITY]` (regressions only). */
@@ -188,19 +190,37 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
     const reason: unknown = opts.signal?.reason;
     const interrupted = result.run.interrupted && reason instanceof Interrupted;
     const scan = asScan(result);
+    // Recorded before any report is written, so the reports can say what is new. A store that
+    // refuses the record costs the history, never the reports: they say history is unavailable.
+    let recorded: RecordedScan | undefined;
+    let history: ReportHistory = { status: 'off' };
+    let refused: string | undefined;
+    if (store && storeSpec) {
+      const label = storeLabel(storeSpec);
+      if (interrupted) {
+        // An interrupted scan is not history: the store keeps whole nights only.
+        history = { status: 'unavailable', store: label, reason: 'the scan was interrupted; not recorded' };
+      } else {
+        try {
+          recorded = await recordScan(store, scan);
+          opts.log.info(`recorded scan #${recorded.seq} in ${label}`);
+          history = await reportHistory(store, recorded, scan.findings, label);
+        } catch (err) {
+          refused = recorded
+            ? `recorded as scan #${recorded.seq}, but its history could not be read back: ${errorMessage(err)}`
+            : `the store refused to record this scan: ${errorMessage(err)}`;
+          opts.log.error(`store ${label}: ${refused}; the reports are written without history`);
+          history = { status: 'unavailable', store: label, reason: refused };
+        }
+      }
+    }
     let files: string[] = [];
     let runDir: string | undefined;
     if (outDir) {
-      ({ files, runDir } = await writeRun(scan, outDir, reporters));
+      ({ files, runDir } = await writeRun(scan, outDir, reporters, { history }));
     } else {
       const stdout = opts.stdout ?? process.stdout;
       await writeScanResultJson(scan, stdout);
-    }
-    let recorded: RecordedScan | undefined;
-    // An interrupted scan is not history: the store keeps whole nights only.
-    if (store && storeSpec && !interrupted) {
-      recorded = await recordScan(store, scan);
-      opts.log.info(`recorded scan #${recorded.seq} in ${storeLabel(storeSpec)}`);
     }
     const evidence = evidenceDir
       ? await writeEvidenceBundle(scan, evidenceDir, { config, argv: opts.argv ?? [], signingKeyPem })
@@ -232,6 +252,14 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
           ? `${recorded.newFindings.length} new since last scan (#${recorded.previous.seq}, as of ${recorded.previous.asOf}).\n`
           : 'First scan in this store: nothing to compare with yet.\n',
       );
+    }
+    if (refused !== undefined) {
+      print(
+        `History unavailable (${refused}): the reports carry no history` +
+          (failOnChoice.mode === 'new' && !recorded ? ' and nothing could be judged new' : '') +
+          `; exit ${EXIT.unrecorded} unless a finding fails the job.\n`,
+      );
+      if (exitCode !== EXIT.findings) exitCode = EXIT.unrecorded;
     }
     if (failOnChoice.mode === 'new' && recorded) {
       const regressions = recorded.previous ? newAtOrAbove(recorded.newFindings, failOnChoice.severity) : [];

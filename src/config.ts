@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
+import { AcceptedGapRule } from './accepted-gaps.js';
 import { IsoDateInput } from './clock.js';
 import type { AnyConnector } from './connector.js';
 import { type Framework, unknownControlIds, unknownMappings } from './controls/index.js';
@@ -96,11 +97,19 @@ export const ConfigFile = z.strictObject({
     .strictObject({
       /** Tag / label keys that name an identity's owner, first match wins (case-insensitive). */
       tagKeys: z.array(z.string().min(1)).min(1).default(['owner', 'nhi-owner', 'owner-email', 'contact']),
+      /**
+       * Owners named in config, by identity uid glob (`*`, `?`; case-insensitive), first match wins:
+       * for kinds whose provider records no owner (GitHub secrets and webhooks, OAuth apps) or has no tags.
+       * Used only when neither the connector nor a tag named one.
+       */
+      owners: z.record(z.string().min(1), z.string().trim().min(1)).default({}),
     })
-    .default({ tagKeys: ['owner', 'nhi-owner', 'owner-email', 'contact'] }),
+    .default({ tagKeys: ['owner', 'nhi-owner', 'owner-email', 'contact'], owners: {} }),
   directory: DirectoryConfig.optional(),
   /** Accepted-risk exceptions file (YAML); relative to the config file. */
   exceptions: z.string().min(1).optional(),
+  /** Known coverage gaps accepted with a reason and an expiry (README: Accepted gaps). */
+  acceptedGaps: z.array(AcceptedGapRule).optional(),
   /** What is in financial-reporting (SOC 1) scope. SOC 2 tags apply regardless. */
   scope: z.strictObject({ soc1: z.array(ScopeSelector).default([]) }).default({ soc1: [] }),
   controls: z
@@ -150,6 +159,7 @@ export const variantFor = (
   p: EffectivePolicy,
   identity: { provider: string; kind: string },
 ): PolicyVariant => {
+  if (p.overrides.length === 0) return p;
   const matching = p.overrides
     .map((o, i) => [o, i] as const)
     .filter(

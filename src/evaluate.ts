@@ -64,6 +64,12 @@ const unique = (xs: readonly string[]): string[] => [...new Set(xs)];
 
 /** A policy's verdicts on one identity → its one status (see Verdict). */
 export const foldVerdicts = (verdicts: readonly Verdict[]): { status: EvaluationStatus; reason?: string } => {
+  // One verdict (the usual case) folds to itself: no arrays built per policy × identity.
+  const [only] = verdicts;
+  if (verdicts.length === 1 && only) {
+    if (only.status === 'pass' || only.status === 'fail') return { status: only.status };
+    return { status: only.status, reason: only.reason };
+  }
   const unknowns = unique(verdicts.flatMap((v) => (v.status === 'unknown' ? [v.reason] : [])));
   if (verdicts.some((v) => v.status === 'fail'))
     return unknowns.length > 0
@@ -125,27 +131,56 @@ export const evaluatePolicies = (
   const byControl: Record<string, EvaluationCounts> = {};
   // The controls a policy stands for on one identity: its crosswalks filtered by provider, and
   // SOC 1 only in financial scope (as on its findings). Few distinct answers: memoised.
-  const controlKeys = new Map<string, string[]>();
+  // Nested maps, not a joined string key: this runs once per policy × identity.
+  const controlKeys = new Map<AnyPolicy, Map<string, [string[]?, string[]?]>>();
   const controlsOf = (policy: AnyPolicy, identity: Identity): string[] => {
     const inScope = identity.financialScope.inScope;
-    const memo = `${policy.id}\u0000${identity.provider}\u0000${inScope}`;
-    let keys = controlKeys.get(memo);
+    let byProvider = controlKeys.get(policy);
+    if (!byProvider) controlKeys.set(policy, (byProvider = new Map<string, [string[]?, string[]?]>()));
+    let pair = byProvider.get(identity.provider);
+    if (!pair) byProvider.set(identity.provider, (pair = []));
+    let keys = pair[inScope ? 1 : 0];
     if (!keys) {
       const refs: ControlRef[] = [
         ...controls.base(policy.controls, identity.provider, policy.id),
         ...(inScope ? controls.soc1(policy.id, policy.controls) : []),
       ];
       keys = unique(refs.map((r) => `${r.framework}:${r.id}`));
-      controlKeys.set(memo, keys);
+      pair[inScope ? 1 : 0] = keys;
     }
     return keys;
+  };
+  // Whether a policy judges a provider and kind (and the reason when it does not): memoised.
+  const outside = new Map<AnyPolicy, Map<string, Map<string, string | null>>>();
+  const outsideOf = (policy: AnyPolicy, identity: Identity): string | undefined => {
+    let byProvider = outside.get(policy);
+    if (!byProvider) outside.set(policy, (byProvider = new Map<string, Map<string, string | null>>()));
+    let byKind = byProvider.get(identity.provider);
+    if (!byKind) byProvider.set(identity.provider, (byKind = new Map<string, string | null>()));
+    let reason = byKind.get(identity.kind);
+    if (reason === undefined) {
+      reason = outsideAppliesTo(policy.appliesTo, identity) ?? null;
+      byKind.set(identity.kind, reason);
+    }
+    return reason ?? undefined;
   };
   const record = (
     policy: AnyPolicy,
     identity: Identity,
     r: Omit<EvaluationRecord, 'policyId' | 'identityUid'>,
   ): void => {
-    evaluations.push({ policyId: policy.id, identityUid: identity.uid, ...r });
+    // Built field by field, not spread: one object per policy × identity.
+    evaluations.push(
+      r.reason === undefined
+        ? { policyId: policy.id, identityUid: identity.uid, status: r.status, findings: r.findings }
+        : {
+            policyId: policy.id,
+            identityUid: identity.uid,
+            status: r.status,
+            reason: r.reason,
+            findings: r.findings,
+          },
+    );
     const k = COUNT_KEY[r.status];
     (byPolicy[policy.id] ??= zero())[k] += 1;
     for (const key of controlsOf(policy, identity)) (byControl[key] ??= zero())[k] += 1;
@@ -154,9 +189,9 @@ export const evaluatePolicies = (
   for (const identity of identities) {
     for (const effective of active) {
       const { policy } = effective;
-      const outside = outsideAppliesTo(policy.appliesTo, identity);
-      if (outside !== undefined) {
-        record(policy, identity, { status: 'not-applicable', reason: outside, findings: [] });
+      const notJudged = outsideOf(policy, identity);
+      if (notJudged !== undefined) {
+        record(policy, identity, { status: 'not-applicable', reason: notJudged, findings: [] });
         continue;
       }
       const { enabled, severity, options } = variantFor(effective, identity);

@@ -3,19 +3,13 @@
 // expired exception re-opens its finding; an exception that matches nothing is reported too.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { IsoDateInput, IsoDateOnly, addDays, isoInstant } from './clock.js';
+import { ExpiryDate, addDays, endOfExpiry, isoInstant } from './clock.js';
 import { formatIssues } from './config.js';
 import { UsageError, errorMessage } from './errors.js';
 import { sha256 } from './hash.js';
 import type { ExceptionOutcome, Finding } from './model.js';
 import { globMatch } from './glob.js';
 import { parseYamlText } from './yaml.js';
-
-// YAML 1.1 readers turn an unquoted date into a Date; keep the calendar day it names.
-const ExpiryDate = z
-  .union([z.string(), z.date()])
-  .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))
-  .pipe(IsoDateInput);
 
 export const ExceptionRule = z.strictObject({
   id: z.string().min(1).optional(),
@@ -99,12 +93,6 @@ const matches = (rule: ExceptionRule, f: Finding): boolean => {
     (m.scope === undefined || globMatch(m.scope, f.location.scope))
   );
 };
-
-/** An exception is in force to the end of its expiry day (UTC), or to its exact instant. */
-const endOfExpiry = (expires: string): number =>
-  IsoDateOnly.safeParse(expires).success
-    ? new Date(`${expires}T23:59:59.999Z`).getTime()
-    : (isoInstant(expires)?.getTime() ?? Number.NEGATIVE_INFINITY);
 
 /** Marks findings covered by an exception; the first matching rule wins. Exceptions end at the end of their expiry day (UTC). */
 export const applyExceptions = (

@@ -14,6 +14,11 @@ export const EXIT = {
   incomplete: 3,
   /** A bug in nhiscan. */
   internal: 4,
+  /**
+   * The scan ran and its reports are written, but the store refused to record it: the reports
+   * carry no history and nothing can say what is new. Findings over --fail-on still win (1).
+   */
+  unrecorded: 5,
   /** Stopped by SIGINT (128 + 2): the result written holds the targets done so far. */
   sigint: 130,
   /** Stopped by SIGTERM (128 + 15), what CI job timeouts send: the result holds the targets done so far. */

@@ -126,7 +126,8 @@ export const Location = z.object({
 });
 export type Location = z.infer<typeof Location>;
 
-export const UnknownFact = z.enum(['tags', 'privilege', 'trust']);
+/** Facts a connector could not read (a gap says why): policies that need one return `unknown`. */
+export const UnknownFact = z.enum(['tags', 'privilege', 'trust', 'owner']);
 export type UnknownFact = z.infer<typeof UnknownFact>;
 
 export const Identity = z.object({
@@ -229,8 +230,28 @@ export const Gap = z.object({
   fallback: z.string().optional(),
   /** True when nothing was lost (a fallback recovered the data). */
   recovered: z.boolean().default(false),
+  /**
+   * false when no permission can close it (the provider has no API for the data, or it needs a
+   * licence or another kind of credential): a note, listed but not counted as incomplete.
+   */
+  closable: z.boolean().optional(),
+  /** Set when an `acceptedGaps` rule of the config covers it: listed, not counted as incomplete. */
+  accepted: z.object({ id: z.string(), reason: z.string(), expires: z.string() }).optional(),
 });
 export type Gap = z.infer<typeof Gap>;
+
+/**
+ * A gap that makes its target incomplete (exit 3): data was lost, a permission (or a retry) could
+ * close it, and no accepted-gap rule covers it. The one test exit codes, coverage and reports use.
+ */
+export const isOpenGap = (gap: Pick<Gap, 'recovered' | 'closable' | 'accepted'>): boolean =>
+  !gap.recovered && gap.closable !== false && gap.accepted === undefined;
+
+/** How a gap that is not open is shown: recovered, no permission closes it, or accepted. */
+export const gapStanding = (
+  gap: Pick<Gap, 'recovered' | 'closable' | 'accepted'>,
+): 'open' | 'recovered' | 'not-closable' | 'accepted' =>
+  gap.recovered ? 'recovered' : gap.accepted ? 'accepted' : gap.closable === false ? 'not-closable' : 'open';
 
 export const TargetStatus = z.enum(['complete', 'partial', 'failed', 'skipped']);
 export type TargetStatus = z.infer<typeof TargetStatus>;
@@ -306,6 +327,20 @@ export const ExceptionOutcome = z.object({
 });
 export type ExceptionOutcome = z.infer<typeof ExceptionOutcome>;
 
+/** How each `acceptedGaps` rule of the config fared in this scan (as exceptions do). */
+export const AcceptedGapOutcome = z.object({
+  id: z.string(),
+  reason: z.string(),
+  expires: z.string(),
+  /** active: covered gaps; expired: past its date, its gaps count again; unmatched: covers nothing. */
+  status: z.enum(['active', 'expired', 'unmatched']),
+  /** The gaps it covers (or would cover, when expired), as `target call code`. */
+  gaps: z.array(z.string()),
+  /** What an auditor would question: a blanket rule, a duplicate id, an expiry over a year out. */
+  warnings: z.array(z.string()).default([]),
+});
+export type AcceptedGapOutcome = z.infer<typeof AcceptedGapOutcome>;
+
 export const ScanResult = z.object({
   schemaVersion: z.literal(1),
   run: z.object({
@@ -354,6 +389,8 @@ export const ScanResult = z.object({
   findings: z.array(Finding),
   coverage: z.array(Coverage),
   exceptions: z.array(ExceptionOutcome).default([]),
+  /** Present when the config has `acceptedGaps` rules. */
+  acceptedGaps: z.array(AcceptedGapOutcome).optional(),
   evaluationSummary: EvaluationSummary.optional(),
 });
 export type ScanResult = z.infer<typeof ScanResult>;

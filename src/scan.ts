@@ -15,6 +15,7 @@ import {
   Coverage,
   type Gap,
   Identity,
+  isOpenGap,
   type Scan,
   ScanResult as ScanResultSchema,
   type Severity,
@@ -23,6 +24,7 @@ import {
 import { resolveOwner } from './owner.js';
 import { applyScope } from './scope.js';
 import { applyExceptions, type ExceptionRule } from './exceptions.js';
+import { applyAcceptedGaps } from './accepted-gaps.js';
 import { createControlResolver } from './controls/index.js';
 import { VERSION } from './version.js';
 import { compareCodeUnits } from './order.js';
@@ -33,10 +35,15 @@ import { type TargetSelection, isEmptySelection, targetSelector } from './target
  * A target from which nothing could be read is `failed`, not `partial`: no identity came back
  * and every call that was tried was refused (denied, or its credentials rejected).
  */
-export const readNothing = (identities: number, gaps: readonly Gap[]): boolean =>
-  identities === 0 &&
-  gaps.length > 0 &&
-  gaps.every((g) => !g.recovered && (g.code === 'access_denied' || g.code === 'auth_failed'));
+export const readNothing = (identities: number, gaps: readonly Gap[]): boolean => {
+  // A gap no permission can close says nothing about whether the credentials worked.
+  const telling = gaps.filter((g) => g.closable !== false);
+  return (
+    identities === 0 &&
+    telling.length > 0 &&
+    telling.every((g) => !g.recovered && (g.code === 'access_denied' || g.code === 'auth_failed'))
+  );
+};
 
 export interface ScanOptions {
   config: Config;
@@ -263,7 +270,7 @@ const scanWith = async (
         ? 'skipped'
         : readNothing(identities.length, gaps)
           ? 'failed'
-          : gaps.some((g) => !g.recovered)
+          : gaps.some(isOpenGap)
             ? 'partial'
             : 'complete';
     } catch (err) {
@@ -314,7 +321,7 @@ const scanWith = async (
       }
       byUid.set(
         identity.uid,
-        applyScope(resolveOwner(identity, config.file.ownership.tagKeys), config.file.scope.soc1),
+        applyScope(resolveOwner(identity, config.file.ownership), config.file.scope.soc1),
       );
       coverageOf.set(identity.uid, run.coverage);
     }
@@ -338,6 +345,10 @@ const scanWith = async (
     target.gaps.push(failure.gap);
     if (target.status === 'complete') target.status = 'partial';
   }
+  // After every gap is in (policy failures too): the operator's accepted gaps stop counting.
+  const acceptedRules = config.file.acceptedGaps;
+  const accepted = acceptedRules ? applyAcceptedGaps(coverage, acceptedRules, clock.asOf) : undefined;
+  for (const o of accepted ?? []) for (const w of o.warnings) log.warn(`accepted gap ${o.id}: ${w}`);
 
   const result = ScanResultSchema.parse({
     schemaVersion: 1,
@@ -367,6 +378,7 @@ const scanWith = async (
     findings: findings.sort(compareFindings),
     coverage,
     exceptions: outcomes,
+    ...(accepted ? { acceptedGaps: accepted } : {}),
     evaluationSummary: evaluation.summary,
   });
   // The records travel beside the result, not inside nhiscan-result.json (millions at scale).

@@ -408,7 +408,8 @@ const readSignIns = async (walk: TenantWalk, facts: TenantFacts): Promise<void> 
   const call = 'GET /beta/reports/servicePrincipalSignInActivities';
   if (config.cloud !== 'public' && config.graphBaseUrl === undefined) {
     facts.signInUnavailable = `servicePrincipalSignInActivities is not offered in the ${config.cloud} cloud`;
-    ctx.gap({ code: 'not_supported', call, message: facts.signInUnavailable });
+    // The cloud does not offer it: no permission closes it.
+    ctx.gap({ code: 'not_supported', call, message: facts.signInUnavailable, closable: false });
     return;
   }
   const items: unknown[] = [];
@@ -424,6 +425,8 @@ const readSignIns = async (walk: TenantWalk, facts: TenantFacts): Promise<void> 
     const gap = graphGap(call, err, { permission: 'AuditLog.Read.All' });
     if (gap.code === 'not_supported') {
       gap.message = `${gap.message} (the sign-in activity report needs a Microsoft Entra ID P1 or P2 licence)`;
+      // A licence closes it, not a permission: a note, not a failure.
+      gap.closable = false;
     }
     facts.signInUnavailable = `${call} failed: ${f.status ? `HTTP ${f.status} ` : ''}${f.code ?? ''}`.trim();
     ctx.gap({ ...gap, fallback: 'last use left unknown for every app of this tenant' });

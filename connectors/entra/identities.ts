@@ -268,8 +268,8 @@ const signInOf = (
 
 const ownerFields = (
   owners: EntraOwner[] | undefined,
-): Pick<IdentityInput, 'owner'> & { attributes: Record<string, unknown> } => {
-  if (owners === undefined) return { attributes: { providerRecordsOwner: false } }; // unknown: a gap says why
+): Pick<IdentityInput, 'owner' | 'unknownFacts'> & { attributes: Record<string, unknown> } => {
+  if (owners === undefined) return { unknownFacts: ['owner'], attributes: {} }; // not read: a gap says why
   const sorted = [...owners].sort(
     (a, b) =>
       (a.type === 'user' ? 0 : 1) - (b.type === 'user' ? 0 : 1) || ownerValue(a).localeCompare(ownerValue(b)),
@@ -315,6 +315,7 @@ export function* toIdentities(facts: TenantFacts, asOf: Date): Generator<Identit
       createdAt: isoOrUndefined(app.createdDateTime),
       ...signInOf(facts, app.appId),
       ...(own.owner !== undefined ? { owner: own.owner } : {}),
+      ...(own.unknownFacts ? { unknownFacts: own.unknownFacts } : {}),
       tags: Object.fromEntries((app.tags ?? []).map((t) => [t, ''])),
       credentials: [
         ...credentialsOf(app, 'application', asOf),
@@ -341,7 +342,7 @@ export function* toIdentities(facts: TenantFacts, asOf: Date): Generator<Identit
       sp.appOwnerOrganizationId.toLowerCase() !== facts.tenantId.toLowerCase();
     const owners = facts.owners.get(sp.id)?.map(ownerOf);
     const p = privilegeOf(facts, sp);
-    const own = provider ? { owner: undefined, attributes: {} } : ownerFields(owners);
+    const own: ReturnType<typeof ownerFields> = provider ? { attributes: {} } : ownerFields(owners);
     const attributes: EntraAttributes = {
       tenantId: facts.tenantId,
       ...(sp.appId ? { appId: sp.appId } : {}),
@@ -365,6 +366,7 @@ export function* toIdentities(facts: TenantFacts, asOf: Date): Generator<Identit
       location: { provider: 'entra', scope, resource: `servicePrincipals/${sp.id}` },
       ...signInOf(facts, sp.appId),
       ...(own.owner !== undefined ? { owner: own.owner } : {}),
+      ...(own.unknownFacts ? { unknownFacts: own.unknownFacts } : {}),
       credentials: credentialsOf(sp, 'servicePrincipal', asOf).map((c) =>
         managed ? { ...c, managedBy: 'provider' as const } : c,
       ),

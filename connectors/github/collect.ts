@@ -327,6 +327,8 @@ async function* orgLevel(w: WalkState, facts: OrgFacts): AsyncGenerator<Identity
         message:
           'only a GitHub App can list fine-grained personal access tokens; scan with auth.type "app" to see them',
         permission: `${permission} (GitHub App)`,
+        // No scope of a token closes it: only another kind of credential (an App) can.
+        closable: false,
       });
       continue;
     }
@@ -363,6 +365,7 @@ async function* orgLevel(w: WalkState, facts: OrgFacts): AsyncGenerator<Identity
       call: 'github:oauth-app-authorizations',
       message:
         'GitHub has no REST endpoint listing the OAuth apps members authorised for an organisation; OAuth app tokens are seen only through SAML SSO credential authorizations (Enterprise Cloud)',
+      closable: false, // no API: no permission closes it
       ...(auths
         ? { fallback: `covered by ${call}: OAuth app tokens authorised for SSO`, recovered: true }
         : { fallback: `${call} could not be read: OAuth app tokens are not inventoried` }),
@@ -379,6 +382,8 @@ async function* orgLevel(w: WalkState, facts: OrgFacts): AsyncGenerator<Identity
           call,
           message: 'GitHub Apps cannot list organisation Codespaces secrets; a token with admin:org can',
           permission: 'organization_codespaces_secrets=read (fine-grained PAT) or admin:org (classic)',
+          // No App permission closes it: only a token scan (another kind of credential) can.
+          closable: false,
         });
         continue;
       }

@@ -107,6 +107,8 @@ export const installationIdentity = (
     owner: configuredOwner ? { value: configuredOwner, source: 'config' } : null,
     privilege,
     attributes: {
+      // GitHub has no owner field or tags for an installation: only providers.github.appOwners names one.
+      providerRecordsOwner: false,
       installationId: inst.id,
       appId: inst.app_id ?? app?.id,
       appSlug: inst.app_slug,

@@ -97,6 +97,8 @@ export interface PathStep {
 
 interface AccountIndex {
   roles: Identity[];
+  /** The administrator roles, in inventory order: the walk's targets, found once per inventory. */
+  admins: Identity[];
   /** Roles whose trust names this principal ARN. */
   trustedBy: Map<string, Identity[]>;
   /** Roles whose trust names the account root or any AWS principal: the caller's own policy decides. */
@@ -113,16 +115,20 @@ const indexOf = (inventory: readonly Identity[]): Map<string, AccountIndex> => {
     const account = identity.location.scope;
     let a = idx.get(account);
     if (!a) {
-      a = { roles: [], trustedBy: new Map(), accountTrusting: [] };
+      a = { roles: [], admins: [], trustedBy: new Map(), accountTrusting: [] };
       idx.set(account, a);
     }
     a.roles.push(identity);
+    if (identity.privilege.level === 'admin') a.admins.push(identity);
     let byAccount = false;
     for (const t of identity.trust) {
       if (!assumes(t.actions)) continue;
       if (t.principalType === 'any' || isAccountRoot(t.principal, account)) byAccount = true;
-      else if (t.principalType === 'aws')
-        a.trustedBy.set(t.principal, [...(a.trustedBy.get(t.principal) ?? []), identity]);
+      else if (t.principalType === 'aws') {
+        const list = a.trustedBy.get(t.principal);
+        if (list) list.push(identity);
+        else a.trustedBy.set(t.principal, [identity]);
+      }
     }
     if (byAccount) a.accountTrusting.push(identity);
   }
@@ -222,7 +228,8 @@ export const MAX_PATH_DEPTH = 3;
 export const pathsToAdmin = (identity: Identity, inventory: readonly Identity[], limit = 3): PathStep[][] => {
   const account = indexOf(inventory).get(identity.location.scope);
   if (!account) return [];
-  const admins = account.roles.filter((r) => r.privilege.level === 'admin' && r.uid !== identity.uid);
+  // Filtering every role of the account per identity made the policy layer O(identities × roles).
+  const admins = account.admins.filter((r) => r.uid !== identity.uid);
   if (admins.length === 0) return [];
   const found: PathStep[][] = [];
   const visited = new Set<string>([identity.uid]);

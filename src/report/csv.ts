@@ -197,7 +197,11 @@ export const csvFindingsReporter: Reporter = {
   fileName: 'nhiscan-findings.csv',
   mediaType: 'text/csv',
   description: 'findings, one row each, with controls, owner and exception (for auditors sampling)',
-  write: (scan, out) => writeFindingsCsv(scan, out),
+  write: (scan, out, context) => {
+    const history = context?.history;
+    const firstSeen = history?.status === 'recorded' ? history.firstSeen : undefined;
+    return writeFindingsCsv(scan, out, firstSeen ? { firstSeen: (uid) => firstSeen.get(uid) } : {});
+  },
 };
 
 export const csvInventoryReporter: Reporter = {

@@ -3,11 +3,11 @@
 // travels in a JSON island (no "<" survives jsonForScript) and reaches the page through
 // textContent, never innerHTML.
 import type { Writable } from 'node:stream';
-import { type Scan, SEVERITY_ORDER } from '../model.js';
+import { type Scan, SEVERITY_ORDER, gapStanding } from '../model.js';
 import { controlIds, credentialAgeDays, daysSince, isOpen } from './common.js';
 import { chartJsSource, htmlText, jsonForScript } from './html-assets.js';
 import { createSink } from './sink.js';
-import type { Reporter } from './types.js';
+import type { ReportContext, ReportHistory, Reporter } from './types.js';
 
 const DEFAULT_ROTATION_DAYS = 90;
 
@@ -16,8 +16,34 @@ const rotationThreshold = (scan: Scan): number => {
   return typeof days === 'number' ? days : DEFAULT_ROTATION_DAYS;
 };
 
+/** The history panel's data: what is new, and the trend (small: at most the store's trend window). */
+const historySummary = (history: ReportHistory | undefined): Record<string, unknown> => {
+  if (!history || history.status === 'off') return { status: 'off' };
+  if (history.status === 'unavailable') return { status: 'unavailable', reason: history.reason };
+  const sev = [...SEVERITY_ORDER].reverse();
+  return {
+    status: 'recorded',
+    seq: history.seq,
+    previous: history.previous ?? null,
+    new: history.newSinceLastScan.map((f) => ({
+      severity: f.severity,
+      policy: f.policyId,
+      identity: f.identityName,
+      where: `${f.provider} ${f.location.scope}`,
+      title: f.title,
+    })),
+    trend: {
+      labels: history.trend.map((p) => `#${p.seq} ${p.asOf.slice(0, 10)}`),
+      severities: sev,
+      open: Object.fromEntries(sev.map((s) => [s, history.trend.map((p) => p.open[s])])),
+      identities: history.trend.map((p) => p.identities),
+      credentials: history.trend.map((p) => p.credentials),
+    },
+  };
+};
+
 /** Counts and tables the charts read: small, whatever the estate's size. */
-const summary = (scan: Scan): Record<string, unknown> => {
+const summary = (scan: Scan, history: ReportHistory | undefined): Record<string, unknown> => {
   const asOf = new Date(scan.run.asOf);
   const open = scan.findings.filter(isOpen);
   const count = (keys: string[]): Record<string, number> => {
@@ -88,6 +114,7 @@ const summary = (scan: Scan): Record<string, unknown> => {
     Object.assign(row, counts, { evaluated: true });
   }
   return {
+    history: historySummary(history),
     run: {
       id: scan.run.id,
       version: scan.run.tool.version,
@@ -118,6 +145,7 @@ const summary = (scan: Scan): Record<string, unknown> => {
         message: g.message,
         permission: g.permission ?? '',
         recovered: g.recovered,
+        standing: gapStanding(g),
       })),
     ),
     incomplete: scan.coverage
@@ -170,6 +198,19 @@ cards.appendChild(card(t.open,'open findings',t.open>0));cards.appendChild(card(
 cards.appendChild(card(t.complete+' / '+t.targets,'targets fully seen',t.complete<t.targets));
 document.getElementById('run').textContent='Judged as of '+S.run.asOf+' \\u00b7 run '+S.run.id.slice(0,8)+' \\u00b7 nhiscan '+S.run.version+(S.run.complete?'':' \\u00b7 INCOMPLETE: some identities were not seen');
 Chart.defaults.animation=false;Chart.defaults.maintainAspectRatio=false;
+var H=S.history,hn=document.getElementById('history-note'),nb=document.getElementById('new-body');
+if(H.status==='recorded'){
+hn.textContent=H.previous?(H.new.length+' finding(s) new since the last scan (#'+H.previous.seq+', as of '+H.previous.asOf+'); this scan is #'+H.seq+' in the store.'):('First scan in this store (#'+H.seq+'): the baseline, nothing to compare with yet.');
+H.new.forEach(function(f){nb.appendChild(row([el('span',f.severity,'sev '+f.severity),f.policy,f.identity,f.where,f.title]));});
+if(H.previous&&!H.new.length)nb.appendChild(row(['nothing new','','','','']));
+// One options object per chart, built fresh: Chart.js writes resolved settings into the object it is given.
+var trendOptions=function(y){return{plugins:{legend:{position:'bottom'}},scales:{x:{title:{display:true,text:'scan'}},y:{beginAtZero:true,title:{display:true,text:y}}}};};
+new Chart(document.getElementById('chart-trend-findings'),{type:'line',data:{labels:H.trend.labels,datasets:H.trend.severities.map(function(k){return{label:k,data:H.trend.open[k],borderColor:SEVC[k],backgroundColor:SEVC[k]};})},options:trendOptions('open findings')});
+new Chart(document.getElementById('chart-trend-population'),{type:'line',data:{labels:H.trend.labels,datasets:[{label:'identities',data:H.trend.identities,borderColor:'#455a64',backgroundColor:'#455a64'},{label:'credentials',data:H.trend.credentials,borderColor:'#00897b',backgroundColor:'#00897b'}]},options:trendOptions('count')});
+}else{
+hn.textContent=H.status==='off'?'History is off: no store configured, so this report cannot say what is new since the last scan or draw trends (add --store PATH, or store: in the config).':'History unavailable: '+H.reason;
+Array.prototype.forEach.call(document.querySelectorAll('.trend'),function(e){e.style.display='none';});
+document.getElementById('new-table').style.display='none';}
 var sevKeys=Object.keys(S.bySeverity);
 new Chart(document.getElementById('chart-severity'),{type:'doughnut',data:{labels:sevKeys,datasets:[{data:sevKeys.map(function(k){return S.bySeverity[k];}),backgroundColor:sevKeys.map(function(k){return SEVC[k];})}]},options:{plugins:{legend:{position:'right'}}}});
 var soc=Object.keys(S.bySoc2).sort();
@@ -183,7 +224,7 @@ var cb=document.getElementById('controls-body');
 Object.keys(S.controls).sort().forEach(function(k){var c=S.controls[k];cb.appendChild(row([k,c.title,c.evaluated?c.pass:'\\u2014',c.evaluated?c.fail:'\\u2014',c.evaluated?c.unknown:'\\u2014',c.open,c.excepted,c.policies.join(', ')],[2,3,4,5,6]));});
 var gb=document.getElementById('gaps-body');
 S.incomplete.forEach(function(g){gb.appendChild(row([g.target,g.status,'','','']));});
-S.gaps.forEach(function(g){gb.appendChild(row([g.target,g.code+(g.recovered?' (recovered)':''),g.call,g.permission,g.message]));});
+S.gaps.forEach(function(g){gb.appendChild(row([g.target,g.code+(g.standing==='open'?'':' ('+g.standing+')'),g.call,g.permission,g.message]));});
 if(!S.gaps.length&&!S.incomplete.length)gb.appendChild(row(['every target was fully seen','','','','']));
 var eb=document.getElementById('exceptions-body');
 S.exceptions.forEach(function(e){eb.appendChild(row([e.id,e.status,e.approver,e.expires,e.findings,e.justification],[4]));});
@@ -202,7 +243,7 @@ filter.addEventListener('input',render);prov.addEventListener('change',render);o
 })();
 `;
 
-export const writeHtml = async (scan: Scan, out: Writable): Promise<void> => {
+export const writeHtml = async (scan: Scan, out: Writable, context: ReportContext = {}): Promise<void> => {
   const sink = createSink(out);
   const asOf = new Date(scan.run.asOf);
   const byIdentity = new Map<string, { severity: string; policy: string; title: string; open: boolean }[]>();
@@ -222,6 +263,11 @@ export const writeHtml = async (scan: Scan, out: Writable): Promise<void> => {
       `<div class="panel"><h2>Identities and open findings by provider</h2><div class="chart"><canvas id="chart-provider" aria-label="by provider"></canvas></div></div>\n` +
       `<div class="panel"><h2>Credential age against the rotation threshold</h2><div class="chart"><canvas id="chart-age" aria-label="credential age"></canvas></div></div>\n` +
       `</section>\n` +
+      `<section class="grid" id="history">\n` +
+      `<div class="panel"><h2>New since the last scan</h2><p id="history-note" class="mute"></p><div class="scroll"><table id="new-table"><thead><tr><th>Severity</th><th>Policy</th><th>Identity</th><th>Where</th><th>Title</th></tr></thead><tbody id="new-body"></tbody></table></div></div>\n` +
+      `<div class="panel trend"><h2>Trend: open findings by severity</h2><div class="chart"><canvas id="chart-trend-findings" aria-label="open findings by severity over the last scans"></canvas></div></div>\n` +
+      `<div class="panel trend"><h2>Trend: population</h2><div class="chart"><canvas id="chart-trend-population" aria-label="identities and credentials over the last scans"></canvas></div></div>\n` +
+      `</section>\n` +
       `<section class="panel" style="margin-bottom:18px"><h2>Coverage gaps: what was not seen</h2><div class="scroll"><table><thead><tr><th>Target</th><th>Status / code</th><th>Call</th><th>Permission that restores it</th><th>Message</th></tr></thead><tbody id="gaps-body"></tbody></table></div></section>\n` +
       `<section class="panel" style="margin-bottom:18px"><h2>Exceptions (accepted risks)</h2><table><thead><tr><th>Id</th><th>Status</th><th>Approver</th><th>Expires</th><th>Findings</th><th>Justification</th></tr></thead><tbody id="exceptions-body"></tbody></table></section>\n` +
       `<section class="panel" style="margin-bottom:18px"><h2>Control by control: the evidence</h2><p class="mute">Evaluations (pass / fail / unknown) per control where the scan recorded them; open and excepted findings tagged with each control.</p><div class="scroll"><table><thead><tr><th>Control</th><th>Title</th><th>Pass</th><th>Fail</th><th>Unknown</th><th>Open findings</th><th>Excepted</th><th>Policies</th></tr></thead><tbody id="controls-body"></tbody></table></div></section>\n` +
@@ -233,7 +279,7 @@ export const writeHtml = async (scan: Scan, out: Writable): Promise<void> => {
       `</main>\n`,
   );
   await sink.write(
-    `<script type="application/json" id="nhiscan-summary">${jsonForScript(summary(scan))}</script>\n`,
+    `<script type="application/json" id="nhiscan-summary">${jsonForScript(summary(scan, context.history))}</script>\n`,
   );
   await sink.write('<script type="application/json" id="nhiscan-inventory">[');
   for (const [n, i] of scan.identities.entries()) {

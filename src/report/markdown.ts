@@ -2,9 +2,9 @@
 // bounded by construction (a fixed number of rows, each cell clipped), far under GitHub's 65,536
 // character comment limit whatever the estate's size.
 import type { Writable } from 'node:stream';
-import { type Finding, type Scan, SEVERITY_ORDER } from '../model.js';
+import { type Scan, SEVERITY_ORDER, isOpenGap } from '../model.js';
 import { isOpen } from './common.js';
-import type { Reporter } from './types.js';
+import type { ReportHistory, Reporter } from './types.js';
 
 export const MARKDOWN_LIMIT = 65_536;
 const TOP_FINDINGS = 15;
@@ -19,11 +19,59 @@ export const mdText = (text: string, max = CELL): string => {
 
 export interface MarkdownOptions {
   /**
-   * Findings not present in the previous scan, when a history store provides them; the section is
-   * left out without a store (never "0 new", which would claim a comparison that was not made).
+   * What a history store says about this scan. Without it (or `off`) the report says history is
+   * off — never "0 new", which would claim a comparison that was not made.
    */
-  newSinceLastScan?: readonly Finding[];
+  history?: ReportHistory | undefined;
 }
+
+const TREND_ROWS = 30;
+
+const historyLines = (history: ReportHistory | undefined): string[] => {
+  if (!history || history.status === 'off')
+    return [
+      '_History is off: no store configured, so nothing here says what is new since the last scan (add `--store PATH` or `store:` to the config)._',
+      '',
+    ];
+  if (history.status === 'unavailable')
+    return [`**History unavailable:** ${mdText(history.reason, 300)}`, ''];
+  const lines: string[] = [];
+  const fresh = history.newSinceLastScan;
+  if (!history.previous) {
+    lines.push(
+      `### New since the last scan`,
+      '',
+      `First scan in this store (#${history.seq}): the baseline, nothing to compare with yet.`,
+      '',
+    );
+  } else {
+    lines.push(
+      `### New since the last scan (#${history.previous.seq}, as of ${history.previous.asOf}): ${fresh.length}`,
+      '',
+    );
+    for (const f of fresh.slice(0, TOP_FINDINGS))
+      lines.push(
+        `- **${f.severity}** ${mdText(f.policyId, 40)}: ${mdText(f.identityName, 80)} (${mdText(f.location.scope, 60)})`,
+      );
+    if (fresh.length > TOP_FINDINGS) lines.push(`- … and ${fresh.length - TOP_FINDINGS} more`);
+    if (fresh.length) lines.push('');
+  }
+  const trend = history.trend.slice(-TREND_ROWS);
+  if (trend.length > 1) {
+    const sev = [...SEVERITY_ORDER].reverse();
+    lines.push(`### Trend: open findings and population, last ${trend.length} scans`, '');
+    lines.push(
+      `| Scan | As of | ${sev.join(' | ')} | Identities | Credentials |`,
+      `|---|---|${sev.map(() => '---:|').join('')}---:|---:|`,
+    );
+    for (const p of trend)
+      lines.push(
+        `| #${p.seq}${p.complete ? '' : ' \\(incomplete\\)'} | ${p.asOf.slice(0, 10)} | ${sev.map((s) => p.open[s]).join(' | ')} | ${p.identities} | ${p.credentials} |`,
+      );
+    lines.push('');
+  }
+  return lines;
+};
 
 export const renderMarkdown = (scan: Scan, opts: MarkdownOptions = {}): string => {
   const lines: string[] = [];
@@ -42,16 +90,7 @@ export const renderMarkdown = (scan: Scan, opts: MarkdownOptions = {}): string =
     if (all.length) lines.push(`| ${s} | ${o} | ${all.length - o} |`);
   }
   lines.push(`| **total** | **${open.length}** | **${excepted}** |`, '');
-  if (opts.newSinceLastScan) {
-    const fresh = opts.newSinceLastScan;
-    lines.push(`### New since the last scan: ${fresh.length}`, '');
-    for (const f of fresh.slice(0, TOP_FINDINGS))
-      lines.push(
-        `- **${f.severity}** ${mdText(f.policyId, 40)}: ${mdText(f.identityName, 80)} (${mdText(f.location.scope, 60)})`,
-      );
-    if (fresh.length > TOP_FINDINGS) lines.push(`- … and ${fresh.length - TOP_FINDINGS} more`);
-    lines.push('');
-  }
+  lines.push(...historyLines(opts.history));
   if (open.length) {
     lines.push(`### Worst findings (${Math.min(TOP_FINDINGS, open.length)} of ${open.length})`, '');
     lines.push('| Severity | Policy | Identity | Where | SOC 2 |', '|---|---|---|---|---|');
@@ -66,7 +105,11 @@ export const renderMarkdown = (scan: Scan, opts: MarkdownOptions = {}): string =
     }
     lines.push('');
   }
-  const gaps = scan.coverage.flatMap((c) => c.gaps.filter((g) => !g.recovered).map((g) => ({ c, g })));
+  const gaps = scan.coverage.flatMap((c) => c.gaps.filter(isOpenGap).map((g) => ({ c, g })));
+  // Listed apart: they do not make the scan incomplete, but an auditor sees them.
+  const notes = scan.coverage.flatMap((c) =>
+    c.gaps.filter((g) => !g.recovered && !isOpenGap(g)).map((g) => ({ c, g })),
+  );
   const notComplete = scan.coverage.filter((c) => c.status !== 'complete');
   if (gaps.length || notComplete.length) {
     lines.push(`### Coverage gaps (${gaps.length})`, '');
@@ -76,6 +119,15 @@ export const renderMarkdown = (scan: Scan, opts: MarkdownOptions = {}): string =
         `- ${mdText(c.target, 60)}: \`${mdText(g.call, 60)}\` ${g.code}${g.permission ? `, needs \`${mdText(g.permission, 60)}\`` : ''}`,
       );
     if (gaps.length > TOP_GAPS) lines.push(`- … and ${gaps.length - TOP_GAPS} more (see the result JSON)`);
+    lines.push('');
+  }
+  if (notes.length) {
+    lines.push(`### Accepted gaps and gaps no permission closes (${notes.length})`, '');
+    for (const { c, g } of notes.slice(0, TOP_GAPS))
+      lines.push(
+        `- ${mdText(c.target, 60)}: \`${mdText(g.call, 60)}\` ${g.code}, ${g.accepted ? `accepted until ${g.accepted.expires}: ${mdText(g.accepted.reason, 120)}` : 'no permission closes it'}`,
+      );
+    if (notes.length > TOP_GAPS) lines.push(`- … and ${notes.length - TOP_GAPS} more (see the result JSON)`);
     lines.push('');
   }
   const expired = scan.exceptions.filter((e) => e.status === 'expired');
@@ -96,7 +148,8 @@ export const markdownReporter: Reporter = {
   fileName: 'nhiscan-summary.md',
   mediaType: 'text/markdown',
   description: 'a short summary for a pull-request comment, $GITHUB_STEP_SUMMARY or chat',
-  write: async (scan: Scan, out: Writable) => {
-    if (!out.write(renderMarkdown(scan))) await new Promise((r) => out.once('drain', r));
+  write: async (scan: Scan, out: Writable, context) => {
+    if (!out.write(renderMarkdown(scan, { history: context?.history })))
+      await new Promise((r) => out.once('drain', r));
   },
 };

@@ -22,7 +22,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { UsageError, errorMessage } from '../errors.js';
 import { commitAll, fsyncDir, openAtomicFile, placeCopyAtomic, writeFileAtomic } from '../fs-atomic.js';
 import type { Scan } from '../model.js';
-import type { Reporter } from './types.js';
+import type { ReportContext, Reporter } from './types.js';
 
 export const LOCK_FILE = '.nhiscan.lock';
 /** Linux PATH_MAX and NAME_MAX; the longest name nhiscan writes inside OUT is well under both. */
@@ -218,6 +218,7 @@ export const writeRun = async (
   scan: Scan,
   dir: string,
   reporters: readonly Reporter[],
+  context: ReportContext = {},
 ): Promise<WrittenRun> => {
   const runDir = join(dir, 'runs', runFolderName(scan));
   await mkdir(runDir, { recursive: true });
@@ -225,7 +226,7 @@ export const writeRun = async (
   for (const reporter of reporters) {
     const file = await openAtomicFile(join(runDir, reporter.fileName));
     try {
-      await reporter.write(scan, file.stream);
+      await reporter.write(scan, file.stream, context);
       const { sha256 } = await file.finish();
       const digest = await openAtomicFile(join(runDir, `${reporter.fileName}.sha256`));
       digest.stream.write(`${sha256}  ${reporter.fileName}\n`);

@@ -180,6 +180,8 @@ export const renderSummary = (
         g.permission && `needs ${g.permission}`,
         g.fallback && `fallback: ${g.fallback}`,
         g.recovered && 'recovered',
+        !g.recovered && g.closable === false && 'no permission closes it: a note, not counted',
+        g.accepted && `accepted ${g.accepted.id} until ${g.accepted.expires}: ${g.accepted.reason}`,
       ]
         .filter(Boolean)
         .join('; ');

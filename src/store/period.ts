@@ -5,6 +5,9 @@ import { UsageError } from '../errors.js';
 import { compareCodeUnits } from '../order.js';
 import { SOC2_CRITERIA } from '../controls/soc2.js';
 import type { Db } from './db.js';
+import { type Gap, isOpenGap } from '../model.js';
+
+type StoredGap = Pick<Gap, 'code' | 'call' | 'recovered' | 'closable' | 'accepted'>;
 
 const DAY_MS = 86_400_000;
 
@@ -157,9 +160,7 @@ export const periodReport = async (db: Db, fromText: string, toText: string): Pr
       .map((c) => ({
         target: c.target,
         status: c.status,
-        gaps: (JSON.parse(c.gaps) as { code: string; call: string; recovered?: boolean }[])
-          .filter((g) => !g.recovered)
-          .map((g) => `${g.call} ${g.code}`),
+        gaps: (JSON.parse(c.gaps) as StoredGap[]).filter(isOpenGap).map((g) => `${g.call} ${g.code}`),
       }));
     entries.push({
       date,

@@ -266,4 +266,27 @@ describe('runScan', () => {
     const result = await scan({ fake: tagged }, { ownership: { tagKeys: ['owner', 'team'] } });
     expect(result.identities[0]!.owner).toEqual({ value: 'ana@acme.io', source: 'tag:OWNER' });
   });
+
+  it('fills the owner of an untagged identity from ownership.owners by uid glob, after the tags', async () => {
+    const untracked: AnyConnector = {
+      ...fakeConnector('fake', {}),
+      targets: () => [{ id: 'fake:x', provider: 'fake', label: 'x', data: null }],
+      collect: async function* () {
+        await Promise.resolve();
+        yield identity('x', 'hook', { uid: 'fake:acme/webhook/7' });
+        yield identity('x', 'tagged-hook', { uid: 'fake:acme/webhook/8', tags: { owner: 'ana@acme.io' } });
+        yield identity('x', 'other', { uid: 'fake:other/webhook/9' });
+      },
+    };
+    const result = await scan(
+      { fake: untracked },
+      { ownership: { owners: { 'FAKE:acme/webhook/*': 'platform-team', 'fake:*': 'fallback' } } },
+    );
+    const owners = Object.fromEntries(result.identities.map((i) => [i.name, i.owner]));
+    expect(owners).toEqual({
+      hook: { value: 'platform-team', source: 'config:ownership.owners[FAKE:acme/webhook/*]' },
+      'tagged-hook': { value: 'ana@acme.io', source: 'tag:owner' },
+      other: { value: 'fallback', source: 'config:ownership.owners[fake:*]' },
+    });
+  });
 });

@@ -91,6 +91,8 @@ const PLANTED: [string, string, string | undefined, Record<string, unknown>][] =
   ['ownership', 'release-bot', undefined, { owner: 'tbaker', orgMember: false }],
   ['rotation-age', 'LEGACY_DEPLOY_TOKEN', 'LEGACY_DEPLOY_TOKEN', { ageDays: 746 }],
   ['github-secret-visibility', 'LEGACY_DEPLOY_TOKEN', 'LEGACY_DEPLOY_TOKEN', {}],
+  // GitHub records no owner for a secret; the demo config names one for every other (ownership.owners).
+  ['ownership', 'LEGACY_DEPLOY_TOKEN', undefined, {}],
   ['github-webhook-exposure', 'web hook to alerts.acme.example', undefined, {}],
   // Microsoft Entra ID, tenant acme.onmicrosoft.com (fixtures/demo/entra/README.md).
   [

@@ -1,6 +1,7 @@
 import { ownership } from '../../policies/ownership.js';
 import { awsRole, awsUser, ctx, directory, gcpServiceAccount } from './identity-builder.js';
-import { deployKey, orgSecret } from './github-identities.js';
+import { appInstallation, deployKey, orgSecret, webhook } from './github-identities.js';
+import { workspaceApp } from './workspace-identities.js';
 import { runCases } from './run-cases.js';
 
 const people = directory([
@@ -27,16 +28,38 @@ runCases(ownership, {
       identity: awsRole('AWSServiceRoleForSupport', { managedBy: 'provider', owner: null, tags: {} }),
     },
     {
-      name: 'no owner where the provider records none (a GitHub secret), by default',
+      name: 'no owner where the provider records none, with requireOwnerWhereUntracked off (unknown)',
       identity: awsUser('secret-like', {
         owner: null,
         tags: {},
         attributes: { providerRecordsOwner: false },
       }),
+      options: { requireOwnerWhereUntracked: false },
+      status: 'unknown',
     },
     {
-      name: 'a GitHub org secret (GitHub records no creator), through the connector\u2019s own mapping',
+      name: 'an App installation without appOwners, with requireOwnerWhereUntracked off: unknown like a secret',
+      identity: appInstallation('renovate', { contents: 'read' }),
+      options: { requireOwnerWhereUntracked: false },
+      status: 'unknown',
+    },
+    {
+      name: 'a GitHub org secret with requireOwnerWhereUntracked off, through the connector\u2019s own mapping',
       identity: orgSecret('NPM_TOKEN', 'all'),
+      options: { requireOwnerWhereUntracked: false },
+      status: 'unknown',
+    },
+    {
+      name: 'owners not read (an Entra owners call failed): unknown, not "no owner"',
+      identity: awsUser('owners-unread', { owner: null, tags: {}, unknownFacts: ['owner'] }),
+      status: 'unknown',
+    },
+    {
+      name: 'a GitHub secret whose owner the config names (ownership.owners, resolved by the core)',
+      identity: {
+        ...orgSecret('NPM_TOKEN', 'all'),
+        owner: { value: 'platform-team', source: 'config:ownership.owners[github:acme/*]' },
+      },
     },
     {
       name: 'a deploy key added by a current member, through the connector\u2019s own mapping',
@@ -53,6 +76,35 @@ runCases(ownership, {
     },
   ],
   invalid: [
+    // One rule for every kind whose provider records no owner: the same finding, the same
+    // severity, and advice naming where that kind's owner is set.
+    ...[
+      { kind: 'org secret', identity: orgSecret('NPM_TOKEN', 'all'), advice: 'ownership.owners' },
+      {
+        kind: 'webhook',
+        identity: webhook({ url: 'https://ci.example.com/hook' }),
+        advice: 'ownership.owners',
+      },
+      {
+        kind: 'App installation',
+        identity: appInstallation('renovate', { contents: 'read' }),
+        advice: 'providers.github.appOwners.<app-slug>',
+      },
+      {
+        kind: 'Workspace OAuth app',
+        identity: workspaceApp('Notes', [], ['ana']),
+        advice: 'ownership.owners',
+      },
+      {
+        kind: 'deploy key added by an integration',
+        identity: deployKey({ added_by: null }),
+        advice: 'ownership.owners',
+      },
+    ].map(({ kind, identity, advice }) => ({
+      name: `a ${kind} with no owner: no-owner, medium, advice naming ${advice}`,
+      identity,
+      expect: [{ key: 'no-owner', severity: 'medium' as const, remediation: advice }],
+    })),
     {
       name: 'no owner where the provider records none, when asked to require one',
       identity: awsUser('secret-strict', {

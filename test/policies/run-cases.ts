@@ -16,6 +16,8 @@ export interface Expected {
   shared?: string;
   /** Must be contained in the finding's evidence (toMatchObject). */
   evidence?: Record<string, unknown>;
+  /** Text the finding's remediation must contain (advice that fits the kind). */
+  remediation?: string;
 }
 
 export interface Case {
@@ -108,6 +110,7 @@ export const runCases = (policy: AnyPolicy, cases: { valid: Case[]; invalid: Inv
       );
       c.expect.forEach((e, i) => {
         expect(findings[i]!.evidence).toMatchObject(e.evidence ?? {});
+        if (e.remediation) expect(findings[i]!.remediation).toContain(e.remediation);
         expect(findings[i]!.identityUid).toBe(c.identity.uid);
         // Documented: the key and every evidence key are listed in the policy's metadata.
         const spec = declaredFinding(policy, e.key);

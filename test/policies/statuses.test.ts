@@ -131,10 +131,16 @@ const TABLE: Record<keyof typeof policies, Row[]> = {
     ['owned', awsUser('a'), 'pass'],
     ['no owner tag', awsUser('b', { owner: null, tags: {} }), 'fail'],
     [
-      'org secret: GitHub records no creator',
+      // One rule for every kind: GitHub records no creator, and the config names no owner.
+      'org secret: GitHub records no creator, no owner in the config',
       orgSecret('NPM_TOKEN', 'selected'),
+      'fail',
+    ],
+    [
+      'owners not read (Entra owners refused)',
+      awsUser('c', { owner: null, tags: {}, unknownFacts: ['owner'] }),
       'unknown',
-      /records no creator/,
+      /owners were not read/,
     ],
     ['service-linked role', serviceLinked, 'not-applicable', /managed by the provider/],
   ],

@@ -227,9 +227,19 @@ describe('Markdown', () => {
     expect(md).not.toContain('New since the last scan');
   });
 
-  it('has the hook for findings new since the last scan (filled by a history store)', () => {
-    const md = renderMarkdown(scan, { newSinceLastScan: scan.findings.slice(0, 2) });
-    expect(md).toContain('### New since the last scan: 2');
+  it('lists findings new since the last scan when a history store provides them', () => {
+    const md = renderMarkdown(scan, {
+      history: {
+        status: 'recorded',
+        store: 'test.sqlite',
+        seq: 2,
+        previous: { seq: 1, asOf: '2026-10-31T00:00:00.000Z' },
+        newSinceLastScan: scan.findings.slice(0, 2),
+        firstSeen: new Map(),
+        trend: [],
+      },
+    });
+    expect(md).toContain('### New since the last scan (#1, as of 2026-10-31T00:00:00.000Z): 2');
   });
 });
 

@@ -17,6 +17,7 @@ import { periodHtml } from '../../src/store/period-output.js';
 import { recordScan } from '../../src/store/record.js';
 import { migrate } from '../../src/store/schema.js';
 import { makeScan, night } from '../store/helpers.js';
+import { threeNights } from './history-fixture.js';
 
 const findChromium = (): string | undefined => {
   for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
@@ -79,7 +80,7 @@ describe.skipIf(!executable)('the HTML report in headless Chromium', () => {
     expect(await page.evaluate('typeof window.pwned')).toBe('undefined');
     // Painted pixels per canvas: a chart that failed to draw leaves its canvas fully transparent.
     const canvases = await page.evaluate<{ id: string; painted: number }[]>(`
-      [...document.querySelectorAll('canvas')].map((c) => {
+      [...document.querySelectorAll('canvas')].filter((c) => c.offsetParent !== null).map((c) => {
         const ctx = c.getContext('2d');
         if (!ctx || c.width === 0 || c.height === 0) return { id: c.id, painted: 0 };
         const data = ctx.getImageData(0, 0, c.width, c.height).data;
@@ -94,6 +95,9 @@ describe.skipIf(!executable)('the HTML report in headless Chromium', () => {
       'chart-age',
     ]);
     for (const c of canvases) expect(c.painted, `${c.id} is blank`).toBeGreaterThan(500);
+    // No store: the history panel says so and the trend charts are not shown.
+    expect(await page.locator('#history-note').textContent()).toContain('History is off');
+    expect(await page.locator('.trend:visible').count()).toBe(0);
     const rows = () => page.locator('#inventory-body tr').count();
     expect(await rows()).toBe(60);
     await page.fill('#filter', 'svc-7');
@@ -114,6 +118,41 @@ describe.skipIf(!executable)('the HTML report in headless Chromium', () => {
     const shot = join(shots, 'nhiscan-report.png');
     await page.screenshot({ path: shot, fullPage: true });
     console.log(`HTML report screenshot: ${shot}`);
+    await page.close();
+  }, 60_000);
+
+  it('with a store: new since the last scan, and both trend charts drawn with their own axes', async () => {
+    const { scan, history } = await threeNights();
+    const file = join(out, 'nhiscan-report-history.html');
+    writeFileSync(file, await collectText((o) => writeHtml(scan, o, { history })));
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    await page.goto(`file://${file}`);
+    await page.waitForFunction("document.querySelectorAll('#inventory-body tr').length > 0");
+    expect(problems).toEqual([]);
+    expect(await page.locator('#history-note').textContent()).toBe(
+      `1 finding(s) new since the last scan (#2, as of ${night(2)}); this scan is #3 in the store.`,
+    );
+    expect(await page.locator('#new-body tr').count()).toBe(1);
+    const charts = await page.evaluate<
+      Record<string, { scales: string[]; datasets: number; points: number }>
+    >(`
+      Object.fromEntries([...document.querySelectorAll('canvas')].map((c) => {
+        const ch = Chart.getChart(c);
+        return [c.id, { scales: Object.keys(ch?.scales ?? { missing: 1 }), datasets: ch?.data.datasets.length ?? 0, points: ch?.data.labels.length ?? 0 }];
+      }))`);
+    expect(charts['chart-trend-findings']).toEqual({ scales: ['x', 'y'], datasets: 5, points: 3 });
+    expect(charts['chart-trend-population']).toEqual({ scales: ['x', 'y'], datasets: 2, points: 3 });
+    // The severity doughnut drawn before them kept its own options: no axes.
+    expect(charts['chart-severity']?.scales).toEqual([]);
+    const shot = join(out, 'screenshots', 'nhiscan-report-history.png');
+    mkdirSync(join(out, 'screenshots'), { recursive: true });
+    await page.locator('#history').screenshot({ path: shot });
+    console.log(`HTML history panel screenshot: ${shot}`);
     await page.close();
   }, 60_000);
 

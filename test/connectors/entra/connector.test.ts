@@ -126,7 +126,7 @@ describe('entra connector: failures are gaps naming the permission', () => {
     expect(apps).toHaveLength(9);
     for (const app of apps) {
       expect(app.owner).toBeNull();
-      expect(app.attributes.providerRecordsOwner).toBe(false);
+      expect(app.unknownFacts).toEqual(['owner']);
       expect(entraAttributes(app)?.owners).toBeUndefined();
     }
   });

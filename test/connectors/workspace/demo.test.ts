@@ -38,6 +38,8 @@ describe('the demo Google Workspace account', () => {
     const config = buildConfig(
       {
         asOf: '2026-11-01T00:00:00Z',
+        // As in the demo config: Workspace records no owner for an OAuth app.
+        ownership: { owners: { 'workspace:acme.example:oauth_app/*': 'maria.garcia@acme.example' } },
         providers: {
           workspace: {
             domain: 'acme.example',

@@ -1,0 +1,455 @@
+// The scale benchmark (issue 14): a fake cloud in its own process (bench/fake-cloud/main.ts)
+// serves generated estates on loopback with a latency per call; the built CLI scans each one in a
+// child process of its own, as a user runs it. Per scenario: calls made against the minimum for
+// that estate, wall against the latency bound, identities/s, the scanner's peak RSS, result size.
+// Figures, never assertions: test/bench checks they are computed, not how fast they are.
+import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { isAwsEnv } from '../connectors/aws/demo.js';
+import { packageRoot } from '../src/paths.js';
+import {
+  type AwsAccountSpec,
+  ROLE_NAME,
+  SOURCE_KEY,
+  accountId,
+  awsAccountMinimum,
+} from './fake-cloud/aws.js';
+import type { FakeSpec, FakeStats, RouteStats } from './fake-cloud/spec.js';
+
+export type BenchSize = 'tiny' | 'small' | 'large';
+
+export interface BenchOptions {
+  size: BenchSize;
+  latencyMs: number;
+  jitterMs: number;
+  /** Scenario names to run (default: all of the size). */
+  only?: readonly string[];
+  /** AWS requests per second per account before Throttling (default: never). */
+  awsThrottlePerSecond?: number;
+  concurrency: number;
+  targetConcurrency: number;
+  /** Progress lines on stderr. */
+  log?: (line: string) => void;
+}
+
+export interface Scenario {
+  name: string;
+  provider: 'aws';
+  description: string;
+  fake: Omit<FakeSpec, 'latencyMs' | 'jitterMs'>;
+  /** The provider block of the scan's config. */
+  providerConfig: Record<string, unknown>;
+  /** The fewest calls this estate needs (issue 14's definition, per provider). */
+  minimum: number;
+  /** Targets expected to fail (an unassumable member account) — reported, not asserted here. */
+  expectFailed: string[];
+}
+
+export interface ScenarioResult {
+  name: string;
+  provider: string;
+  description: string;
+  exitCode: number | null;
+  error?: string;
+  identities: number;
+  targets: number;
+  failedTargets: string[];
+  skippedNotes: string[];
+  calls: number;
+  minimum: number;
+  throttled: number;
+  byOperation: Record<string, number>;
+  /** The scan's own wall (run.startedAt → finishedAt), seconds. */
+  wallSeconds: number;
+  /** The CLI process from spawn to exit (start-up and the result write included), seconds. */
+  processSeconds: number;
+  /** calls × latency ÷ allowed concurrency, seconds. */
+  latencyBoundSeconds: number;
+  allowedConcurrency: number;
+  identitiesPerSecond: number;
+  peakRssBytes: number;
+  resultBytes: number;
+  /** Path of the result file while the bench runs (removed at the end unless kept). */
+  resultPath?: string;
+}
+
+const AWS_BASE = {
+  region: 'us-east-1',
+  organizationPolicies: false,
+  // The fake cloud answers no service last accessed jobs (two calls or more per write principal).
+  serviceLastAccessed: { enabled: false },
+  credentialReport: { maxWaitSeconds: 30 },
+};
+
+/** Sizes per scenario. `tiny` is for the test; `large` is issue 14's. */
+const SIZES: Record<
+  BenchSize,
+  { account: AwsAccountSpec; accounts: AwsAccountSpec[]; org: AwsAccountSpec[]; ous: number }
+> = {
+  tiny: {
+    account: { users: 120, roles: 30 },
+    accounts: [0, 1, 2].map(() => ({ users: 20, roles: 5 })),
+    org: Array.from({ length: 6 }, () => ({ users: 10, roles: 5 })),
+    ous: 2,
+  },
+  small: {
+    account: { users: 1_200, roles: 300 },
+    accounts: [0, 1, 2].map(() => ({ users: 200, roles: 50 })),
+    org: Array.from({ length: 6 }, () => ({ users: 100, roles: 20 })),
+    ous: 2,
+  },
+  large: {
+    account: { users: 5_000, roles: 0 },
+    accounts: [],
+    // 100,000 principals over 20 accounts: 4,000 users + 1,000 roles each.
+    org: Array.from({ length: 20 }, () => ({ users: 4_000, roles: 1_000 })),
+    ous: 4,
+  },
+};
+
+export const scenarios = (size: BenchSize): Scenario[] => {
+  const s = SIZES[size];
+  const out: Scenario[] = [];
+  out.push({
+    name: 'aws-account',
+    provider: 'aws',
+    description: `AWS: one account, ${s.account.users} users + ${s.account.roles} roles`,
+    fake: { aws: { accounts: [s.account] } },
+    providerConfig: { ...AWS_BASE, targets: [{ type: 'default' }] },
+    minimum: awsAccountMinimum(s.account),
+    expectFailed: [],
+  });
+  if (s.accounts.length > 0) {
+    // Account 0 holds the source credentials only; the listed accounts are reached by AssumeRole.
+    const accounts = [{ users: 0, roles: 0 }, ...s.accounts];
+    out.push({
+      name: 'aws-accounts',
+      provider: 'aws',
+      description: `AWS: ${s.accounts.length} accounts by AssumeRole, ${s.accounts[0]?.users ?? 0} users + ${s.accounts[0]?.roles ?? 0} roles each`,
+      fake: { aws: { accounts } },
+      providerConfig: {
+        ...AWS_BASE,
+        targets: [
+          {
+            type: 'assume-role',
+            roleName: ROLE_NAME,
+            accountIds: s.accounts.map((_, k) => accountId(k + 1)),
+          },
+        ],
+      },
+      minimum: s.accounts.reduce((sum, a) => sum + 1 + awsAccountMinimum(a), 0),
+      expectFailed: [],
+    });
+  }
+  // An Organization: the management account (0) under the root, members spread over the OUs; on
+  // the small sizes one member is SUSPENDED (skipped) and one refuses AssumeRole (a failed target).
+  const members = s.org.length - 1;
+  const odd =
+    size === 'large'
+      ? { suspended: [], unassumable: [] }
+      : { suspended: [members - 1], unassumable: [members] };
+  const listing =
+    3 + // GetCallerIdentity, DescribeOrganization, ListRoots
+    2 * (1 + s.ous) + // ListAccountsForParent + ListOrganizationalUnitsForParent for the root and each OU
+    // Extra pages of 20 accounts (the root holds the management account only).
+    Array.from({ length: s.ous }, (_, j) =>
+      Math.max(0, Math.ceil(s.org.filter((_, k) => k > 0 && k % s.ous === j).length / 20) - 1),
+    ).reduce((a, b) => a + b, 0);
+  const scanned = s.org.map((a, k) => ({ a, k })).filter(({ k }) => !odd.suspended.includes(k));
+  out.push({
+    name: 'aws-org',
+    provider: 'aws',
+    description: `AWS Organization: ${s.org.length} accounts in ${s.ous} OUs, ${s.org[0]?.users ?? 0} users + ${s.org[0]?.roles ?? 0} roles each${odd.suspended.length ? ', one suspended, one unassumable' : ''}`,
+    fake: { aws: { accounts: s.org, organization: { ous: s.ous, ...odd } } },
+    providerConfig: { ...AWS_BASE, targets: [{ type: 'organization', roleName: ROLE_NAME }] },
+    minimum:
+      listing +
+      scanned.reduce(
+        // Members: AssumeRole first; an unassumable one costs that call only.
+        (sum, { a, k }) => sum + (k === 0 ? 0 : 1) + (odd.unassumable.includes(k) ? 0 : awsAccountMinimum(a)),
+        0,
+      ),
+    expectFailed: odd.unassumable.map((k) => `aws:account/${accountId(k)}`),
+  });
+  return out;
+};
+
+const distFile = (...parts: string[]): string => join(packageRoot, 'dist', ...parts);
+
+interface Fake {
+  url: string;
+  stats(): Promise<FakeStats>;
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Forks the fake cloud (built: dist/bench/fake-cloud/main.js) and waits for its port. */
+export const startFake = async (spec: FakeSpec): Promise<Fake> => {
+  const child: ChildProcess = fork(distFile('bench', 'fake-cloud', 'main.js'), [], {
+    env: { ...process.env, NHISCAN_BENCH_FAKE: JSON.stringify(spec) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: [],
+  });
+  const next = <T>(type: string): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const onMessage = (m: { type: string }): void => {
+        if (m.type !== type) return;
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        resolve(m as T);
+      };
+      const onExit = (code: number | null): void => {
+        child.off('message', onMessage);
+        reject(new Error(`the fake cloud exited (${String(code)}) before answering ${type}`));
+      };
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+    });
+  const { url } = await next<{ url: string }>('ready');
+  return {
+    url,
+    async stats() {
+      const reply = next<{ stats: FakeStats }>('stats');
+      child.send({ type: 'stats' });
+      return (await reply).stats;
+    },
+    async reset() {
+      const reply = next('reset');
+      child.send({ type: 'reset' });
+      await reply;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) {
+          resolve();
+          return;
+        }
+        child.once('exit', () => {
+          resolve();
+        });
+        child.send({ type: 'close' });
+      }),
+  };
+};
+
+interface ScanRun {
+  exitCode: number | null;
+  stderr: string;
+  processSeconds: number;
+  peakRssBytes: number;
+}
+
+/** The built CLI in its own process, its peak RSS read by bench/rss-hook.ts at its exit. */
+const runCli = (args: string[], env: NodeJS.ProcessEnv, dir: string): Promise<ScanRun> =>
+  new Promise((resolve, reject) => {
+    const rssFile = join(dir, 'rss.txt');
+    const t0 = performance.now();
+    const child = spawn(
+      process.execPath,
+      ['--import', pathToFileURL(distFile('bench', 'rss-hook.js')).href, distFile('src', 'cli.js'), ...args],
+      { env: { ...env, NHISCAN_BENCH_RSS_FILE: rssFile }, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (stderr.length < 20_000) stderr += chunk.toString('utf8');
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      let kb = 0;
+      try {
+        kb = Number(readFileSync(rssFile, 'utf8'));
+      } catch {
+        // The process died before its exit handler ran (a crash): no figure.
+      }
+      resolve({
+        exitCode: code,
+        stderr,
+        processSeconds: (performance.now() - t0) / 1000,
+        peakRssBytes: kb * 1024,
+      });
+    });
+  });
+
+interface ResultShape {
+  run: { startedAt: string; finishedAt: string };
+  identities: unknown[];
+  coverage: { target: string; status: string; discovery?: boolean; notes: string[] }[];
+}
+
+/** The environment the CLI gets: the user's minus every AWS_* variable, plus the fake's endpoint. */
+const scanEnv = (fakeUrl: string, dir: string): NodeJS.ProcessEnv => {
+  const env: NodeJS.ProcessEnv = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !isAwsEnv(k)),
+  );
+  return {
+    ...env,
+    AWS_ENDPOINT_URL: `${fakeUrl}/aws`,
+    AWS_ACCESS_KEY_ID: SOURCE_KEY,
+    AWS_SECRET_ACCESS_KEY: 'nhiscan-demo-secret',
+    AWS_REGION: 'us-east-1',
+    AWS_CONFIG_FILE: join(dir, 'no-such-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-such-aws-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+};
+
+const emptyStats: RouteStats = { calls: 0, byOperation: {}, byStatus: {}, throttled: 0 };
+
+export const runScenario = async (
+  scenario: Scenario,
+  options: BenchOptions,
+  dir: string,
+): Promise<ScenarioResult> => {
+  const fake = await startFake({
+    latencyMs: options.latencyMs,
+    jitterMs: options.jitterMs,
+    ...scenario.fake,
+    ...(scenario.fake.aws && options.awsThrottlePerSecond
+      ? { aws: { ...scenario.fake.aws, throttlePerSecond: options.awsThrottlePerSecond } }
+      : {}),
+  });
+  try {
+    const configPath = join(dir, 'nhiscan.json');
+    const out = join(dir, 'out');
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        version: 1,
+        concurrency: options.concurrency,
+        targetConcurrency: options.targetConcurrency,
+        providers: { [scenario.provider]: scenario.providerConfig },
+      }),
+    );
+    const run = await runCli(
+      ['scan', '--config', configPath, '--out', out, '--fail-on', 'none', '--quiet'],
+      scanEnv(fake.url, dir),
+      dir,
+    );
+    const stats = (await fake.stats())[scenario.provider] ?? emptyStats;
+    const resultPath = join(out, 'nhiscan-result.json');
+    let result: ResultShape | undefined;
+    let resultBytes = 0;
+    try {
+      resultBytes = statSync(resultPath).size;
+      result = JSON.parse(readFileSync(resultPath, 'utf8')) as ResultShape;
+    } catch {
+      // No result: the figures below say so (exit code, error).
+    }
+    const targets = (result?.coverage ?? []).filter((c) => !c.discovery);
+    const wallSeconds = result
+      ? (Date.parse(result.run.finishedAt) - Date.parse(result.run.startedAt)) / 1000
+      : run.processSeconds;
+    const allowedConcurrency =
+      options.concurrency * Math.max(1, Math.min(options.targetConcurrency, targets.length));
+    const identities = result?.identities.length ?? 0;
+    return {
+      name: scenario.name,
+      provider: scenario.provider,
+      description: scenario.description,
+      exitCode: run.exitCode,
+      ...(result ? {} : { error: run.stderr.trim().split('\n').slice(-5).join('\n') || 'no result written' }),
+      identities,
+      targets: targets.length,
+      failedTargets: targets.filter((c) => c.status === 'failed').map((c) => c.target),
+      skippedNotes: (result?.coverage ?? []).flatMap((c) =>
+        c.notes.filter((n) => n.startsWith('accounts not scanned')),
+      ),
+      calls: stats.calls,
+      minimum: scenario.minimum,
+      throttled: stats.throttled,
+      byOperation: stats.byOperation,
+      wallSeconds,
+      processSeconds: run.processSeconds,
+      latencyBoundSeconds: (stats.calls * options.latencyMs) / 1000 / allowedConcurrency,
+      allowedConcurrency,
+      identitiesPerSecond: wallSeconds > 0 ? identities / wallSeconds : 0,
+      peakRssBytes: run.peakRssBytes,
+      resultBytes,
+      resultPath,
+    };
+  } finally {
+    await fake.close();
+  }
+};
+
+/** Runs every scenario of the size (or those named), each in a folder of its own. */
+export const runBench = async (
+  options: BenchOptions,
+  keep: (result: ScenarioResult) => void = () => undefined,
+): Promise<ScenarioResult[]> => {
+  const results: ScenarioResult[] = [];
+  for (const scenario of scenarios(options.size)) {
+    if (options.only && !options.only.includes(scenario.name)) continue;
+    options.log?.(`running ${scenario.name}: ${scenario.description}`);
+    const dir = mkdtempSync(join(tmpdir(), `nhiscan-bench-${scenario.name}-`));
+    try {
+      const result = await runScenario(scenario, options, dir);
+      keep(result);
+      delete result.resultPath;
+      results.push(result);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return results;
+};
+
+// Issue 14's targets.
+export const TARGETS = {
+  callsOverMinimum: 1.1,
+  wallOverBound: 1.3,
+  peakRssBytesAt100k: 300 * 1024 * 1024,
+  policyIdentitiesPerSecond: 50_000,
+  githubRescanShare: 0.1,
+} as const;
+
+export interface Verdict {
+  figure: string;
+  value: number;
+  target: string;
+  met: boolean;
+  /** How far from the target, in words ("1.42× the bound, 0.12 over"). */
+  distance: string;
+}
+
+/** Each figure of a scenario against its target. */
+export const verdicts = (r: ScenarioResult): Verdict[] => {
+  const calls = r.minimum > 0 ? r.calls / r.minimum : 0;
+  const wall = r.latencyBoundSeconds > 0 ? r.wallSeconds / r.latencyBoundSeconds : Infinity;
+  // RSS target is set at 100,000 identities; scaled linearly for other sizes would hide a fixed cost.
+  const out: Verdict[] = [
+    {
+      figure: 'calls ÷ minimum',
+      value: calls,
+      target: `≤ ${TARGETS.callsOverMinimum}`,
+      met: calls <= TARGETS.callsOverMinimum,
+      distance:
+        calls <= TARGETS.callsOverMinimum ? 'met' : `${(calls - TARGETS.callsOverMinimum).toFixed(2)} over`,
+    },
+    {
+      figure: 'wall ÷ latency bound',
+      value: wall,
+      target: `≤ ${TARGETS.wallOverBound}`,
+      met: wall <= TARGETS.wallOverBound,
+      distance: wall <= TARGETS.wallOverBound ? 'met' : `${(wall - TARGETS.wallOverBound).toFixed(2)} over`,
+    },
+  ];
+  if (r.identities >= 100_000 || r.peakRssBytes > TARGETS.peakRssBytesAt100k) {
+    const ok = r.peakRssBytes > 0 && r.peakRssBytes < TARGETS.peakRssBytesAt100k;
+    out.push({
+      figure: 'peak RSS',
+      value: r.peakRssBytes,
+      target: '< 300 MB at 100,000 identities',
+      met: ok,
+      distance: ok
+        ? 'met'
+        : `${((r.peakRssBytes - TARGETS.peakRssBytesAt100k) / 1024 / 1024).toFixed(0)} MB over`,
+    });
+  }
+  return out;
+};

@@ -1,0 +1,75 @@
+// The scale benchmark's figures are computed right (never how fast anything is): the tiny estates
+// through the built CLI (`npm run build` first, as `npm test` does) and the fake cloud in its own
+// process. Calls equal the minimum on these estates, the unassumable organisation member is a
+// failed target, the suspended one is skipped, throttling is counted and retried through.
+import { describe, expect, it } from 'vitest';
+import { accountId, awsAccountMinimum } from '../../bench/fake-cloud/aws.js';
+import { type BenchOptions, runBench, scenarios, verdicts } from '../../bench/scale.js';
+
+const base: BenchOptions = { size: 'tiny', latencyMs: 0, jitterMs: 0, concurrency: 8, targetConcurrency: 4 };
+
+describe('npm run bench (tiny)', () => {
+  it(
+    'counts calls, failed and skipped targets, RSS and result size for every AWS scenario',
+    { timeout: 120_000 },
+    async () => {
+      const results = await runBench(base);
+      expect(results.map((r) => r.name)).toEqual(['aws-account', 'aws-accounts', 'aws-org']);
+      for (const r of results) {
+        expect(r.error, r.name).toBeUndefined();
+        // Every minimum call made, none beyond it: keyless users get no ListAccessKeys, users without
+        // CodeCommit access no ListSSHPublicKeys, GAAD asks for 1,000 a page.
+        expect(r.calls, `${r.name}: ${JSON.stringify(r.byOperation)}`).toBe(r.minimum);
+        expect(r.throttled).toBe(0);
+        expect(r.peakRssBytes).toBeGreaterThan(10 * 1024 * 1024);
+        expect(r.resultBytes).toBeGreaterThan(0);
+        expect(r.wallSeconds).toBeGreaterThan(0);
+        expect(r.identitiesPerSecond).toBeCloseTo(r.identities / r.wallSeconds, 6);
+        expect(verdicts(r).find((v) => v.figure === 'calls ÷ minimum')?.met).toBe(true);
+      }
+      const [account, accounts, org] = results;
+      // 120 users + 30 roles; the root has no key (a note, not an identity).
+      expect(account?.identities).toBe(150);
+      expect(account?.byOperation['iam:ListAccessKeys']).toBe(108); // users 9, 19, … have no key
+      expect(account?.byOperation['iam:ListSSHPublicKeys']).toBe(2); // users 7 and 107 may use CodeCommit
+      expect(account?.minimum).toBe(awsAccountMinimum({ users: 120, roles: 30 }));
+      expect(accounts?.targets).toBe(3);
+      expect(accounts?.identities).toBe(75);
+      expect(accounts?.allowedConcurrency).toBe(24);
+      // 6 accounts: management + 3 scanned members, one SUSPENDED (skipped), one refusing AssumeRole.
+      expect(org?.targets).toBe(5);
+      expect(org?.failedTargets).toEqual([`aws:account/${accountId(5)}`]);
+      expect(org?.skippedNotes.join()).toContain(`${accountId(4)} (SUSPENDED)`);
+      expect(org?.identities).toBe(4 * 15);
+      expect(org?.byOperation['sts:AssumeRole']).toBe(4);
+      expect(org?.exitCode).toBe(3);
+    },
+  );
+
+  it('states the latency bound as calls × latency ÷ allowed concurrency', { timeout: 60_000 }, async () => {
+    const [r] = await runBench({ ...base, latencyMs: 5, only: ['aws-accounts'] });
+    expect(r?.latencyBoundSeconds).toBeCloseTo(((r?.calls ?? 0) * 5) / 1000 / 24, 9);
+    expect(r?.wallSeconds).toBeGreaterThan(0);
+  });
+
+  it(
+    'counts AWS throttling answers; the scan retries through them and stays complete',
+    { timeout: 120_000 },
+    async () => {
+      const [r] = await runBench({ ...base, only: ['aws-account'], awsThrottlePerSecond: 40 });
+      expect(r?.throttled).toBeGreaterThan(0);
+      expect(r?.calls).toBe((r?.minimum ?? 0) + (r?.throttled ?? 0));
+      expect(r?.identities).toBe(150);
+      expect(r?.failedTargets).toEqual([]);
+    },
+  );
+
+  it('sizes the large estates as issue 14 asks', () => {
+    const large = scenarios('large');
+    const org = large.find((s) => s.name === 'aws-org');
+    const principals = (org?.fake.aws?.accounts ?? []).reduce((s, a) => s + a.users + a.roles, 0);
+    expect(principals).toBe(100_000);
+    expect(org?.fake.aws?.accounts).toHaveLength(20);
+    expect(large.find((s) => s.name === 'aws-account')?.fake.aws?.accounts[0]?.users).toBe(5_000);
+  });
+});
