@@ -133,14 +133,8 @@ const logger = async (level: LogLevel) => (await import('./log.js')).createLogge
 /** The store a maintenance command works on: --store, else `store:` of --config. */
 const storeFor = async (opts: { store?: string | boolean; config?: string }): Promise<StoreSpec> => {
   const { resolveStoreSpec } = await import('./store/open.js');
-  let config;
-  if (opts.config) {
-    const [{ loadConfig }, { builtins }] = await Promise.all([
-      import('./config.js'),
-      import('./registry.js'),
-    ]);
-    config = await loadConfig(opts.config, builtins);
-  }
+  // Only `store:` and `output:` are read: these commands never load the config's plug-ins.
+  const config = opts.config ? (await import('./config.js')).loadStoreSettings(opts.config) : undefined;
   const spec = resolveStoreSpec({ cli: opts.store === true ? undefined : opts.store, config });
   if (!spec) throw new UsageError('give --store PATH|URL|env:NAME, or --config with a `store:` entry');
   return spec;

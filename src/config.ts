@@ -345,6 +345,28 @@ export const loadConfig = async (path: string, registries: Registries): Promise<
   return config;
 };
 
+/** What the store commands read from a config: where the store is, and where output goes. */
+export interface StoreSettings {
+  file: Pick<ConfigFile, 'store' | 'output'>;
+  baseDir: string;
+}
+
+/**
+ * The `store:` and `output:` of a config, for diff / period / prune / verify: the rest of the
+ * file is not validated and its plug-ins are not loaded (a plug-in runs with the scanner's
+ * credentials; a command that only reads the store has no reason to run it).
+ */
+export const loadStoreSettings = (path: string): StoreSettings => {
+  const raw = readConfigFile(path);
+  const file = parseStrict(
+    z.looseObject({ store: ConfigFile.shape.store, output: ConfigFile.shape.output }),
+    raw ?? {},
+    [],
+    path,
+  );
+  return { file, baseDir: dirname(resolve(path)) };
+};
+
 const readConfigFile = (path: string): unknown => {
   let text: string;
   try {
@@ -356,4 +378,5 @@ const readConfigFile = (path: string): unknown => {
 };
 
 /** Resolves a path from the config file against the config's folder. */
-export const resolveFromConfig = (config: Config, path: string): string => resolve(config.baseDir, path);
+export const resolveFromConfig = (config: Pick<Config, 'baseDir'>, path: string): string =>
+  resolve(config.baseDir, path);

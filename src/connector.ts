@@ -2,6 +2,7 @@
 // know nothing of policies; they report what they could not see through `ctx.gap`.
 import type { z } from 'zod';
 import type { Clock } from './clock.js';
+import { ScanError, errorMessage } from './errors.js';
 import type { Framework } from './controls/framework.js';
 import type { ConnectorDemo } from './demo/server.js';
 import type { Limiter } from './concurrency.js';
@@ -81,6 +82,11 @@ export interface Connector<C = unknown, T = unknown, S = unknown> {
   frameworks?: readonly Framework[];
   /** The read-only permissions its calls need, as data (connectors/<id>/permissions.ts). */
   permissions?: PermissionManifest;
+  /**
+   * SDKs it needs that the install may leave out, package name → version range: optional peer
+   * dependencies, so an install for the other providers stays small.
+   */
+  optionalSdks?: Readonly<Record<string, string>>;
 }
 
 /** A connector's part of the starter config; it must validate as written when enabled. */
@@ -99,7 +105,7 @@ export type AnyConnector = Connector<any, any, any>; // eslint-disable-line @typ
 /** What a connector declares without its API clients: imported eagerly, listed by the registry. */
 export type ConnectorLight<C = unknown, T = unknown> = Pick<
   Connector<C, T>,
-  'id' | 'title' | 'config' | 'targets' | 'demo' | 'starter' | 'frameworks' | 'permissions'
+  'id' | 'title' | 'config' | 'targets' | 'demo' | 'starter' | 'frameworks' | 'permissions' | 'optionalSdks'
 > & {
   /** Whether the full connector has `expand` (targets that stand for many). */
   expands?: boolean;
@@ -114,8 +120,12 @@ export const lazyConnector = <C, T>(
   light: ConnectorLight<C, T>,
   load: () => Promise<Connector<C, T, any>>, // eslint-disable-line @typescript-eslint/no-explicit-any
 ): Connector<C, T, ConnectorSession> => {
-  let loaded: Promise<Connector<C, T, any>> | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
-  const full = (): Promise<Connector<C, T, any>> => (loaded ??= load()); // eslint-disable-line @typescript-eslint/no-explicit-any
+  type Full = Connector<C, T, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  let loaded: Promise<Full> | undefined;
+  const full = (): Promise<Full> =>
+    (loaded ??= load().catch((err: unknown) => {
+      throw missingSdkError(light, err) ?? err;
+    }));
   const { expands, ...rest } = light;
   return {
     ...rest,
@@ -137,4 +147,47 @@ export const lazyConnector = <C, T>(
       yield* (await full()).collect(target, config, ctx);
     },
   };
+};
+
+/** The command that adds a connector's optional SDKs to the install. */
+export const sdkInstallCommand = (connector: Pick<Connector, 'optionalSdks'>): string =>
+  `npm install ${Object.entries(connector.optionalSdks ?? {})
+    .map(([name, range]) => `${name}@${range}`)
+    .join(' ')}`;
+
+/** The connector's optional SDKs this install cannot resolve (none for a connector without any). */
+export const missingSdks = (connector: Pick<Connector, 'optionalSdks'>): string[] =>
+  Object.keys(connector.optionalSdks ?? {}).filter((name) => {
+    try {
+      import.meta.resolve(name);
+      return false;
+    } catch (err) {
+      // Only "not there" counts as missing; anything else surfaces when the connector loads.
+      return (err as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND';
+    }
+  });
+
+/**
+ * A connector whose optional SDK is not installed fails each of its targets with a gap that says
+ * what to install, instead of a module resolution error.
+ */
+const missingSdkError = (
+  connector: Pick<Connector, 'id' | 'title' | 'optionalSdks'>,
+  err: unknown,
+): ScanError | undefined => {
+  if ((err as { code?: unknown } | null)?.code !== 'ERR_MODULE_NOT_FOUND') return undefined;
+  const message = errorMessage(err);
+  const name = Object.keys(connector.optionalSdks ?? {}).find((n) => message.includes(`'${n}'`));
+  if (!name) return undefined;
+  return new ScanError(
+    {
+      code: 'not_supported',
+      call: `${connector.id}:sdk`,
+      message:
+        `the ${connector.title} connector needs ${name}, an optional dependency this install left out: ` +
+        `run \`${sdkInstallCommand(connector)}\` where nhiscan is installed`,
+    },
+    'provider',
+    { cause: err },
+  );
 };

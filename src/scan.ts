@@ -17,6 +17,7 @@ import {
   Identity,
   isOpenGap,
   type Scan,
+  type ScanResult,
   ScanResult as ScanResultSchema,
   type Severity,
   severityRank,
@@ -350,7 +351,10 @@ const scanWith = async (
   const accepted = acceptedRules ? applyAcceptedGaps(coverage, acceptedRules, clock.asOf) : undefined;
   for (const o of accepted ?? []) for (const w of o.warnings) log.warn(`accepted gap ${o.id}: ${w}`);
 
-  const result = ScanResultSchema.parse({
+  // Identities, findings and coverage were each validated where they entered (emit,
+  // evaluatePolicies, the target's record); parsing the whole result again deep-copied the estate
+  // (issue 14: several copies at 100,000 identities). Only the parts not yet validated are parsed.
+  const header = ScanResultHeader.parse({
     schemaVersion: 1,
     run: {
       id: randomUUID(),
@@ -374,18 +378,28 @@ const scanWith = async (
       complete: coverage.length > 0 && coverage.every((c) => c.status === 'complete'),
       interrupted: abort.aborted && abort.reason instanceof Interrupted,
     },
-    identities,
-    findings: findings.sort(compareFindings),
-    coverage,
     exceptions: outcomes,
     ...(accepted ? { acceptedGaps: accepted } : {}),
     evaluationSummary: evaluation.summary,
   });
+  const result: ScanResult = {
+    schemaVersion: header.schemaVersion,
+    run: header.run,
+    identities,
+    findings: findings.sort(compareFindings),
+    coverage,
+    exceptions: header.exceptions,
+    ...(header.acceptedGaps ? { acceptedGaps: header.acceptedGaps } : {}),
+    ...(header.evaluationSummary ? { evaluationSummary: header.evaluationSummary } : {}),
+  };
   // The records travel beside the result, not inside nhiscan-result.json (millions at scale).
   return { ...result, evaluations: evaluation.evaluations };
 };
 
 /** Worst first (the one severity order, model.ts), then by policy, identity and finding id. */
+/** The result without the estate (identities, findings, coverage), which is validated per item. */
+const ScanResultHeader = ScanResultSchema.omit({ identities: true, findings: true, coverage: true });
+
 export const compareFindings = (
   a: { severity: Severity; policyId: string; identityUid: string; uid: string },
   b: typeof a,

@@ -26,6 +26,8 @@ export const entraLight: ConnectorLight<EntraConfig, EntraTarget> = {
   demo: entraDemo,
   starter: entraStarter,
   permissions: entraPermissions,
+  // Optional peer dependencies (46 MB of the install): added by those who scan a tenant.
+  optionalSdks: { '@azure/identity': '4.13.1', '@microsoft/microsoft-graph-client': '3.0.7' },
 };
 
 export const entraProvider = lazyConnector(

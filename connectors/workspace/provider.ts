@@ -29,6 +29,8 @@ export const workspaceLight: ConnectorLight<WorkspaceConfig, WorkspaceTarget> = 
   demo: workspaceDemo,
   starter: workspaceStarter,
   permissions: workspacePermissions,
+  // An optional peer dependency: added by those who scan a Workspace domain.
+  optionalSdks: { '@googleapis/admin': '32.1.0' },
 };
 
 export const workspaceProvider = lazyConnector(

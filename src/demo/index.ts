@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { parseAsOf } from '../clock.js';
 import { scanCommand, type ScanCommandOptions, type ScanCommandResult } from '../commands.js';
 import { loadConfig, type Config } from '../config.js';
-import type { AnyConnector } from '../connector.js';
+import { type AnyConnector, missingSdks, sdkInstallCommand } from '../connector.js';
 import type { Logger } from '../log.js';
 import { fixturesDir } from '../paths.js';
 import { builtins } from '../registry.js';
@@ -122,16 +122,34 @@ const shortPath = (path: string): string => {
 };
 
 export const runDemo = async (opts: RunDemoOptions): Promise<ScanCommandResult> => {
-  const config = await loadConfig(DEMO_CONFIG, builtins);
+  const loaded = await loadConfig(DEMO_CONFIG, builtins);
+  // A provider whose optional SDK this install left out is not part of the demo (said below).
+  const leftOut = loaded.providers.map((p) => p.connector).filter((c) => missingSdks(c).length > 0);
+  const config: Config = {
+    ...loaded,
+    providers: loaded.providers.filter((p) => !leftOut.includes(p.connector)),
+  };
   const asOf = config.file.asOf === undefined ? undefined : parseAsOf(config.file.asOf);
-  const estate: DemoEstateOptions = asOf ? { asOf } : {};
+  const estate: DemoEstateOptions = {
+    ...(asOf ? { asOf } : {}),
+    ...(leftOut.length > 0
+      ? { connectors: Object.values(builtins.connectors).filter((c) => !leftOut.includes(c)) }
+      : {}),
+  };
   const server = await startDemoEstate(estate);
   const restore = useDemoEnv(server, estate);
   try {
     opts.print(
       `Demo estate, judged as of ${asOf ? `${asOf.toISOString()} (fixed, so the output is the same every run)` : 'now'}:\n` +
         `  ${describeEstate(estate)} served from ${shortPath(DEMO_DIR)}\n` +
-        `  by a local server at ${server.url}, scanned through the real SDK clients with the config ${shortPath(DEMO_CONFIG)}.\n\n`,
+        `  by a local server at ${server.url}, scanned through the real SDK clients with the config ${shortPath(DEMO_CONFIG)}.\n` +
+        leftOut
+          .map(
+            (c) =>
+              `  Left out: ${c.title}, whose optional SDK is not installed (\`${sdkInstallCommand(c)}\` adds it).\n`,
+          )
+          .join('') +
+        '\n',
     );
     const outcome = await scanCommand({
       config: pointAtDemoServer(config, server),

@@ -3,7 +3,7 @@
 // comes from an environment variable; one carrying a password is refused anywhere it would be
 // written down or visible to other users (config file, command line).
 import { join, resolve } from 'node:path';
-import { type Config, resolveFromConfig } from '../config.js';
+import { type StoreSettings, resolveFromConfig } from '../config.js';
 import { UsageError, errorMessage } from '../errors.js';
 import { type Db, openPostgres, openSqlite, redactUrl } from './db.js';
 import { migrate } from './schema.js';
@@ -31,7 +31,7 @@ const fromEnv = (name: string, what: string): StoreSpec => {
  */
 export const resolveStoreSpec = (opts: {
   cli?: string | boolean | undefined;
-  config?: Config | undefined;
+  config?: StoreSettings | undefined;
   outDir?: string | undefined;
 }): StoreSpec | undefined => {
   const besideOutput = (): StoreSpec => {

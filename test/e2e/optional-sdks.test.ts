@@ -1,0 +1,123 @@
+// Optional SDKs: the Entra and Workspace connectors' clients are optional peer dependencies, so
+// the default install stays small. A resolve hook in the child process answers "not installed"
+// for them, as Node does when they are absent: the demo leaves those providers out and says
+// what to install, and a scan of one fails its targets with a gap naming the install command.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EXIT } from '../../src/exit-codes.js';
+import { ScanResult } from '../../src/model.js';
+import { packageRoot } from '../../src/paths.js';
+import { builtins } from '../../src/registry.js';
+import { sdkInstallCommand } from '../../src/connector.js';
+
+const cli = join(packageRoot, 'dist', 'src', 'cli.js');
+const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+};
+const declared = Object.values(builtins.connectors).flatMap((c) => Object.entries(c.optionalSdks ?? {}));
+const names = declared.map(([name]) => name);
+let dir = '';
+let hook = '';
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'nhiscan-optional-'));
+  const pattern = new RegExp(`^(${names.map((n) => n.replace(/[/.]/g, '\\$&')).join('|')})(/|$)`);
+  writeFileSync(
+    join(dir, 'hooks.mjs'),
+    `export async function resolve(specifier, context, next) {
+  const m = ${pattern.toString()}.exec(specifier);
+  if (m) {
+    const err = new Error("Cannot find package '" + m[1] + "' imported from " + context.parentURL);
+    err.code = 'ERR_MODULE_NOT_FOUND';
+    throw err;
+  }
+  return next(specifier, context);
+}\n`,
+  );
+  writeFileSync(
+    join(dir, 'register.mjs'),
+    `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)});\n`,
+  );
+  hook = join(dir, 'register.mjs');
+});
+
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  spawnSync(process.execPath, ['--import', pathToFileURL(hook).href, cli, ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+  });
+
+describe('optional SDKs', () => {
+  it('are exactly the optional peer dependencies of package.json (and dev dependencies, for the tests)', () => {
+    expect(names.length).toBeGreaterThan(0);
+    expect(Object.fromEntries(declared)).toEqual(pkg.peerDependencies);
+    for (const name of names) {
+      expect(pkg.peerDependenciesMeta?.[name]?.optional, name).toBe(true);
+      expect(pkg.devDependencies[name], name).toBe(pkg.peerDependencies?.[name]);
+      expect(pkg.dependencies[name], name).toBeUndefined();
+    }
+  });
+
+  it('the demo leaves out a provider whose SDK is missing and names the install command', () => {
+    const res = run(['demo', '--out', join(dir, 'demo')]);
+    expect(res.status).toBe(EXIT.findings);
+    for (const c of Object.values(builtins.connectors).filter((c) => c.optionalSdks)) {
+      expect(res.stdout).toContain(
+        `Left out: ${c.title}, whose optional SDK is not installed (\`${sdkInstallCommand(c)}\``,
+      );
+    }
+    const result = ScanResult.parse(
+      JSON.parse(readFileSync(join(dir, 'demo', 'nhiscan-result.json'), 'utf8')),
+    );
+    const providers = new Set(result.coverage.map((c) => c.provider));
+    expect([...providers].sort()).toEqual(['aws', 'gcp', 'github']);
+  });
+
+  it('a scan of a provider whose SDK is missing fails its targets with a gap naming the install command', () => {
+    const config = join(dir, 'entra.config.yaml');
+    writeFileSync(
+      config,
+      [
+        'providers:',
+        '  entra:',
+        '    tenants: [acme.onmicrosoft.com, contoso.onmicrosoft.com]',
+        '    auth:',
+        '      type: clientSecret',
+        '      clientId: 5f2b7c1e-3d4a-4b6c-8e9f-0a1b2c3d4e5f',
+        '      clientSecretEnv: NHISCAN_TEST_ENTRA_SECRET',
+        '',
+      ].join('\n'),
+    );
+    const res = run(['scan', '--config', config, '--out', join(dir, 'scan')], {
+      NHISCAN_TEST_ENTRA_SECRET: 'not-a-secret',
+    });
+    expect(res.status).toBe(EXIT.incomplete);
+    const result = ScanResult.parse(
+      JSON.parse(readFileSync(join(dir, 'scan', 'nhiscan-result.json'), 'utf8')),
+    );
+    expect(result.coverage.map((c) => [c.target, c.status])).toEqual([
+      ['entra:acme.onmicrosoft.com', 'failed'],
+      ['entra:contoso.onmicrosoft.com', 'failed'],
+    ]);
+    for (const c of result.coverage) {
+      expect(c.gaps).toEqual([
+        expect.objectContaining({
+          code: 'not_supported',
+          call: 'entra:sdk',
+          message: expect.stringContaining(
+            'run `npm install @azure/identity@4.13.1 @microsoft/microsoft-graph-client@3.0.7`',
+          ),
+        }),
+      ]);
+    }
+  });
+});
