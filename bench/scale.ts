@@ -87,6 +87,8 @@ export interface ScenarioResult {
 const AWS_BASE = {
   region: 'us-east-1',
   organizationPolicies: false,
+  // The fake cloud answers no service last accessed jobs (two calls or more per write principal).
+  serviceLastAccessed: { enabled: false },
   credentialReport: { maxWaitSeconds: 30 },
 };
 

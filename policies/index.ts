@@ -3,6 +3,7 @@ import type { AnyPolicy } from '../src/policy.js';
 import { awsConfusedDeputy } from './aws-confused-deputy.js';
 import { awsRootAccessKeys } from './aws-root-access-keys.js';
 import { awsUserAttachedPolicies } from './aws-user-attached-policies.js';
+import { awsUnusedServices } from './aws-unused-services.js';
 import { entraAppCredentials } from './entra-app-credentials.js';
 import { entraAppPermissions } from './entra-app-permissions.js';
 import { entraFederatedCredential } from './entra-federated-credential.js';
@@ -42,6 +43,7 @@ export const policies = {
   'aws-root-access-keys': awsRootAccessKeys,
   'aws-confused-deputy': awsConfusedDeputy,
   'aws-user-attached-policies': awsUserAttachedPolicies,
+  'aws-unused-services': awsUnusedServices,
   'gcp-basic-roles': gcpBasicRoles,
   'gcp-impersonation': gcpImpersonation,
   'gcp-api-key-unrestricted': gcpApiKeyUnrestricted,

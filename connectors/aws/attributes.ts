@@ -18,6 +18,26 @@ export type AwsKind = (typeof AWS_KINDS)[keyof typeof AWS_KINDS];
 const OptString = z.string().optional().catch(undefined);
 const OptBool = z.boolean().optional().catch(undefined);
 
+/** IAM's service last accessed answer for a principal (last-accessed.ts); absent when not asked. */
+export const ServiceLastAccessedAttribute = z.discriminatedUnion('status', [
+  z.object({
+    status: z.literal('complete'),
+    jobCompletedAt: z.string().optional(),
+    services: z.array(
+      z.object({
+        namespace: z.string(),
+        name: z.string(),
+        lastAuthenticated: z.string().nullable(),
+        lastAuthenticatedRegion: z.string().optional(),
+        blockedBy: z.string().optional(),
+      }),
+    ),
+  }),
+  z.object({ status: z.literal('unknown'), reason: z.string() }),
+]);
+export type ServiceLastAccessedAttribute = z.infer<typeof ServiceLastAccessedAttribute>;
+const OptLastAccessed = ServiceLastAccessedAttribute.optional().catch(undefined);
+
 export const AwsUserAttributes = z.object({
   path: z.string().catch('/'),
   userId: OptString,
@@ -35,6 +55,7 @@ export const AwsUserAttributes = z.object({
   managedPolicies: z.array(z.string()).optional().catch(undefined),
   /** Names of the user's own inline policies; absent: not read. */
   inlinePolicies: z.array(z.string()).optional().catch(undefined),
+  serviceLastAccessed: OptLastAccessed,
 });
 export type AwsUserAttributes = z.infer<typeof AwsUserAttributes>;
 
@@ -51,6 +72,7 @@ export const AwsRoleAttributes = z.object({
   /** The role this scan ran as (GetCallerIdentity, an assumed-role session of it). */
   scanner: OptBool,
   scannerPrincipal: OptString,
+  serviceLastAccessed: OptLastAccessed,
 });
 export type AwsRoleAttributes = z.infer<typeof AwsRoleAttributes>;
 

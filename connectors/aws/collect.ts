@@ -15,6 +15,7 @@ import { type AuthorizationDetails, GAAD_CALL, readAuthorizationDetails } from '
 import type { AwsConfig } from './config.js';
 import type { CredentialReportRow } from './credential-report.js';
 import { buildRootAccount } from './root-account.js';
+import { attachServiceLastAccessed, wantsLastAccessed } from './last-accessed.js';
 import {
   type UserCalls,
   type UserCredentialFacts,
@@ -178,10 +179,21 @@ export async function* collectAccount(
       membership,
     );
     // The scan's own credentials are an identity like any other: marked, and judged the same.
-    for (const identity of roles(details, account, problems, limits, ctx, membership))
-      yield markScanner(identity, callerArn);
-    for await (const identity of users(iam, details, account, problems, limits, opts, ctx))
-      yield markScanner(identity, callerArn);
+    // Principals worth IAM's service last accessed data are held back and asked about together
+    // (one polling loop for all their jobs); the others stream on.
+    const lastAccessed = config.serviceLastAccessed;
+    const held: IdentityInput[] = [];
+    for (const found of roles(details, account, problems, limits, ctx, membership)) {
+      const role = markScanner(found, callerArn);
+      if (wantsLastAccessed(role, lastAccessed)) held.push(role);
+      else yield role;
+    }
+    for await (const found of users(iam, details, account, problems, limits, opts, ctx)) {
+      const user = markScanner(found, callerArn);
+      if (wantsLastAccessed(user, lastAccessed)) held.push(user);
+      else yield user;
+    }
+    yield* withLastAccessed(iam, held, lastAccessed, opts.sleep, ctx);
   } finally {
     sts.destroy();
     iam.destroy();
@@ -210,6 +222,42 @@ const markScanner = (identity: IdentityInput, callerArn: string): IdentityInput 
   isCaller(identity, callerArn)
     ? { ...identity, attributes: { ...identity.attributes, scanner: true, scannerPrincipal: callerArn } }
     : identity;
+
+/** The held principals, with their service last accessed data (or why it is unknown). */
+async function* withLastAccessed(
+  iam: IAMClient,
+  held: IdentityInput[],
+  config: AwsConfig['serviceLastAccessed'],
+  sleep: Sleep,
+  ctx: CollectContext,
+): AsyncGenerator<IdentityInput> {
+  if (!config.enabled) {
+    ctx.note('service last accessed data not read: serviceLastAccessed.enabled is false in the AWS config');
+    return;
+  }
+  const folded = foldGaps(ctx, 'principal');
+  let failure: Error | undefined;
+  try {
+    await attachServiceLastAccessed(iam, held, config, folded.ctx, sleep);
+  } catch (err) {
+    // Stopped (deadline, interrupt) while waiting: the principals are still inventoried, their use unknown.
+    failure = err instanceof Error ? err : new Error(String(err));
+    for (const identity of held) {
+      if (identity.attributes?.['serviceLastAccessed'] !== undefined) continue;
+      identity.attributes = {
+        ...identity.attributes,
+        serviceLastAccessed: { status: 'unknown', reason: 'the target stopped before the job finished' },
+      };
+    }
+  } finally {
+    folded.flush();
+  }
+  ctx.note(
+    `IAM service last accessed data asked for ${plural(held.length, 'principal')} whose effective level is at least ${config.minLevel} (serviceLastAccessed.minLevel)`,
+  );
+  yield* held;
+  if (failure !== undefined) throw failure;
+}
 
 const whoAmI = async (sts: STSClient, ctx: CollectContext): Promise<{ account: string; arn: string }> => {
   let raw: unknown;
@@ -377,7 +425,7 @@ async function* users(
   }
 
   // One gap per call and cause, naming the users, not one per user (thousands when a permission is missing).
-  const folded = foldUserGaps(ctx);
+  const folded = foldGaps(ctx, 'user');
   const calls: UserCalls = { iam, ctx: folded.ctx };
   // A window of users a few times the concurrency: the limiter keeps `concurrency` calls in
   // flight while some users wait on a second call; no barrier between batches.
@@ -453,10 +501,10 @@ const stillPresent = async (
 type GapInput = Parameters<CollectContext['gap']>[0];
 
 /**
- * A context whose per-user gaps (those naming a resource) are held and folded by call, code,
- * permission and fallback: one user keeps its gap as it was; several become one gap listing them.
+ * A context whose per-resource gaps (per user, per principal) are held and folded by call, code,
+ * permission and fallback: one resource keeps its gap as it was; several become one gap listing them.
  */
-const foldUserGaps = (ctx: CollectContext): { ctx: CollectContext; flush: () => void } => {
+const foldGaps = (ctx: CollectContext, noun: string): { ctx: CollectContext; flush: () => void } => {
   const groups = new Map<string, GapInput[]>();
   const gap = (g: GapInput): void => {
     if (g.resource === undefined) {
@@ -480,7 +528,7 @@ const foldUserGaps = (ctx: CollectContext): { ctx: CollectContext; flush: () => 
       delete rest.resource;
       ctx.gap({
         ...rest,
-        message: `${plural(list.length, 'user')}: ${listSome(list.map((g) => g.resource ?? ''))} (first: ${first.message})`,
+        message: `${plural(list.length, noun)}: ${listSome(list.map((g) => g.resource ?? ''))} (first: ${first.message})`,
       });
     }
     groups.clear();

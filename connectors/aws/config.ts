@@ -99,6 +99,19 @@ export const AwsConfig = z
      * computed without them, and says so.
      */
     organizationPolicies: z.boolean().default(true),
+    /**
+     * IAM's service last accessed data (GenerateServiceLastAccessedDetails, then
+     * GetServiceLastAccessedDetails polled): which granted services each principal used and when,
+     * for the aws-unused-services policy. Two calls or more per principal, so only principals whose
+     * effective level is at least `minLevel`; a job not done after `maxWaitSeconds` is a gap.
+     */
+    serviceLastAccessed: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        minLevel: z.enum(['read', 'write', 'admin']).default('write'),
+        maxWaitSeconds: z.number().min(0).max(900).default(60),
+      })
+      .default({ enabled: true, minLevel: 'write', maxWaitSeconds: 60 }),
   })
   // One region serves every target: a GovCloud or China role cannot be assumed through the
   // commercial STS endpoint (it would fail as a bad token, far from the cause).

@@ -10,7 +10,7 @@
 //   AssumeRole.xml                  the credentials STS hands out for a role in this account
 //   credential-report.csv           the credential report; GetCredentialReport base64-encodes it, as AWS does
 // A file whose root is <ErrorResponse> is answered with the HTTP status AWS uses for its <Code>.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { swapEnv } from '../../src/demo/env.js';
@@ -194,6 +194,59 @@ export const awsRoute = (options: AwsEstateOptions): DemoRoute => {
     );
   };
 
+  // IAM's service last accessed jobs: GenerateServiceLastAccessedDetails hands out a JobId (derived
+  // from the ARN, so runs repeat), GetServiceLastAccessedDetails answers it from
+  // GetServiceLastAccessedDetails/<principal name>.xml, else GetServiceLastAccessedDetails.xml.
+  const jobs = new Map<string, { account: string; name: string }>();
+  const lastAccessedBase = (accountDir: string): string => join(accountDir, 'GetServiceLastAccessedDetails');
+  const generateJob = (
+    params: URLSearchParams,
+    account: string,
+    summary: string,
+  ): DemoResponse | undefined => {
+    const accountDir = join(options.dir, account);
+    if (!existsSync(lastAccessedBase(accountDir)) && !existsSync(`${lastAccessedBase(accountDir)}.xml`))
+      return undefined;
+    const target = params.get('Arn') ?? '';
+    const m =
+      /^arn:aws[\w-]*:iam::(\d{12}):(?:user|role|group|policy)\/(?:[\w+=,.@/-]*\/)?([\w+=,.@-]+)$/.exec(
+        target,
+      );
+    if (!m || m[1] !== account) {
+      return awsError(400, 'InvalidInput', `ARN ${target} is not valid.`, 'iam', `${summary} ${target}`);
+    }
+    const hex = createHash('sha256').update(target).digest('hex');
+    const jobId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+    jobs.set(jobId, { account, name: m[2] ?? '' });
+    return xmlResponse(
+      200,
+      `<GenerateServiceLastAccessedDetailsResponse xmlns="${NS.iam}">
+  <GenerateServiceLastAccessedDetailsResult>
+    <JobId>${jobId}</JobId>
+  </GenerateServiceLastAccessedDetailsResult>
+  <ResponseMetadata>
+    <RequestId>${randomUUID()}</RequestId>
+  </ResponseMetadata>
+</GenerateServiceLastAccessedDetailsResponse>
+`,
+      `${summary} ${target}`,
+    );
+  };
+  const jobAnswer = (params: URLSearchParams, account: string, summary: string): DemoResponse => {
+    const jobId = params.get('JobId') ?? '';
+    const job = jobs.get(jobId);
+    if (!job || job.account !== account) {
+      return awsError(404, 'NoSuchEntity', `No such job: ${jobId}`, 'iam', `${summary} ${jobId}`);
+    }
+    const base = lastAccessedBase(join(options.dir, account));
+    const own = join(base, `${job.name}.xml`);
+    const path = existsSync(own) ? own : `${base}.xml`;
+    if (!existsSync(path)) {
+      return awsError(404, 'NoSuchEntity', `No such job: ${jobId}`, 'iam', `${summary} ${job.name}`);
+    }
+    return fileResponse(readFileSync(path, 'utf8'), `${summary} ${job.name}`);
+  };
+
   return {
     handle(req: DemoRequest): DemoResponse {
       const params = new URLSearchParams(req.query);
@@ -225,6 +278,11 @@ export const awsRoute = (options: AwsEstateOptions): DemoRoute => {
       const summary = `${account} ${action}`;
       const accountDir = join(options.dir, account);
       if (action === 'AssumeRole') return assumeRole(params, account, summary);
+      if (action === 'GenerateServiceLastAccessedDetails') {
+        const answer = generateJob(params, account, summary);
+        if (answer) return answer;
+      }
+      if (action === 'GetServiceLastAccessedDetails') return jobAnswer(params, account, summary);
 
       for (const name of RESOURCE_PARAMS) {
         const value = params.get(name);

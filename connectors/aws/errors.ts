@@ -22,6 +22,8 @@ const CODES: Record<string, GapCode> = {
   ThrottlingException: 'throttled',
   TooManyRequestsException: 'throttled',
   RequestLimitExceeded: 'throttled',
+  // The endpoint does not know the action (an emulator, an older partition): nothing to retry.
+  InvalidAction: 'not_supported',
   NoSuchEntity: 'not_found',
   NoSuchEntityException: 'not_found',
   ServiceFailure: 'unavailable',

@@ -39,6 +39,16 @@ const IAM: readonly PermissionEntry[] = [
   entry('iam:GetLoginProfile', 'whether a user without a report row has a console password', false),
   entry('iam:ListSigningCertificates', 'signing certificate ids, status and upload date', false),
   entry('iam:ListSSHPublicKeys', 'CodeCommit SSH key ids, status and upload date (`sshPublicKeys`)', false),
+  entry(
+    'iam:GenerateServiceLastAccessedDetails',
+    'starts the service last accessed job of a principal at or above `serviceLastAccessed.minLevel`',
+    false,
+  ),
+  entry(
+    'iam:GetServiceLastAccessedDetails',
+    'the services its policies allow and when it last used each (`serviceLastAccessed`)',
+    false,
+  ),
 ];
 
 const ORGANIZATIONS: readonly PermissionEntry[] = [

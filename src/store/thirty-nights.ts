@@ -146,6 +146,8 @@ export const prepareEstate = async (dir: string): Promise<string> => {
   // acme-data normally denies one call on purpose; here every target completes on a normal night,
   // so a partial night is the one planted.
   await rm(join(dir, 'aws', '222222222222', 'ListSSHPublicKeys', 'looker-sync.xml'));
+  // … and one service last accessed job that ends FAILED.
+  await rm(join(dir, 'aws', '222222222222', 'GetServiceLastAccessedDetails', 'dbt-runner.xml'));
   const config = parse(await readFile(join(DEMO_DIR, 'nhiscan.config.yaml'), 'utf8')) as Record<
     string,
     unknown

@@ -83,6 +83,7 @@ describe('policy metadata', () => {
       'aws-root-access-keys': ['CC6.1', 'CC6.3'],
       'aws-confused-deputy': ['CC6.6', 'CC6.1'],
       'aws-user-attached-policies': ['CC6.3', 'CC6.1'],
+      'aws-unused-services': ['CC6.3'],
       'gcp-basic-roles': ['CC6.3'],
       'gcp-impersonation': ['CC6.3'],
       'gcp-api-key-unrestricted': ['CC6.6'],

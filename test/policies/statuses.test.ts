@@ -195,6 +195,35 @@ const TABLE: Record<keyof typeof policies, Row[]> = {
     ['policies not read', awsUser('c', { unknownFacts: ['tags', 'privilege'] }), 'unknown', /not read/],
     ['a role is not a user', awsRole('r'), 'not-applicable', /aws\.iam_user/],
   ],
+  'aws-unused-services': [
+    [
+      'every granted service used',
+      withAttributes(awsUser('a'), {
+        serviceLastAccessed: {
+          status: 'complete',
+          services: [{ namespace: 's3', name: 'Amazon S3', lastAuthenticated: daysAgo(2) }],
+        },
+      }),
+      'pass',
+    ],
+    [
+      'a service never used by a 400-day-old user',
+      withAttributes(awsUser('b'), {
+        serviceLastAccessed: {
+          status: 'complete',
+          services: [{ namespace: 'ec2', name: 'Amazon EC2', lastAuthenticated: null }],
+        },
+      }),
+      'fail',
+    ],
+    [
+      'the job did not finish',
+      withAttributes(awsUser('c'), { serviceLastAccessed: { status: 'unknown', reason: 'timeout' } }),
+      'unknown',
+      /service last accessed data unknown: timeout/,
+    ],
+    ['not asked for', awsUser('d'), 'not-applicable', /serviceLastAccessed/],
+  ],
   'human-use': [
     ['keys, no console password', awsUser('a', { credentials: [key('K1', 10)] }), 'pass'],
     [

@@ -95,9 +95,12 @@ export const recordingContext = (asOf = new Date('2025-07-01T12:00:00Z')): Recor
   }) as RecordingContext;
 };
 
-/** Organizations (SCPs) is off unless a test turns it on: its calls have their own suite. */
+/**
+ * Organizations (SCPs) and service last accessed data are off unless a test turns them on: their
+ * calls have their own suites.
+ */
 export const awsConfig = (raw: Record<string, unknown> = {}): AwsConfig =>
-  AwsConfigSchema.parse({ organizationPolicies: false, ...raw });
+  AwsConfigSchema.parse({ organizationPolicies: false, serviceLastAccessed: { enabled: false }, ...raw });
 
 /** Runs one target to the end and validates every identity against the model, as the scan does. */
 export const collectAll = async <T>(

@@ -52,7 +52,12 @@ const scanBy = async (path: Path) => {
   const config = buildConfig(
     {
       providers: {
-        aws: { targets: [{ type: 'default' }], organizationPolicies: false, sshPublicKeys: false },
+        aws: {
+          targets: [{ type: 'default' }],
+          organizationPolicies: false,
+          sshPublicKeys: false,
+          serviceLastAccessed: { enabled: false },
+        },
       },
     },
     { connectors: { aws: connector }, policies: { 'rotation-age': rotationAge } },

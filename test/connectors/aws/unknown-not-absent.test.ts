@@ -49,7 +49,12 @@ const scan = async () => {
   const config = buildConfig(
     {
       providers: {
-        aws: { targets: [{ type: 'default' }], organizationPolicies: false, sshPublicKeys: false },
+        aws: {
+          targets: [{ type: 'default' }],
+          organizationPolicies: false,
+          sshPublicKeys: false,
+          serviceLastAccessed: { enabled: false },
+        },
       },
     },
     { connectors: { aws: connector }, policies: { ownership, 'excess-privilege': excessPrivilege } },
@@ -144,7 +149,12 @@ describe('AWS: per-user gaps fold into one line per call', () => {
     const config = buildConfig(
       {
         providers: {
-          aws: { targets: [{ type: 'default' }], organizationPolicies: false, sshPublicKeys: false },
+          aws: {
+            targets: [{ type: 'default' }],
+            organizationPolicies: false,
+            sshPublicKeys: false,
+            serviceLastAccessed: { enabled: false },
+          },
         },
       },
       { connectors: { aws: connector }, policies: {} },
