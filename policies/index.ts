@@ -1,6 +1,8 @@
 // The policy registry: an explicit map, checked by a test against the folder listing.
 import type { AnyPolicy } from '../src/policy.js';
+import { awsConfusedDeputy } from './aws-confused-deputy.js';
 import { awsRootAccessKeys } from './aws-root-access-keys.js';
+import { awsUserAttachedPolicies } from './aws-user-attached-policies.js';
 import { entraAppCredentials } from './entra-app-credentials.js';
 import { entraAppPermissions } from './entra-app-permissions.js';
 import { entraFederatedCredential } from './entra-federated-credential.js';
@@ -38,6 +40,8 @@ export const policies = {
   ownership,
   'human-use': humanUse,
   'aws-root-access-keys': awsRootAccessKeys,
+  'aws-confused-deputy': awsConfusedDeputy,
+  'aws-user-attached-policies': awsUserAttachedPolicies,
   'gcp-basic-roles': gcpBasicRoles,
   'gcp-impersonation': gcpImpersonation,
   'gcp-api-key-unrestricted': gcpApiKeyUnrestricted,

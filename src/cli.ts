@@ -41,6 +41,14 @@ const outputOptions = (cmd: Command): Command =>
       '--sign-key <file>',
       'Ed25519 private key (PEM) to sign the evidence manifest (or set NHISCAN_SIGNING_KEY to the PEM)',
     )
+    .option(
+      '--period-from <date>',
+      "first night of the evidence bundle's period report (ISO date; default 90 nights before --period-to; needs --store)",
+    )
+    .option(
+      '--period-to <date>',
+      "last night of the evidence bundle's period report (default: the scan's asOf date)",
+    )
     .option('--all', 'list every open finding in the summary (default: the worst 10)')
     .option('--limit <n>', 'list the worst N open findings in the summary')
     .option(
@@ -52,6 +60,8 @@ interface OutputFlags {
   format?: string[];
   evidence?: string;
   signKey?: string;
+  periodFrom?: string;
+  periodTo?: string;
   waitLock?: string;
   quiet?: boolean;
   all?: boolean;
@@ -76,6 +86,8 @@ const outputFrom = (opts: OutputFlags, out: string | undefined) => ({
   formats: opts.format,
   evidence: opts.evidence,
   signKey: opts.signKey,
+  periodFrom: opts.periodFrom,
+  periodTo: opts.periodTo,
   waitLock: opts.waitLock === undefined ? undefined : waitLockSeconds(opts.waitLock),
   argv: process.argv.slice(2),
   ...(out === '-' ? { printErr: say(opts, out) } : {}),
@@ -164,6 +176,10 @@ outputOptions(
     '--provider <ids...>',
     'only these providers (ids as `nhiscan permissions` lists them); !ID excludes',
   )
+  .option(
+    '--shard <I/N>',
+    'collect only shard I of N of the targets (round-robin over the sorted target list; needs --as-of); `nhiscan merge` judges the shards',
+  )
   .option('-q, --quiet', 'print nothing but errors (the exit code carries the result)')
   .option('-v, --verbose', 'debug logging on stderr')
   .action(
@@ -176,6 +192,7 @@ outputOptions(
         store?: string | boolean;
         target?: string[];
         provider?: string[];
+        shard?: string;
         quiet?: boolean;
         verbose?: boolean;
       } & OutputFlags,
@@ -183,6 +200,35 @@ outputOptions(
       const { scanCommand } = await import('./commands.js');
       const log = await logger(logLevel(opts));
       const { signal, cut } = onInterrupt(log);
+      if (opts.shard !== undefined) {
+        const [{ shardCommand }, { parseShard }] = await Promise.all([
+          import('./shard-command.js'),
+          import('./shard-plan.js'),
+        ]);
+        const { exitCode, shard } = await shardCommand({
+          config: opts.config,
+          shard: parseShard(opts.shard),
+          out: opts.out,
+          asOf: opts.asOf,
+          store: opts.store,
+          log,
+          print: say(opts, opts.out),
+          signal,
+          select: { targets: opts.target ?? [], providers: opts.provider ?? [] },
+          waitLock: opts.waitLock === undefined ? undefined : waitLockSeconds(opts.waitLock),
+          refused: {
+            '--fail-on': opts.failOn,
+            '--format': opts.format,
+            '--evidence': opts.evidence,
+            '--sign-key': opts.signKey,
+            '--all': opts.all,
+            '--limit': opts.limit,
+          },
+        });
+        if (shard.run.interrupted) process.exit(exitCode);
+        process.exitCode = exitCode;
+        return;
+      }
       const { exitCode, result } = await scanCommand({
         config: opts.config,
         out: opts.out,
@@ -198,6 +244,58 @@ outputOptions(
       // A connector call that ignored its signal may still hold a socket: the result is written,
       // so a stopped or cut-off scan ends here rather than when that socket closes.
       if (cut(result)) process.exit(exitCode);
+      process.exitCode = exitCode;
+    },
+  );
+
+outputOptions(
+  program
+    .command('merge')
+    .description(
+      'judge the shard results of a `scan --shard I/N` run as one scan: from the files given, else from the store the shards wrote to; a missing shard is refused, naming it',
+    )
+    .argument('[files...]', 'shard result files (nhiscan-shard-I-of-N.json); none: read the store')
+    .requiredOption('-c, --config <file>', 'the config the shards ran with')
+    .option(
+      '-o, --out <dir>',
+      'output folder (default: output.dir of the config); - writes the JSON result to stdout',
+    ),
+)
+  .option(
+    '--as-of <date>',
+    "the shards' --as-of (needed when the store holds unmerged shards of several runs)",
+  )
+  .option('--allow-missing', "record a missing shard's targets as failed coverage instead of refusing")
+  .addOption(failOnOption())
+  .addOption(storeOption())
+  .option('-q, --quiet', 'print nothing but errors (the exit code carries the result)')
+  .option('-v, --verbose', 'debug logging on stderr')
+  .action(
+    async (
+      files: string[],
+      opts: {
+        config: string;
+        out?: string;
+        asOf?: string;
+        allowMissing?: boolean;
+        failOn?: string;
+        store?: string | boolean;
+        quiet?: boolean;
+        verbose?: boolean;
+      } & OutputFlags,
+    ) => {
+      const { scanCommand } = await import('./commands.js');
+      const { exitCode } = await scanCommand({
+        config: opts.config,
+        out: opts.out,
+        asOf: opts.asOf,
+        failOn: opts.failOn,
+        store: opts.store,
+        log: await logger(logLevel(opts)),
+        print: say(opts, opts.out),
+        fromShards: { files, allowMissing: opts.allowMissing },
+        ...outputFrom(opts, opts.out),
+      });
       process.exitCode = exitCode;
     },
   );
@@ -348,6 +446,44 @@ program
     await writeStarterConfig(opts.out, opts.force ?? false);
     print(`Wrote ${opts.out}. Edit the providers, then run: nhiscan scan --config ${opts.out}\n`);
   });
+
+program
+  .command('doctor')
+  .description(
+    'check, per target, the credentials and the permissions a scan needs, and which coverage each missing permission would cost (exit 0 all ready, 3 something missing or not verified)',
+  )
+  .requiredOption('-c, --config <file>', 'config file (YAML or JSON)')
+  .option('--target <globs...>', 'only the targets whose id matches a glob; !GLOB excludes')
+  .option('--provider <ids...>', 'only these providers; !ID excludes')
+  .option('--json', 'machine-readable output')
+  .option('-v, --verbose', 'also list the permissions granted, and debug logging on stderr')
+  .action(
+    async (opts: {
+      config: string;
+      target?: string[];
+      provider?: string[];
+      json?: boolean;
+      verbose?: boolean;
+    }) => {
+      const [{ loadConfig }, { builtins }, { runDoctor, renderDoctor }, { systemClock }] = await Promise.all([
+        import('./config.js'),
+        import('./registry.js'),
+        import('./doctor.js'),
+        import('./clock.js'),
+      ]);
+      const log = await logger(opts.verbose ? 'debug' : 'warn');
+      const outcome = await runDoctor({
+        config: await loadConfig(opts.config, builtins),
+        clock: systemClock(),
+        log,
+        select: { targets: opts.target ?? [], providers: opts.provider ?? [] },
+      });
+      print(
+        opts.json ? JSON.stringify(outcome.targets, null, 2) + '\n' : renderDoctor(outcome, opts.verbose),
+      );
+      process.exitCode = outcome.exitCode;
+    },
+  );
 
 program
   .command('diff')

@@ -4,9 +4,7 @@ import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { parseAsOf, systemClock } from './clock.js';
 import { type Config, FailOn, loadConfig, resolveFromConfig } from './config.js';
-import { type Directory, loadDirectory } from './directory.js';
 import { Interrupted, UsageError, errorMessage } from './errors.js';
-import { loadExceptions } from './exceptions.js';
 import { exitCodeFor, exitCodeForSignal } from './exit-codes.js';
 import type { Logger } from './log.js';
 import type { TargetSelection } from './target-select.js';
@@ -22,11 +20,15 @@ import { type Reporter, selectReporters, writeScanResultJson } from './report/in
 import type { ReportHistory } from './report/types.js';
 import { lockOutputDir, type OutputLock, preflightOutputDir, writeRun } from './report/output.js';
 import { renderSummary } from './report/terminal.js';
-import { runScan } from './scan.js';
+import { judgeScan, runScan, verdictHash, verdictInputs } from './scan.js';
+import { type ShardSource, loadMerge } from './shard-command.js';
+import { markMerged } from './store/shards.js';
 import { type Severity, Severity as SeveritySchema } from './model.js';
 import { type RecordedScan, newAtOrAbove, recordScan } from './store/record.js';
 import { openStore, resolveStoreSpec, storeLabel } from './store/open.js';
 import { reportHistory } from './store/history.js';
+import { parseIsoDate, periodReport } from './store/period.js';
+import { periodFiles } from './store/period-output.js';
 import { EXIT } from './exit-codes.js';
 
 /** `--fail-on`: a severity (any open finding), `none`, or `new[:SEVERITY]` (regressions only). */
@@ -85,7 +87,32 @@ export interface ScanCommandOptions {
   signal?: AbortSignal | undefined;
   /** `--target` / `--provider` globs (a leading ! excludes). */
   select?: TargetSelection | undefined;
+  /** `--period-from` / `--period-to`: the evidence bundle's period window (ISO dates, nights inclusive). */
+  periodFrom?: string | undefined;
+  periodTo?: string | undefined;
+  /** `nhiscan merge`: judge the shard results (these files, else the store's) instead of scanning. */
+  fromShards?: ShardSource | undefined;
 }
+
+/** The evidence bundle's period report covers this many nights up to the scan's asOf by default. */
+export const EVIDENCE_PERIOD_NIGHTS = 90;
+
+const DAY_MS = 86_400_000;
+
+/** The bundle's period window: the flags as given, else the 90 nights ending on the scan's asOf date. */
+export const evidencePeriodWindow = (
+  asOf: string,
+  from?: string,
+  to?: string,
+): { from: string; to: string } => {
+  const end = to ?? asOf.slice(0, 10);
+  const start =
+    from ??
+    new Date(parseIsoDate(end, '--period-to').getTime() - (EVIDENCE_PERIOD_NIGHTS - 1) * DAY_MS)
+      .toISOString()
+      .slice(0, 10);
+  return { from: start, to: end };
+};
 
 export interface ScanCommandResult {
   exitCode: number;
@@ -130,18 +157,7 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
       throw new UsageError(`${opts.asOf !== undefined ? '--as-of' : 'asOf'}: ${(err as Error).message}`);
     }
   }
-  let directory: Directory | undefined;
-  if (config.file.directory) {
-    // The path as written is what evidence names: the same on every machine, no local folders.
-    directory = loadDirectory(
-      resolveFromConfig(config, config.file.directory.path),
-      config.file.directory,
-      config.file.directory.path,
-    );
-  }
-  const exceptions = config.file.exceptions
-    ? loadExceptions(resolveFromConfig(config, config.file.exceptions))
-    : undefined;
+  const { directory, exceptions } = verdictInputs(config);
   // Every output check happens before the first API call: a bad folder costs seconds, not a scan.
   const toStdout = opts.out === '-';
   const reporters = selectReporters(
@@ -169,6 +185,19 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
     : await preflightOutputDir(
         opts.out !== undefined ? resolve(opts.out) : resolveFromConfig(config, config.file.output.dir),
       );
+  for (const [flag, value] of [
+    ['--period-from', opts.periodFrom],
+    ['--period-to', opts.periodTo],
+  ] as const) {
+    if (value === undefined) continue;
+    parseIsoDate(value, flag);
+    if (opts.evidence === undefined)
+      throw new UsageError(`${flag} sets the evidence bundle's period report: add --evidence DIR`);
+    if (!storeSpec)
+      throw new UsageError(`${flag}: the period report is read from a store: add --store PATH or \`store:\``);
+  }
+  if (opts.periodFrom !== undefined && opts.periodTo !== undefined && opts.periodTo < opts.periodFrom)
+    throw new UsageError('--period-to is before --period-from');
   const evidenceDir = opts.evidence !== undefined ? await preflightEvidenceDir(opts.evidence) : undefined;
   const locks: OutputLock[] = [];
   let store: Awaited<ReturnType<typeof openStore>> | undefined;
@@ -178,15 +207,28 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
       locks.push(await lockOutputDir(evidenceDir, opts.waitLock ?? 0));
     // Opened before the scan, so a store that cannot be reached fails in seconds, not after the scan.
     store = storeSpec ? await openStore(storeSpec) : undefined;
-    const result = await runScan({
-      config,
-      clock: systemClock(asOf),
-      log: opts.log,
-      directory,
-      exceptions,
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      ...(opts.select ? { select: opts.select } : {}),
-    });
+    const merged = opts.fromShards
+      ? await loadMerge(opts.fromShards, {
+          store,
+          asOf,
+          configHash: verdictHash(config, directory, exceptions),
+        })
+      : undefined;
+    const result = merged
+      ? judgeScan(
+          { config, clock: systemClock(new Date(merged.asOf)), log: opts.log, directory, exceptions },
+          merged.collected,
+          { shard: merged.shard },
+        )
+      : await runScan({
+          config,
+          clock: systemClock(asOf),
+          log: opts.log,
+          directory,
+          exceptions,
+          ...(opts.signal ? { signal: opts.signal } : {}),
+          ...(opts.select ? { select: opts.select } : {}),
+        });
     const reason: unknown = opts.signal?.reason;
     const interrupted = result.run.interrupted && reason instanceof Interrupted;
     const scan = asScan(result);
@@ -202,7 +244,13 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
         history = { status: 'unavailable', store: label, reason: 'the scan was interrupted; not recorded' };
       } else {
         try {
-          recorded = await recordScan(store, scan);
+          const key = merged?.key;
+          // A merge marks its shards merged in the same transaction as the scan.
+          recorded = await recordScan(
+            store,
+            scan,
+            key ? { withinRecord: (tx, seq) => markMerged(tx, key, seq) } : {},
+          );
           opts.log.info(`recorded scan #${recorded.seq} in ${label}`);
           history = await reportHistory(store, recorded, scan.findings, label);
         } catch (err) {
@@ -222,8 +270,25 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
       const stdout = opts.stdout ?? process.stdout;
       await writeScanResultJson(scan, stdout);
     }
+    // The bundle carries the period report over its window, read from the store this scan is now in.
+    let period: { files: [string, string][] } | undefined;
+    if (evidenceDir && store && storeSpec && !interrupted) {
+      const window = evidencePeriodWindow(scan.run.asOf, opts.periodFrom, opts.periodTo);
+      try {
+        period = { files: periodFiles(await periodReport(store, window.from, window.to)) };
+      } catch (err) {
+        const why = `the period report ${window.from} to ${window.to} could not be read: ${errorMessage(err)}`;
+        opts.log.error(`store ${storeLabel(storeSpec)}: ${why}; the evidence bundle is written without it`);
+        refused ??= why;
+      }
+    }
     const evidence = evidenceDir
-      ? await writeEvidenceBundle(scan, evidenceDir, { config, argv: opts.argv ?? [], signingKeyPem })
+      ? await writeEvidenceBundle(scan, evidenceDir, {
+          config,
+          argv: opts.argv ?? [],
+          signingKeyPem,
+          period,
+        })
       : undefined;
     const summaryFiles = [
       ...files,
@@ -255,7 +320,8 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
     }
     if (refused !== undefined) {
       print(
-        `History unavailable (${refused}): the reports carry no history` +
+        `History unavailable (${refused})` +
+          (recorded ? '' : ': the reports carry no history') +
           (failOnChoice.mode === 'new' && !recorded ? ' and nothing could be judged new' : '') +
           `; exit ${EXIT.unrecorded} unless a finding fails the job.\n`,
       );

@@ -87,6 +87,31 @@ export interface Connector<C = unknown, T = unknown, S = unknown> {
    * dependencies, so an install for the other providers stays small.
    */
   optionalSdks?: Readonly<Record<string, string>>;
+  /**
+   * `nhiscan doctor`: checks the credentials of one target and which permissions of its manifest
+   * the principal holds. Throws (a ScanError) when the credentials fail. Without it the core
+   * reports the provider as "not checked", never as fine.
+   */
+  doctor?(target: Target<T>, config: C, ctx: CollectContext<S>): Promise<DoctorReport>;
+}
+
+/** One permission of the manifest as `nhiscan doctor` found it. */
+export interface DoctorCheck {
+  permission: string;
+  /** not-needed: this credential cannot use it anyway (the gap is a note, not a failure). */
+  status: 'granted' | 'missing' | 'unknown' | 'not-needed';
+  /** The coverage it gives (the manifest entry's `reads`): what is missing without it. */
+  reads: string;
+  required: boolean;
+  detail?: string;
+}
+
+/** What a connector's doctor found for one target. */
+export interface DoctorReport {
+  principal?: string;
+  /** How the permissions were checked, e.g. "the App installation's granted permissions". */
+  method: string;
+  checks: DoctorCheck[];
 }
 
 /** A connector's part of the starter config; it must validate as written when enabled. */
@@ -109,6 +134,8 @@ export type ConnectorLight<C = unknown, T = unknown> = Pick<
 > & {
   /** Whether the full connector has `expand` (targets that stand for many). */
   expands?: boolean;
+  /** Whether the full connector has a `doctor` check. */
+  doctors?: boolean;
 };
 
 /**
@@ -126,7 +153,7 @@ export const lazyConnector = <C, T>(
     (loaded ??= load().catch((err: unknown) => {
       throw missingSdkError(light, err) ?? err;
     }));
-  const { expands, ...rest } = light;
+  const { expands, doctors, ...rest } = light;
   return {
     ...rest,
     session: async (config, ctx) => {
@@ -146,6 +173,15 @@ export const lazyConnector = <C, T>(
     collect: async function* (target, config, ctx) {
       yield* (await full()).collect(target, config, ctx);
     },
+    ...(doctors
+      ? {
+          doctor: async (target, config, ctx) => {
+            const connector = await full();
+            if (!connector.doctor) throw new Error(`connector ${connector.id} declares a doctor it lacks`);
+            return connector.doctor(target, config, ctx);
+          },
+        }
+      : {}),
   };
 };
 

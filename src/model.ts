@@ -384,6 +384,17 @@ export const ScanResult = z.object({
     complete: z.boolean(),
     /** Stopped by SIGINT / SIGTERM: targets not finished are `failed` with an `interrupted` gap. */
     interrupted: z.boolean().default(false),
+    /**
+     * Merged from `--shard I/N` runs (`nhiscan merge`): how many shards, which reported, and which
+     * did not (their targets are `failed` coverage with a gap).
+     */
+    shard: z
+      .object({
+        count: z.number().int().positive(),
+        merged: z.array(z.number().int().positive()),
+        missing: z.array(z.number().int().positive()),
+      })
+      .optional(),
   }),
   identities: z.array(Identity),
   findings: z.array(Finding),

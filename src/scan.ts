@@ -5,9 +5,9 @@ import { setMaxListeners } from 'node:events';
 import type { Clock } from './clock.js';
 import { type OpenedSession, createCollectContext, openSession } from './collect-context.js';
 import { mapLimit } from './concurrency.js';
-import type { Config } from './config.js';
+import { type Config, resolveFromConfig } from './config.js';
 import type { CollectContext, Target } from './connector.js';
-import type { Directory } from './directory.js';
+import { type Directory, loadDirectory } from './directory.js';
 import { Interrupted, ScanError, TargetDeadline, UsageError, errorMessage, errorName } from './errors.js';
 import { evaluatePolicies } from './evaluate.js';
 import type { Logger } from './log.js';
@@ -24,13 +24,14 @@ import {
 } from './model.js';
 import { resolveOwner } from './owner.js';
 import { applyScope } from './scope.js';
-import { applyExceptions, type ExceptionRule } from './exceptions.js';
+import { applyExceptions, type ExceptionRule, loadExceptions } from './exceptions.js';
 import { applyAcceptedGaps } from './accepted-gaps.js';
 import { createControlResolver } from './controls/index.js';
 import { VERSION } from './version.js';
 import { compareCodeUnits } from './order.js';
 import { sha256, stableStringify } from './hash.js';
 import { type TargetSelection, isEmptySelection, targetSelector } from './target-select.js';
+import { type ShardSpec, assignShards } from './shard-plan.js';
 
 /**
  * A target from which nothing could be read is `failed`, not `partial`: no identity came back
@@ -56,17 +57,43 @@ export interface ScanOptions {
   signal?: AbortSignal;
   /** `--target` / `--provider`: the targets to run (default every target of the config). */
   select?: TargetSelection | undefined;
+  /** `--shard I/N`: collect only this shard's targets (src/shard.ts decides which). */
+  shard?: ShardSpec | undefined;
 }
 
-interface TargetRun {
+export interface TargetRun {
   coverage: Coverage;
   identities: Identity[];
+}
+
+/** One entry of the scan's plan: a target in the order a whole run records it, and its shard. */
+export interface PlannedTarget {
+  provider: string;
+  target: string;
+  /** It listed other targets (an organisation): every shard lists it, shard 1 records it. */
+  discovery: boolean;
+  /** 1-based; always 1 without --shard. */
+  shard: number;
+}
+
+/** What the targets gave, before judging: each run with its place in the plan. */
+export interface Collected {
+  startedAt: string;
+  plan: PlannedTarget[];
+  runs: { position: number; run: TargetRun }[];
+  interrupted: boolean;
 }
 
 /** Connector sessions by provider block (its parsed config object). */
 type Sessions = ReadonlyMap<unknown, Promise<OpenedSession>>;
 
 export const runScan = async (options: ScanOptions): Promise<Scan> => {
+  const collected = await collectScan(options);
+  return judgeScan(options, collected);
+};
+
+/** Collects every target of the config (or of its shard) without judging. */
+export const collectScan = async (options: ScanOptions): Promise<Collected> => {
   const { config, clock, log } = options;
   const abort = options.signal ?? new AbortController().signal;
   // Each provider block with targets opens its connector's session once, before its first target.
@@ -102,7 +129,24 @@ export const runScan = async (options: ScanOptions): Promise<Scan> => {
  * and the contents of the people directory, the exceptions and the plug-in modules it names (not
  * just their paths).
  */
-const verdictHash = (
+/** The files besides the config that change the verdict: the people directory and the exceptions. */
+export const verdictInputs = (
+  config: Config,
+): { directory: Directory | undefined; exceptions: ExceptionRule[] | undefined } => ({
+  // The path as written is what evidence names: the same on every machine, no local folders.
+  directory: config.file.directory
+    ? loadDirectory(
+        resolveFromConfig(config, config.file.directory.path),
+        config.file.directory,
+        config.file.directory.path,
+      )
+    : undefined,
+  exceptions: config.file.exceptions
+    ? loadExceptions(resolveFromConfig(config, config.file.exceptions))
+    : undefined,
+});
+
+export const verdictHash = (
   config: Config,
   directory: Directory | undefined,
   exceptions: readonly ExceptionRule[] | undefined,
@@ -119,9 +163,9 @@ const verdictHash = (
       );
 
 const scanWith = async (
-  { config, clock, log, directory, exceptions, signal, select }: ScanOptions,
+  { config, clock, log, signal, select, shard }: ScanOptions,
   sessions: Sessions,
-): Promise<Scan> => {
+): Promise<Collected> => {
   const startedAt = clock.now().toISOString();
   const abort = signal ?? new AbortController().signal;
   const selector = targetSelector(select);
@@ -187,12 +231,31 @@ const scanWith = async (
   const jobs = discoveries.flatMap((d) => d.jobs);
   if (jobs.length === 0 && discoveries.every((d) => !d.run) && !isEmptySelection(select))
     throw selectsNothing();
+  // The plan: every target in the order a whole run records it, each with its shard.
+  const plan: PlannedTarget[] = [];
+  const jobPositions: number[] = [];
+  for (const d of discoveries) {
+    if (d.run)
+      plan.push({
+        provider: d.run.coverage.provider,
+        target: d.run.coverage.target,
+        discovery: true,
+        shard: 1,
+      });
+    for (const job of d.jobs) {
+      jobPositions.push(plan.length);
+      plan.push({ provider: job.target.provider, target: job.target.id, discovery: false, shard: 1 });
+    }
+  }
+  if (shard) assignShards(plan, shard.count);
+  const mine = (i: number): boolean => !shard || plan[jobPositions[i] ?? -1]?.shard === shard.index;
 
   const collected = await mapLimit(
-    jobs,
+    jobs.map((job, i) => ({ job, i })).filter(({ i }) => mine(i)),
     config.file.targetConcurrency,
-    async ({ connector, providerConfig, target }) =>
-      collectTarget(target, providerConfig, async (ctx, emit) => {
+    async ({ job: { connector, providerConfig, target }, i }) => ({
+      position: jobPositions[i] ?? 0,
+      run: await collectTarget(target, providerConfig, async (ctx, emit) => {
         if (skipIfDead(connector.id, ctx)) return { skipped: true };
         log.info(`scanning ${target.label} …`);
         try {
@@ -205,14 +268,20 @@ const scanWith = async (
         }
         return { skipped: false };
       }),
+    }),
   );
-  // In the order configured, each discovery entry right before the targets it listed.
-  let next = 0;
-  const runs = discoveries.flatMap((d) => {
-    const mine = collected.slice(next, next + d.jobs.length);
-    next += d.jobs.length;
-    return d.run ? [d.run, ...mine] : mine;
-  });
+  // In the order configured, each discovery entry right before the targets it listed; a shard
+  // other than the first leaves the discovery entries to shard 1.
+  const discoveryRuns = discoveries.flatMap((d) => (d.run ? [d.run] : []));
+  const runs = [
+    ...(!shard || shard.index === 1
+      ? discoveryRuns.map((run) => ({
+          position: plan.findIndex((p) => p.discovery && p.target === run.coverage.target),
+          run,
+        }))
+      : []),
+    ...collected,
+  ].sort((a, b) => a.position - b.position);
 
   async function collectTarget(
     target: Target,
@@ -308,6 +377,20 @@ const scanWith = async (
     };
   }
 
+  return { startedAt, plan, runs, interrupted: abort.aborted && abort.reason instanceof Interrupted };
+};
+
+/**
+ * Judges what the targets gave: one inventory, the policies, exceptions, the result. The same
+ * for one run and for the merge of its shards (src/shard.ts), so both give the same verdict.
+ */
+export const judgeScan = (
+  { config, clock, log, directory, exceptions }: ScanOptions,
+  collected: Collected,
+  runInfo: { shard?: ScanResult['run']['shard'] } = {},
+): Scan => {
+  const { startedAt } = collected;
+  const runs = collected.runs.map((r) => r.run);
   // Merge; the same identity reached through two targets (a profile and an assumed role into the
   // same account) is kept once.
   const byUid = new Map<string, Identity>();
@@ -376,7 +459,8 @@ const scanWith = async (
       ),
       plugins: config.plugins ?? config.file.plugins,
       complete: coverage.length > 0 && coverage.every((c) => c.status === 'complete'),
-      interrupted: abort.aborted && abort.reason instanceof Interrupted,
+      interrupted: collected.interrupted,
+      ...runInfo,
     },
     exceptions: outcomes,
     ...(accepted ? { acceptedGaps: accepted } : {}),

@@ -28,6 +28,13 @@ export const AwsUserAttributes = z.object({
   mfaActive: OptBool,
   groups: z.array(z.string()).catch([]),
   permissionsBoundary: OptString,
+  /** The principal this scan ran as (GetCallerIdentity): its own credentials, inventoried like any other. */
+  scanner: OptBool,
+  scannerPrincipal: OptString,
+  /** Managed policy ARNs attached to the user itself (not through a group); absent: not read. */
+  managedPolicies: z.array(z.string()).optional().catch(undefined),
+  /** Names of the user's own inline policies; absent: not read. */
+  inlinePolicies: z.array(z.string()).optional().catch(undefined),
 });
 export type AwsUserAttributes = z.infer<typeof AwsUserAttributes>;
 
@@ -41,6 +48,9 @@ export const AwsRoleAttributes = z.object({
   instanceProfiles: z.array(z.string()).catch([]),
   /** How far back AWS tracks RoleLastUsed: older use reads as "none recorded". */
   lastUsedTrackingDays: z.number().optional().catch(undefined),
+  /** The role this scan ran as (GetCallerIdentity, an assumed-role session of it). */
+  scanner: OptBool,
+  scannerPrincipal: OptString,
 });
 export type AwsRoleAttributes = z.infer<typeof AwsRoleAttributes>;
 

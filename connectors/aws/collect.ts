@@ -10,6 +10,7 @@ import { mapLimit, mapWindow } from '../../src/concurrency.js';
 import { ScanError } from '../../src/errors.js';
 import { networkAgent } from '../../src/proxy.js';
 import type { IdentityInput } from '../../src/model.js';
+import { AWS_KINDS } from './attributes.js';
 import { type AuthorizationDetails, GAAD_CALL, readAuthorizationDetails } from './authorization-details.js';
 import type { AwsConfig } from './config.js';
 import type { CredentialReportRow } from './credential-report.js';
@@ -162,7 +163,7 @@ export async function* collectAccount(
       }
       throw failure;
     }
-    const account = await whoAmI(sts, ctx);
+    const { account, arn: callerArn } = await whoAmI(sts, ctx);
     const details = await readAuthorizationDetails(iam, ctx);
     // One reporter for roles and users: a shared managed policy is reported once.
     const problems = documentProblems(ctx);
@@ -176,8 +177,11 @@ export async function* collectAccount(
       ctx,
       membership,
     );
-    yield* roles(details, account, problems, limits, ctx, membership);
-    yield* users(iam, details, account, problems, limits, opts, ctx);
+    // The scan's own credentials are an identity like any other: marked, and judged the same.
+    for (const identity of roles(details, account, problems, limits, ctx, membership))
+      yield markScanner(identity, callerArn);
+    for await (const identity of users(iam, details, account, problems, limits, opts, ctx))
+      yield markScanner(identity, callerArn);
   } finally {
     sts.destroy();
     iam.destroy();
@@ -185,7 +189,29 @@ export async function* collectAccount(
   }
 }
 
-const whoAmI = async (sts: STSClient, ctx: CollectContext): Promise<string> => {
+/**
+ * Is `identity` the principal the scan runs as? GetCallerIdentity names a user or the root by
+ * its IAM ARN, a role by its session (`arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION`, no path).
+ */
+export const isCaller = (identity: IdentityInput, callerArn: string): boolean => {
+  const session = /^arn:[^:]+:sts::(\d{12}):assumed-role\/([^/]+)\//.exec(callerArn);
+  if (session)
+    return (
+      identity.kind === AWS_KINDS.iamRole &&
+      identity.location.scope === session[1] &&
+      identity.name === session[2]
+    );
+  if (/^arn:[^:]+:iam::\d{12}:root$/.test(callerArn))
+    return identity.kind === AWS_KINDS.rootAccount && callerArn.includes(`::${identity.location.scope}:`);
+  return identity.uid === callerArn;
+};
+
+const markScanner = (identity: IdentityInput, callerArn: string): IdentityInput =>
+  isCaller(identity, callerArn)
+    ? { ...identity, attributes: { ...identity.attributes, scanner: true, scannerPrincipal: callerArn } }
+    : identity;
+
+const whoAmI = async (sts: STSClient, ctx: CollectContext): Promise<{ account: string; arn: string }> => {
   let raw: unknown;
   try {
     raw = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: ctx.signal });
@@ -202,7 +228,7 @@ const whoAmI = async (sts: STSClient, ctx: CollectContext): Promise<string> => {
   }
   ctx.setScope(parsed.data.Account);
   ctx.setPrincipal(parsed.data.Arn);
-  return parsed.data.Account;
+  return { account: parsed.data.Account, arn: parsed.data.Arn };
 };
 
 /** Reports an unreadable document once per policy (a managed policy is shared by many identities). */
@@ -534,6 +560,8 @@ const userIdentity = (
       tags: tagsOf(u?.Tags ?? []),
       groups: u?.GroupList ?? [],
       permissionsBoundary: u?.PermissionsBoundary?.PermissionsBoundaryArn,
+      managedPolicies: u?.AttachedManagedPolicies.map((p) => p.PolicyArn),
+      inlinePolicies: u?.UserPolicyList.map((p) => p.PolicyName),
       consolePassword: facts.consolePassword,
       passwordLastUsed: facts.passwordLastUsed,
       mfaActive: facts.mfaActive,

@@ -109,6 +109,9 @@ export interface UserFacts {
   tags: Record<string, string>;
   groups: string[];
   permissionsBoundary?: string | undefined;
+  /** Policies on the user itself (not through groups); undefined = not read. */
+  managedPolicies?: string[] | undefined;
+  inlinePolicies?: string[] | undefined;
   /** undefined = could not be learned. */
   consolePassword: boolean | undefined;
   passwordLastUsed?: string | null | undefined;
@@ -183,6 +186,8 @@ const buildUserIdentity = (
     ...(facts.mfaActive !== undefined ? { mfaActive: facts.mfaActive } : {}),
     groups: facts.groups,
     ...(facts.permissionsBoundary ? { permissionsBoundary: facts.permissionsBoundary } : {}),
+    ...(facts.managedPolicies ? { managedPolicies: facts.managedPolicies } : {}),
+    ...(facts.inlinePolicies ? { inlinePolicies: facts.inlinePolicies } : {}),
   } satisfies z.input<typeof AwsUserAttributes>,
   ...(unknownFacts.length > 0 ? { unknownFacts } : {}),
 });

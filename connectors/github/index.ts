@@ -3,7 +3,8 @@
 // permissions it needs; collect.ts for the walk; identities.ts for the mapping to the model.
 import { ScanError, errorMessage } from '../../src/errors.js';
 import { githubLight } from './provider.js';
-import type { CollectContext, Connector, Target } from '../../src/connector.js';
+import type { CollectContext, Connector, DoctorReport, Target } from '../../src/connector.js';
+import { githubPermissions } from './permissions.js';
 import type { IdentityInput } from '../../src/model.js';
 import {
   type ClientOptions,
@@ -18,7 +19,7 @@ import type { GithubTarget } from './targets.js';
 
 export type { GithubTarget } from './targets.js';
 import { type OrgWalk, walkOrg } from './collect.js';
-import { describeRequestStats, newRequestStats, openEtagCache } from './etag-cache.js';
+import { type RequestStats, describeRequestStats, newRequestStats, openEtagCache } from './etag-cache.js';
 import { authFailure, githubGap, isAuthFailure } from './errors.js';
 import { Installation } from './schema.js';
 
@@ -89,6 +90,18 @@ const apiRoot = (config: GithubConfig, env: NodeJS.ProcessEnv = process.env): st
   }
   return value.replace(/\/+$/, '');
 };
+
+/** Client options without an ETag cache (App JWT calls, listings, doctor). */
+const uncachedOptions = (config: GithubConfig, ctx: CollectContext, stats: RequestStats): ClientOptions => ({
+  baseUrl: apiRoot(config),
+  stats,
+  cache: undefined,
+  log: ctx.log,
+  signal: ctx.signal,
+  requestTimeoutMs: ctx.requestTimeoutMs,
+  rateLimitRetries: config.rateLimitRetries,
+  rateLimitMaxWaitSeconds: config.rateLimitMaxWaitSeconds,
+});
 
 async function* collectGithub(
   target: Target<GithubTarget>,
@@ -208,19 +221,7 @@ const expandGithub = async (
   const creds = loadCredentials(config.auth, process.env, ctx.resolvePath);
   if (creds.type !== 'app') return undefined; // the config schema refuses "installed" without an App
   const stats = newRequestStats();
-  const app = appClient(
-    {
-      baseUrl: apiRoot(config),
-      stats,
-      cache: undefined,
-      log: ctx.log,
-      signal: ctx.signal,
-      requestTimeoutMs: ctx.requestTimeoutMs,
-      rateLimitRetries: config.rateLimitRetries,
-      rateLimitMaxWaitSeconds: config.rateLimitMaxWaitSeconds,
-    },
-    creds,
-  );
+  const app = appClient(uncachedOptions(config, ctx, stats), creds);
   ctx.setPrincipal(`GitHub App ${creds.appId}`);
   const orgs = await installedOrgs(app, creds.source);
   if (orgs.length === 0) ctx.note(`GitHub App ${creds.appId} is installed on no organisation`);
@@ -232,9 +233,93 @@ const expandGithub = async (
   }));
 };
 
+/**
+ * `nhiscan doctor` for one organisation. App auth: the installation's granted permissions (GET
+ * /orgs/{org}/installation, App JWT — the call every App scan makes first) against the manifest.
+ * Token auth: the token is proven with GET /user; which of the manifest's permissions it holds is
+ * not checked (classic scopes and fine-grained grants do not map onto App permissions one to one),
+ * so every permission is reported unknown, never as granted.
+ */
+const doctorGithub = async (
+  target: Target<GithubTarget>,
+  config: GithubConfig,
+  ctx: CollectContext,
+): Promise<DoctorReport> => {
+  const creds = loadCredentials(config.auth, process.env, ctx.resolvePath);
+  const options = uncachedOptions(config, ctx, newRequestStats());
+  const entries = githubPermissions.entries.filter((e) => !e.implicit);
+  const org = typeof target.data.org === 'string' ? target.data.org : undefined;
+  const unknown = (method: string, detail: string, principal?: string): DoctorReport => ({
+    ...(principal ? { principal } : {}),
+    method,
+    checks: entries.map((e) => ({
+      permission: e.permission,
+      status: 'unknown',
+      reads: e.reads,
+      required: e.required,
+      detail,
+    })),
+  });
+  if (creds.type === 'app') {
+    const app = appClient(options, creds);
+    if (org === undefined) {
+      const orgs = await installedOrgs(app, creds.source);
+      return unknown(
+        'GET /app/installations',
+        `checked per organisation: name them under providers.github.orgs (installed on ${orgs.join(', ') || 'none'})`,
+      );
+    }
+    const installation = await installationFor(app, org, creds.source);
+    const granted = installation.permissions;
+    return {
+      principal: `app/${installation.app_slug} (installation ${installation.id} on ${org})`,
+      method: "the App installation's granted permissions (GET /orgs/{org}/installation)",
+      checks: entries.map((e) => {
+        const [name = e.permission] = e.permission.split('=');
+        const level = granted[name];
+        // GitHub serves organisation Codespaces secrets to no App: nothing to grant.
+        if (name === 'organization_codespaces_secrets')
+          return {
+            permission: e.permission,
+            status: 'not-needed' as const,
+            reads: e.reads,
+            required: e.required,
+            detail: 'GitHub serves these to no App: a scan lists the gap as a note, not a failure',
+          };
+        return {
+          permission: e.permission,
+          status:
+            level === 'read' || level === 'write' || level === 'admin'
+              ? ('granted' as const)
+              : ('missing' as const),
+          reads: e.reads,
+          required: e.required,
+          ...(level ? { detail: `granted: ${level}` } : {}),
+        };
+      }),
+    };
+  }
+  const octokit = tokenClient(options, creds.token);
+  let principal: string;
+  try {
+    const { data, headers } = await octokit.rest.users.getAuthenticated();
+    const scopes = headers['x-oauth-scopes'];
+    principal = `${data.login} (${typeof scopes === 'string' ? `classic token, scopes: ${scopes || 'none'}` : 'fine-grained token'})`;
+  } catch (err) {
+    if (isAuthFailure(err)) throw authFailure('GET /user', err, creds.source);
+    throw new ScanError(githubGap('GET /user', err), 'target', { cause: err });
+  }
+  return unknown(
+    'GET /user (token proven; its grants are not compared with the manifest)',
+    'token auth: compare the scopes shown with the README; a scan names each denied call',
+    principal,
+  );
+};
+
 export const githubConnector: Connector<GithubConfig, GithubTarget> = {
   ...githubLight,
 
   expand: expandGithub,
   collect: collectGithub,
+  doctor: doctorGithub,
 };

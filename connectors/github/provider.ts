@@ -14,6 +14,7 @@ export const githubLight: ConnectorLight<GithubConfig, GithubTarget> = {
   config: GithubConfig,
   targets: githubTargets,
   expands: true,
+  doctors: true,
   demo: githubDemo,
   starter: githubStarter,
   permissions: githubPermissions,

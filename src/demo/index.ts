@@ -28,7 +28,16 @@ export interface RunDemoOptions {
   /** Output choices passed to the scan as given (--format, --evidence, --sign-key, --wait-lock, …). */
   output?: Pick<
     ScanCommandOptions,
-    'formats' | 'evidence' | 'signKey' | 'waitLock' | 'argv' | 'stdout' | 'printErr' | 'limit'
+    | 'formats'
+    | 'evidence'
+    | 'signKey'
+    | 'periodFrom'
+    | 'periodTo'
+    | 'waitLock'
+    | 'argv'
+    | 'stdout'
+    | 'printErr'
+    | 'limit'
   >;
 }
 

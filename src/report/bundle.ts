@@ -28,6 +28,8 @@ export interface BundleOptions {
   argv: readonly string[];
   /** Ed25519 private key (PEM), to sign the manifest. */
   signingKeyPem?: string | undefined;
+  /** The period report over the bundle's window (from a history store): its HTML, JSON and CSVs join the bundle. */
+  period?: { files: readonly [string, string][] } | undefined;
 }
 
 type FileBody = (out: Writable) => Promise<void>;
@@ -37,6 +39,14 @@ const jsonLines =
   async (out: Writable): Promise<void> => {
     const sink = createSink(out);
     for (const item of items) await sink.write(JSON.stringify(item) + '\n');
+    await sink.flush();
+  };
+
+const text =
+  (body: string) =>
+  async (out: Writable): Promise<void> => {
+    const sink = createSink(out);
+    await sink.write(body);
     await sink.flush();
   };
 
@@ -115,6 +125,7 @@ export const bundleFiles = (scan: Scan, opts: BundleOptions): [string, FileBody]
         commandLine: ['nhiscan', ...opts.argv],
       }),
     ],
+    ...(opts.period?.files ?? []).map(([name, body]): [string, FileBody] => [name, text(body)]),
   ];
 };
 

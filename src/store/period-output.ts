@@ -1,9 +1,8 @@
 // The period report's files: JSON (everything), CSV (one file per table, for auditors to sample)
 // and one self-contained HTML page with Chart.js inlined (no network at view time).
-import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { chartJsSource } from '../report/html-assets.js';
 import { writeFileAtomic } from './atomic.js';
 import type { PeriodReport } from './period.js';
 
@@ -125,16 +124,6 @@ const esc = (s: Cell): string =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
   );
 
-let chartJs: string | undefined;
-/** Chart.js 4's UMD build, read from the installed package and inlined. */
-const chartLibrary = (): string => {
-  chartJs ??= readFileSync(
-    join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'),
-    'utf8',
-  ).replace(/<\/script/gi, '<\\/script');
-  return chartJs;
-};
-
 /** JSON for a <script> block: `<` escaped so no string can close it. */
 const scriptJson = (v: unknown): string => JSON.stringify(v).replace(/</g, '\\u003c');
 
@@ -203,7 +192,7 @@ ${r.schedule.entries.map((e) => `<tr class="${e.status}"><td>${esc(e.date)}</td>
 <table><thead><tr><th>exception</th><th>approver</th><th>expires</th><th>active nights</th><th>expired nights</th><th>unmatched nights</th><th>expired in window</th></tr></thead><tbody>
 ${rows(r.exceptions.map((x) => [x.id, x.approver, x.expires, x.nights.active, x.nights.expired, x.nights.unmatched, x.expiredInWindow ? 'yes' : 'no']))}
 </tbody></table>
-<script>${chartLibrary()}</script>
+<script>${chartJsSource()}</script>
 <script>
 const data = ${scriptJson(chartData)};
 // A fresh options object per chart: Chart.js writes resolved settings (a line chart's x/y
@@ -220,18 +209,26 @@ new Chart(document.getElementById('nights'), { type: 'doughnut', data: { labels:
 `;
 };
 
+/** The period report's files by name, in the chosen formats (what `period` and the evidence bundle write). */
+export const periodFiles = (
+  r: PeriodReport,
+  formats: readonly PeriodFormat[] = PERIOD_FORMATS,
+): [string, string][] => {
+  const files: [string, string][] = [];
+  if (formats.includes('json')) files.push(['period-report.json', JSON.stringify(r, null, 2) + '\n']);
+  if (formats.includes('csv')) files.push(...Object.entries(periodCsv(r)));
+  if (formats.includes('html')) files.push(['period-report.html', periodHtml(r)]);
+  return files;
+};
+
 /** Writes the chosen formats into `dir`; returns the paths written. */
 export const writePeriodReport = async (
   r: PeriodReport,
   dir: string,
   formats: readonly PeriodFormat[],
 ): Promise<string[]> => {
-  const files: [string, string][] = [];
-  if (formats.includes('json')) files.push(['period-report.json', JSON.stringify(r, null, 2) + '\n']);
-  if (formats.includes('csv')) files.push(...Object.entries(periodCsv(r)));
-  if (formats.includes('html')) files.push(['period-report.html', periodHtml(r)]);
   const written: string[] = [];
-  for (const [name, text] of files) {
+  for (const [name, text] of periodFiles(r, formats)) {
     const path = join(dir, name);
     await writeFileAtomic(path, text);
     written.push(path);

@@ -30,6 +30,8 @@ export interface RecordedScan {
 export interface RecordOptions {
   /** Called between inserts: tests use it to throw mid-transaction. */
   onProgress?: (stage: string) => void;
+  /** Runs inside the same transaction once the scan is in (the shard merge marks its shards). */
+  withinRecord?: (tx: Tx, seq: number) => Promise<void>;
 }
 
 export const controlKeys = (f: Pick<Finding, 'controls'>): string[] =>
@@ -255,6 +257,7 @@ export const recordScan = async (
     const hash = manifestHash(text);
     await tx.run('UPDATE scans SET manifest = ?, manifest_hash = ? WHERE seq = ?', [text, hash, seq]);
     progress('manifest');
+    if (opts.withinRecord) await opts.withinRecord(tx, seq);
     return {
       seq,
       manifestHash: hash,

@@ -138,6 +138,26 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX finding_lifecycle_scope ON finding_lifecycle (provider, scope, state)',
     ],
   },
+  {
+    version: 3,
+    description: 'shard results (`scan --shard I/N`) waiting to be merged into one scan',
+    statements: [
+      // One row per shard of a sharded run (same as-of, config hash and shard count); a shard run
+      // again replaces its row until the merge records the scan and sets merged_seq.
+      `CREATE TABLE shard_results (
+        as_of TEXT NOT NULL,
+        config_hash TEXT NOT NULL,
+        shard_count INTEGER NOT NULL,
+        shard_index INTEGER NOT NULL,
+        plan_hash TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        data TEXT NOT NULL,
+        merged_seq INTEGER,
+        PRIMARY KEY (as_of, config_hash, shard_count, shard_index)
+      )`,
+    ],
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

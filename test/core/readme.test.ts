@@ -55,6 +55,11 @@ describe('documentation examples', () => {
 
   it.each(examples)('%s validates', async (_name, text) => {
     const raw = parse(text) as unknown;
+    // Deployment examples (a Kubernetes Job, a CI workflow) around nhiscan: valid YAML that runs shards.
+    if (/^# (Kubernetes manifest|GitHub Actions workflow) \(not an nhiscan config\)/.test(text)) {
+      expect(JSON.stringify(raw)).toMatch(/--shard /);
+      return;
+    }
     if (/^# nhiscan\.exceptions\.yaml/.test(text)) {
       expect(ExceptionsFile.safeParse(raw).error).toBeUndefined();
       return;

@@ -50,6 +50,15 @@ const PLANTED: [string, string, string | undefined, Record<string, unknown>][] =
   ['external-trust', 'github-actions-deploy', undefined, {}],
   ['staleness', 'nightly-report-legacy', undefined, { unusedDays: 200 }],
   ['staleness', 'migration-2025', undefined, { lastUsedAt: null, ageDays: 365 }],
+  // Trusts ecs-tasks.amazonaws.com with no aws:SourceAccount / aws:SourceArn (confused deputy).
+  ['aws-confused-deputy', 'migration-2025', undefined, { services: ['ecs-tasks.amazonaws.com'] }],
+  // AdministratorAccess attached to the user itself, not through a group (CIS AWS 1.15).
+  [
+    'aws-user-attached-policies',
+    'legacy-admin-bot',
+    undefined,
+    { managedPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess'] },
+  ],
   ['rotation-age', 'airflow-worker', 'AKIAACMEDATA00000001', { ageDays: 164 }],
   // Google Cloud, organization 900000000001 (fixtures/demo/gcp/README.md).
   ['gcp-wif-no-condition', 'ci/github-actions', undefined, {}],
@@ -325,6 +334,13 @@ describe('coverage', () => {
     const prod = demo.result.coverage.find((c) => c.scope === PROD)!;
     expect(prod).toMatchObject({ target: 'aws:default', status: 'complete', gaps: [] });
     expect(prod.principal).toMatch(/^arn:aws:sts::111111111111:assumed-role\//);
+  });
+
+  it('marks the role the scan assumed in acme-data as the scanner, judged like any other identity', () => {
+    const scanners = demo.result.identities.filter((i) => i.attributes.scanner === true);
+    expect(scanners.map((i) => [i.name, i.location.scope, i.attributes.scannerPrincipal])).toEqual([
+      ['NhiscanReadOnly', DATA, `arn:aws:sts::${DATA}:assumed-role/NhiscanReadOnly/nhiscan`],
+    ]);
   });
 
   it('shows the denied credential report as a recovered gap and the denied SSH key listing as a lost one', () => {

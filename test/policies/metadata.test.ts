@@ -81,6 +81,8 @@ describe('policy metadata', () => {
       ownership: ['CC6.2', 'CC6.3'],
       'human-use': ['CC6.1', 'CC7.2'],
       'aws-root-access-keys': ['CC6.1', 'CC6.3'],
+      'aws-confused-deputy': ['CC6.6', 'CC6.1'],
+      'aws-user-attached-policies': ['CC6.3', 'CC6.1'],
       'gcp-basic-roles': ['CC6.3'],
       'gcp-impersonation': ['CC6.3'],
       'gcp-api-key-unrestricted': ['CC6.6'],

@@ -153,6 +153,48 @@ const TABLE: Record<keyof typeof policies, Row[]> = {
     ],
     ['an IAM user is not the root user', awsUser('a'), 'not-applicable', /aws\.root_account/],
   ],
+  'aws-confused-deputy': [
+    [
+      'trusts ecs-tasks with no source condition',
+      awsRole('task', { trust: [trust('service', 'ecs-tasks.amazonaws.com')] }),
+      'fail',
+    ],
+    [
+      'trusts ecs-tasks pinned to the account',
+      awsRole('task-pinned', {
+        trust: [
+          trust('service', 'ecs-tasks.amazonaws.com', {
+            StringEquals: { 'aws:SourceAccount': ['111122223333'] },
+          }),
+        ],
+      }),
+      'pass',
+    ],
+    [
+      'trust policy not read',
+      awsRole('unread', { trust: [], unknownFacts: ['trust'] }),
+      'unknown',
+      /not read/,
+    ],
+    ['service-linked role', serviceLinked, 'not-applicable', /managed by the provider/],
+  ],
+  'aws-user-attached-policies': [
+    [
+      'a managed policy on the user',
+      withAttributes(awsUser('a'), {
+        managedPolicies: ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
+        inlinePolicies: [],
+      }),
+      'fail',
+    ],
+    [
+      'policies only through groups',
+      withAttributes(awsUser('b'), { managedPolicies: [], inlinePolicies: ['x'] }),
+      'pass',
+    ],
+    ['policies not read', awsUser('c', { unknownFacts: ['tags', 'privilege'] }), 'unknown', /not read/],
+    ['a role is not a user', awsRole('r'), 'not-applicable', /aws\.iam_user/],
+  ],
   'human-use': [
     ['keys, no console password', awsUser('a', { credentials: [key('K1', 10)] }), 'pass'],
     [

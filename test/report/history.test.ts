@@ -1,16 +1,19 @@
 // History in the reports: the scan is recorded before the reports are written, so Markdown, HTML
 // and CSV can say what is new since the last scan, draw the trend and give first-seen dates; a
 // store that refuses the record costs the history (exit 5), never the reports.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scanCommand } from '../../src/commands.js';
+import { type ScanCommandOptions, scanCommand } from '../../src/commands.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { pointAtDemoServer, startDemoEstate, useDemoEnv } from '../../src/demo/index.js';
 import type { DemoServer } from '../../src/demo/server.js';
+import { UsageError } from '../../src/errors.js';
 import { EXIT } from '../../src/exit-codes.js';
+import { verifyBundle } from '../../src/report/bundle.js';
 import { silentLogger } from '../../src/log.js';
 import { writeFindingsCsv } from '../../src/report/csv.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
@@ -135,5 +138,76 @@ describe('scan command: recorded before the reports are written', () => {
       failOn: 'new',
     });
     expect(gated.exitCode).toBe(EXIT.unrecorded);
+  }, 120_000);
+
+  it('the evidence bundle carries the period report over its window, in the manifest and signed', async () => {
+    const store = join(work, 'bundle.sqlite');
+    const keys = generateKeyPairSync('ed25519');
+    const keyFile = join(work, 'key.pem');
+    writeFileSync(keyFile, keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+    const run = (out: string, when: string, extra: Partial<ScanCommandOptions> = {}) =>
+      scanCommand({
+        config,
+        out: join(work, out),
+        asOf: when,
+        store,
+        log: silentLogger,
+        print: () => undefined,
+        failOn: 'none',
+        ...extra,
+      });
+    await run('b1', asOf);
+    const evidence = join(work, 'evidence');
+    await run('b2', '2026-11-03T00:00:00.000Z', { evidence, signKey: keyFile, periodFrom: '2026-11-01' });
+    const manifest = JSON.parse(readFileSync(join(evidence, 'manifest.json'), 'utf8')) as {
+      files: Record<string, string>;
+    };
+    expect(Object.keys(manifest.files)).toEqual(
+      expect.arrayContaining([
+        'period-report.html',
+        'period-report.json',
+        'period-schedule.csv',
+        'period-controls.csv',
+        'period-open-findings.csv',
+        'period-exceptions.csv',
+        'period-population.csv',
+      ]),
+    );
+    const period = JSON.parse(readFileSync(join(evidence, 'period-report.json'), 'utf8')) as {
+      from: string;
+      to: string;
+      schedule: { nights: number; covered: number; missed: string[] };
+    };
+    // 11-01 and 11-03 scanned (this scan included: it was recorded first), 11-02 missed.
+    expect(period).toMatchObject({ from: '2026-11-01', to: '2026-11-03' });
+    expect(period.schedule).toMatchObject({ nights: 3, covered: 2, missed: ['2026-11-02'] });
+    const publicPem = keys.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    expect(await verifyBundle(evidence, publicPem)).toMatchObject({ ok: true, signature: 'valid' });
+
+    // Default window: the 90 nights ending on the scan's asOf date.
+    await run('b3', '2026-11-04T00:00:00.000Z', { evidence });
+    const wide = JSON.parse(readFileSync(join(evidence, 'period-report.json'), 'utf8')) as {
+      from: string;
+      to: string;
+    };
+    expect(wide).toMatchObject({ from: '2026-08-07', to: '2026-11-04' });
+
+    // Without a store there is no history to report: no period files, and the flags say why.
+    const bare = join(work, 'evidence-bare');
+    await scanCommand({
+      config,
+      out: join(work, 'b4'),
+      asOf,
+      evidence: bare,
+      log: silentLogger,
+      print: () => undefined,
+      failOn: 'none',
+    });
+    const bareFiles = Object.keys(
+      (JSON.parse(readFileSync(join(bare, 'manifest.json'), 'utf8')) as { files: object }).files,
+    );
+    expect(bareFiles.filter((f) => f.startsWith('period-'))).toEqual([]);
+    await expect(run('b5', asOf, { periodFrom: '2026-11-01' })).rejects.toThrow(UsageError);
+    await expect(run('b5', asOf, { evidence, periodTo: '2026-13-01' })).rejects.toThrow(/--period-to/);
   }, 120_000);
 });

@@ -76,14 +76,29 @@ for (const backend of [sqlite, postgres]) {
       expect(await schemaVersion(db)).toBe(1);
       await recordScan(db, makeScan(night(1), [{ uid: 'f1' }]));
       expect(await migrate(db)).toBe(LATEST_VERSION);
-      expect(LATEST_VERSION).toBe(2);
+      expect(LATEST_VERSION).toBe(3);
       const versions = await db.all<{ version: unknown }>(
         'SELECT version FROM schema_migrations ORDER BY version',
       );
-      expect(versions.map((v) => Number(v.version))).toEqual([1, 2]);
+      expect(versions.map((v) => Number(v.version))).toEqual([1, 2, 3]);
+      // v3: the shard results table exists (empty) beside the v1 data.
+      expect(await db.all('SELECT * FROM shard_results')).toEqual([]);
       // v1's data survived v2, and the chain still verifies.
       expect((await verifyStore(db)).ok).toBe(true);
       expect(await migrate(db)).toBe(LATEST_VERSION); // idempotent
+    });
+
+    it('migrates a v2 store to the latest version (v3: shard_results)', async () => {
+      const { db } = await backend.open();
+      expect(await migrate(db, { to: 2 })).toBe(2);
+      await recordScan(db, makeScan(night(1), [{ uid: 'f1' }]));
+      // SQLite throws as the statement is prepared, PostgreSQL when it runs: both rejections here.
+      await expect(Promise.resolve().then(() => db.all('SELECT * FROM shard_results'))).rejects.toThrow(
+        /shard_results/,
+      );
+      expect(await migrate(db)).toBe(LATEST_VERSION);
+      expect(await db.all('SELECT * FROM shard_results')).toEqual([]);
+      expect((await verifyStore(db)).ok).toBe(true);
     });
 
     it('a scan that throws mid-insert leaves nothing visible', async () => {
