@@ -35,7 +35,7 @@ import {
 import { organizationLimits } from './organization.js';
 import { NONE } from './effective.js';
 import { type ComputedPrivilege, type PrivilegeLimits, computePrivilege, decideAction } from './privilege.js';
-import { type Sleep, fetchCredentialReport } from './report.js';
+import { type Sleep, fetchCredentialReport } from './credential-report-fetch.js';
 import { CallerIdentity, type UserDetail } from './schema.js';
 import type { OrganizationMembership } from './targets.js';
 import { traceCalls } from './trace.js';

@@ -19,7 +19,7 @@ import { expandOrganization } from './organization-accounts.js';
 import type { AwsTargetData } from './targets.js';
 
 export { type AwsTargetData, targetsOf } from './targets.js';
-import { type Sleep, realSleep } from './report.js';
+import { type Sleep, realSleep } from './credential-report-fetch.js';
 
 export interface AwsConnectorOptions {
   /** Waits between credential-report polls (tests pass a fast one). */

@@ -1,4 +1,4 @@
-// Thirty nightly scans of an evolving demo estate, for the store's done-means test and for anyone
+// Thirty nightly scans of an evolving demo estate, for the store's thirty-nights test and for anyone
 // who wants a realistic history to try `nhiscan period` on:
 //   node dist/src/store/thirty-nights.js --store /tmp/history.sqlite   (or --store env:NHISCAN_STORE_URL)
 // A copy of the demo's AWS estate is served by the demo server and changed night by night:

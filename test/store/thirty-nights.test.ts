@@ -1,4 +1,4 @@
-// The done-means run: thirty nights of an evolving demo estate (src/store/thirty-nights.ts), on
+// Thirty nights end to end: an evolving demo estate (src/store/thirty-nights.ts), on
 // SQLite and on PostgreSQL, and the period report must say what was planted.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Issue 4's "done means", end to end through the scan: an organization with two projects, read
+// An organization scan end to end: two projects, read
 // by the real Google clients (answered by nock), judged by the generic and the GCP policies.
 // acme-prod holds deployer@ (roles/editor, a 400-day-old key), an unrestricted API key and a
 // GitHub Actions provider without an attribute condition; acme-data denies the scanner.
