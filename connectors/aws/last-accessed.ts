@@ -18,7 +18,7 @@ import { serviceActions } from './action-catalog.js';
 import type { AwsConfig } from './config.js';
 import { NONE, evaluator } from './effective.js';
 import { awsGap } from './errors.js';
-import { FIRST_POLL_MS, MAX_POLL_MS, type Sleep } from './report.js';
+import { FIRST_POLL_MS, MAX_POLL_MS, type Sleep } from './credential-report-fetch.js';
 import { SdkDate } from './schema.js';
 
 export const GENERATE_CALL = 'iam:GenerateServiceLastAccessedDetails';

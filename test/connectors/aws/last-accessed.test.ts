@@ -10,7 +10,7 @@ import {
   readServiceLastAccessed,
   wantsLastAccessed,
 } from '../../../connectors/aws/last-accessed.js';
-import type { Sleep } from '../../../connectors/aws/report.js';
+import type { Sleep } from '../../../connectors/aws/credential-report-fetch.js';
 import type { IdentityInput } from '../../../src/model.js';
 import { ACCOUNT, arn, awsConfig, recordingContext, reply, useTestEnvironment } from './harness.js';
 
