@@ -17,11 +17,12 @@ import { renderDoctor, runDoctor } from '../../src/doctor.js';
 import { EXIT } from '../../src/exit-codes.js';
 import { silentLogger } from '../../src/log.js';
 import { fixturesDir } from '../../src/paths.js';
+import { setEnv } from '../env.js';
 
 let demo: DemoServer;
 let granted: DemoServer;
 let dir: string;
-const saved: Record<string, string | undefined> = {};
+let restoreEnv: () => void = () => undefined;
 
 const fake: AnyConnector = {
   id: 'fake',
@@ -67,17 +68,11 @@ beforeAll(async () => {
   }
   writeFileSync(file, JSON.stringify(installation));
   granted = await startDemoServer({ github: githubRoute({ dir }) });
-  for (const [k, v] of Object.entries(demoGithubEnv(demo.url))) {
-    saved[k] = process.env[k];
-    process.env[k] = v;
-  }
+  restoreEnv = setEnv(demoGithubEnv(demo.url));
 });
 
 afterAll(async () => {
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) Reflect.deleteProperty(process.env, k);
-    else process.env[k] = v;
-  }
+  restoreEnv();
   await demo.close();
   await granted.close();
   rmSync(dir, { recursive: true, force: true });

@@ -15,10 +15,11 @@ import { EXIT, exitCodeFor } from '../../../src/exit-codes.js';
 import { silentLogger } from '../../../src/log.js';
 import { fixturesDir } from '../../../src/paths.js';
 import { runScan } from '../../../src/scan.js';
+import { setEnv } from '../../env.js';
 
 let server: DemoServer;
 let dir: string;
-const saved: Record<string, string | undefined> = {};
+let restoreEnv: () => void = () => undefined;
 
 beforeAll(async () => {
   // The demo org with its planted denials lifted: every permission of the manifest granted.
@@ -31,17 +32,11 @@ beforeAll(async () => {
     writeFileSync(join(dir, at, 'dependabot', 'secrets.json'), none);
   }
   server = await startDemoServer({ github: githubRoute({ dir }) });
-  for (const [k, v] of Object.entries(demoGithubEnv(server.url))) {
-    saved[k] = process.env[k];
-    process.env[k] = v;
-  }
+  restoreEnv = setEnv(demoGithubEnv(server.url));
 });
 
 afterAll(async () => {
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) Reflect.deleteProperty(process.env, k);
-    else process.env[k] = v;
-  }
+  restoreEnv();
   await server.close();
   rmSync(dir, { recursive: true, force: true });
 });
