@@ -247,9 +247,9 @@ describe('the packed package', () => {
       const result = ScanResult.parse(
         JSON.parse(readFileSync(join(user, 'demo-out', 'nhiscan-result.json'), 'utf8')),
       );
-      expect(new Set(result.identities.map((i) => i.provider))).toEqual(
-        new Set(['aws', 'entra', 'gcp', 'github', 'workspace']),
-      );
+      // The Entra and Workspace SDKs are optional peer dependencies, absent from a plain install of the
+      // package: the demo leaves those providers out (test/e2e/optional-sdks.test.ts covers the message).
+      expect(new Set(result.identities.map((i) => i.provider))).toEqual(new Set(['aws', 'gcp', 'github']));
     },
     SLOW,
   );

@@ -378,7 +378,8 @@ describe.skipIf(!MOTO_PRESENT && !MOTO_REQUIRED)('AWS connector against moto_ser
         .sort(),
     ).toEqual([...seeded.keys['two-keys-bot']!].sort());
     expect(policiesOf(r, userArn('console-keys-user'))).toEqual(['human-use', 'rotation-age', 'staleness']);
-    expect(policiesOf(r, userArn('admin-bot'))).toEqual(['excess-privilege']);
+    // AdministratorAccess attached to the user itself: also CIS AWS 1.15 (aws-user-attached-policies).
+    expect(policiesOf(r, userArn('admin-bot'))).toEqual(['aws-user-attached-policies', 'excess-privilege']);
     expect(policiesOf(r, userArn('escalation-bot'))).toEqual(['excess-privilege']);
     expect(policiesOf(r, userArn('pass-any-role-bot'))).toEqual(['excess-privilege']);
     expect(findingsOf(r, userArn('pass-any-role-bot'), 'excess-privilege')[0]?.evidence).toMatchObject({
@@ -417,7 +418,8 @@ describe.skipIf(!MOTO_PRESENT && !MOTO_REQUIRED)('AWS connector against moto_ser
     expect(policiesOf(r, userArn('unused-key-bot'))).toEqual(['staleness']);
     expect(policiesOf(r, userArn('two-keys-bot'))).toEqual(['multiple-active-keys']);
     expect(policiesOf(r, userArn('console-keys-user'))).toEqual(['human-use']);
-    expect(policiesOf(r, userArn('admin-bot'))).toEqual(['excess-privilege']);
+    // AdministratorAccess attached to the user itself: also CIS AWS 1.15 (aws-user-attached-policies).
+    expect(policiesOf(r, userArn('admin-bot'))).toEqual(['aws-user-attached-policies', 'excess-privilege']);
     expect(policiesOf(r, userArn('escalation-bot'))).toEqual(['excess-privilege']);
     expect(policiesOf(r, userArn('pass-any-role-bot'))).toEqual(['excess-privilege']);
     expect(policiesOf(r, userArn('no-owner-bot'))).toEqual(['ownership']);
