@@ -19,7 +19,7 @@ const Options = z.strictObject({
     .describe('Fire when a token expires further out than this many days from the scan date.'),
   kinds: z
     .array(z.string().min(1))
-    .default(['github.fine_grained_pat', 'github.credential_authorization'])
+    .default(['github.fine_grained_pat', 'github.credential_authorization', 'github.scan_token'])
     .describe('GitHub identity kinds whose tokens are judged.'),
 });
 type Options = z.infer<typeof Options>;
@@ -28,7 +28,7 @@ export const githubTokenExpiry: Policy<Options> = {
   id: 'github-token-expiry',
   title: 'GitHub token without a near expiry',
   description:
-    'Fires on an active GitHub token (fine-grained personal access token, SSO-authorised classic token) that never expires (high when it can write) or expires further out than the limit. An expiry date is the rotation a token cannot skip; a token that never expires keeps working after whoever held it has moved on, and a leaked copy is useful forever. Judges the kinds in the kinds option; unknown when GitHub did not report an expiry.',
+    'Fires on an active GitHub token (fine-grained personal access token, SSO-authorised classic token, the token nhiscan itself scans with) that never expires (high when it can write) or expires further out than the limit. An expiry date is the rotation a token cannot skip; a token that never expires keeps working after whoever held it has moved on, and a leaked copy is useful forever. Judges the kinds in the kinds option; unknown when GitHub did not report an expiry.',
   appliesTo: { providers: ['github'] },
   severity: 'medium',
   options: Options,

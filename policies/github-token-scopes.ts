@@ -44,7 +44,10 @@ export const githubTokenScopes: Policy<Options> = {
   title: 'GitHub token with broad scopes',
   description:
     'Fires on an SSO-authorised classic token carrying broad scopes (repo, admin:org, delete_repo, workflow, write:org, hook and package admin, …) and on a fine-grained personal access token with write access to all repositories of the organisation. A personal token used by automation should reach the few repositories and permissions the job needs; broad classic scopes or write on every repository make each leaked token an organisation-wide incident.',
-  appliesTo: { providers: ['github'], kinds: ['github.credential_authorization', 'github.fine_grained_pat'] },
+  appliesTo: {
+    providers: ['github'],
+    kinds: ['github.credential_authorization', 'github.fine_grained_pat', 'github.scan_token'],
+  },
   severity: 'high',
   options: Options,
   controls: {
@@ -59,6 +62,8 @@ export const githubTokenScopes: Policy<Options> = {
     byKind: {
       'github.credential_authorization':
         "Replace the classic token with a fine-grained token (or a GitHub App) limited to the repositories and permissions the job uses, then revoke the classic token's SSO authorisation.",
+      'github.scan_token':
+        "Run the scan with a GitHub App (read-only permissions) or a fine-grained token limited to the scan's read permissions, then revoke this token.",
       'github.fine_grained_pat':
         'Regenerate the token with "Only select repositories" and the permissions the job uses; the organisation can revoke it under Personal access tokens → Active tokens.',
     },
@@ -88,6 +93,9 @@ export const githubTokenScopes: Policy<Options> = {
     const auth = credentialAuthorizationAttributes(identity);
     if (identity.kind === 'github.credential_authorization' && !auth)
       return [unknown('the credential facts recorded by the connector could not be read')];
+    // The scan's own fine-grained token: GitHub reports no scopes for it, so they are unknown.
+    if (identity.kind === 'github.scan_token' && identity.attributes.scopesKnown !== true)
+      return [unknown('a fine-grained token: GitHub does not report its permissions to the token itself')];
     if (auth) {
       const broad = auth.scopes.filter((s) => options.broadScopes.includes(s)).sort();
       if (broad.length > 0) {

@@ -18,6 +18,8 @@ export const GITHUB_KINDS = {
   codespacesSecret: 'github.codespaces_secret',
   webhook: 'github.webhook',
   workflowToken: 'github.workflow_token',
+  /** The personal access token the scan itself runs with (token auth). */
+  scanToken: 'github.scan_token',
 } as const;
 export type GithubKind = (typeof GITHUB_KINDS)[keyof typeof GITHUB_KINDS];
 
@@ -110,8 +112,9 @@ const read =
 
 export const installationAttributes = read([GITHUB_KINDS.appInstallation], InstallationAttributes);
 export const tokenAttributes = read([GITHUB_KINDS.fineGrainedPat, GITHUB_KINDS.patRequest], TokenAttributes);
+// The scan's own token carries the same facts (credentialType, scopes) as an SSO-authorised one.
 export const credentialAuthorizationAttributes = read(
-  [GITHUB_KINDS.credentialAuthorization],
+  [GITHUB_KINDS.credentialAuthorization, GITHUB_KINDS.scanToken],
   CredentialAuthorizationAttributes,
 );
 export const deployKeyAttributes = read([GITHUB_KINDS.deployKey], DeployKeyAttributes);

@@ -21,6 +21,7 @@ import {
 } from './errors.js';
 import {
   type OrgFacts,
+  type ScanTokenFacts,
   type SecretFamily,
   type SecretScope,
   credentialAuthorizationIdentity,
@@ -28,6 +29,7 @@ import {
   installationIdentity,
   patGrantIdentity,
   patRequestIdentity,
+  scanTokenIdentity,
   secretIdentity,
   webhookIdentity,
   workflowTokenIdentity,
@@ -63,6 +65,10 @@ export interface OrgWalk {
   repositorySelection?: 'all' | 'selected' | undefined;
   /** Token mode: the login the token belongs to (GET /user), when known. */
   principalLogin?: string | undefined;
+  /** App mode: the installation the scan runs as (marked `scanner: true` in the listing). */
+  scannerInstallationId?: number | undefined;
+  /** Token mode: the scan's own token, inventoried as an identity (GET /user answered). */
+  scanToken?: ScanTokenFacts | undefined;
 }
 
 // Octokit's type for a route string (without importing @octokit/types, not a direct dependency).
@@ -305,7 +311,18 @@ async function* orgLevel(w: WalkState, facts: OrgFacts): AsyncGenerator<Identity
   if (f.appInstallations) {
     const installations = await listAll(w, 'GET /orgs/{org}/installations', { org }, Installation);
     for (const inst of installations ?? []) {
-      yield installationIdentity(facts, inst, await appBySlug(w, inst.app_slug));
+      const identity = installationIdentity(facts, inst, await appBySlug(w, inst.app_slug));
+      // The scanner's own credential is an identity like any other, marked as such (as AWS does).
+      yield inst.id === w.scannerInstallationId
+        ? {
+            ...identity,
+            attributes: {
+              ...identity.attributes,
+              scanner: true,
+              scannerPrincipal: `app/${inst.app_slug} (installation ${inst.id} on ${org})`,
+            },
+          }
+        : identity;
     }
   }
 
@@ -509,6 +526,7 @@ export async function* walkOrg(walk: OrgWalk): AsyncGenerator<IdentityInput> {
     `GitHub ${org}: GitHub does not record when secrets, webhooks or App installations were last used; use is judged for tokens, SSO-authorised credentials and deploy keys`,
   );
 
+  if (w.scanToken) yield scanTokenIdentity(facts, w.scanToken);
   yield* orgLevel(w, facts);
 
   let orgWorkflow: WorkflowPermissions | undefined;

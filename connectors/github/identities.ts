@@ -6,6 +6,7 @@
 // - `attributes.ownerOrgMember`: true/false when the owner is a login and the org's members were
 //   listed; absent when membership is unknown, or the owner is an outside collaborator
 //   (`ownerOutsideCollaborator: true`).
+import { isoInstant } from '../../src/clock.js';
 import type { Credential, IdentityInput } from '../../src/model.js';
 import {
   type GithubPrivilege,
@@ -433,3 +434,90 @@ export const workflowTokenIdentity = (
     } satisfies Written<typeof WorkflowTokenAttributes>,
   };
 };
+
+/** What the scan's own token is, from its prefix (GitHub's documented token prefixes). */
+const TOKEN_TYPES: readonly (readonly [string, string])[] = [
+  ['github_pat_', 'fine-grained personal access token'],
+  ['ghp_', 'personal access token'],
+  ['gho_', 'OAuth app token'],
+  ['ghu_', 'GitHub app token'],
+  ['ghs_', 'GitHub app installation token'],
+];
+const PERSONAL_TOKENS = new Set(['fine-grained personal access token', 'personal access token']);
+
+export const scanTokenType = (token: string): string =>
+  TOKEN_TYPES.find(([prefix]) => token.startsWith(prefix))?.[1] ?? 'unknown';
+
+/**
+ * GitHub's `github-authentication-token-expiration` header ("2021-10-07 19:07:53 UTC") as ISO
+ * 8601; undefined for any other form (never a date that parses "somehow").
+ */
+export const tokenExpiryHeader = (value: string): string | undefined => {
+  const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}) (?:UTC|([+-]\d{2})(\d{2}))$/.exec(value.trim());
+  if (!m) return undefined;
+  const iso = `${m[1]}T${m[2]}${m[3] ? `${m[3]}:${m[4]}` : 'Z'}`;
+  const instant = isoInstant(iso);
+  return instant ? instant.toISOString() : undefined;
+};
+
+export interface ScanTokenFacts {
+  /** The token's type (scanTokenType); the token itself is never passed here. */
+  tokenType: string;
+  login: string;
+  /** GET /user's x-oauth-scopes header: present for classic tokens only. */
+  scopesHeader: string | undefined;
+  /** ISO expiry; null when GitHub sent no expiry header for a personal token; undefined unknown. */
+  expiresAt: string | null | undefined;
+}
+
+/** The personal access token the scan runs with (token auth), as an identity of its own. */
+export const scanTokenIdentity = (f: OrgFacts, t: ScanTokenFacts): IdentityInput => {
+  const classic = t.scopesHeader !== undefined;
+  const scopes = classic
+    ? (t.scopesHeader ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '')
+    : [];
+  const { privilege, canChangeCode } = classic
+    ? classicScopesPrivilege(f.org, scopes, 'scan-token')
+    : {
+        privilege: {
+          level: 'none' as const,
+          grants: [],
+          // A fine-grained token cannot read its own grants: unknown, not "none".
+          reasons: ['fine-grained token: GitHub does not report its permissions to the token itself'],
+          attached: [],
+        },
+        canChangeCode: undefined,
+      };
+  return {
+    uid: `github:${f.org}/scan-token/${t.login}`,
+    provider: 'github',
+    kind: GITHUB_KINDS.scanToken,
+    name: `nhiscan's ${t.tokenType} of ${t.login}`,
+    location: location(f),
+    owner: { value: t.login, source: 'github:token-owner' },
+    credentials: [
+      {
+        uid: `token:scan:${t.login}`,
+        type: 'token',
+        status: expired(t.expiresAt, f.asOf) ? 'expired' : 'active',
+        ...(t.expiresAt === undefined ? {} : { expiresAt: t.expiresAt }),
+        attributes: {},
+      },
+    ],
+    privilege,
+    attributes: {
+      scanner: true,
+      credentialType: t.tokenType,
+      scopes,
+      scopesKnown: classic,
+      ...(t.expiresAt === undefined ? {} : { neverExpires: t.expiresAt === null }),
+      ...ownerFacts(f, t.login),
+      ...(canChangeCode === undefined ? {} : { canChangeCode }),
+    } satisfies Written<typeof CredentialAuthorizationAttributes>,
+  };
+};
+
+export const isPersonalToken = (tokenType: string): boolean => PERSONAL_TOKENS.has(tokenType);

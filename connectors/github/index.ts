@@ -22,6 +22,7 @@ import { type OrgWalk, walkOrg } from './collect.js';
 import { type RequestStats, describeRequestStats, newRequestStats, openEtagCache } from './etag-cache.js';
 import { authFailure, githubGap, isAuthFailure } from './errors.js';
 import { Installation } from './schema.js';
+import { type ScanTokenFacts, isPersonalToken, scanTokenType, tokenExpiryHeader } from './identities.js';
 
 /** Resolves the installation of the App on `org`; a missing installation ends the target. */
 const installationFor = async (app: GithubOctokit, org: string, hint: string): Promise<Installation> => {
@@ -55,6 +56,37 @@ const installationFor = async (app: GithubOctokit, org: string, hint: string): P
     });
   }
   return parsed.data;
+};
+
+/**
+ * The scan's own token as facts (never the token: only the type its prefix names), from GET
+ * /user's headers: classic scopes (x-oauth-scopes) and the expiry GitHub reports.
+ */
+const scanTokenFacts = (
+  token: string,
+  login: string,
+  headers: Record<string, unknown>,
+  ctx: CollectContext,
+): ScanTokenFacts => {
+  const tokenType = scanTokenType(token);
+  const scopes = headers['x-oauth-scopes'];
+  const header = headers['github-authentication-token-expiration'];
+  let expiresAt: string | null | undefined;
+  if (typeof header === 'string') {
+    expiresAt = tokenExpiryHeader(header);
+    if (expiresAt === undefined)
+      ctx.gap({
+        code: 'invalid_response',
+        call: 'GET /user',
+        message: `the github-authentication-token-expiration header is not a date GitHub documents (${header.slice(0, 40)})`,
+        fallback: "the scan token's expiry is unknown",
+        recovered: true,
+      });
+  } else {
+    // GitHub sends the header for a personal token that expires: none means it never does.
+    expiresAt = isPersonalToken(tokenType) ? null : undefined;
+  }
+  return { tokenType, login, scopesHeader: typeof scopes === 'string' ? scopes : undefined, expiresAt };
 };
 
 /** Orgs the App is installed on (GET /app/installations, JWT). */
@@ -150,6 +182,7 @@ async function* collectGithub(
         credentialHint: creds.source,
         apps,
         repositorySelection: installation.repository_selection,
+        scannerInstallationId: installation.id,
       });
       return;
     }
@@ -159,9 +192,11 @@ async function* collectGithub(
     const octokit = tokenClient(options, creds.token);
     let classicToken = false;
     let principalLogin: string | undefined;
+    let scanToken: ScanTokenFacts | undefined;
     try {
       const { data, headers } = await octokit.rest.users.getAuthenticated();
       principalLogin = data.login;
+      scanToken = scanTokenFacts(creds.token, data.login, headers, ctx);
       // Classic tokens report their scopes; fine-grained tokens send no x-oauth-scopes header.
       classicToken = typeof headers['x-oauth-scopes'] === 'string';
       ctx.setPrincipal(
@@ -181,6 +216,7 @@ async function* collectGithub(
       credentialHint: creds.source,
       apps,
       principalLogin,
+      scanToken,
     });
   } finally {
     if (cache) {

@@ -343,10 +343,11 @@ describe('coverage', () => {
     expect(prod.principal).toMatch(/^arn:aws:sts::111111111111:assumed-role\//);
   });
 
-  it('marks the role the scan assumed in acme-data as the scanner, judged like any other identity', () => {
+  it('marks the role the scan assumed in acme-data and the GitHub App installation as the scanner, judged like any other identity', () => {
     const scanners = demo.result.identities.filter((i) => i.attributes.scanner === true);
     expect(scanners.map((i) => [i.name, i.location.scope, i.attributes.scannerPrincipal])).toEqual([
       ['NhiscanReadOnly', DATA, `arn:aws:sts::${DATA}:assumed-role/NhiscanReadOnly/nhiscan`],
+      ['nhiscan-reader', 'acme', expect.stringMatching(/^app\/nhiscan-reader \(installation \d+ on acme\)$/)],
     ]);
   });
 

@@ -124,6 +124,7 @@ describe('a denial about one repository, not the permission', () => {
       1,
     );
     expect(run.identities.map((i) => i.uid)).toEqual([
+      `github:${ORG}/scan-token/octocat`, // the scan's own token (scanner identity)
       `github:${ORG}/website/deploy-key/1`,
       `github:${ORG}/website/deploy-key/2`,
     ]);

@@ -66,10 +66,11 @@ describe('GitHub connector, token auth', () => {
       ],
     ]);
     expect(run.identities.map((i) => i.uid)).toEqual([
+      `github:${ORG}/scan-token/octocat`, // the scan's own token (scanner identity)
       `github:${ORG}/codespaces-secret/GH_TOKEN`,
       `github:${ORG}/codespaces-secret/GIST_ID`,
     ]);
-    expect(run.identities[0]!.attributes).toMatchObject({ visibility: 'all', scope: 'organization' });
+    expect(run.identities[1]!.attributes).toMatchObject({ visibility: 'all', scope: 'organization' });
   });
 
   it('names the classic scope a classic token lacks', async () => {
