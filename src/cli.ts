@@ -181,7 +181,7 @@ outputOptions(
     'collect only shard I of N of the targets (round-robin over the sorted target list; needs --as-of); `nhiscan merge` judges the shards',
   )
   .option('-q, --quiet', 'print nothing but errors (the exit code carries the result)')
-  .option('-v, --verbose', 'debug logging on stderr')
+  .option('-v, --verbose', 'debug logging on stderr: every API call with its status, duration and retries')
   .action(
     async (
       opts: {
@@ -269,7 +269,7 @@ outputOptions(
   .addOption(failOnOption())
   .addOption(storeOption())
   .option('-q, --quiet', 'print nothing but errors (the exit code carries the result)')
-  .option('-v, --verbose', 'debug logging on stderr')
+  .option('-v, --verbose', 'debug logging on stderr: every API call with its status, duration and retries')
   .action(
     async (
       files: string[],
@@ -309,9 +309,16 @@ outputOptions(
   .addOption(failOnOption())
   .addOption(storeOption())
   .option('-q, --quiet', 'print nothing but errors (the exit code carries the result)')
+  .option('-v, --verbose', 'debug logging on stderr: every API call with its status, duration and retries')
   .action(
     async (
-      opts: { out: string; failOn?: string; store?: string | boolean; quiet?: boolean } & OutputFlags,
+      opts: {
+        out: string;
+        failOn?: string;
+        store?: string | boolean;
+        quiet?: boolean;
+        verbose?: boolean;
+      } & OutputFlags,
     ) => {
       const { runDemo } = await import('./demo/index.js');
       const { exitCode } = await runDemo({

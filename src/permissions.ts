@@ -59,6 +59,27 @@ export const logCall = (log: Logger, provider: string, call: string): void => {
   log.debug(`${CALL_PREFIX}${provider} ${call}`);
 };
 
+/** How one completed call ended: an HTTP status or an error code, its duration, the SDK's retries. */
+export interface CallOutcome {
+  outcome: number | string;
+  ms: number;
+  /** As the SDK reports them; left out when it reports none. */
+  retries?: number | undefined;
+}
+
+/**
+ * Logs one completed API call at debug level (`--verbose`): `api aws iam:ListUsers -> 200 41ms
+ * retries=0`. Only the call's manifest name, outcome, duration and retries: never a body, header or
+ * query string, so no token or secret can reach the log.
+ */
+export const logCallDone = (log: Logger, provider: string, call: string, o: CallOutcome): void => {
+  const retries = o.retries === undefined ? '' : ` retries=${String(o.retries)}`;
+  log.debug(`api ${provider} ${call} -> ${String(o.outcome)} ${String(Math.round(o.ms))}ms${retries}`);
+};
+
+/** Milliseconds since `start` (a `performance.now()` reading): a duration, never a date. */
+export const msSince = (start: number): number => performance.now() - start;
+
 /** The provider and call of a `logCall` line (as the logger writes it), else undefined. */
 export const parseCallLine = (line: string): { provider: string; call: string } | undefined => {
   const m = /^debug: call (?<provider>\S+) (?<call>.+)$/.exec(line)?.groups;

@@ -1,8 +1,22 @@
 // The call trace (src/permissions.ts `logCall`): a middleware on each SDK client that logs every
 // command it sends as the IAM action it needs (`iam:ListAccessKeys`), paginators' pages included,
-// so `--log-level debug` shows exactly what the scan asked AWS for.
+// so `--log-level debug` shows exactly what the scan asked AWS for. With `--verbose` each completed
+// command also logs its HTTP status (or error code), duration and the SDK's retries
+// (`$metadata.attempts`); the middleware sits at the initialize step, outside the retry loop, so
+// the duration includes every attempt.
 import type { Logger } from '../../src/log.js';
-import { logCall } from '../../src/permissions.js';
+import { logCall, logCallDone, msSince } from '../../src/permissions.js';
+
+interface ResponseMetadata {
+  httpStatusCode?: number;
+  attempts?: number;
+}
+const metadataOf = (value: unknown): ResponseMetadata =>
+  (value && typeof value === 'object' && '$metadata' in value
+    ? (value as { $metadata?: ResponseMetadata }).$metadata
+    : undefined) ?? {};
+const retriesOf = (m: ResponseMetadata): number | undefined =>
+  m.attempts === undefined ? undefined : Math.max(0, m.attempts - 1);
 
 // The initialize-step middleware shape, reduced to what the trace uses (each client's stack is
 // typed with its own service's input and output types).
@@ -23,8 +37,27 @@ export const traceCalls = <C extends { middlewareStack: { add: (...args: never[]
   (client.middlewareStack.add as unknown as AddInitialize).call(
     client.middlewareStack,
     (next, context) => (args) => {
-      logCall(log, 'aws', `${service}:${(context.commandName ?? 'UnknownCommand').replace(/Command$/, '')}`);
-      return next(args);
+      const call = `${service}:${(context.commandName ?? 'UnknownCommand').replace(/Command$/, '')}`;
+      logCall(log, 'aws', call);
+      const start = performance.now();
+      return next(args).then(
+        (result) => {
+          const m = metadataOf((result as { output?: unknown }).output);
+          logCallDone(log, 'aws', call, {
+            outcome: m.httpStatusCode ?? 'ok',
+            ms: msSince(start),
+            retries: retriesOf(m),
+          });
+          return result;
+        },
+        (error: unknown) => {
+          const m = metadataOf(error);
+          const code = error instanceof Error ? error.name : 'error';
+          const outcome = m.httpStatusCode === undefined ? code : `${String(m.httpStatusCode)} ${code}`;
+          logCallDone(log, 'aws', call, { outcome, ms: msSince(start), retries: retriesOf(m) });
+          throw error;
+        },
+      );
     },
     { step: 'initialize', name: 'nhiscanCallTrace' },
   );

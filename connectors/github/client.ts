@@ -12,10 +12,11 @@ import { Octokit } from '@octokit/rest';
 import { ScanError, errorMessage } from '../../src/errors.js';
 import { fetchWith, networkDispatcher } from '../../src/proxy.js';
 import type { Logger } from '../../src/log.js';
-import { logCall } from '../../src/permissions.js';
+import { logCall, logCallDone, msSince } from '../../src/permissions.js';
 import { VERSION } from '../../src/version.js';
 import type { GithubAuth } from './config.js';
 import { type EtagCache, type RequestStats, conditionalFetch } from './etag-cache.js';
+import { githubPermissions } from './permissions.js';
 
 // Annotated so the emitted declaration names only @octokit/rest (the plug-ins add options and
 // behaviour, no method this connector calls).
@@ -172,6 +173,64 @@ const commonOptions = (o: ClientOptions) => {
   };
 };
 
+// The manifest's route templates as patterns, fewest placeholders first (the most specific wins).
+const ROUTES = githubPermissions.entries
+  .flatMap((e) => e.calls)
+  .map((route) => ({ route, params: route.split('{').length - 1 }))
+  .sort((a, b) => a.params - b.params)
+  .map(({ route }) => ({
+    route,
+    pattern: new RegExp(
+      '^' + route.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+') + '$',
+    ),
+  }));
+
+/**
+ * A request's route as the manifest names it. Paginated pages carry an absolute URL (the next
+ * page's link), so their path is matched against the manifest's templates; the query string (page
+ * cursors) is never part of the name. An unknown path is named by its path alone.
+ */
+export const routeName = (method: string, url: string, baseUrl: string): string => {
+  if (!/^[a-z]+:\/\//i.test(url)) return `${method} ${url.split('?')[0] ?? url}`;
+  const base = new URL(baseUrl).pathname.replace(/\/$/, '');
+  const full = new URL(url).pathname;
+  const path = base && full.startsWith(base + '/') ? full.slice(base.length) : full;
+  const named = `${method} ${path}`;
+  return ROUTES.find((r) => r.pattern.test(named))?.route ?? named;
+};
+
+/**
+ * With `--verbose`: every completed request (each page its own) with its status, duration and the
+ * retry plugin's `request.retryCount`. This wrap is registered after the plug-ins', so it is the
+ * outermost and its duration includes every retry.
+ */
+const timed = (octokit: GithubOctokit, log: ClientOptions['log']): void => {
+  octokit.hook.wrap('request', async (request, options) => {
+    const call = routeName(options.method, options.url, options.baseUrl);
+    // The retry plug-in counts failed attempts on `options.request`, which the client's defaults
+    // share between requests: each request gets its own copy, counting from zero.
+    const own: typeof options.request & { retryCount?: number } = { ...options.request, retryCount: 0 };
+    const start = performance.now();
+    try {
+      const response = await request({ ...options, request: own });
+      // Every failed attempt before a success was retried.
+      logCallDone(log, 'github', call, {
+        outcome: response.status,
+        ms: msSince(start),
+        retries: own.retryCount ?? 0,
+      });
+      return response;
+    } catch (error) {
+      const status = (error as { status?: unknown }).status;
+      const outcome = typeof status === 'number' ? status : error instanceof Error ? error.name : 'error';
+      // The last failed attempt was not retried.
+      const retries = Math.max(0, (own.retryCount ?? 0) - 1);
+      logCallDone(log, 'github', call, { outcome, ms: msSince(start), retries });
+      throw error;
+    }
+  });
+};
+
 /**
  * The call trace (src/permissions.ts `logCall`): every request by its route template, as the
  * permission manifest names it (`GET /orgs/{org}/members`). The paginator expands the route before
@@ -203,6 +262,7 @@ const traced = (octokit: GithubOctokit, log: ClientOptions['log']): GithubOctoki
     });
   octokit.paginate.iterator = tracedList(octokit.paginate.iterator);
   octokit.paginate = tracedList(octokit.paginate);
+  timed(octokit, log);
   return octokit;
 };
 
