@@ -154,16 +154,7 @@ export async function* collectAccount(
   const sts = traceCalls(new STSClient(clientConfig), 'sts', ctx.log);
   const iam = traceCalls(new IAMClient(clientConfig), 'iam', ctx.log);
   try {
-    // Resolve credentials once up front so a failure names the call that failed (AssumeRole, SSO, …).
-    try {
-      await opts.credentials();
-    } catch (err) {
-      const failure = targetError(opts.credentialsCall, err);
-      if (opts.credentialsHint && failure.gap.code === 'auth_failed') {
-        failure.gap.message = `${failure.gap.message} (${opts.credentialsHint})`;
-      }
-      throw failure;
-    }
+    await resolveCredentials(opts);
     const { account, arn: callerArn } = await whoAmI(sts, ctx);
     const details = await readAuthorizationDetails(iam, ctx);
     // One reporter for roles and users: a shared managed policy is reported once.
@@ -200,6 +191,21 @@ export async function* collectAccount(
     release();
   }
 }
+
+/** Resolves credentials once up front so a failure names the call that failed (AssumeRole, SSO, …). */
+export const resolveCredentials = async (
+  opts: Pick<CollectOptions, 'credentials' | 'credentialsCall' | 'credentialsHint'>,
+): Promise<void> => {
+  try {
+    await opts.credentials();
+  } catch (err) {
+    const failure = targetError(opts.credentialsCall, err);
+    if (opts.credentialsHint && failure.gap.code === 'auth_failed') {
+      failure.gap.message = `${failure.gap.message} (${opts.credentialsHint})`;
+    }
+    throw failure;
+  }
+};
 
 /**
  * Is `identity` the principal the scan runs as? GetCallerIdentity names a user or the root by
@@ -259,7 +265,10 @@ async function* withLastAccessed(
   if (failure !== undefined) throw failure;
 }
 
-const whoAmI = async (sts: STSClient, ctx: CollectContext): Promise<{ account: string; arn: string }> => {
+export const whoAmI = async (
+  sts: STSClient,
+  ctx: CollectContext,
+): Promise<{ account: string; arn: string }> => {
   let raw: unknown;
   try {
     raw = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: ctx.signal });

@@ -15,6 +15,7 @@ import {
   requestHandlerSettings,
 } from './collect.js';
 import { AwsConfig } from './config.js';
+import { doctorAws } from './doctor.js';
 import { expandOrganization } from './organization-accounts.js';
 import type { AwsTargetData } from './targets.js';
 
@@ -185,6 +186,15 @@ export const createAwsConnector = (
         ctx,
       );
     })();
+  },
+  doctor(target, config, ctx) {
+    return doctorAws(
+      credentialsFor(target.data, config, ctx.requestTimeoutMs),
+      target.data,
+      config,
+      ctx,
+      options.clientSettings ?? {},
+    );
   },
 });
 

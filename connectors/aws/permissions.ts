@@ -49,6 +49,11 @@ const IAM: readonly PermissionEntry[] = [
     'the services its policies allow and when it last used each (`serviceLastAccessed`)',
     false,
   ),
+  entry(
+    'iam:SimulatePrincipalPolicy',
+    '`nhiscan doctor` only: which of these actions the scan principal is allowed (a scan never calls it)',
+    false,
+  ),
 ];
 
 const ORGANIZATIONS: readonly PermissionEntry[] = [

@@ -24,6 +24,7 @@ export const awsLight: ConnectorLight<AwsConfig, AwsTargetData> = {
   frameworks: [cisAwsFramework],
   // Organisation targets list their member accounts at scan time.
   expands: true,
+  doctors: true,
 };
 
 export const awsProvider = lazyConnector(awsLight, async () => (await import('./index.js')).awsConnector);

@@ -120,6 +120,14 @@ export const CallerIdentity = z.looseObject({
 });
 export type CallerIdentity = z.infer<typeof CallerIdentity>;
 
+/** One page of iam:SimulatePrincipalPolicy (`nhiscan doctor`). */
+export const SimulatePolicyOutput = z.looseObject({
+  EvaluationResults: z
+    .array(z.looseObject({ EvalActionName: z.string(), EvalDecision: z.string() }))
+    .optional()
+    .default([]),
+});
+
 export const GenerateCredentialReportOutput = z.looseObject({
   /** STARTED | INPROGRESS | COMPLETE */
   State: OptString,
