@@ -191,7 +191,12 @@ describe('run folders, latest, --out - and plug-in reporters', () => {
       BULK_COUNT: '7',
     });
     expect(two.code, two.stderr).toBe(EXIT.ok);
-    const runs = readdirSync(join(out, 'runs')).sort();
+    // Two runs in the same second sort by their random run id, not by time: tell them apart by content.
+    const runs = readdirSync(join(out, 'runs')).sort((a, b) =>
+      readFileSync(join(out, 'runs', a, 'nhiscan-counts.txt'), 'utf8').localeCompare(
+        readFileSync(join(out, 'runs', b, 'nhiscan-counts.txt'), 'utf8'),
+      ),
+    );
     expect(runs).toHaveLength(2);
     for (const r of runs) expect(r).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{8}$/);
     expect(readlinkSync(join(out, 'latest'))).toBe(join('runs', runs[1]!));
