@@ -141,7 +141,10 @@ const ENTRIES: readonly PermissionEntry[] = [
 /** The read-only map: every `name=read` entry (write-only permissions stay out). */
 const readMap = (): GithubAppPermissions =>
   Object.fromEntries(
-    ENTRIES.filter((e) => !e.implicit && e.permission.endsWith('=read')).map((e) => [e.permission.slice(0, -'=read'.length), 'read' as const]),
+    ENTRIES.filter((e) => !e.implicit && e.permission.endsWith('=read')).map((e) => [
+      e.permission.slice(0, -'=read'.length),
+      'read' as const,
+    ]),
   );
 
 export const githubPermissions: PermissionManifest<GithubAppPermissions> = {
