@@ -17,6 +17,8 @@ import {
 import { AwsConfig } from './config.js';
 import { doctorAws } from './doctor.js';
 import { expandOrganization } from './organization-accounts.js';
+import { callTracePlugin } from './trace.js';
+import type { Logger } from '../../src/log.js';
 import type { AwsTargetData } from './targets.js';
 
 export { type AwsTargetData, targetsOf } from './targets.js';
@@ -66,9 +68,17 @@ export const sharedCredentials = (provider: CredentialProvider): CredentialProvi
 export const credentialsFor = (
   data: AwsTargetData,
   config: AwsConfig,
-  requestTimeoutMs: number = DEFAULT_TIMEOUTS.requestSeconds * 1000,
-  /** For `default`: a profile of ~/.aws/config to start the chain from instead. */
-  sourceProfile?: string,
+  {
+    requestTimeoutMs = DEFAULT_TIMEOUTS.requestSeconds * 1000,
+    sourceProfile,
+    log,
+  }: {
+    requestTimeoutMs?: number;
+    /** For `default`: a profile of ~/.aws/config to start the chain from instead. */
+    sourceProfile?: string | undefined;
+    /** The call trace of the STS client that assumes the role (sts:AssumeRole). */
+    log?: Logger;
+  } = {},
 ): { provider: CredentialProvider; call: string; hint?: string } => {
   // The chain's own clients (STS for role profiles, SSO, web identity) and the instance / container
   // metadata calls get the same per-request timeout as the scan's clients.
@@ -132,6 +142,7 @@ export const credentialsFor = (
             data.sourceProfile ? { ...chain, profile: data.sourceProfile } : chain,
           ),
           clientConfig: { region: config.region, requestHandler: requestHandlerSettings(requestTimeoutMs) },
+          ...(log ? { clientPlugins: [callTracePlugin('sts', log)] } : {}),
         }),
         call: 'sts:AssumeRole',
       };
@@ -146,7 +157,10 @@ const organizationOf = (
   requestTimeoutMs: number,
 ): Pick<CollectOptions, 'organization' | 'organizationCredentials'> => {
   if (data.type !== 'assume-role' || !data.organization) return {};
-  const source = credentialsFor({ type: 'default' }, config, requestTimeoutMs, data.sourceProfile);
+  const source = credentialsFor({ type: 'default' }, config, {
+    requestTimeoutMs,
+    sourceProfile: data.sourceProfile,
+  });
   return { organization: data.organization, organizationCredentials: sharedCredentials(source.provider) };
 };
 
@@ -157,7 +171,10 @@ export const createAwsConnector = (
   async expand(target, config, ctx) {
     if (target.data.type !== 'organization') return undefined;
     const source = target.data;
-    const { provider, call } = credentialsFor(target.data, config, ctx.requestTimeoutMs);
+    const { provider, call } = credentialsFor(target.data, config, {
+      requestTimeoutMs: ctx.requestTimeoutMs,
+      log: ctx.log,
+    });
     return expandOrganization(
       {
         config,
@@ -172,7 +189,10 @@ export const createAwsConnector = (
   collect(target, config, ctx) {
     // Resolved lazily, inside the iteration, so a missing ExternalId fails this target only.
     return (async function* () {
-      const { provider, call, hint } = credentialsFor(target.data, config, ctx.requestTimeoutMs);
+      const { provider, call, hint } = credentialsFor(target.data, config, {
+        requestTimeoutMs: ctx.requestTimeoutMs,
+        log: ctx.log,
+      });
       yield* collectAccount(
         {
           config,
@@ -189,7 +209,7 @@ export const createAwsConnector = (
   },
   doctor(target, config, ctx) {
     return doctorAws(
-      credentialsFor(target.data, config, ctx.requestTimeoutMs),
+      credentialsFor(target.data, config, { requestTimeoutMs: ctx.requestTimeoutMs, log: ctx.log }),
       target.data,
       config,
       ctx,

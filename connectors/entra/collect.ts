@@ -6,6 +6,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import type { z } from 'zod';
 import type { CollectContext } from '../../src/connector.js';
 import { ScanError } from '../../src/errors.js';
+import { permissionFor } from '../../src/permissions.js';
 import type { IdentityInput } from '../../src/model.js';
 import type { EntraConfig } from './config.js';
 import {
@@ -18,6 +19,7 @@ import {
   MAX_PAGES,
 } from './graph.js';
 import { type TenantFacts, toIdentities } from './identities.js';
+import { entraPermissions } from './permissions.js';
 import {
   Application,
   AppRoleAssignment,
@@ -39,20 +41,9 @@ export interface TenantWalk {
   tenantId: string;
 }
 
-/** The least-privileged application permission each call needs (readme.md, permissions.ts). */
-export const CALL_PERMISSION: Readonly<Record<string, string>> = {
-  'GET /applications': 'Application.Read.All',
-  'GET /servicePrincipals': 'Application.Read.All',
-  'GET /applications/{id}/owners': 'Application.Read.All',
-  'GET /beta/applications/{id}/federatedIdentityCredentials': 'Application.Read.All',
-  'GET /servicePrincipals/{id}/owners': 'Application.Read.All',
-  'GET /servicePrincipals/{id}/appRoleAssignments': 'Application.Read.All',
-  'GET /servicePrincipals/{id}': 'Application.Read.All',
-  'GET /oauth2PermissionGrants': 'DelegatedPermissionGrant.Read.All',
-  'GET /directoryRoles': 'RoleManagement.Read.Directory',
-  'GET /directoryRoles/{id}/members': 'RoleManagement.Read.Directory',
-  'GET /beta/reports/servicePrincipalSignInActivities': 'AuditLog.Read.All',
-};
+/** The least-privileged application permission a call needs, from the manifest (permissions.ts). */
+export const callPermission = (call: string): string | undefined =>
+  permissionFor(entraPermissions, call)?.permission;
 
 const gapFor = (
   ctx: CollectContext,
@@ -60,7 +51,7 @@ const gapFor = (
   err: unknown,
   extra: { resource?: string; fallback?: string } = {},
 ): void => {
-  const permission = CALL_PERMISSION[call];
+  const permission = callPermission(call);
   ctx.gap(graphGap(call, err, { ...extra, ...(permission ? { permission } : {}) }));
 };
 
@@ -194,10 +185,8 @@ const batchCollections = async (
   for (const [key, { err, objects }] of failed) {
     const call = key.split('\u0000')[0] ?? '';
     const more = objects.length > 1 ? ` (and ${objects.length - 1} more objects with the same error)` : '';
-    const gap = graphGap(call, err, {
-      resource: objects[0] ?? '',
-      ...(CALL_PERMISSION[call] ? { permission: CALL_PERMISSION[call] } : {}),
-    });
+    const permission = callPermission(call);
+    const gap = graphGap(call, err, { resource: objects[0] ?? '', ...(permission ? { permission } : {}) });
     ctx.gap({ ...gap, message: gap.message + more });
   }
   return out;

@@ -18,6 +18,8 @@ import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-grap
 import { type Dispatcher, fetch as undiciFetch } from 'undici';
 import type { Gap, GapCode } from '../../src/model.js';
 import { errorMessage } from '../../src/errors.js';
+import type { Logger } from '../../src/log.js';
+import { logCall, logCallDone, msSince } from '../../src/permissions.js';
 
 export interface GraphOptions {
   credential: TokenCredential;
@@ -31,6 +33,8 @@ export interface GraphOptions {
   dispatcher?: Dispatcher;
   /** Told about every retry the RetryHandler makes (for the coverage note). */
   onRetry?: (status: number, delaySeconds: number) => void;
+  /** The call trace (src/permissions.ts `logCall`): every request, named as the manifest names it. */
+  log?: Logger;
 }
 
 /** Graph's OAuth scope for app-only tokens: the resource's root with /.default. */
@@ -67,6 +71,71 @@ const send = (dispatcher: Dispatcher | undefined): Middleware => ({
   },
 });
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A Graph request as the permission manifest names it: the method, `/beta` for the beta endpoint
+ * (nothing for v1.0), the path with each object id as `{id}`, no query string. `path` is the
+ * request's, `basePath` that of graphBaseUrl (`/` for https://graph.microsoft.com).
+ */
+export const graphCallName = (method: string, path: string, basePath = '/'): string => {
+  const relative = path.startsWith(basePath) ? path.slice(basePath.length) : path;
+  const [version, ...rest] = (relative.split('?')[0] ?? '').split('/').filter(Boolean);
+  const segments = rest.map((s) => (GUID.test(decodeURIComponent(s)) ? '{id}' : s));
+  return `${method.toUpperCase()} ${version === 'beta' ? '/beta' : ''}/${segments.join('/')}`;
+};
+
+/** The requests inside a $batch body (their URLs are relative to the batch's version root). */
+const batchedCalls = (version: string, body: unknown): string[] => {
+  if (typeof body !== 'string') return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return [];
+  }
+  const requests = (parsed as { requests?: unknown }).requests;
+  if (!Array.isArray(requests)) return [];
+  return requests.flatMap((r: { method?: unknown; url?: unknown }) =>
+    typeof r.url === 'string'
+      ? [graphCallName(typeof r.method === 'string' ? r.method : 'GET', `/${version}${r.url}`)]
+      : [],
+  );
+};
+
+/**
+ * The call trace, first in the chain (once per request, retries inside): each request by its
+ * manifest name, and each request a $batch carries, since the batch itself needs no permission
+ * and every request in it is authorised on its own. With `--verbose` the request's status (or
+ * error code) and duration follow. Names only: never a URL's query, a header or a body.
+ */
+const trace = (log: Logger, basePath: string): Middleware => {
+  let next: Middleware | undefined;
+  return {
+    setNext: (m) => (next = m),
+    execute: async (context) => {
+      const request: unknown = context.request;
+      const url = new URL(typeof request === 'string' ? request : (request as { url: string }).url);
+      const call = graphCallName(context.options?.method ?? 'GET', url.pathname, basePath);
+      logCall(log, 'entra', call);
+      if (call.endsWith('/$batch'))
+        for (const inner of batchedCalls(call.includes(' /beta/') ? 'beta' : 'v1.0', context.options?.body))
+          logCall(log, 'entra', inner);
+      if (!next) throw new Error('trace middleware has no next link');
+      const start = performance.now();
+      try {
+        await next.execute(context);
+        logCallDone(log, 'entra', call, { outcome: context.response?.status ?? 'ok', ms: msSince(start) });
+      } catch (err) {
+        const f = graphFailure(err);
+        const outcome = [f.status, f.code].filter((x) => x !== undefined).join(' ') || 'error';
+        logCallDone(log, 'entra', call, { outcome, ms: msSince(start) });
+        throw err;
+      }
+    },
+  };
+};
+
 const retryAfterSeconds = (response: Response): number | undefined => {
   const value = response.headers.get('retry-after');
   if (value === null) return undefined;
@@ -96,6 +165,7 @@ export const createGraphClient = (o: GraphOptions): Client => {
     return true;
   };
   const chain: Middleware[] = [
+    ...(o.log ? [trace(o.log, new URL(o.graphBaseUrl).pathname.replace(/\/*$/, '/'))] : []),
     new AuthenticationHandler(authProvider),
     new RetryHandler(new RetryHandlerOptions(1, o.maxRetries, shouldRetry)),
     deadline(o.requestTimeoutMs, o.signal),

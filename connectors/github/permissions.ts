@@ -54,6 +54,9 @@ const ENTRIES: readonly PermissionEntry[] = [
     required: false,
   },
   {
+    // GitHub's docs for "List organization secrets" (REST, Dependabot secrets) require the
+    // "Organization dependabot secrets" organization permission (read); its App manifest key is this
+    // one. Octokit's `app-permissions` schema (@octokit/openapi-types 29) does not list it yet.
     permission: 'organization_dependabot_secrets=read',
     reads: 'organisation Dependabot secrets and their repositories',
     calls: [

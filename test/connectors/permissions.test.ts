@@ -1,8 +1,9 @@
 // Each connector's permission manifest (connectors/<id>/permissions.ts) is the one source of what
 // to grant: the readme sections and the README's lists are generated from it, and every call a
 // connector makes during the demo scan (read from the call trace at debug level: AWS SDK commands
-// through a client middleware, Octokit routes through a request hook, Google API methods through
-// the client proxy) must be covered by one of its entries.
+// through a client middleware — and a plugin on the STS client of the assume-role credential
+// provider —, Octokit routes through a request hook, Google API methods through the client proxy,
+// Graph requests through a middleware of the Graph client) must be covered by one of its entries.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +26,8 @@ import { serviceActions, LIST, READ } from '../../connectors/aws/action-catalog.
 import { awsPermissions } from '../../connectors/aws/permissions.js';
 import { githubPermissions } from '../../connectors/github/permissions.js';
 import { gcpPermissions } from '../../connectors/gcp/permissions.js';
-import { CALL_PERMISSION } from '../../connectors/entra/collect.js';
+import { callPermission } from '../../connectors/entra/collect.js';
+import { graphCallName } from '../../connectors/entra/graph.js';
 import { entraPermissions } from '../../connectors/entra/permissions.js';
 import { workspacePermissions } from '../../connectors/workspace/permissions.js';
 
@@ -105,6 +107,10 @@ describe('permission manifests', () => {
     expect(Object.values(githubPermissions.grants).every((v) => v === 'read')).toBe(true);
     expect(githubPermissions.grants).not.toHaveProperty('codespaces_secrets');
     expect(permissionFor(githubPermissions, 'GET /orgs/{org}/members')?.permission).toBe('members=read');
+    // As GitHub's REST docs name it for "List organization secrets" (Dependabot).
+    expect(permissionFor(githubPermissions, 'GET /orgs/{org}/dependabot/secrets')?.permission).toBe(
+      'organization_dependabot_secrets=read',
+    );
   });
 
   it('Google Cloud: the custom role holds every permission, none that reads key strings', () => {
@@ -114,10 +120,26 @@ describe('permission manifests', () => {
     expect(gcpPermissions.grants.customRole.includedPermissions).not.toContain('apikeys.keys.getKeyString');
   });
 
-  it('Entra: every call the connector names a permission for maps to that read-only permission', () => {
-    for (const [call, permission] of Object.entries(CALL_PERMISSION))
-      expect(permissionFor(entraPermissions, call)?.permission, call).toBe(permission);
-    for (const e of entraPermissions.entries) expect(e.permission).toMatch(/\.Read(\.|$)/);
+  it('Entra: every granted Graph permission is read-only; gaps name the permission from the manifest', () => {
+    for (const e of entraPermissions.entries.filter((e) => !e.implicit))
+      expect(e.permission).toMatch(/\.Read(\.|$)/);
+    expect(entraPermissions.grants.permissions).not.toContain('(JSON batching)');
+    expect(callPermission('GET /directoryRoles/{id}/members')).toBe('RoleManagement.Read.Directory');
+    expect(callPermission('GET /nosuch')).toBeUndefined();
+  });
+
+  it('Entra: a Graph request is named by method, /beta, path with {id} for object ids, no query', () => {
+    const id = '1a769ee1-2db0-595a-8063-4ec6429f115c';
+    expect(graphCallName('get', `/v1.0/applications/${id}/owners?$select=id`)).toBe(
+      'GET /applications/{id}/owners',
+    );
+    expect(graphCallName('GET', '/beta/reports/servicePrincipalSignInActivities')).toBe(
+      'GET /beta/reports/servicePrincipalSignInActivities',
+    );
+    expect(graphCallName('POST', '/graph/v1.0/$batch', '/graph/')).toBe('POST /$batch');
+    expect(graphCallName('GET', `/v1.0/servicePrincipals/${id.toUpperCase()}`)).toBe(
+      'GET /servicePrincipals/{id}',
+    );
   });
 });
 
@@ -140,7 +162,13 @@ describe('every call the demo scan makes is covered by its manifest', () => {
 
   it.each([
     ['aws', 'iam:GetAccountAuthorizationDetails', awsPermissions],
+    // sent by the STS client of the assume-role credential provider (a plugin traces it)
+    ['aws', 'sts:AssumeRole', awsPermissions],
     ['github', 'GET /orgs/{org}/installations', githubPermissions],
+    // the Graph client's trace middleware, for plain requests and those inside a $batch
+    ['entra', 'GET /applications', entraPermissions],
+    ['entra', 'GET /servicePrincipals/{id}/appRoleAssignments', entraPermissions],
+    ['entra', 'GET /beta/applications/{id}/federatedIdentityCredentials', entraPermissions],
     ['gcp', 'iam.projects.serviceAccounts.list', gcpPermissions],
     ['workspace', 'directory.tokens.list', workspacePermissions],
   ] as const)(
@@ -156,6 +184,8 @@ describe('every call the demo scan makes is covered by its manifest', () => {
     ['aws', 'iam:ListAccessKeys', awsPermissions],
     ['github', 'GET /orgs/{org}/hooks', githubPermissions],
     ['gcp', 'apikeys.projects.locations.keys.list', gcpPermissions],
+    ['aws', 'sts:AssumeRole', awsPermissions],
+    ['entra', 'GET /directoryRoles/{id}/members', entraPermissions],
   ] as const)('%s: removing the entry that covers %s makes the check fail', (provider, call, manifest) => {
     const calls = observed.get(provider) ?? new Set<string>();
     expect(calls.has(call)).toBe(true);
