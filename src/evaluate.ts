@@ -140,7 +140,7 @@ const recordsOf = (c: CompactRecords): EvaluationRecord[] => {
     out[i] =
       r === 0
         ? { policyId, identityUid, status, findings }
-        : { policyId, identityUid, status, reason: c.reasons[r] as string, findings };
+        : { policyId, identityUid, status, reason: c.reasons[r], findings };
   }
   return out;
 };

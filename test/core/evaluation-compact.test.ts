@@ -65,7 +65,7 @@ describe('evaluation records held compactly', () => {
   it('are built on first read, then the same array; every field in the order records always had', () => {
     const result = evaluate(policies, identities);
     const descriptor = Object.getOwnPropertyDescriptor(result, 'evaluations');
-    expect(descriptor?.get).toBeTypeOf('function');
+    expect(typeof descriptor?.get).toBe('function');
     expect(descriptor?.enumerable).toBe(true);
     const records = result.evaluations;
     expect(result.evaluations).toBe(records);
