@@ -279,9 +279,10 @@ const upgradeKeys = (
  * The config as hashed: `financialScope` in its old spelling (`scope.soc1`), so the rename keeps
  * every config's hash (stored scans and shards are matched by it) and both spellings hash alike.
  */
-const hashForm = ({ financialScope, scope: _, ...rest }: ConfigFile): unknown => ({
-  ...rest,
-  scope: { soc1: financialScope },
+const hashForm = (file: ConfigFile): unknown => ({
+  ...file,
+  financialScope: undefined,
+  scope: { soc1: file.financialScope },
 });
 
 /** Validates raw config data (already parsed from YAML/JSON) against the registries. */
