@@ -16,7 +16,9 @@ import { silentLogger } from '../../../src/log.js';
 import { callerDenied } from '../../../fixtures/gcp/errors.js';
 import { api, fakeAuth } from './harness.js';
 
-afterEach(() => nock.cleanAll());
+afterEach(() => {
+  nock.cleanAll();
+});
 
 const doctor = (gcp: Record<string, unknown>) =>
   runDoctor({
