@@ -53,6 +53,9 @@ export const ServiceAccountAttributes = z.object({
   bindings: list(BindingRef),
   canActAs: list(PrincipalRef),
   administeredBy: list(PrincipalRef),
+  /** The service account the scan ran as (its credential's email). */
+  scanner: z.boolean().optional().catch(undefined),
+  scannerPrincipal: z.string().optional().catch(undefined),
 });
 export type ServiceAccountAttributes = z.infer<typeof ServiceAccountAttributes>;
 

@@ -168,12 +168,6 @@ describe('a GitHub org with planted problems', () => {
       ],
       ['github:oauth-app-authorizations', 'not_supported', null, null],
       [
-        'GET /orgs/{org}/codespaces/secrets',
-        'not_supported',
-        'organization_codespaces_secrets=read (fine-grained PAT) or admin:org (classic)',
-        null,
-      ],
-      [
         'GET /repos/{owner}/{repo}/dependabot/secrets',
         'access_denied',
         'dependabot_secrets=read',
