@@ -37,13 +37,6 @@ const ENTRIES: readonly PermissionEntry[] = [
     calls: ['GET /beta/reports/servicePrincipalSignInActivities'],
     required: false,
   },
-  {
-    permission: '(JSON batching)',
-    reads: 'the per-object reads above, 20 to a request',
-    calls: ['POST /$batch', 'POST /beta/$batch'],
-    required: true,
-    implicit: 'each request inside a batch is authorised on its own',
-  },
 ];
 
 /** The Graph application permissions, by the name the Entra admin center shows. */
@@ -61,7 +54,10 @@ export const entraPermissions: PermissionManifest<EntraGrants> = {
   grants: {
     resource: 'Microsoft Graph',
     type: 'Application',
-    permissions: ENTRIES.filter((e) => !e.implicit).map((e) => e.permission),
+    permissions: ENTRIES.map((e) => e.permission),
   },
   entries: ENTRIES,
 };
+
+/** The entries alone (graph.ts names traced requests by their call templates). */
+export const ENTRA_PERMISSIONS: readonly PermissionEntry[] = ENTRIES;
