@@ -24,7 +24,7 @@ import {
   severityRank,
 } from './model.js';
 import { resolveOwner } from './owner.js';
-import { applyScope } from './scope.js';
+import { applyFinancialScope } from './financial-scope.js';
 import { applyExceptions, type ExceptionRule, loadExceptions } from './exceptions.js';
 import { applyAcceptedGaps } from './accepted-gaps.js';
 import { createControlResolver } from './controls/index.js';
@@ -186,7 +186,7 @@ const scanWith = async (
   // A provider whose authentication failed as a whole: its remaining targets are skipped, recorded.
   const deadProviders = new Map<string, string>();
   const markDead = (connectorId: string, err: unknown): void => {
-    if (err instanceof ScanError && err.scope === 'provider') deadProviders.set(connectorId, err.message);
+    if (err instanceof ScanError && err.reach === 'provider') deadProviders.set(connectorId, err.message);
   };
   const skipIfDead = (connectorId: string, ctx: CollectContext): boolean => {
     const dead = deadProviders.get(connectorId);
@@ -419,7 +419,7 @@ export const judgeScan = (
       }
       byUid.set(
         identity.uid,
-        applyScope(resolveOwner(identity, config.file.ownership), config.file.scope.soc1),
+        applyFinancialScope(resolveOwner(identity, config.file.ownership), config.file.financialScope),
       );
       coverageOf.set(identity.uid, run.coverage);
     }
