@@ -8,6 +8,7 @@ import type { CollectContext, Connector, ConnectorSession, Target } from '../../
 import { ScanError, UsageError } from '../../src/errors.js';
 import type { IdentityInput } from '../../src/model.js';
 import { createDenyReader, type DenyReader } from './deny.js';
+import { createGroupDirectory, type GroupDirectory } from './groups.js';
 import { createRoleCatalog, type RoleCatalog } from './role-permissions.js';
 import { createIamPolicyCache, type IamPolicyCache, type Registered } from './iam-policy-cache.js';
 import { authenticate, createClients, type GcpAuthClient, type GcpAuthResult } from './clients.js';
@@ -64,6 +65,8 @@ export interface GcpSession extends ConnectorSession {
   /** Roles' permissions and deny policies, read once per scan (providers.gcp.rolePermissions / denyPolicies). */
   roles?: RoleCatalog;
   denies?: DenyReader;
+  /** Google group members (Cloud Identity), read once per scan (providers.gcp.expandGroups). */
+  groups?: GroupDirectory;
 }
 
 const openSession = (
@@ -256,6 +259,7 @@ async function* collectGcp(
     mappings,
     policies,
     readers,
+    groups: config.expandGroups ? (session.groups ??= createGroupDirectory(clients, ctx)) : undefined,
   });
   for (const note of projectNote(project.projectId, result)) ctx.note(note);
   yield* result.identities;
