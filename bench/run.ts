@@ -2,16 +2,11 @@
 // [--aws-throttle=N] [--github-secondary=N] [--concurrency=N] [--target-concurrency=N] [--identities=N] [--report-identities=N]`
 // Figures, not assertions. (1) Scale: generated estates served by a fake cloud in its own process,
 // scanned by the built CLI in its own process (bench/scale.ts); (2) the policy layer alone over
-// the scanned AWS inventory repeated to --identities; (3) every report format (bench/reports.ts,
+// the demo estate's connector output repeated to --identities (bench/policies.ts); (3) every report format (bench/reports.ts,
 // its own process). Each figure is printed against issue 14's target: met, or the distance.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { buildConfig } from '../src/config.js';
-import { evaluatePolicies } from '../src/evaluate.js';
-import type { Identity } from '../src/model.js';
-import { builtins } from '../src/registry.js';
+import type { PolicyBenchResult } from './policies.js';
 import { type BenchSize, type ScenarioResult, TARGETS, runBench, verdicts } from './scale.js';
 
 const flag = (name: string): boolean => process.argv.includes(`--${name}`);
@@ -27,7 +22,6 @@ const num = (name: string, fallback: number): number => {
   return n;
 };
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 
 const size: BenchSize = flag('large') ? 'large' : ((arg('size') as BenchSize | undefined) ?? 'small');
 if (!['tiny', 'small', 'large'].includes(size)) {
@@ -59,13 +53,7 @@ if (!json) {
   );
 }
 
-let awsInventory: Identity[] | undefined;
-const results = await runBench(options, (r) => {
-  // The single-account scan's identities feed the policy-layer figure below.
-  if (r.name === 'aws-account' && r.resultPath && r.identities > 0) {
-    awsInventory = (JSON.parse(readFileSync(r.resultPath, 'utf8')) as { identities: Identity[] }).identities;
-  }
-});
+const results = await runBench(options);
 
 const line = (r: ScenarioResult): string[] => {
   const v = verdicts(r);
@@ -125,37 +113,28 @@ if (!json) {
   }
 }
 
-// The policy layer alone: the scanned AWS inventory repeated to `policyIdentities` identities.
-let policy:
-  | { identities: number; policies: number; seconds: number; identitiesPerSecond: number; findings: number }
-  | undefined;
-if (awsInventory && awsInventory.length > 0 && policyIdentities > 0) {
-  const base = awsInventory;
-  const config = buildConfig({}, builtins, 'bench', process.cwd());
-  const inventory = Array.from({ length: policyIdentities }, (_, i) => {
-    const b = base[i % base.length] as Identity;
-    return { ...b, uid: `${b.uid}#${i}` };
-  });
-  awsInventory = undefined;
-  gc();
-  const t = performance.now();
-  const { findings } = evaluatePolicies(inventory, config.policies, {
-    asOf: new Date(),
-    directory: undefined,
-    inventory,
-  });
-  const seconds = (performance.now() - t) / 1000;
-  policy = {
-    identities: inventory.length,
-    policies: config.policies.length,
-    seconds,
-    identitiesPerSecond: inventory.length / seconds,
-    findings: findings.length,
-  };
-  if (!json) {
-    const met = policy.identitiesPerSecond >= TARGETS.policyIdentitiesPerSecond;
+// The policy layer alone (bench/policies.ts, its own process so its heap is its own): the demo
+// estate's connector output repeated to `policyIdentities`, judged as a scan judges it.
+let policy: PolicyBenchResult | undefined;
+if (policyIdentities > 0) {
+  const child = spawnSync(
+    process.execPath,
+    ['--expose-gc', join(import.meta.dirname, 'policies.js'), `--identities=${policyIdentities}`, '--json'],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1024 * 1024 },
+  );
+  if (child.status === 0)
+    policy = JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '') as PolicyBenchResult;
+  else {
+    console.error(`policy bench exited ${String(child.status)}`);
+    process.exitCode = 1;
+  }
+  if (policy && !json) {
+    const met = policy.identitiesPerCpuSecond >= TARGETS.policyIdentitiesPerSecond;
     console.log(
-      `\npolicies: ${policy.identities} identities × ${policy.policies} policies in ${seconds.toFixed(2)} s = ${Math.round(policy.identitiesPerSecond)} identities/s, ${policy.findings} findings (${met ? 'met' : 'MISS'}: target ≥ ${TARGETS.policyIdentitiesPerSecond}/s${met ? '' : `, ${(TARGETS.policyIdentitiesPerSecond / policy.identitiesPerSecond).toFixed(1)}× short`})`,
+      `\npolicies: ${policy.identities} identities (the demo estate's ${policy.templates} repeated) × ${policy.policies} policies → ${policy.findings} findings, ${policy.evaluations} evaluation records\n` +
+        `  ${policy.wallSeconds.toFixed(2)} s wall, ${policy.cpuSeconds.toFixed(2)} CPU-s: ${Math.round(policy.identitiesPerSecond)} identities/s, ${Math.round(policy.identitiesPerCpuSecond)} per CPU-second; heap held ${mb(policy.heapRetainedBytes)}; peak RSS ${mb(policy.peakRssBytes)}\n` +
+        `  ${met ? 'met ' : 'MISS'} ${Math.round(policy.identitiesPerCpuSecond)} identities per CPU-second (target ≥ ${TARGETS.policyIdentitiesPerSecond}/s${met ? '' : `: ${(TARGETS.policyIdentitiesPerSecond / policy.identitiesPerCpuSecond).toFixed(1)}× short`}; per CPU-second, as the 2-core machine is shared)\n` +
+        `  verdict hash ${policy.verdictHash} (equal identities, equal hash: a speed change must keep it)`,
     );
   }
 }

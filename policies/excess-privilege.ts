@@ -14,6 +14,7 @@ import { type FindingDraft, type Policy, fail, judged, notApplicable, unknown } 
 import { NONE, SOME } from '../connectors/aws/effective.js';
 import { type PathStep, escalationSets, evaluatorOf, pathsToAdmin } from './lib/aws-paths.js';
 import { gcpAdminScope } from './lib/gcp.js';
+import { githubReach } from './lib/github.js';
 import {
   identityLabel,
   includeProviderManagedOption,
@@ -119,7 +120,15 @@ export const excessPrivilege: Policy<Options> = {
       key: 'admin',
       title: 'Administrator access / Administrator of a service',
       extraControls: { soc2: ['CC8.1'] },
-      evidence: ['level', 'reasons', 'adminPolicies', 'permissionsBoundary', 'switchedOff', 'adminScope'],
+      evidence: [
+        'level',
+        'reasons',
+        'adminPolicies',
+        'permissionsBoundary',
+        'switchedOff',
+        'adminScope',
+        'reach',
+      ],
     },
     {
       key: 'service-wildcard',
@@ -158,6 +167,8 @@ export const excessPrivilege: Policy<Options> = {
           ? scope === 'service'
           : !privilege.attached.some((role) => GCP_ESTATE_ADMIN_ROLES.has(role)));
       const adminPolicies = privilege.attached.filter((a) => ADMIN_ATTACHMENTS.some((re) => re.test(a)));
+      // GitHub: the effective tier (org or repository admin) and the permissions and repositories behind it.
+      const reach = githubReach(identity);
       return [
         fail({
           key: 'admin',
@@ -171,6 +182,7 @@ export const excessPrivilege: Policy<Options> = {
             ...boundary,
             ...(off ? { switchedOff: true } : {}),
             ...(serviceOnly ? { adminScope: 'service' } : {}),
+            ...(reach ? { reach } : {}),
           },
           remediation:
             'Replace the administrator grant with a policy listing only the actions and resources this identity uses.',

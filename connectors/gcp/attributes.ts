@@ -64,6 +64,9 @@ export const ServiceAccountAttributes = z.object({
    */
   canActAsThroughGroups: z.array(PrincipalRef).optional().catch(undefined),
   actAsGroupsUnread: z.array(z.string()).optional().catch(undefined),
+  /** The service account the scan ran as (its credential's email). */
+  scanner: z.boolean().optional().catch(undefined),
+  scannerPrincipal: z.string().optional().catch(undefined),
 });
 export type ServiceAccountAttributes = z.infer<typeof ServiceAccountAttributes>;
 

@@ -7,7 +7,7 @@
 import { cloudidentity, type cloudidentity_v1 } from '@googleapis/cloudidentity';
 import { cloudresourcemanager, type cloudresourcemanager_v3 } from '@googleapis/cloudresourcemanager';
 import { iam, type iam_v1, type iam_v2 } from '@googleapis/iam';
-import { GoogleAuth, OAuth2Client, type BaseExternalAccountClient } from 'google-auth-library';
+import { BaseExternalAccountClient, Compute, GoogleAuth, OAuth2Client } from 'google-auth-library';
 import type { Agent as HttpAgent } from 'node:http';
 import { ScanError } from '../../src/errors.js';
 import { type Logger, silentLogger } from '../../src/log.js';
@@ -89,7 +89,8 @@ export const authenticate = async (
   try {
     const client = await google.getClient();
     await client.getAccessToken();
-    const principal = principalOf(client);
+    const principal =
+      principalOf(client) ?? (client instanceof Compute ? await metadataEmail(google) : undefined);
     return { client: google, principal };
   } catch (err) {
     // Whatever the cause (no ADC found, a refused token exchange), no call can succeed.
@@ -99,12 +100,31 @@ export const authenticate = async (
   }
 };
 
-/** The service account email of key-file, impersonated and metadata-server credentials. */
-const principalOf = (client: object): string | undefined => {
+/**
+ * The service account email of key-file and impersonated credentials, and of workload identity
+ * federation that impersonates a service account. A user's ADC (no email) names no one: the
+ * scan then runs as a person, not as a service account it could mark.
+ */
+export const principalOf = (client: object): string | undefined => {
   const c = client as { email?: unknown; targetPrincipal?: unknown };
   if (typeof c.targetPrincipal === 'string' && c.targetPrincipal) return c.targetPrincipal;
   if (typeof c.email === 'string' && c.email) return c.email;
+  if (client instanceof BaseExternalAccountClient) return client.getServiceAccountEmail() ?? undefined;
   return undefined;
+};
+
+/**
+ * On Compute Engine / Cloud Run the credential is the metadata server's, named `default`: its
+ * email comes from the metadata server (GoogleAuth.getCredentials). Not read: who ran the scan is
+ * unknown, which marks no identity and fails nothing.
+ */
+const metadataEmail = async (google: GoogleAuth): Promise<string | undefined> => {
+  try {
+    const { client_email: email } = await google.getCredentials();
+    return email || undefined;
+  } catch {
+    return undefined;
+  }
 };
 
 /**

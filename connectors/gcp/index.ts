@@ -12,6 +12,7 @@ import { createGroupDirectory, type GroupDirectory } from './groups.js';
 import { createRoleCatalog, type RoleCatalog } from './role-permissions.js';
 import { createIamPolicyCache, type IamPolicyCache, type Registered } from './iam-policy-cache.js';
 import { authenticate, createClients, type GcpAuthClient, type GcpAuthResult } from './clients.js';
+import { GCP_KINDS } from './attributes.js';
 import { GcpConfig } from './config.js';
 import { type GcpTargetData, projectTarget } from './targets.js';
 
@@ -262,8 +263,14 @@ async function* collectGcp(
     groups: config.expandGroups ? (session.groups ??= createGroupDirectory(clients, ctx)) : undefined,
   });
   for (const note of projectNote(project.projectId, result)) ctx.note(note);
-  yield* result.identities;
+  for (const identity of result.identities) yield principal ? markScanner(identity, principal) : identity;
 }
+
+/** The service account the scan runs as is an identity like any other, marked as such (as AWS and GitHub do). */
+export const markScanner = (identity: IdentityInput, principal: string): IdentityInput =>
+  identity.kind === GCP_KINDS.serviceAccount && identity.uid.toLowerCase() === principal.toLowerCase()
+    ? { ...identity, attributes: { ...identity.attributes, scanner: true, scannerPrincipal: principal } }
+    : identity;
 
 /** Builds the connector; tests and embedders may hand it an auth client. */
 export const createGcpConnector = (

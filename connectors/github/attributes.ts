@@ -6,6 +6,7 @@
 // on; the connector may write more (evidence detail), never one of these with another type.
 import { z } from 'zod';
 import type { Identity } from '../../src/model.js';
+import { REACH_RANKS } from './reach.js';
 
 export const GITHUB_KINDS = {
   appInstallation: 'github.app_installation',
@@ -101,6 +102,27 @@ export const WorkflowTokenAttributes = z.object({
 });
 export type WorkflowTokenAttributes = z.infer<typeof WorkflowTokenAttributes>;
 
+/** `attributes.reach` (reach.ts): the effective rank and the permissions and limits it rests on. */
+export const ReachAttributes = z.object({
+  reach: z.object({
+    rank: z.enum(REACH_RANKS),
+    permissions: z
+      .array(
+        z.object({
+          permission: z.string(),
+          rank: z.enum(REACH_RANKS),
+          on: z.union([z.string(), z.array(z.string())]),
+          limit: OptString,
+          why: OptString,
+        }),
+      )
+      .catch([]),
+    limits: z.array(z.string()).catch([]),
+    notEvaluated: z.array(z.string()).catch([]),
+  }),
+});
+export type ReachAttributes = z.infer<typeof ReachAttributes>;
+
 const read =
   <S extends z.ZodType>(kinds: readonly GithubKind[], schema: S) =>
   (identity: Identity): z.output<S> | undefined => {
@@ -124,3 +146,16 @@ export const secretAttributes = read(
   SecretAttributes,
 );
 export const workflowTokenAttributes = read([GITHUB_KINDS.workflowToken], WorkflowTokenAttributes);
+/** Every kind the connector computes a privilege for carries its reach. */
+export const reachAttributes = read(
+  [
+    GITHUB_KINDS.appInstallation,
+    GITHUB_KINDS.fineGrainedPat,
+    GITHUB_KINDS.patRequest,
+    GITHUB_KINDS.credentialAuthorization,
+    GITHUB_KINDS.deployKey,
+    GITHUB_KINDS.workflowToken,
+    GITHUB_KINDS.scanToken,
+  ],
+  ReachAttributes,
+);

@@ -392,18 +392,6 @@ async function* orgLevel(w: WalkState, facts: OrgFacts): AsyncGenerator<Identity
   if (f.orgSecrets) {
     for (const family of ['actions', 'dependabot', 'codespaces'] as const) {
       const call = `GET /orgs/{org}/${family}/secrets`;
-      if (family === 'codespaces' && mode === 'app') {
-        // GitHub's description marks this endpoint as not available to GitHub Apps.
-        w.ctx.gap({
-          code: 'not_supported',
-          call,
-          message: 'GitHub Apps cannot list organisation Codespaces secrets; a token with admin:org can',
-          permission: 'organization_codespaces_secrets=read (fine-grained PAT) or admin:org (classic)',
-          // No App permission closes it: only a token scan (another kind of credential) can.
-          closable: false,
-        });
-        continue;
-      }
       for (const secret of (await listAll(w, call, { org }, Secret)) ?? []) {
         let selected: string[] | undefined;
         if (secret.visibility === 'selected') {

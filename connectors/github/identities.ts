@@ -14,8 +14,10 @@ import {
   classicScopesPrivilege,
   deployKeyPrivilege,
   patPrivilege,
+  sshKeyPrivilege,
   workflowTokenPrivilege,
 } from './privilege.js';
+import type { OwnerAccess, OwnerOrgRole } from './reach.js';
 import type {
   CredentialAuthorization,
   DeployKey,
@@ -73,6 +75,16 @@ const ownerFacts = (f: OrgFacts, login: string | null | undefined): Record<strin
   return { ownerOrgMember: role !== undefined, ...(role ? { ownerRole: role } : {}) };
 };
 
+/** The owner's role for effective reach; undefined when the member listings were not read. */
+const ownerRole = (f: OrgFacts, login: string): OwnerOrgRole | undefined => {
+  if (!f.members) return undefined;
+  const role = f.members.get(login.toLowerCase());
+  if (role === 'admin' || role === 'member') return role;
+  return f.outsideCollaborators?.has(login.toLowerCase()) === true ? 'outside_collaborator' : 'not_member';
+};
+
+const ownerAccess = (f: OrgFacts, login: string): OwnerAccess => ({ login, orgRole: ownerRole(f, login) });
+
 const repoFacts = (repo: Repository): Record<string, unknown> => ({
   repository: repo.name,
   ...(repo.visibility
@@ -83,7 +95,11 @@ const repoFacts = (repo: Repository): Record<string, unknown> => ({
   ...(repo.archived ? { repositoryArchived: true } : {}),
 });
 
-const privilegeFields = (p: GithubPrivilege) => ({ privilege: p.privilege, canChangeCode: p.canChangeCode });
+const privilegeFields = (p: GithubPrivilege) => ({
+  privilege: p.privilege,
+  canChangeCode: p.canChangeCode,
+  reach: p.reach,
+});
 
 const expired = (expiresAt: string | null | undefined, asOf: Date): boolean =>
   typeof expiresAt === 'string' && Date.parse(expiresAt) <= asOf.getTime();
@@ -92,9 +108,11 @@ export const installationIdentity = (
   f: OrgFacts,
   inst: Installation,
   app: GithubApp | undefined,
+  /** The selected repositories, when read (only the installation itself can list them). */
+  repositories?: readonly string[],
 ): IdentityInput => {
-  const { privilege, canChangeCode } = privilegeFields(
-    appInstallationPrivilege(f.org, inst.permissions, inst.repository_selection),
+  const { privilege, canChangeCode, reach } = privilegeFields(
+    appInstallationPrivilege(f.org, inst.permissions, inst.repository_selection, repositories),
   );
   const appOwner = app?.owner?.login ?? app?.owner?.slug;
   const configuredOwner = f.appOwners[inst.app_slug];
@@ -122,12 +140,14 @@ export const installationIdentity = (
           }
         : {}),
       repositorySelection: inst.repository_selection,
+      ...(repositories ? { repositories: [...repositories] } : {}),
       permissions: inst.permissions,
       events: inst.events,
       updatedAt: inst.updated_at,
       suspended: Boolean(inst.suspended_at),
       ...(inst.suspended_at ? { suspendedAt: inst.suspended_at, suspendedBy: inst.suspended_by?.login } : {}),
       canChangeCode,
+      reach,
     } satisfies Written<typeof InstallationAttributes>,
   };
 };
@@ -138,8 +158,8 @@ export const patGrantIdentity = (
   repos: readonly string[] | undefined,
 ): IdentityInput => {
   const owner = grant.owner.login;
-  const { privilege, canChangeCode } = privilegeFields(
-    patPrivilege(f.org, grant.permissions, grant.repository_selection, repos, owner),
+  const { privilege, canChangeCode, reach } = privilegeFields(
+    patPrivilege(f.org, grant.permissions, grant.repository_selection, repos, owner, ownerRole(f, owner)),
   );
   const credential: CredentialInput = {
     uid: `token:${grant.token_id ?? grant.id}`,
@@ -171,14 +191,15 @@ export const patGrantIdentity = (
       neverExpires: grant.token_expires_at === null,
       ...ownerFacts(f, owner),
       canChangeCode,
+      reach,
     } satisfies Written<typeof TokenAttributes>,
   };
 };
 
 export const patRequestIdentity = (f: OrgFacts, req: PatRequest): IdentityInput => {
   const owner = req.owner.login;
-  const { privilege, canChangeCode } = privilegeFields(
-    patPrivilege(f.org, req.permissions, req.repository_selection, undefined, owner),
+  const { privilege, canChangeCode, reach } = privilegeFields(
+    patPrivilege(f.org, req.permissions, req.repository_selection, undefined, owner, ownerRole(f, owner)),
   );
   return {
     uid: `github:${f.org}/pat-request/${req.id}`,
@@ -207,6 +228,7 @@ export const patRequestIdentity = (f: OrgFacts, req: PatRequest): IdentityInput 
       neverExpires: req.token_expires_at === null,
       ...ownerFacts(f, owner),
       canChangeCode,
+      reach,
     } satisfies Written<typeof TokenAttributes>,
   };
 };
@@ -219,17 +241,14 @@ export const credentialAuthorizationIdentity = (
 ): IdentityInput => {
   const isKey = auth.credential_type === SSH_KEY;
   const scopes = auth.scopes ?? [];
-  const { privilege, canChangeCode } = isKey
-    ? {
-        privilege: {
-          level: 'write' as const,
-          grants: [],
-          reasons: [`SSH key: git access to every repository ${auth.login} can reach in ${f.org}`],
-          attached: [],
-        },
-        canChangeCode: true,
-      }
-    : classicScopesPrivilege(f.org, scopes, `credential-authorization:${auth.credential_type}`);
+  const { privilege, canChangeCode, reach } = isKey
+    ? sshKeyPrivilege(f.org, ownerAccess(f, auth.login))
+    : classicScopesPrivilege(
+        f.org,
+        scopes,
+        `credential-authorization:${auth.credential_type}`,
+        ownerAccess(f, auth.login),
+      );
   if (!isKey && scopes.length === 0) {
     privilege.reasons.push(
       auth.credential_type === 'GitHub app token'
@@ -270,12 +289,15 @@ export const credentialAuthorizationIdentity = (
       ...(isKey ? {} : { neverExpires: expiresAt === null }),
       ...ownerFacts(f, auth.login),
       canChangeCode,
+      reach,
     } satisfies Written<typeof CredentialAuthorizationAttributes>,
   };
 };
 
 export const deployKeyIdentity = (f: OrgFacts, repo: Repository, key: DeployKey): IdentityInput => {
-  const { privilege, canChangeCode } = privilegeFields(deployKeyPrivilege(f.org, repo.name, key.read_only));
+  const { privilege, canChangeCode, reach } = privilegeFields(
+    deployKeyPrivilege(f.org, repo.name, key.read_only),
+  );
   return {
     uid: `github:${f.org}/${repo.name}/deploy-key/${key.id}`,
     provider: 'github',
@@ -306,6 +328,7 @@ export const deployKeyIdentity = (f: OrgFacts, repo: Repository, key: DeployKey)
       ...repoFacts(repo),
       ...ownerFacts(f, key.added_by),
       canChangeCode,
+      reach,
     } satisfies Written<typeof DeployKeyAttributes>,
   };
 };
@@ -404,7 +427,7 @@ export const workflowTokenIdentity = (
   /** For the org default: the repositories that keep it (not inventoried on their own). */
   inheritedBy?: readonly string[],
 ): IdentityInput => {
-  const { privilege, canChangeCode } = privilegeFields(
+  const { privilege, canChangeCode, reach } = privilegeFields(
     workflowTokenPrivilege(f.org, repo?.name, perms.default_workflow_permissions),
   );
   return {
@@ -431,6 +454,7 @@ export const workflowTokenIdentity = (
           }
         : {}),
       canChangeCode,
+      reach,
     } satisfies Written<typeof WorkflowTokenAttributes>,
   };
 };
@@ -479,8 +503,8 @@ export const scanTokenIdentity = (f: OrgFacts, t: ScanTokenFacts): IdentityInput
         .map((s) => s.trim())
         .filter((s) => s !== '')
     : [];
-  const { privilege, canChangeCode } = classic
-    ? classicScopesPrivilege(f.org, scopes, 'scan-token')
+  const { privilege, canChangeCode, reach } = classic
+    ? classicScopesPrivilege(f.org, scopes, 'scan-token', ownerAccess(f, t.login))
     : {
         privilege: {
           level: 'none' as const,
@@ -490,6 +514,12 @@ export const scanTokenIdentity = (f: OrgFacts, t: ScanTokenFacts): IdentityInput
           attached: [],
         },
         canChangeCode: undefined,
+        reach: {
+          rank: 'none' as const,
+          permissions: [],
+          limits: [],
+          notEvaluated: ['its permissions: GitHub does not report them to the token itself'],
+        },
       };
   return {
     uid: `github:${f.org}/scan-token/${t.login}`,
@@ -516,6 +546,7 @@ export const scanTokenIdentity = (f: OrgFacts, t: ScanTokenFacts): IdentityInput
       ...(t.expiresAt === undefined ? {} : { neverExpires: t.expiresAt === null }),
       ...ownerFacts(f, t.login),
       ...(canChangeCode === undefined ? {} : { canChangeCode }),
+      reach,
     } satisfies Written<typeof CredentialAuthorizationAttributes>,
   };
 };

@@ -313,15 +313,6 @@ const doctorGithub = async (
       checks: entries.map((e) => {
         const [name = e.permission] = e.permission.split('=');
         const level = granted[name];
-        // GitHub serves organisation Codespaces secrets to no App: nothing to grant.
-        if (name === 'organization_codespaces_secrets')
-          return {
-            permission: e.permission,
-            status: 'not-needed' as const,
-            reads: e.reads,
-            required: e.required,
-            detail: 'GitHub serves these to no App: a scan lists the gap as a note, not a failure',
-          };
         return {
           permission: e.permission,
           status:

@@ -65,7 +65,7 @@ const ENTRIES: readonly PermissionEntry[] = [
   {
     permission: 'organization_codespaces_secrets=read',
     reads:
-      'organisation Codespaces secrets: a fine-grained PAT only (GitHub does not serve them to Apps; a classic token needs `admin:org`)',
+      'organisation Codespaces secrets and their repositories (an App installation or a fine-grained PAT; a classic token needs `admin:org`)',
     calls: [
       'GET /orgs/{org}/codespaces/secrets',
       'GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories',
@@ -141,9 +141,10 @@ const ENTRIES: readonly PermissionEntry[] = [
 /** The read-only map: every `name=read` entry (write-only permissions stay out). */
 const readMap = (): GithubAppPermissions =>
   Object.fromEntries(
-    ENTRIES.filter((e) => !e.implicit && e.permission.endsWith('=read'))
-      .filter((e) => e.permission !== 'organization_codespaces_secrets=read')
-      .map((e) => [e.permission.slice(0, -'=read'.length), 'read' as const]),
+    ENTRIES.filter((e) => !e.implicit && e.permission.endsWith('=read')).map((e) => [
+      e.permission.slice(0, -'=read'.length),
+      'read' as const,
+    ]),
   );
 
 export const githubPermissions: PermissionManifest<GithubAppPermissions> = {

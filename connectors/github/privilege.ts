@@ -4,15 +4,20 @@
 // resources it covers ("repo:acme/*", "repo:acme/api", "org:acme"), and the reasons.
 // Grant actions read "<permission>:<access>", e.g. "administration:write", "classic:repo".
 import type { Grant, Privilege, PrivilegeLevel } from '../../src/model.js';
-import { PRIVILEGE_ORDER } from '../../src/model.js';
 import { compareCodeUnits } from '../../src/order.js';
-
-/** Write on these administers the repository or the organisation: level admin. */
-export const ADMIN_PERMISSIONS: ReadonlySet<string> = new Set([
-  'administration',
-  'organization_administration',
-  'enterprise_administration',
-]);
+import {
+  type GithubReach,
+  type OwnerAccess,
+  type OwnerOrgRole,
+  type ReachEntry,
+  type ReachRank,
+  CLASSIC_ORG_ADMIN_SCOPES,
+  capByOwner,
+  permissionRank,
+  rankLevel,
+  reachOf,
+  repositoriesOf,
+} from './reach.js';
 
 /** Write on these changes code or what runs in CI (SOC 2 CC8.1). */
 const CODE_PERMISSIONS: ReadonlySet<string> = new Set(['contents', 'workflows', 'administration']);
@@ -49,8 +54,6 @@ export const ACCOUNT_PERMISSIONS: ReadonlySet<string> = new Set([
   'watching',
 ]);
 
-/** Classic scopes that administer an org or delete repositories. */
-const CLASSIC_ADMIN = new Set(['admin:org', 'delete_repo', 'admin:enterprise', 'site_admin']);
 /** Classic scopes that only read. */
 const CLASSIC_READ = new Set([
   'read:org',
@@ -71,23 +74,16 @@ const CLASSIC_READ = new Set([
 /** Classic scopes that can push code or change workflows. */
 const CLASSIC_CODE = new Set(['repo', 'public_repo', 'workflow']);
 
-const maxLevel = (levels: Iterable<PrivilegeLevel>): PrivilegeLevel => {
-  let best = 0;
-  for (const l of levels) best = Math.max(best, PRIVILEGE_ORDER.indexOf(l));
-  return PRIVILEGE_ORDER[best] ?? 'none';
-};
-
-export const permissionLevel = (name: string, access: string): PrivilegeLevel => {
-  const a = access.toLowerCase();
-  if (a === 'read') return 'read';
-  if (a === 'write' || a === 'admin') return ADMIN_PERMISSIONS.has(name) ? 'admin' : 'write';
-  return 'none';
-};
+/** A permission's nominal level (before the owner's access caps it). */
+export const permissionLevel = (name: string, access: string): PrivilegeLevel =>
+  rankLevel(permissionRank(name, access, isOrgPermission(name)));
 
 export interface GithubPrivilege {
   privilege: Privilege;
   /** Can push to a repository or change its workflows (for CC8.1). */
   canChangeCode: boolean;
+  /** Effective reach: the rank within the level, and what it rests on (`attributes.reach`). */
+  reach: GithubReach;
 }
 
 const grant = (actions: string[], resources: string[], source: string): Grant => ({
@@ -125,37 +121,53 @@ interface PermissionSet {
   source: string;
 }
 
-const fromPermissionSets = (sets: readonly PermissionSet[]): GithubPrivilege => {
+const fromPermissionSets = (
+  sets: readonly PermissionSet[],
+  owner?: OwnerAccess,
+  notEvaluated: readonly string[] = [],
+): GithubPrivilege => {
   const grants: Grant[] = [];
   const reasons: string[] = [];
-  const levels: PrivilegeLevel[] = [];
+  const entries: ReachEntry[] = [];
   let canChangeCode = false;
   for (const set of sets) {
     for (const [name, access] of Object.entries(set.permissions).sort(([a], [b]) => compareCodeUnits(a, b))) {
-      const level = permissionLevel(name, access);
-      if (level === 'none') continue;
+      if (permissionLevel(name, access) === 'none') continue;
       if (set.accountOnly === true || ACCOUNT_PERMISSIONS.has(name)) {
         grants.push(grant([`${name}:${access}`], [set.accountResource], set.source));
         continue;
       }
-      const resources = isOrgPermission(name) ? [set.orgResource] : set.repoResources;
+      const orgScope = isOrgPermission(name);
+      const resources = orgScope ? [set.orgResource] : set.repoResources;
       if (resources.length === 0) continue;
-      levels.push(level);
+      // The grant stays as written; the rank is what the owner can really do with it.
+      const capped = capByOwner(permissionRank(name, access, orgScope), owner);
+      const on = orgScope ? 'organization' : repositoriesOf(resources);
+      entries.push({
+        permission: `${name}:${access}`,
+        rank: capped.rank,
+        on,
+        ...(capped.limit ? { limit: capped.limit } : {}),
+      });
       grants.push(grant([`${name}:${access}`], resources, set.source));
+      const level = rankLevel(capped.rank);
       if (level === 'admin' || level === 'write') {
-        reasons.push(`${name}:${access} on ${describeResources(resources)} (${set.source})`);
+        reasons.push(
+          `${name}:${access} on ${describeResources(resources)} (${set.source})${capped.limit ? `; ${capped.limit}` : ''}`,
+        );
         if (CODE_PERMISSIONS.has(name)) canChangeCode = true;
       }
     }
   }
-  const level = maxLevel(levels);
+  const reach = reachOf(entries, notEvaluated);
+  const level = rankLevel(reach.rank);
   if (level === 'read')
     reasons.push(`read-only permissions (${[...new Set(sets.map((s) => s.source))].join(', ')})`);
   if (grants.some((g) => g.resources.some((r) => r.startsWith('user:'))))
     reasons.push(
       'account permissions act on a user account, not on the organisation: not counted in the level',
     );
-  return { privilege: { level, grants, reasons, attached: [] }, canChangeCode };
+  return { privilege: { level, grants, reasons, attached: [] }, canChangeCode, reach };
 };
 
 /** Repository resources for an App installation or a PAT: all, a named subset, or an unnamed selection. */
@@ -166,26 +178,51 @@ export const repoResources = (
 ): string[] => {
   if (selection === 'all') return [`repo:${org}/*`];
   if (selection === 'none') return [];
-  if (repos && repos.length > 0) return repos.map((r) => `repo:${org}/${r}`);
+  // A list that was read is the reach, even when empty.
+  if (repos) return repos.map((r) => `repo:${org}/${r}`);
   // GitHub does not tell an installation which repositories another installation selected.
   return [`repo:${org}/@selected`];
 };
 
+const UNLISTED_SELECTION =
+  "which repositories are selected: GitHub lists an installation's repositories only to that installation";
+const ROLE_UNKNOWN =
+  "the owner's organisation role (members not listed): organisation permissions not capped";
+const OWNER_REPOS =
+  "the owner's own permission on each repository: a repository permission counts as granted wherever the selection reaches";
+
+/**
+ * An App installation: its permissions on all repositories, or on its selection (named when
+ * `repos` was read: GET /installation/repositories, which only the installation itself may call).
+ */
 export const appInstallationPrivilege = (
   org: string,
   permissions: Record<string, string>,
   selection: 'all' | 'selected' | undefined,
-): GithubPrivilege =>
-  fromPermissionSets([
-    {
-      permissions,
-      repoResources: repoResources(org, selection),
-      orgResource: `org:${org}`,
-      // Account permissions reach whichever user authorises the App.
-      accountResource: 'user:*',
-      source: 'installation-permissions',
-    },
-  ]);
+  repos?: readonly string[],
+): GithubPrivilege => {
+  const resources = repoResources(org, selection, repos);
+  return fromPermissionSets(
+    [
+      {
+        permissions,
+        repoResources: resources,
+        orgResource: `org:${org}`,
+        // Account permissions reach whichever user authorises the App.
+        accountResource: 'user:*',
+        source: 'installation-permissions',
+      },
+    ],
+    undefined,
+    resources.some((r) => r.endsWith('/@selected')) ? [UNLISTED_SELECTION] : [],
+  );
+};
+
+const ownerNotEvaluated = (owner: OwnerAccess): string[] => [
+  ...(owner.orgRole === undefined ? [ROLE_UNKNOWN] : []),
+  // An org owner administers every repository: nothing left to cap.
+  ...(owner.orgRole === 'admin' ? [] : [OWNER_REPOS]),
+];
 
 export const patPrivilege = (
   org: string,
@@ -197,63 +234,109 @@ export const patPrivilege = (
   selection: 'all' | 'subset' | 'none' | undefined,
   repos: readonly string[] | undefined,
   owner: string,
-): GithubPrivilege =>
-  fromPermissionSets([
-    {
-      permissions: permissions.organization ?? {},
-      repoResources: [`org:${org}`],
-      orgResource: `org:${org}`,
-      accountResource: `user:${owner}`,
-      source: 'pat-permissions.organization',
-    },
-    {
-      permissions: permissions.repository ?? {},
-      repoResources: repoResources(org, selection, repos),
-      orgResource: `org:${org}`,
-      accountResource: `user:${owner}`,
-      source: 'pat-permissions.repository',
-    },
-    {
-      permissions: permissions.other ?? {},
-      repoResources: [`user:${owner}`],
-      orgResource: `user:${owner}`,
-      accountResource: `user:${owner}`,
-      accountOnly: true,
-      source: 'pat-permissions.other',
-    },
-  ]);
+  /** The owner's organisation role, when the member listings were read. */
+  ownerRole?: OwnerOrgRole,
+): GithubPrivilege => {
+  const access: OwnerAccess = { login: owner, orgRole: ownerRole };
+  return fromPermissionSets(
+    [
+      {
+        permissions: permissions.organization ?? {},
+        repoResources: [`org:${org}`],
+        orgResource: `org:${org}`,
+        accountResource: `user:${owner}`,
+        source: 'pat-permissions.organization',
+      },
+      {
+        permissions: permissions.repository ?? {},
+        repoResources: repoResources(org, selection, repos),
+        orgResource: `org:${org}`,
+        accountResource: `user:${owner}`,
+        source: 'pat-permissions.repository',
+      },
+      {
+        permissions: permissions.other ?? {},
+        repoResources: [`user:${owner}`],
+        orgResource: `user:${owner}`,
+        accountResource: `user:${owner}`,
+        accountOnly: true,
+        source: 'pat-permissions.other',
+      },
+    ],
+    access,
+    ownerNotEvaluated(access),
+  );
+};
 
-export const classicScopeLevel = (scope: string): PrivilegeLevel => {
-  if (CLASSIC_ADMIN.has(scope)) return 'admin';
+export const classicScopeRank = (scope: string): ReachRank => {
+  if (CLASSIC_ORG_ADMIN_SCOPES.has(scope)) return 'org-admin';
+  // delete_repo deletes any repository its user administers.
+  if (scope === 'delete_repo') return 'repo-admin';
   if (CLASSIC_READ.has(scope) || scope.startsWith('read:')) return 'read';
+  if (scope === 'workflow') return 'workflow-write';
   return 'write';
 };
 
-/** Classic PAT / OAuth app token scopes: they reach every repository the user can. */
+export const classicScopeLevel = (scope: string): PrivilegeLevel => rankLevel(classicScopeRank(scope));
+
+/** Classic PAT / OAuth app token scopes: they reach every repository the user can, and no further. */
 export const classicScopesPrivilege = (
   org: string,
   scopes: readonly string[],
   source: string,
+  owner?: OwnerAccess,
 ): GithubPrivilege => {
   const grants: Grant[] = [];
   const reasons: string[] = [];
-  const levels: PrivilegeLevel[] = [];
+  const entries: ReachEntry[] = [];
   for (const scope of [...scopes].sort()) {
-    const level = classicScopeLevel(scope);
-    levels.push(level);
-    const resources =
-      scope.includes('org') || scope.includes('enterprise') ? [`org:${org}`] : [`repo:${org}/*`];
+    const capped = capByOwner(classicScopeRank(scope), owner);
+    const level = rankLevel(capped.rank);
+    const orgScope = scope.includes('org') || scope.includes('enterprise');
+    const resources = orgScope ? [`org:${org}`] : [`repo:${org}/*`];
+    entries.push({
+      permission: `classic:${scope}`,
+      rank: capped.rank,
+      on: orgScope ? 'organization' : 'all',
+      ...(capped.limit ? { limit: capped.limit } : {}),
+    });
     grants.push(grant([`classic:${scope}`], resources, source));
     if (level !== 'read')
-      reasons.push(`classic scope ${scope} (${level}) on ${describeResources(resources)} (${source})`);
+      reasons.push(
+        `classic scope ${scope} (${level}) on ${describeResources(resources)} (${source})${capped.limit ? `; ${capped.limit}` : ''}`,
+      );
   }
-  const level = maxLevel(levels);
+  const reach = reachOf(entries, owner ? ownerNotEvaluated(owner) : []);
+  const level = rankLevel(reach.rank);
   if (level === 'read') reasons.push(`read-only scopes (${source})`);
   return {
     privilege: { level, grants, reasons, attached: [] },
     canChangeCode: scopes.some((s) => CLASSIC_CODE.has(s)),
+    reach,
   };
 };
+
+/**
+ * Git over SSH (a user's SSH key, a deploy key with write access) is not subject to the
+ * workflow check GitHub applies to tokens (a token needs the workflow scope or workflows
+ * permission to change .github/workflows): write over SSH can change CI.
+ */
+const SSH_WRITE = 'git push over SSH is not limited by the workflow scope GitHub checks on tokens';
+
+/** An SSH key authorised for SSO: git access to every repository its user can reach. */
+export const sshKeyPrivilege = (org: string, owner: OwnerAccess): GithubPrivilege => ({
+  privilege: {
+    level: 'write',
+    grants: [],
+    reasons: [`SSH key: git access to every repository ${owner.login} can reach in ${org}`],
+    attached: [],
+  },
+  canChangeCode: true,
+  reach: reachOf(
+    [{ permission: 'git:ssh', rank: 'workflow-write', on: 'all', why: SSH_WRITE }],
+    ownerNotEvaluated(owner),
+  ),
+});
 
 export const deployKeyPrivilege = (
   org: string,
@@ -281,12 +364,21 @@ export const deployKeyPrivilege = (
       attached: [],
     },
     canChangeCode: write,
+    reach: reachOf(
+      [
+        write
+          ? { permission: 'contents:write', rank: 'workflow-write', on: [repo], why: SSH_WRITE }
+          : { permission: 'contents:read', rank: 'read', on: [repo] },
+      ],
+      [],
+    ),
   };
 };
 
 /**
  * The default GITHUB_TOKEN: "write" is GitHub's permissive default (read and write for every
- * scope), "read" the restricted one (contents and packages read).
+ * scope), "read" the restricted one (contents and packages read). GitHub never gives it the
+ * workflows permission: it cannot change CI.
  */
 export const workflowTokenPrivilege = (
   org: string,
@@ -295,6 +387,7 @@ export const workflowTokenPrivilege = (
 ): GithubPrivilege => {
   const resources = [repo === undefined ? `repo:${org}/*` : `repo:${org}/${repo}`];
   const source = `workflow-permissions:${repo === undefined ? 'organization' : 'repository'}`;
+  const on = repositoriesOf(resources);
   if (defaultPermissions === 'write') {
     return {
       privilege: {
@@ -306,6 +399,7 @@ export const workflowTokenPrivilege = (
         attached: [],
       },
       canChangeCode: true,
+      reach: reachOf([{ permission: '*:write', rank: 'write', on }], []),
     };
   }
   return {
@@ -316,5 +410,6 @@ export const workflowTokenPrivilege = (
       attached: [],
     },
     canChangeCode: false,
+    reach: reachOf([{ permission: 'contents:read', rank: 'read', on }], []),
   };
 };

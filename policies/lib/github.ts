@@ -2,11 +2,13 @@
 // vocabulary and its readers live with the connector (connectors/github/attributes.ts).
 import type { Identity } from '../../src/model.js';
 import { compareCodeUnits } from '../../src/order.js';
+import { reachAttributes } from '../../connectors/github/attributes.js';
 
 export {
   credentialAuthorizationAttributes,
   deployKeyAttributes,
   installationAttributes,
+  reachAttributes,
   secretAttributes,
   tokenAttributes,
   webhookAttributes,
@@ -58,4 +60,17 @@ export const githubLabel = (identity: Identity): string => {
     ? `${identity.location.scope}/${identity.location.resource}`
     : identity.location.scope;
   return `${KIND_NOUN[identity.kind] ?? identity.kind} ${identity.name} in ${where}`;
+};
+
+/** The effective reach for evidence: the rank and the permissions (with repositories) at write or above. */
+export const githubReach = (
+  identity: Identity,
+): { rank: string; permissions: unknown[]; limits?: string[] } | undefined => {
+  const reach = reachAttributes(identity)?.reach;
+  if (!reach) return undefined;
+  return {
+    rank: reach.rank,
+    permissions: reach.permissions,
+    ...(reach.limits.length > 0 ? { limits: reach.limits } : {}),
+  };
 };

@@ -93,8 +93,9 @@ describe('nhiscan doctor', () => {
       'dependabot_secrets=read',
       'codespaces_secrets=write',
     ]);
+    // GitHub serves organisation Codespaces secrets to App installations too (issue 9): checked like the rest.
     expect(t!.checks.find((c) => c.permission === 'organization_codespaces_secrets=read')?.status).toBe(
-      'not-needed',
+      'granted',
     );
     const text = renderDoctor(outcome);
     expect(text).toContain('github:acme: PERMISSIONS MISSING');

@@ -1,4 +1,4 @@
-// Issue 5's acceptance on the demo estate: SOC 1 objectives only on findings in financial scope
+// Controls on the demo estate: SOC 1 objectives only on findings in financial scope
 // (with the selector that matched), SOC 2 everywhere, crosswalks on every finding, exceptions
 // operating (active, expired → re-opened, unmatched), and the control matrix over the scan.
 import { mkdtempSync } from 'node:fs';

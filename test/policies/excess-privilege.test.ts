@@ -4,7 +4,7 @@ import { ESCALATION_SETS } from '../../policies/lib/aws-escalation.js';
 import { describeGrant } from '../../connectors/aws/iam-actions.js';
 import type { Grant, Identity } from '../../src/model.js';
 import { awsRole, awsUser, gcpServiceAccount, grant } from './identity-builder.js';
-import { appInstallation } from './github-identities.js';
+import { appInstallation, patGrant } from './github-identities.js';
 import { evaluate, runCases } from './run-cases.js';
 
 const withGrants = (name: string, grants: Grant[], extra: Partial<Identity> = {}) =>
@@ -395,6 +395,46 @@ describe('excess-privilege: change management', () => {
     ]);
     const [aws] = evaluate(excessPrivilege, awsUser('admin-bot', { privilege: { level: 'admin' } }));
     expect(aws?.controls.filter((c) => c.framework === 'SOC2').map((c) => c.id)).toEqual(['CC6.3']);
+  });
+});
+
+describe('excess-privilege: GitHub effective reach', () => {
+  const orgAdminPat = (login: string) =>
+    patGrant({
+      owner: { login },
+      repository_selection: 'all',
+      permissions: { organization: { organization_administration: 'write' } },
+    });
+
+  it('a fine-grained token with org administration of a member: not admin (it cannot exceed its owner)', () => {
+    const pat = orgAdminPat('hubot');
+    expect(pat.privilege.level).toBe('write');
+    expect(evaluate(excessPrivilege, pat)).toEqual([]);
+  });
+
+  it('the same token of an org owner is admin, with its reach in the evidence', () => {
+    const [finding] = evaluate(excessPrivilege, orgAdminPat('octocat'));
+    expect(finding).toMatchObject({
+      severity: 'critical',
+      evidence: {
+        level: 'admin',
+        reach: {
+          rank: 'org-admin',
+          permissions: [
+            { permission: 'organization_administration:write', rank: 'org-admin', on: 'organization' },
+          ],
+        },
+      },
+    });
+  });
+
+  it('an installation on selected repositories names them in the evidence', () => {
+    const app = appInstallation('deploy-bot', { administration: 'write' }, { selection: 'selected' });
+    const [finding] = evaluate(excessPrivilege, app);
+    expect(finding?.evidence.reach).toMatchObject({
+      rank: 'repo-admin',
+      permissions: [{ permission: 'administration:write', on: 'selected (not listed)' }],
+    });
   });
 });
 

@@ -77,8 +77,13 @@ runCases(githubTokenExpiry, {
       ],
     },
     {
-      name: 'classic PAT authorised for SSO that never expires, admin:org',
-      identity: credentialAuthorization({ authorized_credential_expires_at: null, scopes: ['admin:org'] }),
+      // An org owner's: a member's admin:org cannot administer the org (effective reach: write).
+      name: 'classic PAT authorised for SSO that never expires, admin:org of an org owner',
+      identity: credentialAuthorization({
+        login: 'octocat',
+        authorized_credential_expires_at: null,
+        scopes: ['admin:org'],
+      }),
       expect: [
         {
           key: 'never-expires',

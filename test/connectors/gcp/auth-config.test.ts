@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ExternalAccountClient, Impersonated, OAuth2Client, UserRefreshClient } from 'google-auth-library';
+import { principalOf } from '../../../connectors/gcp/clients.js';
 import { GcpConfig } from '../../../connectors/gcp/config.js';
 import { ScanError } from '../../../src/errors.js';
 import * as estate from '../../../fixtures/gcp/estate.js';
@@ -62,6 +64,51 @@ describe('gcp connector: credentials', () => {
     expect(run!.error).toBeUndefined();
     expect(run!.principal).toBe(SCANNER);
     expect(run!.identities).toHaveLength(8);
+  });
+
+  it("marks the service account the scan runs as (the key file's client_email) scanner: true, judged like any other", async () => {
+    const keyFile = join(dir, 'scanner.json');
+    writeFileSync(
+      keyFile,
+      JSON.stringify({
+        type: 'service_account',
+        project_id: PROD.id,
+        private_key: privateKey,
+        // Upper case: Google compares service account emails case-insensitively.
+        client_email: estate.REPORTING.toUpperCase(),
+        token_uri: 'https://oauth2.googleapis.com/token',
+      }),
+    );
+    process.env.GOOGLE_APPLICATION_CREDENTIALS = keyFile;
+    nock('https://oauth2.googleapis.com')
+      .post('/token')
+      .reply(200, { access_token: TOKEN, expires_in: 3599, token_type: 'Bearer' });
+    mockProd({ projectGet: true });
+    const [run] = await collect({ projects: [PROD.id] }, {});
+    expect(run!.principal).toBe(estate.REPORTING.toUpperCase());
+    const scanners = run!.identities.filter((i) => i.attributes['scanner'] === true);
+    expect(scanners.map((i) => [i.uid, i.attributes['scannerPrincipal']])).toEqual([
+      [estate.REPORTING, estate.REPORTING.toUpperCase()],
+    ]);
+  });
+
+  it('names the impersonated or federated service account as the principal; a user credential names none', () => {
+    const target = estate.DEPLOYER;
+    expect(principalOf(new Impersonated({ targetPrincipal: target, sourceClient: new OAuth2Client() }))).toBe(
+      target,
+    );
+    const federated = ExternalAccountClient.fromJSON({
+      type: 'external_account',
+      audience: '//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/providers/gh',
+      subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+      token_url: 'https://sts.googleapis.com/v1/token',
+      credential_source: { file: '/dev/null' },
+      service_account_impersonation_url: `https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/${target}:generateAccessToken`,
+    });
+    expect(federated && principalOf(federated)).toBe(target);
+    expect(principalOf(new UserRefreshClient({ clientId: 'x', clientSecret: 'y', refreshToken: 'z' }))).toBe(
+      undefined,
+    );
   });
 
   it('proves the credentials once for an organization and every project it lists', async () => {

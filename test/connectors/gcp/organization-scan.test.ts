@@ -70,7 +70,7 @@ const find = (
   return hit;
 };
 
-describe('issue 4: a Google Cloud organization with two projects', () => {
+describe('a Google Cloud organization with two projects', () => {
   it('reports each planted problem with its SOC 2 criterion', async () => {
     const { findings } = await scan();
 

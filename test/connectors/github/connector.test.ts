@@ -73,7 +73,8 @@ describe('GitHub connector, App auth, a whole organisation', () => {
       // The org default, and the two repositories that override it (deploy-tools keeps it).
       'github.workflow_token': 1 + 2,
       'github.deploy_key': 2,
-      'github.codespaces_secret': 2,
+      // Org (2: an App installation lists them, issue 9) and Hello-World (2).
+      'github.codespaces_secret': 2 + 2,
     });
 
     // An App with admin on every repository, owned by another org, with no accountable owner.
@@ -211,6 +212,10 @@ describe('GitHub connector, App auth, a whole organisation', () => {
       },
     );
     expect(byUid.has(`github:${ORG}/Hello-World/codespaces-secret/GH_TOKEN`)).toBe(true);
+    expect(get(byUid, `github:${ORG}/codespaces-secret/GIST_ID`).attributes).toMatchObject({
+      secretFamily: 'codespaces',
+      scope: 'organization',
+    });
 
     // Webhooks: secret presence and TLS verification; URLs reduced to scheme and host.
     expect(get(byUid, `github:${ORG}/webhook/1`).attributes).toMatchObject({
@@ -247,10 +252,9 @@ describe('GitHub connector, App auth, a whole organisation', () => {
     expect(byUid.has(`github:${ORG}/deploy-tools/workflow-token`)).toBe(false);
     expect(get(byUid, `github:${ORG}/workflow-token`).attributes['inheritedBy']).toEqual(['deploy-tools']);
 
-    // What could not be read, and why: Codespaces org secrets (not for Apps), OAuth apps (no API).
+    // What could not be read, and why: OAuth apps (no API). Codespaces org secrets are read above.
     expect(run.gaps.map((g) => [g.call, g.code, g.recovered])).toEqual([
       ['github:oauth-app-authorizations', 'not_supported', true],
-      ['GET /orgs/{org}/codespaces/secrets', 'not_supported', false],
     ]);
     expect(run.notes).toContainEqual(
       // App auth: the note does not suggest providers.github.etagCache, which App scans ignore.

@@ -206,12 +206,6 @@ describe('demo estate: the GitHub org acme', () => {
     expect(coverage!.gaps.map((g) => [g.call, g.code, g.permission ?? null, g.recovered])).toEqual([
       ['github:oauth-app-authorizations', 'not_supported', null, true],
       ['GET /orgs/{org}/dependabot/secrets', 'access_denied', 'organization_dependabot_secrets=read', false],
-      [
-        'GET /orgs/{org}/codespaces/secrets',
-        'not_supported',
-        'organization_codespaces_secrets=read (fine-grained PAT) or admin:org (classic)',
-        false,
-      ],
       ['GET /repos/{owner}/{repo}/dependabot/secrets', 'access_denied', 'dependabot_secrets=read', false],
     ]);
     // An App's installation token is new on every run and GitHub ties ETags to the token:

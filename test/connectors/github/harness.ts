@@ -189,6 +189,8 @@ export const mockWholeOrg = (deny: Record<string, string> = {}): nock.Scope => {
   if (!deny[`/orgs/${ORG}/dependabot/secrets`]) {
     list(`/orgs/${ORG}/dependabot/secrets/GH_TOKEN/repositories`, fixture('org-secret-repositories.json'));
   }
+  // An App installation lists organisation Codespaces secrets too (organization_codespaces_secrets).
+  list(`/orgs/${ORG}/codespaces/secrets`, fixture('org-codespaces-secrets.json'));
   list(`/orgs/${ORG}/hooks`, fixture('org-hooks.json'));
   gh.get(`/orgs/${ORG}/actions/permissions/workflow`).reply(200, fixture('org-workflow-permissions.json'));
   const reposPath = `/orgs/${ORG}/repos`;

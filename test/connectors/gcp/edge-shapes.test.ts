@@ -18,7 +18,7 @@ import { runScan } from '../../../src/scan.js';
 import { ORG_ID, orgPolicy } from '../../../fixtures/gcp/estate.js';
 import { callerDenied, quotaExceeded } from '../../../fixtures/gcp/errors.js';
 import * as estate from '../../../fixtures/gcp/estate.js';
-import * as real from '../../../fixtures/gcp/real-estate.js';
+import * as real from '../../../fixtures/gcp/edge-shapes.js';
 import { api, byUid, collect, fakeAuth, mockProd, runOf } from './harness.js';
 import { AS_OF } from '../../../fixtures/gcp/estate.js';
 
@@ -107,7 +107,7 @@ const scanBoth = async () => {
   return { ops: runOf(runs, `gcp:project/${OPS.id}`), app: runOf(runs, `gcp:project/${APP.id}`) };
 };
 
-describe('gcp connector: a real estate', () => {
+describe('gcp connector: estate shapes beyond the first fixtures', () => {
   it('reads every policy once, retrying a quota refusal on the POST, and leaves no gap', async () => {
     const { ops, app } = await scanBoth();
     expect(ops.error).toBeUndefined();
@@ -316,7 +316,7 @@ describe('gcp connector: a real estate', () => {
   });
 });
 
-describe('gcp: a real estate, judged', () => {
+describe('gcp: those estate shapes, judged', () => {
   it('reports what the estate holds and nothing it does not', async () => {
     mockOps();
     mockApp();

@@ -1,4 +1,4 @@
-// Issue 3, "Done means": a scan of an org with an App holding admin on all repositories, a
+// A scan of an org with an App holding admin on all repositories, a
 // fine-grained PAT that never expires and was last used 200 days ago, a write deploy key added by
 // a departed member, a two-year-old org secret visible to all repositories and a webhook without a
 // secret reports each with its SOC 2 tag, and reports the endpoints it could not read with the
@@ -64,7 +64,7 @@ afterEach(() => {
   Reflect.deleteProperty(process.env, APP_KEY_ENV);
 });
 
-describe('issue 3, done means', () => {
+describe('a GitHub org with planted problems', () => {
   it('reports each planted problem with its SOC 2 tag, and what it could not read with the permission to unlock it', async () => {
     // Two denials GitHub explains with x-accepted-github-permissions.
     mockWholeOrg({
@@ -78,7 +78,7 @@ describe('issue 3, done means', () => {
         },
       },
       registries,
-      'done-means',
+      'nhiscan.config.yaml',
       process.cwd(),
     );
     const result = await runScan({ config, clock: systemClock(AS_OF), log: silentLogger, directory: people });
@@ -167,12 +167,6 @@ describe('issue 3, done means', () => {
         null,
       ],
       ['github:oauth-app-authorizations', 'not_supported', null, null],
-      [
-        'GET /orgs/{org}/codespaces/secrets',
-        'not_supported',
-        'organization_codespaces_secrets=read (fine-grained PAT) or admin:org (classic)',
-        null,
-      ],
       [
         'GET /repos/{owner}/{repo}/dependabot/secrets',
         'access_denied',

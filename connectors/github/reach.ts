@@ -1,0 +1,121 @@
+// GitHub effective reach: what a credential can really do is its permissions ∩ the repositories
+// it reaches ∩ its owner's own access (a fine-grained or classic token, an SSH key, cannot do more
+// than the user it belongs to; an installation acts only on its selected repositories). The model
+// keeps the cloud-wide level (none/read/write/admin, as AWS and Google Cloud compute it, so
+// excess-privilege treats every provider alike); `rank` orders GitHub's tiers within it:
+// org admin > repository admin > workflow write (can change CI) > write > read.
+import type { PrivilegeLevel } from '../../src/model.js';
+
+export const REACH_RANKS = ['none', 'read', 'write', 'workflow-write', 'repo-admin', 'org-admin'] as const;
+export type ReachRank = (typeof REACH_RANKS)[number];
+
+export const rankIndex = (rank: ReachRank): number => REACH_RANKS.indexOf(rank);
+
+export const maxRank = (ranks: Iterable<ReachRank>): ReachRank => {
+  let best = 0;
+  for (const r of ranks) best = Math.max(best, rankIndex(r));
+  return REACH_RANKS[best] ?? 'none';
+};
+
+/** The model's level for a rank: both administrator tiers are admin, workflow write is write. */
+export const rankLevel = (rank: ReachRank): PrivilegeLevel =>
+  rank === 'org-admin' || rank === 'repo-admin' ? 'admin' : rank === 'workflow-write' ? 'write' : rank;
+
+/** Organisation permissions whose write administers the organisation (only an org owner holds that). */
+export const ORG_ADMIN_PERMISSIONS: ReadonlySet<string> = new Set([
+  'organization_administration',
+  'members',
+  'enterprise_administration',
+]);
+
+/** Classic scopes that administer an organisation or enterprise. */
+export const CLASSIC_ORG_ADMIN_SCOPES: ReadonlySet<string> = new Set([
+  'admin:org',
+  'admin:enterprise',
+  'site_admin',
+]);
+
+/** The rank of an App / fine-grained permission at an access ("read", "write", "admin"). */
+export const permissionRank = (name: string, access: string, orgScope: boolean): ReachRank => {
+  const a = access.toLowerCase();
+  if (a === 'read') return 'read';
+  if (a !== 'write' && a !== 'admin') return 'none';
+  if (orgScope && ORG_ADMIN_PERMISSIONS.has(name)) return 'org-admin';
+  if (name === 'administration') return 'repo-admin';
+  if (name === 'workflows') return 'workflow-write';
+  return 'write';
+};
+
+/** The owner's role in the organisation, from the member listings; undefined when not known. */
+export type OwnerOrgRole = 'admin' | 'member' | 'outside_collaborator' | 'not_member';
+
+/** The user a token or key acts as, and what is known of that user's own access. */
+export interface OwnerAccess {
+  login: string;
+  orgRole: OwnerOrgRole | undefined;
+}
+
+/**
+ * A user credential's rank capped by its owner: organisation administration needs an org owner.
+ * A member keeps what a member may still do with it (team maintainership, a custom organisation
+ * role the member listing does not show): write, never org admin. Unknown role: not capped.
+ */
+export const capByOwner = (
+  rank: ReachRank,
+  owner: OwnerAccess | undefined,
+): { rank: ReachRank; limit?: string } => {
+  if (rank !== 'org-admin' || owner?.orgRole === undefined || owner.orgRole === 'admin') return { rank };
+  const who =
+    owner.orgRole === 'member'
+      ? 'an organisation member, not an owner'
+      : owner.orgRole === 'outside_collaborator'
+        ? 'an outside collaborator'
+        : 'not an organisation member';
+  return {
+    rank: 'write',
+    limit: `its owner ${owner.login} is ${who}: a user's credential cannot administer the organisation beyond its user (counted as write)`,
+  };
+};
+
+/** Which repositories a permission reaches: all, a named list, or a selection GitHub did not list. */
+export type ReachRepositories = 'all' | 'selected (not listed)' | readonly string[];
+
+/** One permission in the reach evidence. */
+export interface ReachEntry {
+  permission: string;
+  rank: ReachRank;
+  /** `organization`, a user account, or the repositories. */
+  on: 'organization' | 'account' | ReachRepositories;
+  /** Why the rank is below the permission's nominal one. */
+  limit?: string;
+  /** Why the rank is what it is, when the permission's name does not say. */
+  why?: string;
+}
+
+/** `attributes.reach`: the rank, what raised it, and what was not evaluated. */
+export interface GithubReach {
+  rank: ReachRank;
+  /** Entries at write or above, highest rank first. */
+  permissions: ReachEntry[];
+  /** Limits applied (the owner's role, the installation's selection). */
+  limits: string[];
+  /** What could have lowered the rank but was not read for this identity. */
+  notEvaluated: string[];
+}
+
+/** `repo:acme/*` → all; `repo:acme/@selected` → not listed; else the repository names. */
+export const repositoriesOf = (resources: readonly string[]): ReachRepositories => {
+  if (resources.some((r) => r.startsWith('repo:') && r.endsWith('/*'))) return 'all';
+  if (resources.some((r) => r.startsWith('repo:') && r.endsWith('/@selected')))
+    return 'selected (not listed)';
+  return resources.filter((r) => r.startsWith('repo:')).map((r) => r.slice(r.lastIndexOf('/') + 1));
+};
+
+export const reachOf = (entries: readonly ReachEntry[], notEvaluated: readonly string[]): GithubReach => {
+  const rank = maxRank(entries.map((e) => e.rank));
+  const permissions = entries
+    .filter((e) => rankIndex(e.rank) >= rankIndex('write') || e.limit !== undefined)
+    .sort((a, b) => rankIndex(b.rank) - rankIndex(a.rank));
+  const limits = [...new Set(entries.flatMap((e) => (e.limit ? [`${e.permission}: ${e.limit}`] : [])))];
+  return { rank, permissions, limits, notEvaluated: [...notEvaluated] };
+};
