@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { Interrupted, UsageError, errorMessage } from './errors.js';
 import { EXIT, exitCodeForSignal } from './exit-codes.js';
 import type { LogLevel, Logger } from './log.js';
+import type { Progress } from './progress.js';
 import { Severity, type ScanResult } from './model.js';
 import { VERSION } from './version.js';
 import type { ScanDiff } from './store/diff.js';
@@ -94,6 +95,46 @@ const outputFrom = (opts: OutputFlags, out: string | undefined) => ({
   ...(summaryLimit(opts) !== undefined ? { limit: summaryLimit(opts) } : {}),
 });
 
+interface ProgressFlags {
+  progress?: string;
+  progressInterval?: string;
+  quiet?: boolean;
+}
+
+/** `--progress` / `--progress-interval` on the commands that scan. */
+const progressOptions = (cmd: Command): Command =>
+  cmd
+    .option(
+      '--progress <mode>',
+      'progress on stderr: auto (redrawn lines on a terminal, a plain line every interval otherwise), tty, plain, off; --quiet turns it off',
+      'auto',
+    )
+    .option('--progress-interval <seconds>', 'seconds between plain progress lines', '30');
+
+/**
+ * The progress display on stderr and a logger that writes through it (so a log line never tears
+ * the redrawn block). Built before the scan; the scan finishes it before the summary.
+ */
+const progressAndLogger = async (
+  opts: ProgressFlags & { verbose?: boolean },
+): Promise<{ progress: Progress; log: Logger }> => {
+  const [{ createProgress, parseProgressInterval, parseProgressMode }, { systemClock }, { createLogger }] =
+    await Promise.all([import('./progress.js'), import('./clock.js'), import('./log.js')]);
+  const progress = createProgress({
+    mode: parseProgressMode(opts.progress ?? 'auto'),
+    quiet: opts.quiet ?? false,
+    stream: process.stderr,
+    clock: systemClock(),
+    intervalSeconds: parseProgressInterval(opts.progressInterval ?? '30'),
+  });
+  return {
+    progress,
+    log: createLogger(logLevel(opts), (line) => {
+      progress.log(line);
+    }),
+  };
+};
+
 const logLevel = (opts: { quiet?: boolean; verbose?: boolean }): LogLevel =>
   opts.verbose ? 'debug' : opts.quiet ? 'error' : 'info';
 
@@ -152,34 +193,36 @@ const storeFor = async (opts: { store?: string | boolean; config?: string }): Pr
   return spec;
 };
 
-outputOptions(
-  program
-    .command('scan')
-    .description('scan the providers in a config file and write the ScanResult')
-    .requiredOption('-c, --config <file>', 'config file (YAML or JSON)')
+progressOptions(
+  outputOptions(
+    program
+      .command('scan')
+      .description('scan the providers in a config file and write the ScanResult')
+      .requiredOption('-c, --config <file>', 'config file (YAML or JSON)')
+      .option(
+        '-o, --out <dir>',
+        'output folder (default: output.dir of the config, else ./nhiscan-out); - writes the JSON result to stdout',
+      ),
+  )
     .option(
-      '-o, --out <dir>',
-      'output folder (default: output.dir of the config, else ./nhiscan-out); - writes the JSON result to stdout',
+      '--as-of <date>',
+      'judge every date as of this instant (ISO date or timestamp), for reproducible scans',
+    )
+    .addOption(failOnOption())
+    .addOption(storeOption())
+    .option(
+      '--target <globs...>',
+      'only the targets whose id matches a glob (ids as the coverage lines print them); !GLOB excludes; comma-separated or repeated',
+    )
+    .option(
+      '--provider <ids...>',
+      'only these providers (ids as `nhiscan permissions` lists them); !ID excludes',
+    )
+    .option(
+      '--shard <I/N>',
+      'collect only shard I of N of the targets (round-robin over the sorted target list; needs --as-of); `nhiscan merge` judges the shards',
     ),
 )
-  .option(
-    '--as-of <date>',
-    'judge every date as of this instant (ISO date or timestamp), for reproducible scans',
-  )
-  .addOption(failOnOption())
-  .addOption(storeOption())
-  .option(
-    '--target <globs...>',
-    'only the targets whose id matches a glob (ids as the coverage lines print them); !GLOB excludes; comma-separated or repeated',
-  )
-  .option(
-    '--provider <ids...>',
-    'only these providers (ids as `nhiscan permissions` lists them); !ID excludes',
-  )
-  .option(
-    '--shard <I/N>',
-    'collect only shard I of N of the targets (round-robin over the sorted target list; needs --as-of); `nhiscan merge` judges the shards',
-  )
   .option('-q, --quiet', 'print nothing but errors (the exit code carries the result)')
   .option('-v, --verbose', 'debug logging on stderr: every API call with its status, duration and retries')
   .action(
@@ -195,10 +238,11 @@ outputOptions(
         shard?: string;
         quiet?: boolean;
         verbose?: boolean;
-      } & OutputFlags,
+      } & OutputFlags &
+        ProgressFlags,
     ) => {
       const { scanCommand } = await import('./commands.js');
-      const log = await logger(logLevel(opts));
+      const { progress, log } = await progressAndLogger(opts);
       const { signal, cut } = onInterrupt(log);
       if (opts.shard !== undefined) {
         const [{ shardCommand }, { parseShard }] = await Promise.all([
@@ -214,6 +258,7 @@ outputOptions(
           log,
           print: say(opts, opts.out),
           signal,
+          progress,
           select: { targets: opts.target ?? [], providers: opts.provider ?? [] },
           waitLock: opts.waitLock === undefined ? undefined : waitLockSeconds(opts.waitLock),
           refused: {
@@ -238,8 +283,11 @@ outputOptions(
         log,
         print: say(opts, opts.out),
         signal,
+        progress,
         select: { targets: opts.target ?? [], providers: opts.provider ?? [] },
         ...outputFrom(opts, opts.out),
+      }).finally(() => {
+        progress.finish();
       });
       // A connector call that ignored its signal may still hold a socket: the result is written,
       // so a stopped or cut-off scan ends here rather than when that socket closes.
@@ -300,11 +348,13 @@ outputOptions(
     },
   );
 
-outputOptions(
-  program
-    .command('demo')
-    .description('scan the bundled demo estate (no credentials needed) through the real SDKs')
-    .option('-o, --out <dir>', 'output folder (- writes the JSON result to stdout)', 'nhiscan-demo'),
+progressOptions(
+  outputOptions(
+    program
+      .command('demo')
+      .description('scan the bundled demo estate (no credentials needed) through the real SDKs')
+      .option('-o, --out <dir>', 'output folder (- writes the JSON result to stdout)', 'nhiscan-demo'),
+  ),
 )
   .addOption(failOnOption())
   .addOption(storeOption())
@@ -318,16 +368,20 @@ outputOptions(
         store?: string | boolean;
         quiet?: boolean;
         verbose?: boolean;
-      } & OutputFlags,
+      } & OutputFlags &
+        ProgressFlags,
     ) => {
       const { runDemo } = await import('./demo/index.js');
+      const { progress, log } = await progressAndLogger(opts);
       const { exitCode } = await runDemo({
         out: opts.out,
         failOn: opts.failOn,
         store: opts.store,
-        log: await logger(logLevel(opts)),
+        log,
         print: say(opts, opts.out),
-        output: outputFrom(opts, opts.out),
+        output: { ...outputFrom(opts, opts.out), progress },
+      }).finally(() => {
+        progress.finish();
       });
       process.exitCode = exitCode;
     },

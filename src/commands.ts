@@ -7,6 +7,7 @@ import { type Config, FailOn, loadConfig, resolveFromConfig } from './config.js'
 import { Interrupted, UsageError, errorMessage } from './errors.js';
 import { exitCodeFor, exitCodeForSignal } from './exit-codes.js';
 import type { Logger } from './log.js';
+import type { Progress } from './progress.js';
 import type { TargetSelection } from './target-select.js';
 import type { Scan, ScanResult } from './model.js';
 import { builtins } from './registry.js';
@@ -92,6 +93,8 @@ export interface ScanCommandOptions {
   periodTo?: string | undefined;
   /** `nhiscan merge`: judge the shard results (these files, else the store's) instead of scanning. */
   fromShards?: ShardSource | undefined;
+  /** The progress display on stderr (`--progress`); finished (its lines cleared) before the summary. */
+  progress?: Progress | undefined;
 }
 
 /** The evidence bundle's period report covers this many nights up to the scan's asOf by default. */
@@ -228,7 +231,8 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
           exceptions,
           ...(opts.signal ? { signal: opts.signal } : {}),
           ...(opts.select ? { select: opts.select } : {}),
-        });
+          ...(opts.progress ? { progress: opts.progress } : {}),
+        }).finally(() => opts.progress?.finish());
     const reason: unknown = opts.signal?.reason;
     const interrupted = result.run.interrupted && reason instanceof Interrupted;
     const scan = asScan(result);

@@ -7,7 +7,39 @@ export interface Logger {
   info(msg: string): void;
   warn(msg: string): void;
   error(msg: string): void;
+  /**
+   * What a connector reports as it goes, for the progress display (src/progress.ts): the scan
+   * gives each target a logger that routes these to it. No message, so nothing secret to leak.
+   */
+  event?(event: ScanEvent): void;
 }
+
+/**
+ * A call started or completed (the call trace, src/permissions.ts), or a rate-limit wait (a
+ * throttled answer the SDK retries; `seconds` when the provider said how long to wait).
+ */
+export type ScanEvent =
+  { kind: 'call'; phase: 'start' | 'done' } | { kind: 'rate-limit-wait'; seconds?: number | undefined };
+
+/** `log` whose events go to `onEvent` (and still to `log`'s own, when it has one). */
+export const withEvents = (log: Logger, onEvent: (event: ScanEvent) => void): Logger => ({
+  debug: (m) => {
+    log.debug(m);
+  },
+  info: (m) => {
+    log.info(m);
+  },
+  warn: (m) => {
+    log.warn(m);
+  },
+  error: (m) => {
+    log.error(m);
+  },
+  event: (e) => {
+    log.event?.(e);
+    onEvent(e);
+  },
+});
 
 export const createLogger = (
   level: LogLevel = 'info',

@@ -57,6 +57,7 @@ const CALL_PREFIX = 'call ';
  */
 export const logCall = (log: Logger, provider: string, call: string): void => {
   log.debug(`${CALL_PREFIX}${provider} ${call}`);
+  log.event?.({ kind: 'call', phase: 'start' });
 };
 
 /** How one completed call ended: an HTTP status or an error code, its duration, the SDK's retries. */
@@ -75,6 +76,12 @@ export interface CallOutcome {
 export const logCallDone = (log: Logger, provider: string, call: string, o: CallOutcome): void => {
   const retries = o.retries === undefined ? '' : ` retries=${String(o.retries)}`;
   log.debug(`api ${provider} ${call} -> ${String(o.outcome)} ${String(Math.round(o.ms))}ms${retries}`);
+  log.event?.({ kind: 'call', phase: 'done' });
+};
+
+/** Reports a rate-limit wait (a throttled answer the client retries) to the progress display. */
+export const logRateLimitWait = (log: Logger, seconds?: number): void => {
+  log.event?.({ kind: 'rate-limit-wait', seconds });
 };
 
 /** Milliseconds since `start` (a `performance.now()` reading): a duration, never a date. */

@@ -10,7 +10,8 @@ import type { CollectContext, Target } from './connector.js';
 import { type Directory, loadDirectory } from './directory.js';
 import { Interrupted, ScanError, TargetDeadline, UsageError, errorMessage, errorName } from './errors.js';
 import { evaluatePolicies } from './evaluate.js';
-import type { Logger } from './log.js';
+import { type Logger, withEvents } from './log.js';
+import type { ProgressSink } from './progress.js';
 import {
   Coverage,
   type Gap,
@@ -59,6 +60,8 @@ export interface ScanOptions {
   select?: TargetSelection | undefined;
   /** `--shard I/N`: collect only this shard's targets (src/shard.ts decides which). */
   shard?: ShardSpec | undefined;
+  /** The progress display (src/progress.ts): told of each target, identity, call and wait. */
+  progress?: ProgressSink | undefined;
 }
 
 export interface TargetRun {
@@ -163,7 +166,7 @@ export const verdictHash = (
       );
 
 const scanWith = async (
-  { config, clock, log, signal, select, shard }: ScanOptions,
+  { config, clock, log, signal, select, shard, progress }: ScanOptions,
   sessions: Sessions,
 ): Promise<Collected> => {
   const startedAt = clock.now().toISOString();
@@ -249,6 +252,9 @@ const scanWith = async (
   }
   if (shard) assignShards(plan, shard.count);
   const mine = (i: number): boolean => !shard || plan[jobPositions[i] ?? -1]?.shard === shard.index;
+  progress?.planned(
+    jobs.filter((_, i) => mine(i)).map((j) => ({ provider: j.target.provider, target: j.target.id })),
+  );
 
   const collected = await mapLimit(
     jobs.map((job, i) => ({ job, i })).filter(({ i }) => mine(i)),
@@ -293,11 +299,17 @@ const scanWith = async (
     const targetStart = clock.now().toISOString();
     const opened = (await sessions.get(providerConfig)) ?? { ok: true, session: undefined };
     const deadline = targetDeadline(abort, config.file.timeouts.targetMinutes * 60_000);
+    progress?.started(target.provider, target.id);
     const { ctx, record } = createCollectContext({
       session: opened.ok ? opened.session : undefined,
       clock,
       concurrency: config.file.concurrency,
-      log,
+      // The target's calls and rate-limit waits reach the progress display through its logger.
+      log: progress
+        ? withEvents(log, (e) => {
+            progress.event(target.provider, target.id, e);
+          })
+        : log,
       signal: deadline.signal,
       requestTimeoutMs: config.file.timeouts.requestSeconds * 1000,
       baseDir: config.baseDir,
@@ -325,6 +337,7 @@ const scanWith = async (
       }
       identities.push(parsed.data);
       counts[parsed.data.kind] = (counts[parsed.data.kind] ?? 0) + 1;
+      progress?.identity(target.provider, target.id);
     };
     let status: Coverage['status'];
     try {
@@ -359,6 +372,7 @@ const scanWith = async (
     } finally {
       closed = true;
       deadline.release();
+      progress?.finished(target.provider, target.id);
     }
     return {
       identities,

@@ -7,6 +7,7 @@ import { Interrupted, UsageError } from './errors.js';
 import { EXIT, exitCodeForSignal } from './exit-codes.js';
 import { writeFileAtomic } from './fs-atomic.js';
 import type { Logger } from './log.js';
+import type { Progress } from './progress.js';
 import { builtins } from './registry.js';
 import { lockOutputDir, preflightOutputDir } from './report/output.js';
 import { collectScan, verdictHash, verdictInputs } from './scan.js';
@@ -70,6 +71,8 @@ export interface ShardCommandOptions {
   signal?: AbortSignal | undefined;
   select?: TargetSelection | undefined;
   waitLock?: number | undefined;
+  /** The progress display on stderr (`--progress`); finished before the shard's summary. */
+  progress?: Progress | undefined;
   /** Options that judge or report: refused with a shard (only the merge judges). */
   refused?: Record<string, unknown>;
 }
@@ -119,7 +122,8 @@ export const shardCommand = async (opts: ShardCommandOptions): Promise<ShardComm
       shard: opts.shard,
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.select ? { select: opts.select } : {}),
-    });
+      ...(opts.progress ? { progress: opts.progress } : {}),
+    }).finally(() => opts.progress?.finish());
     const shard = shardResultOf(collected, {
       shard: opts.shard,
       clock,

@@ -3,9 +3,10 @@
 // so `--log-level debug` shows exactly what the scan asked AWS for. With `--verbose` each completed
 // command also logs its HTTP status (or error code), duration and the SDK's retries
 // (`$metadata.attempts`); the middleware sits at the initialize step, outside the retry loop, so
-// the duration includes every attempt.
+// the duration includes every attempt. Throttled attempts are reported as rate-limit waits.
 import type { Logger } from '../../src/log.js';
-import { logCall, logCallDone, msSince } from '../../src/permissions.js';
+import { logCall, logCallDone, logRateLimitWait, msSince } from '../../src/permissions.js';
+import { gapCodeOf } from './errors.js';
 
 interface ResponseMetadata {
   httpStatusCode?: number;
@@ -25,7 +26,7 @@ type AddInitialize = (
     next: (args: unknown) => Promise<unknown>,
     context: { commandName?: string },
   ) => (args: unknown) => Promise<unknown>,
-  options: { step: 'initialize'; name: string },
+  options: { step: 'initialize' | 'deserialize'; name: string; priority?: 'high' },
 ) => void;
 
 /** Adds the trace to a client; `service` is the IAM service prefix (iam, sts, organizations). */
@@ -60,6 +61,17 @@ export const traceCalls = <C extends { middlewareStack: { add: (...args: never[]
       );
     },
     { step: 'initialize', name: 'nhiscanCallTrace' },
+  );
+  // The deserialize step runs once per attempt, inside the retry loop: each throttled answer the
+  // SDK retries is a rate-limit wait for the progress display (the SDK does not say how long).
+  (client.middlewareStack.add as unknown as AddInitialize).call(
+    client.middlewareStack,
+    (next) => (args) =>
+      next(args).catch((error: unknown) => {
+        if (gapCodeOf(error) === 'throttled') logRateLimitWait(log);
+        throw error;
+      }),
+    { step: 'deserialize', name: 'nhiscanThrottleTrace', priority: 'high' },
   );
   return client;
 };

@@ -9,6 +9,7 @@ import { ScanError, UsageError } from '../../src/errors.js';
 import type { IdentityInput } from '../../src/model.js';
 import { createDenyReader, type DenyReader } from './deny.js';
 import { createGroupDirectory, type GroupDirectory } from './groups.js';
+import { doctorGcp } from './doctor.js';
 import { createRoleCatalog, type RoleCatalog } from './role-permissions.js';
 import { createIamPolicyCache, type IamPolicyCache, type Registered } from './iam-policy-cache.js';
 import { authenticate, createClients, type GcpAuthClient, type GcpAuthResult } from './clients.js';
@@ -281,6 +282,7 @@ export const createGcpConnector = (
     session: (config, ctx) => openSession(config, options, ctx.requestTimeoutMs),
     expand: expandGcp,
     collect: collectGcp,
+    doctor: doctorGcp,
   };
 };
 

@@ -271,3 +271,8 @@ export const SearchTransitiveMembershipsResponse = z.looseObject({
   memberships: looseArray(MemberRelation),
   nextPageToken: str,
 });
+
+// --- testIamPermissions (`nhiscan doctor`) ---------------------------------------------------
+
+/** The subset of the asked permissions the caller holds; strict: a malformed list is no answer. */
+export const TestIamPermissionsResponse = z.looseObject({ permissions: z.array(z.string()).optional() });

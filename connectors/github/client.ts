@@ -12,7 +12,7 @@ import { Octokit } from '@octokit/rest';
 import { ScanError, errorMessage } from '../../src/errors.js';
 import { fetchWith, networkDispatcher } from '../../src/proxy.js';
 import type { Logger } from '../../src/log.js';
-import { logCall, logCallDone, msSince } from '../../src/permissions.js';
+import { logCall, logCallDone, logRateLimitWait, msSince } from '../../src/permissions.js';
 import { VERSION } from '../../src/version.js';
 import type { GithubAuth } from './config.js';
 import { type EtagCache, type RequestStats, conditionalFetch } from './etag-cache.js';
@@ -134,6 +134,7 @@ const commonOptions = (o: ClientOptions) => {
       o.stats[kind] += 1;
       const what = kind === 'rateLimited' ? 'rate limit' : 'secondary rate limit';
       const retrying = retryCount < o.rateLimitRetries && retryAfter <= o.rateLimitMaxWaitSeconds;
+      if (retrying) logRateLimitWait(o.log, retryAfter);
       o.log.warn(
         `GitHub ${what} hit on ${options.method ?? 'GET'} ${options.url ?? ''}: ${retrying ? `retrying in ${retryAfter}s (retry ${retryCount + 1} of ${o.rateLimitRetries})` : 'giving up on this request'}`,
       );

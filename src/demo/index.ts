@@ -38,6 +38,7 @@ export interface RunDemoOptions {
     | 'stdout'
     | 'printErr'
     | 'limit'
+    | 'progress'
   >;
 }
 

@@ -111,6 +111,17 @@ describe('nhiscan demo', () => {
     );
   });
 
+  it('--progress writes to stderr only, never escape codes off a terminal; --out - keeps stdout the JSON result', async () => {
+    const res = await cli(['demo', '--out', '-', '--progress', 'tty', '--progress-interval', '1']);
+    expect(res.code).toBe(EXIT.findings);
+    expect(ScanResult.parse(JSON.parse(res.stdout)).identities.length).toBeGreaterThan(0);
+    expect(res.stdout).not.toMatch(/^progress /m);
+    expect(res.stderr).not.toContain('\x1b');
+    const bad = await cli(['demo', '--out', join(work, 'demo-bad'), '--progress', 'fancy']);
+    expect(bad.code).toBe(EXIT.usage);
+    expect(bad.stderr).toContain('--progress: expected one of auto, tty, plain, off, found "fancy"');
+  });
+
   it('--quiet prints nothing (the exit code carries the result); --limit and --all set how many findings are listed', async () => {
     const quiet = await cli(['demo', '--out', join(work, 'demo-quiet'), '--quiet']);
     expect(quiet.code).toBe(EXIT.findings);
