@@ -12,8 +12,9 @@ export type GithubAppPermissions = Record<string, 'read'>;
 const ENTRIES: readonly PermissionEntry[] = [
   {
     permission: 'metadata=read',
-    reads: 'the repositories to visit',
-    calls: ['GET /orgs/{org}/repos'],
+    reads:
+      "the repositories to visit; on selected repositories, the scanner installation's own selection (effective reach)",
+    calls: ['GET /orgs/{org}/repos', 'GET /installation/repositories'],
     required: true,
   },
   {

@@ -158,7 +158,7 @@ describe('gcp connector: credentials', () => {
       .reply(400, { error: 'invalid_grant', error_description: 'Invalid JWT Signature.' });
     const [run] = await collect({ projects: [PROD.id] }, {});
     expect(run!.error).toBeInstanceOf(ScanError);
-    expect((run!.error as ScanError).scope).toBe('provider');
+    expect((run!.error as ScanError).reach).toBe('provider');
     expect((run!.error as ScanError).gap).toMatchObject({ code: 'auth_failed', call: 'gcp:authenticate' });
   });
 
@@ -179,7 +179,7 @@ describe('gcp connector: credentials', () => {
       { projects: [PROD.id], auth: { type: 'access-token-env', env: 'NHISCAN_TEST_GCP_TOKEN' } },
       {},
     );
-    expect((run!.error as ScanError).scope).toBe('provider');
+    expect((run!.error as ScanError).reach).toBe('provider');
     expect((run!.error as ScanError).gap.code).toBe('auth_failed');
   });
 
@@ -188,7 +188,7 @@ describe('gcp connector: credentials', () => {
       { projects: [PROD.id], auth: { type: 'none' }, endpoints: { iam: 'http://127.0.0.1:9/gcp/iam' } },
       {},
     );
-    expect((run!.error as ScanError).scope).toBe('provider');
+    expect((run!.error as ScanError).reach).toBe('provider');
     expect((run!.error as ScanError).gap).toMatchObject({ code: 'auth_failed', call: 'gcp:authenticate' });
     expect((run!.error as ScanError).gap.message).toContain('cloudresourcemanager, apikeys, policyanalyzer');
   });
@@ -196,7 +196,7 @@ describe('gcp connector: credentials', () => {
   it('treats a 401 from the API as the end of the provider', async () => {
     api('cloudresourcemanager').get(`/v3/projects/${PROD.id}`).reply(401, unauthenticated());
     const [run] = await collect({ projects: [PROD.id] });
-    expect((run!.error as ScanError).scope).toBe('provider');
+    expect((run!.error as ScanError).reach).toBe('provider');
     expect((run!.error as ScanError).gap).toMatchObject({
       code: 'auth_failed',
       call: 'cloudresourcemanager.projects.get',
