@@ -468,6 +468,7 @@ export const judgeScan = (
             severity: p.severity,
             options: p.options as Record<string, unknown>,
             overrides: p.overrides,
+            ...(p.setBy ? { setBy: p.setBy } : {}),
           },
         ]),
       ),
