@@ -146,8 +146,24 @@ export interface PolicyOverrideSettings {
   options?: Record<string, unknown> | undefined;
 }
 
+/** A plug-in's `disablePolicies` entry, with the module that set it. */
+export interface PolicyDisable {
+  id: string;
+  reason: string;
+  /** The module path as the config names it, and the SHA-256 of its file. */
+  plugin: string;
+  sha256: string;
+}
+
+/** Who set a policy's `enabled` state, in the order applied (the last one holds). */
+export type PolicySetBy =
+  | { by: 'plugin'; enabled: boolean; plugin: string; sha256: string; reason: string }
+  | { by: 'config'; enabled: boolean };
+
 export interface EffectivePolicy extends PolicyVariant {
   policy: AnyPolicy;
+  /** Absent when neither a plug-in nor the config set `enabled` (the default: on). */
+  setBy?: PolicySetBy[];
   /** The file's options before defaults, so overrides merge over what the user wrote. */
   rawOptions: Record<string, unknown>;
   /** Provider / kind overrides as written (validated); every matching one applies, in order. */
@@ -255,6 +271,8 @@ export interface Registries {
   frameworks?: readonly Framework[];
   /** Plug-in reporters by id (`--format myid`); the built-in ones live in src/report/index.ts. */
   reporters?: Record<string, Reporter>;
+  /** Policies plug-ins switched off (`disablePolicies`). */
+  policyDisables?: readonly PolicyDisable[];
 }
 
 /** Renamed keys read in their old spelling too, each with a warning naming the new key. */
@@ -325,7 +343,12 @@ export const buildConfig = (
   }
   const policies = Object.values(registries.policies).map((policy): EffectivePolicy => {
     const settings = file.policies[policy.id] ?? { overrides: [] };
-    const enabled = settings.enabled ?? true;
+    // A plug-in may switch a policy off; the config file, the operator's word, has the last say.
+    const setBy: PolicySetBy[] = (registries.policyDisables ?? [])
+      .filter((d) => d.id === policy.id)
+      .map((d) => ({ by: 'plugin', enabled: false, plugin: d.plugin, sha256: d.sha256, reason: d.reason }));
+    if (settings.enabled !== undefined) setBy.push({ by: 'config', enabled: settings.enabled });
+    const enabled = setBy.at(-1)?.enabled ?? true;
     const severity = settings.severity ?? policy.severity;
     const rawOptions = settings.options ?? {};
     const options: unknown = parseStrict(
@@ -344,7 +367,16 @@ export const buildConfig = (
       );
     });
     const overrides = settings.overrides;
-    return { policy, enabled, severity, options, rawOptions, overrides, variants: new Map() };
+    return {
+      policy,
+      enabled,
+      severity,
+      options,
+      rawOptions,
+      overrides,
+      variants: new Map(),
+      ...(setBy.length > 0 ? { setBy } : {}),
+    };
   });
   return {
     file,

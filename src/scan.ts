@@ -468,6 +468,7 @@ export const judgeScan = (
             severity: p.severity,
             options: p.options as Record<string, unknown>,
             overrides: p.overrides,
+            ...(p.setBy ? { setBy: p.setBy } : {}),
           },
         ]),
       ),
@@ -490,8 +491,13 @@ export const judgeScan = (
     ...(header.acceptedGaps ? { acceptedGaps: header.acceptedGaps } : {}),
     ...(header.evaluationSummary ? { evaluationSummary: header.evaluationSummary } : {}),
   };
-  // The records travel beside the result, not inside nhiscan-result.json (millions at scale).
-  return { ...result, evaluations: evaluation.evaluations };
+  // The records travel beside the result, not inside nhiscan-result.json (millions at scale);
+  // built as objects only when something reads them (the evidence bundle, the store, JUnit).
+  return Object.defineProperty(result, 'evaluations', {
+    get: () => evaluation.evaluations,
+    enumerable: true,
+    configurable: true,
+  }) as Scan;
 };
 
 /** Worst first (the one severity order, model.ts), then by policy, identity and finding id. */

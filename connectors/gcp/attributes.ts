@@ -4,6 +4,7 @@
 // a permissive parse, so an identity from another provider or an older scan yields nothing. A
 // kind's schema lists the fields policies rely on; the connector may write more (evidence detail).
 import { z } from 'zod';
+import { memoisedRead } from '../../src/attribute-read.js';
 import { type Identity, PrivilegeLevel } from '../../src/model.js';
 
 export const GCP_KINDS = {
@@ -80,13 +81,13 @@ export const WifProviderAttributes = z.object({
 });
 export type WifProviderAttributes = z.infer<typeof WifProviderAttributes>;
 
-const read =
-  <S extends z.ZodType>(kind: GcpKind, schema: S) =>
-  (identity: Identity): z.output<S> | undefined => {
+const read = <S extends z.ZodType>(kind: GcpKind, schema: S) => {
+  const parse = memoisedRead(schema);
+  return (identity: Identity): z.output<S> | undefined => {
     if (identity.provider !== 'gcp' || identity.kind !== kind) return undefined;
-    const parsed = schema.safeParse(identity.attributes);
-    return parsed.success ? parsed.data : undefined;
+    return parse(identity.attributes);
   };
+};
 
 export const serviceAccountAttributes = read(GCP_KINDS.serviceAccount, ServiceAccountAttributes);
 export const apiKeyAttributes = read(GCP_KINDS.apiKey, ApiKeyAttributes);

@@ -20,6 +20,7 @@ import {
   type PolicyAnalyzerClient,
 } from './discovery.js';
 import { gcpGap } from './errors.js';
+import { timeGoogleCall } from './gaxios-failure.js';
 
 export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
 
@@ -160,7 +161,8 @@ export interface GcpClients {
 
 /**
  * The call trace (src/permissions.ts `logCall`): a client whose every method call is logged by
- * its discovery id (`iam.projects.serviceAccounts.list`), as the permission manifest names it.
+ * its discovery id (`iam.projects.serviceAccounts.list`), as the permission manifest names it,
+ * and again when it settles, with its status, duration and gaxios's retries (`--verbose`).
  * Methods run on the real resource object, so the generated clients see no difference.
  */
 export const traced = <T extends object>(obj: T, path: string, log: Logger): T =>
@@ -172,8 +174,11 @@ export const traced = <T extends object>(obj: T, path: string, log: Logger): T =
       if (typeof key !== 'string') return value;
       if (typeof value === 'function')
         return (...args: unknown[]): unknown => {
-          logCall(log, 'gcp', `${path}.${key}`);
-          return (value as (...a: unknown[]) => unknown).apply(obj, args);
+          const call = `${path}.${key}`;
+          logCall(log, 'gcp', call);
+          return timeGoogleCall(log, 'gcp', call, () =>
+            (value as (...a: unknown[]) => unknown).apply(obj, args),
+          );
         };
       // Resource groups (projects, serviceAccounts, …) are traced further; the client's own
       // settings (`context`, `_options`) are handed out as they are.

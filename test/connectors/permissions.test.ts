@@ -144,6 +144,8 @@ describe('every call the demo scan makes is covered by its manifest', () => {
     ['github', 'GET /orgs/{org}/installations', githubPermissions],
     ['gcp', 'iam.projects.serviceAccounts.list', gcpPermissions],
     ['workspace', 'directory.tokens.list', workspacePermissions],
+    // Graph requests, and each request inside a $batch, named by the trace middleware (entra/graph.ts).
+    ['entra', 'GET /applications/{id}/owners', entraPermissions],
   ] as const)(
     '%s: the trace saw its calls (%s among them), and each maps to an entry',
     (provider, sample, manifest) => {
