@@ -22,6 +22,10 @@ export const BindingRef = z.object({
   resource: z.string(),
   condition: z.string().optional(),
   expression: z.string().optional(),
+  /** Held through this group ("group:ops@example.com"), expanded with Cloud Identity. */
+  via: z.string().optional().catch(undefined),
+  /** Through a group nested in `via`. */
+  nested: z.boolean().optional().catch(undefined),
   /**
    * How the connector judged the binding (connectors/gcp/effective.ts): `inactive` grants nothing
    * at scan time (an expired condition, a deleted or disabled custom role). Absent: not judged.
@@ -54,6 +58,13 @@ export const ServiceAccountAttributes = z.object({
   bindings: list(BindingRef),
   canActAs: list(PrincipalRef),
   administeredBy: list(PrincipalRef),
+  /**
+   * Members of the groups in `canActAs`, each with the group (`via`) and the grant it holds
+   * (expandGroups); groups whose members could not be read are in `actAsGroupsUnread`. Both
+   * absent: group members were not read.
+   */
+  canActAsThroughGroups: z.array(PrincipalRef).optional().catch(undefined),
+  actAsGroupsUnread: z.array(z.string()).optional().catch(undefined),
   /** The service account the scan ran as (its credential's email). */
   scanner: z.boolean().optional().catch(undefined),
   scannerPrincipal: z.string().optional().catch(undefined),

@@ -2,7 +2,9 @@
 // Why these packages (see readme.md): @googleapis/iam and @googleapis/cloudresourcemanager are
 // the slim generated clients for IAM v1 and Resource Manager v3; API Keys and Policy Analyzer
 // have none, so discovery.ts gives their two methods on the same request builder
-// (googleapis-common) instead of installing the ~200 MB `googleapis` package.
+// (googleapis-common) instead of installing the ~200 MB `googleapis` package. Group members come
+// from the Cloud Identity API's generated client (@googleapis/cloudidentity, same size class).
+import { cloudidentity, type cloudidentity_v1 } from '@googleapis/cloudidentity';
 import { cloudresourcemanager, type cloudresourcemanager_v3 } from '@googleapis/cloudresourcemanager';
 import { iam, type iam_v1, type iam_v2 } from '@googleapis/iam';
 import { BaseExternalAccountClient, Compute, GoogleAuth, OAuth2Client } from 'google-auth-library';
@@ -153,6 +155,8 @@ export interface GcpClients {
   iam2: iam_v2.Iam;
   apikeys: ApiKeysClient;
   policyanalyzer: PolicyAnalyzerClient;
+  /** Cloud Identity v1: group lookup and transitive members (`expandGroups`). */
+  cloudidentity: cloudidentity_v1.Cloudidentity;
   /** Pass to every call. The root URL goes per call, not to the client: a client-wide rootUrl
    *  keeps only its host (googleapis-common re-resolves the absolute path against it), so a
    *  root with a path, such as the demo's http://127.0.0.1:port/gcp/iam/, would be lost. */
@@ -216,11 +220,13 @@ export const createClients = (
     iam2: traced(iam({ version: 'v2', ...common }), 'iam', log),
     apikeys: traced(apiKeysClient(auth), 'apikeys', log),
     policyanalyzer: traced(policyAnalyzerClient(auth), 'policyanalyzer', log),
+    cloudidentity: traced(cloudidentity({ version: 'v1', ...common }), 'cloudidentity', log),
     opts: {
       cloudresourcemanager: opts(config.endpoints.cloudresourcemanager),
       iam: opts(config.endpoints.iam),
       apikeys: opts(config.endpoints.apikeys),
       policyanalyzer: opts(config.endpoints.policyanalyzer),
+      cloudidentity: opts(config.endpoints.cloudidentity),
     },
   };
 };
