@@ -119,6 +119,20 @@ const ENTRIES: readonly PermissionEntry[] = [
     required: false,
   },
   {
+    permission: 'enterprise_organization_installations=read',
+    reads:
+      "the organisations of an enterprise (`enterprise:` with App auth): an enterprise permission of the App's installation on the enterprise, not part of the organisation map above",
+    calls: ['GET /enterprises/{enterprise}/apps/installable_organizations'],
+    required: false,
+  },
+  {
+    permission: 'read:enterprise',
+    reads:
+      'the organisations of an enterprise (`enterprise:` with token auth, GraphQL `enterprise.organizations`): a classic token scope; the token must belong to a member of the enterprise',
+    calls: ['POST /graphql'],
+    required: false,
+  },
+  {
     permission: '(App JWT)',
     reads: "the App's installations and an installation token for each organisation",
     calls: [
@@ -138,13 +152,21 @@ const ENTRIES: readonly PermissionEntry[] = [
   },
 ];
 
+/**
+ * Granted on the App's installation on the enterprise (or a token's scope), never on an
+ * organisation's: outside the organisation map, and not checked per organisation by doctor.
+ */
+export const ENTERPRISE_PERMISSIONS: ReadonlySet<string> = new Set([
+  'enterprise_organization_installations=read',
+  'read:enterprise',
+]);
+
 /** The read-only map: every `name=read` entry (write-only permissions stay out). */
 const readMap = (): GithubAppPermissions =>
   Object.fromEntries(
-    ENTRIES.filter((e) => !e.implicit && e.permission.endsWith('=read')).map((e) => [
-      e.permission.slice(0, -'=read'.length),
-      'read' as const,
-    ]),
+    ENTRIES.filter(
+      (e) => !e.implicit && e.permission.endsWith('=read') && !ENTERPRISE_PERMISSIONS.has(e.permission),
+    ).map((e) => [e.permission.slice(0, -'=read'.length), 'read' as const]),
   );
 
 export const githubPermissions: PermissionManifest<GithubAppPermissions> = {
