@@ -18,7 +18,7 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
 # The Entra and Workspace connectors' SDKs are optional (README, "Optional SDKs"): name the ones
-# to add, e.g. --build-arg OPTIONAL_SDKS="@azure/identity@4.13.1 @microsoft/microsoft-graph-client@3.0.7 @googleapis/admin@32.1.0".
+# to add, e.g. --build-arg OPTIONAL_SDKS="@azure/identity@4.13.1 @microsoft/microsoft-graph-client@3.0.7 selfsigned@5.5.0 @googleapis/admin@32.1.0".
 ARG OPTIONAL_SDKS=""
 # `prepare` builds from source, which this stage does not have: dist/ comes from the build stage.
 RUN npm pkg delete scripts.prepare && npm ci --omit=dev --no-audit --no-fund \

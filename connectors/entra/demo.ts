@@ -9,7 +9,6 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 import {
   type ConnectorDemo,
   type DemoRequest,
@@ -272,6 +271,8 @@ export const DEMO_ENTRA_ENV = { NHISCAN_DEMO_ENTRA_SECRET: 'nhiscan-demo-entra-s
  * for 127.0.0.1 only), and writes the certificate (public part only) to a temporary file.
  */
 export const startEntraDemo = async (dir: string): Promise<EntraDemo> => {
+  // An optional SDK of this connector (only the demo needs it): loaded here, not with the registry.
+  const { generate } = await import('selfsigned');
   const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
     notBeforeDate: new Date(Date.now() - 60_000),
     notAfterDate: new Date(Date.now() + 86_400_000),

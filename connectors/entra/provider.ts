@@ -26,8 +26,13 @@ export const entraLight: ConnectorLight<EntraConfig, EntraTarget> = {
   demo: entraDemo,
   starter: entraStarter,
   permissions: entraPermissions,
-  // Optional peer dependencies (46 MB of the install): added by those who scan a tenant.
-  optionalSdks: { '@azure/identity': '4.13.1', '@microsoft/microsoft-graph-client': '3.0.7' },
+  // Optional peer dependencies (46 MB of the install): added by those who scan a tenant;
+  // selfsigned (9 MB with its X.509 libraries) only makes the demo tenant's TLS certificate.
+  optionalSdks: {
+    '@azure/identity': '4.13.1',
+    '@microsoft/microsoft-graph-client': '3.0.7',
+    selfsigned: '5.5.0',
+  },
 };
 
 export const entraProvider = lazyConnector(

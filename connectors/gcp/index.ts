@@ -8,6 +8,7 @@ import type { CollectContext, Connector, ConnectorSession, Target } from '../../
 import { ScanError, UsageError } from '../../src/errors.js';
 import type { IdentityInput } from '../../src/model.js';
 import { createDenyReader, type DenyReader } from './deny.js';
+import { doctorGcp } from './doctor.js';
 import { createRoleCatalog, type RoleCatalog } from './role-permissions.js';
 import { createIamPolicyCache, type IamPolicyCache, type Registered } from './iam-policy-cache.js';
 import { authenticate, createClients, type GcpAuthClient, type GcpAuthResult } from './clients.js';
@@ -277,6 +278,7 @@ export const createGcpConnector = (
     session: (config, ctx) => openSession(config, options, ctx.requestTimeoutMs),
     expand: expandGcp,
     collect: collectGcp,
+    doctor: doctorGcp,
   };
 };
 

@@ -122,6 +122,18 @@ const ENTRIES: readonly PermissionEntry[] = [
     calls: ['policyanalyzer.projects.locations.activityTypes.activities.query'],
     required: false,
   },
+  {
+    permission: '(testIamPermissions)',
+    reads:
+      '`nhiscan doctor` only: which of these permissions the caller holds on a target (a scan never calls it)',
+    calls: [
+      'cloudresourcemanager.projects.testIamPermissions',
+      'cloudresourcemanager.folders.testIamPermissions',
+      'cloudresourcemanager.organizations.testIamPermissions',
+    ],
+    required: false,
+    implicit: "Google answers it about the caller's own permissions, without a permission of its own",
+  },
 ];
 
 export const gcpPermissions: PermissionManifest<GcpGrants> = {
@@ -140,7 +152,7 @@ export const gcpPermissions: PermissionManifest<GcpGrants> = {
     customRole: {
       title: 'nhiscan read-only',
       stage: 'GA',
-      includedPermissions: ENTRIES.map((e) => e.permission),
+      includedPermissions: ENTRIES.filter((e) => !e.implicit).map((e) => e.permission),
     },
   },
   entries: ENTRIES,

@@ -15,6 +15,7 @@ export const gcpLight: ConnectorLight<GcpConfig, GcpTargetData> = {
   config: GcpConfig,
   targets: gcpTargets,
   expands: true,
+  doctors: true,
   demo: gcpDemo,
   starter: gcpStarter,
   permissions: gcpPermissions,

@@ -249,3 +249,8 @@ export const ListDenyPoliciesResponse = z.looseObject({
   policies: looseArray(DenyPolicy),
   nextPageToken: str,
 });
+
+// --- testIamPermissions (`nhiscan doctor`) ---------------------------------------------------
+
+/** The subset of the asked permissions the caller holds; strict: a malformed list is no answer. */
+export const TestIamPermissionsResponse = z.looseObject({ permissions: z.array(z.string()).optional() });

@@ -310,8 +310,21 @@ async function* orgLevel(w: WalkState, facts: OrgFacts): AsyncGenerator<Identity
 
   if (f.appInstallations) {
     const installations = await listAll(w, 'GET /orgs/{org}/installations', { org }, Installation);
+    // GitHub lists an installation's selected repositories only to that installation: the
+    // scanner's own selection can be named, any other App's stays "selected (not listed)".
+    const ownSelection =
+      w.mode === 'app' && w.repositorySelection === 'selected' && installations?.length
+        ? (await listAll(w, 'GET /installation/repositories', {}, Repository))?.map((r) => r.name)
+        : undefined;
     for (const inst of installations ?? []) {
-      const identity = installationIdentity(facts, inst, await appBySlug(w, inst.app_slug));
+      const identity = installationIdentity(
+        facts,
+        inst,
+        await appBySlug(w, inst.app_slug),
+        inst.id === w.scannerInstallationId && inst.repository_selection === 'selected'
+          ? ownSelection
+          : undefined,
+      );
       // The scanner's own credential is an identity like any other, marked as such (as AWS does).
       yield inst.id === w.scannerInstallationId
         ? {

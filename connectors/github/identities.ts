@@ -8,6 +8,7 @@
 //   (`ownerOutsideCollaborator: true`).
 import { isoInstant } from '../../src/clock.js';
 import type { Credential, IdentityInput } from '../../src/model.js';
+import { parseScopesHeader } from './permissions.js';
 import {
   type GithubPrivilege,
   appInstallationPrivilege,
@@ -497,12 +498,7 @@ export interface ScanTokenFacts {
 /** The personal access token the scan runs with (token auth), as an identity of its own. */
 export const scanTokenIdentity = (f: OrgFacts, t: ScanTokenFacts): IdentityInput => {
   const classic = t.scopesHeader !== undefined;
-  const scopes = classic
-    ? (t.scopesHeader ?? '')
-        .split(',')
-        .map((s) => s.trim())
-        .filter((s) => s !== '')
-    : [];
+  const scopes = classic ? parseScopesHeader(t.scopesHeader ?? '') : [];
   const { privilege, canChangeCode, reach } = classic
     ? classicScopesPrivilege(f.org, scopes, 'scan-token', ownerAccess(f, t.login))
     : {

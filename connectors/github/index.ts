@@ -4,7 +4,13 @@
 import { ScanError, errorMessage } from '../../src/errors.js';
 import { githubLight } from './provider.js';
 import type { CollectContext, Connector, DoctorReport, Target } from '../../src/connector.js';
-import { ENTERPRISE_PERMISSIONS, githubPermissions } from './permissions.js';
+import {
+  CLASSIC_SCOPES,
+  ENTERPRISE_PERMISSIONS,
+  classicScopeIncludes,
+  githubPermissions,
+  parseScopesHeader,
+} from './permissions.js';
 import type { IdentityInput } from '../../src/model.js';
 import {
   type ClientOptions,
@@ -276,9 +282,9 @@ const expandGithub = async (
 /**
  * `nhiscan doctor` for one organisation. App auth: the installation's granted permissions (GET
  * /orgs/{org}/installation, App JWT — the call every App scan makes first) against the manifest.
- * Token auth: the token is proven with GET /user; which of the manifest's permissions it holds is
- * not checked (classic scopes and fine-grained grants do not map onto App permissions one to one),
- * so every permission is reported unknown, never as granted.
+ * Token auth: GET /user proves the token; a classic token's scopes (x-oauth-scopes) are compared
+ * with the scope each permission needs (CLASSIC_SCOPES); a fine-grained token's permissions cannot
+ * be listed, so every one is unknown, never granted.
  */
 const doctorGithub = async (
   target: Target<GithubTarget>,
@@ -340,20 +346,54 @@ const doctorGithub = async (
     };
   }
   const octokit = tokenClient(options, creds.token);
-  let principal: string;
+  let login: string;
+  let scopesHeader: unknown;
   try {
     const { data, headers } = await octokit.rest.users.getAuthenticated();
-    const scopes = headers['x-oauth-scopes'];
-    principal = `${data.login} (${typeof scopes === 'string' ? `classic token, scopes: ${scopes || 'none'}` : 'fine-grained token'})`;
+    login = data.login;
+    scopesHeader = headers['x-oauth-scopes'];
   } catch (err) {
     if (isAuthFailure(err)) throw authFailure('GET /user', err, creds.source);
     throw new ScanError(githubGap('GET /user', err), 'target', { cause: err });
   }
-  return unknown(
-    'GET /user (token proven; its grants are not compared with the manifest)',
-    'token auth: compare the scopes shown with the README; a scan names each denied call',
-    principal,
-  );
+  // Fine-grained tokens send no x-oauth-scopes header, and GitHub has no call that lists a
+  // token's own fine-grained permissions: unknown, never granted.
+  if (typeof scopesHeader !== 'string')
+    return unknown(
+      'GET /user (token proven; a fine-grained token sends no x-oauth-scopes header)',
+      "fine-grained token: GitHub lists its permissions to no API call, so they cannot be checked (a scan names each denied call); compare the token's settings with the permissions above",
+      `${login} (fine-grained token)`,
+    );
+  const held = parseScopesHeader(scopesHeader);
+  return {
+    principal: `${login} (classic token, scopes: ${scopesHeader || 'none'})`,
+    method:
+      "the classic token's scopes (x-oauth-scopes on GET /user) against the scopes each permission needs",
+    checks: entries.map((e) => {
+      const needs = CLASSIC_SCOPES[e.permission];
+      const base = { permission: e.permission, reads: e.reads, required: e.required };
+      // The enterprise listing is checked by listing it (a scan's discovery), not per organisation.
+      if (ENTERPRISE_PERMISSIONS.has(e.permission))
+        return {
+          ...base,
+          status: 'not-needed' as const,
+          detail: 'for the enterprise listing, not per organisation',
+        };
+      if (needs === undefined)
+        return { ...base, status: 'unknown' as const, detail: 'no classic scope is known for it' };
+      if (needs === null)
+        return {
+          ...base,
+          status: 'not-needed' as const,
+          detail:
+            'GitHub serves these to Apps only: no token scope grants them (a scan lists the gap as a note)',
+        };
+      const has = needs.find((scope) => classicScopeIncludes(held, scope));
+      return has !== undefined
+        ? { ...base, status: 'granted' as const, detail: `scope ${has}` }
+        : { ...base, status: 'missing' as const, detail: `needs scope ${needs.join(' or ')}` };
+    }),
+  };
 };
 
 export const githubConnector: Connector<GithubConfig, GithubTarget> = {

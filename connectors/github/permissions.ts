@@ -12,8 +12,9 @@ export type GithubAppPermissions = Record<string, 'read'>;
 const ENTRIES: readonly PermissionEntry[] = [
   {
     permission: 'metadata=read',
-    reads: 'the repositories to visit',
-    calls: ['GET /orgs/{org}/repos'],
+    reads:
+      "the repositories to visit; on selected repositories, the scanner installation's own selection (effective reach)",
+    calls: ['GET /orgs/{org}/repos', 'GET /installation/repositories'],
     required: true,
   },
   {
@@ -177,3 +178,52 @@ export const githubPermissions: PermissionManifest<GithubAppPermissions> = {
   grants: readMap(),
   entries: ENTRIES,
 };
+
+/**
+ * What a classic PAT needs instead of each App permission, as GitHub's REST reference writes it per
+ * endpoint ("OAuth app tokens and personal access tokens (classic) need the … scope"): any one of
+ * the scopes listed, or one that includes it (see `classicScopeIncludes`). `null`: GitHub serves
+ * those calls to Apps only, so no scope can grant them (a scan records a note).
+ */
+export const CLASSIC_SCOPES: Readonly<Record<string, readonly string[] | null>> = {
+  'metadata=read': ['repo'],
+  'members=read': ['read:org'],
+  // The workflow-token default needs admin:org; installations and SSO authorizations read:org.
+  'organization_administration=read': ['admin:org'],
+  'organization_personal_access_tokens=read': null,
+  'organization_personal_access_token_requests=read': null,
+  'organization_secrets=read': ['admin:org'],
+  'organization_dependabot_secrets=read': ['admin:org'],
+  'organization_codespaces_secrets=read': ['admin:org'],
+  'organization_hooks=read': ['admin:org_hook'],
+  'administration=read': ['repo'],
+  'secrets=read': ['repo'],
+  'actions=read': ['repo'],
+  'dependabot_secrets=read': ['repo'],
+  'codespaces_secrets=write': ['repo'],
+  'repository_hooks=read': ['read:repo_hook', 'repo'],
+  // The enterprise listing: an App's enterprise permission, a token's read:enterprise (GraphQL).
+  'enterprise_organization_installations=read': null,
+  'read:enterprise': ['read:enterprise'],
+};
+
+/** GitHub's classic scope hierarchy: a scope and the narrower ones it includes. */
+const INCLUDES: Readonly<Record<string, readonly string[]>> = {
+  repo: ['repo:status', 'repo_deployment', 'public_repo', 'repo:invite', 'security_events'],
+  'admin:org': ['write:org', 'read:org', 'manage_runners:org'],
+  'write:org': ['read:org'],
+  'admin:repo_hook': ['write:repo_hook', 'read:repo_hook'],
+  'write:repo_hook': ['read:repo_hook'],
+  'admin:enterprise': ['manage_runners:enterprise', 'manage_billing:enterprise', 'read:enterprise'],
+};
+
+/** Whether a token holding `held` (the x-oauth-scopes list) has `scope`, directly or included. */
+export const classicScopeIncludes = (held: readonly string[], scope: string): boolean =>
+  held.some((h) => h === scope || (INCLUDES[h] ?? []).includes(scope));
+
+/** x-oauth-scopes as a list: "repo, read:org" → ['repo', 'read:org']; "" → []. */
+export const parseScopesHeader = (header: string): string[] =>
+  header
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);

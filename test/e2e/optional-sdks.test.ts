@@ -24,13 +24,12 @@ const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) 
 const declared = Object.values(builtins.connectors).flatMap((c) => Object.entries(c.optionalSdks ?? {}));
 const names = declared.map(([name]) => name);
 let dir = '';
-let hook = '';
 
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'nhiscan-optional-'));
-  const pattern = new RegExp(`^(${names.map((n) => n.replace(/[/.]/g, '\\$&')).join('|')})(/|$)`);
+/** A --import module whose resolve hook answers "not installed" for the given packages. */
+const hideHook = (hidden: readonly string[], file: string): string => {
+  const pattern = new RegExp(`^(${hidden.map((n) => n.replace(/[/.]/g, '\\$&')).join('|')})(/|$)`);
   writeFileSync(
-    join(dir, 'hooks.mjs'),
+    join(dir, `${file}-hooks.mjs`),
     `export async function resolve(specifier, context, next) {
   const m = ${pattern.toString()}.exec(specifier);
   if (m) {
@@ -42,14 +41,20 @@ beforeAll(() => {
 }\n`,
   );
   writeFileSync(
-    join(dir, 'register.mjs'),
-    `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)});\n`,
+    join(dir, `${file}.mjs`),
+    `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(dir, `${file}-hooks.mjs`)).href)});\n`,
   );
-  hook = join(dir, 'register.mjs');
+  return join(dir, `${file}.mjs`);
+};
+
+let hook = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'nhiscan-optional-'));
+  hook = hideHook(names, 'register');
 });
 
-const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-  spawnSync(process.execPath, ['--import', pathToFileURL(hook).href, cli, ...args], {
+const run = (args: string[], env: NodeJS.ProcessEnv = {}, hookFile = hook) =>
+  spawnSync(process.execPath, ['--import', pathToFileURL(hookFile).href, cli, ...args], {
     cwd: dir,
     encoding: 'utf8',
     timeout: 120_000,
@@ -80,6 +85,24 @@ describe('optional SDKs', () => {
     );
     const providers = new Set(result.coverage.map((c) => c.provider));
     expect([...providers].sort()).toEqual(['aws', 'gcp', 'github']);
+  });
+
+  it("the demo's TLS certificate library is loaded only by the Entra demo, which is left out without it", () => {
+    const res = run(
+      ['demo', '--out', join(dir, 'demo-selfsigned')],
+      {},
+      hideHook(['selfsigned'], 'selfsigned'),
+    );
+    expect(res.stderr).not.toContain('selfsigned');
+    expect(res.status).toBe(EXIT.findings);
+    expect(res.stdout).toContain('Left out: Microsoft Entra ID, whose optional SDK is not installed');
+    expect(res.stdout).not.toContain('Left out: Google Workspace');
+    const result = ScanResult.parse(
+      JSON.parse(readFileSync(join(dir, 'demo-selfsigned', 'nhiscan-result.json'), 'utf8')),
+    );
+    const providers = new Set(result.coverage.map((c) => c.provider));
+    expect(providers.has('workspace')).toBe(true);
+    expect(providers.has('entra')).toBe(false);
   });
 
   it('a scan of a provider whose SDK is missing fails its targets with a gap naming the install command', () => {
@@ -114,7 +137,7 @@ describe('optional SDKs', () => {
           code: 'not_supported',
           call: 'entra:sdk',
           message: expect.stringContaining(
-            'run `npm install @azure/identity@4.13.1 @microsoft/microsoft-graph-client@3.0.7`',
+            'run `npm install @azure/identity@4.13.1 @microsoft/microsoft-graph-client@3.0.7 selfsigned@5.5.0`',
           ),
         }),
       ]);

@@ -360,3 +360,44 @@ describe('the ETag cache with App auth', () => {
     }
   });
 });
+
+describe('effective reach of App installations on selected repositories', () => {
+  it("names the scanner installation's own selection (GET /installation/repositories); another App's stays unlisted", async () => {
+    const gh = nock(API);
+    mockAppInstallation(gh, 'org-installation-selected.json');
+    const listed = fixture('org-installations.json') as { installations: Record<string, unknown>[] };
+    // The scanner (77, selected) among the org's installations, with workflows write to rank it.
+    const scanner = {
+      ...(fixture('org-installation-selected.json') as Record<string, unknown>),
+      permissions: { metadata: 'read', workflows: 'write' },
+    };
+    gh.get(`/orgs/${ORG}/installations`)
+      .query({ per_page: 100 })
+      .reply(200, { total_count: 3, installations: [scanner, ...listed.installations] });
+    gh.get('/installation/repositories')
+      .query({ per_page: 100 })
+      .reply(200, fixture('installation-repositories.json'));
+    gh.get(/^\/apps\//)
+      .times(3)
+      .reply(404, fixture('error-404.json'));
+    const run = await collect(appConfig({ features: { ...NO_FEATURES, appInstallations: true } }), 1);
+    const own = run.byUid.get(`github:${ORG}/installation/77`);
+    expect(own?.attributes).toMatchObject({
+      repositorySelection: 'selected',
+      repositories: ['deploy-tools'],
+      reach: {
+        rank: 'workflow-write',
+        permissions: [{ permission: 'workflows:write', rank: 'workflow-write', on: ['deploy-tools'] }],
+        notEvaluated: [],
+      },
+    });
+    const other = run.byUid.get(`github:${ORG}/installation/25381`);
+    expect(other?.attributes.repositories).toBeUndefined();
+    expect(other?.attributes.reach).toMatchObject({
+      notEvaluated: [
+        expect.stringContaining("lists an installation's repositories only to that installation"),
+      ],
+    });
+    expect(nock.isDone()).toBe(true);
+  });
+});
