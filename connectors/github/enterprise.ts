@@ -141,7 +141,7 @@ const listWithApp = async (app: GithubOctokit, slug: string): Promise<string[]> 
       enterprise: slug,
       per_page: PER_PAGE,
     });
-    return (items as unknown[]).flatMap((raw) => {
+    return items.flatMap((raw) => {
       const p = InstallableOrganization.safeParse(raw);
       return p.success ? [p.data.login] : [];
     });
