@@ -32,7 +32,7 @@ export interface PolicyBenchResult {
   /** Heap the judged result holds (after a GC; needs --expose-gc), bytes. */
   heapRetainedBytes: number;
   peakRssBytes: number;
-  /** sha256 over the findings and the evaluation records, in order: equal N, equal verdict. */
+  /** sha256 over the findings, the evaluation records and their summary, in order: equal N, equal verdict. */
   verdictHash: string;
 }
 
@@ -83,12 +83,16 @@ export const repeatTo = (collected: Collected, n: number): Collected => {
   return { ...collected, runs: perRun };
 };
 
-/** sha256 of the findings then the evaluation records, item by item (never one giant string). */
-export const verdictHashOf = (scan: Pick<Scan, 'findings' | 'evaluations'>): string => {
+/**
+ * sha256 of the findings, the evaluation records and their summary (counts per policy and per
+ * control, key order included), item by item (never one giant string).
+ */
+export const verdictHashOf = (scan: Pick<Scan, 'findings' | 'evaluations' | 'evaluationSummary'>): string => {
   const hash = createHash('sha256');
   for (const f of scan.findings) hash.update(JSON.stringify(f)).update('\n');
   hash.update('--\n');
   for (const e of scan.evaluations) hash.update(JSON.stringify(e)).update('\n');
+  hash.update('--\n').update(JSON.stringify(scan.evaluationSummary ?? null));
   return hash.digest('hex');
 };
 

@@ -533,8 +533,10 @@ program
         import('./clock.js'),
       ]);
       const log = await logger(opts.verbose ? 'debug' : 'warn');
+      const config = await loadConfig(opts.config, builtins);
+      for (const warning of config.warnings ?? []) log.warn(warning);
       const outcome = await runDoctor({
-        config: await loadConfig(opts.config, builtins),
+        config,
         clock: systemClock(),
         log,
         select: { targets: opts.target ?? [], providers: opts.provider ?? [] },

@@ -136,6 +136,7 @@ export const asScan = (result: ScanResult | Scan): Scan =>
 
 export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommandResult> => {
   const config = typeof opts.config === 'string' ? await loadConfig(opts.config, builtins) : opts.config;
+  for (const warning of config.warnings ?? []) opts.log.warn(warning);
   if (config.providers.length === 0) {
     throw new UsageError('the config enables no provider: add one under `providers:` (see `nhiscan init`)');
   }

@@ -9,7 +9,7 @@ import { IsoDateInput } from './clock.js';
 import type { AnyConnector } from './connector.js';
 import { type Framework, unknownControlIds, unknownMappings } from './controls/index.js';
 import { DirectoryConfig } from './directory.js';
-import { ScopeSelector } from './scope.js';
+import { FinancialScopeSelector } from './financial-scope.js';
 import { UsageError, errorMessage } from './errors.js';
 import { TimeoutsConfig } from './timeouts.js';
 import { parseYamlText } from './yaml.js';
@@ -110,8 +110,10 @@ export const ConfigFile = z.strictObject({
   exceptions: z.string().min(1).optional(),
   /** Known coverage gaps accepted with a reason and an expiry (README: Accepted gaps). */
   acceptedGaps: z.array(AcceptedGapRule).optional(),
-  /** What is in financial-reporting (SOC 1) scope. SOC 2 tags apply regardless. */
-  scope: z.strictObject({ soc1: z.array(ScopeSelector).default([]) }).default({ soc1: [] }),
+  /** What is in financial-reporting (SOC 1) scope, by selector. SOC 2 tags apply regardless. */
+  financialScope: z.array(FinancialScopeSelector).default([]),
+  /** The old spelling of `financialScope` (`scope.soc1`): still read, with a warning naming the new key. */
+  scope: z.strictObject({ soc1: z.array(FinancialScopeSelector).default([]) }).optional(),
   controls: z
     .strictObject({
       soc1: z
@@ -144,8 +146,24 @@ export interface PolicyOverrideSettings {
   options?: Record<string, unknown> | undefined;
 }
 
+/** A plug-in's `disablePolicies` entry, with the module that set it. */
+export interface PolicyDisable {
+  id: string;
+  reason: string;
+  /** The module path as the config names it, and the SHA-256 of its file. */
+  plugin: string;
+  sha256: string;
+}
+
+/** Who set a policy's `enabled` state, in the order applied (the last one holds). */
+export type PolicySetBy =
+  | { by: 'plugin'; enabled: boolean; plugin: string; sha256: string; reason: string }
+  | { by: 'config'; enabled: boolean };
+
 export interface EffectivePolicy extends PolicyVariant {
   policy: AnyPolicy;
+  /** Absent when neither a plug-in nor the config set `enabled` (the default: on). */
+  setBy?: PolicySetBy[];
   /** The file's options before defaults, so overrides merge over what the user wrote. */
   rawOptions: Record<string, unknown>;
   /** Provider / kind overrides as written (validated); every matching one applies, in order. */
@@ -198,6 +216,8 @@ export interface Config {
   reporters?: Record<string, Reporter>;
   /** The plug-in modules loaded, with the SHA-256 of each file (set by loadConfig). */
   plugins?: { path: string; sha256: string }[];
+  /** Things to tell the user that do not stop the run (a deprecated key): the commands log them. */
+  warnings?: string[];
 }
 
 /** Strings longer than this are never echoed in an error: a file given by mistake (`.env`,
@@ -251,7 +271,37 @@ export interface Registries {
   frameworks?: readonly Framework[];
   /** Plug-in reporters by id (`--format myid`); the built-in ones live in src/report/index.ts. */
   reporters?: Record<string, Reporter>;
+  /** Policies plug-ins switched off (`disablePolicies`). */
+  policyDisables?: readonly PolicyDisable[];
 }
+
+/** Renamed keys read in their old spelling too, each with a warning naming the new key. */
+const upgradeKeys = (
+  file: ConfigFile,
+  raw: unknown,
+  source: string,
+): { file: ConfigFile; warnings: string[] } => {
+  if (file.scope === undefined) return { file, warnings: [] };
+  if (raw && typeof raw === 'object' && 'financialScope' in raw)
+    throw new UsageError(
+      `invalid config ${source}:\n  scope.soc1: the old spelling of financialScope; give only financialScope`,
+    );
+  const { scope, ...rest } = file;
+  return {
+    file: { ...rest, financialScope: scope.soc1 },
+    warnings: [`config ${source}: scope.soc1 is deprecated; name the same selectors financialScope`],
+  };
+};
+
+/**
+ * The config as hashed: `financialScope` in its old spelling (`scope.soc1`), so the rename keeps
+ * every config's hash (stored scans and shards are matched by it) and both spellings hash alike.
+ */
+const hashForm = (file: ConfigFile): unknown => ({
+  ...file,
+  financialScope: undefined,
+  scope: { soc1: file.financialScope },
+});
 
 /** Validates raw config data (already parsed from YAML/JSON) against the registries. */
 export const buildConfig = (
@@ -260,7 +310,7 @@ export const buildConfig = (
   source: string,
   baseDir: string,
 ): Config => {
-  const file = parseStrict(ConfigFile, raw ?? {}, [], source);
+  const { file, warnings } = upgradeKeys(parseStrict(ConfigFile, raw ?? {}, [], source), raw, source);
   const providers: Config['providers'] = [];
   for (const [id, block] of Object.entries(file.providers)) {
     const connector = registries.connectors[id];
@@ -293,7 +343,12 @@ export const buildConfig = (
   }
   const policies = Object.values(registries.policies).map((policy): EffectivePolicy => {
     const settings = file.policies[policy.id] ?? { overrides: [] };
-    const enabled = settings.enabled ?? true;
+    // A plug-in may switch a policy off; the config file, the operator's word, has the last say.
+    const setBy: PolicySetBy[] = (registries.policyDisables ?? [])
+      .filter((d) => d.id === policy.id)
+      .map((d) => ({ by: 'plugin', enabled: false, plugin: d.plugin, sha256: d.sha256, reason: d.reason }));
+    if (settings.enabled !== undefined) setBy.push({ by: 'config', enabled: settings.enabled });
+    const enabled = setBy.at(-1)?.enabled ?? true;
     const severity = settings.severity ?? policy.severity;
     const rawOptions = settings.options ?? {};
     const options: unknown = parseStrict(
@@ -312,15 +367,25 @@ export const buildConfig = (
       );
     });
     const overrides = settings.overrides;
-    return { policy, enabled, severity, options, rawOptions, overrides, variants: new Map() };
+    return {
+      policy,
+      enabled,
+      severity,
+      options,
+      rawOptions,
+      overrides,
+      variants: new Map(),
+      ...(setBy.length > 0 ? { setBy } : {}),
+    };
   });
   return {
     file,
     baseDir,
-    hash: sha256(stableStringify(file)),
+    hash: sha256(stableStringify(hashForm(file))),
     providers,
     policies,
     frameworks,
+    ...(warnings.length ? { warnings } : {}),
     ...(registries.reporters ? { reporters: registries.reporters } : {}),
   };
 };

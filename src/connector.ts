@@ -120,7 +120,7 @@ export interface ConnectorStarter {
   enabled: boolean;
   /** The YAML under `providers:`, starting with the connector id, indented from column 0. */
   block: string;
-  /** A `scope.soc1` selector for this provider, shown commented out. */
+  /** A `financialScope` selector for this provider, shown commented out. */
   soc1Example?: string;
 }
 

@@ -14,7 +14,7 @@ export class ScanError extends Error {
   constructor(
     readonly gap: Omit<Gap, 'recovered'> & { recovered?: boolean },
     /** 'provider': no other target of this provider can succeed either (e.g. a 401). */
-    readonly scope: 'target' | 'provider' = 'target',
+    readonly reach: 'target' | 'provider' = 'target',
     options?: { cause?: unknown },
   ) {
     super(gap.message, options);

@@ -48,8 +48,11 @@ export interface Evaluation {
   findings: Finding[];
   /** A policy that threw on an identity: recorded, never swallowed. */
   failures: { identityUid: string; gap: Gap }[];
-  /** One per policy in force × identity, in identity then policy order. */
-  evaluations: EvaluationRecord[];
+  /**
+   * One per policy in force × identity, in identity then policy order. Held compactly while the
+   * policies run (millions at scale) and built as objects on first read (see recordsOf).
+   */
+  readonly evaluations: EvaluationRecord[];
   summary: EvaluationSummary;
 }
 
@@ -105,11 +108,41 @@ const checkVerdicts = (policyId: string, verdicts: unknown): Verdict[] => {
 };
 
 const zero = (): EvaluationCounts => ({ pass: 0, fail: 0, unknown: 0, notApplicable: 0 });
-const COUNT_KEY: Record<EvaluationStatus, keyof EvaluationCounts> = {
-  pass: 'pass',
-  fail: 'fail',
-  unknown: 'unknown',
-  'not-applicable': 'notApplicable',
+const STATUSES: readonly EvaluationStatus[] = ['pass', 'fail', 'unknown', 'not-applicable'];
+const STATUS_CODE: Record<EvaluationStatus, number> = { pass: 0, fail: 1, unknown: 2, 'not-applicable': 3 };
+const COUNT_KEYS: readonly (keyof EvaluationCounts)[] = ['pass', 'fail', 'unknown', 'notApplicable'];
+
+/**
+ * The evaluation records, compact: record i is identity ⌊i / policies⌋ × policy i mod policies
+ * (the loop's order), its status a byte, its reason an index into a table of distinct reasons (0:
+ * none), its findings only where it raised some. At 100,000 identities × 30 policies the objects
+ * cost ~150 bytes each (≈ 450 MB) and most of the policy layer's GC; most runs only count them.
+ */
+interface CompactRecords {
+  identities: readonly Identity[];
+  policyIds: readonly string[];
+  status: Uint8Array;
+  reasonId: Uint32Array;
+  reasons: string[];
+  findings: Map<number, string[]>;
+}
+
+/** The records as objects, same fields in the same key order as they were always built. */
+const recordsOf = (c: CompactRecords): EvaluationRecord[] => {
+  const out: EvaluationRecord[] = new Array<EvaluationRecord>(c.status.length);
+  const p = c.policyIds.length;
+  for (let i = 0; i < c.status.length; i++) {
+    const policyId = c.policyIds[i % p] as string;
+    const identityUid = (c.identities[Math.floor(i / p)] as Identity).uid;
+    const status = STATUSES[c.status[i] as number] as EvaluationStatus;
+    const findings = c.findings.get(i) ?? [];
+    const r = c.reasonId[i] as number;
+    out[i] =
+      r === 0
+        ? { policyId, identityUid, status, findings }
+        : { policyId, identityUid, status, reason: c.reasons[r], findings };
+  }
+  return out;
 };
 
 export const evaluatePolicies = (
@@ -120,7 +153,6 @@ export const evaluatePolicies = (
 ): Evaluation => {
   const findings: Finding[] = [];
   const failures: Evaluation['failures'] = [];
-  const evaluations: EvaluationRecord[] = [];
   const seen = new Set<string>();
   // Findings on something shared, by uid: later identities reaching it are added to its evidence.
   const sharedFindings = new Map<string, Finding>();
@@ -128,27 +160,46 @@ export const evaluatePolicies = (
   const byPolicy: Record<string, EvaluationCounts> = Object.fromEntries(
     active.map((p) => [p.policy.id, zero()]),
   );
-  const byControl: Record<string, EvaluationCounts> = {};
+  const policyCounts = active.map((p) => byPolicy[p.policy.id] ?? zero());
+  const size = identities.length * active.length;
+  const compact: CompactRecords = {
+    identities,
+    policyIds: active.map((p) => p.policy.id),
+    status: new Uint8Array(size),
+    reasonId: new Uint32Array(size),
+    reasons: [''],
+    findings: new Map(),
+  };
+  const reasonIds = new Map<string, number>();
   // The controls a policy stands for on one identity: its crosswalks filtered by provider, and
-  // SOC 1 only in financial scope (as on its findings). Few distinct answers: memoised.
+  // SOC 1 only in financial scope (as on its findings). Few distinct answers, so records are
+  // counted per answer (a group) and spread over its control keys once at the end, in the order
+  // the keys were first met (the byControl key order is part of the result).
   // Nested maps, not a joined string key: this runs once per policy × identity.
-  const controlKeys = new Map<AnyPolicy, Map<string, [string[]?, string[]?]>>();
-  const controlsOf = (policy: AnyPolicy, identity: Identity): string[] => {
+  interface ControlGroup {
+    keys: string[];
+    counts: EvaluationCounts;
+  }
+  const groups: ControlGroup[] = [];
+  const controlGroups = new Map<AnyPolicy, Map<string, [ControlGroup?, ControlGroup?]>>();
+  const groupOf = (policy: AnyPolicy, identity: Identity): ControlGroup => {
     const inScope = identity.financialScope.inScope;
-    let byProvider = controlKeys.get(policy);
-    if (!byProvider) controlKeys.set(policy, (byProvider = new Map<string, [string[]?, string[]?]>()));
+    let byProvider = controlGroups.get(policy);
+    if (!byProvider)
+      controlGroups.set(policy, (byProvider = new Map<string, [ControlGroup?, ControlGroup?]>()));
     let pair = byProvider.get(identity.provider);
     if (!pair) byProvider.set(identity.provider, (pair = []));
-    let keys = pair[inScope ? 1 : 0];
-    if (!keys) {
+    let group = pair[inScope ? 1 : 0];
+    if (!group) {
       const refs: ControlRef[] = [
         ...controls.base(policy.controls, identity.provider, policy.id),
         ...(inScope ? controls.soc1(policy.id, policy.controls) : []),
       ];
-      keys = unique(refs.map((r) => `${r.framework}:${r.id}`));
-      pair[inScope ? 1 : 0] = keys;
+      group = { keys: unique(refs.map((r) => `${r.framework}:${r.id}`)), counts: zero() };
+      pair[inScope ? 1 : 0] = group;
+      groups.push(group);
     }
-    return keys;
+    return group;
   };
   // Whether a policy judges a provider and kind (and the reason when it does not): memoised.
   const outside = new Map<AnyPolicy, Map<string, Map<string, string | null>>>();
@@ -164,39 +215,44 @@ export const evaluatePolicies = (
     }
     return reason ?? undefined;
   };
+  // Record `at` (identity × policy in force, in loop order): a byte, a reason id, the counts.
+  let at = 0;
   const record = (
+    k: number,
     policy: AnyPolicy,
     identity: Identity,
-    r: Omit<EvaluationRecord, 'policyId' | 'identityUid'>,
+    status: EvaluationStatus,
+    reason: string | undefined,
+    raised?: string[],
   ): void => {
-    // Built field by field, not spread: one object per policy × identity.
-    evaluations.push(
-      r.reason === undefined
-        ? { policyId: policy.id, identityUid: identity.uid, status: r.status, findings: r.findings }
-        : {
-            policyId: policy.id,
-            identityUid: identity.uid,
-            status: r.status,
-            reason: r.reason,
-            findings: r.findings,
-          },
-    );
-    const k = COUNT_KEY[r.status];
-    (byPolicy[policy.id] ??= zero())[k] += 1;
-    for (const key of controlsOf(policy, identity)) (byControl[key] ??= zero())[k] += 1;
+    const code = STATUS_CODE[status];
+    compact.status[at] = code;
+    if (reason !== undefined) {
+      let id = reasonIds.get(reason);
+      if (id === undefined) {
+        id = compact.reasons.push(reason) - 1;
+        reasonIds.set(reason, id);
+      }
+      compact.reasonId[at] = id;
+    }
+    if (raised && raised.length > 0) compact.findings.set(at, raised);
+    at += 1;
+    const key = COUNT_KEYS[code] as keyof EvaluationCounts;
+    (policyCounts[k] as EvaluationCounts)[key] += 1;
+    groupOf(policy, identity).counts[key] += 1;
   };
 
   for (const identity of identities) {
-    for (const effective of active) {
+    for (const [k, effective] of active.entries()) {
       const { policy } = effective;
       const notJudged = outsideOf(policy, identity);
       if (notJudged !== undefined) {
-        record(policy, identity, { status: 'not-applicable', reason: notJudged, findings: [] });
+        record(k, policy, identity, 'not-applicable', notJudged);
         continue;
       }
       const { enabled, severity, options } = variantFor(effective, identity);
       if (!enabled) {
-        record(policy, identity, { status: 'not-applicable', reason: DISABLED_BY_CONFIG, findings: [] });
+        record(k, policy, identity, 'not-applicable', DISABLED_BY_CONFIG);
         continue;
       }
       let verdicts: Verdict[];
@@ -214,7 +270,7 @@ export const evaluatePolicies = (
             recovered: false,
           },
         });
-        record(policy, identity, { status: 'unknown', reason: message, findings: [] });
+        record(k, policy, identity, 'unknown', message);
         continue;
       }
       const raised: string[] = [];
@@ -274,14 +330,23 @@ export const evaluatePolicies = (
         }
       }
       const { status, reason } = foldVerdicts(verdicts);
-      record(policy, identity, { status, ...(reason ? { reason } : {}), findings: raised });
+      record(k, policy, identity, status, reason ? reason : undefined, raised);
     }
   }
   for (const f of sharedFindings.values()) (f.evidence['reaches'] as string[]).sort();
+  const byControl: Record<string, EvaluationCounts> = {};
+  for (const g of groups)
+    for (const key of g.keys) {
+      const c = (byControl[key] ??= zero());
+      for (const n of COUNT_KEYS) c[n] += g.counts[n];
+    }
+  let built: EvaluationRecord[] | undefined;
   return {
     findings,
     failures,
-    evaluations,
+    get evaluations() {
+      return (built ??= recordsOf(compact));
+    },
     summary: { identities: identities.length, byPolicy, byControl },
   };
 };

@@ -1,7 +1,9 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { compareCodeUnits } from './order.js';
 
-export const sha256 = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
+// One-shot (Node ≥ 20.12): the same digest as createHash().update().digest() without a Hash object per
+// call (finding ids hash once per finding).
+export const sha256 = (data: string | Uint8Array): string => hash('sha256', data, 'hex');
 
 /** Stable JSON: object keys sorted, so equal data hashes equally whatever the key order. */
 export const stableStringify = (value: unknown): string =>

@@ -16,7 +16,7 @@ export const starterConfig = (connectors: readonly AnyConnector[]): string => {
   const starters = connectors.flatMap((c) => (c.starter ? [{ id: c.id, ...c.starter }] : []));
   const providers = starters.map((s) => indent(s.block, s.enabled ? '  ' : '#  ')).join('\n');
   const soc1Examples = starters
-    .flatMap((s) => (s.soc1Example ? [indent(s.soc1Example, '  #  ')] : []))
+    .flatMap((s) => (s.soc1Example ? [indent(s.soc1Example, '#  ')] : []))
     .join('\n');
   const overrideExample = starters.find((s) => !s.enabled)?.id ?? starters[0]?.id ?? 'my-provider';
   return `# nhiscan configuration. Validate it with: nhiscan scan --config nhiscan.config.yaml
@@ -50,11 +50,10 @@ ${providers}
 
 # Financial-reporting (SOC 1) scope: findings on identities in, or with write access into, these
 # get SOC 1 objectives too. SOC 2 criteria apply everywhere.
-scope:
-  soc1: []
+financialScope: []
 ${soc1Examples}
-  #  - name: financial-data
-  #    tag: { key: data-classification, value: financial }
+#  - name: financial-data
+#    tag: { key: data-classification, value: financial }
 
 # Your own SOC 1 control objectives (ids and wording from your SOC 1 report).
 # controls:

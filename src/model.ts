@@ -369,6 +369,24 @@ export const ScanResult = z.object({
             }),
           )
           .default([]),
+        /**
+         * Who set `enabled`, in the order applied (the last holds): a plug-in's `disablePolicies`
+         * (module path, its SHA-256, the reason) and the config file. Absent: the default, on.
+         */
+        setBy: z
+          .array(
+            z.discriminatedUnion('by', [
+              z.object({
+                by: z.literal('plugin'),
+                enabled: z.boolean(),
+                plugin: z.string(),
+                sha256: z.string(),
+                reason: z.string(),
+              }),
+              z.object({ by: z.literal('config'), enabled: z.boolean() }),
+            ]),
+          )
+          .optional(),
       }),
     ),
     /**

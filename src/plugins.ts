@@ -1,16 +1,19 @@
 // Plug-ins: a module path named in the config that exports the same shape as a built-in
 // connector (`connector`), policy (`policy`, or `policies` as a list), framework (`framework`, or
-// `frameworks`) or reporter (`reporter`, or `reporters`), written against `nhiscan/plugin`.
+// `frameworks`) or reporter (`reporter`, or `reporters`), written against `nhiscan/plugin`; it may
+// also switch built-in policies off (`disablePolicies`), recorded in `run.policies` as its doing.
 // Validated on load so a broken plug-in fails with a message naming the module and the missing
 // piece.
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import type { Registries } from './config.js';
+import type { PolicyDisable, Registries } from './config.js';
 import type { AnyConnector } from './connector.js';
 import { type Framework, FrameworkShape } from './controls/framework.js';
 import { unknownControlIds } from './controls/index.js';
 import { UsageError, errorMessage } from './errors.js';
+import { sha256 } from './hash.js';
 import { Severity } from './model.js';
 import { builtins as defaults } from './registry.js';
 import type { AnyPolicy } from './policy.js';
@@ -64,6 +67,14 @@ const ReporterShape = z.looseObject({
   write: fn,
 });
 
+/** `disablePolicies`: a plug-in switches a policy off, and says why (like an exception's reason). */
+const DisableShape = z.array(
+  z.strictObject({
+    id: z.string().min(1),
+    reason: z.string().trim().min(10, 'give a reason of at least 10 characters'),
+  }),
+);
+
 const problem = (where: string, error: z.ZodError): string =>
   error.issues.map((i) => `${where}.${i.path.join('.') || '(export)'}: ${i.message}`).join('; ');
 
@@ -77,6 +88,7 @@ export const loadPlugins = async (
   const reporters: Record<string, Reporter> = { ...builtins.reporters };
   const added: Framework[] = [];
   const checks: { where: string; policy: AnyPolicy }[] = [];
+  const disables: (PolicyDisable & { where: string })[] = [];
   for (const [i, path] of paths.entries()) {
     const where = `plugins[${i}] (${path})`;
     let mod: Record<string, unknown>;
@@ -138,9 +150,20 @@ export const loadPlugins = async (
       reporters[id] = candidate as Reporter;
       found.push(`reporter ${id}`);
     }
+    if (mod.disablePolicies !== undefined) {
+      const parsed = DisableShape.safeParse(mod.disablePolicies);
+      if (!parsed.success)
+        throw new UsageError(
+          `${where}: invalid disablePolicies: ${problem('disablePolicies', parsed.error)}`,
+        );
+      // What ran, as loaded: the record names the module and its digest.
+      const digest = sha256(readFileSync(resolve(baseDir, path)));
+      for (const d of parsed.data) disables.push({ ...d, plugin: path, sha256: digest, where });
+      found.push('disablePolicies');
+    }
     if (found.length === 0) {
       throw new UsageError(
-        `${where}: exports none of "connector", "policy"/"policies", "framework"/"frameworks", "reporter"/"reporters"`,
+        `${where}: exports none of "connector", "policy"/"policies", "framework"/"frameworks", "reporter"/"reporters", "disablePolicies"`,
       );
     }
   }
@@ -158,5 +181,25 @@ export const loadPlugins = async (
     if (unknown.length)
       throw new UsageError(`${where}: policy ${policy.id} names unknown controls: ${unknown.join(', ')}`);
   }
-  return { connectors, policies, frameworks, reporters };
+  for (const { where, ...d } of disables)
+    if (!policies[d.id])
+      throw new UsageError(
+        `${where}: disablePolicies names unknown policy "${d.id}" (known: ${Object.keys(policies).join(', ')})`,
+      );
+  return {
+    connectors,
+    policies,
+    frameworks,
+    reporters,
+    ...(disables.length > 0
+      ? {
+          policyDisables: disables.map((d) => ({
+            id: d.id,
+            reason: d.reason,
+            plugin: d.plugin,
+            sha256: d.sha256,
+          })),
+        }
+      : {}),
+  };
 };

@@ -24,7 +24,7 @@ import {
   severityRank,
 } from './model.js';
 import { resolveOwner } from './owner.js';
-import { applyScope } from './scope.js';
+import { applyFinancialScope } from './financial-scope.js';
 import { applyExceptions, type ExceptionRule, loadExceptions } from './exceptions.js';
 import { applyAcceptedGaps } from './accepted-gaps.js';
 import { createControlResolver } from './controls/index.js';
@@ -186,7 +186,7 @@ const scanWith = async (
   // A provider whose authentication failed as a whole: its remaining targets are skipped, recorded.
   const deadProviders = new Map<string, string>();
   const markDead = (connectorId: string, err: unknown): void => {
-    if (err instanceof ScanError && err.scope === 'provider') deadProviders.set(connectorId, err.message);
+    if (err instanceof ScanError && err.reach === 'provider') deadProviders.set(connectorId, err.message);
   };
   const skipIfDead = (connectorId: string, ctx: CollectContext): boolean => {
     const dead = deadProviders.get(connectorId);
@@ -419,7 +419,7 @@ export const judgeScan = (
       }
       byUid.set(
         identity.uid,
-        applyScope(resolveOwner(identity, config.file.ownership), config.file.scope.soc1),
+        applyFinancialScope(resolveOwner(identity, config.file.ownership), config.file.financialScope),
       );
       coverageOf.set(identity.uid, run.coverage);
     }
@@ -468,6 +468,7 @@ export const judgeScan = (
             severity: p.severity,
             options: p.options as Record<string, unknown>,
             overrides: p.overrides,
+            ...(p.setBy ? { setBy: p.setBy } : {}),
           },
         ]),
       ),
@@ -490,8 +491,13 @@ export const judgeScan = (
     ...(header.acceptedGaps ? { acceptedGaps: header.acceptedGaps } : {}),
     ...(header.evaluationSummary ? { evaluationSummary: header.evaluationSummary } : {}),
   };
-  // The records travel beside the result, not inside nhiscan-result.json (millions at scale).
-  return { ...result, evaluations: evaluation.evaluations };
+  // The records travel beside the result, not inside nhiscan-result.json (millions at scale);
+  // built as objects only when something reads them (the evidence bundle, the store, JUnit).
+  return Object.defineProperty(result, 'evaluations', {
+    get: () => evaluation.evaluations,
+    enumerable: true,
+    configurable: true,
+  }) as Scan;
 };
 
 /** Worst first (the one severity order, model.ts), then by policy, identity and finding id. */

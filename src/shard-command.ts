@@ -92,6 +92,7 @@ export const shardCommand = async (opts: ShardCommandOptions): Promise<ShardComm
   if (opts.out === '-')
     throw new UsageError('--shard writes its shard result to a folder (--out DIR), not to stdout');
   const config = typeof opts.config === 'string' ? await loadConfig(opts.config, builtins) : opts.config;
+  for (const warning of config.warnings ?? []) opts.log.warn(warning);
   if (config.providers.length === 0)
     throw new UsageError('the config enables no provider: add one under `providers:` (see `nhiscan init`)');
   const asOfText = opts.asOf ?? config.file.asOf;

@@ -3,6 +3,7 @@
 // policies through the readers below: a permissive parse, so an identity of another provider or
 // kind, or from an older scan, yields undefined rather than a wrong finding.
 import { z } from 'zod';
+import { memoisedRead } from '../../src/attribute-read.js';
 import type { Identity } from '../../src/model.js';
 
 export const AWS_KINDS = {
@@ -84,13 +85,13 @@ export const AwsRootAccountAttributes = z.object({
 });
 export type AwsRootAccountAttributes = z.infer<typeof AwsRootAccountAttributes>;
 
-const read =
-  <S extends z.ZodType>(kind: AwsKind, schema: S) =>
-  (identity: Pick<Identity, 'provider' | 'kind' | 'attributes'>): z.output<S> | undefined => {
+const read = <S extends z.ZodType>(kind: AwsKind, schema: S) => {
+  const parse = memoisedRead(schema);
+  return (identity: Pick<Identity, 'provider' | 'kind' | 'attributes'>): z.output<S> | undefined => {
     if (identity.provider !== 'aws' || identity.kind !== kind) return undefined;
-    const parsed = schema.safeParse(identity.attributes);
-    return parsed.success ? parsed.data : undefined;
+    return parse(identity.attributes);
   };
+};
 
 export const awsUserAttributes = read(AWS_KINDS.iamUser, AwsUserAttributes);
 export const awsRoleAttributes = read(AWS_KINDS.iamRole, AwsRoleAttributes);

@@ -2,6 +2,7 @@
 // `identity.attributes.entra` and the entra-* policies read. Lists are `undefined` when the call
 // that would have filled them failed (a coverage gap): unknown, never empty.
 import { z } from 'zod';
+import { memoisedRead } from '../../src/attribute-read.js';
 import type { Identity } from '../../src/model.js';
 
 export const ENTRA_KINDS = {
@@ -87,11 +88,12 @@ export const EntraAttributes = z.object({
 });
 export type EntraAttributes = z.infer<typeof EntraAttributes>;
 
+const readEntraAttributes = memoisedRead(EntraAttributes);
+
 /** The Entra facts of an identity, or undefined when it is not an Entra identity (or malformed). */
 export const entraAttributes = (
   identity: Pick<Identity, 'provider' | 'attributes'>,
 ): EntraAttributes | undefined => {
   if (identity.provider !== 'entra') return undefined;
-  const parsed = EntraAttributes.safeParse(identity.attributes.entra);
-  return parsed.success ? parsed.data : undefined;
+  return readEntraAttributes(identity.attributes.entra);
 };

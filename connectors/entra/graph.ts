@@ -17,7 +17,10 @@ import {
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
 import { type Dispatcher, fetch as undiciFetch } from 'undici';
 import type { Gap, GapCode } from '../../src/model.js';
-import { errorMessage } from '../../src/errors.js';
+import { errorMessage, errorName } from '../../src/errors.js';
+import { type Logger, silentLogger } from '../../src/log.js';
+import { logCall, logCallDone, msSince } from '../../src/permissions.js';
+import { ENTRA_PERMISSIONS } from './permissions.js';
 
 export interface GraphOptions {
   credential: TokenCredential;
@@ -31,17 +34,103 @@ export interface GraphOptions {
   dispatcher?: Dispatcher;
   /** Told about every retry the RetryHandler makes (for the coverage note). */
   onRetry?: (status: number, delaySeconds: number) => void;
+  /** The call trace and `--verbose` lines go here (debug level). */
+  log?: Logger;
 }
 
 /** Graph's OAuth scope for app-only tokens: the resource's root with /.default. */
 export const graphScope = (graphBaseUrl: string): string => `${new URL(graphBaseUrl).origin}/.default`;
 
-/** A deadline per attempt (a retry gets a fresh one), ended early when the scan is aborted. */
-const deadline = (ms: number, signal: AbortSignal): Middleware => {
+/** The manifest's call templates (`GET /applications/{id}/owners`), split into segments. */
+const TEMPLATES = ENTRA_PERMISSIONS.flatMap((e) => e.calls).map((call) => {
+  const [method = '', path = ''] = call.split(' ');
+  return { call, method, segments: path.split('/').filter(Boolean) };
+});
+
+/**
+ * A Graph request named as the permission manifest names it: `GET /applications/{id}/owners`
+ * (`/beta` kept, the version and any base path dropped, never the query). A path no template
+ * matches (the `$batch` envelope) is named by its literal path.
+ */
+export const graphCallName = (method: string, url: string): string => {
+  const path = new URL(url, 'https://graph.invalid/v1.0/').pathname;
+  const parts = path.split('/').filter(Boolean);
+  const at = parts.findIndex((p) => p === 'v1.0' || p === 'beta');
+  const rest = (at >= 0 ? parts.slice(at + 1) : parts).map((p) => decodeURIComponent(p));
+  const segments = at >= 0 && parts[at] === 'beta' ? ['beta', ...rest] : rest;
+  const m = method.toUpperCase();
+  const hit = TEMPLATES.find(
+    (t) =>
+      t.method === m &&
+      t.segments.length === segments.length &&
+      t.segments.every((s, i) => s === '{id}' || s === segments[i]),
+  );
+  return hit?.call ?? `${m} /${segments.join('/')}`;
+};
+
+/** The requests a `$batch` body carries (method and relative URL), each traced as its own call. */
+const batchedCalls = (body: unknown, version: 'v1.0' | 'beta'): string[] => {
+  if (typeof body !== 'string') return [];
+  try {
+    const parsed = JSON.parse(body) as { requests?: { method?: unknown; url?: unknown }[] };
+    return (parsed.requests ?? []).flatMap((r) =>
+      typeof r.url === 'string'
+        ? [graphCallName(typeof r.method === 'string' ? r.method : 'GET', `/${version}/${r.url}`)]
+        : [],
+    );
+  } catch {
+    return []; // not JSON: the envelope's own line still says what was sent
+  }
+};
+
+/**
+ * The call trace and `--verbose` (src/permissions.ts): `call entra GET /servicePrincipals` when a
+ * request starts (each request inside a `$batch` too), `api entra GET /servicePrincipals -> 200
+ * 41ms retries=0` when it ends: duration across the RetryHandler's attempts (counted per attempt by
+ * the deadline link). Only names and outcomes: never a URL's query, a header or a body.
+ */
+const trace = (log: Logger, attempts: WeakMap<object, number>): Middleware => {
   let next: Middleware | undefined;
   return {
     setNext: (m) => (next = m),
     execute: async (context) => {
+      if (!next) throw new Error('trace middleware has no next link');
+      const request: unknown = context.request;
+      const url = typeof request === 'string' ? request : (request as { url: string }).url;
+      const method = context.options?.method ?? 'GET';
+      const call = graphCallName(method, url);
+      // The $batch envelope needs no permission of its own: the trace names what it carries.
+      const traced = call.endsWith('/$batch')
+        ? batchedCalls(context.options?.body, call.startsWith('POST /beta/') ? 'beta' : 'v1.0')
+        : [call];
+      for (const c of traced) logCall(log, 'entra', c);
+      const start = performance.now();
+      const done = (outcome: number | string): void => {
+        const n = attempts.get(context);
+        logCallDone(log, 'entra', call, {
+          outcome,
+          ms: msSince(start),
+          retries: n === undefined ? undefined : Math.max(0, n - 1),
+        });
+      };
+      try {
+        await next.execute(context);
+      } catch (err) {
+        done(errorName(err));
+        throw err;
+      }
+      done(context.response?.status ?? 'no response');
+    },
+  };
+};
+
+/** A deadline per attempt (a retry gets a fresh one), ended early when the scan is aborted. */
+const deadline = (ms: number, signal: AbortSignal, attempts: WeakMap<object, number>): Middleware => {
+  let next: Middleware | undefined;
+  return {
+    setNext: (m) => (next = m),
+    execute: async (context) => {
+      attempts.set(context, (attempts.get(context) ?? 0) + 1);
       context.options = { ...context.options, signal: AbortSignal.any([signal, AbortSignal.timeout(ms)]) };
       if (!next) throw new Error('deadline middleware has no next link');
       await next.execute(context);
@@ -95,10 +184,12 @@ export const createGraphClient = (o: GraphOptions): Client => {
     o.onRetry?.(res.status, wait ?? 0);
     return true;
   };
+  const attempts = new WeakMap<object, number>();
   const chain: Middleware[] = [
+    trace(o.log ?? silentLogger, attempts),
     new AuthenticationHandler(authProvider),
     new RetryHandler(new RetryHandlerOptions(1, o.maxRetries, shouldRetry)),
-    deadline(o.requestTimeoutMs, o.signal),
+    deadline(o.requestTimeoutMs, o.signal, attempts),
     new TelemetryHandler(),
     send(o.dispatcher),
   ];

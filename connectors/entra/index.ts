@@ -93,6 +93,7 @@ async function* collectEntra(
       maxRetries: config.maxRetries,
       maxRetryAfterSeconds: config.maxRetryAfterSeconds,
       ...(dispatcher ? { dispatcher } : {}),
+      log: ctx.log,
       onRetry: (status, wait) => {
         retries++;
         ctx.log.debug(`entra ${tenantId}: Graph answered ${status}, retrying after ${wait}s`);

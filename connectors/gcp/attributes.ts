@@ -4,6 +4,7 @@
 // a permissive parse, so an identity from another provider or an older scan yields nothing. A
 // kind's schema lists the fields policies rely on; the connector may write more (evidence detail).
 import { z } from 'zod';
+import { memoisedRead } from '../../src/attribute-read.js';
 import { type Identity, PrivilegeLevel } from '../../src/model.js';
 
 export const GCP_KINDS = {
@@ -21,6 +22,10 @@ export const BindingRef = z.object({
   resource: z.string(),
   condition: z.string().optional(),
   expression: z.string().optional(),
+  /** Held through this group ("group:ops@example.com"), expanded with Cloud Identity. */
+  via: z.string().optional().catch(undefined),
+  /** Through a group nested in `via`. */
+  nested: z.boolean().optional().catch(undefined),
   /**
    * How the connector judged the binding (connectors/gcp/effective.ts): `inactive` grants nothing
    * at scan time (an expired condition, a deleted or disabled custom role). Absent: not judged.
@@ -53,6 +58,13 @@ export const ServiceAccountAttributes = z.object({
   bindings: list(BindingRef),
   canActAs: list(PrincipalRef),
   administeredBy: list(PrincipalRef),
+  /**
+   * Members of the groups in `canActAs`, each with the group (`via`) and the grant it holds
+   * (expandGroups); groups whose members could not be read are in `actAsGroupsUnread`. Both
+   * absent: group members were not read.
+   */
+  canActAsThroughGroups: z.array(PrincipalRef).optional().catch(undefined),
+  actAsGroupsUnread: z.array(z.string()).optional().catch(undefined),
   /** The service account the scan ran as (its credential's email). */
   scanner: z.boolean().optional().catch(undefined),
   scannerPrincipal: z.string().optional().catch(undefined),
@@ -80,13 +92,13 @@ export const WifProviderAttributes = z.object({
 });
 export type WifProviderAttributes = z.infer<typeof WifProviderAttributes>;
 
-const read =
-  <S extends z.ZodType>(kind: GcpKind, schema: S) =>
-  (identity: Identity): z.output<S> | undefined => {
+const read = <S extends z.ZodType>(kind: GcpKind, schema: S) => {
+  const parse = memoisedRead(schema);
+  return (identity: Identity): z.output<S> | undefined => {
     if (identity.provider !== 'gcp' || identity.kind !== kind) return undefined;
-    const parsed = schema.safeParse(identity.attributes);
-    return parsed.success ? parsed.data : undefined;
+    return parse(identity.attributes);
   };
+};
 
 export const serviceAccountAttributes = read(GCP_KINDS.serviceAccount, ServiceAccountAttributes);
 export const apiKeyAttributes = read(GCP_KINDS.apiKey, ApiKeyAttributes);

@@ -2,7 +2,9 @@
 // Why these packages (see readme.md): @googleapis/iam and @googleapis/cloudresourcemanager are
 // the slim generated clients for IAM v1 and Resource Manager v3; API Keys and Policy Analyzer
 // have none, so discovery.ts gives their two methods on the same request builder
-// (googleapis-common) instead of installing the ~200 MB `googleapis` package.
+// (googleapis-common) instead of installing the ~200 MB `googleapis` package. Group members come
+// from the Cloud Identity API's generated client (@googleapis/cloudidentity, same size class).
+import { cloudidentity, type cloudidentity_v1 } from '@googleapis/cloudidentity';
 import { cloudresourcemanager, type cloudresourcemanager_v3 } from '@googleapis/cloudresourcemanager';
 import { iam, type iam_v1, type iam_v2 } from '@googleapis/iam';
 import { BaseExternalAccountClient, Compute, GoogleAuth, OAuth2Client } from 'google-auth-library';
@@ -20,6 +22,7 @@ import {
   type PolicyAnalyzerClient,
 } from './discovery.js';
 import { gcpGap } from './errors.js';
+import { timeGoogleCall } from './gaxios-failure.js';
 
 export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
 
@@ -152,6 +155,8 @@ export interface GcpClients {
   iam2: iam_v2.Iam;
   apikeys: ApiKeysClient;
   policyanalyzer: PolicyAnalyzerClient;
+  /** Cloud Identity v1: group lookup and transitive members (`expandGroups`). */
+  cloudidentity: cloudidentity_v1.Cloudidentity;
   /** Pass to every call. The root URL goes per call, not to the client: a client-wide rootUrl
    *  keeps only its host (googleapis-common re-resolves the absolute path against it), so a
    *  root with a path, such as the demo's http://127.0.0.1:port/gcp/iam/, would be lost. */
@@ -160,7 +165,8 @@ export interface GcpClients {
 
 /**
  * The call trace (src/permissions.ts `logCall`): a client whose every method call is logged by
- * its discovery id (`iam.projects.serviceAccounts.list`), as the permission manifest names it.
+ * its discovery id (`iam.projects.serviceAccounts.list`), as the permission manifest names it,
+ * and again when it settles, with its status, duration and gaxios's retries (`--verbose`).
  * Methods run on the real resource object, so the generated clients see no difference.
  */
 export const traced = <T extends object>(obj: T, path: string, log: Logger): T =>
@@ -172,8 +178,11 @@ export const traced = <T extends object>(obj: T, path: string, log: Logger): T =
       if (typeof key !== 'string') return value;
       if (typeof value === 'function')
         return (...args: unknown[]): unknown => {
-          logCall(log, 'gcp', `${path}.${key}`);
-          return (value as (...a: unknown[]) => unknown).apply(obj, args);
+          const call = `${path}.${key}`;
+          logCall(log, 'gcp', call);
+          return timeGoogleCall(log, 'gcp', call, () =>
+            (value as (...a: unknown[]) => unknown).apply(obj, args),
+          );
         };
       // Resource groups (projects, serviceAccounts, …) are traced further; the client's own
       // settings (`context`, `_options`) are handed out as they are.
@@ -211,11 +220,13 @@ export const createClients = (
     iam2: traced(iam({ version: 'v2', ...common }), 'iam', log),
     apikeys: traced(apiKeysClient(auth), 'apikeys', log),
     policyanalyzer: traced(policyAnalyzerClient(auth), 'policyanalyzer', log),
+    cloudidentity: traced(cloudidentity({ version: 'v1', ...common }), 'cloudidentity', log),
     opts: {
       cloudresourcemanager: opts(config.endpoints.cloudresourcemanager),
       iam: opts(config.endpoints.iam),
       apikeys: opts(config.endpoints.apikeys),
       policyanalyzer: opts(config.endpoints.policyanalyzer),
+      cloudidentity: opts(config.endpoints.cloudidentity),
     },
   };
 };

@@ -25,7 +25,13 @@ const NumericId = (kind: 'organizations' | 'folders') =>
 const LOOPBACK = /^https?:\/\/(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\])(:\d+)?(\/|$)/;
 export const isLoopbackUrl = (url: string): boolean => LOOPBACK.test(url);
 
-export const GCP_APIS = ['iam', 'cloudresourcemanager', 'apikeys', 'policyanalyzer'] as const;
+export const GCP_APIS = [
+  'iam',
+  'cloudresourcemanager',
+  'apikeys',
+  'policyanalyzer',
+  'cloudidentity',
+] as const;
 
 /** A root URL that replaces an API's https://<api>.googleapis.com/ (tests, the demo, private endpoints). */
 const Endpoint = z.url({ protocol: /^https?$/ });
@@ -71,6 +77,8 @@ export const GcpEndpoints = z.strictObject({
   apikeys: Endpoint.optional(),
   /** Policy Analyzer API (last authentication of service accounts and keys). */
   policyanalyzer: Endpoint.optional(),
+  /** Cloud Identity API (group members, `expandGroups`). */
+  cloudidentity: Endpoint.optional(),
 });
 export type GcpEndpoints = z.infer<typeof GcpEndpoints>;
 
@@ -99,6 +107,12 @@ export const GcpConfig = z
     rolePermissions: z.boolean().default(true),
     /** Read IAM deny policies (IAM v2) on each project, folder and organization, and apply them. */
     denyPolicies: z.boolean().default(true),
+    /**
+     * Read the members of Google groups named in IAM policies (Cloud Identity, transitively) so a
+     * service account in a group holds the group's roles, and a group's members that can act as
+     * an account are known; false leaves group grants out of privilege, with a note.
+     */
+    expandGroups: z.boolean().default(true),
     apiKeys: z.boolean().default(true),
     workloadIdentity: z.boolean().default(true),
     /**

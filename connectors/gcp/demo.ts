@@ -1,5 +1,5 @@
-// The demo's Google Cloud: the REST surface of Resource Manager v3, IAM v1, API Keys v2 and
-// Policy Analyzer v1 that the connector calls, played from files under <dir>/ (see
+// The demo's Google Cloud: the REST surface of Resource Manager v3, IAM v1, API Keys v2, Policy
+// Analyzer v1 and Cloud Identity v1 (groups) that the connector calls, played from files under <dir>/ (see
 // fixtures/demo/gcp/). The connector reaches it through its endpoint overrides, one root URL
 // per API: `${server.url}/gcp/<api>/`. Requests are answered as Google answers them: JSON
 // bodies, `nextPageToken` paging, and errors as google.rpc.Status with an ErrorInfo. Tokens are
@@ -14,10 +14,12 @@
 //                                denied?: true            — every call on the project is refused
 //                                disabledServices?: [...] — e.g. "policyanalyzer.googleapis.com" }
 //   roles.json                 { roles: [Role…] } — predefined and custom roles for roles.get
+//   groups.json                { groups: [{ name, groupKey: { id }, memberships: [MemberRelation…] }] }
+//                              — Cloud Identity groups: groups.lookup, searchTransitiveMemberships
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { GcpConfig } from './config.js';
+import type { GCP_APIS, GcpConfig } from './config.js';
 import type { ConnectorDemo, DemoRequest, DemoResponse, DemoRoute } from '../../src/demo/server.js';
 
 const Json = z.record(z.string(), z.unknown());
@@ -63,13 +65,12 @@ export interface GcpEstateOptions {
 }
 
 /** The API root URLs the connector's `endpoints` block takes for a demo server at `serverUrl`. */
-export const gcpDemoEndpoints = (
-  serverUrl: string,
-): { iam: string; cloudresourcemanager: string; apikeys: string; policyanalyzer: string } => ({
+export const gcpDemoEndpoints = (serverUrl: string): Record<(typeof GCP_APIS)[number], string> => ({
   iam: `${serverUrl}/gcp/iam/`,
   cloudresourcemanager: `${serverUrl}/gcp/cloudresourcemanager/`,
   apikeys: `${serverUrl}/gcp/apikeys/`,
   policyanalyzer: `${serverUrl}/gcp/policyanalyzer/`,
+  cloudidentity: `${serverUrl}/gcp/cloudidentity/`,
 });
 
 const json = (status: number, body: unknown, summary: string): DemoResponse => ({
@@ -158,10 +159,23 @@ const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'
 
 const RolesFile = z.strictObject({ roles: z.array(z.looseObject({ name: z.string() })).default([]) });
 
+const GroupsFile = z.strictObject({
+  groups: z
+    .array(
+      z.strictObject({
+        name: z.string().regex(/^groups\/[^/]+$/),
+        groupKey: z.strictObject({ id: z.string() }),
+        memberships: z.array(Json).default([]),
+      }),
+    )
+    .default([]),
+});
+
 interface Estate {
   organization: OrganizationFile;
   projects: ProjectFile[];
   roles: z.infer<typeof RolesFile>['roles'];
+  groups: z.infer<typeof GroupsFile>['groups'];
 }
 
 const loadEstate = (dir: string): Estate => {
@@ -177,7 +191,9 @@ const loadEstate = (dir: string): Estate => {
     });
   const rolesPath = join(dir, 'roles.json');
   const roles = existsSync(rolesPath) ? RolesFile.parse(readJson(rolesPath)).roles : [];
-  return { organization, projects, roles };
+  const groupsPath = join(dir, 'groups.json');
+  const groups = existsSync(groupsPath) ? GroupsFile.parse(readJson(groupsPath)).groups : [];
+  return { organization, projects, roles, groups };
 };
 
 const numberOf = (p: ProjectFile): string => p.project.name.replace(/^projects\//, '');
@@ -425,6 +441,40 @@ export const gcpRoute = (options: GcpEstateOptions): DemoRoute => {
         const policy = denyPoliciesAt(attachment)?.find((p) => p.name === name);
         const summary = `iam policies.get ${name}`;
         return policy ? json(200, policy, summary) : gcpError(404, `Policy ${name} not found.`, summary);
+      },
+    ],
+    // --- Cloud Identity v1 groups -------------------------------------------------------
+    [
+      'GET',
+      /^\/cloudidentity\/v1\/groups:lookup$/,
+      (_m, req) => {
+        const id = (req.query.get('groupKey.id') ?? '').toLowerCase();
+        const group = estate.groups.find((g) => g.groupKey.id.toLowerCase() === id);
+        const summary = `cloudidentity groups.lookup ${id}`;
+        // Google answers a group the caller may not see like one that does not exist.
+        return group
+          ? json(200, { name: group.name }, summary)
+          : gcpError(
+              403,
+              'Error(2028): Permission denied for resource groups/lookup (or it may not exist).',
+              summary,
+            );
+      },
+    ],
+    [
+      'GET',
+      /^\/cloudidentity\/v1\/(groups\/[^/]+)\/memberships:searchTransitiveMemberships$/,
+      (m, req) => {
+        const name = decodeURIComponent(at(m, 1));
+        const group = estate.groups.find((g) => g.name === name);
+        const summary = `cloudidentity searchTransitiveMemberships ${name}`;
+        return group
+          ? json(200, page(group.memberships, 'memberships', req.query, 1000), summary)
+          : gcpError(
+              403,
+              `Error(2028): Permission denied for resource ${name} (or it may not exist).`,
+              summary,
+            );
       },
     ],
     // --- API Keys v2 ---------------------------------------------------------------------

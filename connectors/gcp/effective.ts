@@ -11,7 +11,7 @@ import { PRIVILEGE_ORDER } from '../../src/model.js';
 import { evaluateCondition } from './conditions.js';
 import { applyDenies, type DenyRuleRef, type DenySubject } from './deny.js';
 import type { BindingRef, GcpPrivilege } from './privilege.js';
-import { roleLevel } from './privilege.js';
+import { roleLevel, viaText } from './privilege.js';
 import { levelOfPermissions, type RoleLookup } from './role-permissions.js';
 
 export type BindingStatus = 'active' | 'inactive' | 'conditional' | 'scoped';
@@ -116,7 +116,7 @@ const judge = (b: BindingRef, input: EffectiveInput): JudgedBinding => {
 };
 
 const where = (j: JudgedBinding): string =>
-  `${j.role} on ${j.resource}${j.condition ? ` (condition: ${j.expression ?? j.condition})` : ''}`;
+  `${j.role} on ${j.resource}${viaText(j)}${j.condition ? ` (condition: ${j.expression ?? j.condition})` : ''}`;
 
 const why = (j: JudgedBinding): string => {
   if (j.judgedBy === 'name') return 'judged by its name — the role could not be read';

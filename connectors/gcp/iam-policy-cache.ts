@@ -40,7 +40,7 @@ export interface Registered {
 
 /** Roles granted to service accounts anywhere the scan reads, and what could not be read. */
 export interface ScanGrants {
-  /** By member, lower-cased ("serviceAccount:ci@acme-ops.iam.gserviceaccount.com"). */
+  /** By member, lower-cased ("serviceaccount:ci@acme-ops.iam.gserviceaccount.com", "group:ops@…"). */
   byMember: ReadonlyMap<string, BindingRef[]>;
   /**
    * Roles granted straight to a workload identity pool's identities ("principalSet://…/
@@ -160,7 +160,9 @@ export const createIamPolicyCache = (
           const member = m.toLowerCase();
           const pool = poolOfMember(m);
           if (pool) push(byPool, pool, { principal: m, ...bindingRef(b, resource) });
-          if (member.startsWith('serviceaccount:')) push(byMember, member, bindingRef(b, resource));
+          // Groups too: a service account in a group holds the group's roles (expandGroups).
+          if (member.startsWith('serviceaccount:') || member.startsWith('group:'))
+            push(byMember, member, bindingRef(b, resource));
         }
       }
     }

@@ -14,6 +14,7 @@ import {
   type PrincipalRef,
 } from './privilege.js';
 import type { EffectivePrivilege } from './effective.js';
+import type { GroupMembership } from './groups.js';
 import type {
   ApiKey,
   Project,
@@ -160,19 +161,50 @@ export interface AccountInput {
    * without it (providers.gcp.rolePermissions: false) roles are judged by their names.
    */
   judge?: (bindings: readonly BindingRef[]) => EffectivePrivilege;
+  /** Roles the account holds through Google groups it belongs to (expandGroups), with the group. */
+  throughGroups?: readonly BindingRef[];
+  /** The scan's groups as read (expandGroups): members of groups that can act as the account. */
+  groups?: GroupMembership;
 }
+
+/** The roles a member holds: on its project and above, and elsewhere in the scan. */
+export const memberBindings = (
+  member: string,
+  resourcePolicies: readonly AttachedPolicy[],
+  elsewhere: readonly BindingRef[] = [],
+): BindingRef[] => {
+  const here = new Set(resourcePolicies.map((p) => p.resource));
+  return [...bindingsOf(member, resourcePolicies), ...elsewhere.filter((b) => !here.has(b.resource))];
+};
 
 /** The roles an account holds: on its project and above, and elsewhere in the scan. */
 export const accountBindings = (
   email: string,
   resourcePolicies: readonly AttachedPolicy[],
   elsewhere: readonly BindingRef[] = [],
-): BindingRef[] => {
-  const here = new Set(resourcePolicies.map((p) => p.resource));
-  return [
-    ...bindingsOf(`serviceAccount:${email}`, resourcePolicies),
-    ...elsewhere.filter((b) => !here.has(b.resource)),
-  ];
+): BindingRef[] => memberBindings(`serviceAccount:${email}`, resourcePolicies, elsewhere);
+
+/**
+ * The members of the groups that can act as the account, each with the group's grant (`via`), and
+ * the groups whose members could not be read.
+ */
+const actAsThroughGroups = (
+  canActAs: readonly PrincipalRef[],
+  groups: GroupMembership,
+): { canActAsThroughGroups: PrincipalRef[]; actAsGroupsUnread: string[] } => {
+  const through: PrincipalRef[] = [];
+  const unread = new Set<string>();
+  for (const p of canActAs) {
+    if (!/^group:/i.test(p.principal)) continue;
+    const members = groups.membersOf(p.principal.slice('group:'.length));
+    if (!members) {
+      unread.add(p.principal.toLowerCase());
+      continue;
+    }
+    for (const m of members)
+      through.push({ ...p, principal: m.principal, via: p.principal, ...(m.nested ? { nested: true } : {}) });
+  }
+  return { canActAsThroughGroups: through, actAsGroupsUnread: [...unread].sort() };
 };
 
 /** The identity's privilege and the bindings as judged, for its attributes. */
@@ -192,7 +224,10 @@ const privilegeFields = (
 export const serviceAccountIdentity = (input: AccountInput): IdentityInput => {
   const { account, project, auth } = input;
   const email = account.email;
-  const bindings = accountBindings(email, input.resourcePolicies, input.elsewhere);
+  const bindings = [
+    ...accountBindings(email, input.resourcePolicies, input.elsewhere),
+    ...(input.throughGroups ?? []),
+  ];
   // Who can act as it: impersonation roles on the account itself, its project, and above.
   const actAsScope = [...(input.accountPolicy ? [input.accountPolicy] : []), ...input.resourcePolicies];
   const canActAs = principalsWith(ACT_AS_ROLES, actAsScope);
@@ -245,6 +280,7 @@ export const serviceAccountIdentity = (input: AccountInput): IdentityInput => {
       ...judged.extra,
       canActAs,
       administeredBy,
+      ...(input.groups ? actAsThroughGroups(canActAs, input.groups) : {}),
       ...(boundApiKeys.length > 0 ? { boundApiKeys } : {}),
       // Keys could not be listed: an empty credential list would read as "no keys".
       ...(input.keys === undefined ? { keysUnknown: true } : {}),

@@ -8,6 +8,7 @@ import type { CollectContext, Connector, ConnectorSession, Target } from '../../
 import { ScanError, UsageError } from '../../src/errors.js';
 import type { IdentityInput } from '../../src/model.js';
 import { createDenyReader, type DenyReader } from './deny.js';
+import { createGroupDirectory, type GroupDirectory } from './groups.js';
 import { doctorGcp } from './doctor.js';
 import { createRoleCatalog, type RoleCatalog } from './role-permissions.js';
 import { createIamPolicyCache, type IamPolicyCache, type Registered } from './iam-policy-cache.js';
@@ -66,6 +67,8 @@ export interface GcpSession extends ConnectorSession {
   /** Roles' permissions and deny policies, read once per scan (providers.gcp.rolePermissions / denyPolicies). */
   roles?: RoleCatalog;
   denies?: DenyReader;
+  /** Google group members (Cloud Identity), read once per scan (providers.gcp.expandGroups). */
+  groups?: GroupDirectory;
 }
 
 const openSession = (
@@ -258,6 +261,7 @@ async function* collectGcp(
     mappings,
     policies,
     readers,
+    groups: config.expandGroups ? (session.groups ??= createGroupDirectory(clients, ctx)) : undefined,
   });
   for (const note of projectNote(project.projectId, result)) ctx.note(note);
   for (const identity of result.identities) yield principal ? markScanner(identity, principal) : identity;

@@ -4,6 +4,7 @@
 // them. The readme's section and the README's list are written from it; a test checks every
 // method the demo scan calls is here.
 import type { PermissionEntry, PermissionManifest } from '../../src/permissions.js';
+import { GROUP_CALLS, GROUPS_GRANT } from './groups.js';
 
 /** Predefined roles to grant, and the permissions of an equivalent custom role. */
 export interface GcpGrants {
@@ -136,10 +137,23 @@ const ENTRIES: readonly PermissionEntry[] = [
   },
 ];
 
+/**
+ * Group members are not an IAM permission: Cloud Identity answers whoever holds the Groups Reader
+ * admin role in the Google Workspace / Cloud Identity account (the `cloud-platform` scope the
+ * connector asks for is accepted). Listed for the docs and the call check, never in the custom role.
+ */
+const GROUPS_ENTRY: PermissionEntry = {
+  permission: GROUPS_GRANT,
+  reads:
+    'the transitive members of Google groups named in IAM policies (`expandGroups`; the transitive search needs Google Workspace Enterprise or Cloud Identity Premium)',
+  calls: [GROUP_CALLS.lookup, GROUP_CALLS.members],
+  required: false,
+};
+
 export const gcpPermissions: PermissionManifest<GcpGrants> = {
   provider: 'gcp',
   howToGrant:
-    "Grant the scanner's identity these roles on the organisation (or on each folder / project scanned), or a custom role with exactly the permissions below. `roles/serviceusage.apiKeysViewer` rather than `roles/viewer`, which also carries `apikeys.keys.getKeyString` (the key itself); the connector never asks for it. The Policy Analyzer API (`policyanalyzer.googleapis.com`) and the API Keys API (`apikeys.googleapis.com`) must be enabled in the credentials' quota project. Every denial names the permission it lacked.",
+    "Grant the scanner's identity these roles on the organisation (or on each folder / project scanned), or a custom role with exactly the permissions below. `roles/serviceusage.apiKeysViewer` rather than `roles/viewer`, which also carries `apikeys.keys.getKeyString` (the key itself); the connector never asks for it. The Policy Analyzer API (`policyanalyzer.googleapis.com`), the API Keys API (`apikeys.googleapis.com`) and, for group members, the Cloud Identity API (`cloudidentity.googleapis.com`) must be enabled in the credentials' quota project. Group members need no IAM permission but the Groups Reader admin role, assigned to the scanner's service account in the Admin console (Account > Admin roles). Every denial names the permission it lacked.",
   grantsCaption: 'Predefined roles, and the equivalent custom role',
   grants: {
     roles: [
@@ -155,5 +169,5 @@ export const gcpPermissions: PermissionManifest<GcpGrants> = {
       includedPermissions: ENTRIES.filter((e) => !e.implicit).map((e) => e.permission),
     },
   },
-  entries: ENTRIES,
+  entries: [...ENTRIES, GROUPS_ENTRY],
 };

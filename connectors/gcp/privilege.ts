@@ -18,6 +18,10 @@ export interface BindingRef {
   /** The condition's title (or expression when untitled). */
   condition?: string;
   expression?: string;
+  /** Held through this group ("group:ops@example.com"), not granted to the identity itself. */
+  via?: string;
+  /** Through a group nested in `via`, not `via` directly. */
+  nested?: boolean;
 }
 
 export interface PrincipalRef extends BindingRef {
@@ -85,7 +89,7 @@ export const bindingRef = (b: Binding, resource: string): BindingRef => ({
   ...conditionOf(b),
 });
 
-/** Bindings that name `member` (e.g. "serviceAccount:ci@acme-prod.iam.gserviceaccount.com"). */
+/** Bindings that name `member` (e.g. "serviceAccount:ci@acme-prod.iam.gserviceaccount.com", "group:…"). */
 export const bindingsOf = (member: string, policies: readonly AttachedPolicy[]): BindingRef[] =>
   policies.flatMap(({ resource, policy }) =>
     policy.bindings
@@ -115,8 +119,12 @@ export interface GcpPrivilege {
   attached: string[];
 }
 
+/** " via group:x (nested)" for a role held through a group, else nothing. */
+export const viaText = (b: Pick<BindingRef, 'via' | 'nested'>): string =>
+  b.via ? ` via ${b.via}${b.nested ? ' (through a nested group)' : ''}` : '';
+
 const describeBinding = (b: BindingRef): string =>
-  `${b.role} on ${b.resource}${b.condition ? ` (conditional: ${b.condition})` : ''}`;
+  `${b.role} on ${b.resource}${viaText(b)}${b.condition ? ` (conditional: ${b.condition})` : ''}`;
 
 /** Grants, level and reasons from the roles an identity holds. */
 export const privilegeOf = (bindings: readonly BindingRef[]): GcpPrivilege => {

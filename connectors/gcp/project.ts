@@ -10,6 +10,14 @@ import { callApi, listAll } from './calls.js';
 import type { GcpClients } from './clients.js';
 import type { GcpConfig } from './config.js';
 import { gcpGap, isDenied, type GapInput } from './errors.js';
+import {
+  GROUPS_GRANT,
+  bindingsThroughGroups,
+  groupsNamed,
+  readGroups,
+  type GroupDirectory,
+  type GroupMembership,
+} from './groups.js';
 import type { Inherited } from './hierarchy.js';
 import {
   accountBindings,
@@ -17,12 +25,14 @@ import {
   homeProjectOf,
   isServiceAgent,
   isoOf,
+  memberBindings,
   serviceAccountIdentity,
   wifProviderIdentity,
   type LastAuthentication,
 } from './identities.js';
 import { resolveGcpOwner, type Mapping, type OwnerFacts } from './owner.js';
-import { poolOfMember, type AttachedPolicy } from './privilege.js';
+import { poolOfMember, privilegeOf, type AttachedPolicy, type BindingRef } from './privilege.js';
+import { PRIVILEGE_ORDER, type PrivilegeLevel } from '../../src/model.js';
 import { prepareJudge, type PrivilegeReaders, type ProjectJudge } from './project-privilege.js';
 import {
   IamPolicy,
@@ -49,6 +59,8 @@ export interface ProjectRun {
   policies: IamPolicyCache;
   /** Role and deny policy readers (providers.gcp.rolePermissions); absent: roles judged by name. */
   readers?: PrivilegeReaders | undefined;
+  /** Google group members, read once per scan (providers.gcp.expandGroups); absent: not read. */
+  groups?: GroupDirectory | undefined;
 }
 
 export interface ProjectResult {
@@ -158,6 +170,19 @@ export const collectProject = async (project: Project, run: ProjectRun): Promise
   }
 
   const elsewhereOf = (email: string) => grants.byMember.get(`serviceaccount:${email.toLowerCase()}`) ?? [];
+  const groups = run.groups
+    ? await expandGroups(run.groups, resourcePolicies, accountData, grants.byMember, ctx, gap)
+    : undefined;
+  const groupBindings = (group: string): BindingRef[] =>
+    memberBindings(`group:${group}`, resourcePolicies, grants.byMember.get(`group:${group}`) ?? []);
+  const throughGroups = new Map<string, BindingRef[]>();
+  if (groups)
+    for (const a of accounts)
+      throughGroups.set(a.email, bindingsThroughGroups(`serviceAccount:${a.email}`, groups, groupBindings));
+  // Roles of groups whose members could not be read: any account may hold them.
+  const unreadGrants = groups
+    ? groups.unread.flatMap((g) => groupBindings(g).map((b) => ({ ...b, via: `group:${g}` })))
+    : [];
   let judge: ProjectJudge | undefined;
   if (run.readers) {
     judge = await prepareJudge({
@@ -168,6 +193,8 @@ export const collectProject = async (project: Project, run: ProjectRun): Promise
       above: inherited.policies,
       bindings: [
         ...accounts.flatMap((a) => accountBindings(a.email, resourcePolicies, elsewhereOf(a.email))),
+        ...[...throughGroups.values()].flat(),
+        ...unreadGrants,
         ...providers.flatMap(({ pool }) => grants.byPool.get(pool.name.toLowerCase()) ?? []),
       ],
       gap,
@@ -177,7 +204,13 @@ export const collectProject = async (project: Project, run: ProjectRun): Promise
       'role permissions not read (providers.gcp.rolePermissions: false): roles are judged by their names, deny policies and conditions are not evaluated',
     );
   }
-  noteGroupGrants(resourcePolicies, ctx);
+  if (!groups) noteGroupGrants(resourcePolicies, ctx);
+  // What each unread group's roles add up to for a member: what an account may hold unseen.
+  const judgeUnseen = judge ? judge.pool() : privilegeOf;
+  const unseen = (groups?.unread ?? []).flatMap((group) => {
+    const held = unreadGrants.filter((b) => b.via === `group:${group}`);
+    return held.length > 0 ? [{ via: `group:${group}`, level: judgeUnseen(held).level }] : [];
+  });
 
   // A project (or another scanned project) whose IAM policy could not be read: roles granted there
   // are unknown, so no account's privilege is known in full.
@@ -209,6 +242,7 @@ export const collectProject = async (project: Project, run: ProjectRun): Promise
           }
         : {}),
       boundApiKeys: bound,
+      ...(groups ? { groups, throughGroups: throughGroups.get(account.email) ?? [] } : {}),
       auth,
       owner: owner({
         keys: [account.email, ...projectKeys],
@@ -217,7 +251,16 @@ export const collectProject = async (project: Project, run: ProjectRun): Promise
       }),
       asOf: ctx.clock.asOf,
     });
-    identities.push(privilegeUnknown ? { ...identity, unknownFacts: ['privilege'] } : identity);
+    // A group whose members could not be read may hold more than the account is seen to hold.
+    const seen = rank(identity.privilege?.level ?? 'none');
+    const hidden = unseen.filter((u) => rank(u.level) > seen);
+    for (const u of hidden)
+      identity.privilege?.reasons?.push(
+        `members of ${u.via} could not be read: if this account is one, the group's roles make it ${u.level}`,
+      );
+    identities.push(
+      privilegeUnknown || hidden.length > 0 ? { ...identity, unknownFacts: ['privilege'] } : identity,
+    );
   });
   for (const key of apiKeys) {
     const uid = `gcp:${projectId}/apikey/${key.uid}`;
@@ -248,10 +291,41 @@ export const collectProject = async (project: Project, run: ProjectRun): Promise
   return { identities, denied: false };
 };
 
+const rank = (l: PrivilegeLevel): number => PRIVILEGE_ORDER.indexOf(l);
+
 /**
- * Roles granted to Google groups reach the groups' members, service accounts among them. Group
- * membership is not read (Cloud Identity), so those roles are not in any account's privilege:
- * said once per project, with the groups, rather than left out silently.
+ * Every group the scan's policies name (this project's, those above it, the accounts' own, the
+ * other scanned projects'), read through the scan's directory. A group this project's policies
+ * name that could not be read is a gap here; one named only elsewhere is that project's gap.
+ */
+const expandGroups = async (
+  directory: GroupDirectory,
+  resourcePolicies: readonly AttachedPolicy[],
+  accountData: readonly { policy: AttachedPolicy | undefined }[],
+  byMember: ReadonlyMap<string, readonly BindingRef[]>,
+  ctx: CollectContext,
+  gap: (g: GapInput) => void,
+): Promise<GroupMembership> => {
+  const own = new Set(
+    groupsNamed([...resourcePolicies, ...accountData.flatMap((d) => (d.policy ? [d.policy] : []))]),
+  );
+  const elsewhere = [...byMember.keys()].filter((k) => k.startsWith('group:')).map((k) => k.slice(6));
+  return readGroups(directory, [...own, ...elsewhere], ctx.concurrency, (group, failed) => {
+    if (!own.has(group)) return;
+    gap(
+      gcpGap(failed.call, failed.err, {
+        resource: `group:${group}`,
+        permission: GROUPS_GRANT,
+        fallback: `members of group:${group} unknown: its roles are not counted in any account's privilege (an account that may be a member is unknown), and who can act as accounts through it is unknown`,
+      }),
+    );
+  });
+};
+
+/**
+ * Roles granted to Google groups reach the groups' members, service accounts among them. With
+ * `expandGroups: false` group membership is not read, so those roles are not in any account's
+ * privilege: said once per project, with the groups, rather than left out silently.
  */
 const noteGroupGrants = (policies: readonly AttachedPolicy[], ctx: CollectContext): void => {
   const groups = new Set<string>();
@@ -260,7 +334,7 @@ const noteGroupGrants = (policies: readonly AttachedPolicy[], ctx: CollectContex
       for (const m of b.members) if (/^group:/i.test(m)) groups.add(m.slice('group:'.length).toLowerCase());
   if (groups.size === 0) return;
   ctx.note(
-    `roles granted to groups (${[...groups].sort().join(', ')}) are not included in service accounts' privilege: group membership is not read (Cloud Identity groups.memberships.list, permission groups.read / cloudidentity.groups.readonly)`,
+    `roles granted to groups (${[...groups].sort().join(', ')}) are not included in service accounts' privilege: group membership is not read (providers.gcp.expandGroups: false)`,
   );
 };
 

@@ -250,6 +250,28 @@ export const ListDenyPoliciesResponse = z.looseObject({
   nextPageToken: str,
 });
 
+// --- Cloud Identity groups (v1) ------------------------------------------------------------------
+
+export const LookupGroupNameResponse = z.looseObject({ name: str });
+export type LookupGroupNameResponse = z.infer<typeof LookupGroupNameResponse>;
+
+export const EntityKey = z.looseObject({ id: str, namespace: str });
+
+export const MemberRelation = z.looseObject({
+  /** "users/<id>", "groups/<id>" (a nested group), … */
+  member: str,
+  preferredMemberKey: looseArray(EntityKey),
+  /** DIRECT, INDIRECT or DIRECT_AND_INDIRECT. */
+  relationType: str,
+  roles: looseArray(z.looseObject({ role: str })),
+});
+export type MemberRelation = z.infer<typeof MemberRelation>;
+
+export const SearchTransitiveMembershipsResponse = z.looseObject({
+  memberships: looseArray(MemberRelation),
+  nextPageToken: str,
+});
+
 // --- testIamPermissions (`nhiscan doctor`) ---------------------------------------------------
 
 /** The subset of the asked permissions the caller holds; strict: a malformed list is no answer. */

@@ -5,6 +5,7 @@
 // yields undefined rather than a wrong finding. A kind's schema lists the fields policies rely
 // on; the connector may write more (evidence detail), never one of these with another type.
 import { z } from 'zod';
+import { memoisedRead } from '../../src/attribute-read.js';
 import type { Identity } from '../../src/model.js';
 import { REACH_RANKS } from './reach.js';
 
@@ -123,14 +124,14 @@ export const ReachAttributes = z.object({
 });
 export type ReachAttributes = z.infer<typeof ReachAttributes>;
 
-const read =
-  <S extends z.ZodType>(kinds: readonly GithubKind[], schema: S) =>
-  (identity: Identity): z.output<S> | undefined => {
+const read = <S extends z.ZodType>(kinds: readonly GithubKind[], schema: S) => {
+  const parse = memoisedRead(schema);
+  return (identity: Identity): z.output<S> | undefined => {
     if (identity.provider !== 'github' || !(kinds as readonly string[]).includes(identity.kind))
       return undefined;
-    const parsed = schema.safeParse(identity.attributes);
-    return parsed.success ? parsed.data : undefined;
+    return parse(identity.attributes);
   };
+};
 
 export const installationAttributes = read([GITHUB_KINDS.appInstallation], InstallationAttributes);
 export const tokenAttributes = read([GITHUB_KINDS.fineGrainedPat, GITHUB_KINDS.patRequest], TokenAttributes);

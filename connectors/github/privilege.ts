@@ -290,20 +290,27 @@ export const classicScopesPrivilege = (
   const reasons: string[] = [];
   const entries: ReachEntry[] = [];
   for (const scope of [...scopes].sort()) {
-    const capped = capByOwner(classicScopeRank(scope), owner);
+    // The repo scope carries all of its user's repository access: an org owner's administers every repository.
+    const why =
+      scope === 'repo' && owner?.orgRole === 'admin'
+        ? `its user ${owner.login} is an organisation owner, and the repo scope carries the user's admin on every repository`
+        : undefined;
+    const capped = why ? { rank: 'repo-admin' as const } : capByOwner(classicScopeRank(scope), owner);
     const level = rankLevel(capped.rank);
     const orgScope = scope.includes('org') || scope.includes('enterprise');
     const resources = orgScope ? [`org:${org}`] : [`repo:${org}/*`];
+    const note = capped.limit ?? why;
     entries.push({
       permission: `classic:${scope}`,
       rank: capped.rank,
       on: orgScope ? 'organization' : 'all',
       ...(capped.limit ? { limit: capped.limit } : {}),
+      ...(why ? { why } : {}),
     });
     grants.push(grant([`classic:${scope}`], resources, source));
     if (level !== 'read')
       reasons.push(
-        `classic scope ${scope} (${level}) on ${describeResources(resources)} (${source})${capped.limit ? `; ${capped.limit}` : ''}`,
+        `classic scope ${scope} (${level}) on ${describeResources(resources)} (${source})${note ? `; ${note}` : ''}`,
       );
   }
   const reach = reachOf(entries, owner ? ownerNotEvaluated(owner) : []);

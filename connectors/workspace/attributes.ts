@@ -3,6 +3,7 @@
 // people who granted the app; `usersComplete` is false when some users' grants could not be
 // read (a coverage gap names them): the count is then a lower bound, never "all".
 import { z } from 'zod';
+import { memoisedRead } from '../../src/attribute-read.js';
 import type { Identity } from '../../src/model.js';
 
 export const WORKSPACE_KINDS = {
@@ -49,11 +50,12 @@ export const WorkspaceAttributes = z.object({
 });
 export type WorkspaceAttributes = z.infer<typeof WorkspaceAttributes>;
 
+const readWorkspaceAttributes = memoisedRead(WorkspaceAttributes);
+
 /** The Workspace facts of an identity, or undefined when it is not a Workspace app (or malformed). */
 export const workspaceAttributes = (
   identity: Pick<Identity, 'provider' | 'attributes'>,
 ): WorkspaceAttributes | undefined => {
   if (identity.provider !== 'workspace') return undefined;
-  const parsed = WorkspaceAttributes.safeParse(identity.attributes.workspace);
-  return parsed.success ? parsed.data : undefined;
+  return readWorkspaceAttributes(identity.attributes.workspace);
 };

@@ -14,6 +14,7 @@ import type { WorkspaceClients } from './client.js';
 import { ADMIN_SCOPES, type WorkspaceConfig } from './config.js';
 import { type AppGrants, toIdentities } from './identities.js';
 import { invalidResponse, readFailure, workspaceGap } from './errors.js';
+import { timeGoogleCall } from '../gcp/gaxios-failure.js';
 import { Activities, Activity, Token, Tokens, User, Users } from './schema.js';
 
 /** What unlocks each call: the OAuth scope and the admin privilege (readme.md, permissions.ts). */
@@ -23,10 +24,10 @@ export const CALL_PERMISSION: Readonly<Record<string, string>> = {
   'reports.activities.list': `${ADMIN_SCOPES.reports} and the admin privilege Reports`,
 };
 
-/** Names each call in the debug call trace, as permissions.ts names it. */
+/** Names each call in the debug call trace, as permissions.ts names it, and times it (`--verbose`). */
 const traced = <T>(ctx: Pick<CollectContext, 'log'>, name: string, fn: () => T): T => {
   logCall(ctx.log, 'workspace', name);
-  return fn();
+  return timeGoogleCall(ctx.log, 'workspace', name, fn);
 };
 
 /** Page sizes: the maximum each list method accepts. */

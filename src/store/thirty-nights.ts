@@ -156,7 +156,7 @@ export const prepareEstate = async (dir: string): Promise<string> => {
   delete config.asOf;
   delete config.output;
   config.providers = { aws: providers.aws };
-  config.scope = { soc1: [{ name: 'acme-prod', provider: 'aws', account: '111111111111' }] };
+  config.financialScope = [{ name: 'acme-prod', provider: 'aws', account: '111111111111' }];
   const path = join(dir, 'nhiscan.config.yaml');
   await writeFile(path, stringify(config));
   return path;

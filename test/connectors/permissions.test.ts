@@ -25,6 +25,7 @@ import { serviceActions, LIST, READ } from '../../connectors/aws/action-catalog.
 import { awsPermissions } from '../../connectors/aws/permissions.js';
 import { githubPermissions } from '../../connectors/github/permissions.js';
 import { gcpPermissions } from '../../connectors/gcp/permissions.js';
+import { GROUPS_GRANT } from '../../connectors/gcp/groups.js';
 import { CALL_PERMISSION } from '../../connectors/entra/collect.js';
 import { entraPermissions } from '../../connectors/entra/permissions.js';
 import { workspacePermissions } from '../../connectors/workspace/permissions.js';
@@ -108,9 +109,13 @@ describe('permission manifests', () => {
   });
 
   it('Google Cloud: the custom role holds every permission, none that reads key strings', () => {
-    // Every permission that needs a grant (doctor's testIamPermissions needs none).
+    // Every IAM permission that needs a grant (doctor's testIamPermissions needs none); group members
+    // need a Workspace admin role, which no custom role holds.
     expect(gcpPermissions.grants.customRole.includedPermissions).toEqual(
-      gcpPermissions.entries.filter((e) => !e.implicit).map((e) => e.permission),
+      gcpPermissions.entries
+        .filter((e) => !e.implicit)
+        .map((e) => e.permission)
+        .filter((p) => p !== GROUPS_GRANT),
     );
     expect(gcpPermissions.grants.customRole.includedPermissions).not.toContain('apikeys.keys.getKeyString');
   });
@@ -144,6 +149,8 @@ describe('every call the demo scan makes is covered by its manifest', () => {
     ['github', 'GET /orgs/{org}/installations', githubPermissions],
     ['gcp', 'iam.projects.serviceAccounts.list', gcpPermissions],
     ['workspace', 'directory.tokens.list', workspacePermissions],
+    // Graph requests, and each request inside a $batch, named by the trace middleware (entra/graph.ts).
+    ['entra', 'GET /applications/{id}/owners', entraPermissions],
   ] as const)(
     '%s: the trace saw its calls (%s among them), and each maps to an entry',
     (provider, sample, manifest) => {

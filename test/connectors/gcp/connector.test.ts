@@ -226,7 +226,7 @@ describe('gcp connector: one project', () => {
     const [run] = await collect({ projects: [DATA.id] });
     expect(run!.error).toBeInstanceOf(ScanError);
     const err = run!.error as ScanError;
-    expect(err.scope).toBe('target');
+    expect(err.reach).toBe('target');
     expect(err.gap).toMatchObject({
       code: 'access_denied',
       call: 'cloudresourcemanager.projects.get',
@@ -326,7 +326,7 @@ describe('gcp connector: an organization', () => {
     expect(org!.children).toBeUndefined();
     expect(org!.error).toBeInstanceOf(ScanError);
     const err = org!.error as ScanError;
-    expect(err.scope).toBe('target');
+    expect(err.reach).toBe('target');
     expect(err.gap).toMatchObject({
       code: 'access_denied',
       call: 'cloudresourcemanager.projects.list',

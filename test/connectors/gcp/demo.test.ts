@@ -102,7 +102,7 @@ describe('the demo Google Cloud organization', () => {
     ).toHaveLength(1);
     // Every request went to the loopback server, under its API's prefix.
     expect(new Set(server.requests.map((r) => r.path.split('/')[2]))).toEqual(
-      new Set(['cloudresourcemanager', 'iam', 'apikeys', 'policyanalyzer']),
+      new Set(['cloudresourcemanager', 'iam', 'apikeys', 'policyanalyzer', 'cloudidentity']),
     );
     expect(server.requests.every((r) => r.route === 'gcp')).toBe(true);
   });

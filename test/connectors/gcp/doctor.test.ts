@@ -2,6 +2,7 @@
 // the connector already uses, against nock) on the target's own project / folder / organisation;
 // a permission the answer leaves out is MISSING with the coverage it costs, exit 3; all held → 0.
 // Answers are typed against the client's Schema$TestIamPermissionsResponse.
+import { GROUPS_GRANT } from '../../../connectors/gcp/groups.js';
 import type { cloudresourcemanager_v3 } from '@googleapis/cloudresourcemanager';
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -126,7 +127,13 @@ describe('nhiscan doctor, Google Cloud', () => {
     const outcome = await doctor({ organizations: ['123456789012'] });
     expect(outcome.targets.map((t) => t.status)).toEqual(['ok']);
     expect(outcome.exitCode).toBe(EXIT.ok);
-    expect(asked[0]).toEqual(gcpPermissions.entries.filter((e) => !e.implicit).map((e) => e.permission));
+    // Every IAM permission; the Groups Reader admin role is not one (the method says it is not checked).
+    expect(asked[0]).toEqual(
+      gcpPermissions.entries
+        .filter((e) => !e.implicit && e.permission !== GROUPS_GRANT)
+        .map((e) => e.permission),
+    );
+    expect(outcome.targets[0]?.method).toContain(`not checked: ${GROUPS_GRANT}`);
   });
 
   it('asks a folder, and does not ask for what the config switches off', async () => {

@@ -333,7 +333,7 @@ describe('gcp: those estate shapes, judged', () => {
     };
     const { findings, coverage } = await runScan({
       config: buildConfig(
-        { providers: { gcp: { projects: [OPS.id, APP.id], rolePermissions: false } } },
+        { providers: { gcp: { projects: [OPS.id, APP.id], rolePermissions: false, expandGroups: false } } },
         registries,
         'nhiscan.config.yaml',
         process.cwd(),

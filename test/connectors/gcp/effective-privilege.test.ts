@@ -429,7 +429,7 @@ describe('the connector reads roles and deny policies (IAM v1 roles.get, IAM v2 
       ],
     ]);
     expect(run.notes).toContain(
-      "roles granted to groups (developers@example.com, security@example.com) are not included in service accounts' privilege: group membership is not read (Cloud Identity groups.memberships.list, permission groups.read / cloudidentity.groups.readonly)",
+      "roles granted to groups (developers@example.com, security@example.com) are not included in service accounts' privilege: group membership is not read (providers.gcp.expandGroups: false)",
     );
   });
 });

@@ -52,8 +52,9 @@ export const collect = async (
 ): Promise<TargetRun[]> => {
   const connector = createGcpConnector(options);
   // Suites written before role permissions were read judge roles by name unless they ask
-  // (effective-privilege.test.ts does): their mocks answer only the calls those suites make.
-  const config = GcpConfig.parse({ rolePermissions: false, ...(raw as object) });
+  // (effective-privilege.test.ts does), and read no group members unless they ask (groups.test.ts):
+  // their mocks answer only the calls those suites make.
+  const config = GcpConfig.parse({ rolePermissions: false, expandGroups: false, ...(raw as object) });
   // One signal and one session for the whole run, as the scan hands every target the same ones.
   const signal = new AbortController().signal;
   const session = await connector.session!(config, {

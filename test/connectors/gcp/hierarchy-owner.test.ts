@@ -174,7 +174,7 @@ describe('gcp connector: owners', () => {
       projects: [estate.PROD.id],
       ownerSources: [{ type: 'mapping', path: '/nonexistent/owners.yaml' }],
     });
-    expect(run!.error).toMatchObject({ scope: 'provider', gap: { call: 'gcp:owner-mapping' } });
+    expect(run!.error).toMatchObject({ reach: 'provider', gap: { call: 'gcp:owner-mapping' } });
   });
 });
 

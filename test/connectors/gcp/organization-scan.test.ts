@@ -40,7 +40,7 @@ const scan = async () => {
   mockProd();
   mockDataDenied({ crm: callerDenied(), iam: iamPermissionDenied('iam.serviceAccounts.list') });
   const config = buildConfig(
-    { providers: { gcp: { organizations: [estate.ORG_ID], rolePermissions: false } } },
+    { providers: { gcp: { organizations: [estate.ORG_ID], rolePermissions: false, expandGroups: false } } },
     registries,
     'nhiscan.config.yaml',
     process.cwd(),
@@ -181,7 +181,9 @@ describe('a Google Cloud organization with two projects', () => {
       .reply(403, callerDenied());
     const { coverage, identities, run } = await runScan({
       config: buildConfig(
-        { providers: { gcp: { organizations: [estate.ORG_ID], rolePermissions: false } } },
+        {
+          providers: { gcp: { organizations: [estate.ORG_ID], rolePermissions: false, expandGroups: false } },
+        },
         registries,
         'nhiscan.config.yaml',
         process.cwd(),

@@ -385,7 +385,7 @@ describe('GitHub connector, denials and limits', () => {
     nock(API).get(`/orgs/${ORG}/installation`).reply(404, fixture('error-404.json'));
     await expect(collect(appConfig({ features: NO_FEATURES }))).rejects.toMatchObject({
       name: 'ScanError',
-      scope: 'target',
+      reach: 'target',
       gap: { code: 'not_found', call: 'GET /orgs/{org}/installation', resource: ORG },
     });
   });

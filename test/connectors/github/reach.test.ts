@@ -156,6 +156,33 @@ describe('effective reach: table', () => {
     expect(p.reach.rank).toBe(rank);
   });
 
+  it.each<[string, OwnerOrgRole | undefined, string, ReachRank]>([
+    ['org owner', 'admin', 'admin', 'repo-admin'],
+    ['member', 'member', 'write', 'write'],
+    ['unknown role', undefined, 'write', 'write'],
+  ])('classic repo scope of a %s: the user’s own repository access', (_, orgRole, level, rank) => {
+    const p = classicScopesPrivilege('acme', ['repo'], 'credential-authorization:personal access token', {
+      login: 'octocat',
+      orgRole,
+    });
+    expect(p.privilege.level).toBe(level);
+    expect(p.reach.rank).toBe(rank);
+    if (orgRole === 'admin') expect(p.reach.permissions[0]?.why).toMatch(/octocat is an organisation owner/);
+  });
+
+  it('classic scopes: a less powerful owner never raises the rank', () => {
+    const scopes = ['repo', 'admin:org', 'workflow', 'delete_repo', 'read:org', 'public_repo'];
+    fc.assert(
+      fc.property(fc.subarray(scopes), fc.constantFrom(...ROLE_ORDER.slice(2)), (picked, lower) => {
+        for (const broad of [undefined, 'admin'] as const) {
+          const a = classicScopesPrivilege('acme', picked, 's', { login: 'u', orgRole: broad });
+          const b = classicScopesPrivilege('acme', picked, 's', { login: 'u', orgRole: lower });
+          expect(rankIndex(b.reach.rank)).toBeLessThanOrEqual(rankIndex(a.reach.rank));
+        }
+      }),
+    );
+  });
+
   it('classic workflow scope ranks workflow write; delete_repo repository admin', () => {
     expect(classicScopesPrivilege('acme', ['repo', 'workflow'], 's').reach.rank).toBe('workflow-write');
     expect(classicScopesPrivilege('acme', ['repo', 'delete_repo'], 's').reach.rank).toBe('repo-admin');

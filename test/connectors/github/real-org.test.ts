@@ -153,7 +153,7 @@ describe('SAML single sign-on', () => {
     ).catch((e: unknown) => e);
     expect(error).toMatchObject({
       name: 'ScanError',
-      scope: 'target',
+      reach: 'target',
       gap: {
         code: 'access_denied',
         call: 'GET /orgs/{org}/members',
@@ -172,7 +172,7 @@ describe('a suspended App installation', () => {
       collect(appConfig({ features: { ...NO_FEATURES, orgWebhooks: true } })),
     ).rejects.toMatchObject({
       name: 'ScanError',
-      scope: 'target',
+      reach: 'target',
       gap: {
         code: 'access_denied',
         call: 'GET /orgs/{org}/installation',

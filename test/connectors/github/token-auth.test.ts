@@ -104,7 +104,7 @@ describe('GitHub connector, token auth', () => {
       await expect(
         collect(tokenConfig({ baseUrlEnv: 'NHISCAN_TEST_GITHUB_API', features: NO_FEATURES })),
       ).rejects.toMatchObject({
-        scope: 'provider',
+        reach: 'provider',
         gap: { call: 'github:configuration' },
       });
     } finally {
@@ -117,7 +117,7 @@ describe('GitHub connector, token auth', () => {
     const error = await collect(tokenConfig({ features: NO_FEATURES })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ScanError);
     expect(error).toMatchObject({
-      scope: 'provider',
+      reach: 'provider',
       gap: { code: 'auth_failed', call: 'github:credentials' },
     });
     expect((error as ScanError).message).toContain(TOKEN_ENV);
@@ -136,7 +136,7 @@ describe('GitHub connector, 401', () => {
     );
     expect(error).toBeInstanceOf(ScanError);
     expect(error).toMatchObject({
-      scope: 'provider',
+      reach: 'provider',
       gap: {
         code: 'auth_failed',
         call: 'GET /orgs/{org}/members',

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { globMatch } from './glob.js';
 import type { Identity } from './model.js';
 
-export const ScopeSelector = z
+export const FinancialScopeSelector = z
   .strictObject({
     /** Shown in evidence: why this identity is in scope. */
     name: z.string().min(1),
@@ -23,13 +23,13 @@ export const ScopeSelector = z
   .refine((s) => s.scope ?? s.account ?? s.project ?? s.org ?? s.repository ?? s.tag, {
     message: 'a selector needs at least one of scope/account/project/org, repository or tag',
   });
-export type ScopeSelector = z.infer<typeof ScopeSelector>;
+export type FinancialScopeSelector = z.infer<typeof FinancialScopeSelector>;
 
-const scopeOf = (s: ScopeSelector): string | undefined => s.scope ?? s.account ?? s.project ?? s.org;
+const scopeOf = (s: FinancialScopeSelector): string | undefined => s.scope ?? s.account ?? s.project ?? s.org;
 
 const tagMatches = (
   tags: Record<string, string>,
-  tag: NonNullable<ScopeSelector['tag']>,
+  tag: NonNullable<FinancialScopeSelector['tag']>,
 ): string | undefined => {
   const hit = Object.entries(tags).find(([k]) => k.toLowerCase() === tag.key.toLowerCase());
   if (!hit) return undefined;
@@ -37,7 +37,7 @@ const tagMatches = (
 };
 
 /** Why the identity's own location matches, or undefined. */
-const locationMatch = (identity: Identity, s: ScopeSelector): string | undefined => {
+const locationMatch = (identity: Identity, s: FinancialScopeSelector): string | undefined => {
   if (s.provider && s.provider !== identity.provider) return undefined;
   const scope = scopeOf(s);
   if (scope && !globMatch(scope, identity.location.scope)) return undefined;
@@ -58,7 +58,7 @@ const locationMatch = (identity: Identity, s: ScopeSelector): string | undefined
  * Why one of the identity's write/admin grants reaches into the selected scope, or undefined.
  * Grants name resources as ARNs (AWS), `repo:<org>/<name>` (GitHub) or `projects/<id>` (GCP).
  */
-const accessMatch = (identity: Identity, s: ScopeSelector): string | undefined => {
+const accessMatch = (identity: Identity, s: FinancialScopeSelector): string | undefined => {
   if (identity.privilege.level !== 'write' && identity.privilege.level !== 'admin') return undefined;
   if (s.tag || (s.provider && s.provider !== identity.provider)) return undefined; // tags of targets are not known
   const scope = scopeOf(s);
@@ -85,7 +85,10 @@ const accessMatch = (identity: Identity, s: ScopeSelector): string | undefined =
   return undefined;
 };
 
-export const applyScope = (identity: Identity, selectors: readonly ScopeSelector[]): Identity => {
+export const applyFinancialScope = (
+  identity: Identity,
+  selectors: readonly FinancialScopeSelector[],
+): Identity => {
   const reasons: string[] = [];
   for (const s of selectors) {
     const why = locationMatch(identity, s) ?? accessMatch(identity, s);

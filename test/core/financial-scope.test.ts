@@ -1,7 +1,16 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { scanCommand } from '../../src/commands.js';
+import { buildConfig, loadConfig, type Registries } from '../../src/config.js';
 import { createControlResolver } from '../../src/controls/index.js';
+import { UsageError } from '../../src/errors.js';
+import { createLogger } from '../../src/log.js';
+import { ScanResult } from '../../src/model.js';
+import { fixturesDir } from '../../src/paths.js';
 import { Identity, type IdentityInput } from '../../src/model.js';
-import { ScopeSelector, applyScope } from '../../src/scope.js';
+import { FinancialScopeSelector, applyFinancialScope } from '../../src/financial-scope.js';
 
 const id = (input: Partial<IdentityInput> & Pick<IdentityInput, 'provider' | 'location'>): Identity =>
   Identity.parse({ uid: 'u', kind: 'k', name: 'n', ...input });
@@ -11,7 +20,7 @@ const selectors = [
   { name: 'billing-repo', provider: 'github', org: 'acme', repository: 'billing-*' },
   { name: 'financial-data', tag: { key: 'data-classification', value: 'financial' } },
   { name: 'ledger-project', provider: 'gcp', project: 'acme-ledger' },
-].map((s) => ScopeSelector.parse(s));
+].map((s) => FinancialScopeSelector.parse(s));
 
 describe('financial-reporting scope', () => {
   it.each([
@@ -121,13 +130,13 @@ describe('financial-reporting scope', () => {
       ['ledger-project'],
     ],
   ])('%s', (_label, input, expected) => {
-    const scoped = applyScope(id(input as Parameters<typeof id>[0]), selectors);
+    const scoped = applyFinancialScope(id(input as Parameters<typeof id>[0]), selectors);
     expect(scoped.financialScope.inScope).toBe(expected.length > 0);
     expect(scoped.financialScope.reasons.map((r) => /selector "([^"]+)"/.exec(r)?.[1])).toEqual(expected);
   });
 
   it('refuses a selector that selects nothing', () => {
-    expect(ScopeSelector.safeParse({ name: 'x', provider: 'aws' }).success).toBe(false);
+    expect(FinancialScopeSelector.safeParse({ name: 'x', provider: 'aws' }).success).toBe(false);
   });
 });
 
@@ -154,5 +163,65 @@ describe('SOC 1 objectives', () => {
     const replaced = createControlResolver({ mode: 'replace', objectives: [own, byPolicy] });
     expect(replaced.soc1('rotation-age', controls).map((c) => c.id)).toEqual(['ACME-CO-7', 'ACME-CO-9']);
     expect(replaced.soc1Catalog().map((o) => o.id)).toEqual(['ACME-CO-7', 'ACME-CO-9']);
+  });
+});
+
+describe('the financialScope config key', () => {
+  const empty: Registries = { connectors: {}, policies: {} };
+  const billing = { name: 'billing', provider: 'aws', account: '111111111111' };
+
+  it('reads the selectors from financialScope, with no warning', () => {
+    const config = buildConfig({ financialScope: [billing] }, empty, 'x.yaml', '/tmp');
+    expect(config.file.financialScope).toEqual([billing]);
+    expect(config.warnings).toBeUndefined();
+  });
+
+  it('still reads the old spelling scope.soc1, warning with the new key; the config hash is the same', () => {
+    const old = buildConfig({ scope: { soc1: [billing] } }, empty, 'x.yaml', '/tmp');
+    expect(old.file.financialScope).toEqual([billing]);
+    expect(old.file.scope).toBeUndefined();
+    expect(old.warnings).toEqual([
+      'config x.yaml: scope.soc1 is deprecated; name the same selectors financialScope',
+    ]);
+    expect(old.hash).toBe(buildConfig({ financialScope: [billing] }, empty, 'x.yaml', '/tmp').hash);
+    expect(old.hash).not.toBe(buildConfig({}, empty, 'x.yaml', '/tmp').hash);
+  });
+
+  it('refuses both spellings at once, naming them', () => {
+    const both = () =>
+      buildConfig({ financialScope: [billing], scope: { soc1: [billing] } }, empty, 'x.yaml', '/tmp');
+    expect(both).toThrow(UsageError);
+    expect(both).toThrow(/scope\.soc1: the old spelling of financialScope; give only financialScope/);
+  });
+
+  it('a scan with the old spelling logs the warning and applies the selectors', async () => {
+    const pluginDir = join(fixturesDir, 'plugins');
+    const dir = mkdtempSync(join(tmpdir(), 'nhiscan-financial-scope-'));
+    const path = join(dir, 'nhiscan.config.yaml');
+    writeFileSync(
+      path,
+      [
+        `plugins: [${join(pluginDir, 'vault-connector.mjs')}]`,
+        'providers:',
+        '  vault:',
+        `    exportFile: ${join(pluginDir, 'vault-export.json')}`,
+        'scope:',
+        '  soc1:',
+        '    - { name: vault-approles, provider: vault, scope: vault }',
+      ].join('\n'),
+    );
+    const lines: string[] = [];
+    await scanCommand({
+      config: await loadConfig(path, empty),
+      out: dir,
+      asOf: '2026-11-01T00:00:00Z',
+      log: createLogger('warn', (l) => lines.push(l)),
+      print: () => undefined,
+    });
+    expect(lines).toContain(
+      `warn: config ${path}: scope.soc1 is deprecated; name the same selectors financialScope`,
+    );
+    const result = ScanResult.parse(JSON.parse(readFileSync(join(dir, 'nhiscan-result.json'), 'utf8')));
+    expect(result.identities.map((i) => i.financialScope.inScope)).toEqual([true, true]);
   });
 });
