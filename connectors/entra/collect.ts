@@ -397,10 +397,20 @@ export async function* walkTenant(walk: TenantWalk): AsyncGenerator<IdentityInpu
     else counts.servicePrincipals++;
     yield identity;
   }
-  ctx.note(
-    `Entra ${walk.tenantId}: ${counts.applications} app registrations, ${counts.servicePrincipals} other service principals, ${counts.managedIdentities} managed identities`,
-  );
+  ctx.note(`Entra ${walk.tenantId}: ${countsText(counts)}`);
 }
+
+/** "1 app registration, 3 other service principals, 1 managed identity": singular where it is one. */
+export const countsText = (c: {
+  applications: number;
+  servicePrincipals: number;
+  managedIdentities: number;
+}): string =>
+  [
+    `${String(c.applications)} app registration${c.applications === 1 ? '' : 's'}`,
+    `${String(c.servicePrincipals)} other service principal${c.servicePrincipals === 1 ? '' : 's'}`,
+    `${String(c.managedIdentities)} managed identit${c.managedIdentities === 1 ? 'y' : 'ies'}`,
+  ].join(', ');
 
 /** Sign-in activity is a beta report, global cloud only, and needs Entra ID P1 or P2. */
 const readSignIns = async (walk: TenantWalk, facts: TenantFacts): Promise<void> => {

@@ -2,12 +2,15 @@
 // unformatted files behind; `npx nhiscan` outside the clone; silent or cryptic errors.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadCredentials } from '../../connectors/github/client.js';
 import { ScanError } from '../../src/errors.js';
+import { EXIT } from '../../src/exit-codes.js';
 import { packageRoot } from '../../src/paths.js';
+import { CLI, ensureBuilt } from '../faults/built-cli.js';
 
 const run = promisify(execFile);
 const read = (name: string): string => readFileSync(join(packageRoot, name), 'utf8');
@@ -65,4 +68,32 @@ describe('clear errors', () => {
     );
     expect((err as ScanError).message).not.toMatch(/DECODER|error:/);
   });
+});
+
+describe('small usage errors a new user hit', () => {
+  /** The built CLI in a child process: exit code and both streams. */
+  const cli = async (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+    await ensureBuilt();
+    try {
+      const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { timeout: 60_000 });
+      return { code: 0, stdout, stderr };
+    } catch (err) {
+      const e = err as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  };
+
+  it('`init --out missing/dir/x.yaml` is a usage error naming the missing folder, not exit 4', async () => {
+    const res = await cli(['init', '--out', join(tmpdir(), 'nhiscan-no-such-dir', 'sub', 'x.yaml')]);
+    expect(res.code).toBe(EXIT.usage);
+    expect(res.stderr).toMatch(/cannot write .*x\.yaml: its folder does not exist/);
+    expect(res.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  }, 120_000);
+
+  it('`policies --json --markdown` refuses the combination instead of silently picking one', async () => {
+    const res = await cli(['policies', '--json', '--markdown']);
+    expect(res.code).toBe(EXIT.usage);
+    expect(res.stdout).toBe('');
+    expect(res.stderr).toContain('policies: give one of --json, --markdown, --docs');
+  }, 120_000);
 });

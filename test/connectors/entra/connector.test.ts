@@ -4,6 +4,7 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { entraAttributes } from '../../../connectors/entra/attributes.js';
+import { countsText } from '../../../connectors/entra/collect.js';
 import { GRAPH, LOGIN, TENANT, collect, demoBatchItem, graphError, mockTenant } from './harness.js';
 
 beforeEach(() => {
@@ -235,5 +236,16 @@ describe('entra connector: failures are gaps naming the permission', () => {
     expect(r.error?.gap).toMatchObject({ code: 'auth_failed', call: 'entra:getToken' });
     expect(r.error?.gap.message).not.toContain('not-a-real-secret');
     expect(r.identities).toEqual([]);
+  });
+});
+
+describe('entra connector: the tenant count note', () => {
+  it('reads as English for one and for many ("1 managed identity", not "1 managed identities")', () => {
+    expect(countsText({ applications: 1, servicePrincipals: 3, managedIdentities: 1 })).toBe(
+      '1 app registration, 3 other service principals, 1 managed identity',
+    );
+    expect(countsText({ applications: 0, servicePrincipals: 1, managedIdentities: 2 })).toBe(
+      '0 app registrations, 1 other service principal, 2 managed identities',
+    );
   });
 });

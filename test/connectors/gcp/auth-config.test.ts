@@ -25,6 +25,21 @@ const { privateKey } = generateKeyPairSync('rsa', {
   publicKeyEncoding: { type: 'spki', format: 'pem' },
 });
 
+/** A service-account key file as ADC reads it (GOOGLE_APPLICATION_CREDENTIALS), with the throwaway key. */
+const useKeyFile = (dir: string, fields: { project_id: string; client_email: string }): void => {
+  const keyFile = join(dir, 'scanner.json');
+  writeFileSync(
+    keyFile,
+    JSON.stringify({
+      type: 'service_account',
+      private_key: privateKey,
+      token_uri: 'https://oauth2.googleapis.com/token',
+      ...fields,
+    }),
+  );
+  process.env.GOOGLE_APPLICATION_CREDENTIALS = keyFile;
+};
+
 describe('gcp connector: credentials', () => {
   const saved = { ...process.env };
   let dir: string;
@@ -67,19 +82,8 @@ describe('gcp connector: credentials', () => {
   });
 
   it("marks the service account the scan runs as (the key file's client_email) scanner: true, judged like any other", async () => {
-    const keyFile = join(dir, 'scanner.json');
-    writeFileSync(
-      keyFile,
-      JSON.stringify({
-        type: 'service_account',
-        project_id: PROD.id,
-        private_key: privateKey,
-        // Upper case: Google compares service account emails case-insensitively.
-        client_email: estate.REPORTING.toUpperCase(),
-        token_uri: 'https://oauth2.googleapis.com/token',
-      }),
-    );
-    process.env.GOOGLE_APPLICATION_CREDENTIALS = keyFile;
+    // Upper case: Google compares service account emails case-insensitively.
+    useKeyFile(dir, { project_id: PROD.id, client_email: estate.REPORTING.toUpperCase() });
     nock('https://oauth2.googleapis.com')
       .post('/token')
       .reply(200, { access_token: TOKEN, expires_in: 3599, token_type: 'Bearer' });
@@ -112,18 +116,7 @@ describe('gcp connector: credentials', () => {
   });
 
   it('proves the credentials once for an organization and every project it lists', async () => {
-    const keyFile = join(dir, 'scanner.json');
-    writeFileSync(
-      keyFile,
-      JSON.stringify({
-        type: 'service_account',
-        project_id: 'acme-security',
-        private_key: privateKey,
-        client_email: SCANNER,
-        token_uri: 'https://oauth2.googleapis.com/token',
-      }),
-    );
-    process.env.GOOGLE_APPLICATION_CREDENTIALS = keyFile;
+    useKeyFile(dir, { project_id: 'acme-security', client_email: SCANNER });
     // One exchange answered: a second one would find no interceptor and fail its target.
     nock('https://oauth2.googleapis.com')
       .post('/token')
