@@ -50,6 +50,17 @@ export const Installation = z.looseObject({
 });
 export type Installation = z.infer<typeof Installation>;
 
+/** GET /app/installations (items): the App's installation on an enterprise (account: the enterprise). */
+export const EnterpriseInstallation = z.looseObject({
+  id: z.number(),
+  target_type: z.literal('Enterprise'),
+  account: z.looseObject({ slug: z.string() }),
+  suspended_at: NullableDate,
+});
+
+/** GET /enterprises/{enterprise}/apps/installable_organizations (items). */
+export const InstallableOrganization = z.looseObject({ id: z.number(), login: z.string() });
+
 /** GET /apps/{app_slug}: the App behind an installation, and who owns it. */
 export const GithubApp = z.looseObject({
   id: z.number(),
