@@ -5,7 +5,7 @@
 // and several live secrets on one app (a rotation never finished).
 // ENTRA-SPECIFIC: passwordCredentials and keyCredentials of applications and service principals.
 import { z } from 'zod';
-import { daysBetween } from '../src/clock.js';
+import { DAY_MS, daysBetween, isoDay } from '../src/clock.js';
 import type { Credential } from '../src/model.js';
 import {
   type FindingDraft,
@@ -116,7 +116,7 @@ export const entraAppCredentials: Policy<Options> = {
           credentialUid: c.uid,
           severity: 'low',
           title: `Expired ${noun(c)} still on the app`,
-          message: `${who} still holds ${noun(c)} ${named(c)}, expired on ${c.expiresAt.slice(0, 10)}.`,
+          message: `${who} still holds ${noun(c)} ${named(c)}, expired on ${isoDay(c.expiresAt)}.`,
           evidence: {
             credentialType: c.type,
             expiresAt: c.expiresAt,
@@ -161,7 +161,7 @@ export const entraAppCredentials: Policy<Options> = {
           credentialUid: c.uid,
           ...(lifetime > 3650 ? {} : { severity: 'low' as const }),
           title: `${c.type === 'secret' ? 'Client secret' : 'Certificate'} valid for ${years > 1 ? `${years} years` : `${lifetime} days`}`,
-          message: `${who} has ${noun(c)} ${named(c)}, valid from ${start?.slice(0, 10)} to ${c.expiresAt.slice(0, 10)}: ${lifetime} days (limit ${options.maxLifetimeDays}).`,
+          message: `${who} has ${noun(c)} ${named(c)}, valid from ${start && isoDay(start)} to ${isoDay(c.expiresAt)}: ${lifetime} days (limit ${options.maxLifetimeDays}).`,
           evidence: {
             credentialType: c.type,
             startDateTime: start,
@@ -188,7 +188,7 @@ export const entraAppCredentials: Policy<Options> = {
         const lastEnd = Math.max(
           ...later.map((c) => (typeof c.expiresAt === 'string' ? Date.parse(c.expiresAt) : Infinity)),
         );
-        const left = (lastEnd - ctx.asOf.getTime()) / 86_400_000;
+        const left = (lastEnd - ctx.asOf.getTime()) / DAY_MS;
         if (left > options.expiringWithinDays) continue;
         const c = live.find((x) => Date.parse(x.expiresAt as string) === lastEnd) ?? live[0];
         if (!c) continue;
@@ -197,7 +197,7 @@ export const entraAppCredentials: Policy<Options> = {
           credentialUid: c.uid,
           severity: 'low',
           title: `Last ${type === 'secret' ? 'client secret' : 'certificate'} expires in ${Math.max(0, Math.floor(left))} days`,
-          message: `${who}'s last live ${noun(c)} ${named(c)} expires on ${(c.expiresAt as string).slice(0, 10)}, and no newer one is in place.`,
+          message: `${who}'s last live ${noun(c)} ${named(c)} expires on ${isoDay(c.expiresAt as string)}, and no newer one is in place.`,
           evidence: {
             credentialType: type,
             expiresAt: c.expiresAt,

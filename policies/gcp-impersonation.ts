@@ -36,6 +36,18 @@ const Options = z.strictObject({
     .boolean()
     .default(true)
     .describe('Fire when one principal is both Service Account Admin and able to act as the account.'),
+  externalMembers: z
+    .boolean()
+    .default(true)
+    .describe(
+      'Fire when a member of a group that can act as the account is a user or group outside your domains (group members read by the connector: providers.gcp.expandGroups).',
+    ),
+  internalDomains: z
+    .array(z.string().min(1))
+    .default([])
+    .describe(
+      'Your domains (subdomains included) for externalMembers; the domain of the group itself always counts as yours. Service account members are never judged external.',
+    ),
   allowedPrincipals: z
     .array(z.string().min(1))
     .default([])
@@ -63,7 +75,7 @@ export const gcpImpersonation: Policy<Options> = {
   id: 'gcp-impersonation',
   title: 'Broad service account impersonation',
   description:
-    'Fires when Service Account User or Token Creator (or another role that can act as the account) is granted on a project, folder or organisation rather than on the account itself, when a whole domain can act as the account, and when one principal both administers the account and can act as it. Acting as a service account hands over everything it can do; granted that broadly, or without separation of duties, that power is neither scoped nor separated.',
+    'Fires when Service Account User or Token Creator (or another role that can act as the account) is granted on a project, folder or organisation rather than on the account itself, when a whole domain can act as the account, when a member of a group that can act as it is outside your domains, and when one principal both administers the account and can act as it. Acting as a service account hands over everything it can do; granted that broadly, or without separation of duties, that power is neither scoped nor separated.',
   appliesTo: { providers: ['gcp'], kinds: ['gcp.service_account'] },
   severity: 'medium',
   options: Options,
@@ -97,6 +109,11 @@ export const gcpImpersonation: Policy<Options> = {
       evidence: ['grants', 'principals'],
     },
     {
+      key: 'external-member',
+      title: '<n> members outside your domains can impersonate it through <groups>',
+      evidence: ['members', 'grants'],
+    },
+    {
       key: 'admin-and-user',
       title:
         '<n> principals both administer and can act as it (one finding per principal when both grants are on the project or above)',
@@ -108,8 +125,12 @@ export const gcpImpersonation: Policy<Options> = {
     const attrs = serviceAccountAttributes(identity);
     if (!attrs) return [unknown('the service account facts recorded by the connector could not be read')];
     if (attrs.disabled) return [notApplicable('the service account is disabled')];
-    if (!options.projectLevel && !options.domainWide && !options.adminAndUser)
-      return [notApplicable('every check is switched off (projectLevel, domainWide, adminAndUser)')];
+    if (!options.projectLevel && !options.domainWide && !options.adminAndUser && !options.externalMembers)
+      return [
+        notApplicable(
+          'every check is switched off (projectLevel, domainWide, adminAndUser, externalMembers)',
+        ),
+      ];
     const allowed = new Set(options.allowedPrincipals.map((p) => p.toLowerCase()));
     const drafts: FindingDraft[] = [];
 
@@ -209,6 +230,57 @@ export const gcpImpersonation: Policy<Options> = {
         });
       }
     }
+    if (options.externalMembers) {
+      const draft = externalMemberDraft(identity, attrs.canActAsThroughGroups ?? [], options, allowed);
+      if (draft) drafts.push(draft);
+      // A group whose members could not be read may hold anyone: not a pass.
+      const unread = attrs.actAsGroupsUnread ?? [];
+      if (drafts.length === 0 && unread.length > 0)
+        return [
+          unknown(
+            `the members of ${unread.join(', ')}, which can act as the account, could not be read (see the coverage gaps)`,
+          ),
+        ];
+    }
     return [judged(drafts)];
   },
+};
+
+const domainOf = (principal: string): string => principal.slice(principal.lastIndexOf('@') + 1).toLowerCase();
+
+/** Users and groups, reached through a group that can act as the account, outside the domains. */
+const externalMemberDraft = (
+  identity: Parameters<typeof identityLabel>[0],
+  through: readonly PrincipalRef[],
+  options: Options,
+  allowed: ReadonlySet<string>,
+): FindingDraft | undefined => {
+  const internal = options.internalDomains.map((d) => d.toLowerCase().replace(/^@/, ''));
+  const inside = (domain: string, extra: string): boolean =>
+    [...internal, extra].some((d) => domain === d || domain.endsWith(`.${d}`));
+  const hits = through.filter(
+    (p) =>
+      /^(user|group):/i.test(p.principal) &&
+      !allowed.has(p.principal.toLowerCase()) &&
+      !inside(domainOf(p.principal), p.via ? domainOf(p.via) : ''),
+  );
+  if (hits.length === 0) return undefined;
+  const members = [...new Set(hits.map((p) => p.principal))].sort();
+  const groups = [...new Set(hits.flatMap((p) => (p.via ? [p.via] : [])))].sort();
+  return {
+    key: 'external-member',
+    severity: 'high',
+    title: `${plural(members.length, 'member')} outside your domains can impersonate it through ${groups.join(', ')}`,
+    message: `${identityLabel(identity)} can be impersonated by ${members.join(', ')}, outside your domains, as members of ${groups.join(', ')} (${hits.map((p) => `${p.via ?? ''} holds ${describeBinding(p)}`).join('; ')}).`,
+    evidence: {
+      members,
+      grants: hits.map((p) => ({
+        ...grantFacts(p),
+        via: p.via ?? '',
+        ...(p.nested ? { nested: 'true' } : {}),
+      })),
+    },
+    remediation:
+      'Remove the outside members from the group, or grant the impersonation role to a group of your own accounts only.',
+  };
 };

@@ -599,13 +599,14 @@ program
       store?: string;
       config?: string;
     }) => {
-      const { parseIsoDate, periodReport } = await import('./store/period.js');
+      const { periodReport } = await import('./store/period.js');
+      const { parseIsoDay } = await import('./clock.js');
       const { parsePeriodFormats, renderPeriodSummary, writePeriodReport } =
         await import('./store/period-output.js');
       const { withStore } = await import('./store/open.js');
       const formats = parsePeriodFormats(opts.format);
-      parseIsoDate(opts.from, '--from');
-      parseIsoDate(opts.to, '--to');
+      parseIsoDay(opts.from, '--from');
+      parseIsoDay(opts.to, '--to');
       const report = await withStore(await storeFor(opts), (db) => periodReport(db, opts.from, opts.to));
       const files = await writePeriodReport(report, opts.out, formats);
       print(renderPeriodSummary(report) + files.map((f) => `Wrote ${f}\n`).join(''));

@@ -1,8 +1,9 @@
 // One clock per scan: every age and staleness is measured against `asOf`, so a scan is
 // reproducible and tests can age credentials by moving the clock, not the data.
 import { z } from 'zod';
+import { UsageError } from './errors.js';
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 
 export interface Clock {
   /** The instant every date is judged against. */
@@ -80,3 +81,37 @@ export const daysBetween = (from: string | null | undefined, to: Date): number |
 export const addDays = (date: Date, days: number): Date => new Date(date.getTime() + days * DAY_MS);
 
 export const toIso = (date: Date): string => date.toISOString();
+
+/** The calendar day (UTC, `YYYY-MM-DD`) of an instant or of an ISO 8601 timestamp in UTC. */
+export const isoDay = (value: Date | string): string =>
+  (typeof value === 'string' ? value : value.toISOString()).slice(0, 10);
+
+/** An instant to the second, as AWS and GitHub write timestamps (`2026-11-01T12:00:00Z`). */
+export const isoSeconds = (date: Date): string => `${date.toISOString().slice(0, 19)}Z`;
+
+/** The calendar day `days` after (or before) an ISO day. */
+export const shiftIsoDay = (day: string, days: number): string =>
+  isoDay(addDays(new Date(`${day}T00:00:00Z`), days));
+
+// Date and time, then `Z` or an offset: without one, Date.parse reads local time.
+const API_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
+
+/**
+ * A timestamp an API returned, as ISO 8601 UTC (`2026-11-01T12:00:00.000Z`); undefined when
+ * absent or not an ISO 8601 timestamp with an offset (unknown, never guessed). For provider data:
+ * user input goes through `IsoDateInput` / `parseAsOf` / `parseIsoDay`.
+ */
+export const normalizeTimestamp = (value: Date | string | null | undefined): string | undefined => {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString();
+  if (!value || !API_TIMESTAMP.test(value)) return undefined;
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+};
+
+/** A `YYYY-MM-DD` flag value (`--from`, `--to`) as midnight UTC; a usage error naming the flag otherwise. */
+export const parseIsoDay = (text: string, flag: string): Date => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text))
+    throw new UsageError(`${flag}: expected an ISO date such as 2026-11-01, found "${text}"`);
+  if (!IsoDateOnly.safeParse(text).success) throw new UsageError(`${flag}: "${text}" is not a calendar date`);
+  return new Date(`${text}T00:00:00Z`);
+};

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import { parseAsOf, systemClock } from './clock.js';
+import { addDays, isoDay, parseAsOf, parseIsoDay, systemClock } from './clock.js';
 import { type Config, FailOn, loadConfig, resolveFromConfig } from './config.js';
 import { Interrupted, UsageError, errorMessage } from './errors.js';
 import { exitCodeFor, exitCodeForSignal } from './exit-codes.js';
@@ -28,7 +28,7 @@ import { type Severity, Severity as SeveritySchema } from './model.js';
 import { type RecordedScan, newAtOrAbove, recordScan } from './store/record.js';
 import { openStore, resolveStoreSpec, storeLabel } from './store/open.js';
 import { reportHistory } from './store/history.js';
-import { parseIsoDate, periodReport } from './store/period.js';
+import { periodReport } from './store/period.js';
 import { periodFiles } from './store/period-output.js';
 import { EXIT } from './exit-codes.js';
 
@@ -100,20 +100,14 @@ export interface ScanCommandOptions {
 /** The evidence bundle's period report covers this many nights up to the scan's asOf by default. */
 export const EVIDENCE_PERIOD_NIGHTS = 90;
 
-const DAY_MS = 86_400_000;
-
 /** The bundle's period window: the flags as given, else the 90 nights ending on the scan's asOf date. */
 export const evidencePeriodWindow = (
   asOf: string,
   from?: string,
   to?: string,
 ): { from: string; to: string } => {
-  const end = to ?? asOf.slice(0, 10);
-  const start =
-    from ??
-    new Date(parseIsoDate(end, '--period-to').getTime() - (EVIDENCE_PERIOD_NIGHTS - 1) * DAY_MS)
-      .toISOString()
-      .slice(0, 10);
+  const end = to ?? isoDay(asOf);
+  const start = from ?? isoDay(addDays(parseIsoDay(end, '--period-to'), -(EVIDENCE_PERIOD_NIGHTS - 1)));
   return { from: start, to: end };
 };
 
@@ -194,7 +188,7 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
     ['--period-to', opts.periodTo],
   ] as const) {
     if (value === undefined) continue;
-    parseIsoDate(value, flag);
+    parseIsoDay(value, flag);
     if (opts.evidence === undefined)
       throw new UsageError(`${flag} sets the evidence bundle's period report: add --evidence DIR`);
     if (!storeSpec)

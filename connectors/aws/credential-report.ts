@@ -5,6 +5,7 @@
 // last-used region/service). All three mean "no date" and become `null`.
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
+import { normalizeTimestamp } from '../../src/clock.js';
 
 export const SENTINELS = ['N/A', 'no_information', 'not_supported'] as const;
 const isSentinel = (v: string): boolean => (SENTINELS as readonly string[]).includes(v);
@@ -43,8 +44,7 @@ const dateCell = z
   .transform((v): string | null | undefined => {
     if (v === undefined || v === '') return undefined;
     if (isSentinel(v)) return null;
-    const t = Date.parse(v);
-    return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+    return normalizeTimestamp(v);
   });
 
 /** true/false; undefined for a sentinel or a missing cell. */

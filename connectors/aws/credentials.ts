@@ -11,6 +11,7 @@ import {
   paginateListSSHPublicKeys,
   paginateListSigningCertificates,
 } from '@aws-sdk/client-iam';
+import { isoSeconds } from '../../src/clock.js';
 import type { CollectContext } from '../../src/connector.js';
 import type { Credential, CredentialStatus } from '../../src/model.js';
 import {
@@ -75,7 +76,7 @@ export const accessKeyStableUid = (
 ): string | undefined => {
   if (typeof createdAt !== 'string') return undefined;
   const ms = Date.parse(createdAt);
-  return Number.isNaN(ms) ? undefined : `${userArn}#access_key@${new Date(ms).toISOString().slice(0, 19)}Z`;
+  return Number.isNaN(ms) ? undefined : `${userArn}#access_key@${isoSeconds(new Date(ms))}`;
 };
 
 /** An access key known from a report slot, with or without its id. */

@@ -13,6 +13,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { isoSeconds } from '../../src/clock.js';
 import { swapEnv } from '../../src/demo/env.js';
 import type { ConnectorDemo, DemoRequest, DemoResponse, DemoRoute } from '../../src/demo/server.js';
 import { compareCodeUnits } from '../../src/order.js';
@@ -54,8 +55,6 @@ export interface AwsEstateOptions {
   /** GeneratedTime of credential reports built from credential-report.csv (default: now). */
   reportGeneratedAt?: Date;
 }
-
-const isoSeconds = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 const escapeXml = (s: string): string =>
   s.replace(

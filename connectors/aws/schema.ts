@@ -2,14 +2,14 @@
 // the awsQuery XML into objects (dates as Date); these schemas check the fields we read, keep
 // unknown ones, and degrade a malformed field to "unknown" instead of failing the whole page.
 import { z } from 'zod';
-
-const toIso = (value: Date | string): string | undefined => {
-  const date = value instanceof Date ? value : new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
-};
+import { normalizeTimestamp } from '../../src/clock.js';
 
 /** A timestamp as the SDK hands it over (Date), normalised to an ISO string; bad values → undefined. */
-export const SdkDate = z.union([z.date(), z.string()]).transform(toIso).optional().catch(undefined);
+export const SdkDate = z
+  .union([z.date(), z.string()])
+  .transform(normalizeTimestamp)
+  .optional()
+  .catch(undefined);
 
 const OptString = z.string().optional().catch(undefined);
 

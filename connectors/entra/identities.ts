@@ -3,6 +3,7 @@
 // principal), one per service principal without a registration here (third-party and Microsoft
 // apps), one per managed identity. Ids depend only on the tenant and the app's or object's id.
 import type { z } from 'zod';
+import { normalizeTimestamp } from '../../src/clock.js';
 import type { Credential, Grant, IdentityInput, PrivilegeLevel } from '../../src/model.js';
 import type { Credential as CredentialSchema } from '../../src/model.js';
 import { PRIVILEGE_ORDER } from '../../src/model.js';
@@ -59,14 +60,6 @@ export interface TenantFacts {
   signInUnavailable: string | undefined;
 }
 
-/** Graph dates are ISO 8601; anything else is refused (left unknown), never guessed. */
-const isoOrUndefined = (value: string | null | undefined): string | undefined => {
-  if (!value) return undefined;
-  const t = Date.parse(value);
-  if (Number.isNaN(t) || !/^\d{4}-\d{2}-\d{2}T/.test(value)) return undefined;
-  return new Date(t).toISOString();
-};
-
 const credentialStatus = (
   start: string | undefined,
   end: string | undefined,
@@ -78,8 +71,8 @@ const credentialStatus = (
 };
 
 const secretCredential = (p: PasswordCredential, holder: string, asOf: Date): CredentialInput => {
-  const start = isoOrUndefined(p.startDateTime);
-  const end = isoOrUndefined(p.endDateTime);
+  const start = normalizeTimestamp(p.startDateTime);
+  const end = normalizeTimestamp(p.endDateTime);
   return {
     uid: p.keyId,
     type: 'secret',
@@ -98,8 +91,8 @@ const secretCredential = (p: PasswordCredential, holder: string, asOf: Date): Cr
 };
 
 const certificateCredential = (k: KeyCredential, holder: string, asOf: Date): CredentialInput => {
-  const start = isoOrUndefined(k.startDateTime);
-  const end = isoOrUndefined(k.endDateTime);
+  const start = normalizeTimestamp(k.startDateTime);
+  const end = normalizeTimestamp(k.endDateTime);
   return {
     uid: k.keyId,
     type: 'certificate',
@@ -185,7 +178,7 @@ const privilegeOf = (facts: TenantFacts, sp: ServicePrincipal | undefined): Priv
       resourceId: a.resourceId,
       appRoleId: a.appRoleId,
       assignmentId: a.id,
-      ...(isoOrUndefined(a.createdDateTime) ? { grantedAt: isoOrUndefined(a.createdDateTime) } : {}),
+      ...(normalizeTimestamp(a.createdDateTime) ? { grantedAt: normalizeTimestamp(a.createdDateTime) } : {}),
     };
   });
   for (const p of permissions ?? []) {
@@ -242,7 +235,7 @@ const signInOf = (
 ): Pick<IdentityInput, 'lastUsedAt' | 'lastUsedDetail'> => {
   if (facts.signIns === undefined || !appId) return {}; // unknown: the gap says why
   const activity = facts.signIns.get(appId.toLowerCase());
-  const last = isoOrUndefined(activity?.lastSignInActivity?.lastSignInDateTime);
+  const last = normalizeTimestamp(activity?.lastSignInActivity?.lastSignInDateTime);
   if (!activity || !last) {
     return {
       lastUsedAt: null,
@@ -312,7 +305,7 @@ export function* toIdentities(facts: TenantFacts, asOf: Date): Generator<Identit
       kind: ENTRA_KINDS.application,
       name: app.displayName ?? app.appId,
       location: { provider: 'entra', scope, resource: `applications/${app.id}` },
-      createdAt: isoOrUndefined(app.createdDateTime),
+      createdAt: normalizeTimestamp(app.createdDateTime),
       ...signInOf(facts, app.appId),
       ...(own.owner !== undefined ? { owner: own.owner } : {}),
       ...(own.unknownFacts ? { unknownFacts: own.unknownFacts } : {}),

@@ -4,6 +4,8 @@
 //   resource.name.startsWith("…")                    — the binding reaches only resources so named
 // Anything else (`||`, `!`, resource.type, tags, request.host, api attributes…) is left
 // undecided: the binding is "conditional" and its expression goes into the evidence.
+import { normalizeTimestamp } from '../../src/clock.js';
+
 export type ConditionVerdict =
   /** Holds at scan time with no resource limit (a time window that is open). */
   | { kind: 'holds'; note: string }
@@ -66,9 +68,10 @@ export const evaluateCondition = (expression: string, asOf: Date): ConditionVerd
     const time = TIME.exec(term);
     if (time) {
       const [, op = '<', , when = ''] = time;
-      const at = Date.parse(when);
       // Only full ISO 8601 instants: anything else is not a date we decide on.
-      if (Number.isNaN(at) || !/^\d{4}-\d{2}-\d{2}T/.test(when)) return { kind: 'undecided' };
+      const iso = normalizeTimestamp(when);
+      if (iso === undefined) return { kind: 'undecided' };
+      const at = Date.parse(iso);
       if (!holdsAt(op, asOf.getTime(), at)) {
         return {
           kind: 'never',

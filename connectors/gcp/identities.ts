@@ -1,5 +1,6 @@
 // Google Cloud resources → the generic model (src/model.ts), so the provider-neutral policies
 // (rotation, staleness, multiple keys, excess privilege, ownership) judge them like any other.
+import { normalizeTimestamp } from '../../src/clock.js';
 import type { Credential, IdentityInput, Owner, Trust } from '../../src/model.js';
 import {
   ACT_AS_ROLES,
@@ -30,13 +31,6 @@ import {
   WifProviderAttributes,
   type Written,
 } from './attributes.js';
-
-/** Normalises a Google timestamp to ISO-8601 (UTC); undefined when absent or unreadable. */
-export const isoOf = (value: string | undefined): string | undefined => {
-  if (!value) return undefined;
-  const t = Date.parse(value);
-  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
-};
 
 /** Keys that never expire carry validBeforeTime 9999-12-31T23:59:59Z. */
 const isNeverExpiry = (value: string | undefined): boolean => !!value && /^9999-/.test(value);
@@ -108,8 +102,8 @@ export const keyCredential = (
   auth: LastAuthentication | undefined,
 ): Credential => {
   const id = keyIdOf(key);
-  const created = isoOf(key.validAfterTime);
-  const expires = isNeverExpiry(key.validBeforeTime) ? null : isoOf(key.validBeforeTime);
+  const created = normalizeTimestamp(key.validAfterTime);
+  const expires = isNeverExpiry(key.validBeforeTime) ? null : normalizeTimestamp(key.validBeforeTime);
   let status: Credential['status'] = 'active';
   if (key.disabled || account.disabled) status = 'inactive';
   else if (expires && Date.parse(expires) <= asOf.getTime()) status = 'expired';
@@ -300,7 +294,7 @@ export const applicationRestrictionOf = (key: ApiKey): ApplicationRestriction =>
 };
 
 export const apiKeyIdentity = (key: ApiKey, project: Project, owner: Owner | null): IdentityInput => {
-  const created = isoOf(key.createTime);
+  const created = normalizeTimestamp(key.createTime);
   const apiTargets = (key.restrictions?.apiTargets ?? []).flatMap((t) => (t.service ? [t.service] : []));
   return {
     uid: `gcp:${project.projectId}/apikey/${key.uid}`,
@@ -332,7 +326,7 @@ export const apiKeyIdentity = (key: ApiKey, project: Project, owner: Owner | nul
       applicationRestriction: applicationRestrictionOf(key),
       apiTargets,
       serviceAccountEmail: key.serviceAccountEmail,
-      updateTime: isoOf(key.updateTime),
+      updateTime: normalizeTimestamp(key.updateTime),
     } satisfies Written<typeof ApiKeyAttributes>,
   };
 };

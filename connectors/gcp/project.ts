@@ -2,6 +2,7 @@
 // identity providers, with the IAM policies that say what each holds and who can act as it,
 // and Policy Analyzer's last authentication. Every failed call is a coverage gap; the project
 // is given up only when the scanner is refused both its IAM policy and its service accounts.
+import { normalizeTimestamp } from '../../src/clock.js';
 import type { CollectContext } from '../../src/connector.js';
 import { mapLimit } from '../../src/concurrency.js';
 import type { IdentityInput } from '../../src/model.js';
@@ -24,7 +25,6 @@ import {
   apiKeyIdentity,
   homeProjectOf,
   isServiceAgent,
-  isoOf,
   memberBindings,
   serviceAccountIdentity,
   wifProviderIdentity,
@@ -571,9 +571,12 @@ const lastAuthentication = async (
     if (end && (!result.observationEnd || end > result.observationEnd)) result.observationEnd = end;
   };
   for (const a of accounts.value.flatMap((p) => p.activities)) {
-    const when = isoOf(a.activity?.lastAuthenticatedTime);
+    const when = normalizeTimestamp(a.activity?.lastAuthenticatedTime);
     if (!when) continue;
-    widen(isoOf(a.observationPeriod?.startTime), isoOf(a.observationPeriod?.endTime));
+    widen(
+      normalizeTimestamp(a.observationPeriod?.startTime),
+      normalizeTimestamp(a.observationPeriod?.endTime),
+    );
     const subject = a.activity?.serviceAccount;
     const fullName = subject?.fullResourceName ?? a.fullResourceName ?? '';
     // ".../serviceAccounts/<email>" or ".../serviceAccounts/<unique id>": both name the account.
@@ -585,9 +588,12 @@ const lastAuthentication = async (
     for (const id of ids) result.accounts.set(id, latest(result.accounts.get(id), when));
   }
   for (const a of keys.value.flatMap((p) => p.activities)) {
-    const when = isoOf(a.activity?.lastAuthenticatedTime);
+    const when = normalizeTimestamp(a.activity?.lastAuthenticatedTime);
     if (!when) continue;
-    widen(isoOf(a.observationPeriod?.startTime), isoOf(a.observationPeriod?.endTime));
+    widen(
+      normalizeTimestamp(a.observationPeriod?.startTime),
+      normalizeTimestamp(a.observationPeriod?.endTime),
+    );
     const fullName = a.activity?.serviceAccountKey?.fullResourceName ?? a.fullResourceName ?? '';
     const keyId = /\/keys\/([^/]+)$/.exec(fullName)?.[1];
     if (keyId) result.keys.set(keyId, latest(result.keys.get(keyId), when));

@@ -7,6 +7,30 @@ const OrgName = z
   .string()
   .regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, 'expected a GitHub organisation name');
 
+/** An enterprise's slug (the name in github.com/enterprises/SLUG). */
+const EnterpriseSlug = z
+  .string()
+  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,98}[A-Za-z0-9])?$/, 'expected a GitHub enterprise slug');
+
+/**
+ * Every organisation of a GitHub Enterprise (Cloud) account, listed at scan time: App auth through
+ * the App's installation on the enterprise, token auth through GraphQL. `include` / `exclude` are
+ * globs over organisation logins (case-insensitive); exclude wins.
+ */
+export const GithubEnterprise = z
+  .union([
+    EnterpriseSlug,
+    z.strictObject({
+      slug: EnterpriseSlug,
+      /** Only organisations whose login matches one of these globs (none given: all). */
+      include: z.array(z.string().min(1)).min(1).optional(),
+      /** Never these organisations (globs; wins over include). */
+      exclude: z.array(z.string().min(1)).default([]),
+    }),
+  ])
+  .transform((e) => (typeof e === 'string' ? { slug: e, include: undefined, exclude: [] } : e));
+export type GithubEnterprise = z.infer<typeof GithubEnterprise>;
+
 const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name');
 
 export const GithubAuth = z.discriminatedUnion('type', [
@@ -71,7 +95,9 @@ export const GithubConfig = z
   .strictObject({
     enabled: z.boolean().default(true),
     /** Org names, or "installed": every organisation the App is installed on (App auth only). */
-    orgs: z.union([z.array(OrgName).min(1), z.literal('installed')]),
+    orgs: z.union([z.array(OrgName).min(1), z.literal('installed')]).optional(),
+    /** Every organisation of this enterprise, each a target (besides any `orgs`). */
+    enterprise: GithubEnterprise.optional(),
     auth: GithubAuth,
     /** REST API root: https://api.github.com, GHES https://HOST/api/v3, data residency https://api.SUBDOMAIN.ghe.com. */
     baseUrl: z
@@ -89,6 +115,10 @@ export const GithubConfig = z
     /** Longest wait for a rate limit to reset before the request becomes a gap instead. */
     rateLimitMaxWaitSeconds: z.int().min(0).max(3600).default(300),
     features: GithubFeatures.prefault({}),
+  })
+  .refine((c) => c.orgs !== undefined || c.enterprise !== undefined, {
+    message: 'give `orgs` (names, or "installed" with an App) or `enterprise` (a slug)',
+    path: ['orgs'],
   })
   .refine((c) => c.orgs !== 'installed' || c.auth.type === 'app', {
     message: 'orgs: "installed" needs auth.type "app" (a token cannot list App installations); list the orgs',

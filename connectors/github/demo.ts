@@ -13,6 +13,7 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isoSeconds } from '../../src/clock.js';
 import type { ConnectorDemo, DemoRequest, DemoResponse, DemoRoute } from '../../src/demo/server.js';
 
 export interface GithubEstateOptions {
@@ -98,7 +99,7 @@ export const githubRoute = (options: GithubEstateOptions): DemoRoute => {
           201,
           {
             ...token,
-            expires_at: new Date(now().getTime() + 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+            expires_at: isoSeconds(new Date(now().getTime() + 3_600_000)),
           },
           {},
           summary,

@@ -4,7 +4,13 @@
 import { ScanError, errorMessage } from '../../src/errors.js';
 import { githubLight } from './provider.js';
 import type { CollectContext, Connector, DoctorReport, Target } from '../../src/connector.js';
-import { CLASSIC_SCOPES, classicScopeIncludes, githubPermissions, parseScopesHeader } from './permissions.js';
+import {
+  CLASSIC_SCOPES,
+  ENTERPRISE_PERMISSIONS,
+  classicScopeIncludes,
+  githubPermissions,
+  parseScopesHeader,
+} from './permissions.js';
 import type { IdentityInput } from '../../src/model.js';
 import {
   type ClientOptions,
@@ -15,7 +21,8 @@ import {
   tokenClient,
 } from './client.js';
 import { GithubConfig } from './config.js';
-import type { GithubTarget } from './targets.js';
+import { type GithubTarget, orgTarget } from './targets.js';
+import { enterpriseOrgs } from './enterprise.js';
 
 export type { GithubTarget } from './targets.js';
 import { type OrgWalk, walkOrg } from './collect.js';
@@ -247,13 +254,21 @@ async function* collectGithub(
   }
 }
 
-/** `orgs: installed`: every organisation the App is installed on becomes a target of its own. */
+/**
+ * `orgs: installed`: every organisation the App is installed on becomes a target of its own;
+ * `enterprise`: every organisation of the enterprise does (src: enterprise.ts).
+ */
 const expandGithub = async (
   target: Target<GithubTarget>,
   config: GithubConfig,
   ctx: CollectContext,
 ): Promise<Target<GithubTarget>[] | undefined> => {
   if (typeof target.data.org === 'string') return undefined;
+  if ('enterprise' in target.data.org) {
+    const stats = newRequestStats();
+    const orgs = await enterpriseOrgs(config, ctx, uncachedOptions(config, ctx, stats));
+    return orgs.map(orgTarget);
+  }
   const creds = loadCredentials(config.auth, process.env, ctx.resolvePath);
   if (creds.type !== 'app') return undefined; // the config schema refuses "installed" without an App
   const stats = newRequestStats();
@@ -261,12 +276,7 @@ const expandGithub = async (
   ctx.setPrincipal(`GitHub App ${creds.appId}`);
   const orgs = await installedOrgs(app, creds.source);
   if (orgs.length === 0) ctx.note(`GitHub App ${creds.appId} is installed on no organisation`);
-  return orgs.map((org) => ({
-    id: `github:${org}`,
-    provider: 'github',
-    label: `GitHub ${org}`,
-    data: { org },
-  }));
+  return orgs.map(orgTarget);
 };
 
 /**
@@ -311,6 +321,15 @@ const doctorGithub = async (
       principal: `app/${installation.app_slug} (installation ${installation.id} on ${org})`,
       method: "the App installation's granted permissions (GET /orgs/{org}/installation)",
       checks: entries.map((e) => {
+        // The enterprise listing's permission is the enterprise installation's, not this one's.
+        if (ENTERPRISE_PERMISSIONS.has(e.permission))
+          return {
+            permission: e.permission,
+            status: 'not-needed' as const,
+            reads: e.reads,
+            required: e.required,
+            detail: "granted on the App's installation on the enterprise, not on an organisation's",
+          };
         const [name = e.permission] = e.permission.split('=');
         const level = granted[name];
         return {
@@ -353,6 +372,13 @@ const doctorGithub = async (
     checks: entries.map((e) => {
       const needs = CLASSIC_SCOPES[e.permission];
       const base = { permission: e.permission, reads: e.reads, required: e.required };
+      // The enterprise listing is checked by listing it (a scan's discovery), not per organisation.
+      if (ENTERPRISE_PERMISSIONS.has(e.permission))
+        return {
+          ...base,
+          status: 'not-needed' as const,
+          detail: 'for the enterprise listing, not per organisation',
+        };
       if (needs === undefined)
         return { ...base, status: 'unknown' as const, detail: 'no classic scope is known for it' };
       if (needs === null)

@@ -123,6 +123,20 @@ const ENTRIES: readonly PermissionEntry[] = [
     required: false,
   },
   {
+    permission: 'enterprise_organization_installations=read',
+    reads:
+      "the organisations of an enterprise (`enterprise:` with App auth): an enterprise permission of the App's installation on the enterprise, not part of the organisation map above",
+    calls: ['GET /enterprises/{enterprise}/apps/installable_organizations'],
+    required: false,
+  },
+  {
+    permission: 'read:enterprise',
+    reads:
+      'the organisations of an enterprise (`enterprise:` with token auth, GraphQL `enterprise.organizations`): a classic token scope; the token must belong to a member of the enterprise',
+    calls: ['POST /graphql'],
+    required: false,
+  },
+  {
     permission: '(App JWT)',
     reads: "the App's installations and an installation token for each organisation",
     calls: [
@@ -142,13 +156,21 @@ const ENTRIES: readonly PermissionEntry[] = [
   },
 ];
 
+/**
+ * Granted on the App's installation on the enterprise (or a token's scope), never on an
+ * organisation's: outside the organisation map, and not checked per organisation by doctor.
+ */
+export const ENTERPRISE_PERMISSIONS: ReadonlySet<string> = new Set([
+  'enterprise_organization_installations=read',
+  'read:enterprise',
+]);
+
 /** The read-only map: every `name=read` entry (write-only permissions stay out). */
 const readMap = (): GithubAppPermissions =>
   Object.fromEntries(
-    ENTRIES.filter((e) => !e.implicit && e.permission.endsWith('=read')).map((e) => [
-      e.permission.slice(0, -'=read'.length),
-      'read' as const,
-    ]),
+    ENTRIES.filter(
+      (e) => !e.implicit && e.permission.endsWith('=read') && !ENTERPRISE_PERMISSIONS.has(e.permission),
+    ).map((e) => [e.permission.slice(0, -'=read'.length), 'read' as const]),
   );
 
 export const githubPermissions: PermissionManifest<GithubAppPermissions> = {
@@ -183,6 +205,9 @@ export const CLASSIC_SCOPES: Readonly<Record<string, readonly string[] | null>> 
   'dependabot_secrets=read': ['repo'],
   'codespaces_secrets=write': ['repo'],
   'repository_hooks=read': ['read:repo_hook', 'repo'],
+  // The enterprise listing: an App's enterprise permission, a token's read:enterprise (GraphQL).
+  'enterprise_organization_installations=read': null,
+  'read:enterprise': ['read:enterprise'],
 };
 
 /** GitHub's classic scope hierarchy: a scope and the narrower ones it includes. */
@@ -192,6 +217,7 @@ const INCLUDES: Readonly<Record<string, readonly string[]>> = {
   'write:org': ['read:org'],
   'admin:repo_hook': ['write:repo_hook', 'read:repo_hook'],
   'write:repo_hook': ['read:repo_hook'],
+  'admin:enterprise': ['manage_runners:enterprise', 'manage_billing:enterprise', 'read:enterprise'],
 };
 
 /** Whether a token holding `held` (the x-oauth-scopes list) has `scope`, directly or included. */

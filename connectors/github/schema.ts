@@ -3,16 +3,12 @@
 // there; every other field degrades to "unknown" instead of failing the item, and unknown fields
 // are kept. Dates are normalised to UTC ISO strings; `null` stays null (GitHub: never / none).
 import { z } from 'zod';
-
-const toIso = (value: string): string | undefined => {
-  const t = Date.parse(value);
-  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
-};
+import { normalizeTimestamp } from '../../src/clock.js';
 
 /** A timestamp GitHub may omit: absent or malformed → undefined. */
-const OptDate = z.string().transform(toIso).optional().catch(undefined);
+const OptDate = z.string().transform(normalizeTimestamp).optional().catch(undefined);
 /** A timestamp where GitHub's `null` means "none" (never used, never expires). */
-const NullableDate = z.string().transform(toIso).nullable().optional().catch(undefined);
+const NullableDate = z.string().transform(normalizeTimestamp).nullable().optional().catch(undefined);
 const OptString = z.string().optional().catch(undefined);
 const OptBool = z.boolean().optional().catch(undefined);
 const StringList = z
@@ -53,6 +49,17 @@ export const Installation = z.looseObject({
   html_url: OptString,
 });
 export type Installation = z.infer<typeof Installation>;
+
+/** GET /app/installations (items): the App's installation on an enterprise (account: the enterprise). */
+export const EnterpriseInstallation = z.looseObject({
+  id: z.number(),
+  target_type: z.literal('Enterprise'),
+  account: z.looseObject({ slug: z.string() }),
+  suspended_at: NullableDate,
+});
+
+/** GET /enterprises/{enterprise}/apps/installable_organizations (items). */
+export const InstallableOrganization = z.looseObject({ id: z.number(), login: z.string() });
 
 /** GET /apps/{app_slug}: the App behind an installation, and who owns it. */
 export const GithubApp = z.looseObject({

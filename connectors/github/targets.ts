@@ -4,12 +4,13 @@ import type { Target } from '../../src/connector.js';
 import type { GithubConfig } from './config.js';
 
 export interface GithubTarget {
-  /** One organisation, or every organisation the App is installed on. */
-  org: string | { installed: true };
+  /** One organisation, every organisation the App is installed on, or every one of an enterprise. */
+  org: string | { installed: true } | { enterprise: string };
 }
 
 /** One target per organisation, or one for every organisation the App is installed on. */
-export const githubTargets = (config: GithubConfig): Target<GithubTarget>[] => {
+const orgTargets = (config: GithubConfig): Target<GithubTarget>[] => {
+  if (config.orgs === undefined) return [];
   if (config.orgs === 'installed') {
     const appId = config.auth.type === 'app' ? String(config.auth.appId) : '?';
     return [
@@ -21,10 +22,28 @@ export const githubTargets = (config: GithubConfig): Target<GithubTarget>[] => {
       },
     ];
   }
-  return config.orgs.map((org) => ({
-    id: `github:${org}`,
-    provider: 'github',
-    label: `GitHub ${org}`,
-    data: { org },
-  }));
+  return config.orgs.map(orgTarget);
 };
+
+/** The target of one organisation (configured, or listed by an installation or an enterprise). */
+export const orgTarget = (org: string): Target<GithubTarget> => ({
+  id: `github:${org}`,
+  provider: 'github',
+  label: `GitHub ${org}`,
+  data: { org },
+});
+
+/** The configured organisations, then the enterprise's listing (each of its orgs a target). */
+export const githubTargets = (config: GithubConfig): Target<GithubTarget>[] => [
+  ...orgTargets(config),
+  ...(config.enterprise
+    ? [
+        {
+          id: `github:enterprise/${config.enterprise.slug}`,
+          provider: 'github',
+          label: `GitHub: every organisation of enterprise ${config.enterprise.slug}`,
+          data: { org: { enterprise: config.enterprise.slug } },
+        },
+      ]
+    : []),
+];

@@ -6,6 +6,7 @@
 // naming the scope and admin privilege; a refused user is a gap and the rest goes on.
 import type { admin_directory_v1, admin_reports_v1 } from '@googleapis/admin';
 import type { z } from 'zod';
+import { addDays } from '../../src/clock.js';
 import type { CollectContext } from '../../src/connector.js';
 import { ScanError } from '../../src/errors.js';
 import { logCall } from '../../src/permissions.js';
@@ -214,7 +215,7 @@ const param = (
 const grantsFromReports = async (walk: WorkspaceWalk): Promise<AppGrants> => {
   const { clients, ctx, config } = walk;
   const name = 'reports.activities.list';
-  const start = new Date(ctx.clock.asOf.getTime() - config.lookbackDays * 86_400_000).toISOString();
+  const start = addDays(ctx.clock.asOf, -config.lookbackDays).toISOString();
   let items: Activity[];
   try {
     const all = await pages(ctx, name, Activities, (pageToken) =>

@@ -92,7 +92,7 @@ export const credentialFacts = (c: Credential): Record<string, unknown> => ({
 });
 
 /** ISO day (yyyy-mm-dd) for titles and messages; evidence keeps full timestamps. */
-export const isoDay = (iso: string): string => iso.slice(0, 10);
+export { isoDay } from '../../src/clock.js';
 
 /** The not-applicable reason for an identity skipped because the provider manages it. */
 export const PROVIDER_MANAGED =

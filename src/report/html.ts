@@ -3,6 +3,7 @@
 // travels in a JSON island (no "<" survives jsonForScript) and reaches the page through
 // textContent, never innerHTML.
 import type { Writable } from 'node:stream';
+import { isoDay } from '../clock.js';
 import { type Scan, SEVERITY_ORDER, gapStanding } from '../model.js';
 import { controlIds, credentialAgeDays, daysSince, isOpen } from './common.js';
 import { chartJsSource, htmlText, jsonForScript } from './html-assets.js';
@@ -33,7 +34,7 @@ const historySummary = (history: ReportHistory | undefined): Record<string, unkn
       title: f.title,
     })),
     trend: {
-      labels: history.trend.map((p) => `#${p.seq} ${p.asOf.slice(0, 10)}`),
+      labels: history.trend.map((p) => `#${p.seq} ${isoDay(p.asOf)}`),
       severities: sev,
       open: Object.fromEntries(sev.map((s) => [s, history.trend.map((p) => p.open[s])])),
       identities: history.trend.map((p) => p.identities),
@@ -296,7 +297,7 @@ export const writeHtml = async (scan: Scan, out: Writable, context: ReportContex
         type: c.type,
         status: c.status,
         age: credentialAgeDays(c, asOf) ?? null,
-        lastUsed: c.lastUsedAt === null ? 'never' : (c.lastUsedAt?.slice(0, 10) ?? ''),
+        lastUsed: c.lastUsedAt === null ? 'never' : c.lastUsedAt ? isoDay(c.lastUsedAt) : '',
       })),
       findings: byIdentity.get(i.uid) ?? [],
       lastUsedDays: daysSince(i.lastUsedAt, asOf) ?? null,

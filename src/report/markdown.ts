@@ -2,6 +2,7 @@
 // bounded by construction (a fixed number of rows, each cell clipped), far under GitHub's 65,536
 // character comment limit whatever the estate's size.
 import type { Writable } from 'node:stream';
+import { isoDay } from '../clock.js';
 import { type Scan, SEVERITY_ORDER, isOpenGap } from '../model.js';
 import { isOpen } from './common.js';
 import type { ReportHistory, Reporter } from './types.js';
@@ -66,7 +67,7 @@ const historyLines = (history: ReportHistory | undefined): string[] => {
     );
     for (const p of trend)
       lines.push(
-        `| #${p.seq}${p.complete ? '' : ' \\(incomplete\\)'} | ${p.asOf.slice(0, 10)} | ${sev.map((s) => p.open[s]).join(' | ')} | ${p.identities} | ${p.credentials} |`,
+        `| #${p.seq}${p.complete ? '' : ' \\(incomplete\\)'} | ${isoDay(p.asOf)} | ${sev.map((s) => p.open[s]).join(' | ')} | ${p.identities} | ${p.credentials} |`,
       );
     lines.push('');
   }

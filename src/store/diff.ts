@@ -1,7 +1,7 @@
 // `nhiscan diff`: what changed between two scans — new, resolved, persisting (with ages), and the
 // findings of targets that were not re-checked (a partial or failed target resolves nothing).
 import { readFile } from 'node:fs/promises';
-import { daysBetween } from '../clock.js';
+import { daysBetween, isoDay } from '../clock.js';
 import { UsageError, errorMessage } from '../errors.js';
 import { type Coverage, type Finding, ScanResult, severityRank } from '../model.js';
 import { compareCodeUnits } from '../order.js';
@@ -208,8 +208,8 @@ export const renderDiff = (d: ScanDiff): string => {
   };
   const days = (e: DiffEntry): string => `${e.ageIsLowerBound ? '≥' : ''}${e.ageDays}d`;
   section('New', d.new, () => '');
-  section('Resolved', d.resolved, (e) => `open ${days(e)}, since ${e.firstSeen.slice(0, 10)}`);
+  section('Resolved', d.resolved, (e) => `open ${days(e)}, since ${isoDay(e.firstSeen)}`);
   section('Not re-checked (kept open)', d.notRechecked, (e) => `age ${days(e)}`);
-  section('Persisting', d.persisting, (e) => `age ${days(e)}, since ${e.firstSeen.slice(0, 10)}`);
+  section('Persisting', d.persisting, (e) => `age ${days(e)}, since ${isoDay(e.firstSeen)}`);
   return lines.join('\n') + '\n';
 };

@@ -1,6 +1,7 @@
 // The period report's files: JSON (everything), CSV (one file per table, for auditors to sample)
 // and one self-contained HTML page with Chart.js inlined (no network at view time).
 import { join } from 'node:path';
+import { isoDay } from '../clock.js';
 import { UsageError } from '../errors.js';
 import { chartJsSource } from '../report/html-assets.js';
 import { writeFileAtomic } from './atomic.js';
@@ -182,7 +183,7 @@ ${rows(r.controls.map((c) => [c.control, c.title, c.opened, c.closed, c.stillOpe
 </tbody></table>
 <h2>Still open at the end of the period</h2>
 <table><thead><tr><th>severity</th><th>policy</th><th>identity</th><th>scope</th><th>open since</th><th>age (days)</th><th>criteria</th></tr></thead><tbody>
-${rows(dedupeOpen(r).map(({ item, controls }) => [item.severity, item.policyId, item.identityName, item.scope, item.openedAt.slice(0, 10), item.ageDays, controls.join(', ')]))}
+${rows(dedupeOpen(r).map(({ item, controls }) => [item.severity, item.policyId, item.identityName, item.scope, isoDay(item.openedAt), item.ageDays, controls.join(', ')]))}
 </tbody></table>
 <h2>Schedule as run</h2>
 <table><thead><tr><th>night</th><th>status</th><th>scans</th><th>not re-checked</th><th>why partial</th></tr></thead><tbody>

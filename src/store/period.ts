@@ -1,6 +1,7 @@
 // The period report for a SOC 2 Type 2 window: the scan schedule as run (nights covered, missed,
 // partial and why), per SOC 2 criterion the findings opened, closed and still open with their age,
 // median and 90th-percentile time to remediate, exceptions active and expired, population over time.
+import { DAY_MS, isoDay, isoInstant, parseIsoDay } from '../clock.js';
 import { UsageError } from '../errors.js';
 import { compareCodeUnits } from '../order.js';
 import { SOC2_CRITERIA } from '../controls/soc2.js';
@@ -8,8 +9,6 @@ import type { Db } from './db.js';
 import { type Gap, isOpenGap } from '../model.js';
 
 type StoredGap = Pick<Gap, 'code' | 'call' | 'recovered' | 'closable' | 'accepted'>;
-
-const DAY_MS = 86_400_000;
 
 export interface NightEntry {
   date: string;
@@ -70,16 +69,6 @@ export interface PeriodReport {
   population: { date: string; asOf: string; identities: number; credentials: number; findings: number }[];
 }
 
-export const parseIsoDate = (text: string, flag: string): Date => {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text))
-    throw new UsageError(`${flag}: expected an ISO date such as 2026-11-01, found "${text}"`);
-  const d = new Date(`${text}T00:00:00Z`);
-  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== text) {
-    throw new UsageError(`${flag}: "${text}" is not a calendar date`);
-  }
-  return d;
-};
-
 export const median = (xs: readonly number[]): number | null => {
   if (xs.length === 0) return null;
   const s = [...xs].sort((a, b) => a - b);
@@ -111,8 +100,8 @@ interface EventRow {
 }
 
 export const periodReport = async (db: Db, fromText: string, toText: string): Promise<PeriodReport> => {
-  const from = parseIsoDate(fromText, '--from');
-  const to = parseIsoDate(toText, '--to');
+  const from = parseIsoDay(fromText, '--from');
+  const to = parseIsoDay(toText, '--to');
   if (to < from) throw new UsageError('--to is before --from');
   const start = from.toISOString();
   const end = new Date(to.getTime() + DAY_MS).toISOString();
@@ -152,8 +141,8 @@ export const periodReport = async (db: Db, fromText: string, toText: string): Pr
   // The schedule, night by night.
   const entries: NightEntry[] = [];
   for (let t = from.getTime(); t <= to.getTime(); t += DAY_MS) {
-    const date = new Date(t).toISOString().slice(0, 10);
-    const tonight = scans.filter((s) => s.asOf.slice(0, 10) === date);
+    const date = isoDay(new Date(t));
+    const tonight = scans.filter((s) => isoDay(s.asOf) === date);
     const seqs = new Set(tonight.map((s) => s.seq));
     const reasons = coverage
       .filter((c) => seqs.has(Number(c.seq)))
@@ -257,8 +246,8 @@ export const periodReport = async (db: Db, fromText: string, toText: string): Pr
       expiredInWindow: false,
     };
     if (x.status === 'active' || x.status === 'expired' || x.status === 'unmatched') e.nights[x.status]++;
-    const exp = Date.parse(x.expires.length === 10 ? `${x.expires}T00:00:00Z` : x.expires);
-    e.expiredInWindow = !Number.isNaN(exp) && exp >= from.getTime() && exp < Date.parse(end);
+    const exp = isoInstant(x.expires)?.getTime();
+    e.expiredInWindow = exp !== undefined && exp >= from.getTime() && exp < Date.parse(end);
     exceptions.set(x.id, e);
   }
 
@@ -284,7 +273,7 @@ export const periodReport = async (db: Db, fromText: string, toText: string): Pr
     controls: [...byControl.values()].sort((a, b) => compareCodeUnits(a.control, b.control)),
     exceptions: [...exceptions.values()].sort((a, b) => compareCodeUnits(a.id, b.id)),
     population: scans.map((s) => ({
-      date: s.asOf.slice(0, 10),
+      date: isoDay(s.asOf),
       asOf: s.asOf,
       identities: s.identities,
       credentials: s.credentials,

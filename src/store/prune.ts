@@ -1,10 +1,9 @@
 // Retention: delete scans older than a period, oldest first, and leave a checkpoint with the hash
 // of the last one removed, so the chain still verifies from where it now starts (and says so).
+import { addDays } from '../clock.js';
 import { UsageError } from '../errors.js';
 import type { Db } from './db.js';
 import { readCheckpoint } from './record.js';
-
-const DAY_MS = 86_400_000;
 
 /** `400d`, `52w`, `13m` (30-day months) → days. */
 export const parseKeep = (text: string): number => {
@@ -25,7 +24,7 @@ export interface PruneResult {
 /** Deletes every scan judged before `now - keepDays`; the newest scan is always kept. */
 export const pruneStore = async (db: Db, keepDays: number, now: Date): Promise<PruneResult> =>
   db.write(async (tx) => {
-    const cutoff = new Date(now.getTime() - keepDays * DAY_MS).toISOString();
+    const cutoff = addDays(now, -keepDays).toISOString();
     const head = await tx.all<{ seq: unknown }>('SELECT MAX(seq) AS seq FROM scans');
     const headSeq = Number(head[0]?.seq ?? 0);
     const old = await tx.all<{ seq: unknown; as_of: string; manifest_hash: string }>(

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
+import { shiftIsoDay } from '../clock.js';
 import { scanCommand } from '../commands.js';
 import { loadConfig } from '../config.js';
 import { DEMO_DIR, pointAtDemoServer, startDemoEstate, useDemoEnv } from '../demo/index.js';
@@ -39,11 +40,8 @@ export interface NightOutcome {
   newFindings: number;
 }
 
-const DAY_MS = 86_400_000;
 export const nightDates = (): string[] =>
-  Array.from({ length: NIGHTS }, (_, i) =>
-    new Date(Date.parse(`${FIRST_NIGHT}T00:00:00Z`) + i * DAY_MS).toISOString().slice(0, 10),
-  );
+  Array.from({ length: NIGHTS }, (_, i) => shiftIsoDay(FIRST_NIGHT, i));
 
 const enc = (doc: unknown): string => encodeURIComponent(JSON.stringify(doc));
 
@@ -136,8 +134,7 @@ const evolve = async (estate: string, date: string): Promise<void> => {
   }
 };
 
-const nextDay = (date: string): string =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+const nextDay = (date: string): string => shiftIsoDay(date, 1);
 
 /** Copies the demo estate (AWS part, people, exceptions) and writes an AWS-only config beside it. */
 export const prepareEstate = async (dir: string): Promise<string> => {

@@ -19,6 +19,12 @@ const admin = (principal: string, resource: string) => ({
   resource,
 });
 
+/** A member of a group that can act as the account, on the account itself. */
+const member = (principal: string, via = 'group:deployers@example.com') => ({
+  ...user(principal, onAccount('deployer')),
+  via,
+});
+
 const SA_USER = 'roles/iam.serviceAccountUser';
 const TOKEN_CREATOR = 'roles/iam.serviceAccountTokenCreator';
 /** The binding a project-level finding is raised on: its id derives from this alone. */
@@ -73,8 +79,46 @@ runCases(gcpImpersonation, {
         canActAs: [user('group:developers@example.com', 'projects/acme-prod')],
       }),
     },
+    {
+      name: "group members of the group's own domain, a listed domain, or a service account",
+      identity: gcpAccount('deployer', {
+        canActAs: [user('group:deployers@example.com', onAccount('deployer'))],
+        canActAsThroughGroups: [
+          member('user:dev@example.com'),
+          member('user:ops@eu.acme.example'),
+          member('serviceAccount:ci@other-org.iam.gserviceaccount.com'),
+        ],
+        actAsGroupsUnread: [],
+      }),
+      options: { internalDomains: ['acme.example'] },
+    },
   ],
   invalid: [
+    {
+      name: 'a member outside the domains, through a group that can act as the account',
+      identity: gcpAccount('deployer', {
+        canActAs: [user('group:deployers@example.com', onAccount('deployer'))],
+        canActAsThroughGroups: [member('user:dev@example.com'), member('user:contractor@gmail.com')],
+        actAsGroupsUnread: [],
+      }),
+      expect: [
+        {
+          key: 'external-member',
+          severity: 'high',
+          evidence: {
+            members: ['user:contractor@gmail.com'],
+            grants: [
+              {
+                principal: 'user:contractor@gmail.com',
+                role: SA_USER,
+                resource: onAccount('deployer'),
+                via: 'group:deployers@example.com',
+              },
+            ],
+          },
+        },
+      ],
+    },
     {
       name: 'Service Account User on the project',
       identity: gcpAccount('deployer', {

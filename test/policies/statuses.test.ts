@@ -260,6 +260,21 @@ const TABLE: Record<keyof typeof policies, Row[]> = {
   'gcp-impersonation': [
     ['nobody can act as it', gcpAccount('a'), 'pass'],
     [
+      'a group that can act as it, its members unread',
+      gcpAccount('g', {
+        canActAs: [
+          {
+            principal: 'group:deployers@acme.example',
+            role: 'roles/iam.serviceAccountUser',
+            resource: 'projects/acme-prod/serviceAccounts/g@acme-prod.iam.gserviceaccount.com',
+          },
+        ],
+        actAsGroupsUnread: ['group:deployers@acme.example'],
+      }),
+      'unknown',
+      /could not be read/,
+    ],
+    [
       'project-wide Service Account User',
       gcpAccount('b', {
         canActAs: [
@@ -277,7 +292,7 @@ const TABLE: Record<keyof typeof policies, Row[]> = {
       gcpAccount('c'),
       'not-applicable',
       /every check is switched off/,
-      { projectLevel: false, domainWide: false, adminAndUser: false },
+      { projectLevel: false, domainWide: false, adminAndUser: false, externalMembers: false },
     ],
     ['an AWS user (outside appliesTo)', awsUser('u'), 'not-applicable', /gcp identities only/],
   ],

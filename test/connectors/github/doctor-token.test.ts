@@ -65,6 +65,9 @@ describe('nhiscan doctor, GitHub token auth', () => {
       'dependabot_secrets=read': 'granted',
       'codespaces_secrets=write': 'granted',
       'repository_hooks=read': 'granted',
+      // The enterprise listing is not checked per organisation.
+      'enterprise_organization_installations=read': 'not-needed',
+      'read:enterprise': 'not-needed',
     });
     const text = renderDoctor(outcome);
     expect(text).toContain(
