@@ -19,7 +19,7 @@ import { writeFindingsCsv } from '../../src/report/csv.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { collectText } from '../../src/report/sink.js';
 import { builtins } from '../../src/registry.js';
-import { prepareEstate } from '../../src/store/thirty-nights.js';
+import { prepareEstate } from '../../connectors/aws/thirty-nights.js';
 import { night } from '../store/helpers.js';
 import { threeNights } from './history-fixture.js';
 

@@ -1,4 +1,4 @@
-// Thirty nights end to end: an evolving demo estate (src/store/thirty-nights.ts), on
+// Thirty nights end to end: an evolving demo estate (connectors/aws/thirty-nights.ts), on
 // SQLite and on PostgreSQL, and the period report must say what was planted.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { packageRoot } from '../../src/paths.js';
 import { openStore, resolveStoreSpec } from '../../src/store/open.js';
 import { periodReport } from '../../src/store/period.js';
 import { verifyStore } from '../../src/store/verify.js';
-import { PLANTED, runThirtyNights } from '../../src/store/thirty-nights.js';
+import { PLANTED, runThirtyNights } from '../../connectors/aws/thirty-nights.js';
 import { PG_URL, freshPgUrl, freshSqlitePath } from './helpers.js';
 
 const run = promisify(execFile);

@@ -1,6 +1,6 @@
 // Thirty nightly scans of an evolving demo estate, for the store's thirty-nights test and for anyone
 // who wants a realistic history to try `nhiscan period` on:
-//   node dist/src/store/thirty-nights.js --store /tmp/history.sqlite   (or --store env:NHISCAN_STORE_URL)
+//   node dist/connectors/aws/thirty-nights.js --store /tmp/history.sqlite   (or --store env:NHISCAN_STORE_URL)
 // A copy of the demo's AWS estate is served by the demo server and changed night by night:
 //   11-08  ci-deploy-legacy's access key rotated         → its rotation-age finding resolves (7 days)
 //   11-10  missed night (no scan)
@@ -14,12 +14,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
-import { shiftIsoDay } from '../clock.js';
-import { scanCommand } from '../commands.js';
-import { loadConfig } from '../config.js';
-import { DEMO_DIR, pointAtDemoServer, startDemoEstate, useDemoEnv } from '../demo/index.js';
-import { createLogger } from '../log.js';
-import { builtins } from '../registry.js';
+import { shiftIsoDay } from '../../src/clock.js';
+import { scanCommand } from '../../src/commands.js';
+import { loadConfig } from '../../src/config.js';
+import { DEMO_DIR, pointAtDemoServer, startDemoEstate, useDemoEnv } from '../../src/demo/index.js';
+import { createLogger } from '../../src/log.js';
+import { builtins } from '../../src/registry.js';
 
 export const FIRST_NIGHT = '2026-11-01';
 export const NIGHTS = 30;
@@ -218,7 +218,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const i = process.argv.indexOf('--store');
   const store = i > 0 ? process.argv[i + 1] : undefined;
   if (!store) {
-    process.stderr.write('usage: node dist/src/store/thirty-nights.js --store PATH|env:NAME\n');
+    process.stderr.write('usage: node dist/connectors/aws/thirty-nights.js --store PATH|env:NAME\n');
     process.exitCode = 2;
   } else {
     for (const n of await runThirtyNights({ store })) {
