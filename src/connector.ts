@@ -82,6 +82,8 @@ export interface Connector<C = unknown, T = unknown, S = unknown> {
   frameworks?: readonly Framework[];
   /** The read-only permissions its calls need, as data (connectors/<id>/permissions.ts). */
   permissions?: PermissionManifest;
+  /** OCSF account object `type_id`/`type` of this provider's accounts (absent → 99 Other). */
+  ocsfAccountType?: { readonly id: number; readonly name: string };
   /**
    * SDKs it needs that the install may leave out, package name → version range: optional peer
    * dependencies, so an install for the other providers stays small.
@@ -130,7 +132,16 @@ export type AnyConnector = Connector<any, any, any>; // eslint-disable-line @typ
 /** What a connector declares without its API clients: imported eagerly, listed by the registry. */
 export type ConnectorLight<C = unknown, T = unknown> = Pick<
   Connector<C, T>,
-  'id' | 'title' | 'config' | 'targets' | 'demo' | 'starter' | 'frameworks' | 'permissions' | 'optionalSdks'
+  | 'id'
+  | 'title'
+  | 'config'
+  | 'targets'
+  | 'demo'
+  | 'starter'
+  | 'frameworks'
+  | 'permissions'
+  | 'optionalSdks'
+  | 'ocsfAccountType'
 > & {
   /** Whether the full connector has `expand` (targets that stand for many). */
   expands?: boolean;

@@ -22,6 +22,7 @@ export const awsLight: ConnectorLight<AwsConfig, AwsTargetData> = {
   starter: awsStarter,
   permissions: awsPermissions,
   frameworks: [cisAwsFramework],
+  ocsfAccountType: { id: 10, name: 'AWS Account' },
   // Organisation targets list their member accounts at scan time.
   expands: true,
   doctors: true,

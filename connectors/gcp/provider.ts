@@ -20,6 +20,7 @@ export const gcpLight: ConnectorLight<GcpConfig, GcpTargetData> = {
   starter: gcpStarter,
   permissions: gcpPermissions,
   frameworks: [cisGcpFramework],
+  ocsfAccountType: { id: 5, name: 'GCP Account' },
 };
 
 export const gcpProvider = lazyConnector(gcpLight, async () => (await import('./index.js')).gcpConnector);

@@ -7,6 +7,7 @@ import type { Finding, Scan, Severity } from '../model.js';
 import { identityIndex, isOpen } from './common.js';
 import { createSink } from './sink.js';
 import type { Reporter } from './types.js';
+import { builtins } from '../registry.js';
 
 export const OCSF_VERSION = '1.1.0';
 const CLASS_UID = 2004;
@@ -22,8 +23,11 @@ const SEVERITY: Record<Severity, [number, string]> = {
   critical: [5, 'Critical'],
 };
 
-/** Cloud account type_id (OCSF account object): 10 AWS Account, 5 GCP Account, 99 Other. */
-const ACCOUNT_TYPE: Record<string, [number, string]> = { aws: [10, 'AWS Account'], gcp: [5, 'GCP Account'] };
+/** OCSF account object type as the provider's connector declares it (plug-ins and the rest: 99 Other). */
+const accountType = (provider: string): [number, string] => {
+  const declared = builtins.connectors[provider]?.ocsfAccountType;
+  return declared ? [declared.id, declared.name] : [99, 'Other'];
+};
 
 export const ocsfEvent = (
   scan: Scan,
@@ -36,7 +40,7 @@ export const ocsfEvent = (
   const identity = identities.get(f.identityUid);
   const compliance: Record<string, string[]> = {};
   for (const c of f.controls) (compliance[c.framework] ??= []).push(c.id);
-  const [accountTypeId, accountType] = ACCOUNT_TYPE[f.provider] ?? [99, 'Other'];
+  const [accountTypeId, accountTypeName] = accountType(f.provider);
   return {
     class_uid: CLASS_UID,
     class_name: 'Detection Finding',
@@ -92,7 +96,7 @@ export const ocsfEvent = (
     ],
     cloud: {
       provider: f.provider,
-      account: { uid: f.location.scope, type_id: accountTypeId, type: accountType },
+      account: { uid: f.location.scope, type_id: accountTypeId, type: accountTypeName },
     },
     ...(f.remediation ? { remediation: { desc: f.remediation } } : {}),
     unmapped: {

@@ -147,6 +147,29 @@ describe('OCSF', () => {
     expect(events[0]!.unmapped.compliance.SOC2?.length).toBeGreaterThan(0);
   });
 
+  it("takes the account type from the provider's connector (AWS 10, Google Cloud 5), else 99 Other", async () => {
+    const other: Scan = {
+      ...scan,
+      findings: scan.findings.slice(0, 1).map((f) => ({ ...f, provider: 'acme-plugin' })),
+    };
+    const types = (s: Scan) =>
+      text(writeOcsf, s).then((t) =>
+        t
+          .trimEnd()
+          .split('\n')
+          .map((l) => {
+            const e = JSON.parse(l) as {
+              cloud: { provider: string; account: { type_id: number; type: string } };
+            };
+            return `${e.cloud.provider} ${e.cloud.account.type_id} ${e.cloud.account.type}`;
+          }),
+      );
+    const seen = new Set(await types(scan));
+    expect(seen).toContain('aws 10 AWS Account');
+    expect(await types(other)).toEqual(['acme-plugin 99 Other']);
+    expect(seen).toContain('gcp 5 GCP Account');
+  });
+
   it('the schema catches a wrong class or severity (it can fail)', () => {
     expect(validate({ class_uid: 2003 })).toBe(false);
   });
