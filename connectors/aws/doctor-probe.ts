@@ -130,7 +130,7 @@ export const probePermissions = async (opts: {
     user === undefined
       ? Promise.resolve(needs('an IAM user; the caller is not one'))
       : probe(call, () => request(user)).then((r) =>
-          r.status === 'granted' ? { ...r, detail: `${r.detail} on the caller's own user` } : r,
+          r.status === 'granted' ? { ...r, detail: `${r.detail} (on the caller's own user)` } : r,
         );
 
   const probes: Record<string, () => Promise<ProbeResult>> = {
