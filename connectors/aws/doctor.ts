@@ -1,8 +1,10 @@
 // `nhiscan doctor` for one AWS account: the credentials resolve, sts:GetCallerIdentity names the
 // principal, and iam:SimulatePrincipalPolicy says which actions of the permission manifest its
-// policies allow. Where the simulation cannot answer (denied, the root user, a role it cannot find)
-// every permission is unknown, never granted.
+// policies allow. Where the simulation is refused or unavailable (denied, an emulator without it)
+// doctor probes each call instead (doctor-probe.ts); for the root user every permission is
+// unknown, never granted.
 import { IAMClient, paginateSimulatePrincipalPolicy } from '@aws-sdk/client-iam';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { CollectContext, DoctorCheck, DoctorReport } from '../../src/connector.js';
 import {
@@ -13,6 +15,7 @@ import {
   whoAmI,
 } from './collect.js';
 import type { AwsConfig } from './config.js';
+import { probePermissions } from './doctor-probe.js';
 import { awsGap } from './errors.js';
 import { awsPermissions } from './permissions.js';
 import { SimulatePolicyOutput } from './schema.js';
@@ -53,15 +56,16 @@ export const doctorAws = async (
   };
   const sts = traceCalls(new STSClient(clientConfig), 'sts', ctx.log);
   const iam = traceCalls(new IAMClient(clientConfig), 'iam', ctx.log);
+  const org = traceCalls(new OrganizationsClient(clientConfig), 'organizations', ctx.log);
   try {
     await resolveCredentials({
       credentials: credentials.provider,
       credentialsCall: credentials.call,
       ...(credentials.hint !== undefined ? { credentialsHint: credentials.hint } : {}),
     });
-    const { arn } = await whoAmI(sts, ctx);
+    const { account, arn } = await whoAmI(sts, ctx);
     const entries = awsPermissions.entries.filter((e) => !e.implicit);
-    const method = `${SIMULATE} on the caller's own policies (SCPs, resource policies and conditions are not simulated)`;
+    const method = `${SIMULATE} (simulated) on the caller's own policies (SCPs, resource policies and conditions are not simulated)`;
     // The scan assumed the target role: that call worked, whatever the source's policies say.
     const assumed = (permission: string): boolean =>
       permission === 'sts:AssumeRole' && data.type === 'assume-role';
@@ -99,12 +103,32 @@ export const doctorAws = async (
           decisions.set(r.EvalActionName, r.EvalDecision);
       }
     } catch (err) {
+      // Refused or unavailable: probe each call instead, with the same clients and credentials.
       const gap = awsGap(SIMULATE, err);
-      return unknown(
-        gap.code === 'access_denied'
-          ? `not verified: allow ${SIMULATE} on ${source} to let doctor check (a scan names each denied call)`
-          : `not verified: ${SIMULATE} on ${source} failed (${gap.message})`,
-      );
+      const refused = gap.code === 'access_denied';
+      // A key id is not a secret (the scan inventories them); it names the caller's own key.
+      const { accessKeyId } = await credentials.provider();
+      const probed = await probePermissions({
+        permissions: entries.map((e) => e.permission).filter((p) => p !== SIMULATE),
+        iam,
+        org,
+        who: { account, arn, policyArn: source, accessKeyId },
+        data,
+        config,
+        signal: ctx.signal,
+      });
+      return {
+        principal: arn,
+        method: `a probe of each call, sent once in its cheapest form with the scan's credentials (probed: ${SIMULATE} was ${refused ? 'refused' : 'unavailable'})`,
+        checks: entries.map((e) => {
+          if (e.permission === SIMULATE)
+            return refused
+              ? check(e, 'missing', `refused: ${gap.message}`)
+              : check(e, 'unknown', `unavailable: ${gap.message}`);
+          const r = probed.get(e.permission);
+          return r ? check(e, r.status, r.detail) : check(e, 'unknown', 'not probed');
+        }),
+      };
     }
     return {
       principal: arn,
@@ -121,5 +145,6 @@ export const doctorAws = async (
   } finally {
     sts.destroy();
     iam.destroy();
+    org.destroy();
   }
 };

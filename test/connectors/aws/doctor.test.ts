@@ -1,7 +1,8 @@
 // `nhiscan doctor` for AWS through the real SDK clients, nock answering GetCallerIdentity and
 // iam:SimulatePrincipalPolicy in the awsQuery XML the SDK parses (EvaluationResults/member with
 // EvalActionName and EvalDecision allowed | implicitDeny | explicitDeny). moto_server does not
-// implement SimulatePrincipalPolicy, so there is no moto case.
+// implement SimulatePrincipalPolicy; the probe fallback is tested against it in
+// test/integration/aws-doctor-moto.test.ts.
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAwsConnector } from '../../../connectors/aws/index.js';
@@ -101,7 +102,7 @@ describe('AWS doctor', () => {
     ]);
   });
 
-  it('reports every permission unknown, not granted, when the simulation itself is denied', async () => {
+  it('probes each call when the simulation is denied: the simulation MISSING, nothing granted without an answer', async () => {
     nock(IAM)
       .post('/', (body: Record<string, string>) => body.Action === 'SimulatePrincipalPolicy')
       .reply(
@@ -112,10 +113,16 @@ describe('AWS doctor', () => {
         ),
         XML,
       );
+    // No other call is answered (nock refuses them): every probe is without evidence.
     const report = await connector.doctor!(target, config, recordingContext());
     expect(report.checks.length).toBe(checked.length);
-    expect(report.checks.every((c) => c.status === 'unknown')).toBe(true);
-    expect(report.checks[0]!.detail).toContain('allow iam:SimulatePrincipalPolicy');
+    expect(report.method).toContain('probed: iam:SimulatePrincipalPolicy was refused');
+    const simulate = report.checks.find((c) => c.permission === 'iam:SimulatePrincipalPolicy');
+    expect(simulate?.status).toBe('missing');
+    expect(report.checks.some((c) => c.status === 'granted')).toBe(false);
+    expect(report.checks.filter((c) => c.status === 'missing').map((c) => c.permission)).toEqual([
+      'iam:SimulatePrincipalPolicy',
+    ]);
   });
 });
 
