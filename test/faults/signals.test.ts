@@ -2,14 +2,15 @@
 // server that accepts every connection and never answers. The signal stops the scan, the result
 // is written marked interrupted, the summary says so, and the exit code is 128 + the signal.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { EXIT } from '../../src/exit-codes.js';
 import { ScanResult } from '../../src/model.js';
+import { LOCK_FILE } from '../../src/report/output.js';
 import { CLI, ensureBuilt } from './built-cli.js';
 
 let work: string;
@@ -106,4 +107,49 @@ describe('interrupted scans', () => {
     },
     30_000,
   );
+
+  // The first signal lets the scan finish what it is doing and write what it has; a second one must
+  // not wait for that. To catch the scan mid-way deterministically, it is held on the output folder's
+  // lock (held by this live test process) with --wait-lock; the deprecated `scope.soc1` key makes
+  // it warn once its signal handlers are in place, so the test knows when to send the first signal.
+  it('a second signal exits at once: exit 130, says so, no result written', async () => {
+    const dir = mkdtempSync(join(work, 'twice-'));
+    const config = join(dir, 'nhiscan.config.yaml');
+    writeFileSync(
+      config,
+      CONFIG + 'scope:\n  soc1: [{ name: billing, provider: aws, account: "111111111111" }]\n',
+    );
+    const out = join(dir, 'out');
+    mkdirSync(out);
+    const holder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
+    writeFileSync(join(out, LOCK_FILE), JSON.stringify(holder) + '\n');
+    const child = spawn(process.execPath, [CLI, 'scan', '-c', config, '-o', out, '--wait-lock', '600'], {
+      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', AWS_ENDPOINT_URL: url, AWS_REGION: 'us-east-1' },
+      cwd: dir,
+    });
+    onTestFinished(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    });
+    let stderr = '';
+    const waitFor = (text: string) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (stderr.includes(text)) {
+            child.stderr.off('data', check);
+            resolve();
+          }
+        };
+        child.stderr.on('data', check);
+        check();
+      });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await waitFor('scope.soc1 is deprecated');
+    child.kill('SIGINT');
+    await waitFor('SIGINT received');
+    child.kill('SIGINT');
+    expect(await exited).toBe(EXIT.sigint);
+    expect(stderr).toContain('SIGINT again: exiting now, no result written');
+    expect(existsSync(join(out, 'nhiscan-result.json'))).toBe(false);
+  }, 60_000);
 });
