@@ -48,12 +48,31 @@ export const toPgPlaceholders = (sql: string): string => {
 // so a second in-process writer must not reach BEGIN while the first awaits between statements.
 const sqliteQueues = new Map<string, Promise<unknown>>();
 
+/**
+ * Two processes opening a new store at once both hold a shared lock while switching it to WAL; SQLite
+ * answers one of them SQLITE_BUSY at once, without the busy handler (waiting would deadlock). So the
+ * switch is retried, briefly and synchronously (opening is synchronous), up to the busy timeout.
+ */
+const switchToWal = (db: Database.Database, busyMs: number): void => {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let waited = 0; ; waited += 25) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 'SQLITE_BUSY' || waited >= busyMs) throw err;
+      Atomics.wait(pause, 0, 0, 25);
+    }
+  }
+};
+
 export const openSqlite = (path: string, opts: { busyTimeoutMs?: number } = {}): Db => {
   const file = resolve(path);
   mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 30_000}`);
+  const busyMs = opts.busyTimeoutMs ?? 30_000;
+  const db = new Database(file, { timeout: busyMs });
+  db.pragma(`busy_timeout = ${busyMs}`);
+  switchToWal(db, busyMs);
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = FULL');
   const tx: Tx = {
