@@ -13,6 +13,7 @@ import { ScanResult } from '../../src/model.js';
 import { packageRoot } from '../../src/paths.js';
 import { builtins } from '../../src/registry.js';
 import { sdkInstallCommand, sdksFor } from '../../src/connector.js';
+import { entraProvider } from '../../connectors/entra/provider.js';
 
 const cli = join(packageRoot, 'dist', 'src', 'cli.js');
 const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as {
@@ -74,11 +75,10 @@ describe('optional SDKs', () => {
   });
 
   it("a scan's install command names what the scan loads; the demo's adds what only the demo loads", () => {
-    const entra = builtins.connectors.entra;
-    expect(sdkInstallCommand(entra)).toBe(
+    expect(sdkInstallCommand(entraProvider)).toBe(
       'npm install @azure/identity@4.13.1 @microsoft/microsoft-graph-client@3.0.7',
     );
-    expect(sdkInstallCommand(entra, 'demo')).toBe(
+    expect(sdkInstallCommand(entraProvider, 'demo')).toBe(
       'npm install @azure/identity@4.13.1 @microsoft/microsoft-graph-client@3.0.7 selfsigned@5.5.0',
     );
   });
