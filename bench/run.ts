@@ -81,7 +81,7 @@ const line = (r: ScenarioResult): string[] => {
       : []),
     ...(r.cai
       ? [
-          `  Cloud Asset Inventory (modelled, bench/cai-model.ts): ${r.cai.caiCalls} calls = searchAllResources ${r.cai.searchAllResources} + searchAllIamPolicies ${r.cai.searchAllIamPolicies} pages of 500 + ${r.cai.residual} it does not replace (Policy Analyzer, deny policies, roles); per-project path measured ${r.cai.perProjectCalls} calls = ${r.cai.saving.toFixed(1)}× the CAI count; CAI searches ≥ ${r.cai.caiQuotaMinutes.toFixed(2)} min at 400/min per project`,
+          `  Cloud Asset Inventory (modelled, bench/cai-model.ts): ${r.cai.caiCalls} calls = searchAllResources ${r.cai.searchAllResources} + searchAllIamPolicies ${r.cai.searchAllIamPolicies} pages of 500 + ${r.cai.residual} it does not replace (Policy Analyzer, deny policies, roles); per-project path measured ${r.cai.perProjectCalls} calls = ${r.cai.saving.toFixed(1)}× the CAI count; CAI searches take ≥ ${(r.cai.caiQuotaMinutes * 60).toFixed(1)} s of the 400-a-minute quota per project`,
         ]
       : []),
     ...v.map((x) => `  ${x.met ? 'met ' : 'MISS'} ${show(x)}`),
