@@ -13,12 +13,8 @@ const ENTRIES: readonly PermissionEntry[] = [
   {
     permission: 'metadata=read',
     reads:
-      "the repositories to visit; on selected repositories, the scanner installation's own selection; a token owner's own permission on each repository its token writes to (effective reach)",
-    calls: [
-      'GET /orgs/{org}/repos',
-      'GET /installation/repositories',
-      'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
-    ],
+      "the repositories to visit; on selected repositories, the scanner installation's own selection (effective reach)",
+    calls: ['GET /orgs/{org}/repos', 'GET /installation/repositories'],
     required: true,
   },
   {
