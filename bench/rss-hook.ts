@@ -2,11 +2,14 @@
 // at exit it writes the process's own peak resident set size (kB, getrusage ru_maxrss) to the file
 // NHISCAN_BENCH_RSS_FILE names, so the figure is the scanner's alone; and its CPU time (user +
 // system, microseconds) to NHISCAN_BENCH_CPU_FILE: on a shared machine wall time says little alone.
+// Both are process-wide: worker threads (--workers) count in them.
 import { writeFileSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 
 const file = process.env.NHISCAN_BENCH_RSS_FILE;
 const cpuFile = process.env.NHISCAN_BENCH_CPU_FILE;
-if (file || cpuFile) {
+// A worker thread inherits the preload: only the main thread's exit writes.
+if ((file || cpuFile) && isMainThread) {
   process.on('exit', () => {
     const usage = process.resourceUsage();
     if (file) writeFileSync(file, String(usage.maxRSS));

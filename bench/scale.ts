@@ -6,7 +6,7 @@
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -46,6 +46,8 @@ export interface BenchOptions {
   githubSecondaryEvery?: number;
   concurrency: number;
   targetConcurrency: number;
+  /** `workers` of the scan's config (README: Worker threads); absent: the main thread collects. */
+  workers?: number | 'auto';
   /** Progress lines on stderr. */
   log?: (line: string) => void;
 }
@@ -91,6 +93,8 @@ export interface ScenarioResult {
   processSeconds: number;
   /** The CLI process's CPU time (user + system), seconds: the figure a loaded machine skews least. */
   cpuSeconds: number;
+  /** The machine's 1-minute load average when the scan started and when it ended. */
+  loadAverage: [number, number];
   /** calls × latency ÷ allowed concurrency, seconds. */
   latencyBoundSeconds: number;
   allowedConcurrency: number;
@@ -327,6 +331,8 @@ interface ScanRun {
   /** The scanner process's CPU time (user + system), seconds; 0 when it died before its exit handler. */
   cpuSeconds: number;
   peakRssBytes: number;
+  /** The machine's 1-minute load average when the scan started and when it ended. */
+  loadAverage: [number, number];
 }
 
 /** The built CLI in its own process, its peak RSS read by bench/rss-hook.ts at its exit. */
@@ -335,6 +341,7 @@ const runCli = (args: string[], env: NodeJS.ProcessEnv, dir: string): Promise<Sc
     const rssFile = join(dir, 'rss.txt');
     const cpuFile = join(dir, 'cpu.txt');
     const t0 = performance.now();
+    const load0 = loadavg()[0] ?? 0;
     const child = spawn(
       process.execPath,
       ['--import', pathToFileURL(distFile('bench', 'rss-hook.js')).href, distFile('src', 'cli.js'), ...args],
@@ -363,6 +370,7 @@ const runCli = (args: string[], env: NodeJS.ProcessEnv, dir: string): Promise<Sc
         processSeconds: (performance.now() - t0) / 1000,
         cpuSeconds: cpuMicros / 1e6,
         peakRssBytes: kb * 1024,
+        loadAverage: [load0, loadavg()[0] ?? 0],
       });
     });
   });
@@ -461,6 +469,7 @@ export const runScenario = async (
         version: 1,
         concurrency: options.concurrency,
         targetConcurrency: options.targetConcurrency,
+        ...(options.workers !== undefined ? { workers: options.workers } : {}),
         providers: {
           [scenario.provider]:
             typeof scenario.providerConfig === 'function'
@@ -535,6 +544,7 @@ export const runScenario = async (
       wallSeconds,
       processSeconds: run.processSeconds,
       cpuSeconds: run.cpuSeconds,
+      loadAverage: run.loadAverage,
       latencyBoundSeconds: (stats.calls * options.latencyMs) / 1000 / allowedConcurrency,
       allowedConcurrency,
       identitiesPerSecond: wallSeconds > 0 ? identities / wallSeconds : 0,
