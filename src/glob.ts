@@ -27,7 +27,10 @@ const prepare = (pattern: string, caseInsensitive: boolean): Prepared => {
 // Prepared patterns by case mode. Bounded: patterns are config and policy data, few per scan; a
 // table that somehow fills is dropped and rebuilt rather than grown.
 const MAX_PREPARED = 10_000;
-const preparedBy: [Map<string, Prepared>, Map<string, Prepared>] = [new Map(), new Map()];
+const preparedBy: [Map<string, Prepared>, Map<string, Prepared>] = [
+  new Map<string, Prepared>(),
+  new Map<string, Prepared>(),
+];
 const preparedOf = (pattern: string, caseInsensitive: boolean): Prepared => {
   const table = preparedBy[caseInsensitive ? 1 : 0];
   let hit = table.get(pattern);

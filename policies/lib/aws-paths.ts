@@ -117,7 +117,7 @@ export const byPrivilege = <T>(
   compute: (identity: Identity) => T,
 ): T => {
   let memo = answers.get(ignoredBy);
-  if (!memo) answers.set(ignoredBy, (memo = new Map()));
+  if (!memo) answers.set(ignoredBy, (memo = new Map<string, unknown>()));
   const key = `${question}\u0000${privilegeKeyOf(identity)}`;
   if (memo.has(key)) return memo.get(key) as T;
   if (memo.size >= MAX_ANSWERS) memo.clear();

@@ -162,7 +162,7 @@ describe('evaluatePolicies', () => {
     ['evidence that is not an object', { evidence: ['x'] }],
     ['a remediation that is not a string', { remediation: 42 }],
   ])('a draft with %s is refused as the Finding schema refuses it', (_n, bad) => {
-    const p = policyOf('p', () => [fail({ ...finding, ...bad } as typeof finding)]);
+    const p = policyOf('p', () => [fail({ ...finding, ...bad })]);
     expect(() => run([p], [robot('a')])).toThrow(z.ZodError);
   });
 
