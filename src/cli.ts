@@ -223,6 +223,10 @@ progressOptions(
       'collect only shard I of N of the targets (round-robin over the sorted target list; needs --as-of); `nhiscan merge` judges the shards',
     )
     .option(
+      '--no-auto-merge',
+      'with --shard and a store: the last shard in does not merge the run (leave it to `nhiscan merge`)',
+    )
+    .option(
       '--workers <n|auto>',
       'collect targets in N worker threads (1: in the main thread; auto: one per core but one); overrides `workers` of the config',
     ),
@@ -241,6 +245,7 @@ progressOptions(
         provider?: string[];
         shard?: string;
         workers?: string;
+        autoMerge?: boolean;
         quiet?: boolean;
         verbose?: boolean;
       } & OutputFlags &
@@ -271,6 +276,7 @@ progressOptions(
           select: { targets: opts.target ?? [], providers: opts.provider ?? [] },
           waitLock: opts.waitLock === undefined ? undefined : waitLockSeconds(opts.waitLock),
           workers,
+          autoMerge: opts.autoMerge,
           refused: {
             '--fail-on': opts.failOn,
             '--format': opts.format,

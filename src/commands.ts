@@ -23,7 +23,7 @@ import { lockOutputDir, type OutputLock, preflightOutputDir, writeRun } from './
 import { renderSummary } from './report/terminal.js';
 import { judgeScan, runScan, verdictHash, verdictInputs } from './scan.js';
 import { type ShardSource, loadMerge } from './shard-command.js';
-import { markMerged } from './store/shards.js';
+import { MergedAlready, markMerged } from './store/shards.js';
 import { type Severity, Severity as SeveritySchema } from './model.js';
 import { type RecordedScan, newAtOrAbove, recordScan } from './store/record.js';
 import { openStore, resolveStoreSpec, storeLabel } from './store/open.js';
@@ -98,6 +98,11 @@ export interface ScanCommandOptions {
   progress?: Progress | undefined;
   /** `--workers N|auto`: worker threads collecting targets (default: the config's `workers`, else 1). */
   workers?: WorkersSetting | undefined;
+  /**
+   * The last shard's automatic merge: every shard of the run must still be unmerged when the scan
+   * is recorded; if another process merged it first, nothing is recorded or written (`mergedElsewhere`).
+   */
+  autoMerge?: boolean | undefined;
 }
 
 /** The evidence bundle's period report covers this many nights up to the scan's asOf by default. */
@@ -125,6 +130,8 @@ export interface ScanCommandResult {
   runDir?: string | undefined;
   /** The evidence bundle's files, when --evidence was given. */
   evidence?: string[] | undefined;
+  /** The automatic merge found the run merged by another process: nothing was written. */
+  mergedElsewhere?: boolean;
 }
 
 /** A scan as reporters read it, whether or not runScan already returns the evaluation records. */
@@ -249,14 +256,19 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
         try {
           const key = merged?.key;
           // A merge marks its shards merged in the same transaction as the scan.
+          const expect = opts.autoMerge ? merged?.shard.merged.length : undefined;
           recorded = await recordScan(
             store,
             scan,
-            key ? { withinRecord: (tx, seq) => markMerged(tx, key, seq) } : {},
+            key ? { withinRecord: (tx, seq) => markMerged(tx, key, seq, expect) } : {},
           );
           opts.log.info(`recorded scan #${recorded.seq} in ${label}`);
           history = await reportHistory(store, recorded, scan.findings, label);
         } catch (err) {
+          if (err instanceof MergedAlready && opts.autoMerge) {
+            opts.log.info(`automatic merge: ${err.message}; nothing more to do`);
+            return { exitCode: EXIT.ok, result: scan, files: [], mergedElsewhere: true };
+          }
           refused = recorded
             ? `recorded as scan #${recorded.seq}, but its history could not be read back: ${errorMessage(err)}`
             : `the store refused to record this scan: ${errorMessage(err)}`;

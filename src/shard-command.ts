@@ -3,10 +3,11 @@
 import { resolve } from 'node:path';
 import { parseAsOf, systemClock } from './clock.js';
 import { type Config, loadConfig, resolveFromConfig } from './config.js';
-import { Interrupted, UsageError } from './errors.js';
+import { Interrupted, UsageError, errorMessage } from './errors.js';
 import { EXIT, exitCodeForSignal } from './exit-codes.js';
 import { writeFileAtomic } from './fs-atomic.js';
 import type { Logger } from './log.js';
+import type { ScanCommandResult } from './commands.js';
 import type { Progress } from './progress.js';
 import { builtins } from './registry.js';
 import { lockOutputDir, preflightOutputDir } from './report/output.js';
@@ -76,6 +77,12 @@ export interface ShardCommandOptions {
   progress?: Progress | undefined;
   /** `--workers N|auto`: worker threads collecting this shard's targets. */
   workers?: WorkersSetting | undefined;
+  /**
+   * With a store: the last shard of the run to land (all N in) merges them as `nhiscan merge`
+   * would, recording one scan and writing its reports to this shard's --out. Default on;
+   * `--no-auto-merge` leaves the merge to `nhiscan merge`.
+   */
+  autoMerge?: boolean | undefined;
   /** Options that judge or report: refused with a shard (only the merge judges). */
   refused?: Record<string, unknown>;
 }
@@ -84,6 +91,8 @@ export interface ShardCommandResult {
   exitCode: number;
   shard: ShardResult;
   file: string;
+  /** This shard was the last in and merged the run (or found another process had). */
+  merged?: ScanCommandResult;
 }
 
 export const shardCommand = async (opts: ShardCommandOptions): Promise<ShardCommandResult> => {
@@ -116,6 +125,8 @@ export const shardCommand = async (opts: ShardCommandOptions): Promise<ShardComm
   const storeSpec = resolveStoreSpec({ cli: opts.store, config, outDir });
   const lock = await lockOutputDir(outDir, opts.waitLock ?? 0, opts.signal);
   let store: Db | undefined;
+  let outcome: ShardCommandResult;
+  let last = false;
   try {
     store = storeSpec ? await openStore(storeSpec) : undefined;
     const clock = systemClock(asOf);
@@ -139,8 +150,9 @@ export const shardCommand = async (opts: ShardCommandOptions): Promise<ShardComm
     const interrupted = shard.run.interrupted && opts.signal?.reason instanceof Interrupted;
     // An interrupted shard is not stored: the merge would take its cut-off targets as scanned.
     if (store && storeSpec && !interrupted) {
-      await saveShard(store, shard, new Date());
+      const present = await saveShard(store, shard, new Date());
       opts.log.info(`recorded shard ${opts.shard.index}/${opts.shard.count} in ${storeLabel(storeSpec)}`);
+      last = present === opts.shard.count && opts.autoMerge !== false;
     }
     const mine = shard.plan.filter((p) => p.shard === opts.shard.index && !p.discovery).length;
     const identities = shard.runs.reduce((n, r) => n + r.identities.length, 0);
@@ -148,15 +160,46 @@ export const shardCommand = async (opts: ShardCommandOptions): Promise<ShardComm
     opts.print(
       `Shard ${opts.shard.index}/${opts.shard.count}, as of ${shard.run.asOf}: ${mine} of ${shard.plan.filter((p) => !p.discovery).length} target(s), ${identities} identities collected.\n` +
         `${lines.join('\n')}${lines.length > 0 ? '\n' : ''}` +
-        `Wrote ${file}. Findings are judged when every shard is in: \`nhiscan merge\`.\n`,
+        `Wrote ${file}. ${last ? 'Every shard of the run is in: merging them.' : 'Findings are judged when every shard is in: `nhiscan merge`.'}\n`,
     );
     const reason: unknown = opts.signal?.reason;
     if (interrupted && reason instanceof Interrupted)
       return { exitCode: exitCodeForSignal(reason.signal), shard, file };
     const complete = shard.runs.every((r) => r.coverage.status === 'complete');
-    return { exitCode: complete ? EXIT.ok : EXIT.incomplete, shard, file };
+    outcome = { exitCode: complete ? EXIT.ok : EXIT.incomplete, shard, file };
   } finally {
     await lock.release();
     await store?.close();
+  }
+  if (!last) return outcome;
+  // The last shard in merges the run, as `nhiscan merge --store` would, after releasing its own
+  // lock and store (the merge takes them again). Its exit code stays the shard's: the merged
+  // verdict's findings would otherwise make an orchestrator retry a shard that did its work.
+  try {
+    // Imported here: commands.ts imports this module (the loading half of the merge).
+    const { scanCommand } = await import('./commands.js');
+    const merged = await scanCommand({
+      config,
+      out: outDir,
+      asOf: outcome.shard.run.asOf,
+      store: opts.store,
+      log: opts.log,
+      print: opts.print,
+      waitLock: opts.waitLock,
+      signal: opts.signal,
+      fromShards: { files: [] },
+      autoMerge: true,
+    });
+    if (!merged.mergedElsewhere && merged.recorded)
+      opts.log.info(
+        `merged the ${opts.shard.count} shards as scan #${merged.recorded.seq} (its exit code would be ${merged.exitCode})`,
+      );
+    return { ...outcome, merged };
+  } catch (err) {
+    // Not merged is not done: say why, and exit as incomplete (the shard itself is stored).
+    opts.log.error(
+      `the automatic merge failed: ${errorMessage(err)}; the shards are stored: run \`nhiscan merge --store …\``,
+    );
+    return { ...outcome, exitCode: Math.max(outcome.exitCode, EXIT.incomplete) };
   }
 };

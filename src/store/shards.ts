@@ -11,8 +11,12 @@ export interface ShardRunKey {
   count: number;
 }
 
-/** Stores a shard; the same shard run again replaces its row, unless the run is merged already. */
-export const saveShard = async (db: Db, shard: ShardResult, now: Date): Promise<void> =>
+/**
+ * Stores a shard; the same shard run again replaces its row, unless the run is merged already.
+ * Returns how many shards of its run are in, unmerged, counted under the same write lock: the one
+ * that makes it N is the last in (two shards finishing at once cannot both see N).
+ */
+export const saveShard = async (db: Db, shard: ShardResult, now: Date): Promise<number> =>
   db.write(async (tx) => {
     const key = [shard.run.asOf, shard.run.configHash, shard.shard.count, shard.shard.index];
     const rows = await tx.all<{ merged_seq: unknown }>(
@@ -33,6 +37,11 @@ export const saveShard = async (db: Db, shard: ShardResult, now: Date): Promise<
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       [...key, shard.run.planHash, shard.run.id, now.toISOString(), JSON.stringify(shard)],
     );
+    const present = await tx.all<{ n: unknown }>(
+      'SELECT COUNT(*) AS n FROM shard_results WHERE as_of = ? AND config_hash = ? AND shard_count = ? AND merged_seq IS NULL',
+      key.slice(0, 3),
+    );
+    return Number(present[0]?.n ?? 0);
   });
 
 /**
@@ -67,8 +76,25 @@ export const loadShards = async (
   };
 };
 
-/** Inside the transaction recording the merged scan: its shards are merged, by that scan. */
-export const markMerged = async (tx: Tx, key: ShardRunKey, seq: number): Promise<void> => {
+/** A shard run another process merged first (its record is rolled back). */
+export class MergedAlready extends Error {
+  override readonly name = 'MergedAlready';
+}
+
+/**
+ * Inside the transaction recording the merged scan: its shards are merged, by that scan. With
+ * `expect` (the automatic merge), every one of them must still be unmerged: when another process
+ * merged the run first, the transaction is rolled back (MergedAlready), so a run is merged once.
+ */
+export const markMerged = async (tx: Tx, key: ShardRunKey, seq: number, expect?: number): Promise<void> => {
+  if (expect !== undefined) {
+    const rows = await tx.all<{ n: unknown }>(
+      'SELECT COUNT(*) AS n FROM shard_results WHERE as_of = ? AND config_hash = ? AND shard_count = ? AND merged_seq IS NULL',
+      [key.asOf, key.configHash, key.count],
+    );
+    if (Number(rows[0]?.n ?? 0) !== expect)
+      throw new MergedAlready(`the shards of the run as of ${key.asOf} were merged by another process`);
+  }
   await tx.run(
     'UPDATE shard_results SET merged_seq = ? WHERE as_of = ? AND config_hash = ? AND shard_count = ? AND merged_seq IS NULL',
     [seq, key.asOf, key.configHash, key.count],

@@ -144,13 +144,16 @@ describe('worker threads', () => {
     expect(result.identities.filter((i) => i.uid.startsWith('threads:delta/'))).toHaveLength(30);
   }, 60_000);
 
-  it('the demo estate (AWS accounts in workers through the real SDK): the same result as without', async () => {
+  // AWS only: the other demo providers run in the main thread either way, and the GitHub note
+  // counting requests varies between any two runs on a loaded machine (a retried call).
+  it("the demo's AWS accounts in workers through the real SDK: the same result as without", async () => {
     const base = await loadConfig(DEMO_CONFIG, builtins);
     const demoAsOf = new Date(base.file.asOf ?? '2026-11-01T00:00:00Z');
     const server = await startDemoEstate({ asOf: demoAsOf });
     const restore = useDemoEnv(server, { asOf: demoAsOf });
     try {
-      const config = pointAtDemoServer(base, server);
+      const demo = pointAtDemoServer(base, server);
+      const config = { ...demo, providers: demo.providers.filter((p) => p.connector.id === 'aws') };
       const lines: string[] = [];
       const log = createLogger('debug', (l) => lines.push(l));
       const one = await runScan({ config, clock: systemClock(demoAsOf), log: silentLogger });

@@ -59,7 +59,7 @@ const verdict = (r: ScanResult) => ({
   evaluationSummary: r.evaluationSummary,
 });
 
-const runShards = async (count: number, store?: string): Promise<string[]> => {
+const runShards = async (count: number, store?: string, autoMerge = false): Promise<string[]> => {
   const out = tmp();
   const files: string[] = [];
   for (let index = 1; index <= count; index++) {
@@ -70,8 +70,10 @@ const runShards = async (count: number, store?: string): Promise<string[]> => {
       store,
       log: silentLogger,
       print: () => undefined,
+      autoMerge,
     });
     expect([EXIT.ok, EXIT.incomplete]).toContain(r.exitCode);
+    expect(r.merged).toBeUndefined();
     files.push(r.file);
   }
   return files;
@@ -217,6 +219,44 @@ for (const backend of backends) {
         }),
       ).rejects.toThrow(/merged already \(scan #1\)/);
     }, 180_000);
+
+    it('the last shard in merges the run automatically: one scan, the same verdict as one run', async () => {
+      const store = await backend.store();
+      const shard = (index: number) =>
+        shardCommand({
+          config,
+          shard: { index, count: 3 },
+          out: tmp(),
+          store,
+          log: silentLogger,
+          print: () => undefined,
+        });
+      const first = await shard(1);
+      expect(first.merged).toBeUndefined();
+      // Two shards finishing at once: whichever is last in (under the store's write lock) merges.
+      const [second, third] = await Promise.all([shard(2), shard(3)]);
+      const mergers = [second, third].filter((r) => r.merged);
+      expect(mergers).toHaveLength(1);
+      const merged = mergers[0]?.merged;
+      expect(merged?.mergedElsewhere).toBeUndefined();
+      expect(merged?.recorded?.seq).toBe(1);
+      expect(verdict(merged!.result)).toEqual(verdict(whole.result));
+      expect(merged?.result.run.shard).toEqual({ count: 3, merged: [1, 2, 3], missing: [] });
+      expect(merged?.files.some((f) => f.endsWith('nhiscan-result.json'))).toBe(true);
+      // The shard's own exit code, not the merged verdict's.
+      for (const r of [first, second, third]) expect([EXIT.ok, EXIT.incomplete]).toContain(r.exitCode);
+      // Merged once: nothing left to merge by hand.
+      await expect(
+        scanCommand({
+          config,
+          out: tmp(),
+          store,
+          log: silentLogger,
+          print: () => undefined,
+          fromShards: { files: [] },
+        }),
+      ).rejects.toThrow(/no unmerged shard results/);
+    }, 240_000);
   });
 }
 
