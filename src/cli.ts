@@ -678,6 +678,12 @@ try {
   } else if (err instanceof UsageError) {
     process.stderr.write(`nhiscan: ${err.message}\n`);
     process.exitCode = EXIT.usage;
+  } else if (err instanceof Interrupted) {
+    // Stopped before the scan began (e.g. waiting for the output folder's lock): nothing to write.
+    process.stderr.write(
+      `nhiscan: ${err.message} before the scan began: nothing scanned, no result written\n`,
+    );
+    process.exitCode = exitCodeForSignal(err.signal);
   } else {
     process.stderr.write(`nhiscan: internal error: ${errorMessage(err)}\n${(err as Error).stack ?? ''}\n`);
     process.exitCode = EXIT.internal;

@@ -200,9 +200,9 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
   const locks: OutputLock[] = [];
   let store: Awaited<ReturnType<typeof openStore>> | undefined;
   try {
-    if (outDir) locks.push(await lockOutputDir(outDir, opts.waitLock ?? 0));
+    if (outDir) locks.push(await lockOutputDir(outDir, opts.waitLock ?? 0, opts.signal));
     if (evidenceDir && evidenceDir !== outDir)
-      locks.push(await lockOutputDir(evidenceDir, opts.waitLock ?? 0));
+      locks.push(await lockOutputDir(evidenceDir, opts.waitLock ?? 0, opts.signal));
     // Opened before the scan, so a store that cannot be reached fails in seconds, not after the scan.
     store = storeSpec ? await openStore(storeSpec) : undefined;
     const merged = opts.fromShards

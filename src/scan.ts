@@ -232,6 +232,26 @@ const scanWith = async (
     if (children !== undefined) run.coverage.discovery = true;
     return { run, jobs: (children ?? []).map((child) => ({ connector, providerConfig, target: child })) };
   });
+  // A target listed twice (configured and listed by a discovery, or by two discoveries, e.g. an org the
+  // App is installed on that is also one of the enterprise's) is scanned once, where it came first.
+  const listedBy = new Map<string, string>();
+  for (const [i, d] of discoveries.entries()) {
+    const source = d.run?.coverage.target ?? configured[i]?.target.id ?? '?';
+    const kept = d.jobs.filter((job) => !listedBy.has(job.target.id));
+    const dropped = d.jobs.filter((job) => listedBy.has(job.target.id));
+    for (const job of kept) listedBy.set(job.target.id, source);
+    // Said on the discovery that listed them again, else on the one that listed them first.
+    const sayOn =
+      d.run ??
+      discoveries.find((e) => e.run?.coverage.target === listedBy.get(dropped[0]?.target.id ?? ''))?.run;
+    if (dropped.length > 0 && sayOn)
+      sayOn.coverage.notes.push(
+        `${dropped.length} listed target(s) scanned once, through what listed them first: ${dropped
+          .map((job) => `${job.target.id} (${listedBy.get(job.target.id) ?? '?'})`)
+          .join(', ')}`,
+      );
+    d.jobs = kept;
+  }
   const jobs = discoveries.flatMap((d) => d.jobs);
   if (jobs.length === 0 && discoveries.every((d) => !d.run) && !isEmptySelection(select))
     throw selectsNothing();

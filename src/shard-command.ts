@@ -111,7 +111,7 @@ export const shardCommand = async (opts: ShardCommandOptions): Promise<ShardComm
     opts.out !== undefined ? resolve(opts.out) : resolveFromConfig(config, config.file.output.dir),
   );
   const storeSpec = resolveStoreSpec({ cli: opts.store, config, outDir });
-  const lock = await lockOutputDir(outDir, opts.waitLock ?? 0);
+  const lock = await lockOutputDir(outDir, opts.waitLock ?? 0, opts.signal);
   let store: Db | undefined;
   try {
     store = storeSpec ? await openStore(storeSpec) : undefined;

@@ -129,7 +129,12 @@ export interface OutputLock {
  * time. A lock whose process is gone (same host) is stale and taken over. When another live scan
  * holds it, waits up to `waitSeconds` (0: fail at once) and then fails with exit 2 naming the holder.
  */
-export const lockOutputDir = async (dir: string, waitSeconds = 0): Promise<OutputLock> => {
+export const lockOutputDir = async (
+  dir: string,
+  waitSeconds = 0,
+  /** SIGINT / SIGTERM: stop waiting at once (its reason is thrown), nothing written. */
+  signal?: AbortSignal,
+): Promise<OutputLock> => {
   const path = join(dir, LOCK_FILE);
   const me: LockHolder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
   const deadline = Date.now() + waitSeconds * 1000;
@@ -187,7 +192,17 @@ export const lockOutputDir = async (dir: string, waitSeconds = 0): Promise<Outpu
           ` (lock file ${path})`,
       );
     }
-    await new Promise((r) => setTimeout(r, Math.min(250, 20 * (attempt + 1))));
+    if (signal?.aborted) throw signal.reason;
+    await new Promise<void>((r) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        r();
+      };
+      const timer = setTimeout(done, Math.min(250, 20 * (attempt + 1)));
+      signal?.addEventListener('abort', done, { once: true });
+    });
+    if (signal?.aborted) throw signal.reason;
   }
 };
 

@@ -254,6 +254,50 @@ describe('runScan', () => {
     expect(result.run.complete).toBe(false);
   });
 
+  it('a target two discoveries list (or a discovery and the config) is scanned once, and the second says so', async () => {
+    const base = fakeConnector('org', {});
+    let collected = 0;
+    const child = (p: string): Target<FakeTarget> => ({
+      id: `org:${p}`,
+      provider: 'org',
+      label: p,
+      data: { account: p, behaviour: 'ok' },
+    });
+    const org: AnyConnector = {
+      ...base,
+      targets: () => [
+        { id: 'org:installed', provider: 'org', label: 'installed', data: { account: 'i', behaviour: 'ok' } },
+        {
+          id: 'org:enterprise',
+          provider: 'org',
+          label: 'enterprise',
+          data: { account: 'e', behaviour: 'ok' },
+        },
+      ],
+      expand: (target: Target<FakeTarget>) =>
+        Promise.resolve(
+          target.data.account === 'i' ? [child('p1'), child('p2')] : [child('p2'), child('p3')],
+        ),
+      collect: async function* (target: Target<FakeTarget>, config, ctx) {
+        collected++;
+        yield* base.collect(target, config, ctx);
+      },
+    };
+    const result = await scan({ org }, { targetConcurrency: 2 });
+    expect(result.coverage.map((c) => c.target)).toEqual([
+      'org:installed',
+      'org:p1',
+      'org:p2',
+      'org:enterprise',
+      'org:p3',
+    ]);
+    expect(collected).toBe(3);
+    expect(result.coverage[3]!.notes).toContain(
+      '1 listed target(s) scanned once, through what listed them first: org:p2 (org:installed)',
+    );
+    expect(result.identities.filter((i) => i.uid === 'org:p2/old-bot')).toHaveLength(1);
+  });
+
   it('fills the owner from the first configured tag key, case-insensitively', async () => {
     const tagged: AnyConnector = {
       ...fakeConnector('fake', {}),

@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { EXIT } from '../../src/exit-codes.js';
 import { ScanResult } from '../../src/model.js';
@@ -109,22 +110,38 @@ describe('interrupted scans', () => {
   );
 
   // The first signal lets the scan finish what it is doing and write what it has; a second one must
-  // not wait for that. To catch the scan mid-way deterministically, it is held on the output folder's
-  // lock (held by this live test process) with --wait-lock; the deprecated `scope.soc1` key makes
-  // it warn once its signal handlers are in place, so the test knows when to send the first signal.
+  // not wait for that. To catch the scan mid-write deterministically, a plug-in reporter announces
+  // itself on stderr and never finishes: the first signal lets the write go on, the second must end it.
   it('a second signal exits at once: exit 130, says so, no result written', async () => {
     const dir = mkdtempSync(join(work, 'twice-'));
-    const config = join(dir, 'nhiscan.config.yaml');
+    const plugin = pathToFileURL(join(dirname(CLI), 'plugin.js')).href;
     writeFileSync(
-      config,
-      CONFIG + 'scope:\n  soc1: [{ name: billing, provider: aws, account: "111111111111" }]\n',
+      join(dir, 'hold.mjs'),
+      `import { z } from ${JSON.stringify(plugin)};
+export const connector = {
+  id: 'hold',
+  title: 'Hold',
+  config: z.strictObject({}),
+  targets: () => [{ id: 'hold:one', provider: 'hold', label: 'hold one', data: null }],
+  collect: async function* () {},
+};
+export const reporter = {
+  id: 'hold',
+  fileName: 'hold.txt',
+  mediaType: 'text/plain',
+  write: () => {
+    process.stderr.write('hold: writing\\n');
+    // A sink that never drains: the timer keeps the process alive, as a real socket would.
+    return new Promise(() => setInterval(() => {}, 1000));
+  },
+};
+`,
     );
+    const config = join(dir, 'nhiscan.config.yaml');
+    writeFileSync(config, 'version: 1\nfailOn: none\nplugins: [./hold.mjs]\nproviders:\n  hold: {}\n');
     const out = join(dir, 'out');
-    mkdirSync(out);
-    const holder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
-    writeFileSync(join(out, LOCK_FILE), JSON.stringify(holder) + '\n');
-    const child = spawn(process.execPath, [CLI, 'scan', '-c', config, '-o', out, '--wait-lock', '600'], {
-      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', AWS_ENDPOINT_URL: url, AWS_REGION: 'us-east-1' },
+    const child = spawn(process.execPath, [CLI, 'scan', '-c', config, '-o', out, '--format', 'json,hold'], {
+      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
       cwd: dir,
     });
     onTestFinished(() => {
@@ -144,12 +161,54 @@ describe('interrupted scans', () => {
       });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    await waitFor('scope.soc1 is deprecated');
+    await waitFor('hold: writing');
     child.kill('SIGINT');
     await waitFor('SIGINT received');
     child.kill('SIGINT');
     expect(await exited).toBe(EXIT.sigint);
     expect(stderr).toContain('SIGINT again: exiting now, no result written');
     expect(existsSync(join(out, 'nhiscan-result.json'))).toBe(false);
+  }, 60_000);
+
+  // A scan waiting for another scan's output folder (--wait-lock) has nothing yet: the first signal
+  // ends the wait at once, says so, and writes nothing.
+  it("a signal while waiting for the output folder's lock ends the wait at once: exit 130, nothing written", async () => {
+    const dir = mkdtempSync(join(work, 'lockwait-'));
+    const config = join(dir, 'nhiscan.config.yaml');
+    writeFileSync(
+      config,
+      CONFIG + 'scope:\n  soc1: [{ name: billing, provider: aws, account: "111111111111" }]\n',
+    );
+    const out = join(dir, 'out');
+    mkdirSync(out);
+    // Held by this live test process, so the scan waits (up to 600 s) rather than taking it over.
+    const holder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
+    writeFileSync(join(out, LOCK_FILE), JSON.stringify(holder) + '\n');
+    const child = spawn(process.execPath, [CLI, 'scan', '-c', config, '-o', out, '--wait-lock', '600'], {
+      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', AWS_ENDPOINT_URL: url, AWS_REGION: 'us-east-1' },
+      cwd: dir,
+    });
+    onTestFinished(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    // The deprecated `scope.soc1` key warns once the signal handlers are in place.
+    await new Promise<void>((resolve) => {
+      const check = () => {
+        if (stderr.includes('scope.soc1 is deprecated')) resolve();
+      };
+      child.stderr.on('data', check);
+      check();
+    });
+    child.kill('SIGINT');
+    expect(await exited).toBe(EXIT.sigint);
+    expect(stderr).toContain(
+      'interrupted by SIGINT before the scan began: nothing scanned, no result written',
+    );
+    expect(stderr).not.toContain('SIGINT again');
+    expect(existsSync(join(out, 'nhiscan-result.json'))).toBe(false);
+    expect(existsSync(join(out, LOCK_FILE))).toBe(true); // the other scan's lock is left alone
   }, 60_000);
 });
