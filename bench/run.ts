@@ -37,6 +37,7 @@ const options = {
   jitterMs,
   concurrency: num('concurrency', 8),
   targetConcurrency: num('target-concurrency', 4),
+  ...(arg('workers') ? { workers: arg('workers') === 'auto' ? ('auto' as const) : num('workers', 1) } : {}),
   ...(arg('only') ? { only: (arg('only') ?? '').split(',') } : {}),
   ...(arg('aws-throttle') ? { awsThrottleEvery: num('aws-throttle', 0) } : {}),
   ...(arg('github-secondary') ? { githubSecondaryEvery: num('github-secondary', 0) } : {}),
@@ -49,7 +50,7 @@ const reportIdentities = num('report-identities', size === 'large' ? 100_000 : 1
 
 if (!json) {
   console.log(
-    `nhiscan bench (${size}) — node ${process.version}, latency ${latencyMs} ms ± ${jitterMs} ms, concurrency ${options.concurrency} per target × ${options.targetConcurrency} targets\n`,
+    `nhiscan bench (${size}) — node ${process.version}, latency ${latencyMs} ms ± ${jitterMs} ms, concurrency ${options.concurrency} per target × ${options.targetConcurrency} targets, workers ${String(options.workers ?? 1)}\n`,
   );
 }
 
@@ -62,7 +63,7 @@ const line = (r: ScenarioResult): string[] => {
   return [
     `${r.name} — ${r.description}`,
     `  identities ${r.identities} in ${r.targets} targets${r.failedTargets.length ? `, failed: ${r.failedTargets.join(', ')}` : ''}${r.skippedNotes.length ? `; ${r.skippedNotes.join('; ')}` : ''}; exit ${String(r.exitCode)}${r.error ? `; ERROR ${r.error}` : ''}`,
-    `  calls ${r.calls} (minimum ${r.minimum}${r.throttled ? `, ${r.throttled} throttled` : ''}); wall ${r.wallSeconds.toFixed(2)} s (process ${r.processSeconds.toFixed(2)} s), latency bound ${r.latencyBoundSeconds.toFixed(2)} s at ${r.allowedConcurrency} in flight`,
+    `  calls ${r.calls} (minimum ${r.minimum}${r.throttled ? `, ${r.throttled} throttled` : ''}); wall ${r.wallSeconds.toFixed(2)} s (process ${r.processSeconds.toFixed(2)} s, ${r.cpuSeconds.toFixed(2)} CPU-s, load ${r.loadAverage.map((l) => l.toFixed(1)).join(' → ')}), latency bound ${r.latencyBoundSeconds.toFixed(2)} s at ${r.allowedConcurrency} in flight`,
     `  ${Math.round(r.identitiesPerSecond)} identities/s; peak RSS ${mb(r.peakRssBytes)}; result ${mb(r.resultBytes)}`,
     ...(r.rateLimit
       ? [
@@ -149,6 +150,7 @@ if (json) {
         jitterMs,
         concurrency: options.concurrency,
         targetConcurrency: options.targetConcurrency,
+        workers: options.workers ?? 1,
         targets: TARGETS,
         scenarios: results.map((r) => ({ ...r, verdicts: verdicts(r) })),
         byProvider,

@@ -6,7 +6,7 @@
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -36,6 +36,8 @@ export interface BenchOptions {
   githubSecondaryEvery?: number;
   concurrency: number;
   targetConcurrency: number;
+  /** `--workers` of the scan (default: none given, the main thread collects). */
+  workers?: number | 'auto';
   /** Progress lines on stderr. */
   log?: (line: string) => void;
 }
@@ -73,6 +75,10 @@ export interface ScenarioResult {
   wallSeconds: number;
   /** The CLI process from spawn to exit (start-up and the result write included), seconds. */
   processSeconds: number;
+  /** CPU time of the CLI process, user + system, every thread (getrusage at its exit), seconds. */
+  cpuSeconds: number;
+  /** The machine's 1-minute load average when the scan started and when it ended. */
+  loadAverage: [number, number];
   /** calls × latency ÷ allowed concurrency, seconds. */
   latencyBoundSeconds: number;
   allowedConcurrency: number;
@@ -275,7 +281,9 @@ interface ScanRun {
   exitCode: number | null;
   stderr: string;
   processSeconds: number;
+  cpuSeconds: number;
   peakRssBytes: number;
+  loadAverage: [number, number];
 }
 
 /** The built CLI in its own process, its peak RSS read by bench/rss-hook.ts at its exit. */
@@ -283,6 +291,7 @@ const runCli = (args: string[], env: NodeJS.ProcessEnv, dir: string): Promise<Sc
   new Promise((resolve, reject) => {
     const rssFile = join(dir, 'rss.txt');
     const t0 = performance.now();
+    const load0 = loadavg()[0] ?? 0;
     const child = spawn(
       process.execPath,
       ['--import', pathToFileURL(distFile('bench', 'rss-hook.js')).href, distFile('src', 'cli.js'), ...args],
@@ -294,17 +303,20 @@ const runCli = (args: string[], env: NodeJS.ProcessEnv, dir: string): Promise<Sc
     });
     child.on('error', reject);
     child.on('close', (code) => {
-      let kb = 0;
+      let figures = [0, 0, 0];
       try {
-        kb = Number(readFileSync(rssFile, 'utf8'));
+        figures = readFileSync(rssFile, 'utf8').split(' ').map(Number);
       } catch {
         // The process died before its exit handler ran (a crash): no figure.
       }
+      const [kb = 0, userUs = 0, systemUs = 0] = figures;
       resolve({
         exitCode: code,
         stderr,
         processSeconds: (performance.now() - t0) / 1000,
+        cpuSeconds: (userUs + systemUs) / 1e6,
         peakRssBytes: kb * 1024,
+        loadAverage: [load0, loadavg()[0] ?? 0],
       });
     });
   });
@@ -397,6 +409,7 @@ export const runScenario = async (
         version: 1,
         concurrency: options.concurrency,
         targetConcurrency: options.targetConcurrency,
+        ...(options.workers !== undefined ? { workers: options.workers } : {}),
         providers: { [scenario.provider]: scenario.providerConfig },
       }),
     );
@@ -461,6 +474,8 @@ export const runScenario = async (
       byOperation: stats.byOperation,
       wallSeconds,
       processSeconds: run.processSeconds,
+      cpuSeconds: run.cpuSeconds,
+      loadAverage: run.loadAverage,
       latencyBoundSeconds: (stats.calls * options.latencyMs) / 1000 / allowedConcurrency,
       allowedConcurrency,
       identitiesPerSecond: wallSeconds > 0 ? identities / wallSeconds : 0,

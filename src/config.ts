@@ -8,7 +8,7 @@ import { AcceptedGapRule } from './accepted-gaps.js';
 import { IsoDateInput } from './clock.js';
 import type { AnyConnector } from './connector.js';
 import { type Framework, unknownControlIds, unknownMappings } from './controls/index.js';
-import { DirectoryConfig, defaultIdFields } from './directory.js';
+import { DirectoryConfig } from './directory.js';
 import { FinancialScopeSelector } from './financial-scope.js';
 import { UsageError, errorMessage } from './errors.js';
 import { TimeoutsConfig } from './timeouts.js';
@@ -19,6 +19,7 @@ import type { AnyPolicy } from './policy.js';
 import type { Reporter } from './report/types.js';
 import { loadPlugins } from './plugins.js';
 import { builtins } from './registry.js';
+import { MAX_WORKERS } from './target-workers.js';
 
 export const FailOn = z.enum([...Severity.options, 'none']);
 export type FailOn = z.infer<typeof FailOn>;
@@ -82,6 +83,11 @@ export const ConfigFile = z.strictObject({
   concurrency: z.int().min(1).max(64).default(8),
   /** Targets (accounts, projects, orgs) scanned at once. */
   targetConcurrency: z.int().min(1).max(32).default(4),
+  /**
+   * Worker threads collecting targets (README: Worker threads): 1 collects in the main thread,
+   * `auto` one per core but one. No default, so configs without it keep their hash.
+   */
+  workers: z.union([z.int().min(1).max(MAX_WORKERS), z.literal('auto')]).optional(),
   /** Per-request timeout and per-target deadline (README: Timeouts and signals). */
   timeouts: TimeoutsConfig,
   output: z
@@ -294,32 +300,13 @@ const upgradeKeys = (
 };
 
 /**
- * `directory.idFields` left out: the core's id columns and those of every connector, plug-ins
- * included (the schema's default knows only the built-in ones). Without a plug-in that declares
- * one it is the list the schema wrote, so the config hash is unchanged.
- */
-const withDefaultIdFields = (file: ConfigFile, raw: unknown, registries: Registries): ConfigFile => {
-  const written = (raw as { directory?: { idFields?: unknown } } | null | undefined)?.directory?.idFields;
-  if (!file.directory || written !== undefined) return file;
-  return {
-    ...file,
-    directory: {
-      ...file.directory,
-      // Built-ins first, as the schema's default lists them (a test may pass fewer registries).
-      idFields: defaultIdFields([
-        ...Object.values(builtins.connectors),
-        ...Object.values(registries.connectors),
-      ]),
-    },
-  };
-};
-
-/**
  * The config as hashed: `financialScope` in its old spelling (`scope.soc1`), so the rename keeps
  * every config's hash (stored scans and shards are matched by it) and both spellings hash alike.
  */
 const hashForm = (file: ConfigFile): unknown => ({
   ...file,
+  // How targets are collected, not what is judged: a run with workers matches one without.
+  workers: undefined,
   financialScope: undefined,
   scope: { soc1: file.financialScope },
 });
@@ -331,9 +318,7 @@ export const buildConfig = (
   source: string,
   baseDir: string,
 ): Config => {
-  const upgraded = upgradeKeys(parseStrict(ConfigFile, raw ?? {}, [], source), raw, source);
-  const { warnings } = upgraded;
-  const file = withDefaultIdFields(upgraded.file, raw, registries);
+  const { file, warnings } = upgradeKeys(parseStrict(ConfigFile, raw ?? {}, [], source), raw, source);
   const providers: Config['providers'] = [];
   for (const [id, block] of Object.entries(file.providers)) {
     const connector = registries.connectors[id];

@@ -8,7 +8,7 @@ import { ALL, CONDITIONAL, type Evaluator, NONE, evaluator } from '../../connect
 import { coversAllResources, describeGrant, wildcardMatch } from '../../connectors/aws/iam-actions.js';
 import type { Grant, Identity } from '../../src/model.js';
 import { ESCALATION_SETS } from './aws-escalation.js';
-import { AWS_KINDS, AWS_TRUST_PRINCIPAL } from '../../connectors/aws/attributes.js';
+import { AWS_KINDS } from '../../connectors/aws/attributes.js';
 
 const evaluators = new WeakMap<Identity, Evaluator>();
 export const evaluatorOf = (identity: Identity): Evaluator => {
@@ -123,9 +123,8 @@ const indexOf = (inventory: readonly Identity[]): Map<string, AccountIndex> => {
     let byAccount = false;
     for (const t of identity.trust) {
       if (!assumes(t.actions)) continue;
-      if (t.principalType === AWS_TRUST_PRINCIPAL.any || isAccountRoot(t.principal, account))
-        byAccount = true;
-      else if (t.principalType === AWS_TRUST_PRINCIPAL.aws) {
+      if (t.principalType === 'any' || isAccountRoot(t.principal, account)) byAccount = true;
+      else if (t.principalType === 'aws') {
         const list = a.trustedBy.get(t.principal);
         if (list) list.push(identity);
         else a.trustedBy.set(t.principal, [identity]);
@@ -158,11 +157,8 @@ const trustSummary = (role: Identity, principal: (p: string, type: string) => bo
 /** Can `from` assume `role`? Its trust must let it (or its account) in, and its own policies must allow it. */
 const assumeStep = (from: Identity, role: Identity): PathStep | undefined => {
   const account = role.location.scope;
-  const direct = trustSummary(role, (p, type) => type === AWS_TRUST_PRINCIPAL.aws && p === from.uid);
-  const viaAccount = trustSummary(
-    role,
-    (p, type) => type === AWS_TRUST_PRINCIPAL.any || isAccountRoot(p, account),
-  );
+  const direct = trustSummary(role, (p, type) => type === 'aws' && p === from.uid);
+  const viaAccount = trustSummary(role, (p, type) => type === 'any' || isAccountRoot(p, account));
   const trust = direct ?? viaAccount;
   if (!trust) return undefined;
   // Trust naming the principal itself needs no identity-policy grant in the same account; still,
@@ -202,9 +198,7 @@ const passStep = (from: Identity, role: Identity): PathStep | undefined => {
   const pass = ev.decideOn('iam:PassRole', role.uid);
   if (pass.state === NONE) return undefined;
   const services = new Set(
-    role.trust
-      .filter((t) => t.principalType === AWS_TRUST_PRINCIPAL.service)
-      .map((t) => t.principal.toLowerCase()),
+    role.trust.filter((t) => t.principalType === 'service').map((t) => t.principal.toLowerCase()),
   );
   for (const set of ESCALATION_SETS) {
     if (!set.actions.includes('iam:PassRole')) continue;
