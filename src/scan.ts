@@ -386,7 +386,7 @@ const scanWith = async (
     });
     const { gaps, notes } = record;
     // One account's identities repeat locations, grants, trust and owners: held once (issue 14).
-    const pool = createSharePool();
+    const shared = createSharePool();
     let closed = false;
     const emit = (raw: unknown): void => {
       if (closed) return; // a connector still running past its deadline adds nothing
@@ -401,7 +401,7 @@ const scanWith = async (
         });
         return;
       }
-      identities.push(shareIdentity(parsed.data, pool));
+      identities.push(shareIdentity(parsed.data, shared));
       counts[parsed.data.kind] = (counts[parsed.data.kind] ?? 0) + 1;
       progress?.identity(target.provider, target.id);
     };
@@ -476,7 +476,7 @@ export const judgeScan = (
   const byUid = new Map<string, Identity>();
   const coverageOf = new Map<string, Coverage>();
   // Owners resolved here and the final findings' repeated parts are held once too (issue 14).
-  const pool = createSharePool();
+  const shared = createSharePool();
   for (const run of runs) {
     for (const identity of run.identities) {
       if (byUid.has(identity.uid)) {
@@ -490,8 +490,8 @@ export const judgeScan = (
         config.file.financialScope,
       );
       if (judged !== identity) {
-        judged.owner = pool.share(judged.owner);
-        judged.financialScope = pool.share(judged.financialScope);
+        judged.owner = shared.share(judged.owner);
+        judged.financialScope = shared.share(judged.financialScope);
       }
       byUid.set(identity.uid, judged);
       coverageOf.set(identity.uid, run.coverage);
@@ -508,7 +508,7 @@ export const judgeScan = (
   );
   const { failures } = evaluation;
   const { findings, outcomes } = applyExceptions(evaluation.findings, exceptions ?? [], clock.asOf);
-  for (const f of findings) shareFinding(f, pool);
+  for (const f of findings) shareFinding(f, shared);
   for (const o of outcomes) for (const w of o.warnings) log.warn(`exception ${o.id}: ${w}`);
   for (const w of directory?.warnings ?? []) log.warn(`directory: ${w}`);
   for (const failure of failures) {
