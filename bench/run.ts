@@ -37,7 +37,6 @@ const options = {
   jitterMs,
   concurrency: num('concurrency', 8),
   targetConcurrency: num('target-concurrency', 4),
-  ...(arg('workers') ? { workers: arg('workers') === 'auto' ? ('auto' as const) : num('workers', 1) } : {}),
   ...(arg('only') ? { only: (arg('only') ?? '').split(',') } : {}),
   ...(arg('aws-throttle') ? { awsThrottleEvery: num('aws-throttle', 0) } : {}),
   ...(arg('github-secondary') ? { githubSecondaryEvery: num('github-secondary', 0) } : {}),
@@ -50,7 +49,7 @@ const reportIdentities = num('report-identities', size === 'large' ? 100_000 : 1
 
 if (!json) {
   console.log(
-    `nhiscan bench (${size}) — node ${process.version}, latency ${latencyMs} ms ± ${jitterMs} ms, concurrency ${options.concurrency} per target × ${options.targetConcurrency} targets, workers ${String(options.workers ?? 1)}\n`,
+    `nhiscan bench (${size}) — node ${process.version}, latency ${latencyMs} ms ± ${jitterMs} ms, concurrency ${options.concurrency} per target × ${options.targetConcurrency} targets\n`,
   );
 }
 
@@ -63,11 +62,26 @@ const line = (r: ScenarioResult): string[] => {
   return [
     `${r.name} — ${r.description}`,
     `  identities ${r.identities} in ${r.targets} targets${r.failedTargets.length ? `, failed: ${r.failedTargets.join(', ')}` : ''}${r.skippedNotes.length ? `; ${r.skippedNotes.join('; ')}` : ''}; exit ${String(r.exitCode)}${r.error ? `; ERROR ${r.error}` : ''}`,
-    `  calls ${r.calls} (minimum ${r.minimum}${r.throttled ? `, ${r.throttled} throttled` : ''}); wall ${r.wallSeconds.toFixed(2)} s (process ${r.processSeconds.toFixed(2)} s, ${r.cpuSeconds.toFixed(2)} CPU-s, load ${r.loadAverage.map((l) => l.toFixed(1)).join(' → ')}), latency bound ${r.latencyBoundSeconds.toFixed(2)} s at ${r.allowedConcurrency} in flight`,
-    `  ${Math.round(r.identitiesPerSecond)} identities/s; peak RSS ${mb(r.peakRssBytes)}; result ${mb(r.resultBytes)}`,
+    `  calls ${r.calls} (minimum ${r.minimum}${r.throttled ? `, ${r.throttled} throttled` : ''}); wall ${r.wallSeconds.toFixed(2)} s (process ${r.processSeconds.toFixed(2)} s, ${r.cpuSeconds.toFixed(2)} CPU-s), latency bound ${r.latencyBoundSeconds.toFixed(2)} s at ${r.allowedConcurrency} in flight`,
+    `  ${Math.round(r.identitiesPerSecond)} identities/s (${Math.round(r.identities / Math.max(1e-9, r.cpuSeconds))} per CPU-second of the scanner); peak RSS ${mb(r.peakRssBytes)}; result ${mb(r.resultBytes)}`,
     ...(r.rateLimit
       ? [
           `  rate-limit points: first scan ${r.rateLimit.firstScan} of ${r.rateLimit.limit}/h, rescan of the unchanged org ${r.rateLimit.rescan} (${r.rateLimit.rescanCalls} requests, the rest answered 304)`,
+        ]
+      : []),
+    ...(r.throttled
+      ? [
+          `  throttled answers by operation (each retried by the client): ${Object.entries(
+            r.throttledByOperation,
+          )
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+            .map(([op, n]) => `${op} ${n}`)
+            .join(', ')}`,
+        ]
+      : []),
+    ...(r.cai
+      ? [
+          `  Cloud Asset Inventory (modelled, bench/cai-model.ts): ${r.cai.caiCalls} calls = searchAllResources ${r.cai.searchAllResources} + searchAllIamPolicies ${r.cai.searchAllIamPolicies} pages of 500 + ${r.cai.residual} it does not replace (Policy Analyzer, deny policies, roles); per-project path measured ${r.cai.perProjectCalls} calls = ${r.cai.saving.toFixed(1)}× the CAI count; CAI searches take ≥ ${(r.cai.caiQuotaMinutes * 60).toFixed(1)} s of the 400-a-minute quota per project`,
         ]
       : []),
     ...v.map((x) => `  ${x.met ? 'met ' : 'MISS'} ${show(x)}`),
@@ -150,7 +164,6 @@ if (json) {
         jitterMs,
         concurrency: options.concurrency,
         targetConcurrency: options.targetConcurrency,
-        workers: options.workers ?? 1,
         targets: TARGETS,
         scenarios: results.map((r) => ({ ...r, verdicts: verdicts(r) })),
         byProvider,

@@ -6,7 +6,7 @@
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -19,6 +19,16 @@ import {
   accountId,
   awsAccountMinimum,
 } from './fake-cloud/aws.js';
+import { gcpDemoEndpoints } from '../connectors/gcp/demo.js';
+import { type CaiComparison, caiComparison } from './cai-model.js';
+import {
+  GCP_ORG_ID,
+  type GcpEstateCounts,
+  type GcpEstateSpec,
+  gcpCounts,
+  gcpEstate,
+  gcpMinimum,
+} from './fake-cloud/gcp.js';
 import { GITHUB_ORG, githubMinimum } from './fake-cloud/github.js';
 import type { FakeSpec, FakeStats, RouteStats } from './fake-cloud/spec.js';
 
@@ -36,21 +46,21 @@ export interface BenchOptions {
   githubSecondaryEvery?: number;
   concurrency: number;
   targetConcurrency: number;
-  /** `--workers` of the scan (default: none given, the main thread collects). */
-  workers?: number | 'auto';
   /** Progress lines on stderr. */
   log?: (line: string) => void;
 }
 
 export interface Scenario {
   name: string;
-  provider: 'aws' | 'github';
+  provider: 'aws' | 'github' | 'gcp';
   description: string;
   /** Scan the unchanged estate a second time (GitHub: the ETag rescan). */
   rescan?: boolean;
   fake: Omit<FakeSpec, 'latencyMs' | 'jitterMs'>;
-  /** The provider block of the scan's config. */
-  providerConfig: Record<string, unknown>;
+  /** The provider block of the scan's config (a function: it needs the fake's URL, e.g. Google's endpoints). */
+  providerConfig: Record<string, unknown> | ((fakeUrl: string) => Record<string, unknown>);
+  /** Google Cloud: what the estate holds, for the Cloud Asset Inventory comparison (bench/cai-model.ts). */
+  gcpCounts?: GcpEstateCounts;
   /** The fewest calls this estate needs (issue 14's definition, per provider). */
   minimum: number;
   /** Targets expected to fail (an unassumable member account) — reported, not asserted here. */
@@ -70,15 +80,17 @@ export interface ScenarioResult {
   calls: number;
   minimum: number;
   throttled: number;
+  /** Throttled answers by operation: each was retried (the scan stays complete) or became a gap. */
+  throttledByOperation: Record<string, number>;
   byOperation: Record<string, number>;
+  /** Google Cloud: these calls against a modelled Cloud Asset Inventory discovery of the same estate. */
+  cai?: CaiComparison;
   /** The scan's own wall (run.startedAt → finishedAt), seconds. */
   wallSeconds: number;
   /** The CLI process from spawn to exit (start-up and the result write included), seconds. */
   processSeconds: number;
-  /** CPU time of the CLI process, user + system, every thread (getrusage at its exit), seconds. */
+  /** The CLI process's CPU time (user + system), seconds: the figure a loaded machine skews least. */
   cpuSeconds: number;
-  /** The machine's 1-minute load average when the scan started and when it ended. */
-  loadAverage: [number, number];
   /** calls × latency ÷ allowed concurrency, seconds. */
   latencyBoundSeconds: number;
   allowedConcurrency: number;
@@ -108,6 +120,8 @@ const SIZES: Record<
     org: AwsAccountSpec[];
     ous: number;
     github: { repos: number; members: number };
+    /** Google Cloud organizations: projects × service accounts (issue 14: 50 × 200 large). */
+    gcp: GcpEstateSpec[];
   }
 > = {
   tiny: {
@@ -116,6 +130,7 @@ const SIZES: Record<
     accounts: [0, 1, 2].map(() => ({ users: 20, roles: 5 })),
     org: Array.from({ length: 6 }, () => ({ users: 10, roles: 5 })),
     ous: 2,
+    gcp: [{ projects: 3, accounts: 4, folders: 1 }],
   },
   small: {
     github: { repos: 300, members: 40 },
@@ -123,6 +138,7 @@ const SIZES: Record<
     accounts: [0, 1, 2].map(() => ({ users: 200, roles: 50 })),
     org: Array.from({ length: 6 }, () => ({ users: 100, roles: 20 })),
     ous: 2,
+    gcp: [{ projects: 5, accounts: 20, folders: 2 }],
   },
   large: {
     github: { repos: 2_000, members: 200 },
@@ -131,6 +147,12 @@ const SIZES: Record<
     // 100,000 principals over 20 accounts: 4,000 users + 1,000 roles each.
     org: Array.from({ length: 20 }, () => ({ users: 4_000, roles: 1_000 })),
     ous: 4,
+    // Issue 14's 50 × 200, and the same 10,000 accounts over 2,000 projects (the Cloud Asset
+    // Inventory comparison: per-project calls grow with projects, not accounts).
+    gcp: [
+      { projects: 50, accounts: 200, folders: 5 },
+      { projects: 2_000, accounts: 5, folders: 20 },
+    ],
   },
 };
 
@@ -216,6 +238,27 @@ export const scenarios = (size: BenchSize): Scenario[] => {
     expectFailed: [],
     rescan: true,
   });
+  // Google Cloud: one organization target (every project below it, through its folders), read
+  // through the demo's route over a generated estate; `auth: none` is allowed on loopback only.
+  s.gcp.forEach((g, n) => {
+    const estate = gcpEstate(g);
+    const counts = gcpCounts(estate);
+    out.push({
+      name: n === 0 ? 'gcp-org' : 'gcp-projects',
+      provider: 'gcp',
+      description: `Google Cloud: organization of ${g.projects} projects (${g.folders} folders) × ${g.accounts} service accounts, ${counts.keys} keys, ${counts.apiKeys} API keys`,
+      fake: { gcp: g },
+      providerConfig: (fakeUrl) => ({
+        organizations: [GCP_ORG_ID],
+        auth: { type: 'none' },
+        // The groups named in the estate's policies: none (no Cloud Identity calls).
+        endpoints: gcpDemoEndpoints(fakeUrl),
+      }),
+      minimum: gcpMinimum(estate),
+      gcpCounts: counts,
+      expectFailed: [],
+    });
+  });
   return out;
 };
 
@@ -281,21 +324,24 @@ interface ScanRun {
   exitCode: number | null;
   stderr: string;
   processSeconds: number;
+  /** The scanner process's CPU time (user + system), seconds; 0 when it died before its exit handler. */
   cpuSeconds: number;
   peakRssBytes: number;
-  loadAverage: [number, number];
 }
 
 /** The built CLI in its own process, its peak RSS read by bench/rss-hook.ts at its exit. */
 const runCli = (args: string[], env: NodeJS.ProcessEnv, dir: string): Promise<ScanRun> =>
   new Promise((resolve, reject) => {
     const rssFile = join(dir, 'rss.txt');
+    const cpuFile = join(dir, 'cpu.txt');
     const t0 = performance.now();
-    const load0 = loadavg()[0] ?? 0;
     const child = spawn(
       process.execPath,
       ['--import', pathToFileURL(distFile('bench', 'rss-hook.js')).href, distFile('src', 'cli.js'), ...args],
-      { env: { ...env, NHISCAN_BENCH_RSS_FILE: rssFile }, stdio: ['ignore', 'ignore', 'pipe'] },
+      {
+        env: { ...env, NHISCAN_BENCH_RSS_FILE: rssFile, NHISCAN_BENCH_CPU_FILE: cpuFile },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
     );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
@@ -303,20 +349,20 @@ const runCli = (args: string[], env: NodeJS.ProcessEnv, dir: string): Promise<Sc
     });
     child.on('error', reject);
     child.on('close', (code) => {
-      let figures = [0, 0, 0];
+      let kb = 0;
+      let cpuMicros = 0;
       try {
-        figures = readFileSync(rssFile, 'utf8').split(' ').map(Number);
+        kb = Number(readFileSync(rssFile, 'utf8'));
+        cpuMicros = Number(readFileSync(cpuFile, 'utf8'));
       } catch {
         // The process died before its exit handler ran (a crash): no figure.
       }
-      const [kb = 0, userUs = 0, systemUs = 0] = figures;
       resolve({
         exitCode: code,
         stderr,
         processSeconds: (performance.now() - t0) / 1000,
-        cpuSeconds: (userUs + systemUs) / 1e6,
+        cpuSeconds: cpuMicros / 1e6,
         peakRssBytes: kb * 1024,
-        loadAverage: [load0, loadavg()[0] ?? 0],
       });
     });
   });
@@ -382,7 +428,13 @@ const scanEnv = (fakeUrl: string, dir: string): NodeJS.ProcessEnv => {
   };
 };
 
-const emptyStats: RouteStats = { calls: 0, byOperation: {}, byStatus: {}, throttled: 0 };
+const emptyStats: RouteStats = {
+  calls: 0,
+  byOperation: {},
+  byStatus: {},
+  throttled: 0,
+  throttledByOperation: {},
+};
 
 export const runScenario = async (
   scenario: Scenario,
@@ -409,8 +461,12 @@ export const runScenario = async (
         version: 1,
         concurrency: options.concurrency,
         targetConcurrency: options.targetConcurrency,
-        ...(options.workers !== undefined ? { workers: options.workers } : {}),
-        providers: { [scenario.provider]: scenario.providerConfig },
+        providers: {
+          [scenario.provider]:
+            typeof scenario.providerConfig === 'function'
+              ? scenario.providerConfig(fake.url)
+              : scenario.providerConfig,
+        },
       }),
     );
     const run = await runCli(
@@ -471,11 +527,14 @@ export const runScenario = async (
       calls: stats.calls,
       minimum: scenario.minimum,
       throttled: stats.throttled,
+      throttledByOperation: stats.throttledByOperation,
       byOperation: stats.byOperation,
+      ...(scenario.gcpCounts
+        ? { cai: caiComparison(scenario.gcpCounts, stats.byOperation, stats.calls) }
+        : {}),
       wallSeconds,
       processSeconds: run.processSeconds,
       cpuSeconds: run.cpuSeconds,
-      loadAverage: run.loadAverage,
       latencyBoundSeconds: (stats.calls * options.latencyMs) / 1000 / allowedConcurrency,
       allowedConcurrency,
       identitiesPerSecond: wallSeconds > 0 ? identities / wallSeconds : 0,

@@ -9,6 +9,7 @@ import type { Trust } from '../src/model.js';
 import { type Policy, judged, notApplicable, unknown } from '../src/policy.js';
 import { type ConditionHit, conditionsOn, isOnlyWildcard } from './lib/aws-trust.js';
 import { REFERENCES, identityLabel, plural } from './lib/common.js';
+import { AWS_TRUST_PRINCIPAL } from '../connectors/aws/attributes.js';
 
 /**
  * Service principals whose AWS documentation shows `aws:SourceAccount` / `aws:SourceArn` in the
@@ -57,7 +58,7 @@ const pinsSource = (hit: ConditionHit): boolean => {
 };
 
 const unpinned = (t: Trust, services: ReadonlySet<string>): boolean =>
-  t.principalType === 'service' &&
+  t.principalType === AWS_TRUST_PRINCIPAL.service &&
   services.has(t.principal.toLowerCase()) &&
   !SOURCE_KEYS.some((key) => conditionsOn(t, key).some(pinsSource));
 

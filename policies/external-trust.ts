@@ -2,7 +2,7 @@
 // every provider; cross-account and federated (OIDC / web identity) trust are AWS-specific reads
 // of IAM role trust policies. Service principals ("ec2.amazonaws.com") never fire.
 import { z } from 'zod';
-import type { Identity, Severity, Trust } from '../src/model.js';
+import { type Identity, type Severity, TRUST_PRINCIPAL, type Trust } from '../src/model.js';
 import { type FindingDraft, type Policy, judged, notApplicable, unknown } from '../src/policy.js';
 import {
   conditionsOn,
@@ -13,7 +13,7 @@ import {
   restricts,
 } from './lib/aws-trust.js';
 import { REFERENCES, identityLabel, plural } from './lib/common.js';
-import { AWS_KINDS } from '../connectors/aws/attributes.js';
+import { AWS_KINDS, AWS_TRUST_PRINCIPAL } from '../connectors/aws/attributes.js';
 
 const GITHUB_ACTIONS = 'token.actions.githubusercontent.com';
 
@@ -137,7 +137,10 @@ export const externalTrust: Policy<Options> = {
 
     for (const trust of identity.trust) {
       // {"AWS": "*"} is "anyone" too, however a connector labels it.
-      if (trust.principalType === 'any' || (trust.principalType === 'aws' && trust.principal === '*')) {
+      if (
+        trust.principalType === TRUST_PRINCIPAL.any ||
+        (trust.principalType === AWS_TRUST_PRINCIPAL.aws && trust.principal === '*')
+      ) {
         const conditioned = Object.keys(trust.conditions).length > 0;
         add(conditioned ? 'any-principal-conditioned' : 'any-principal', {
           trust,
@@ -146,7 +149,7 @@ export const externalTrust: Policy<Options> = {
         continue;
       }
       if (!aws) continue; // AWS-SPECIFIC below: IAM trust policy semantics.
-      if (trust.principalType === 'aws') {
+      if (trust.principalType === AWS_TRUST_PRINCIPAL.aws) {
         const account = principalAccount(trust.principal);
         if (!account || account === identity.location.scope || trusted.has(account)) continue;
         // Another account of the identity's own organisation (the connector's zone of trust).
@@ -154,7 +157,7 @@ export const externalTrust: Policy<Options> = {
         const externalId = conditionsOn(trust, 'sts:ExternalId');
         if (externalId.some((c) => restricts(c, { allowIfExists: false, isBroad: isOnlyWildcard }))) continue;
         add('cross-account-no-external-id', { trust, extra: { account } });
-      } else if (trust.principalType === 'federated') {
+      } else if (trust.principalType === AWS_TRUST_PRINCIPAL.federated) {
         const issuer = federatedIssuer(trust.principal);
         if (!issuer) continue;
         if (multiTenant.has(issuer)) {

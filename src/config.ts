@@ -8,7 +8,7 @@ import { AcceptedGapRule } from './accepted-gaps.js';
 import { IsoDateInput } from './clock.js';
 import type { AnyConnector } from './connector.js';
 import { type Framework, unknownControlIds, unknownMappings } from './controls/index.js';
-import { DirectoryConfig } from './directory.js';
+import { DirectoryConfig, defaultIdFields } from './directory.js';
 import { FinancialScopeSelector } from './financial-scope.js';
 import { UsageError, errorMessage } from './errors.js';
 import { TimeoutsConfig } from './timeouts.js';
@@ -300,6 +300,27 @@ const upgradeKeys = (
 };
 
 /**
+ * `directory.idFields` left out: the core's id columns and those of every connector, plug-ins
+ * included (the schema's default knows only the built-in ones). Without a plug-in that declares
+ * one it is the list the schema wrote, so the config hash is unchanged.
+ */
+const withDefaultIdFields = (file: ConfigFile, raw: unknown, registries: Registries): ConfigFile => {
+  const written = (raw as { directory?: { idFields?: unknown } } | null | undefined)?.directory?.idFields;
+  if (!file.directory || written !== undefined) return file;
+  return {
+    ...file,
+    directory: {
+      ...file.directory,
+      // Built-ins first, as the schema's default lists them (a test may pass fewer registries).
+      idFields: defaultIdFields([
+        ...Object.values(builtins.connectors),
+        ...Object.values(registries.connectors),
+      ]),
+    },
+  };
+};
+
+/**
  * The config as hashed: `financialScope` in its old spelling (`scope.soc1`), so the rename keeps
  * every config's hash (stored scans and shards are matched by it) and both spellings hash alike.
  */
@@ -318,7 +339,9 @@ export const buildConfig = (
   source: string,
   baseDir: string,
 ): Config => {
-  const { file, warnings } = upgradeKeys(parseStrict(ConfigFile, raw ?? {}, [], source), raw, source);
+  const upgraded = upgradeKeys(parseStrict(ConfigFile, raw ?? {}, [], source), raw, source);
+  const { warnings } = upgraded;
+  const file = withDefaultIdFields(upgraded.file, raw, registries);
   const providers: Config['providers'] = [];
   for (const [id, block] of Object.entries(file.providers)) {
     const connector = registries.connectors[id];

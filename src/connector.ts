@@ -85,6 +85,12 @@ export interface Connector<C = unknown, T = unknown, S = unknown> {
   /** OCSF account object `type_id`/`type` of this provider's accounts (absent → 99 Other). */
   ocsfAccountType?: { readonly id: number; readonly name: string };
   /**
+   * Columns of the people directory that hold a person's id on this provider (a login its
+   * identities name as owner), added to the default `directory.idFields` after email, login and
+   * username.
+   */
+  directoryIdFields?: readonly string[];
+  /**
    * SDKs it needs that the install may leave out, package name → version range: optional peer
    * dependencies, so an install for the other providers stays small.
    */
@@ -149,6 +155,7 @@ export type ConnectorLight<C = unknown, T = unknown> = Pick<
   | 'permissions'
   | 'optionalSdks'
   | 'ocsfAccountType'
+  | 'directoryIdFields'
   | 'workerThreads'
 > & {
   /** Whether the full connector has `expand` (targets that stand for many). */
@@ -204,15 +211,33 @@ export const lazyConnector = <C, T>(
   };
 };
 
-/** The command that adds a connector's optional SDKs to the install. */
-export const sdkInstallCommand = (connector: Pick<Connector, 'optionalSdks'>): string =>
-  `npm install ${Object.entries(connector.optionalSdks ?? {})
+/** What a run of the connector loads: a scan its `optionalSdks`, the demo those and its demo's `sdks`. */
+export type SdkUse = 'scan' | 'demo';
+
+/** The optional packages a scan (or the demo) of this connector needs, name → version range. */
+export const sdksFor = (
+  connector: Pick<Connector, 'optionalSdks' | 'demo'>,
+  use: SdkUse = 'scan',
+): Record<string, string> => ({
+  ...connector.optionalSdks,
+  ...(use === 'demo' ? connector.demo?.sdks : {}),
+});
+
+/** The command that adds what a scan (or the demo) of the connector needs to the install. */
+export const sdkInstallCommand = (
+  connector: Pick<Connector, 'optionalSdks' | 'demo'>,
+  use: SdkUse = 'scan',
+): string =>
+  `npm install ${Object.entries(sdksFor(connector, use))
     .map(([name, range]) => `${name}@${range}`)
     .join(' ')}`;
 
-/** The connector's optional SDKs this install cannot resolve (none for a connector without any). */
-export const missingSdks = (connector: Pick<Connector, 'optionalSdks'>): string[] =>
-  Object.keys(connector.optionalSdks ?? {}).filter((name) => {
+/** The optional packages a scan (or the demo) of the connector needs that this install cannot resolve. */
+export const missingSdks = (
+  connector: Pick<Connector, 'optionalSdks' | 'demo'>,
+  use: SdkUse = 'scan',
+): string[] =>
+  Object.keys(sdksFor(connector, use)).filter((name) => {
     try {
       import.meta.resolve(name);
       return false;

@@ -5,14 +5,28 @@ import { extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import { UsageError, errorMessage } from './errors.js';
+import type { Connector } from './connector.js';
 import { sha256, stableStringify } from './hash.js';
+import { builtins } from './registry.js';
+
+/** Id columns every export may have, whatever the providers. */
+export const CORE_ID_FIELDS: readonly string[] = ['email', 'login', 'username'];
+
+/** The default `directory.idFields`: the core's, then each connector's own (in registry order). */
+export const defaultIdFields = (connectors: Iterable<Pick<Connector, 'directoryIdFields'>>): string[] => [
+  ...new Set([...CORE_ID_FIELDS, ...[...connectors].flatMap((c) => c.directoryIdFields ?? [])]),
+];
 
 export const DirectoryConfig = z.strictObject({
   /** CSV or JSON file; relative paths resolve against the config file's folder. */
   path: z.string().min(1),
   format: z.enum(['csv', 'json']).optional(),
   /** Columns that identify a person; an owner matches any of them, case-insensitively. */
-  idFields: z.array(z.string().min(1)).min(1).default(['email', 'login', 'username', 'github']),
+  /** Default: defaultIdFields of the built-in connectors; a config's plug-ins add theirs (config.ts). */
+  idFields: z
+    .array(z.string().min(1))
+    .min(1)
+    .default(() => defaultIdFields(Object.values(builtins.connectors))),
   statusField: z.string().min(1).default('status'),
   /** Status values meaning "still here" (Okta: ACTIVE, PROVISIONED, RECOVERY, LOCKED_OUT, …). */
   activeValues: z

@@ -96,9 +96,27 @@ export const Privilege = z.object({
 });
 export type Privilege = z.infer<typeof Privilege>;
 
+/**
+ * Principal types every connector may write in `Trust.principalType`, and what they mean: anyone
+ * (`*`, allUsers), an external identity provider (OIDC / SAML / a workload identity pool), a
+ * provider's own service, something else. A connector adds its own (the AWS connector: `aws`, an
+ * AWS account or principal — connectors/aws/attributes.ts), read by its provider's policies.
+ */
+export const TRUST_PRINCIPAL = {
+  any: 'any',
+  federated: 'federated',
+  service: 'service',
+  other: 'other',
+} as const;
+
 /** Who outside the identity's own account/project can assume or use it. */
 export const Trust = z.object({
-  principalType: z.enum(['aws', 'federated', 'service', 'any', 'other']),
+  /**
+   * A value of TRUST_PRINCIPAL or of the emitting connector's own vocabulary. A string, not an
+   * enum of every provider's values, so the core names no provider; the values written are
+   * unchanged, so stored scans and published results read as before.
+   */
+  principalType: z.string().min(1),
   principal: z.string(),
   /** Conditions on the trust statement, operator → key → values, as written. */
   conditions: z.record(z.string(), z.record(z.string(), z.array(z.string()))).default({}),
@@ -117,9 +135,19 @@ export const Owner = z.object({
 });
 export type Owner = z.infer<typeof Owner>;
 
+/**
+ * Where an identity lives. "Scope", everywhere in nhiscan, means one thing: the account, project,
+ * org, tenant or domain an identity lives in (an AWS account id, a GCP project id, a GitHub org) —
+ * `Location.scope`, `Coverage.scope` (what a target resolved to), `ctx.setScope`, the `scope` key of
+ * an exception's `match` and of a `financialScope` selector (both match `Location.scope`), and the
+ * `scope` columns of the store and of the CSV, period and diff outputs. What is in SOC 1 scope is
+ * `financialScope` (config) and `financialScope` / `soc1Scope` on identities and findings; which
+ * targets a run scans is `--target` / `--provider`. These names are fields of the published result
+ * and columns of the store, so they stay (a rename would need a result and store migration).
+ */
 export const Location = z.object({
   provider: Provider,
-  /** AWS account id, GCP project id, GitHub org. */
+  /** The account / project / org / tenant / domain (AWS account id, GCP project id, GitHub org). */
   scope: z.string(),
   /** A finer container when there is one: a repository, an IAM path. */
   resource: z.string().optional(),
@@ -186,7 +214,7 @@ export const Finding = z.object({
   evidence: z.record(z.string(), z.unknown()),
   remediation: z.string().optional(),
   controls: z.array(ControlRef),
-  /** Why SOC 1 objectives apply: the scope selectors the identity matched. */
+  /** Why SOC 1 objectives apply: the `financialScope` selectors the identity matched. */
   soc1Scope: z.array(z.string()).optional(),
   exception: z
     .object({

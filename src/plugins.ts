@@ -33,6 +33,7 @@ const ConnectorShape = z.looseObject({
   config: schema,
   targets: fn,
   collect: fn,
+  directoryIdFields: z.array(z.string().min(1)).optional(),
 });
 
 const PolicyShape = z.looseObject({

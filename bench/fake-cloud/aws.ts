@@ -23,7 +23,10 @@ export interface AwsEstateSpec {
     /** Indexes of member accounts that are SUSPENDED (must be skipped with a note). */
     suspended: number[];
   };
-  /** IAM/STS answer every Nth request of an account with Throttling (absent: never). */
+  /**
+   * Every Nth request of an account is refused as throttled (absent: never): IAM/STS answer
+   * Throttling, Organizations TooManyRequestsException (its own code, HTTP 400), as AWS does.
+   */
   throttleEvery?: number;
 }
 
@@ -401,6 +404,13 @@ export const awsRoute = (spec: AwsEstateSpec, now: number = Date.now()): DemoRou
             400,
             'AccessDeniedException',
             "You don't have permissions to access this resource.",
+            summary,
+          );
+        if (throttled(k))
+          return jsonError(
+            400,
+            'TooManyRequestsException',
+            'You have sent too many requests in too short a period of time. The quota helps protect against denial-of-service attacks. Try again later.',
             summary,
           );
         return organizations(op, JSON.parse(req.body || '{}') as Record<string, unknown>, summary);

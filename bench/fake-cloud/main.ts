@@ -4,6 +4,7 @@
 // { type: 'stats' } → the calls it answered since the last { type: 'reset' }.
 import { startDemoServer, type DemoRoute } from '../../src/demo/server.js';
 import { awsRoute } from './aws.js';
+import { gcpBenchRoute } from './gcp.js';
 import { githubRoute } from './github.js';
 import { type FakeSpec, type FakeStats, statsOf } from './spec.js';
 
@@ -28,6 +29,7 @@ const delayed = (route: DemoRoute): DemoRoute => ({
 const routes: Record<string, DemoRoute> = {};
 if (spec.aws) routes.aws = delayed(awsRoute(spec.aws));
 if (spec.github) routes.github = delayed(githubRoute(spec.github));
+if (spec.gcp) routes.gcp = delayed(gcpBenchRoute(spec.gcp));
 const server = await startDemoServer(routes);
 
 process.on('message', (message: { type: string }) => {

@@ -4,7 +4,7 @@
 // kind, or from an older scan, yields undefined rather than a wrong finding.
 import { z } from 'zod';
 import { memoisedRead } from '../../src/attribute-read.js';
-import type { Identity } from '../../src/model.js';
+import { type Identity, TRUST_PRINCIPAL } from '../../src/model.js';
 
 export const AWS_KINDS = {
   /** An IAM user that is a workload (no console password, or a password and active keys). */
@@ -15,6 +15,14 @@ export const AWS_KINDS = {
   rootAccount: 'aws.root_account',
 } as const;
 export type AwsKind = (typeof AWS_KINDS)[keyof typeof AWS_KINDS];
+
+/**
+ * The trust principal types the AWS connector writes (`Trust.principalType`): the key of the
+ * trust policy's Principal, lower-cased (`AWS`, `Federated`, `Service`), `any` for "*", `other`
+ * for a key IAM may add. `aws` (an account, or a user / role / session of one) is AWS's own.
+ */
+export const AWS_TRUST_PRINCIPAL = { ...TRUST_PRINCIPAL, aws: 'aws' } as const;
+export type AwsTrustPrincipalType = (typeof AWS_TRUST_PRINCIPAL)[keyof typeof AWS_TRUST_PRINCIPAL];
 
 const OptString = z.string().optional().catch(undefined);
 const OptBool = z.boolean().optional().catch(undefined);

@@ -10,7 +10,7 @@ import { mapLimit, mapWindow } from '../../src/concurrency.js';
 import { ScanError } from '../../src/errors.js';
 import { networkAgent } from '../../src/proxy.js';
 import type { IdentityInput } from '../../src/model.js';
-import { AWS_KINDS } from './attributes.js';
+import { AWS_KINDS, AWS_TRUST_PRINCIPAL } from './attributes.js';
 import { type AuthorizationDetails, GAAD_CALL, readAuthorizationDetails } from './authorization-details.js';
 import type { AwsConfig } from './config.js';
 import type { CredentialReportRow } from './credential-report.js';
@@ -560,7 +560,7 @@ export const markOrganizationTrust = (
   accounts: ReadonlySet<string>,
 ): void => {
   for (const t of trust ?? []) {
-    if (t.principalType !== 'aws') continue;
+    if (t.principalType !== AWS_TRUST_PRINCIPAL.aws) continue;
     const account = trustedAccount(t.principal);
     if (account !== undefined && accounts.has(account)) t.organization = organizationId;
   }

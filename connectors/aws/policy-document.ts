@@ -4,6 +4,7 @@
 // a string or a list; Principal may be the bare string "*".
 import { z } from 'zod';
 import type { Grant, Trust } from '../../src/model.js';
+import { AWS_TRUST_PRINCIPAL, type AwsTrustPrincipalType } from './attributes.js';
 
 const StringOrList = z.union([z.string(), z.array(z.string())]);
 
@@ -106,10 +107,10 @@ export const toGrants = (doc: PolicyDocument, prefix: string): Grant[] =>
     };
   });
 
-const PRINCIPAL_TYPES: Record<string, Trust['principalType']> = {
-  aws: 'aws',
-  federated: 'federated',
-  service: 'service',
+const PRINCIPAL_TYPES: Record<string, AwsTrustPrincipalType> = {
+  aws: AWS_TRUST_PRINCIPAL.aws,
+  federated: AWS_TRUST_PRINCIPAL.federated,
+  service: AWS_TRUST_PRINCIPAL.service,
 };
 
 /**
@@ -128,11 +129,14 @@ export const toTrusts = (doc: PolicyDocument): Trust[] => {
       ...(s.Sid ? { sid: s.Sid } : {}),
     };
     if (s.Principal === '*') {
-      out.push({ principalType: 'any', principal: '*', ...base });
+      out.push({ principalType: AWS_TRUST_PRINCIPAL.any, principal: '*', ...base });
     } else if (s.Principal) {
       for (const [type, value] of Object.entries(s.Principal)) {
         for (const principal of list(value)) {
-          const principalType = principal === '*' ? 'any' : (PRINCIPAL_TYPES[type.toLowerCase()] ?? 'other');
+          const principalType =
+            principal === '*'
+              ? AWS_TRUST_PRINCIPAL.any
+              : (PRINCIPAL_TYPES[type.toLowerCase()] ?? AWS_TRUST_PRINCIPAL.other);
           out.push({ principalType, principal, ...base });
         }
       }
@@ -142,7 +146,11 @@ export const toTrusts = (doc: PolicyDocument): Trust[] => {
         s.NotPrincipal === '*'
           ? ['*']
           : Object.entries(s.NotPrincipal).flatMap(([type, v]) => list(v).map((p) => `${type}:${p}`));
-      out.push({ principalType: 'any', principal: `NotPrincipal ${excluded.join(', ')}`, ...base });
+      out.push({
+        principalType: AWS_TRUST_PRINCIPAL.any,
+        principal: `NotPrincipal ${excluded.join(', ')}`,
+        ...base,
+      });
     }
   });
   return out;

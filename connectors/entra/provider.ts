@@ -26,12 +26,11 @@ export const entraLight: ConnectorLight<EntraConfig, EntraTarget> = {
   demo: entraDemo,
   starter: entraStarter,
   permissions: entraPermissions,
-  // Optional peer dependencies (46 MB of the install): added by those who scan a tenant;
-  // selfsigned (9 MB with its X.509 libraries) only makes the demo tenant's TLS certificate.
+  // Optional peer dependencies (46 MB of the install): added by those who scan a tenant. The
+  // demo's own (selfsigned, for its TLS certificate) is declared by entraDemo.
   optionalSdks: {
     '@azure/identity': '4.13.1',
     '@microsoft/microsoft-graph-client': '3.0.7',
-    selfsigned: '5.5.0',
   },
 };
 

@@ -171,12 +171,17 @@ const GroupsFile = z.strictObject({
     .default([]),
 });
 
-interface Estate {
+/** A whole estate in memory: what the files hold once parsed (the benchmark generates one). */
+export interface GcpDemoEstate {
   organization: OrganizationFile;
   projects: ProjectFile[];
   roles: z.infer<typeof RolesFile>['roles'];
   groups: z.infer<typeof GroupsFile>['groups'];
 }
+
+type Estate = GcpDemoEstate;
+/** A project as the route serves it (a parsed projects/<projectId>.json). */
+export type GcpDemoProject = ProjectFile;
 
 const loadEstate = (dir: string): Estate => {
   const organization = OrganizationFile.parse(readJson(join(dir, 'organization.json')));
@@ -203,12 +208,17 @@ type Handler = (m: RegExpExecArray, req: DemoRequest) => DemoResponse;
 /** A capture group of a route pattern (every group in these patterns always matches). */
 const at = (m: RegExpExecArray, i: number): string => m[i] ?? '';
 
-export const gcpRoute = (options: GcpEstateOptions): DemoRoute => {
-  const estate = loadEstate(options.dir);
+export const gcpRoute = (options: GcpEstateOptions): DemoRoute => gcpEstateRoute(loadEstate(options.dir));
+
+/** The route over an estate held in memory (the files' content, or a generated one). */
+export const gcpEstateRoute = (estate: GcpDemoEstate): DemoRoute => {
   const org = estate.organization;
   const project = (idOrNumber: string): ProjectFile | undefined =>
     estate.projects.find((p) => p.project.projectId === idOrNumber || numberOf(p) === idOrNumber);
   const folder = (name: string) => org.folders.find((f) => f.name === name);
+  // A folder's `policy` is the file's (its getIamPolicy answer), not a field of Google's Folder.
+  const folderResource = (f: OrganizationFile['folders'][number]): Record<string, unknown> =>
+    Object.fromEntries(Object.entries(f).filter(([k]) => k !== 'policy'));
 
   /** Resolves the project, then applies its denial or a disabled service before `answer`. */
   const inProject =
@@ -261,12 +271,7 @@ export const gcpRoute = (options: GcpEstateOptions): DemoRoute => {
           return denied('resourcemanager.folders.list', `crm folders.list ${parent}`);
         return json(
           200,
-          page(
-            org.folders.filter((f) => f.parent === parent),
-            'folders',
-            req.query,
-            500,
-          ),
+          page(org.folders.filter((f) => f.parent === parent).map(folderResource), 'folders', req.query, 500),
           `crm folders.list ${parent}`,
         );
       },
@@ -302,7 +307,7 @@ export const gcpRoute = (options: GcpEstateOptions): DemoRoute => {
       (m) => {
         const f = folder(`folders/${at(m, 1)}`);
         return f
-          ? json(200, f, `crm folders.get ${at(m, 1)}`)
+          ? json(200, folderResource(f), `crm folders.get ${at(m, 1)}`)
           : denied('resourcemanager.folders.get', `crm folders.get ${at(m, 1)}`);
       },
     ],

@@ -19,6 +19,8 @@ export const githubLight: ConnectorLight<GithubConfig, GithubTarget> = {
   starter: githubStarter,
   permissions: githubPermissions,
   frameworks: [cisGithubFramework],
+  // A person's GitHub login: what token, deploy-key and App owners name.
+  directoryIdFields: ['github'],
 };
 
 export const githubProvider = lazyConnector(

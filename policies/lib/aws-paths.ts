@@ -8,14 +8,30 @@ import { ALL, CONDITIONAL, type Evaluator, NONE, evaluator } from '../../connect
 import { coversAllResources, describeGrant, wildcardMatch } from '../../connectors/aws/iam-actions.js';
 import type { Grant, Identity } from '../../src/model.js';
 import { ESCALATION_SETS } from './aws-escalation.js';
-import { AWS_KINDS } from '../../connectors/aws/attributes.js';
+import { AWS_KINDS, AWS_TRUST_PRINCIPAL } from '../../connectors/aws/attributes.js';
 
+// Per principal, its evaluator on effective access and on its own Allows alone (to tell "blocked"
+// from "absent"), each remembering its decisions: the escalation sets, the wildcard check and the
+// path walk ask the same actions again.
 const evaluators = new WeakMap<Identity, Evaluator>();
 export const evaluatorOf = (identity: Identity): Evaluator => {
   let ev = evaluators.get(identity);
   if (!ev) {
-    ev = evaluator(identity.privilege.grants, identity.privilege.limits ?? []);
+    ev = evaluator(identity.privilege.grants, identity.privilege.limits ?? [], { remember: true });
     evaluators.set(identity, ev);
+  }
+  return ev;
+};
+const nominals = new WeakMap<Identity, Evaluator>();
+const nominalOf = (identity: Identity): Evaluator => {
+  let ev = nominals.get(identity);
+  if (!ev) {
+    ev = evaluator(
+      identity.privilege.grants.filter((g) => g.effect === 'Allow'),
+      [],
+      { remember: true },
+    );
+    nominals.set(identity, ev);
   }
   return ev;
 };
@@ -48,14 +64,86 @@ export interface BlockedSet {
   blockedBy: string;
 }
 
-/** The escalation sets open on effective access, and those only a limit or a Deny closes. */
+export interface Escalation {
+  open: OpenSet[];
+  blocked: BlockedSet[];
+}
+
+/**
+ * What the escalation answer rests on, as content: each statement's effect, actions, resources,
+ * condition flag, source and Sid (the evidence names them), and each limit's kind, source and
+ * statements. Principals with the same policies (a managed policy set attached to many roles)
+ * have the same key.
+ */
+const privilegeKeys = new WeakMap<Identity['privilege'], string>();
+const statementKey = (g: Grant): unknown[] => [
+  g.effect,
+  g.notAction,
+  g.actions,
+  g.notResource,
+  g.resources,
+  g.conditional,
+  g.source,
+  g.sid ?? null,
+];
+const privilegeKeyOf = (identity: Identity): string => {
+  const { privilege } = identity;
+  let key = privilegeKeys.get(privilege);
+  if (key === undefined) {
+    key = JSON.stringify([
+      privilege.grants.map(statementKey),
+      (privilege.limits ?? []).map((l) => [l.kind, l.source, l.grants.map(statementKey)]),
+    ]);
+    privilegeKeys.set(privilege, key);
+  }
+  return key;
+};
+
+// Answers by privilege content, per question and ignore list (the options array a policy
+// variant holds, so they go with the config). Bounded: a table that fills is dropped and rebuilt,
+// never grown.
+const MAX_ANSWERS = 20_000;
+const answers = new WeakMap<object, Map<string, unknown>>();
+
+/**
+ * `compute(identity)` kept per privilege content (see privilegeKeyOf), per `question` (a name)
+ * and `ignoredBy` (the options the answer also rests on): principals with the same policies share
+ * one answer, so it is read, never changed. Only for answers that rest on the privilege alone.
+ */
+export const byPrivilege = <T>(
+  identity: Identity,
+  question: string,
+  ignoredBy: object,
+  compute: (identity: Identity) => T,
+): T => {
+  let memo = answers.get(ignoredBy);
+  if (!memo) answers.set(ignoredBy, (memo = new Map<string, unknown>()));
+  const key = `${question}\u0000${privilegeKeyOf(identity)}`;
+  if (memo.has(key)) return memo.get(key) as T;
+  if (memo.size >= MAX_ANSWERS) memo.clear();
+  const answer = compute(identity);
+  memo.set(key, answer);
+  return answer;
+};
+
+/**
+ * The escalation sets open on effective access, and those only a limit or a Deny closes. With
+ * `ignoredBy` (the ignore list `ignored` reads, held for the scan), the answer is kept per
+ * privilege content and shared by principals with the same policies: read it, never change it.
+ */
 export const escalationSets = (
   identity: Identity,
   ignored: (action: string) => boolean,
-): { open: OpenSet[]; blocked: BlockedSet[] } => {
+  ignoredBy?: object,
+): Escalation => {
+  if (ignoredBy === undefined) return computeEscalation(identity, ignored);
+  return byPrivilege(identity, 'escalation', ignoredBy, (i) => computeEscalation(i, ignored));
+};
+
+const computeEscalation = (identity: Identity, ignored: (action: string) => boolean): Escalation => {
   const ev = evaluatorOf(identity);
   // What the identity's own Allows give, before any Deny or limit: to tell "blocked" from "absent".
-  const nominal = evaluator(identity.privilege.grants.filter((g) => g.effect === 'Allow'));
+  const nominal = nominalOf(identity);
   const open: OpenSet[] = [];
   const blocked: BlockedSet[] = [];
   for (const set of ESCALATION_SETS) {
@@ -123,8 +211,9 @@ const indexOf = (inventory: readonly Identity[]): Map<string, AccountIndex> => {
     let byAccount = false;
     for (const t of identity.trust) {
       if (!assumes(t.actions)) continue;
-      if (t.principalType === 'any' || isAccountRoot(t.principal, account)) byAccount = true;
-      else if (t.principalType === 'aws') {
+      if (t.principalType === AWS_TRUST_PRINCIPAL.any || isAccountRoot(t.principal, account))
+        byAccount = true;
+      else if (t.principalType === AWS_TRUST_PRINCIPAL.aws) {
         const list = a.trustedBy.get(t.principal);
         if (list) list.push(identity);
         else a.trustedBy.set(t.principal, [identity]);
@@ -157,8 +246,11 @@ const trustSummary = (role: Identity, principal: (p: string, type: string) => bo
 /** Can `from` assume `role`? Its trust must let it (or its account) in, and its own policies must allow it. */
 const assumeStep = (from: Identity, role: Identity): PathStep | undefined => {
   const account = role.location.scope;
-  const direct = trustSummary(role, (p, type) => type === 'aws' && p === from.uid);
-  const viaAccount = trustSummary(role, (p, type) => type === 'any' || isAccountRoot(p, account));
+  const direct = trustSummary(role, (p, type) => type === AWS_TRUST_PRINCIPAL.aws && p === from.uid);
+  const viaAccount = trustSummary(
+    role,
+    (p, type) => type === AWS_TRUST_PRINCIPAL.any || isAccountRoot(p, account),
+  );
   const trust = direct ?? viaAccount;
   if (!trust) return undefined;
   // Trust naming the principal itself needs no identity-policy grant in the same account; still,
@@ -198,7 +290,9 @@ const passStep = (from: Identity, role: Identity): PathStep | undefined => {
   const pass = ev.decideOn('iam:PassRole', role.uid);
   if (pass.state === NONE) return undefined;
   const services = new Set(
-    role.trust.filter((t) => t.principalType === 'service').map((t) => t.principal.toLowerCase()),
+    role.trust
+      .filter((t) => t.principalType === AWS_TRUST_PRINCIPAL.service)
+      .map((t) => t.principal.toLowerCase()),
   );
   for (const set of ESCALATION_SETS) {
     if (!set.actions.includes('iam:PassRole')) continue;

@@ -134,7 +134,7 @@ const shortPath = (path: string): string => {
 export const runDemo = async (opts: RunDemoOptions): Promise<ScanCommandResult> => {
   const loaded = await loadConfig(DEMO_CONFIG, builtins);
   // A provider whose optional SDK this install left out is not part of the demo (said below).
-  const leftOut = loaded.providers.map((p) => p.connector).filter((c) => missingSdks(c).length > 0);
+  const leftOut = loaded.providers.map((p) => p.connector).filter((c) => missingSdks(c, 'demo').length > 0);
   const config: Config = {
     ...loaded,
     providers: loaded.providers.filter((p) => !leftOut.includes(p.connector)),
@@ -156,7 +156,7 @@ export const runDemo = async (opts: RunDemoOptions): Promise<ScanCommandResult> 
         leftOut
           .map(
             (c) =>
-              `  Left out: ${c.title}, whose optional SDK is not installed (\`${sdkInstallCommand(c)}\` adds it).\n`,
+              `  Left out: ${c.title}, whose optional SDK is not installed (\`${sdkInstallCommand(c, 'demo')}\` adds it).\n`,
           )
           .join('') +
         '\n',

@@ -213,6 +213,11 @@ export interface ConnectorDemo {
    * server beside the shared one; the route above is then not mounted.
    */
   start?: (ctx: DemoEstateContext) => Promise<OwnDemoServer>;
+  /**
+   * Packages only the demo loads, besides the connector's `optionalSdks` (package name → version
+   * range; optional peer dependencies too): named in the demo's install command, never in a scan's.
+   */
+  sdks?: Readonly<Record<string, string>>;
 }
 
 /** A provider's own demo server, and how the demo config and environment reach it. */

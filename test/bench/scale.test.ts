@@ -1,8 +1,10 @@
 // The scale benchmark's figures are computed right (never how fast anything is): the tiny estates
 // through the built CLI (`npm run build` first, as `npm test` does) and the fake cloud in its own
 // process. Calls equal the minimum on these estates, the unassumable organisation member is a
-// failed target, the suspended one is skipped, throttling is counted and retried through, and a
-// GitHub rescan of the unchanged org costs no rate-limit point (every answer a 304).
+// failed target, the suspended one is skipped, throttling is counted and retried through (IAM's
+// Throttling and Organizations' TooManyRequestsException), a GitHub rescan of the unchanged org
+// costs no rate-limit point (every answer a 304), and a Google Cloud organization is read with its
+// minimum and compared with a modelled Cloud Asset Inventory discovery.
 import { describe, expect, it } from 'vitest';
 import { accountId, awsAccountMinimum } from '../../bench/fake-cloud/aws.js';
 import { type BenchOptions, runBench, scenarios, verdicts } from '../../bench/scale.js';
@@ -11,11 +13,17 @@ const base: BenchOptions = { size: 'tiny', latencyMs: 0, jitterMs: 0, concurrenc
 
 describe('npm run bench (tiny)', () => {
   it(
-    'counts calls, failed and skipped targets, RSS and result size for every AWS scenario',
-    { timeout: 120_000 },
+    'counts calls, failed and skipped targets, RSS and result size for every scenario',
+    { timeout: 180_000 },
     async () => {
       const results = await runBench(base);
-      expect(results.map((r) => r.name)).toEqual(['aws-account', 'aws-accounts', 'aws-org', 'github-org']);
+      expect(results.map((r) => r.name)).toEqual([
+        'aws-account',
+        'aws-accounts',
+        'aws-org',
+        'github-org',
+        'gcp-org',
+      ]);
       for (const r of results) {
         expect(r.error, r.name).toBeUndefined();
         // Every minimum call made, none beyond it: keyless users get no ListAccessKeys, users without
@@ -23,6 +31,7 @@ describe('npm run bench (tiny)', () => {
         expect(r.calls, `${r.name}: ${JSON.stringify(r.byOperation)}`).toBe(r.minimum);
         expect(r.throttled).toBe(0);
         expect(r.peakRssBytes).toBeGreaterThan(10 * 1024 * 1024);
+        expect(r.cpuSeconds).toBeGreaterThan(0);
         expect(r.resultBytes).toBeGreaterThan(0);
         expect(r.wallSeconds).toBeGreaterThan(0);
         expect(r.identitiesPerSecond).toBeCloseTo(r.identities / r.wallSeconds, 6);
@@ -57,6 +66,35 @@ describe('npm run bench (tiny)', () => {
         rescanShare: 0,
       });
       expect(github && verdicts(github).find((v) => v.figure.startsWith('rescan'))?.met).toBe(true);
+      // Google Cloud: 3 projects (one in a folder) × 4 accounts + one API key, each project a target.
+      const gcp = results[4];
+      expect(gcp?.identities).toBe(13);
+      expect(gcp?.targets).toBe(3);
+      expect(gcp?.failedTargets).toEqual([]);
+      expect(gcp?.minimum).toBe(57);
+      expect(gcp?.byOperation).toMatchObject({
+        'crm:projects.list': 2, // the organization and its folder
+        'crm:organizations.getIamPolicy': 1,
+        'crm:folders.getIamPolicy': 1,
+        'crm:projects.getIamPolicy': 3,
+        'iam:serviceAccounts.list': 3,
+        'iam:keys.list': 12, // one per account: IAM has no project-wide key listing
+        'iam:serviceAccounts.getIamPolicy': 12,
+        'iam:roles.get': 4, // once per role for the whole scan
+      });
+      // 3 + 1 + 12 + 24 + 1 resources (projects, folder, accounts, keys, API key): one page;
+      // 1 + 1 + 3 + 3 policies (organization, folder, projects, accounts): one page; Policy
+      // Analyzer (6), deny policies (5) and roles (4) stay.
+      expect(gcp?.cai).toEqual({
+        projects: 3,
+        perProjectCalls: 57,
+        searchAllResources: 1,
+        searchAllIamPolicies: 1,
+        residual: 15,
+        caiCalls: 17,
+        saving: 57 / 17,
+        caiQuotaMinutes: 1 / 400,
+      });
     },
   );
 
@@ -74,6 +112,22 @@ describe('npm run bench (tiny)', () => {
       expect(r?.throttled).toBeGreaterThan(0);
       expect(r?.calls).toBe((r?.minimum ?? 0) + (r?.throttled ?? 0));
       expect(r?.failedTargets).toEqual([]);
+    },
+  );
+
+  it(
+    'counts Organizations TooManyRequestsException answers; the organisation scan retries through them',
+    { timeout: 120_000 },
+    async () => {
+      const [r] = await runBench({ ...base, only: ['aws-org'], awsThrottleEvery: 3 });
+      const organizations = Object.entries(r?.throttledByOperation ?? {}).filter(([op]) =>
+        op.startsWith('organizations:'),
+      );
+      expect(organizations.length, JSON.stringify(r?.throttledByOperation)).toBeGreaterThan(0);
+      expect(r?.calls).toBe((r?.minimum ?? 0) + (r?.throttled ?? 0));
+      // The same outcome as unthrottled: 4 accounts scanned, the unassumable one failed, nothing else.
+      expect(r?.identities).toBe(4 * 15);
+      expect(r?.failedTargets).toEqual([`aws:account/${accountId(5)}`]);
     },
   );
 
@@ -98,5 +152,12 @@ describe('npm run bench (tiny)', () => {
     expect(large.find((s) => s.name === 'aws-account')?.fake.aws?.accounts[0]?.users).toBe(5_000);
     expect(large.find((s) => s.name === 'github-org')?.fake.github?.repos).toBe(2_000);
     expect(large.find((s) => s.name === 'github-org')?.fake.github?.repos).toBe(2_000);
+    // Google Cloud: 50 projects × 200 service accounts; the same 10,000 accounts over 2,000 projects.
+    expect(large.find((s) => s.name === 'gcp-org')?.fake.gcp).toMatchObject({ projects: 50, accounts: 200 });
+    expect(large.find((s) => s.name === 'gcp-org')?.gcpCounts?.accounts).toBe(10_000);
+    expect(large.find((s) => s.name === 'gcp-projects')?.fake.gcp).toMatchObject({
+      projects: 2_000,
+      accounts: 5,
+    });
   });
 });

@@ -12,7 +12,8 @@ import { EXIT } from '../../src/exit-codes.js';
 import { ScanResult } from '../../src/model.js';
 import { packageRoot } from '../../src/paths.js';
 import { builtins } from '../../src/registry.js';
-import { sdkInstallCommand } from '../../src/connector.js';
+import { sdkInstallCommand, sdksFor } from '../../src/connector.js';
+import { entraProvider } from '../../connectors/entra/provider.js';
 
 const cli = join(packageRoot, 'dist', 'src', 'cli.js');
 const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as {
@@ -21,7 +22,8 @@ const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) 
   peerDependencies?: Record<string, string>;
   peerDependenciesMeta?: Record<string, { optional?: boolean }>;
 };
-const declared = Object.values(builtins.connectors).flatMap((c) => Object.entries(c.optionalSdks ?? {}));
+// What a scan needs (optionalSdks) and what only the demo loads (demo.sdks): optional peers alike.
+const declared = Object.values(builtins.connectors).flatMap((c) => Object.entries(sdksFor(c, 'demo')));
 const names = declared.map(([name]) => name);
 let dir = '';
 
@@ -72,12 +74,21 @@ describe('optional SDKs', () => {
     }
   });
 
+  it("a scan's install command names what the scan loads; the demo's adds what only the demo loads", () => {
+    expect(sdkInstallCommand(entraProvider)).toBe(
+      'npm install @azure/identity@4.13.1 @microsoft/microsoft-graph-client@3.0.7',
+    );
+    expect(sdkInstallCommand(entraProvider, 'demo')).toBe(
+      'npm install @azure/identity@4.13.1 @microsoft/microsoft-graph-client@3.0.7 selfsigned@5.5.0',
+    );
+  });
+
   it('the demo leaves out a provider whose SDK is missing and names the install command', () => {
     const res = run(['demo', '--out', join(dir, 'demo')]);
     expect(res.status).toBe(EXIT.findings);
     for (const c of Object.values(builtins.connectors).filter((c) => c.optionalSdks)) {
       expect(res.stdout).toContain(
-        `Left out: ${c.title}, whose optional SDK is not installed (\`${sdkInstallCommand(c)}\``,
+        `Left out: ${c.title}, whose optional SDK is not installed (\`${sdkInstallCommand(c, 'demo')}\``,
       );
     }
     const result = ScanResult.parse(
@@ -136,11 +147,13 @@ describe('optional SDKs', () => {
         expect.objectContaining({
           code: 'not_supported',
           call: 'entra:sdk',
+          // What a scan needs: the demo's TLS certificate library is not named.
           message: expect.stringContaining(
-            'run `npm install @azure/identity@4.13.1 @microsoft/microsoft-graph-client@3.0.7 selfsigned@5.5.0`',
+            'run `npm install @azure/identity@4.13.1 @microsoft/microsoft-graph-client@3.0.7` where',
           ),
         }),
       ]);
+      expect(c.gaps[0]?.message).not.toContain('selfsigned');
     }
   });
 });
