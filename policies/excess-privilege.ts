@@ -12,7 +12,7 @@ import {
 import type { Identity } from '../src/model.js';
 import { type FindingDraft, type Policy, fail, judged, notApplicable, unknown } from '../src/policy.js';
 import { NONE, SOME } from '../connectors/aws/effective.js';
-import { type PathStep, escalationSets, evaluatorOf, pathsToAdmin } from './lib/aws-paths.js';
+import { type PathStep, byPrivilege, escalationSets, evaluatorOf, pathsToAdmin } from './lib/aws-paths.js';
 import { gcpAdminScope } from './lib/gcp.js';
 import { githubReach } from './lib/github.js';
 import {
@@ -202,11 +202,11 @@ export const excessPrivilege: Policy<Options> = {
     const ignored = (action: string): boolean => options.ignoreActions.some((p) => wildcardMatch(p, action));
     const drafts: FindingDraft[] = [];
     if (options.serviceWildcards) {
-      const draft = serviceWildcardDraft(identity, ignored);
+      const draft = serviceWildcardDraft(identity, ignored, options.ignoreActions);
       if (draft) drafts.push({ ...draft, evidence: { ...draft.evidence, ...boundary } });
     }
     if (options.escalation) {
-      const draft = escalationDraft(identity, ignored);
+      const draft = escalationDraft(identity, ignored, options.ignoreActions);
       if (draft) drafts.push({ ...draft, evidence: { ...draft.evidence, ...boundary } });
       const paths = ctx.inventory ? pathsToAdmin(identity, ctx.inventory) : [];
       if (paths.length > 0) drafts.push(pathDraft(identity, paths));
@@ -218,7 +218,27 @@ export const excessPrivilege: Policy<Options> = {
 const serviceWildcardDraft = (
   identity: Identity,
   ignored: (action: string) => boolean,
+  ignoreActions: readonly string[],
 ): FindingDraft | undefined => {
+  // The wildcards rest on the privilege alone: shared by principals with the same policies.
+  const wildcards = byPrivilege(identity, 'service-wildcards', ignoreActions, (i) =>
+    serviceWildcards(i, ignored),
+  );
+  if (wildcards.length === 0) return undefined;
+  const services = [...new Set(wildcards.map((w) => serviceOf(w.action)))].sort();
+  return {
+    key: 'service-wildcard',
+    title: `All actions of ${plural(services.length, 'service')} on all resources`,
+    message: `${identityLabel(identity)} is allowed every action of ${services.join(', ')} on every resource.`,
+    evidence: { services, wildcards },
+    remediation: `Replace ${services.map((s) => `${s}:*`).join(', ')} with the specific actions and resources this identity uses.`,
+  };
+};
+
+const serviceWildcards = (
+  identity: Identity,
+  ignored: (action: string) => boolean,
+): { action: string; statement: string }[] => {
   const grants = identity.privilege.grants;
   const wildcards: { action: string; statement: string }[] = [];
   for (const g of grants) {
@@ -234,23 +254,17 @@ const serviceWildcardDraft = (
       wildcards.push({ action, statement: describeGrant(g) });
     }
   }
-  if (wildcards.length === 0) return undefined;
-  const services = [...new Set(wildcards.map((w) => serviceOf(w.action)))].sort();
-  return {
-    key: 'service-wildcard',
-    title: `All actions of ${plural(services.length, 'service')} on all resources`,
-    message: `${identityLabel(identity)} is allowed every action of ${services.join(', ')} on every resource.`,
-    evidence: { services, wildcards },
-    remediation: `Replace ${services.map((s) => `${s}:*`).join(', ')} with the specific actions and resources this identity uses.`,
-  };
+  return wildcards;
 };
 
 const escalationDraft = (
   identity: Identity,
   ignored: (action: string) => boolean,
+  ignoreActions: readonly string[],
 ): FindingDraft | undefined => {
-  // Judged on effective access: a set the boundary, an SCP or a Deny closes is not open.
-  const { open: sets, blocked } = escalationSets(identity, ignored);
+  // Judged on effective access: a set the boundary, an SCP or a Deny closes is not open. The
+  // answer is shared by principals with the same policies (kept per ignore list).
+  const { open: sets, blocked } = escalationSets(identity, ignored, ignoreActions);
   if (sets.length === 0) return undefined;
   return {
     key: 'escalation',

@@ -20,6 +20,7 @@ import {
   serviceAccountAttributes,
   type PrincipalRef,
 } from './lib/gcp.js';
+import { compareCodeUnits } from '../src/order.js';
 
 const Options = z.strictObject({
   projectLevel: z
@@ -146,7 +147,7 @@ export const gcpImpersonation: Policy<Options> = {
       const bindings = new Map<string, PrincipalRef>();
       for (const p of broad)
         bindings.set([p.resource, p.role, p.principal.toLowerCase(), p.condition ?? ''].join('\u0000'), p);
-      for (const [bindingKey, p] of [...bindings].sort(([a], [b]) => a.localeCompare(b))) {
+      for (const [bindingKey, p] of [...bindings].sort(([a], [b]) => compareCodeUnits(a, b))) {
         drafts.push({
           key: 'project-level',
           shared: { uid: bindingKey },

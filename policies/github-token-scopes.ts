@@ -14,6 +14,7 @@ import {
   grantsWrite,
   tokenAttributes,
 } from './lib/github.js';
+import { compareCodeUnits } from '../src/order.js';
 
 const Options = z.strictObject({
   broadScopes: z
@@ -125,7 +126,7 @@ export const githubTokenScopes: Policy<Options> = {
     const writes = Object.entries(token.permissions.repository ?? {})
       .filter(([, a]) => grantsWrite(a))
       .map(([permission, access]) => ({ permission, access }))
-      .sort((a, b) => a.permission.localeCompare(b.permission));
+      .sort((a, b) => compareCodeUnits(a.permission, b.permission));
     if (writes.length === 0) return [judged([])];
     const changesCode = writes.some((w) => CODE_CHANGE_PERMISSIONS.includes(w.permission));
     drafts.push({

@@ -221,6 +221,10 @@ progressOptions(
     .option(
       '--shard <I/N>',
       'collect only shard I of N of the targets (round-robin over the sorted target list; needs --as-of); `nhiscan merge` judges the shards',
+    )
+    .option(
+      '--workers <n|auto>',
+      'collect targets in N worker threads (1: in the main thread; auto: one per core but one); overrides `workers` of the config',
     ),
 )
   .option('-q, --quiet', 'print nothing but errors (the exit code carries the result)')
@@ -236,12 +240,17 @@ progressOptions(
         target?: string[];
         provider?: string[];
         shard?: string;
+        workers?: string;
         quiet?: boolean;
         verbose?: boolean;
       } & OutputFlags &
         ProgressFlags,
     ) => {
       const { scanCommand } = await import('./commands.js');
+      const workers =
+        opts.workers === undefined
+          ? undefined
+          : (await import('./target-workers.js')).parseWorkers(opts.workers);
       const { progress, log } = await progressAndLogger(opts);
       const { signal, cut } = onInterrupt(log);
       if (opts.shard !== undefined) {
@@ -261,6 +270,7 @@ progressOptions(
           progress,
           select: { targets: opts.target ?? [], providers: opts.provider ?? [] },
           waitLock: opts.waitLock === undefined ? undefined : waitLockSeconds(opts.waitLock),
+          workers,
           refused: {
             '--fail-on': opts.failOn,
             '--format': opts.format,
@@ -285,6 +295,7 @@ progressOptions(
         signal,
         progress,
         select: { targets: opts.target ?? [], providers: opts.provider ?? [] },
+        workers,
         ...outputFrom(opts, opts.out),
       }).finally(() => {
         progress.finish();

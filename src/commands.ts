@@ -31,6 +31,7 @@ import { reportHistory } from './store/history.js';
 import { periodReport } from './store/period.js';
 import { periodFiles } from './store/period-output.js';
 import { EXIT } from './exit-codes.js';
+import type { WorkersSetting } from './target-workers.js';
 
 /** `--fail-on`: a severity (any open finding), `none`, or `new[:SEVERITY]` (regressions only). */
 export type FailOnChoice = { mode: 'open'; threshold: FailOn } | { mode: 'new'; severity: Severity };
@@ -95,6 +96,8 @@ export interface ScanCommandOptions {
   fromShards?: ShardSource | undefined;
   /** The progress display on stderr (`--progress`); finished (its lines cleared) before the summary. */
   progress?: Progress | undefined;
+  /** `--workers N|auto`: worker threads collecting targets (default: the config's `workers`, else 1). */
+  workers?: WorkersSetting | undefined;
 }
 
 /** The evidence bundle's period report covers this many nights up to the scan's asOf by default. */
@@ -227,6 +230,7 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
           ...(opts.signal ? { signal: opts.signal } : {}),
           ...(opts.select ? { select: opts.select } : {}),
           ...(opts.progress ? { progress: opts.progress } : {}),
+          ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
         }).finally(() => opts.progress?.finish());
     const reason: unknown = opts.signal?.reason;
     const interrupted = result.run.interrupted && reason instanceof Interrupted;

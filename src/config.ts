@@ -19,6 +19,7 @@ import type { AnyPolicy } from './policy.js';
 import type { Reporter } from './report/types.js';
 import { loadPlugins } from './plugins.js';
 import { builtins } from './registry.js';
+import { MAX_WORKERS } from './target-workers.js';
 
 export const FailOn = z.enum([...Severity.options, 'none']);
 export type FailOn = z.infer<typeof FailOn>;
@@ -82,6 +83,11 @@ export const ConfigFile = z.strictObject({
   concurrency: z.int().min(1).max(64).default(8),
   /** Targets (accounts, projects, orgs) scanned at once. */
   targetConcurrency: z.int().min(1).max(32).default(4),
+  /**
+   * Worker threads collecting targets (README: Worker threads): 1 collects in the main thread,
+   * `auto` one per core but one. No default, so configs without it keep their hash.
+   */
+  workers: z.union([z.int().min(1).max(MAX_WORKERS), z.literal('auto')]).optional(),
   /** Per-request timeout and per-target deadline (README: Timeouts and signals). */
   timeouts: TimeoutsConfig,
   output: z
@@ -320,6 +326,8 @@ const withDefaultIdFields = (file: ConfigFile, raw: unknown, registries: Registr
  */
 const hashForm = (file: ConfigFile): unknown => ({
   ...file,
+  // How targets are collected, not what is judged: a run with workers matches one without.
+  workers: undefined,
   financialScope: undefined,
   scope: { soc1: file.financialScope },
 });

@@ -96,6 +96,13 @@ export interface Connector<C = unknown, T = unknown, S = unknown> {
    */
   optionalSdks?: Readonly<Record<string, string>>;
   /**
+   * Its targets may be collected in worker threads (`--workers N`, src/target-workers.ts): `collect`
+   * needs nothing from `ctx.session` that `expand` or another target put there (each worker opens
+   * the session afresh), and its target data and provider config are plain data (structured clone).
+   * Absent: its targets are collected in the main thread.
+   */
+  workerThreads?: boolean;
+  /**
    * `nhiscan doctor`: checks the credentials of one target and which permissions of its manifest
    * the principal holds. Throws (a ScanError) when the credentials fail. Without it the core
    * reports the provider as "not checked", never as fine.
@@ -149,6 +156,7 @@ export type ConnectorLight<C = unknown, T = unknown> = Pick<
   | 'optionalSdks'
   | 'ocsfAccountType'
   | 'directoryIdFields'
+  | 'workerThreads'
 > & {
   /** Whether the full connector has `expand` (targets that stand for many). */
   expands?: boolean;

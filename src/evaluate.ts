@@ -21,10 +21,14 @@ import {
   Finding,
   type Gap,
   type Identity,
+  SEVERITY_ORDER,
+  type Severity,
 } from './model.js';
 import {
   type AnyPolicy,
+  type FindingDraft,
   type PolicyContext,
+  type PolicyControls,
   type Verdict,
   outsideAppliesTo,
   remediationFor,
@@ -145,6 +149,38 @@ const recordsOf = (c: CompactRecords): EvaluationRecord[] => {
   return out;
 };
 
+/**
+ * What a policy in force does with identities of one provider and kind, decided once per
+ * (provider, kind) instead of once per identity × policy: not applicable (appliesTo), disabled by
+ * an override, or judged with that kind's variant (severity, options).
+ */
+type Step =
+  { judge: false; status: number; reasonId: number } | { judge: true; severity: Severity; options: unknown };
+interface Plan {
+  steps: Step[];
+  /** The control group per policy × financial scope (index 2k + inScope), filled on first record. */
+  groups: (ControlGroup | undefined)[];
+}
+interface ControlGroup {
+  keys: string[];
+  counts: EvaluationCounts;
+}
+
+/**
+ * The policy's own fields of a draft, checked like input (a plug-in's policy is outside code).
+ * Everything else a Finding holds comes from the identity, validated where it entered, or from
+ * the core. Only when this says no does the Finding schema run, to throw its usual error.
+ */
+const draftIsValid = (d: FindingDraft, severity: unknown): boolean =>
+  typeof d.title === 'string' &&
+  typeof d.message === 'string' &&
+  SEVERITY_ORDER.includes(severity as Severity) &&
+  typeof d.evidence === 'object' &&
+  d.evidence !== null &&
+  !Array.isArray(d.evidence) &&
+  (d.credentialUid === undefined || typeof d.credentialUid === 'string') &&
+  (d.remediation === undefined || typeof d.remediation === 'string');
+
 export const evaluatePolicies = (
   identities: readonly Identity[],
   policies: readonly EffectivePolicy[],
@@ -171,15 +207,19 @@ export const evaluatePolicies = (
     findings: new Map(),
   };
   const reasonIds = new Map<string, number>();
+  const reasonIdOf = (reason: string): number => {
+    let id = reasonIds.get(reason);
+    if (id === undefined) {
+      id = compact.reasons.push(reason) - 1;
+      reasonIds.set(reason, id);
+    }
+    return id;
+  };
   // The controls a policy stands for on one identity: its crosswalks filtered by provider, and
   // SOC 1 only in financial scope (as on its findings). Few distinct answers, so records are
   // counted per answer (a group) and spread over its control keys once at the end, in the order
-  // the keys were first met (the byControl key order is part of the result).
-  // Nested maps, not a joined string key: this runs once per policy × identity.
-  interface ControlGroup {
-    keys: string[];
-    counts: EvaluationCounts;
-  }
+  // the keys were first met (the byControl key order is part of the result): a group is made
+  // when its first record is counted, never ahead.
   const groups: ControlGroup[] = [];
   const controlGroups = new Map<AnyPolicy, Map<string, [ControlGroup?, ControlGroup?]>>();
   const groupOf = (policy: AnyPolicy, identity: Identity): ControlGroup => {
@@ -201,136 +241,193 @@ export const evaluatePolicies = (
     }
     return group;
   };
-  // Whether a policy judges a provider and kind (and the reason when it does not): memoised.
-  const outside = new Map<AnyPolicy, Map<string, Map<string, string | null>>>();
-  const outsideOf = (policy: AnyPolicy, identity: Identity): string | undefined => {
-    let byProvider = outside.get(policy);
-    if (!byProvider) outside.set(policy, (byProvider = new Map<string, Map<string, string | null>>()));
-    let byKind = byProvider.get(identity.provider);
-    if (!byKind) byProvider.set(identity.provider, (byKind = new Map<string, string | null>()));
-    let reason = byKind.get(identity.kind);
-    if (reason === undefined) {
-      reason = outsideAppliesTo(policy.appliesTo, identity) ?? null;
-      byKind.set(identity.kind, reason);
-    }
-    return reason ?? undefined;
-  };
-  // Record `at` (identity × policy in force, in loop order): a byte, a reason id, the counts.
-  let at = 0;
-  const record = (
-    k: number,
-    policy: AnyPolicy,
-    identity: Identity,
-    status: EvaluationStatus,
-    reason: string | undefined,
-    raised?: string[],
-  ): void => {
-    const code = STATUS_CODE[status];
-    compact.status[at] = code;
-    if (reason !== undefined) {
-      let id = reasonIds.get(reason);
-      if (id === undefined) {
-        id = compact.reasons.push(reason) - 1;
-        reasonIds.set(reason, id);
-      }
-      compact.reasonId[at] = id;
-    }
-    if (raised && raised.length > 0) compact.findings.set(at, raised);
-    at += 1;
-    const key = COUNT_KEYS[code] as keyof EvaluationCounts;
-    (policyCounts[k] as EvaluationCounts)[key] += 1;
-    groupOf(policy, identity).counts[key] += 1;
-  };
-
-  for (const identity of identities) {
-    for (const [k, effective] of active.entries()) {
-      const { policy } = effective;
-      const notJudged = outsideOf(policy, identity);
-      if (notJudged !== undefined) {
-        record(k, policy, identity, 'not-applicable', notJudged);
-        continue;
-      }
-      const { enabled, severity, options } = variantFor(effective, identity);
-      if (!enabled) {
-        record(k, policy, identity, 'not-applicable', DISABLED_BY_CONFIG);
-        continue;
-      }
-      let verdicts: Verdict[];
-      try {
-        verdicts = checkVerdicts(policy.id, policy.evaluate(identity, options, ctx));
-      } catch (err) {
-        const message = `policy ${policy.id} failed on this identity: ${errorMessage(err)}`;
-        failures.push({
-          identityUid: identity.uid,
-          gap: {
-            code: 'unknown',
-            call: `policy:${policy.id}`,
-            resource: identity.uid,
-            message,
-            recovered: false,
-          },
-        });
-        record(k, policy, identity, 'unknown', message);
-        continue;
-      }
-      const raised: string[] = [];
-      for (const v of verdicts) {
-        if (v.status !== 'fail') continue;
-        for (const d of v.findings) {
-          const declared = {
-            ...policy.controls,
-            soc2: [...new Set([...policy.controls.soc2, ...(d.extraControls?.soc2 ?? [])])],
+  const plans = new Map<string, Map<string, Plan>>();
+  const planOf = (identity: Identity): Plan => {
+    let byKind = plans.get(identity.provider);
+    if (!byKind) plans.set(identity.provider, (byKind = new Map<string, Plan>()));
+    let plan = byKind.get(identity.kind);
+    if (!plan) {
+      const steps = active.map((effective): Step => {
+        const notJudged = outsideAppliesTo(effective.policy.appliesTo, identity);
+        if (notJudged !== undefined)
+          return { judge: false, status: STATUS_CODE['not-applicable'], reasonId: reasonIdOf(notJudged) };
+        const { enabled, severity, options } = variantFor(effective, identity);
+        if (!enabled)
+          return {
+            judge: false,
+            status: STATUS_CODE['not-applicable'],
+            reasonId: reasonIdOf(DISABLED_BY_CONFIG),
           };
-          const inScope = identity.financialScope.inScope;
-          // A credential's finding id rests on its stable identity, not on which call named it.
-          const credentialKey =
-            d.credentialUid === undefined
-              ? undefined
-              : (identity.credentials.find((c) => c.uid === d.credentialUid)?.stableUid ?? d.credentialUid);
-          const uid = d.shared
-            ? sharedFindingUid(policy.id, d.shared.uid, d.key)
-            : findingUid(policy.id, identity.uid, credentialKey, d.key);
-          const existing = sharedFindings.get(uid);
-          if (existing) {
-            const reaches = existing.evidence['reaches'] as string[];
-            if (!reaches.includes(identity.uid)) reaches.push(identity.uid);
-            // Reaching an identity in financial scope brings the SOC 1 objectives with it.
-            if (inScope && !existing.soc1Scope) {
-              existing.controls.push(...controls.soc1(policy.id, declared));
-              existing.soc1Scope = identity.financialScope.reasons;
-            }
-            if (!raised.includes(uid)) raised.push(uid);
-            continue;
-          }
-          if (seen.has(uid)) continue;
-          seen.add(uid);
-          raised.push(uid);
-          const finding = Finding.parse({
-            uid,
-            policyId: policy.id,
-            severity: d.severity ?? severity,
-            title: d.title,
-            message: d.message,
-            provider: identity.provider,
+        return { judge: true, severity, options };
+      });
+      plan = { steps, groups: new Array<ControlGroup | undefined>(2 * active.length) };
+      byKind.set(identity.kind, plan);
+    }
+    return plan;
+  };
+  // The declared controls of a draft (the policy's, plus the draft's extra SOC 2 ids) and their
+  // references per provider: the same few answers for every finding of a policy.
+  const declaredOf = new Map<AnyPolicy, PolicyControls>();
+  const declaredFor = (policy: AnyPolicy, d: FindingDraft): PolicyControls => {
+    const extra = d.extraControls?.soc2;
+    if (extra !== undefined && extra.length > 0)
+      return { ...policy.controls, soc2: [...new Set([...policy.controls.soc2, ...extra])] };
+    let declared = declaredOf.get(policy);
+    if (!declared)
+      declaredOf.set(policy, (declared = { ...policy.controls, soc2: [...new Set(policy.controls.soc2)] }));
+    return declared;
+  };
+  const baseRefs = new Map<PolicyControls, Map<string, ControlRef[]>>();
+  const baseRefsOf = (declared: PolicyControls, provider: string, policyId: string): ControlRef[] => {
+    let byProvider = baseRefs.get(declared);
+    if (!byProvider) baseRefs.set(declared, (byProvider = new Map<string, ControlRef[]>()));
+    let refs = byProvider.get(provider);
+    if (!refs) byProvider.set(provider, (refs = controls.base(declared, provider, policyId)));
+    return refs;
+  };
+  const soc1Refs = new Map<PolicyControls, ControlRef[]>();
+  const soc1RefsOf = (declared: PolicyControls, policyId: string): ControlRef[] => {
+    let refs = soc1Refs.get(declared);
+    if (!refs) soc1Refs.set(declared, (refs = controls.soc1(policyId, declared)));
+    return refs;
+  };
+  // Control refs are fresh objects per finding, as the Finding schema's parse made them: a
+  // reporter or an exception may touch one finding's without touching another's.
+  const copyRefs = (refs: readonly ControlRef[], into: ControlRef[]): void => {
+    for (const r of refs) into.push({ framework: r.framework, id: r.id, title: r.title });
+  };
+  const { status: statusOf, reasonId: reasonOf } = compact;
+  const P = active.length;
+
+  for (let i = 0; i < identities.length; i++) {
+    const identity = identities[i] as Identity;
+    const plan = planOf(identity);
+    const inScope = identity.financialScope.inScope;
+    const scopeIndex = inScope ? 1 : 0;
+    const base = i * P;
+    for (let k = 0; k < P; k++) {
+      const at = base + k;
+      const step = plan.steps[k] as Step;
+      const effective = active[k] as EffectivePolicy;
+      const { policy } = effective;
+      let code: number;
+      if (!step.judge) {
+        code = step.status;
+        statusOf[at] = code;
+        reasonOf[at] = step.reasonId;
+      } else {
+        let verdicts: Verdict[] | undefined;
+        let message = '';
+        try {
+          verdicts = checkVerdicts(policy.id, policy.evaluate(identity, step.options, ctx));
+        } catch (err) {
+          message = `policy ${policy.id} failed on this identity: ${errorMessage(err)}`;
+        }
+        if (verdicts === undefined) {
+          failures.push({
             identityUid: identity.uid,
-            identityKind: identity.kind,
-            identityName: identity.name,
-            location: identity.location,
-            credentialUid: d.credentialUid,
-            evidence: d.shared ? { ...d.evidence, reaches: [identity.uid] } : d.evidence,
-            remediation: d.remediation ?? remediationFor(policy, identity.kind),
-            controls: [
-              ...controls.base(declared, identity.provider, policy.id),
-              ...(inScope ? controls.soc1(policy.id, declared) : []),
-            ],
-            soc1Scope: inScope ? identity.financialScope.reasons : undefined,
+            gap: {
+              code: 'unknown',
+              call: `policy:${policy.id}`,
+              resource: identity.uid,
+              message,
+              recovered: false,
+            },
           });
-          findings.push(finding);
-          if (d.shared) sharedFindings.set(uid, finding);
+          code = STATUS_CODE.unknown;
+          statusOf[at] = code;
+          reasonOf[at] = reasonIdOf(message);
+        } else {
+          let raised: string[] | undefined;
+          for (const v of verdicts) {
+            if (v.status !== 'fail') continue;
+            raised ??= [];
+            for (const d of v.findings) {
+              const declared = declaredFor(policy, d);
+              // A credential's finding id rests on its stable identity, not on which call named it.
+              const credentialKey =
+                d.credentialUid === undefined
+                  ? undefined
+                  : (identity.credentials.find((c) => c.uid === d.credentialUid)?.stableUid ??
+                    d.credentialUid);
+              const uid = d.shared
+                ? sharedFindingUid(policy.id, d.shared.uid, d.key)
+                : findingUid(policy.id, identity.uid, credentialKey, d.key);
+              const existing = sharedFindings.get(uid);
+              if (existing) {
+                const reaches = existing.evidence['reaches'] as string[];
+                if (!reaches.includes(identity.uid)) reaches.push(identity.uid);
+                // Reaching an identity in financial scope brings the SOC 1 objectives with it.
+                if (inScope && !existing.soc1Scope) {
+                  existing.controls.push(...controls.soc1(policy.id, declared));
+                  existing.soc1Scope = identity.financialScope.reasons;
+                }
+                if (!raised.includes(uid)) raised.push(uid);
+                continue;
+              }
+              if (seen.has(uid)) continue;
+              seen.add(uid);
+              raised.push(uid);
+              const severity = d.severity ?? step.severity;
+              const valid = draftIsValid(d, severity);
+              const refs: ControlRef[] = [];
+              copyRefs(baseRefsOf(declared, identity.provider, policy.id), refs);
+              if (inScope) copyRefs(soc1RefsOf(declared, policy.id), refs);
+              const { location } = identity;
+              // Built in the Finding schema's key order (what its parse returned), location and
+              // evidence copied as it copied them; the draft's own fields are checked, and the
+              // schema runs only on a bad draft, to reject it with its usual error.
+              const built: Finding = {
+                uid,
+                policyId: policy.id,
+                severity,
+                title: d.title,
+                message: d.message,
+                provider: identity.provider,
+                identityUid: identity.uid,
+                identityKind: identity.kind,
+                identityName: identity.name,
+                location:
+                  location.resource === undefined
+                    ? { provider: location.provider, scope: location.scope }
+                    : { provider: location.provider, scope: location.scope, resource: location.resource },
+                credentialUid: d.credentialUid,
+                // The draft's own object stays the policy's (the schema's parse copied it too).
+                evidence: d.shared
+                  ? { ...d.evidence, reaches: [identity.uid] }
+                  : valid
+                    ? { ...d.evidence }
+                    : d.evidence,
+                remediation: d.remediation ?? remediationFor(policy, identity.kind),
+                controls: refs,
+                soc1Scope: inScope ? identity.financialScope.reasons : undefined,
+              };
+              const finding = valid ? built : Finding.parse(built);
+              findings.push(finding);
+              if (d.shared) sharedFindings.set(uid, finding);
+            }
+          }
+          // One verdict (the usual case) folds to itself, without a folded object per record.
+          const only = verdicts.length === 1 ? (verdicts[0] as Verdict) : undefined;
+          let reason: string | undefined;
+          if (only) {
+            code = STATUS_CODE[only.status];
+            if (only.status === 'unknown' || only.status === 'not-applicable') reason = only.reason;
+          } else {
+            const folded = foldVerdicts(verdicts);
+            code = STATUS_CODE[folded.status];
+            reason = folded.reason;
+          }
+          statusOf[at] = code;
+          if (reason) reasonOf[at] = reasonIdOf(reason);
+          if (raised !== undefined && raised.length > 0) compact.findings.set(at, raised);
         }
       }
-      const { status, reason } = foldVerdicts(verdicts);
-      record(k, policy, identity, status, reason ? reason : undefined, raised);
+      const key = COUNT_KEYS[code] as keyof EvaluationCounts;
+      (policyCounts[k] as EvaluationCounts)[key] += 1;
+      const g = 2 * k + scopeIndex;
+      const group = plan.groups[g] ?? (plan.groups[g] = groupOf(policy, identity));
+      group.counts[key] += 1;
     }
   }
   for (const f of sharedFindings.values()) (f.evidence['reaches'] as string[]).sort();

@@ -6,7 +6,7 @@ import type { Clock } from './clock.js';
 import { type OpenedSession, createCollectContext, openSession } from './collect-context.js';
 import { mapLimit } from './concurrency.js';
 import { type Config, resolveFromConfig } from './config.js';
-import type { CollectContext, Target } from './connector.js';
+import type { AnyConnector, CollectContext, Target } from './connector.js';
 import { type Directory, loadDirectory } from './directory.js';
 import { Interrupted, ScanError, TargetDeadline, UsageError, errorMessage, errorName } from './errors.js';
 import { evaluatePolicies } from './evaluate.js';
@@ -33,6 +33,8 @@ import { compareCodeUnits } from './order.js';
 import { sha256, stableStringify } from './hash.js';
 import { type TargetSelection, isEmptySelection, targetSelector } from './target-select.js';
 import { type ShardSpec, assignShards } from './shard-plan.js';
+import { builtins } from './registry.js';
+import { type TargetPool, type WorkersSetting, createTargetPool, workerCount } from './target-workers.js';
 
 /**
  * A target from which nothing could be read is `failed`, not `partial`: no identity came back
@@ -62,6 +64,8 @@ export interface ScanOptions {
   shard?: ShardSpec | undefined;
   /** The progress display (src/progress.ts): told of each target, identity, call and wait. */
   progress?: ProgressSink | undefined;
+  /** `--workers`: worker threads collecting targets (overrides the config's `workers`; 1 = none). */
+  workers?: WorkersSetting | undefined;
 }
 
 export interface TargetRun {
@@ -166,7 +170,7 @@ export const verdictHash = (
       );
 
 const scanWith = async (
-  { config, clock, log, signal, select, shard, progress }: ScanOptions,
+  { config, clock, log, signal, select, shard, progress, workers }: ScanOptions,
   sessions: Sessions,
 ): Promise<Collected> => {
   const startedAt = clock.now().toISOString();
@@ -276,26 +280,65 @@ const scanWith = async (
     jobs.filter((_, i) => mine(i)).map((j) => ({ provider: j.target.provider, target: j.target.id })),
   );
 
-  const collected = await mapLimit(
-    jobs.map((job, i) => ({ job, i })).filter(({ i }) => mine(i)),
-    config.file.targetConcurrency,
-    async ({ job: { connector, providerConfig, target }, i }) => ({
+  const myJobs = jobs.map((job, i) => ({ job, i })).filter(({ i }) => mine(i));
+  // Worker threads (`--workers`): the same per-target function, only the connector's collect loop
+  // runs elsewhere. A connector runs there when it says it can (Connector.workerThreads) and a
+  // worker can load it: a built-in, or one of the config's plug-ins (loaded by module path).
+  const inWorker = (connector: AnyConnector): boolean =>
+    connector.workerThreads === true &&
+    (builtins.connectors[connector.id] === connector || config.file.plugins.length > 0);
+  const threads = workerCount(
+    workers ?? config.file.workers,
+    myJobs.filter(({ job }) => inWorker(job.connector)).length,
+  );
+  const pool: TargetPool | undefined = threads > 1 ? createTargetPool(threads, log) : undefined;
+  const collectLoop = async (
+    { connector, providerConfig, target }: (typeof jobs)[number],
+    ctx: CollectContext,
+    emit: (raw: unknown) => void,
+  ): Promise<void> => {
+    if (pool && inWorker(connector)) {
+      log.debug(`${target.label}: collected in a worker thread`);
+      return pool.collect(
+        {
+          connectorId: connector.id,
+          plugins: config.file.plugins,
+          baseDir: config.baseDir,
+          block: config.providers.findIndex((p) => p.config === providerConfig),
+          providerConfig,
+          target,
+          concurrency: config.file.concurrency,
+          requestTimeoutMs: config.file.timeouts.requestSeconds * 1000,
+          asOf: clock.asOf.toISOString(),
+        },
+        ctx,
+        emit,
+      );
+    }
+    for await (const raw of connector.collect(target, providerConfig, ctx)) {
+      emit(raw);
+    }
+  };
+  let collected: { position: number; run: TargetRun }[];
+  try {
+    collected = await mapLimit(myJobs, config.file.targetConcurrency, async ({ job, i }) => ({
       position: jobPositions[i] ?? 0,
-      run: await collectTarget(target, providerConfig, async (ctx, emit) => {
-        if (skipIfDead(connector.id, ctx)) return { skipped: true };
-        log.info(`scanning ${target.label} …`);
+      run: await collectTarget(job.target, job.providerConfig, async (ctx, emit) => {
+        if (skipIfDead(job.connector.id, ctx)) return { skipped: true };
+        log.info(`scanning ${job.target.label} …`);
         try {
-          for await (const raw of connector.collect(target, providerConfig, ctx)) {
-            emit(raw);
-          }
+          await collectLoop(job, ctx, emit);
         } catch (err) {
-          markDead(connector.id, err);
+          markDead(job.connector.id, err);
           throw err;
         }
         return { skipped: false };
       }),
-    }),
-  );
+    }));
+  } finally {
+    // Interrupted: a worker stuck in a call is not waited for (the result is written now).
+    await pool?.close(abort.aborted ? 0 : undefined);
+  }
   // In the order configured, each discovery entry right before the targets it listed; a shard
   // other than the first leaves the discovery entries to shard 1.
   const discoveryRuns = discoveries.flatMap((d) => (d.run ? [d.run] : []));

@@ -24,6 +24,7 @@ import type { Db } from './store/db.js';
 import { openStore, resolveStoreSpec, storeLabel } from './store/open.js';
 import { loadShards, saveShard, type ShardRunKey } from './store/shards.js';
 import type { TargetSelection } from './target-select.js';
+import type { WorkersSetting } from './target-workers.js';
 
 /** Where `nhiscan merge` reads the shards: these files, else the store's unmerged rows. */
 export interface ShardSource {
@@ -73,6 +74,8 @@ export interface ShardCommandOptions {
   waitLock?: number | undefined;
   /** The progress display on stderr (`--progress`); finished before the shard's summary. */
   progress?: Progress | undefined;
+  /** `--workers N|auto`: worker threads collecting this shard's targets. */
+  workers?: WorkersSetting | undefined;
   /** Options that judge or report: refused with a shard (only the merge judges). */
   refused?: Record<string, unknown>;
 }
@@ -124,6 +127,7 @@ export const shardCommand = async (opts: ShardCommandOptions): Promise<ShardComm
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.select ? { select: opts.select } : {}),
       ...(opts.progress ? { progress: opts.progress } : {}),
+      ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
     }).finally(() => opts.progress?.finish());
     const shard = shardResultOf(collected, {
       shard: opts.shard,

@@ -12,7 +12,7 @@
 // part of them). Max and min are commutative and monotone, so statement order never matters and a
 // Deny or a limit never widens access. A conditional Deny is an upper bound: it may or may not
 // apply, so it does not lower the state (it is named in the reasons).
-import { globMatch } from '../../src/glob.js';
+import { compileGlob, globMatch } from '../../src/glob.js';
 import { coversAllResources, serviceOf } from './iam-actions.js';
 import type { Grant } from '../../src/model.js';
 import { ACCESS_LEVELS, PERMISSIONS, type ServiceActions, catalogServices } from './action-catalog.js';
@@ -42,37 +42,94 @@ const compilePattern = (pattern: string): Matcher => {
     return (_key, service) => service === svc;
   }
   if (!/[*?]/.test(p)) return (key) => key === p;
-  // The one glob matcher (linear time: patterns come from the cloud).
-  return (key) => globMatch(p, key);
+  // The one glob matcher (linear time: patterns come from the cloud), the pattern prepared once.
+  const glob = compileGlob(p);
+  return (key) => glob(key);
 };
+
+/**
+ * A statement's action list compiled once per distinct list (a managed policy attached to many
+ * principals, the same statement in many inline policies), with the answers it gave, for the
+ * evaluators that ask to remember them (the policy layer asks the same few dozen actions of
+ * every principal; the connector walks the whole catalog once and does not).
+ */
+interface ActionList {
+  match: Matcher;
+  answers: Map<string, boolean>;
+}
+/** Answers kept per list: the policies' questions, not the catalog. */
+const MAX_ANSWERS = 1024;
+
+const buildActionList = (actions: readonly string[], notAction: boolean): ActionList => {
+  // Patterns grouped by service, so an action is only tested against its own service's patterns
+  // (ReadOnlyAccess alone lists thousands).
+  const byService = new Map<string, Matcher[]>();
+  const anyService: Matcher[] = [];
+  for (const pattern of actions) {
+    const p = pattern.toLowerCase();
+    const svc = p.includes(':') ? p.slice(0, p.indexOf(':')) : p;
+    const m = compilePattern(p);
+    if (/[*?]/.test(svc)) anyService.push(m);
+    else byService.set(svc, [...(byService.get(svc) ?? []), m]);
+  }
+  const hit: Matcher = (key, service) =>
+    (byService.get(service)?.some((m) => m(key, service)) ?? false) ||
+    anyService.some((m) => m(key, service));
+  return { match: notAction ? (key, service) => !hit(key, service) : hit, answers: new Map() };
+};
+
+// Action lists by content. Bounded by the characters of their keys (an estate has a few hundred
+// distinct lists; a table that fills is dropped and rebuilt, never grown): pure functions of the
+// list, so sharing them across principals or scans cannot change an answer.
+const MAX_LIST_CHARS = 8_000_000;
+const actionLists = new Map<string, ActionList>();
+let actionListChars = 0;
+const actionListOf = (grant: Grant): ActionList => {
+  const key = `${grant.notAction ? '!' : '='}${grant.actions.join('\n')}`;
+  let list = actionLists.get(key);
+  if (!list) {
+    if (actionListChars + key.length > MAX_LIST_CHARS) {
+      actionLists.clear();
+      actionListChars = 0;
+    }
+    list = buildActionList(grant.actions, grant.notAction);
+    actionLists.set(key, list);
+    actionListChars += key.length;
+  }
+  return list;
+};
+
+/** How many distinct action lists are compiled (for tests of the table's bound). */
+export const compiledActionLists = (): number => actionLists.size;
 
 interface Compiled {
   grant: Grant;
   match: Matcher;
+  list: ActionList;
+  /** Whether the statement's Resource list spans every resource of a service, by service. */
+  covers: Map<string, boolean>;
 }
 
 const compiled = new WeakMap<Grant, Compiled>();
 const compile = (grant: Grant): Compiled => {
   let c = compiled.get(grant);
   if (!c) {
-    // Patterns grouped by service, so an action is only tested against its own service's patterns
-    // (ReadOnlyAccess alone lists thousands).
-    const byService = new Map<string, Matcher[]>();
-    const anyService: Matcher[] = [];
-    for (const pattern of grant.actions) {
-      const p = pattern.toLowerCase();
-      const svc = p.includes(':') ? p.slice(0, p.indexOf(':')) : p;
-      const m = compilePattern(p);
-      if (/[*?]/.test(svc)) anyService.push(m);
-      else byService.set(svc, [...(byService.get(svc) ?? []), m]);
-    }
-    const hit: Matcher = (key, service) =>
-      (byService.get(service)?.some((m) => m(key, service)) ?? false) ||
-      anyService.some((m) => m(key, service));
-    c = { grant, match: grant.notAction ? (key, service) => !hit(key, service) : hit };
+    const list = actionListOf(grant);
+    c = { grant, match: list.match, list, covers: new Map() };
     compiled.set(grant, c);
   }
   return c;
+};
+
+/** The list's answer for `key`, remembered on the list (bounded). */
+const rememberedMatch = (c: Compiled, key: string, service: string): boolean => {
+  const { answers, match } = c.list;
+  let hit = answers.get(key);
+  if (hit === undefined) {
+    hit = match(key, service);
+    if (answers.size < MAX_ANSWERS) answers.set(key, hit);
+  }
+  return hit;
 };
 
 /** Does the statement's Resource (or NotResource) name this ARN? ARNs match case-sensitively. */
@@ -81,21 +138,36 @@ const namesResource = (g: Grant, arn: string): boolean => {
   return g.notResource ? !hit : hit;
 };
 
+/** Does the statement's Resource list (NotResource aside) span every resource `service` has? */
+const coversService = (c: Compiled, service: string): boolean => {
+  let hit = c.covers.get(service);
+  if (hit === undefined) {
+    // coversAllResources reads only the action's service.
+    hit = coversAllResources(c.grant.resources, service);
+    c.covers.set(service, hit);
+  }
+  return hit;
+};
+
+/** Does the statement's action list name `key`: asked of the list, or of its remembered answers. */
+type Test = (c: Compiled, key: string, service: string) => boolean;
+const ask: Test = (c, key, service) => c.match(key, service);
+
 /** The state one Allow statement gives `key`, before any Deny. */
-const allowState = (c: Compiled, key: string, service: string): AccessState => {
+const allowState = (c: Compiled, key: string, service: string, test: Test): AccessState => {
   const g = c.grant;
-  if (g.effect !== 'Allow' || !c.match(key, service)) return NONE;
+  if (g.effect !== 'Allow' || !test(c, key, service)) return NONE;
   if (g.conditional) return CONDITIONAL;
   // NotResource allows everything but the listed resources: counted as every resource (upper bound).
-  return coversAllResources(g.resources, key, g.notResource) ? ALL : SOME;
+  return g.notResource || coversService(c, service) ? ALL : SOME;
 };
 
 /** How far one Deny statement caps `key`: none when it denies on every resource, some on part of them. */
-const denyCap = (c: Compiled, key: string, service: string): AccessState => {
+const denyCap = (c: Compiled, key: string, service: string, test: Test): AccessState => {
   const g = c.grant;
-  if (g.effect !== 'Deny' || g.conditional || !c.match(key, service)) return ALL;
+  if (g.effect !== 'Deny' || g.conditional || !test(c, key, service)) return ALL;
   // A Deny with NotResource leaves the excluded resources allowed.
-  return !g.notResource && coversAllResources(g.resources, key) ? NONE : SOME;
+  return !g.notResource && coversService(c, service) ? NONE : SOME;
 };
 
 export interface Decision {
@@ -109,10 +181,10 @@ export interface Decision {
 }
 
 /** One policy set's Allow state for `key`, and the statement that gives it. */
-const setState = (grants: readonly Compiled[], key: string, service: string): Decision => {
+const setState = (grants: readonly Compiled[], key: string, service: string, test: Test): Decision => {
   let best: Decision = { state: NONE };
   for (const c of grants) {
-    const s = allowState(c, key, service);
+    const s = allowState(c, key, service, test);
     if (s > best.state) {
       best = { state: s, grant: c.grant };
       if (s === ALL) break;
@@ -133,7 +205,17 @@ export interface Evaluator {
   services(): readonly string[];
 }
 
-export const evaluator = (grants: readonly Grant[], limits: readonly Limit[] = []): Evaluator => {
+/**
+ * `remember`: keep each action list's answers, and this evaluator's decisions, for the next
+ * question (the policy layer asks the same few dozen actions of every principal). Decisions are
+ * then shared objects: read them, never change them.
+ */
+export const evaluator = (
+  grants: readonly Grant[],
+  limits: readonly Limit[] = [],
+  { remember = false }: { remember?: boolean } = {},
+): Evaluator => {
+  const test: Test = remember ? rememberedMatch : ask;
   const identityAllows = grants.filter((g) => g.effect === 'Allow').map(compile);
   const denies = [...grants, ...limits.flatMap((l) => l.grants)]
     .filter((g) => g.effect === 'Deny')
@@ -142,16 +224,16 @@ export const evaluator = (grants: readonly Grant[], limits: readonly Limit[] = [
     limit: l,
     allows: l.grants.filter((g) => g.effect === 'Allow').map(compile),
   }));
-  const decide = (action: string): Decision => {
+  const decideOnce = (action: string): Decision => {
     const key = action.toLowerCase();
     const service = serviceOf(key);
-    const allowed = setState(identityAllows, key, service);
+    const allowed = setState(identityAllows, key, service, test);
     if (allowed.state === NONE) return allowed;
     let state: AccessState = allowed.state;
     let blockedBy: string | undefined;
     let conditionedBy = allowed.state === CONDITIONAL ? allowed.grant : undefined;
     for (const { limit, allows } of limitSets) {
-      const limited = setState(allows, key, service);
+      const limited = setState(allows, key, service, test);
       const s = limited.state;
       if (s < state) {
         state = s;
@@ -161,7 +243,7 @@ export const evaluator = (grants: readonly Grant[], limits: readonly Limit[] = [
       if (state === NONE) return { state, grant: allowed.grant, blockedBy };
     }
     for (const c of denies) {
-      const cap = denyCap(c, key, service);
+      const cap = denyCap(c, key, service, test);
       if (cap < state) {
         state = cap;
         blockedBy = `denied by ${c.grant.source}${c.grant.sid ? ` (Sid ${c.grant.sid})` : ''}`;
@@ -170,10 +252,18 @@ export const evaluator = (grants: readonly Grant[], limits: readonly Limit[] = [
     }
     return { state, grant: allowed.grant, blockedBy, ...(state === CONDITIONAL ? { conditionedBy } : {}) };
   };
+  const decisions = new Map<string, Decision>();
+  const decide = remember
+    ? (action: string): Decision => {
+        let d = decisions.get(action);
+        if (!d) decisions.set(action, (d = decideOnce(action)));
+        return d;
+      }
+    : decideOnce;
   const onResource = (grants: readonly Compiled[], key: string, service: string, arn: string): Decision => {
     let best: Decision = { state: NONE };
     for (const c of grants) {
-      if (c.grant.effect !== 'Allow' || !c.match(key, service) || !namesResource(c.grant, arn)) continue;
+      if (c.grant.effect !== 'Allow' || !test(c, key, service) || !namesResource(c.grant, arn)) continue;
       const s: AccessState = c.grant.conditional ? CONDITIONAL : ALL;
       if (s > best.state)
         best = { state: s, grant: c.grant, ...(s === CONDITIONAL ? { conditionedBy: c.grant } : {}) };
@@ -199,7 +289,7 @@ export const evaluator = (grants: readonly Grant[], limits: readonly Limit[] = [
     }
     for (const c of denies) {
       const g = c.grant;
-      if (!g.conditional && c.match(key, service) && namesResource(g, arn)) {
+      if (!g.conditional && test(c, key, service) && namesResource(g, arn)) {
         return {
           state: NONE,
           grant: allowed.grant,

@@ -26,6 +26,8 @@ export const awsLight: ConnectorLight<AwsConfig, AwsTargetData> = {
   // Organisation targets list their member accounts at scan time.
   expands: true,
   doctors: true,
+  // No session; an organisation member's target carries what expand learnt (plain data).
+  workerThreads: true,
 };
 
 export const awsProvider = lazyConnector(awsLight, async () => (await import('./index.js')).awsConnector);

@@ -36,6 +36,7 @@ import type {
   ServicePrincipal,
   ServicePrincipalSignInActivity,
 } from './schema.js';
+import { compareCodeUnits } from '../../src/order.js';
 
 type CredentialInput = z.input<typeof CredentialSchema>;
 
@@ -265,7 +266,8 @@ const ownerFields = (
   if (owners === undefined) return { unknownFacts: ['owner'], attributes: {} }; // not read: a gap says why
   const sorted = [...owners].sort(
     (a, b) =>
-      (a.type === 'user' ? 0 : 1) - (b.type === 'user' ? 0 : 1) || ownerValue(a).localeCompare(ownerValue(b)),
+      (a.type === 'user' ? 0 : 1) - (b.type === 'user' ? 0 : 1) ||
+      compareCodeUnits(ownerValue(a), ownerValue(b)),
   );
   const first = sorted[0];
   return { owner: first ? { value: ownerValue(first), source: 'entra:owners' } : null, attributes: {} };
@@ -277,7 +279,7 @@ export function* toIdentities(facts: TenantFacts, asOf: Date): Generator<Identit
   const registered = new Set(facts.apps.map((a) => a.appId.toLowerCase()));
   const scope = facts.tenantId;
 
-  for (const app of [...facts.apps].sort((a, b) => a.appId.localeCompare(b.appId))) {
+  for (const app of [...facts.apps].sort((a, b) => compareCodeUnits(a.appId, b.appId))) {
     const sp = spByAppId.get(app.appId.toLowerCase());
     const owners = facts.owners.get(app.id)?.map(ownerOf);
     const fics = facts.federated.get(app.id)?.map(federatedOf);
@@ -323,7 +325,7 @@ export function* toIdentities(facts: TenantFacts, asOf: Date): Generator<Identit
     };
   }
 
-  for (const sp of [...facts.servicePrincipals].sort((a, b) => a.id.localeCompare(b.id))) {
+  for (const sp of [...facts.servicePrincipals].sort((a, b) => compareCodeUnits(a.id, b.id))) {
     if (sp.appId && registered.has(sp.appId.toLowerCase())) continue; // folded into its application
     // When applications could not be listed, a home-tenant SP cannot be told from a third party's.
     const managed = sp.servicePrincipalType === 'ManagedIdentity';

@@ -93,7 +93,7 @@ const judge = (b: BindingRef, input: EffectiveInput): JudgedBinding => {
   let denied: JudgedBinding['denied'];
   if (input.subject && input.denyRules) {
     const outcome = applyDenies(permissions, input.denyRules(b.resource), input.subject);
-    notes.push(...outcome.notApplied);
+    notes.push(...outcome.throughGroups, ...outcome.notApplied);
     if (outcome.denied.size > 0) {
       denied = [...outcome.denied]
         .map(([permission, policy]) => ({ permission, policy }))

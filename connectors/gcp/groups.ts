@@ -2,7 +2,7 @@
 // Cloud Identity API: `groups.lookup` (email → "groups/<id>"), then every page of
 // `groups.memberships.searchTransitiveMemberships`, which lists direct members and the members of
 // nested groups alike. Read once per group per scan (the directory lives on the connector session,
-// with its own limiter), every call with the target's signal, timeout and retries. A failed read is
+// with its own limiter and clients carrying the scan's signal and timeout, index.ts), with retries. A failed read is
 // returned, never an empty group: the caller records the gap and treats the members as unknown.
 // Google answers 403 for accounts without Workspace Enterprise / Cloud Identity Premium (the
 // transitive search needs it) as for a scanner without the Groups Reader admin role.
@@ -53,7 +53,10 @@ export const memberOf = (r: MemberRelation): GroupMember | undefined => {
   return { principal: `${kind}:${id}`, nested: r.relationType === 'INDIRECT' };
 };
 
-export const createGroupDirectory = (clients: GcpClients, ctx: CollectContext): GroupDirectory => {
+export const createGroupDirectory = (
+  clients: GcpClients,
+  ctx: Pick<CollectContext, 'concurrency'>,
+): GroupDirectory => {
   // Shared by every target of the scan (like the role catalog): a limiter of its own.
   const own: Pick<CollectContext, 'limit'> = { limit: createLimiter(ctx.concurrency) };
   const opts = clients.opts.cloudidentity;
@@ -156,6 +159,18 @@ export const readGroups = async (
     unread,
   };
 };
+
+/**
+ * Whether `principal` ("serviceAccount:x@…") is a member of a group, directly or through nested
+ * groups, by the group's email: 'unknown' when the group's members were not read.
+ */
+export const memberTest =
+  (membership: GroupMembership, principal: string) =>
+  (group: string): boolean | 'unknown' => {
+    const g = group.toLowerCase();
+    if (membership.membersOf(g) === undefined) return 'unknown';
+    return membership.groupsOf(principal).some((m) => m.group === g);
+  };
 
 /**
  * The roles a principal holds through its groups: each group's bindings (`bindingsOfGroup`), named

@@ -4,7 +4,13 @@
 // and a nightly diff of it, is per project. The organization / folder keeps an entry of its own
 // for the listing.
 import { gcpLight } from './provider.js';
-import type { CollectContext, Connector, ConnectorSession, Target } from '../../src/connector.js';
+import type {
+  CollectContext,
+  Connector,
+  ConnectorSession,
+  SessionContext,
+  Target,
+} from '../../src/connector.js';
 import { ScanError, UsageError } from '../../src/errors.js';
 import type { IdentityInput } from '../../src/model.js';
 import { createDenyReader, type DenyReader } from './deny.js';
@@ -67,21 +73,45 @@ export interface GcpSession extends ConnectorSession {
   /** Roles' permissions and deny policies, read once per scan (providers.gcp.rolePermissions / denyPolicies). */
   roles?: RoleCatalog;
   denies?: DenyReader;
-  /** Google group members (Cloud Identity), read once per scan (providers.gcp.expandGroups). */
+  /**
+   * Google group members (Cloud Identity), read once per scan (providers.gcp.expandGroups), on
+   * clients of the scan's own (see groupDirectoryOf).
+   */
   groups?: GroupDirectory;
+  /** The scan's signal, log and per-request timeout, for what the session reads itself. */
+  scan: Pick<SessionContext, 'signal' | 'log'> & { requestTimeoutMs: number | undefined };
 }
 
-const openSession = (
-  config: GcpConfig,
-  options: GcpConnectorOptions,
-  requestTimeoutMs: number | undefined,
-): GcpSession => {
+const openSession = (config: GcpConfig, options: GcpConnectorOptions, ctx: SessionContext): GcpSession => {
+  const { requestTimeoutMs } = ctx;
   // The token exchange gets the per-request timeout (config `timeouts.requestSeconds`).
   const auth = authenticate(config, options.authClient, requestTimeoutMs);
   auth.catch(() => undefined); // awaited by each target; never an unhandled rejection
   // Nothing to release: the state goes with the scan once the scan lets go of it.
-  return { auth, registered: new Map(), close: () => Promise.resolve() };
+  return {
+    auth,
+    registered: new Map(),
+    scan: { signal: ctx.signal, log: ctx.log, requestTimeoutMs },
+    close: () => Promise.resolve(),
+  };
 };
+
+/**
+ * The scan's group directory. Groups are read once per scan and shared by every project, so the
+ * Cloud Identity calls carry the scan's signal, log and timeout, not those of whichever target
+ * asked first: that target reaching its deadline must not abort (and cache as failed) a read
+ * every other project waits on. The credentials are the scan's own either way (session.auth).
+ */
+export const groupDirectoryOf = (
+  session: GcpSession,
+  config: GcpConfig,
+  client: GcpAuthResult['client'],
+  concurrency: number,
+): GroupDirectory =>
+  (session.groups ??= createGroupDirectory(
+    createClients(config, client, session.scan.signal, session.scan.requestTimeoutMs, session.scan.log),
+    { concurrency },
+  ));
 
 const mappingsOf = (session: GcpSession, config: GcpConfig, ctx: CollectContext): Map<string, Mapping> => {
   if (!session.mappings) {
@@ -247,10 +277,12 @@ async function* collectGcp(
     }
     inherited = (p) => policies.inherited(p);
   }
+  const groups = config.expandGroups ? groupDirectoryOf(session, config, client, ctx.concurrency) : undefined;
   const readers = config.rolePermissions
     ? {
         roles: (session.roles ??= createRoleCatalog(clients, ctx)),
         denies: config.denyPolicies ? (session.denies ??= createDenyReader(clients, ctx)) : undefined,
+        groups,
       }
     : undefined;
   const result = await collectProject(project, {
@@ -261,7 +293,7 @@ async function* collectGcp(
     mappings,
     policies,
     readers,
-    groups: config.expandGroups ? (session.groups ??= createGroupDirectory(clients, ctx)) : undefined,
+    groups,
   });
   for (const note of projectNote(project.projectId, result)) ctx.note(note);
   for (const identity of result.identities) yield principal ? markScanner(identity, principal) : identity;
@@ -279,7 +311,7 @@ export const createGcpConnector = (
 ): Connector<GcpConfig, GcpTargetData, GcpSession> => {
   return {
     ...gcpLight,
-    session: (config, ctx) => openSession(config, options, ctx.requestTimeoutMs),
+    session: (config, ctx) => openSession(config, options, ctx),
     expand: expandGcp,
     collect: collectGcp,
     doctor: doctorGcp,

@@ -5,15 +5,21 @@ import type { CollectContext } from '../../src/connector.js';
 import { mapLimit } from '../../src/concurrency.js';
 import { evaluateCondition } from './conditions.js';
 import type { GcpConfig } from './config.js';
-import type { DenyReader, DenyRuleRef, DenySubject } from './deny.js';
+import { denyGroupsNamed, type DenyReader, type DenyRuleRef, type DenySubject } from './deny.js';
 import { effectivePrivilegeOf, type EffectivePrivilege } from './effective.js';
 import { gcpGap, type GapInput } from './errors.js';
+import { GROUPS_GRANT, memberTest, readGroups, type GroupDirectory, type GroupMembership } from './groups.js';
 import type { AttachedPolicy, BindingRef } from './privilege.js';
 import { roleCall, type RoleCatalog, type RoleLookup } from './role-permissions.js';
 
 export interface PrivilegeReaders {
   roles: RoleCatalog;
   denies?: DenyReader | undefined;
+  /**
+   * Google group members (expandGroups), to decide deny rules naming groups; absent: such rules
+   * are not applied (membership unknown).
+   */
+  groups?: GroupDirectory | undefined;
 }
 
 export interface ProjectJudge {
@@ -88,6 +94,20 @@ export const prepareJudge = async (input: {
       'IAM deny policies not read (providers.gcp.denyPolicies: false): privilege is what allow policies grant',
     );
   }
+  // Groups the deny rules name, read through the scan's directory (each group once per scan).
+  let denyGroups: GroupMembership | undefined;
+  if (readers.groups) {
+    const named = denyGroupsNamed([...denyRules.values()].flat());
+    denyGroups = await readGroups(readers.groups, named, ctx.concurrency, (group, failed) => {
+      gap(
+        gcpGap(failed.call, failed.err, {
+          resource: `group:${group}`,
+          permission: GROUPS_GRANT,
+          fallback: `deny rules naming group:${group} are not applied (whether an account is a member is unknown): privilege may be overstated`,
+        }),
+      );
+    });
+  }
   const rulesFor = (resource: string): DenyRuleRef[] => {
     const at = chain.indexOf(resource);
     const covering = at >= 0 ? chain.slice(at) : [resource];
@@ -102,7 +122,11 @@ export const prepareJudge = async (input: {
         bindings,
         roles,
         ...(readers.denies ? { denyRules: rulesFor } : {}),
-        subject: { ...subject, containers },
+        subject: {
+          ...subject,
+          containers,
+          ...(denyGroups ? { inGroup: memberTest(denyGroups, `serviceAccount:${subject.email}`) } : {}),
+        },
         asOf,
       }),
     pool: () => (bindings) => effectivePrivilegeOf({ bindings, roles, asOf }),

@@ -19,6 +19,8 @@ import {
   isSamlEnforced,
   samlFailure,
 } from './errors.js';
+import { patPrivilege } from './privilege.js';
+import type { GithubReach, OwnerRepoAccess, OwnerRepoAnswer, RepoPermission } from './reach.js';
 import {
   type OrgFacts,
   type ScanTokenFacts,
@@ -27,6 +29,7 @@ import {
   credentialAuthorizationIdentity,
   deployKeyIdentity,
   installationIdentity,
+  ownerRole,
   patGrantIdentity,
   patRequestIdentity,
   scanTokenIdentity,
@@ -35,6 +38,7 @@ import {
   workflowTokenIdentity,
 } from './identities.js';
 import {
+  CollaboratorPermission,
   CredentialAuthorization,
   DeployKey,
   Environment,
@@ -85,6 +89,12 @@ interface WalkState extends OrgWalk {
   failures: Map<string, RepoFailure>;
   /** Calls denied for a named permission: not repeated on the other repositories. */
   uniformlyDenied: Set<string>;
+  /** The organisation's repositories, listed once (effective reach needs them before the walk). */
+  repos?: Promise<Repository[] | undefined>;
+  /** Effective-reach answers per (repository, user), cached for the scan of this organisation. */
+  ownerAnswers: Map<string, Promise<OwnerRepoAnswer>>;
+  /** Effective-reach calls made, and (repository, user) pairs left unasked at the limit. */
+  reachCalls: { made: number; skipped: number };
 }
 
 interface CallOptions {
@@ -304,6 +314,138 @@ const appBySlug = (w: WalkState, slug: string): Promise<GithubApp | undefined> =
   return pending;
 };
 
+/** The organisation's repositories, listed once per walk; undefined when off or not read. */
+const orgRepos = (w: WalkState): Promise<Repository[] | undefined> => {
+  w.repos ??= w.config.features.repositories
+    ? listAll(w, 'GET /orgs/{org}/repos', { org: w.org, type: 'all' }, Repository)
+    : Promise.resolve(undefined);
+  return w.repos;
+};
+
+export const OWNER_PERMISSION_CALL = 'GET /repos/{owner}/{repo}/collaborators/{username}/permission';
+const REPO_PERMISSIONS: ReadonlySet<string> = new Set(['admin', 'write', 'read', 'none']);
+
+/**
+ * A user's own permission on one repository (`permission` admin|write|read|none; `role_name`
+ * tells maintain, triage or a custom role). Cached per (repository, user); past the call limit,
+ * or on failure, the answer says why it is missing (a gap is recorded), never "none".
+ */
+const askOwner = (w: WalkState, repo: string, login: string): Promise<OwnerRepoAnswer> => {
+  const key = `${repo.toLowerCase()}\u0000${login.toLowerCase()}`;
+  const cached = w.ownerAnswers.get(key);
+  if (cached) return cached;
+  const call = OWNER_PERMISSION_CALL;
+  let answer: Promise<OwnerRepoAnswer>;
+  if (w.reachCalls.made >= w.config.reachCallLimit) {
+    w.reachCalls.skipped += 1;
+    answer = Promise.resolve({
+      notEvaluated: `not asked: the limit of ${w.config.reachCallLimit} effective-reach calls (providers.github.reachCallLimit) was reached`,
+    });
+  } else if (skipped(w, call, { repo })) {
+    answer = Promise.resolve({
+      notEvaluated: 'not asked: GitHub refused the call on another repository for a missing permission',
+    });
+  } else {
+    w.reachCalls.made += 1;
+    answer = w.ctx.limit(async (): Promise<OwnerRepoAnswer> => {
+      let data: unknown;
+      try {
+        data = (await w.octokit.request(call as Route, { owner: w.org, repo, username: login })).data;
+      } catch (err) {
+        fail(w, call, err, { repo: `${repo} (user ${login})`, denialAppliesToAll: true });
+        const gap = githubGap(call, err, {}, w.classicToken);
+        return {
+          notEvaluated: `not read (${gap.code}${gap.permission ? `, needs ${gap.permission}` : ''})`,
+        };
+      }
+      const parsed = CollaboratorPermission.safeParse(data);
+      if (!parsed.success || !REPO_PERMISSIONS.has(parsed.data.permission)) {
+        invalid(w, call, parsed.error?.issues[0], `${w.org}/${repo}`);
+        return { notEvaluated: 'GitHub answered in an unexpected shape' };
+      }
+      return {
+        permission: parsed.data.permission as RepoPermission,
+        ...(parsed.data.role_name ? { roleName: parsed.data.role_name } : {}),
+      };
+    });
+  }
+  w.ownerAnswers.set(key, answer);
+  return answer;
+};
+
+/**
+ * The owner's own permission on the repositories where a user credential's nominal reach is write
+ * or above. An organisation owner administers every repository: no call is needed. Undefined when
+ * nothing was asked (read-only reach, an org owner, repositories not known).
+ */
+const ownerRepoAccess = async (
+  w: WalkState,
+  facts: OrgFacts,
+  login: string,
+  nominal: GithubReach,
+): Promise<OwnerRepoAccess | undefined> => {
+  if (ownerRole(facts, login) === 'admin' || w.config.reachCallLimit === 0) return undefined;
+  const wanted = new Set<string>();
+  let all: string[] | undefined;
+  for (const e of nominal.permissions) {
+    if (e.on === 'organization' || e.on === 'account' || e.on === 'selected (not listed)') continue;
+    if (e.rank === 'none' || e.rank === 'read') continue;
+    if (e.on === 'all') {
+      all ??= (await orgRepos(w))?.map((r) => r.name);
+      for (const r of all ?? []) wanted.add(r);
+    } else for (const r of e.on) wanted.add(r);
+  }
+  if (wanted.size === 0) return undefined;
+  const names = [...wanted].sort(compareCodeUnits);
+  // The first answer alone: a refusal naming a permission then spares the other calls.
+  const [first, ...rest] = names;
+  const answers = first === undefined ? [] : [await askOwner(w, first, login)];
+  answers.push(...(await Promise.all(rest.map((r) => askOwner(w, r, login)))));
+  return {
+    repos: new Map(names.map((r, i) => [r, answers[i] ?? { notEvaluated: 'not asked' }])),
+    ...(all ? { all } : {}),
+  };
+};
+
+/** A fine-grained token's identity, its reach capped by its owner's own repository permissions. */
+const patIdentity = async (
+  w: WalkState,
+  facts: OrgFacts,
+  token: { grant: PatGrant } | { request: PatRequest },
+  repos: readonly string[] | undefined,
+): Promise<IdentityInput> => {
+  const {
+    owner: tokenOwner,
+    permissions,
+    repository_selection,
+  } = 'grant' in token ? token.grant : token.request;
+  const owner = tokenOwner.login;
+  const nominal = patPrivilege(
+    w.org,
+    permissions,
+    repository_selection,
+    repos,
+    owner,
+    ownerRole(facts, owner),
+  );
+  const ownerRepos = await ownerRepoAccess(w, facts, owner, nominal.reach);
+  return 'grant' in token
+    ? patGrantIdentity(facts, token.grant, repos, ownerRepos)
+    : patRequestIdentity(facts, token.request, ownerRepos);
+};
+
+/** One gap for the (repository, user) pairs left unasked at the call limit. */
+const reportReachLimit = (w: WalkState): void => {
+  if (w.reachCalls.skipped === 0) return;
+  w.ctx.gap({
+    code: 'partial_data',
+    call: OWNER_PERMISSION_CALL,
+    resource: w.org,
+    message: `effective reach: ${w.reachCalls.skipped} (repository, user) pairs not asked after ${w.reachCalls.made} calls (providers.github.reachCallLimit = ${w.config.reachCallLimit}); the tokens concerned say "not evaluated" there`,
+    fallback: "those tokens' repository permissions count as granted where the owner's access was not read",
+  });
+};
+
 async function* orgLevel(w: WalkState, facts: OrgFacts): AsyncGenerator<IdentityInput> {
   const { org, config, mode } = w;
   const f = config.features;
@@ -378,11 +520,11 @@ async function* orgLevel(w: WalkState, facts: OrgFacts): AsyncGenerator<Identity
             )
           )?.map((r) => r.name);
         }
-        yield patGrantIdentity(facts, grant, repos);
+        yield await patIdentity(w, facts, { grant }, repos);
       }
     } else {
       for (const req of (await listAll(w, call, { org }, PatRequest)) ?? [])
-        yield patRequestIdentity(facts, req);
+        yield await patIdentity(w, facts, { request: req }, undefined);
     }
   }
 
@@ -503,7 +645,13 @@ const repoIdentities = async (
 
 /** Enumerates one organisation's non-human identities. */
 export async function* walkOrg(walk: OrgWalk): AsyncGenerator<IdentityInput> {
-  const w: WalkState = { ...walk, failures: new Map(), uniformlyDenied: new Set() };
+  const w: WalkState = {
+    ...walk,
+    failures: new Map(),
+    uniformlyDenied: new Set(),
+    ownerAnswers: new Map(),
+    reachCalls: { made: 0, skipped: 0 },
+  };
   const { org, config } = w;
   const f = config.features;
 
@@ -546,10 +694,11 @@ export async function* walkOrg(walk: OrgWalk): AsyncGenerator<IdentityInput> {
       ? workflowTokenIdentity(facts, undefined, orgWorkflow, undefined, [...inherits].sort(compareCodeUnits))
       : undefined;
 
-  const repos = f.repositories
-    ? await listAll(w, 'GET /orgs/{org}/repos', { org, type: 'all' }, Repository)
-    : undefined;
+  const repos = await orgRepos(w);
+  reportReachLimit(w);
   if (!repos) {
+    // Effective-reach calls fold their failures per call, like the repository walk's.
+    flushRepoFailures(w);
     const token = orgToken();
     if (token) yield token;
     return;

@@ -114,6 +114,18 @@ export const GithubConfig = z
     rateLimitRetries: z.int().min(0).max(10).default(2),
     /** Longest wait for a rate limit to reset before the request becomes a gap instead. */
     rateLimitMaxWaitSeconds: z.int().min(0).max(3600).default(300),
+    /**
+     * Most calls per organisation and scan spent on effective reach (a token owner's own permission
+     * per repository); past it the rest is "not evaluated" (counted in a gap), never "no access".
+     */
+    reachCallLimit: z
+      .int()
+      .min(0)
+      .max(100_000)
+      .default(1000)
+      .describe(
+        "Most calls per organisation and scan for effective reach (a token owner's own permission per repository, answers cached per repository and user); 0 turns them off. Past it the rest is reported as not evaluated, never as no access.",
+      ),
     features: GithubFeatures.prefault({}),
   })
   .refine((c) => c.orgs !== undefined || c.enterprise !== undefined, {

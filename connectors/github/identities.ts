@@ -18,7 +18,7 @@ import {
   sshKeyPrivilege,
   workflowTokenPrivilege,
 } from './privilege.js';
-import type { OwnerAccess, OwnerOrgRole } from './reach.js';
+import type { OwnerAccess, OwnerOrgRole, OwnerRepoAccess } from './reach.js';
 import type {
   CredentialAuthorization,
   DeployKey,
@@ -77,7 +77,7 @@ const ownerFacts = (f: OrgFacts, login: string | null | undefined): Record<strin
 };
 
 /** The owner's role for effective reach; undefined when the member listings were not read. */
-const ownerRole = (f: OrgFacts, login: string): OwnerOrgRole | undefined => {
+export const ownerRole = (f: OrgFacts, login: string): OwnerOrgRole | undefined => {
   if (!f.members) return undefined;
   const role = f.members.get(login.toLowerCase());
   if (role === 'admin' || role === 'member') return role;
@@ -157,10 +157,20 @@ export const patGrantIdentity = (
   f: OrgFacts,
   grant: PatGrant,
   repos: readonly string[] | undefined,
+  /** The owner's own permission on the repositories the token reaches, when read. */
+  ownerRepos?: OwnerRepoAccess,
 ): IdentityInput => {
   const owner = grant.owner.login;
   const { privilege, canChangeCode, reach } = privilegeFields(
-    patPrivilege(f.org, grant.permissions, grant.repository_selection, repos, owner, ownerRole(f, owner)),
+    patPrivilege(
+      f.org,
+      grant.permissions,
+      grant.repository_selection,
+      repos,
+      owner,
+      ownerRole(f, owner),
+      ownerRepos,
+    ),
   );
   const credential: CredentialInput = {
     uid: `token:${grant.token_id ?? grant.id}`,
@@ -197,10 +207,23 @@ export const patGrantIdentity = (
   };
 };
 
-export const patRequestIdentity = (f: OrgFacts, req: PatRequest): IdentityInput => {
+export const patRequestIdentity = (
+  f: OrgFacts,
+  req: PatRequest,
+  /** The owner's own permission on the repositories the token would reach, when read. */
+  ownerRepos?: OwnerRepoAccess,
+): IdentityInput => {
   const owner = req.owner.login;
   const { privilege, canChangeCode, reach } = privilegeFields(
-    patPrivilege(f.org, req.permissions, req.repository_selection, undefined, owner, ownerRole(f, owner)),
+    patPrivilege(
+      f.org,
+      req.permissions,
+      req.repository_selection,
+      undefined,
+      owner,
+      ownerRole(f, owner),
+      ownerRepos,
+    ),
   );
   return {
     uid: `github:${f.org}/pat-request/${req.id}`,

@@ -13,8 +13,12 @@ const ENTRIES: readonly PermissionEntry[] = [
   {
     permission: 'metadata=read',
     reads:
-      "the repositories to visit; on selected repositories, the scanner installation's own selection (effective reach)",
-    calls: ['GET /orgs/{org}/repos', 'GET /installation/repositories'],
+      "the repositories to visit; on selected repositories, the scanner installation's own selection; a token owner's own permission on each repository its token writes to (effective reach)",
+    calls: [
+      'GET /orgs/{org}/repos',
+      'GET /installation/repositories',
+      'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
+    ],
     required: true,
   },
   {

@@ -9,14 +9,17 @@ import {
   type GithubReach,
   type OwnerAccess,
   type OwnerOrgRole,
+  type OwnerRepoAccess,
   type ReachEntry,
   type ReachRank,
   CLASSIC_ORG_ADMIN_SCOPES,
   capByOwner,
   permissionRank,
+  rankIndex,
   rankLevel,
   reachOf,
   repositoriesOf,
+  splitByOwnerRepos,
 } from './reach.js';
 
 /** Write on these changes code or what runs in CI (SOC 2 CC8.1). */
@@ -125,10 +128,14 @@ const fromPermissionSets = (
   sets: readonly PermissionSet[],
   owner?: OwnerAccess,
   notEvaluated: readonly string[] = [],
+  /** The owner's own permission per repository, when it was read. */
+  ownerRepos?: OwnerRepoAccess,
 ): GithubPrivilege => {
   const grants: Grant[] = [];
   const reasons: string[] = [];
   const entries: ReachEntry[] = [];
+  const unanswered = new Map<string, Set<string>>();
+  let unresolved = false;
   let canChangeCode = false;
   for (const set of sets) {
     for (const [name, access] of Object.entries(set.permissions).sort(([a], [b]) => compareCodeUnits(a, b))) {
@@ -143,23 +150,51 @@ const fromPermissionSets = (
       // The grant stays as written; the rank is what the owner can really do with it.
       const capped = capByOwner(permissionRank(name, access, orgScope), owner);
       const on = orgScope ? 'organization' : repositoriesOf(resources);
-      entries.push({
+      const entry: ReachEntry = {
         permission: `${name}:${access}`,
         rank: capped.rank,
         on,
         ...(capped.limit ? { limit: capped.limit } : {}),
-      });
+      };
+      // A repository permission is further capped by the owner's own permission on each repository.
+      const split =
+        ownerRepos && owner && !orgScope
+          ? splitByOwnerRepos(entry, owner.login, ownerRepos)
+          : { entries: [entry], notEvaluated: new Map<string, string[]>() };
+      // A read permission cannot raise the rank: its owner's answer is not asked for.
+      if (rankIndex(entry.rank) >= rankIndex('write')) {
+        if ('unresolved' in split && split.unresolved) unresolved = true;
+        for (const [reason, repos] of split.notEvaluated)
+          for (const r of repos) unanswered.set(reason, (unanswered.get(reason) ?? new Set()).add(r));
+      }
+      entries.push(...split.entries);
       grants.push(grant([`${name}:${access}`], resources, set.source));
-      const level = rankLevel(capped.rank);
-      if (level === 'admin' || level === 'write') {
+      for (const e of split.entries) {
+        const level = rankLevel(e.rank);
+        if (level !== 'admin' && level !== 'write') continue;
+        const where =
+          split.entries.length === 1
+            ? resources
+            : Array.isArray(e.on)
+              ? e.on.map((r) => `repo:${repoOrg(resources)}/${r}`)
+              : resources;
         reasons.push(
-          `${name}:${access} on ${describeResources(resources)} (${set.source})${capped.limit ? `; ${capped.limit}` : ''}`,
+          `${name}:${access} on ${describeResources(where)} (${set.source})${e.limit ? `; ${e.limit}` : ''}`,
         );
         if (CODE_PERMISSIONS.has(name)) canChangeCode = true;
       }
     }
   }
-  const reach = reachOf(entries, notEvaluated);
+  const ownerGaps = [...unanswered].map(
+    ([reason, repos]) =>
+      `the owner's own permission on ${repos.size} ${repos.size === 1 ? 'repository' : 'repositories'} (${[...repos].slice(0, 5).join(', ')}${repos.size > 5 ? ', …' : ''}): ${reason}; the permission counts as granted there`,
+  );
+  const reach = reachOf(
+    entries,
+    ownerRepos
+      ? [...notEvaluated.filter((n) => n !== OWNER_REPOS || unresolved), ...ownerGaps]
+      : notEvaluated,
+  );
   const level = rankLevel(reach.rank);
   if (level === 'read')
     reasons.push(`read-only permissions (${[...new Set(sets.map((s) => s.source))].join(', ')})`);
@@ -168,6 +203,12 @@ const fromPermissionSets = (
       'account permissions act on a user account, not on the organisation: not counted in the level',
     );
   return { privilege: { level, grants, reasons, attached: [] }, canChangeCode, reach };
+};
+
+/** The organisation of `repo:<org>/…` resources. */
+const repoOrg = (resources: readonly string[]): string => {
+  const first = resources.find((r) => r.startsWith('repo:')) ?? 'repo:/';
+  return first.slice(5, first.indexOf('/'));
 };
 
 /** Repository resources for an App installation or a PAT: all, a named subset, or an unnamed selection. */
@@ -236,6 +277,8 @@ export const patPrivilege = (
   owner: string,
   /** The owner's organisation role, when the member listings were read. */
   ownerRole?: OwnerOrgRole,
+  /** The owner's own permission on the repositories the token reaches, when read. */
+  ownerRepos?: OwnerRepoAccess,
 ): GithubPrivilege => {
   const access: OwnerAccess = { login: owner, orgRole: ownerRole };
   return fromPermissionSets(
@@ -265,6 +308,7 @@ export const patPrivilege = (
     ],
     access,
     ownerNotEvaluated(access),
+    ownerRepos,
   );
 };
 

@@ -119,3 +119,93 @@ export const reachOf = (entries: readonly ReachEntry[], notEvaluated: readonly s
   const limits = [...new Set(entries.flatMap((e) => (e.limit ? [`${e.permission}: ${e.limit}`] : [])))];
   return { rank, permissions, limits, notEvaluated: [...notEvaluated] };
 };
+
+/** A user's permission on one repository (GET /repos/{o}/{r}/collaborators/{u}/permission). */
+export type RepoPermission = 'admin' | 'write' | 'read' | 'none';
+
+/** The owner's answer for one repository, or why there is none (never read as "no access"). */
+export type OwnerRepoAnswer = { permission: RepoPermission; roleName?: string } | { notEvaluated: string };
+
+/** The owner's own permission on the repositories a credential reaches. */
+export interface OwnerRepoAccess {
+  /** Repository name → the owner's answer there. A repository absent here was not asked about. */
+  repos: ReadonlyMap<string, OwnerRepoAnswer>;
+  /** The organisation's repositories, to expand a permission on `all`; undefined when not listed. */
+  all?: readonly string[];
+}
+
+/** The highest rank a user's own repository permission leaves a credential of theirs there. */
+const OWNER_CEILING: Readonly<Record<RepoPermission, ReachRank>> = {
+  admin: 'repo-admin',
+  // A user with write (or maintain) can push workflow changes with a token that may.
+  write: 'workflow-write',
+  read: 'read',
+  none: 'none',
+};
+
+/**
+ * A repository permission's rank under its owner's own permission there. Administration held by
+ * a user without the admin role administers nothing: what is left is write at most (not
+ * workflow write, which needs the workflows permission).
+ */
+export const capByOwnerRepo = (rank: ReachRank, permission: RepoPermission): ReachRank => {
+  const ceiling = OWNER_CEILING[permission];
+  if (rankIndex(rank) <= rankIndex(ceiling)) return rank;
+  if (rank === 'repo-admin' && permission === 'write') return 'write';
+  return ceiling;
+};
+
+const listNames = (names: readonly string[]): string =>
+  names.length <= 5 ? names.join(', ') : `${names.slice(0, 5).join(', ')}, … (${names.length})`;
+
+/**
+ * One repository-scoped reach entry split by its owner's answers: repositories where the owner's
+ * permission lowers the rank get their own entry with a limit; the rest keep the nominal rank.
+ * Returns the entries, the repositories whose answer is missing (by reason), and `unresolved`
+ * when the repositories themselves are not known.
+ */
+export const splitByOwnerRepos = (
+  entry: ReachEntry,
+  login: string,
+  access: OwnerRepoAccess,
+): { entries: ReachEntry[]; notEvaluated: Map<string, string[]>; unresolved?: true } => {
+  const notEvaluated = new Map<string, string[]>();
+  const names: readonly string[] | undefined =
+    entry.on === 'all' ? access.all : typeof entry.on === 'string' ? undefined : entry.on;
+  // `all` without the organisation's list, or a selection GitHub did not list: nothing to ask about.
+  if (names === undefined) return { entries: [entry], notEvaluated, unresolved: true };
+  const groups = new Map<string, { rank: ReachRank; permission?: RepoPermission; repos: string[] }>();
+  for (const repo of names) {
+    const answer = access.repos.get(repo);
+    let rank = entry.rank;
+    let permission: RepoPermission | undefined;
+    if (answer === undefined || 'notEvaluated' in answer) {
+      // Unknown is not absent: the nominal rank stands, and notEvaluated says where.
+      const reason = answer?.notEvaluated ?? 'not asked';
+      notEvaluated.set(reason, [...(notEvaluated.get(reason) ?? []), repo]);
+    } else {
+      rank = capByOwnerRepo(entry.rank, answer.permission);
+      if (rank !== entry.rank) permission = answer.permission;
+    }
+    const key = permission ?? '';
+    const group = groups.get(key) ?? { rank, ...(permission ? { permission } : {}), repos: [] };
+    group.repos.push(repo);
+    groups.set(key, group);
+  }
+  // Nothing lowered: the entry stays as it was (`all` stays `all`).
+  if (![...groups.keys()].some((k) => k !== '')) return { entries: [entry], notEvaluated };
+  const entries = [...groups.values()].map((g): ReachEntry => ({
+    permission: entry.permission,
+    rank: g.rank,
+    on: g.repos,
+    ...(entry.why ? { why: entry.why } : {}),
+    ...(g.permission
+      ? {
+          limit: `its owner ${login} has ${g.permission} on ${listNames(g.repos)}: counted as ${g.rank}`,
+        }
+      : entry.limit
+        ? { limit: entry.limit }
+        : {}),
+  }));
+  return { entries, notEvaluated };
+};

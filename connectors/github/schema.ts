@@ -118,6 +118,13 @@ export const Repository = z.looseObject({
 });
 export type Repository = z.infer<typeof Repository>;
 
+/** GET /repos/{owner}/{repo}/collaborators/{username}/permission (repository-collaborator-permission). */
+export const CollaboratorPermission = z.looseObject({
+  permission: z.string(),
+  role_name: OptString,
+});
+export type CollaboratorPermission = z.infer<typeof CollaboratorPermission>;
+
 /** GET /orgs/{org}/credential-authorizations (items; Enterprise Cloud with SAML SSO). */
 export const CredentialAuthorization = z.looseObject({
   login: z.string(),

@@ -10,12 +10,28 @@ import type { Grant, Identity } from '../../src/model.js';
 import { ESCALATION_SETS } from './aws-escalation.js';
 import { AWS_KINDS, AWS_TRUST_PRINCIPAL } from '../../connectors/aws/attributes.js';
 
+// Per principal, its evaluator on effective access and on its own Allows alone (to tell "blocked"
+// from "absent"), each remembering its decisions: the escalation sets, the wildcard check and the
+// path walk ask the same actions again.
 const evaluators = new WeakMap<Identity, Evaluator>();
 export const evaluatorOf = (identity: Identity): Evaluator => {
   let ev = evaluators.get(identity);
   if (!ev) {
-    ev = evaluator(identity.privilege.grants, identity.privilege.limits ?? []);
+    ev = evaluator(identity.privilege.grants, identity.privilege.limits ?? [], { remember: true });
     evaluators.set(identity, ev);
+  }
+  return ev;
+};
+const nominals = new WeakMap<Identity, Evaluator>();
+const nominalOf = (identity: Identity): Evaluator => {
+  let ev = nominals.get(identity);
+  if (!ev) {
+    ev = evaluator(
+      identity.privilege.grants.filter((g) => g.effect === 'Allow'),
+      [],
+      { remember: true },
+    );
+    nominals.set(identity, ev);
   }
   return ev;
 };
@@ -48,14 +64,86 @@ export interface BlockedSet {
   blockedBy: string;
 }
 
-/** The escalation sets open on effective access, and those only a limit or a Deny closes. */
+export interface Escalation {
+  open: OpenSet[];
+  blocked: BlockedSet[];
+}
+
+/**
+ * What the escalation answer rests on, as content: each statement's effect, actions, resources,
+ * condition flag, source and Sid (the evidence names them), and each limit's kind, source and
+ * statements. Principals with the same policies (a managed policy set attached to many roles)
+ * have the same key.
+ */
+const privilegeKeys = new WeakMap<Identity['privilege'], string>();
+const statementKey = (g: Grant): unknown[] => [
+  g.effect,
+  g.notAction,
+  g.actions,
+  g.notResource,
+  g.resources,
+  g.conditional,
+  g.source,
+  g.sid ?? null,
+];
+const privilegeKeyOf = (identity: Identity): string => {
+  const { privilege } = identity;
+  let key = privilegeKeys.get(privilege);
+  if (key === undefined) {
+    key = JSON.stringify([
+      privilege.grants.map(statementKey),
+      (privilege.limits ?? []).map((l) => [l.kind, l.source, l.grants.map(statementKey)]),
+    ]);
+    privilegeKeys.set(privilege, key);
+  }
+  return key;
+};
+
+// Answers by privilege content, per question and ignore list (the options array a policy
+// variant holds, so they go with the config). Bounded: a table that fills is dropped and rebuilt,
+// never grown.
+const MAX_ANSWERS = 20_000;
+const answers = new WeakMap<object, Map<string, unknown>>();
+
+/**
+ * `compute(identity)` kept per privilege content (see privilegeKeyOf), per `question` (a name)
+ * and `ignoredBy` (the options the answer also rests on): principals with the same policies share
+ * one answer, so it is read, never changed. Only for answers that rest on the privilege alone.
+ */
+export const byPrivilege = <T>(
+  identity: Identity,
+  question: string,
+  ignoredBy: object,
+  compute: (identity: Identity) => T,
+): T => {
+  let memo = answers.get(ignoredBy);
+  if (!memo) answers.set(ignoredBy, (memo = new Map<string, unknown>()));
+  const key = `${question}\u0000${privilegeKeyOf(identity)}`;
+  if (memo.has(key)) return memo.get(key) as T;
+  if (memo.size >= MAX_ANSWERS) memo.clear();
+  const answer = compute(identity);
+  memo.set(key, answer);
+  return answer;
+};
+
+/**
+ * The escalation sets open on effective access, and those only a limit or a Deny closes. With
+ * `ignoredBy` (the ignore list `ignored` reads, held for the scan), the answer is kept per
+ * privilege content and shared by principals with the same policies: read it, never change it.
+ */
 export const escalationSets = (
   identity: Identity,
   ignored: (action: string) => boolean,
-): { open: OpenSet[]; blocked: BlockedSet[] } => {
+  ignoredBy?: object,
+): Escalation => {
+  if (ignoredBy === undefined) return computeEscalation(identity, ignored);
+  return byPrivilege(identity, 'escalation', ignoredBy, (i) => computeEscalation(i, ignored));
+};
+
+const computeEscalation = (identity: Identity, ignored: (action: string) => boolean): Escalation => {
   const ev = evaluatorOf(identity);
   // What the identity's own Allows give, before any Deny or limit: to tell "blocked" from "absent".
-  const nominal = evaluator(identity.privilege.grants.filter((g) => g.effect === 'Allow'));
+  const nominal = nominalOf(identity);
   const open: OpenSet[] = [];
   const blocked: BlockedSet[] = [];
   for (const set of ESCALATION_SETS) {

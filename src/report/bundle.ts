@@ -17,6 +17,7 @@ import type { Scan } from '../model.js';
 import { controlMatrix } from './controls.js';
 import { createSink } from './sink.js';
 import { mkdirParents, preflightOutputDir } from './output.js';
+import { compareCodeUnits } from '../order.js';
 
 export const MANIFEST = 'manifest.json';
 export const SIGNATURE = 'manifest.sig';
@@ -67,7 +68,7 @@ export const bundleFiles = (scan: Scan, opts: BundleOptions): [string, FileBody]
     scope: c.scope ?? null,
     status: c.status,
     identities: Object.values(c.counts).reduce((a, b) => a + b, 0),
-    byKind: Object.fromEntries(Object.entries(c.counts).sort(([a], [b]) => a.localeCompare(b))),
+    byKind: Object.fromEntries(Object.entries(c.counts).sort(([a], [b]) => compareCodeUnits(a, b))),
   }));
   const byKind: Record<string, number> = {};
   for (const i of scan.identities) byKind[i.kind] = (byKind[i.kind] ?? 0) + 1;
@@ -85,7 +86,7 @@ export const bundleFiles = (scan: Scan, opts: BundleOptions): [string, FileBody]
       json({
         identities: scan.identities.length,
         credentials: scan.identities.reduce((n, i) => n + i.credentials.length, 0),
-        byKind: Object.fromEntries(Object.entries(byKind).sort(([a], [b]) => a.localeCompare(b))),
+        byKind: Object.fromEntries(Object.entries(byKind).sort(([a], [b]) => compareCodeUnits(a, b))),
         byTarget: counts,
       }),
     ],
@@ -201,7 +202,7 @@ export const writeEvidenceBundle = async (
     format: 'nhiscan-evidence/1',
     run: scan.run.id,
     algorithm: 'sha256',
-    files: Object.fromEntries(Object.entries(hashes).sort(([a], [b]) => a.localeCompare(b))),
+    files: Object.fromEntries(Object.entries(hashes).sort(([a], [b]) => compareCodeUnits(a, b))),
   };
   const manifestText = JSON.stringify(manifest, null, 2) + '\n';
   if (key) {

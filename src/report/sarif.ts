@@ -10,6 +10,7 @@ import { builtins } from '../registry.js';
 import { isOpen } from './common.js';
 import { createSink } from './sink.js';
 import type { Reporter } from './types.js';
+import { compareCodeUnits } from '../order.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -134,7 +135,7 @@ export const buildSarif = (
         taxonomies: frameworks.map((name) => ({
           name,
           taxa: [...(taxa.get(name) ?? new Map<string, string>()).entries()]
-            .sort(([a], [b]) => a.localeCompare(b))
+            .sort(([a], [b]) => compareCodeUnits(a, b))
             .map(([id, title]) => ({ id, shortDescription: { text: title } })),
         })),
         automationDetails: { id: `nhiscan/${scan.run.id}` },

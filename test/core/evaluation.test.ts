@@ -154,6 +154,50 @@ describe('evaluatePolicies', () => {
     expect(evaluations[1]).toMatchObject({ status: 'pass', findings: [] });
   });
 
+  // Findings are built from checked drafts without running the Finding schema (issue 14): a bad
+  // draft is still refused with the schema's error, and no two findings share an object.
+  it.each<[string, object]>([
+    ['a title that is not a string', { title: 7 }],
+    ['an unknown severity', { severity: 'urgent' }],
+    ['evidence that is not an object', { evidence: ['x'] }],
+    ['a remediation that is not a string', { remediation: 42 }],
+  ])('a draft with %s is refused as the Finding schema refuses it', (_n, bad) => {
+    const p = policyOf('p', () => [fail({ ...finding, ...bad })]);
+    expect(() => run([p], [robot('a')])).toThrow(z.ZodError);
+  });
+
+  it('findings share no location, control or evidence object with each other or the draft', () => {
+    const evidence = { seen: ['x'] };
+    const p = policyOf('p', () => [fail({ ...finding, evidence })]);
+    const { findings } = run([p], [robot('a'), robot('b')]);
+    const [a, b] = findings;
+    expect(a && b).toBeTruthy();
+    expect(a!.location).toEqual({ provider: 'fake', scope: 'acct' });
+    expect(a!.location).not.toBe(b!.location);
+    expect(a!.controls).toEqual(b!.controls);
+    expect(a!.controls[0]).not.toBe(b!.controls[0]);
+    expect(a!.evidence).toEqual(evidence);
+    expect(a!.evidence).not.toBe(evidence);
+    expect(a!.evidence).not.toBe(b!.evidence);
+    expect(Object.keys(a!)).toEqual([
+      'uid',
+      'policyId',
+      'severity',
+      'title',
+      'message',
+      'provider',
+      'identityUid',
+      'identityKind',
+      'identityName',
+      'location',
+      'credentialUid',
+      'evidence',
+      'remediation',
+      'controls',
+      'soc1Scope',
+    ]);
+  });
+
   it('counts per control keyed FRAMEWORK:id, SOC 1 only for identities in financial scope', () => {
     const p = policyOf('p', (i) => [
       i.name === 'a' ? fail(finding) : i.name === 'b' ? pass() : unknown('no date'),

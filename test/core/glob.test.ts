@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { globMatch } from '../../src/glob.js';
+import { compileGlob, globMatch } from '../../src/glob.js';
 import { wildcardMatch } from '../../connectors/aws/iam-actions.js';
 
 describe('globMatch', () => {
@@ -20,8 +20,23 @@ describe('globMatch', () => {
     ['(x)+[y]', '(x)+[y]', true],
     ['arn:aws:iam::*:role/*', 'arn:aws:iam::123456789012:role/deploy', true],
     ['arn:aws:iam::*:role/*', 'arn:aws:iam::123456789012:user/deploy', false],
+    ['abc', 'abc', true],
+    ['abc', 'abd', false],
+    ['abc', 'ab', false],
   ])('%s against %s is %s', (pattern, value, expected) => {
     expect(globMatch(pattern, value)).toBe(expected);
+    // Asked twice (the prepared pattern is kept), and as a compiled matcher: the same answer.
+    expect(globMatch(pattern, value)).toBe(expected);
+    expect(compileGlob(pattern)(value)).toBe(expected);
+  });
+
+  it('keeps the case modes of one pattern apart', () => {
+    expect(globMatch('Deploy*', 'deploy-bot', true)).toBe(true);
+    expect(globMatch('Deploy*', 'deploy-bot')).toBe(false);
+    expect(compileGlob('Deploy*', true)('DEPLOY-bot')).toBe(true);
+    expect(compileGlob('Deploy*')('deploy-bot')).toBe(false);
+    expect(globMatch('Deploy', 'deploy', true)).toBe(true);
+    expect(globMatch('Deploy', 'deploy')).toBe(false);
   });
 
   it('is case-sensitive unless asked', () => {

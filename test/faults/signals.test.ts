@@ -54,10 +54,15 @@ providers:
 
 const scanUntilSignal = async (
   signal: 'SIGINT' | 'SIGTERM',
+  {
+    config: body = CONFIG,
+    args = [],
+    requests = 1,
+  }: { config?: string; args?: string[]; requests?: number } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string; out: string }> => {
   const dir = mkdtempSync(join(work, 'run-'));
   const config = join(dir, 'nhiscan.config.yaml');
-  writeFileSync(config, CONFIG);
+  writeFileSync(config, body);
   const out = join(dir, 'out');
   const env = {
     PATH: process.env.PATH ?? '',
@@ -70,13 +75,20 @@ const scanUntilSignal = async (
     AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-credentials'),
     AWS_EC2_METADATA_DISABLED: 'true',
   };
-  const child = spawn(process.execPath, [CLI, 'scan', '-c', config, '-o', out], { env, cwd: dir });
+  // Waiting from before the spawn: the first call may arrive before the child's output does.
+  let seen = 0;
+  const stuck = new Promise<void>((resolve) => {
+    onRequest = () => {
+      if (++seen === requests) resolve();
+    };
+  });
+  const child = spawn(process.execPath, [CLI, 'scan', '-c', config, '-o', out, ...args], { env, cwd: dir });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  // The scan is stuck in its first call: now the CI job's timeout strikes.
-  await new Promise<void>((resolve) => (onRequest = resolve));
+  // The scan is stuck in its first call(s): now the CI job's timeout strikes.
+  await stuck;
   onRequest = undefined;
   child.kill(signal);
   const code = await new Promise<number | null>((resolve) =>
@@ -108,6 +120,30 @@ describe('interrupted scans', () => {
     },
     30_000,
   );
+
+  // Worker threads (--workers 2): each target's first call is stuck in a worker; SIGINT reaches
+  // the main thread, which stops every target, writes the result and ends the workers.
+  it('SIGINT with --workers 2: targets collected in worker threads are interrupted, the result written (130)', async () => {
+    const twoAccounts = CONFIG.replace(
+      '[{ type: default }]',
+      '[{ type: assume-role, roleName: nhiscan-reader, accountIds: ["111111111111", "222222222222"] }]',
+    );
+    const { code, stdout, stderr, out } = await scanUntilSignal('SIGINT', {
+      config: twoAccounts,
+      args: ['--workers', '2', '--verbose'],
+      requests: 2,
+    });
+    expect(code).toBe(EXIT.sigint);
+    expect(stderr.match(/: collected in a worker thread/g)).toHaveLength(2);
+    expect(stderr).toContain('SIGINT received');
+    expect(stdout).toContain('Interrupted by SIGINT');
+    const result = ScanResult.parse(JSON.parse(readFileSync(join(out, 'nhiscan-result.json'), 'utf8')));
+    expect(result.run.interrupted).toBe(true);
+    expect(result.coverage.map((c) => [c.target, c.status, c.gaps.map((g) => g.code)])).toEqual([
+      ['aws:assume/111111111111', 'failed', ['interrupted']],
+      ['aws:assume/222222222222', 'failed', ['interrupted']],
+    ]);
+  }, 30_000);
 
   // The first signal lets the scan finish what it is doing and write what it has; a second one must
   // not wait for that. To catch the scan mid-write deterministically, a plug-in reporter announces

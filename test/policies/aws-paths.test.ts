@@ -167,3 +167,56 @@ describe('paths through other principals', () => {
     expect(pathsToAdmin(user, [user, a, b, near])[0]?.map((s) => s.to)).toEqual([a.uid, b.uid, near.uid]);
   });
 });
+
+// The escalation and wildcard answers are kept per privilege content (issue 14): principals with
+// the same policies share one answer; anything the answer rests on makes another.
+describe('answers kept per privilege content', () => {
+  const managed = (sid?: string) =>
+    grant(['iam:PassRole', 'ec2:RunInstances', 's3:*'], '*', {
+      source: 'managed:arn:aws:iam::111122223333:policy/deploy#0',
+      ...(sid ? { sid } : {}),
+    });
+  const findingsOf = (identity: Identity, options: Record<string, unknown> = {}) =>
+    excessPrivilege
+      .evaluate(identity, excessPrivilege.options.parse(options), ctx([identity]))
+      .flatMap((v) => (v.status === 'fail' ? v.findings : []));
+
+  it('two principals sharing a managed policy each get their own findings, naming themselves', () => {
+    const a = awsUser('deploy-a', privilege('write', [managed()]));
+    const b = awsRole('deploy-b', privilege('write', [managed()]));
+    const fa = findingsOf(a);
+    const fb = findingsOf(b);
+    expect(fa.map((f) => f.key)).toEqual(['service-wildcard', 'escalation']);
+    expect(fb.map((f) => f.key)).toEqual(['service-wildcard', 'escalation']);
+    for (const f of fa) expect(f.message).toContain('deploy-a');
+    for (const f of fb) expect(f.message).toContain('deploy-b');
+    expect(fb.map((f) => f.evidence)).toEqual(fa.map((f) => f.evidence));
+  });
+
+  it('what the evidence names (source, Sid) or a limit makes another answer', () => {
+    const plain = awsUser('one', privilege('write', [managed()]));
+    const withSid = awsUser('two', privilege('write', [managed('Launch')]));
+    const limited = awsUser(
+      'three',
+      privilege('write', [managed()], [{ kind: 'boundary', source: 'b', grants: [grant('s3:*')] }]),
+    );
+    // One ignore list for all, as one scan's config: every answer comes from the same table.
+    const ignore: string[] = [];
+    const statement = (i: Identity) => escalationSets(i, () => false, ignore).open[0]?.grants[0]?.statement;
+    expect(escalationSets(plain, () => false, ignore).open.length).toBeGreaterThan(0);
+    expect(statement(withSid)).toContain('(Sid Launch)');
+    expect(statement(plain)).not.toContain('Sid');
+    expect(escalationSets(limited, () => false, ignore).open).toEqual([]);
+    // The boundary allows s3:* only: the wildcard stays, the escalation is closed.
+    expect(findingsOf(limited).map((f) => f.key)).toEqual(['service-wildcard']);
+  });
+
+  it('never crosses ignore lists (one scan config to the next)', () => {
+    const a = awsUser('a', privilege('write', [managed()]));
+    const b = awsUser('b', privilege('write', [managed()]));
+    expect(findingsOf(a).map((f) => f.key)).toEqual(['service-wildcard', 'escalation']);
+    // Same content, another config: its ignore list decides, not the answer kept for the first.
+    expect(findingsOf(b, { ignoreActions: ['iam:PassRole', 's3:*'] }).map((f) => f.key)).toEqual([]);
+    expect(findingsOf(b).map((f) => f.key)).toEqual(['service-wildcard', 'escalation']);
+  });
+});

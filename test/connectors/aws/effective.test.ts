@@ -436,3 +436,46 @@ describe('properties of the evaluation', () => {
     );
   });
 });
+
+// The policy layer's evaluators remember answers (issue 14): action lists compiled once per
+// distinct list and shared by principals, decisions kept per evaluator. Same answers either way.
+describe('remembered answers', () => {
+  it('an evaluator that remembers decides as one that does not, asked once or again', async () => {
+    const { evaluator } = await import('../../../connectors/aws/effective.js');
+    const { Grant } = await import('../../../src/model.js');
+    const g = (o: object) =>
+      Grant.parse({ effect: 'Allow', resources: ['*'], source: 'user-inline:p#0', ...o });
+    const grants = [
+      g({ actions: ['iam:Pass*', 's3:*', 'ec2:RunInstances'] }),
+      g({ actions: ['lambda:*'], resources: ['arn:aws:lambda:*:*:function:app-*'] }),
+      g({ effect: 'Deny', actions: ['s3:DeleteBucket'], source: 'user-inline:deny#0' }),
+      g({ actions: ['iam:*'], notAction: true, conditional: true, source: 'user-inline:n#0' }),
+    ];
+    const limits = [{ kind: 'boundary' as const, source: 'b', grants: [g({ actions: ['iam:*', 's3:*'] })] }];
+    const actions = [
+      'iam:PassRole',
+      'IAM:passrole',
+      's3:DeleteBucket',
+      's3:GetObject',
+      'ec2:RunInstances',
+      'lambda:InvokeFunction',
+      'sqs:SendMessage',
+      'iam:CreateUser',
+    ];
+    const plain = evaluator(grants, limits);
+    const remembering = evaluator(grants, limits, { remember: true });
+    // Another principal with the same lists but other resources: the coverage is its own.
+    const scoped = evaluator(
+      grants.map((x) => ({ ...x, resources: ['arn:aws:s3:::one'] })),
+      limits,
+      { remember: true },
+    );
+    for (const a of [...actions, ...actions]) {
+      expect(remembering.decide(a)).toEqual(plain.decide(a));
+      expect(remembering.decideOn(a, 'arn:aws:s3:::one')).toEqual(plain.decideOn(a, 'arn:aws:s3:::one'));
+    }
+    expect(plain.decide('s3:GetObject').state).toBe(ALL);
+    expect(scoped.decide('s3:GetObject').state).toBe(SOME);
+    expect(remembering.decide('s3:DeleteBucket').state).toBe(NONE);
+  });
+});

@@ -138,11 +138,22 @@ describe('GitHub connector, App auth, a whole organisation', () => {
     );
     // The example grant expired in 2023 (GitHub's token_expired lags): marked expired.
     expect(get(byUid, `github:${ORG}/pat/25381`).credentials[0]).toMatchObject({ status: 'expired' });
-    expect(get(byUid, `github:${ORG}/pat/25383`)).toMatchObject({
+    // administration:write on all repositories, but its owner has left: GitHub answers none on the
+    // private repository and read on the public ones (effective reach), so the token reads at most.
+    const departed = get(byUid, `github:${ORG}/pat/25383`);
+    expect(departed).toMatchObject({
       owner: { value: 'former-dev' },
-      privilege: { level: 'admin' },
-      attributes: { ownerOrgMember: false },
+      privilege: { level: 'read' },
+      attributes: { ownerOrgMember: false, reach: { rank: 'read' } },
     });
+    expect(departed.privilege.grants).toContainEqual(
+      expect.objectContaining({ actions: ['administration:write'], resources: [`repo:${ORG}/*`] }),
+    );
+    expect((departed.attributes.reach as { limits: string[] }).limits).toEqual([
+      'administration:write: its owner former-dev has read on Hello-World, website: counted as read',
+      'administration:write: its owner former-dev has none on deploy-tools: counted as none',
+      'metadata:read: its owner former-dev has none on deploy-tools: counted as none',
+    ]);
     expect(get(byUid, `github:${ORG}/pat-request/25381`).credentials[0]).toMatchObject({ status: 'pending' });
 
     // SAML SSO authorisations: classic PAT scopes normalised; SSH keys as ssh_key credentials.

@@ -181,6 +181,27 @@ export const mockWholeOrg = (deny: Record<string, string> = {}): nock.Scope => {
   if (!deny[patPath])
     list(patPath, grants.slice(2), { page: 2 }, { link: linkHeader(patPath, 'per_page=100', 2, 2) });
   if (!deny[patPath]) list(`${patPath}/25382/repositories`, fixture('pat-grant-repositories.json'));
+  // Effective reach: the owners' own permission where their tokens write (hubot's ci-release on
+  // deploy-tools; former-dev's repo-admin-script on all: none on the private repository, read on
+  // the public ones). octocat is an org owner: never asked.
+  if (!deny[patPath]) {
+    const permission = (repo: string, user: string, file: string): void => {
+      const path = `/repos/${ORG}/${repo}/collaborators/${user}/permission`;
+      const denied = deny[path];
+      if (denied)
+        gh.get(path).reply(403, fixture('error-403-integration.json'), {
+          'x-accepted-github-permissions': denied,
+        });
+      else gh.get(path).reply(200, fixture(file));
+    };
+    permission('deploy-tools', 'hubot', 'collaborator-permission-write.json');
+    for (const { name } of repos)
+      permission(
+        name,
+        'former-dev',
+        name === 'deploy-tools' ? 'collaborator-permission-none.json' : 'collaborator-permission-read.json',
+      );
+  }
   list(`/orgs/${ORG}/personal-access-token-requests`, fixture('pat-requests.json'));
   list(`/orgs/${ORG}/credential-authorizations`, fixture('credential-authorizations.json'));
   list(`/orgs/${ORG}/actions/secrets`, fixture('org-actions-secrets.json'));
