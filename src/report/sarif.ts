@@ -106,7 +106,7 @@ export const buildSarif = (
     ],
     partialFingerprints: { 'nhiscanFindingUid/v1': f.uid },
     properties: { 'security-severity': SECURITY_SEVERITY[f.severity], severity: f.severity },
-    ...(f.exception?.status === 'active'
+    ...(f.exception && !isOpen(f)
       ? {
           suppressions: [
             {

@@ -4,6 +4,7 @@
 import { UsageError } from '../errors.js';
 import type { EvaluationRecord, Finding, ScanResult } from '../model.js';
 import { severityRank } from '../model.js';
+import { isOpenFinding } from '../findings.js';
 import type { Db, Param, Tx } from './db.js';
 import {
   GENESIS_HASH,
@@ -360,4 +361,4 @@ const updateLifecycle = async (tx: Tx, seq: number, scan: StorableScan): Promise
 
 /** New findings at or above `min`, excepted ones left out (an accepted risk is not a regression). */
 export const newAtOrAbove = (findings: readonly Finding[], min: Finding['severity']): Finding[] =>
-  findings.filter((f) => f.exception?.status !== 'active' && severityRank(f.severity) >= severityRank(min));
+  findings.filter((f) => isOpenFinding(f) && severityRank(f.severity) >= severityRank(min));
