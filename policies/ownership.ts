@@ -24,7 +24,7 @@ const Options = z.strictObject({
     .boolean()
     .default(true)
     .describe(
-      'Judge identities whose provider records no owner (GitHub App installations, secrets and webhooks; Workspace OAuth apps; Entra managed identities) by the same rule as every other kind: "no-owner" unless config names one (ownership.owners, providers.github.appOwners). Off: all of them are "unknown" instead.',
+      'Judge identities whose provider records no owner (GitHub App installations, secrets, webhooks and OAuth apps; Workspace OAuth apps; Entra managed identities) by the same rule as every other kind: "no-owner" unless config names one (ownership.owners, providers.github.appOwners). Off: all of them are "unknown" instead.',
     ),
 });
 type Options = z.infer<typeof Options>;
@@ -56,6 +56,7 @@ const REMEDIATION: Remediation = {
     'github.dependabot_secret': byUid('github:ORG/*dependabot-secret/NAME'),
     'github.codespaces_secret': byUid('github:ORG/*codespaces-secret/NAME'),
     'github.webhook': byUid('github:ORG/REPO/webhook/ID'),
+    'github.oauth_app': byUid('github:ORG/oauth-app/ID'),
     'workspace.oauth_app': byUid('workspace:DOMAIN:oauth_app/CLIENT_ID'),
     'entra.application':
       'Add an owner to the app registration (Entra admin center › App registrations › Owners, or az ad app owner add), or name one under ownership.owners by uid (entra:TENANT/applications/APP_ID).',
@@ -69,7 +70,7 @@ export const ownership: Policy<Options> = {
   id: 'ownership',
   title: 'Missing or departed owner',
   description:
-    'Fires when no owner could be found for an identity (from the configured tag keys, or the source its connector reads), when the owner has left (no longer an organisation member, or inactive in the people directory), is an outside collaborator, or is not in the directory. An identity nobody owns is never reviewed, rotated or retired; one owned by someone who has left is in the same state with a false sense of cover. Kinds whose provider records no owner (GitHub App installations, secrets, webhooks; Workspace OAuth apps; Entra managed identities) are judged by the same rule: their owner is named in config (ownership.owners by uid glob, providers.github.appOwners); with requireOwnerWhereUntracked off they are unknown instead. Unknown too when the owner source could not be read (tags or owners not read: a coverage gap). Without a directory, departure is judged only where the provider reports membership.',
+    'Fires when no owner could be found for an identity (from the configured tag keys, or the source its connector reads), when the owner has left (no longer an organisation member, or inactive in the people directory), is an outside collaborator, or is not in the directory. An identity nobody owns is never reviewed, rotated or retired; one owned by someone who has left is in the same state with a false sense of cover. Kinds whose provider records no owner (GitHub App installations, secrets, webhooks, OAuth apps; Workspace OAuth apps; Entra managed identities) are judged by the same rule: their owner is named in config (ownership.owners by uid glob, providers.github.appOwners); with requireOwnerWhereUntracked off they are unknown instead. Unknown too when the owner source could not be read (tags or owners not read: a coverage gap). Not applicable where the provider reports the identity holds no access (a GitHub OAuth app the organisation denied or has not approved). Without a directory, departure is judged only where the provider reports membership.',
   appliesTo: {},
   severity: 'medium',
   options: Options,
@@ -111,6 +112,9 @@ export const ownership: Policy<Options> = {
     // The account answers for its root user (its contacts); its keys are aws-root-access-keys' finding.
     if (identity.kind === 'aws.root_account')
       return [notApplicable('the root user belongs to the account, whose owner is its account contact')];
+    // The provider says it holds no access (an OAuth app the org denied or has not approved).
+    if (identity.attributes.holdsNoAccess === true)
+      return [notApplicable('the provider reports it holds no access: nothing to own')];
     const who = identityLabel(identity);
     const { owner } = identity;
     if (!owner) {

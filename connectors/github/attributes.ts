@@ -22,6 +22,8 @@ export const GITHUB_KINDS = {
   workflowToken: 'github.workflow_token',
   /** The personal access token the scan itself runs with (token auth). */
   scanToken: 'github.scan_token',
+  /** An OAuth app seen in the organisation audit log (Enterprise Cloud): one per application. */
+  oauthApp: 'github.oauth_app',
 } as const;
 export type GithubKind = (typeof GITHUB_KINDS)[keyof typeof GITHUB_KINDS];
 
@@ -103,6 +105,30 @@ export const WorkflowTokenAttributes = z.object({
 });
 export type WorkflowTokenAttributes = z.infer<typeof WorkflowTokenAttributes>;
 
+/** The organisation's last decision on an OAuth app's access, as its audit-log events tell it. */
+export const OAUTH_APP_ACCESS = ['approved', 'denied', 'requested', 'blocked', 'unblocked'] as const;
+
+export const OAuthAppAttributes = z.object({
+  oauthApplicationId: z.number().optional().catch(undefined),
+  appName: OptString,
+  /** Last access decision of the organisation; absent when only the app's own events were seen. */
+  access: z.enum(OAUTH_APP_ACCESS).optional().catch(undefined),
+  /** The organisation owns the app (oauth_application.* events). */
+  ownedByOrg: OptBool,
+  /** False when the org denied or blocked it, or its owner deleted it: it holds no org access. */
+  active: z.boolean().catch(true),
+  /** Access denied or blocked by the organisation, or the app deleted. */
+  accessRevoked: OptBool,
+  /** Revoked, or still only requested: it holds no access to the organisation's data. */
+  holdsNoAccess: OptBool,
+  firstSeenAt: OptString,
+  lastSeenAt: OptString,
+  authorizedBy: z.array(z.string()).catch([]),
+  requestedBy: z.array(z.string()).catch([]),
+  auditLogWindowDays: z.number().optional().catch(undefined),
+});
+export type OAuthAppAttributes = z.infer<typeof OAuthAppAttributes>;
+
 /** `attributes.reach` (reach.ts): the effective rank and the permissions and limits it rests on. */
 export const ReachAttributes = z.object({
   reach: z.object({
@@ -147,6 +173,7 @@ export const secretAttributes = read(
   SecretAttributes,
 );
 export const workflowTokenAttributes = read([GITHUB_KINDS.workflowToken], WorkflowTokenAttributes);
+export const oauthAppAttributes = read([GITHUB_KINDS.oauthApp], OAuthAppAttributes);
 /** Every kind the connector computes a privilege for carries its reach. */
 export const reachAttributes = read(
   [

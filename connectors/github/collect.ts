@@ -15,12 +15,20 @@ import {
   authFailure,
   deniedByPermission,
   githubGap,
+  httpError,
   isAuthFailure,
   isSamlEnforced,
   samlFailure,
 } from './errors.js';
 import { patPrivilege } from './privilege.js';
 import type { GithubReach, OwnerRepoAccess, OwnerRepoAnswer, RepoPermission } from './reach.js';
+import {
+  AUDIT_LOG_ACTIONS,
+  AUDIT_LOG_RETENTION_DAYS,
+  auditLogPhrase,
+  foldAuditLog,
+  oauthAppIdentity,
+} from './oauth-apps.js';
 import {
   type OrgFacts,
   type ScanTokenFacts,
@@ -38,6 +46,7 @@ import {
   workflowTokenIdentity,
 } from './identities.js';
 import {
+  AuditLogEvent,
   CollaboratorPermission,
   CredentialAuthorization,
   DeployKey,
@@ -314,6 +323,108 @@ const appBySlug = (w: WalkState, slug: string): Promise<GithubApp | undefined> =
   return pending;
 };
 
+const AUDIT_LOG_CALL = 'GET /orgs/{org}/audit-log';
+/** A page that was not a list: never read as an empty one. */
+const INVALID_PAGE = Symbol('invalid page');
+
+interface AuditLogRead {
+  events: AuditLogEvent[];
+  /** Pages read (over every listing). */
+  pages: number;
+  /** Every listing read to its last page. */
+  complete: boolean;
+}
+
+/**
+ * The OAuth-app events of the organisation audit log: one listing per action (auditLogPhrase),
+ * from the start of the retention window. A failed page keeps what was read (partial, with a
+ * gap); a refusal (403, 404) ends the reading, as it holds for every listing.
+ */
+const readAuditLog = async (w: WalkState): Promise<AuditLogRead> => {
+  const since = new Date(w.ctx.clock.asOf.getTime() - AUDIT_LOG_RETENTION_DAYS * 86_400_000);
+  const events: AuditLogEvent[] = [];
+  let pages = 0;
+  for (const [i, action] of AUDIT_LOG_ACTIONS.entries()) {
+    const phrase = auditLogPhrase(action, since);
+    const failure = await w.ctx.limit(async (): Promise<unknown> => {
+      try {
+        const iterator = w.octokit.paginate.iterator(AUDIT_LOG_CALL as Route, {
+          org: w.org,
+          phrase,
+          per_page: PER_PAGE,
+        });
+        for await (const page of iterator) {
+          if (swallowedConflict(page)) return CONFLICT;
+          const data = pageItems(page.data);
+          if (!data) return INVALID_PAGE;
+          pages += 1;
+          for (const raw of data) {
+            const parsed = AuditLogEvent.safeParse(raw);
+            if (parsed.success) events.push(parsed.data);
+            else invalid(w, AUDIT_LOG_CALL, parsed.error.issues[0], w.org);
+          }
+        }
+        return undefined;
+      } catch (err) {
+        return err;
+      }
+    });
+    if (failure === undefined) continue;
+    if (isAuthFailure(failure)) throw authFailure(AUDIT_LOG_CALL, failure, w.credentialHint);
+    if (isSamlEnforced(failure)) throw samlFailure(w.org, AUDIT_LOG_CALL, failure);
+    const notTried = AUDIT_LOG_ACTIONS.length - i - 1;
+    w.ctx.gap(auditLogGap(w, failure, phrase, events.length, pages, notTried));
+    return { events, pages, complete: false };
+  }
+  return { events, pages, complete: true };
+};
+
+/** The audit log's refusal or failure, saying what it means for OAuth apps. */
+const auditLogGap = (
+  w: WalkState,
+  err: unknown,
+  phrase: string,
+  read: number,
+  pages: number,
+  notTried: number,
+): GapInput => {
+  const status = httpError(err)?.status;
+  const resource = `${w.org} (phrase ${phrase})`;
+  const base: GapInput =
+    err === INVALID_PAGE
+      ? {
+          code: 'invalid_response',
+          call: AUDIT_LOG_CALL,
+          message: 'a page of the listing was not a list',
+          resource,
+        }
+      : githubGap(AUDIT_LOG_CALL, err, { resource }, w.classicToken);
+  const rest = notTried > 0 ? `; ${notTried} more listings not tried` : '';
+  if (pages > 0)
+    return {
+      ...base,
+      message: `${base.message}${rest}`,
+      fallback: `${read} OAuth-app events from ${pages} pages read before the failure: OAuth apps listed from them only (partial)`,
+    };
+  if (status === 404) {
+    // GitHub serves the audit log to Enterprise Cloud organisations only, and to their owners.
+    // An App missing its permission is refused with 403 ("Resource not accessible by
+    // integration"): with App auth a 404 is the plan; with a token it may be either.
+    const app = w.mode === 'app';
+    return {
+      ...base,
+      message: `${base.message.replace(/ \(GitHub answers 404[^)]*\)$/, '')}: the audit-log API is for Enterprise Cloud organisations only${app ? '; an App lacking the permission would be refused with 403, so this organisation is not on Enterprise Cloud' : ", and GitHub answers 404 as well to a caller who is not an organisation owner (or lacks the token's read:audit_log scope): either the plan or the caller"}${rest}`,
+      fallback: 'OAuth apps are not listed from the audit log',
+      ...(app ? { closable: false } : {}),
+    };
+  }
+  return {
+    ...base,
+    message: `${base.message}${rest}`,
+    fallback: 'OAuth apps are not listed from the audit log',
+  };
+};
+
 /** The organisation's repositories, listed once per walk; undefined when off or not read. */
 const orgRepos = (w: WalkState): Promise<Repository[] | undefined> => {
   w.repos ??= w.config.features.repositories
@@ -528,19 +639,47 @@ async function* orgLevel(w: WalkState, facts: OrgFacts): AsyncGenerator<Identity
     }
   }
 
+  const ssoCall = 'GET /orgs/{org}/credential-authorizations';
+  let auths: CredentialAuthorization[] | undefined;
   if (f.credentialAuthorizations) {
-    const call = 'GET /orgs/{org}/credential-authorizations';
-    const auths = await listAll(w, call, { org }, CredentialAuthorization);
+    auths = await listAll(w, ssoCall, { org }, CredentialAuthorization);
     for (const auth of auths ?? []) yield credentialAuthorizationIdentity(facts, auth);
+  }
+  // The audit log narrows the OAuth gap (Enterprise Cloud); it never closes it (retention).
+  let auditLog: string | undefined;
+  if (f.oauthApps) {
+    const read = await readAuditLog(w);
+    if (read.pages > 0) {
+      const fold = foldAuditLog(read.events);
+      const apps = fold.apps
+        .map((app) => oauthAppIdentity(org, app))
+        .sort((a, b) => compareCodeUnits(a.uid, b.uid));
+      yield* apps;
+      const window = `events of the last ${AUDIT_LOG_RETENTION_DAYS} days${fold.oldest ? ` (oldest event ${fold.oldest.slice(0, 10)})` : ' (none found)'}`;
+      w.ctx.note(
+        `GitHub ${org}: ${apps.length} OAuth apps from audit log ${window}${read.complete ? '' : ', read in part'}${fold.unattributed > 0 ? `; ${fold.unattributed} events named no application and are not attributed` : ''}; an app authorised before the window and not requested, approved or denied since is not seen`,
+      );
+      auditLog = read.complete
+        ? `narrowed by ${AUDIT_LOG_CALL}: ${apps.length} OAuth apps from ${window}; an app authorised earlier is not seen, so the list is a lower bound`
+        : `${AUDIT_LOG_CALL} read in part (see its gap): ${apps.length} OAuth apps from the pages read`;
+    } else {
+      auditLog = `${AUDIT_LOG_CALL} could not be read (see its gap): OAuth apps are not listed from the audit log`;
+    }
+  }
+  if (f.credentialAuthorizations || f.oauthApps) {
+    const sso = !f.credentialAuthorizations
+      ? undefined
+      : auths
+        ? `covered by ${ssoCall}: OAuth app tokens authorised for SSO`
+        : `${ssoCall} could not be read: OAuth app tokens are not inventoried`;
     w.ctx.gap({
       code: 'not_supported',
       call: 'github:oauth-app-authorizations',
-      message:
-        'GitHub has no REST endpoint listing the OAuth apps members authorised for an organisation; OAuth app tokens are seen only through SAML SSO credential authorizations (Enterprise Cloud)',
+      message: `GitHub has no REST endpoint listing the OAuth apps members authorised for an organisation; on Enterprise Cloud, OAuth app tokens are seen through SAML SSO credential authorizations and the organisation's decisions on OAuth apps through its audit log (${AUDIT_LOG_RETENTION_DAYS} days)`,
       closable: false, // no API: no permission closes it
-      ...(auths
-        ? { fallback: `covered by ${call}: OAuth app tokens authorised for SSO`, recovered: true }
-        : { fallback: `${call} could not be read: OAuth app tokens are not inventoried` }),
+      fallback: [sso, auditLog].filter((x) => x !== undefined).join('; '),
+      // As before the audit log: SSO authorizations read count as the recovery.
+      ...(auths ? { recovered: true } : {}),
     });
   }
 

@@ -72,6 +72,12 @@ export const GithubFeatures = z.strictObject({
     .describe(
       'SAML SSO credential authorizations: classic PATs, SSH keys, OAuth and App tokens (Enterprise Cloud).',
     ),
+  oauthApps: z
+    .boolean()
+    .default(true)
+    .describe(
+      "OAuth apps from the organisation audit log (Enterprise Cloud): the org's access decisions (requested, approved, denied, blocked) and the OAuth apps it owns, over the log's 180 days.",
+    ),
   orgSecrets: z.boolean().default(true).describe('Org-level Actions, Dependabot and Codespaces secrets.'),
   orgWebhooks: z.boolean().default(true),
   workflowPermissions: z

@@ -8,6 +8,7 @@
 //   <path>.json                   GET <path> (page 1)
 //   <path>.page2.json, …          later pages; page N links to page N+1 when that file exists
 //   <path>.role-admin.json        GET <path>?role=admin (org members by role)
+//   orgs/<org>/audit-log.json     GET …/audit-log: the events of each page filtered by the `phrase`'s action
 //   app/installations/<id>/access_tokens.json   POST: an installation token (expiry stamped now + 1h)
 //   _responses.json               errors: { "<path, * for one segment>": { status, headers, body } }
 import { createHash, generateKeyPairSync } from 'node:crypto';
@@ -69,6 +70,23 @@ const matches = (pattern: string, path: string): boolean => {
   return p.length === s.length && p.every((part, i) => part === '*' || part === s[i]);
 };
 
+/**
+ * The audit log's `phrase`, as GitHub applies it to the events of one page: `action:X` keeps the
+ * action X, or every action of category X (the only qualifier the connector sends besides
+ * `created`, which the demo's events all satisfy).
+ */
+const auditLogPage = (path: string, phrase: string | null, body: string): string => {
+  if (!/^\/orgs\/[^/]+\/audit-log$/.test(path) || phrase === null) return body;
+  const action = /(?:^|\s)action:(\S+)/.exec(phrase)?.[1];
+  if (action === undefined) return body;
+  const events = JSON.parse(body) as { action?: unknown }[];
+  return JSON.stringify(
+    events.filter(
+      (e) => typeof e.action === 'string' && (e.action === action || e.action.startsWith(`${action}.`)),
+    ),
+  );
+};
+
 export const githubRoute = (options: GithubEstateOptions): DemoRoute => {
   const prefix = options.prefix ?? '/github';
   const now = options.now ?? (() => new Date());
@@ -118,7 +136,7 @@ export const githubRoute = (options: GithubEstateOptions): DemoRoute => {
       const page = Math.max(1, Number.parseInt(req.query.get('page') ?? '1', 10) || 1);
       const file = fileFor(path, role, page);
       if (!existsSync(file)) return notFound(summary);
-      const body = readFileSync(file, 'utf8');
+      const body = auditLogPage(path, req.query.get('phrase'), readFileSync(file, 'utf8'));
 
       const headers: Record<string, string> = {};
       if (existsSync(fileFor(path, role, page + 1))) {

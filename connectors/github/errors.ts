@@ -31,6 +31,7 @@ export const ENDPOINT_SCOPES: Record<string, string> = {
   'GET /orgs/{org}/codespaces/secrets': 'admin:org',
   'GET /orgs/{org}/hooks': 'admin:org_hook',
   'GET /orgs/{org}/actions/permissions/workflow': 'admin:org',
+  'GET /orgs/{org}/audit-log': 'read:audit_log',
   'GET /repos/{owner}/{repo}/keys': 'repo',
   'GET /repos/{owner}/{repo}/actions/secrets': 'repo',
   'GET /repos/{owner}/{repo}/environments/{environment_name}/secrets': 'repo',

@@ -13,6 +13,7 @@ import { dirname } from 'node:path';
 import { z } from 'zod';
 import { errorMessage } from '../../src/errors.js';
 import {
+  AuditLogEvent,
   CredentialAuthorization,
   DeployKey,
   Environment,
@@ -190,6 +191,8 @@ const READ_FIELDS: ReadonlySet<string> = new Set([
     Environment,
     Webhook,
     WorkflowPermissions,
+    // Audit-log events: the OAuth-app fields only (a hashed_token or actor_ip never lands on disk).
+    AuditLogEvent,
   ].flatMap((schema) => Object.keys(schema.shape)),
   // GET /user: the token's login (index.ts); nested account / owner objects: login, slug, type.
   'login',

@@ -5,6 +5,7 @@ import { ScanError, errorMessage } from '../../src/errors.js';
 import { githubLight } from './provider.js';
 import type { CollectContext, Connector, DoctorReport, Target } from '../../src/connector.js';
 import {
+  CLASSIC_ONLY_PERMISSIONS,
   CLASSIC_SCOPES,
   ENTERPRISE_PERMISSIONS,
   classicScopeIncludes,
@@ -329,6 +330,14 @@ const doctorGithub = async (
             reads: e.reads,
             required: e.required,
             detail: "granted on the App's installation on the enterprise, not on an organisation's",
+          };
+        if (CLASSIC_ONLY_PERMISSIONS.has(e.permission))
+          return {
+            permission: e.permission,
+            status: 'not-needed' as const,
+            reads: e.reads,
+            required: e.required,
+            detail: 'a classic token scope: an App reads the audit log with organization_administration=read',
           };
         const [name = e.permission] = e.permission.split('=');
         const level = granted[name];

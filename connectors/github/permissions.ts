@@ -29,12 +29,23 @@ const ENTRIES: readonly PermissionEntry[] = [
   },
   {
     permission: 'organization_administration=read',
-    reads: 'installed Apps, SAML SSO credential authorizations, the organisation workflow-token default',
+    reads:
+      "installed Apps, SAML SSO credential authorizations, the organisation workflow-token default, the audit log's OAuth-app events (Enterprise Cloud)",
     calls: [
       'GET /orgs/{org}/installations',
       'GET /orgs/{org}/credential-authorizations',
       'GET /orgs/{org}/actions/permissions/workflow',
+      'GET /orgs/{org}/audit-log',
     ],
+    required: false,
+  },
+  {
+    // GitHub's reference for "Get the audit log for an organization": classic tokens need
+    // read:audit_log (admin:org does not include it); an App, organization_administration=read.
+    permission: 'read:audit_log',
+    reads:
+      'the audit log with a classic token (OAuth apps; Enterprise Cloud only, and the token must belong to an organisation owner): a classic token scope, an App reads it with organization_administration=read',
+    calls: [],
     required: false,
   },
   {
@@ -169,6 +180,12 @@ export const ENTERPRISE_PERMISSIONS: ReadonlySet<string> = new Set([
   'read:enterprise',
 ]);
 
+/**
+ * A classic token's scope with no App permission of its own (an App needs the permission named
+ * in `reads`): outside the App map, and not an App installation's to grant.
+ */
+export const CLASSIC_ONLY_PERMISSIONS: ReadonlySet<string> = new Set(['read:audit_log']);
+
 /** The read-only map: every `name=read` entry (write-only permissions stay out). */
 const readMap = (): GithubAppPermissions =>
   Object.fromEntries(
@@ -212,6 +229,7 @@ export const CLASSIC_SCOPES: Readonly<Record<string, readonly string[] | null>> 
   // The enterprise listing: an App's enterprise permission, a token's read:enterprise (GraphQL).
   'enterprise_organization_installations=read': null,
   'read:enterprise': ['read:enterprise'],
+  'read:audit_log': ['read:audit_log'],
 };
 
 /** GitHub's classic scope hierarchy: a scope and the narrower ones it includes. */

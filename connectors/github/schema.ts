@@ -194,3 +194,29 @@ export const WorkflowPermissions = z.looseObject({
   can_approve_pull_request_reviews: OptBool,
 });
 export type WorkflowPermissions = z.infer<typeof WorkflowPermissions>;
+
+/** A count or id GitHub writes as a number, or as a string of digits in some audit-log events. */
+const OptId = z
+  .union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)])
+  .optional()
+  .catch(undefined);
+
+/**
+ * GET /orgs/{org}/audit-log (items): `audit-log-event` in GitHub's Enterprise Cloud description.
+ * `@timestamp` and `created_at` are Unix epoch milliseconds. The OAuth-app fields
+ * (`oauth_application`, `oauth_application_id`) are not in the schema's property list (it allows
+ * any other property): read when there, never required. Nothing else of the event is kept.
+ */
+export const AuditLogEvent = z.looseObject({
+  action: z.string(),
+  '@timestamp': z.number().optional().catch(undefined),
+  created_at: z.number().optional().catch(undefined),
+  _document_id: OptString,
+  actor: OptString,
+  user: OptString,
+  org: OptString,
+  name: OptString,
+  oauth_application: OptString,
+  oauth_application_id: OptId,
+});
+export type AuditLogEvent = z.infer<typeof AuditLogEvent>;

@@ -48,6 +48,7 @@ const KIND_LABEL: Record<string, string> = {
   'github.credential_authorization': 'SSO-authorised credential',
   'github.webhook': 'webhook',
   'github.workflow_token': 'workflow token',
+  'github.oauth_app': 'OAuth app',
   'entra.application': 'Entra app',
   'entra.service_principal': 'Entra enterprise app',
   'entra.managed_identity': 'managed identity',

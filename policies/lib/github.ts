@@ -52,6 +52,7 @@ const KIND_NOUN: Record<string, string> = {
   'github.codespaces_secret': 'Codespaces secret',
   'github.webhook': 'webhook',
   'github.workflow_token': 'workflow token setting',
+  'github.oauth_app': 'OAuth app',
 };
 
 /** "deploy key release-bot in octo-org/deploy-tools", for messages. */

@@ -26,6 +26,7 @@ import {
   DeployKeyAttributes,
   GITHUB_KINDS,
   InstallationAttributes,
+  OAuthAppAttributes,
   SecretAttributes,
   TokenAttributes,
   WebhookAttributes,
@@ -62,6 +63,7 @@ const SCHEMAS: Record<string, z.ZodObject> = {
   [GITHUB_KINDS.codespacesSecret]: SecretAttributes,
   [GITHUB_KINDS.webhook]: WebhookAttributes,
   [GITHUB_KINDS.workflowToken]: WorkflowTokenAttributes,
+  [GITHUB_KINDS.oauthApp]: OAuthAppAttributes,
 };
 
 /** The vocabulary fields whose written value the reader changed (a fallback): none expected. */

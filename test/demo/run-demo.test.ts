@@ -102,6 +102,8 @@ const PLANTED: [string, string, string | undefined, Record<string, unknown>][] =
   ['github-secret-visibility', 'LEGACY_DEPLOY_TOKEN', 'LEGACY_DEPLOY_TOKEN', {}],
   // GitHub records no owner for a secret; the demo config names one for every other (ownership.owners).
   ['ownership', 'LEGACY_DEPLOY_TOKEN', undefined, {}],
+  // An OAuth app the org approved (audit log, issue 9) that nobody is named for.
+  ['ownership', 'Acme Metrics Exporter', undefined, {}],
   ['github-webhook-exposure', 'web hook to alerts.acme.example', undefined, {}],
   // Microsoft Entra ID, tenant acme.onmicrosoft.com (fixtures/demo/entra/README.md).
   [

@@ -75,6 +75,8 @@ describe('GitHub connector, App auth, a whole organisation', () => {
       'github.deploy_key': 2,
       // Org (2: an App installation lists them, issue 9) and Hello-World (2).
       'github.codespaces_secret': 2 + 2,
+      // From the audit log (issue 9): approved, denied, requested, and one the org owns.
+      'github.oauth_app': 4,
     });
 
     // An App with admin on every repository, owned by another org, with no accountable owner.

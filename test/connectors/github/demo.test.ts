@@ -177,6 +177,13 @@ describe('demo estate: the GitHub org acme', () => {
         severity: 'medium',
         soc2: ['CC6.2', 'CC6.3'],
       },
+      // Approved through the audit log, nobody named for it (issue 9): the same rule as an App's.
+      {
+        policy: 'ownership',
+        on: 'github:acme/oauth-app/4101',
+        severity: 'medium',
+        soc2: ['CC6.2', 'CC6.3'],
+      },
       { policy: 'staleness', on: 'github:acme/pat/6001', severity: 'medium', soc2: ['CC6.2', 'CC6.1'] },
     ]);
     expect(first.findings.find((f) => f.policyId === 'staleness')?.evidence).toMatchObject({
@@ -192,6 +199,8 @@ describe('demo estate: the GitHub org acme', () => {
       // Every repository keeps the org default: one workflow-token identity (issue 9).
       'github.workflow_token': 1,
       'github.deploy_key': 2,
+      // From the audit log: approved (4101), denied (4102), requested (4103).
+      'github.oauth_app': 3,
     });
   });
 

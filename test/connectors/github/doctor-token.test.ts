@@ -68,6 +68,8 @@ describe('nhiscan doctor, GitHub token auth', () => {
       // The enterprise listing is not checked per organisation.
       'enterprise_organization_installations=read': 'not-needed',
       'read:enterprise': 'not-needed',
+      // The audit log (OAuth apps, issue 9): a classic token's own scope.
+      'read:audit_log': 'missing',
     });
     const text = renderDoctor(outcome);
     expect(text).toContain(
@@ -77,7 +79,8 @@ describe('nhiscan doctor, GitHub token auth', () => {
   });
 
   it('exits 0 for a classic token holding every scope the manifest needs (admin:org includes read:org)', async () => {
-    mockUser(nock(API), { 'x-oauth-scopes': 'admin:org, admin:org_hook, repo' });
+    // read:audit_log: admin:org does not include it (the audit log's OAuth apps, issue 9).
+    mockUser(nock(API), { 'x-oauth-scopes': 'admin:org, admin:org_hook, repo, read:audit_log' });
     const outcome = await doctor();
     expect(
       outcome.targets[0]!.checks.filter((c) => c.status !== 'granted' && c.status !== 'not-needed'),

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nock from 'nock';
 import { GithubConfig, type GithubConfigInput } from '../../../connectors/github/config.js';
+import { AUDIT_LOG_ACTIONS } from '../../../connectors/github/oauth-apps.js';
 import { githubConnector } from '../../../connectors/github/index.js';
 import { systemClock } from '../../../src/clock.js';
 import { createCollectContext } from '../../../src/collect-context.js';
@@ -103,6 +104,7 @@ export const NO_FEATURES = {
   patGrants: false,
   patRequests: false,
   credentialAuthorizations: false,
+  oauthApps: false,
   orgSecrets: false,
   orgWebhooks: false,
   workflowPermissions: false,
@@ -138,6 +140,58 @@ export const mockAppInstallation = (scope: nock.Scope, installation = 'org-insta
         ? [201, fixture('installation-token.json')]
         : [401, fixture('error-401.json')];
     });
+
+/** An audit-log page's events that one listing's `phrase` (action:X, an action or a category) selects. */
+export const eventsFor = (events: unknown, phrase: string): unknown[] => {
+  const action = /^action:(\S+)/.exec(phrase)?.[1] ?? '';
+  return (events as { action: string }[]).filter(
+    (e) => e.action === action || e.action.startsWith(`${action}.`),
+  );
+};
+
+/**
+ * GET /orgs/{org}/audit-log for every listing the connector makes (one `phrase` per action),
+ * answered from `pages` (GitHub's cursor paging: page 1 links page 2 with `after`). `reply`
+ * overrides one listing's page (by action and page number) with another status and body.
+ */
+export const mockAuditLog = (
+  scope: nock.Scope,
+  pages: unknown[][] = [
+    fixture('audit-log-oauth.json') as unknown[],
+    fixture('audit-log-oauth.page2.json') as unknown[],
+  ],
+  reply?: (action: string, page: number) => [number, nock.Body, Record<string, string>?] | undefined,
+): nock.Scope => {
+  const path = `/orgs/${ORG}/audit-log`;
+  for (const action of AUDIT_LOG_ACTIONS) {
+    pages.forEach((events, i) => {
+      const cursor = i === 0 ? undefined : `MS4${i}NjA1NzE5MTQ4ODM3fExldzJ2cEpaQ0RTLVdVbW85Wi1pZnc=`;
+      scope
+        .get(path)
+        .query(
+          (q) =>
+            typeof q.phrase === 'string' &&
+            q.phrase.startsWith(`action:${action} created:>=`) &&
+            q.per_page === '100' &&
+            q.after === cursor,
+        )
+        .reply(() => {
+          const canned = reply?.(action, i + 1);
+          if (canned) return canned;
+          const next =
+            i + 1 < pages.length ? `MS4${i + 1}NjA1NzE5MTQ4ODM3fExldzJ2cEpaQ0RTLVdVbW85Wi1pZnc=` : undefined;
+          const phrase = `action:${action} created:>=2024-12-03`;
+          const headers: Record<string, string> = next
+            ? {
+                link: `<${API}${path}?phrase=${encodeURIComponent(phrase)}&per_page=100&after=${encodeURIComponent(next)}>; rel="next"`,
+              }
+            : {};
+          return [200, eventsFor(events, `action:${action}`) as nock.Body, headers];
+        });
+    });
+  }
+  return scope;
+};
 
 /** The installation token from installation-token.json, as the App then sends it. */
 export const INSTALLATION_TOKEN = 'token ghs_16C7e42F292c6912E7710c838347Ae178B4a';
@@ -214,6 +268,7 @@ export const mockWholeOrg = (deny: Record<string, string> = {}): nock.Scope => {
   list(`/orgs/${ORG}/codespaces/secrets`, fixture('org-codespaces-secrets.json'));
   list(`/orgs/${ORG}/hooks`, fixture('org-hooks.json'));
   gh.get(`/orgs/${ORG}/actions/permissions/workflow`).reply(200, fixture('org-workflow-permissions.json'));
+  mockAuditLog(gh);
   const reposPath = `/orgs/${ORG}/repos`;
   list(
     reposPath,
