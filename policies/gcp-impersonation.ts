@@ -2,7 +2,8 @@
 // account and use all of its access. Granted on the project (or above), the role reaches every
 // service account there, present and future; held together with Service Account Admin by one
 // principal, it lets that principal grant itself any account's access (no separation of duties).
-// GCP-SPECIFIC: reads `canActAs` and `administeredBy`, recorded by the Google Cloud connector.
+// GCP-SPECIFIC: reads `canActAs` and `administeredBy`, and the members of groups in them
+// (`canActAsThroughGroups`, `administeredByThroughGroups`), recorded by the Google Cloud connector.
 import { z } from 'zod';
 import { type FindingDraft, type Policy, judged, notApplicable, unknown } from '../src/policy.js';
 import {
@@ -70,13 +71,22 @@ const grantFacts = (p: PrincipalRef): Record<string, string> => ({
   role: p.role,
   resource: p.resource,
   ...(p.condition ? { condition: p.condition } : {}),
+  ...(p.via ? { via: p.via } : {}),
 });
+
+/** " (through group:a@…, group:b@…)" when some of `who`'s grants come through groups. */
+const throughText = (who: readonly string[], ...grants: (readonly PrincipalRef[])[]): string => {
+  const via = [
+    ...new Set(grants.flat().flatMap((g) => (who.includes(g.principal) && g.via ? [g.via] : []))),
+  ].sort();
+  return via.length > 0 ? ` (through ${via.join(', ')})` : '';
+};
 
 export const gcpImpersonation: Policy<Options> = {
   id: 'gcp-impersonation',
   title: 'Broad service account impersonation',
   description:
-    'Fires when Service Account User or Token Creator (or another role that can act as the account) is granted on a project, folder or organisation rather than on the account itself, when a whole domain can act as the account, when a member of a group that can act as it is outside your domains, and when one principal both administers the account and can act as it. Acting as a service account hands over everything it can do; granted that broadly, or without separation of duties, that power is neither scoped nor separated.',
+    'Fires when Service Account User or Token Creator (or another role that can act as the account) is granted on a project, folder or organisation rather than on the account itself, when a whole domain can act as the account, when a member of a group that can act as it is outside your domains, and when one principal both administers the account and can act as it (members of groups granted either role count, read by the connector: providers.gcp.expandGroups; unknown when such a group cannot be read). Acting as a service account hands over everything it can do; granted that broadly, or without separation of duties, that power is neither scoped nor separated.',
   appliesTo: { providers: ['gcp'], kinds: ['gcp.service_account'] },
   severity: 'medium',
   options: Options,
@@ -182,21 +192,41 @@ export const gcpImpersonation: Policy<Options> = {
       }
     }
 
+    // Who administers and who can act as it: the principals granted, and the members of groups
+    // granted (expandGroups), each member with its group's grant (`via`).
+    const adminRefs = [...attrs.administeredBy, ...(attrs.administeredByThroughGroups ?? [])];
+    const actorRefs = [...attrs.canActAs, ...(attrs.canActAsThroughGroups ?? [])];
     if (options.adminAndUser) {
       const admins = new Map<string, PrincipalRef[]>();
-      for (const a of attrs.administeredBy) {
+      for (const a of adminRefs) {
         const k = a.principal.toLowerCase();
         admins.set(k, [...(admins.get(k) ?? []), a]);
       }
-      const both = attrs.canActAs.filter((p) => admins.has(p.principal.toLowerCase()));
+      // A member holding both only through one group that itself holds both is that group's
+      // finding, not one more of its own.
+      const sameGroupOnly = (p: PrincipalRef): boolean =>
+        p.via !== undefined &&
+        (admins.get(p.principal.toLowerCase()) ?? []).every(
+          (a) => a.via?.toLowerCase() === p.via?.toLowerCase(),
+        );
+      const candidates = actorRefs.filter((p) => admins.has(p.principal.toLowerCase()));
+      const both = candidates.filter(
+        (p) =>
+          !(
+            sameGroupOnly(p) &&
+            candidates
+              .filter((q) => q.principal.toLowerCase() === p.principal.toLowerCase())
+              .every(sameGroupOnly)
+          ),
+      );
+      const adminsOf = (principal: string): PrincipalRef[] => admins.get(principal.toLowerCase()) ?? [];
       // A principal holding both roles on the project (or above) is one problem on the project,
       // reported once whatever the number of accounts; any grant on the account itself is this
       // account's own problem.
       const onContainers = (principal: string): boolean =>
-        [
-          ...(admins.get(principal.toLowerCase()) ?? []),
-          ...both.filter((p) => p.principal === principal),
-        ].every((g) => isContainerResource(g.resource));
+        [...adminsOf(principal), ...both.filter((p) => p.principal === principal)].every((g) =>
+          isContainerResource(g.resource),
+        );
       const principals = [...new Set(both.map((p) => p.principal))].sort();
       const shared = principals.filter(onContainers);
       const own = principals.filter((p) => !onContainers(p));
@@ -204,10 +234,10 @@ export const gcpImpersonation: Policy<Options> = {
         key: 'admin-and-user',
         severity: 'high',
         title: `${plural(who.length, 'principal')} both administers and can act as it`,
-        message: `${identityLabel(identity)} is administered by and can be impersonated by ${who.join(', ')}.`,
+        message: `${identityLabel(identity)} is administered by and can be impersonated by ${who.join(', ')}${throughText(who, adminRefs, both)}.`,
         evidence: {
           principals: who,
-          adminGrants: attrs.administeredBy.filter((a) => who.includes(a.principal)).map(grantFacts),
+          adminGrants: adminRefs.filter((a) => who.includes(a.principal)).map(grantFacts),
           userGrants: both.filter((p) => who.includes(p.principal)).map(grantFacts),
         },
         remediation:
@@ -216,18 +246,19 @@ export const gcpImpersonation: Policy<Options> = {
       if (own.length > 0) drafts.push(draft(own));
       for (const principal of shared) {
         const d = draft([principal]);
-        // The id derives from the principal and its bindings (resource, role), sorted.
-        const bindings = [
-          ...(admins.get(principal.toLowerCase()) ?? []),
-          ...both.filter((p) => p.principal === principal),
-        ].map((g) => `${g.resource} ${g.role}${g.condition ? ` ${g.condition}` : ''}`);
+        // The id derives from the principal and its bindings (resource, role, and the group a
+        // member holds it through), sorted.
+        const bindings = [...adminsOf(principal), ...both.filter((p) => p.principal === principal)].map(
+          (g) =>
+            `${g.resource} ${g.role}${g.condition ? ` ${g.condition}` : ''}${g.via ? ` via ${g.via}` : ''}`,
+        );
         drafts.push({
           ...d,
           shared: {
             uid: ['admin-and-user', principal.toLowerCase(), ...[...new Set(bindings)].sort()].join('\u0000'),
           },
           title: `${principal} both administers and can act as every service account of ${[...new Set(both.filter((p) => p.principal === principal).map((p) => p.resource))].join(', ')}`,
-          message: `${principal} holds both Service Account Admin and an impersonation role on the project (or above): it can grant itself any account's access there, ${identityLabel(identity)} among them (the accounts reached are listed in the evidence).`,
+          message: `${principal} holds both Service Account Admin and an impersonation role on the project (or above)${throughText([principal], adminRefs, both)}: it can grant itself any account's access there, ${identityLabel(identity)} among them (the accounts reached are listed in the evidence).`,
         });
       }
     }
@@ -240,6 +271,19 @@ export const gcpImpersonation: Policy<Options> = {
         return [
           unknown(
             `the members of ${unread.join(', ')}, which can act as the account, could not be read (see the coverage gaps)`,
+          ),
+        ];
+    }
+    if (options.adminAndUser && drafts.length === 0) {
+      // A member of a group whose members could not be read may hold the other role too.
+      const unread = [
+        ...(actorRefs.length > 0 ? (attrs.adminGroupsUnread ?? []) : []),
+        ...(adminRefs.length > 0 ? (attrs.actAsGroupsUnread ?? []) : []),
+      ];
+      if (unread.length > 0)
+        return [
+          unknown(
+            `whether one principal both administers and can act as the account is unknown: the members of ${[...new Set(unread)].sort().join(', ')} could not be read (see the coverage gaps)`,
           ),
         ];
     }

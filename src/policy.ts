@@ -62,7 +62,9 @@ export type Verdict =
   /** Nothing here for this policy to check (a provider-managed credential, no key of the type). */
   | { status: 'not-applicable'; reason: string };
 
-export const pass = (): Verdict => ({ status: 'pass' });
+// One pass for all (frozen: nothing changes a verdict): a pass per policy × identity was garbage.
+const PASS: Verdict = Object.freeze({ status: 'pass' as const });
+export const pass = (): Verdict => PASS;
 export const fail = (...findings: FindingDraft[]): Verdict => ({ status: 'fail', findings });
 export const unknown = (reason: string): Verdict => ({ status: 'unknown', reason });
 export const notApplicable = (reason: string): Verdict => ({ status: 'not-applicable', reason });

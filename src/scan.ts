@@ -34,6 +34,7 @@ import { sha256, stableStringify } from './hash.js';
 import { type TargetSelection, isEmptySelection, targetSelector } from './target-select.js';
 import { type ShardSpec, assignShards } from './shard-plan.js';
 import { builtins } from './registry.js';
+import { createSharePool, shareFinding, shareIdentity } from './share.js';
 import { type TargetPool, type WorkersSetting, createTargetPool, workerCount } from './target-workers.js';
 
 /**
@@ -384,6 +385,8 @@ const scanWith = async (
       },
     });
     const { gaps, notes } = record;
+    // One account's identities repeat locations, grants, trust and owners: held once (issue 14).
+    const shared = createSharePool();
     let closed = false;
     const emit = (raw: unknown): void => {
       if (closed) return; // a connector still running past its deadline adds nothing
@@ -398,7 +401,7 @@ const scanWith = async (
         });
         return;
       }
-      identities.push(parsed.data);
+      identities.push(shareIdentity(parsed.data, shared));
       counts[parsed.data.kind] = (counts[parsed.data.kind] ?? 0) + 1;
       progress?.identity(target.provider, target.id);
     };
@@ -472,6 +475,8 @@ export const judgeScan = (
   // same account) is kept once.
   const byUid = new Map<string, Identity>();
   const coverageOf = new Map<string, Coverage>();
+  // Owners resolved here and the final findings' repeated parts are held once too (issue 14).
+  const shared = createSharePool();
   for (const run of runs) {
     for (const identity of run.identities) {
       if (byUid.has(identity.uid)) {
@@ -480,10 +485,15 @@ export const judgeScan = (
         );
         continue;
       }
-      byUid.set(
-        identity.uid,
-        applyFinancialScope(resolveOwner(identity, config.file.ownership), config.file.financialScope),
+      const judged = applyFinancialScope(
+        resolveOwner(identity, config.file.ownership),
+        config.file.financialScope,
       );
+      if (judged !== identity) {
+        judged.owner = shared.share(judged.owner);
+        judged.financialScope = shared.share(judged.financialScope);
+      }
+      byUid.set(identity.uid, judged);
       coverageOf.set(identity.uid, run.coverage);
     }
   }
@@ -498,6 +508,7 @@ export const judgeScan = (
   );
   const { failures } = evaluation;
   const { findings, outcomes } = applyExceptions(evaluation.findings, exceptions ?? [], clock.asOf);
+  for (const f of findings) shareFinding(f, shared);
   for (const o of outcomes) for (const w of o.warnings) log.warn(`exception ${o.id}: ${w}`);
   for (const w of directory?.warnings ?? []) log.warn(`directory: ${w}`);
   for (const failure of failures) {

@@ -206,9 +206,9 @@ export interface Evaluator {
 }
 
 /**
- * `remember`: keep each action list's answers, and this evaluator's decisions, for the next
- * question (the policy layer asks the same few dozen actions of every principal). Decisions are
- * then shared objects: read them, never change them.
+ * `remember`: keep each action list's answers for the next question (the policy layer asks the
+ * same few dozen actions of every principal; the lists are shared by principals with the same
+ * statements). Decisions are not kept per principal: at 100,000 principals that is memory.
  */
 export const evaluator = (
   grants: readonly Grant[],
@@ -224,7 +224,7 @@ export const evaluator = (
     limit: l,
     allows: l.grants.filter((g) => g.effect === 'Allow').map(compile),
   }));
-  const decideOnce = (action: string): Decision => {
+  const decide = (action: string): Decision => {
     const key = action.toLowerCase();
     const service = serviceOf(key);
     const allowed = setState(identityAllows, key, service, test);
@@ -252,14 +252,6 @@ export const evaluator = (
     }
     return { state, grant: allowed.grant, blockedBy, ...(state === CONDITIONAL ? { conditionedBy } : {}) };
   };
-  const decisions = new Map<string, Decision>();
-  const decide = remember
-    ? (action: string): Decision => {
-        let d = decisions.get(action);
-        if (!d) decisions.set(action, (d = decideOnce(action)));
-        return d;
-      }
-    : decideOnce;
   const onResource = (grants: readonly Compiled[], key: string, service: string, arn: string): Decision => {
     let best: Decision = { state: NONE };
     for (const c of grants) {

@@ -65,6 +65,12 @@ export const ServiceAccountAttributes = z.object({
    */
   canActAsThroughGroups: z.array(PrincipalRef).optional().catch(undefined),
   actAsGroupsUnread: z.array(z.string()).optional().catch(undefined),
+  /**
+   * Members of the groups in `administeredBy`, with the group (`via`) and its grant, and the groups
+   * whose members could not be read (expandGroups); both absent: group members were not read.
+   */
+  administeredByThroughGroups: z.array(PrincipalRef).optional().catch(undefined),
+  adminGroupsUnread: z.array(z.string()).optional().catch(undefined),
   /** The service account the scan ran as (its credential's email). */
   scanner: z.boolean().optional().catch(undefined),
   scannerPrincipal: z.string().optional().catch(undefined),

@@ -157,7 +157,10 @@ export interface AccountInput {
   judge?: (bindings: readonly BindingRef[]) => EffectivePrivilege;
   /** Roles the account holds through Google groups it belongs to (expandGroups), with the group. */
   throughGroups?: readonly BindingRef[];
-  /** The scan's groups as read (expandGroups): members of groups that can act as the account. */
+  /**
+   * The scan's groups as read (expandGroups): members of groups that can act as the account or
+   * administer it.
+   */
   groups?: GroupMembership;
 }
 
@@ -179,26 +182,43 @@ export const accountBindings = (
 ): BindingRef[] => memberBindings(`serviceAccount:${email}`, resourcePolicies, elsewhere);
 
 /**
- * The members of the groups that can act as the account, each with the group's grant (`via`), and
- * the groups whose members could not be read.
+ * The members of the groups among `refs` (who can act as the account, or administer it), each with
+ * the group's grant (`via`), and the groups whose members could not be read. Members keep the
+ * group's binding: a project-level finding stays one finding on the group's binding.
  */
-const actAsThroughGroups = (
-  canActAs: readonly PrincipalRef[],
+const throughGroups = (
+  refs: readonly PrincipalRef[],
   groups: GroupMembership,
-): { canActAsThroughGroups: PrincipalRef[]; actAsGroupsUnread: string[] } => {
-  const through: PrincipalRef[] = [];
+): { members: PrincipalRef[]; unread: string[] } => {
+  const members: PrincipalRef[] = [];
   const unread = new Set<string>();
-  for (const p of canActAs) {
+  for (const p of refs) {
     if (!/^group:/i.test(p.principal)) continue;
-    const members = groups.membersOf(p.principal.slice('group:'.length));
-    if (!members) {
+    const found = groups.membersOf(p.principal.slice('group:'.length));
+    if (!found) {
       unread.add(p.principal.toLowerCase());
       continue;
     }
-    for (const m of members)
-      through.push({ ...p, principal: m.principal, via: p.principal, ...(m.nested ? { nested: true } : {}) });
+    for (const m of found)
+      members.push({ ...p, principal: m.principal, via: p.principal, ...(m.nested ? { nested: true } : {}) });
   }
-  return { canActAsThroughGroups: through, actAsGroupsUnread: [...unread].sort() };
+  return { members, unread: [...unread].sort() };
+};
+
+/** The group expansions of `canActAs` and `administeredBy`, for the attributes. */
+const expandedGroups = (
+  canActAs: readonly PrincipalRef[],
+  administeredBy: readonly PrincipalRef[],
+  groups: GroupMembership,
+) => {
+  const act = throughGroups(canActAs, groups);
+  const admin = throughGroups(administeredBy, groups);
+  return {
+    canActAsThroughGroups: act.members,
+    actAsGroupsUnread: act.unread,
+    administeredByThroughGroups: admin.members,
+    adminGroupsUnread: admin.unread,
+  };
 };
 
 /** The identity's privilege and the bindings as judged, for its attributes. */
@@ -274,7 +294,7 @@ export const serviceAccountIdentity = (input: AccountInput): IdentityInput => {
       ...judged.extra,
       canActAs,
       administeredBy,
-      ...(input.groups ? actAsThroughGroups(canActAs, input.groups) : {}),
+      ...(input.groups ? expandedGroups(canActAs, administeredBy, input.groups) : {}),
       ...(boundApiKeys.length > 0 ? { boundApiKeys } : {}),
       // Keys could not be listed: an empty credential list would read as "no keys".
       ...(input.keys === undefined ? { keysUnknown: true } : {}),

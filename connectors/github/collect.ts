@@ -21,7 +21,16 @@ import {
   samlFailure,
 } from './errors.js';
 import { patPrivilege } from './privilege.js';
-import type { GithubReach, OwnerRepoAccess, OwnerRepoAnswer, RepoPermission } from './reach.js';
+import {
+  type BypassAnswer,
+  type BypassSubject,
+  type GithubReach,
+  type OwnerRepoAccess,
+  type OwnerRepoAnswer,
+  type RepoPermission,
+  type RulesetFacts,
+  bypassOf,
+} from './reach.js';
 import {
   AUDIT_LOG_ACTIONS,
   AUDIT_LOG_RETENTION_DAYS,
@@ -56,6 +65,8 @@ import {
   PatGrant,
   PatRequest,
   Repository,
+  RulesetDetail,
+  RulesetSummary,
   Secret,
   SimpleUser,
   Webhook,
@@ -102,8 +113,10 @@ interface WalkState extends OrgWalk {
   repos?: Promise<Repository[] | undefined>;
   /** Effective-reach answers per (repository, user), cached for the scan of this organisation. */
   ownerAnswers: Map<string, Promise<OwnerRepoAnswer>>;
-  /** Effective-reach calls made, and (repository, user) pairs left unasked at the limit. */
+  /** Effective-reach calls made, and calls not made at the limit. */
   reachCalls: { made: number; skipped: number };
+  /** The default-branch rulesets of each repository, read once (effective reach: bypass). */
+  rulesets: Map<string, Promise<RulesetFacts[] | { notEvaluated: string }>>;
 }
 
 interface CallOptions {
@@ -545,16 +558,87 @@ const patIdentity = async (
     : patRequestIdentity(facts, token.request, ownerRepos);
 };
 
-/** One gap for the (repository, user) pairs left unasked at the call limit. */
+/** One gap for the effective-reach calls not made at the call limit. */
 const reportReachLimit = (w: WalkState): void => {
   if (w.reachCalls.skipped === 0) return;
   w.ctx.gap({
     code: 'partial_data',
     call: OWNER_PERMISSION_CALL,
     resource: w.org,
-    message: `effective reach: ${w.reachCalls.skipped} (repository, user) pairs not asked after ${w.reachCalls.made} calls (providers.github.reachCallLimit = ${w.config.reachCallLimit}); the tokens concerned say "not evaluated" there`,
-    fallback: "those tokens' repository permissions count as granted where the owner's access was not read",
+    message: `effective reach: ${w.reachCalls.skipped} (repository, user) pairs or rulesets not asked after ${w.reachCalls.made} calls (providers.github.reachCallLimit = ${w.config.reachCallLimit}); the identities concerned say "not evaluated" there`,
+    fallback:
+      "repository permissions count as granted where the owner's access was not read; bypass is not judged where rulesets were not read",
   });
+  w.reachCalls.skipped = 0;
+};
+
+const RULESETS = 'GET /repos/{owner}/{repo}/rulesets';
+const RULESET = 'GET /repos/{owner}/{repo}/rulesets/{ruleset_id}';
+
+/** Takes one effective-reach call from the budget; false at the limit (counted). */
+const spend = (w: WalkState): boolean => {
+  if (w.reachCalls.made >= w.config.reachCallLimit) {
+    w.reachCalls.skipped += 1;
+    return false;
+  }
+  w.reachCalls.made += 1;
+  return true;
+};
+
+const LIMIT_REACHED = (w: WalkState): string =>
+  `not read: the limit of ${w.config.reachCallLimit} effective-reach calls (providers.github.reachCallLimit) was reached`;
+
+/**
+ * The active branch rulesets of a repository (its own and the organisation's that apply, which
+ * GitHub includes by default), each with its conditions and bypass actors. Read once per repository.
+ */
+const repoRulesets = (
+  w: WalkState,
+  repo: Repository,
+  opts: CallOptions,
+): Promise<RulesetFacts[] | { notEvaluated: string }> => {
+  const cached = w.rulesets.get(repo.name);
+  if (cached) return cached;
+  const read = async (): Promise<RulesetFacts[] | { notEvaluated: string }> => {
+    if (!spend(w)) return { notEvaluated: LIMIT_REACHED(w) };
+    const params = { owner: w.org, repo: repo.name };
+    const summaries = await listAll(w, RULESETS, params, RulesetSummary, opts);
+    if (!summaries) return { notEvaluated: `${RULESETS} could not be read (see the coverage gaps)` };
+    const out: RulesetFacts[] = [];
+    for (const s of summaries) {
+      // Only active branch rulesets protect a branch; the list already says which.
+      if ((s.target !== undefined && s.target !== 'branch') || s.enforcement !== 'active') continue;
+      if (!spend(w)) return { notEvaluated: LIMIT_REACHED(w) };
+      const d = await getOne(w, RULESET, { ...params, ruleset_id: s.id }, RulesetDetail, opts);
+      if (!d) return { notEvaluated: `ruleset ${s.name} could not be read (see the coverage gaps)` };
+      out.push({
+        name: d.name,
+        target: d.target,
+        enforcement: d.enforcement,
+        include: d.conditions?.ref_name?.include ?? [],
+        exclude: d.conditions?.ref_name?.exclude ?? [],
+        bypassActors: d.bypass_actors,
+      });
+    }
+    return out;
+  };
+  const pending = read();
+  w.rulesets.set(repo.name, pending);
+  return pending;
+};
+
+/** Which default-branch rulesets of a repository the subject may bypass; why unknown otherwise. */
+const bypassFor = async (
+  w: WalkState,
+  repo: Repository,
+  subject: BypassSubject,
+  opts: CallOptions,
+): Promise<BypassAnswer> => {
+  if (w.config.reachCallLimit === 0)
+    return { notEvaluated: 'not read (providers.github.reachCallLimit is 0)' };
+  if (!repo.default_branch) return { notEvaluated: `the default branch of ${repo.name} is not known` };
+  const rulesets = await repoRulesets(w, repo, opts);
+  return 'notEvaluated' in rulesets ? rulesets : bypassOf(rulesets, repo.default_branch, subject);
 };
 
 async function* orgLevel(w: WalkState, facts: OrgFacts): AsyncGenerator<IdentityInput> {
@@ -730,11 +814,9 @@ const repoIdentities = async (
   const opts: CallOptions = { repo: repo.name, denialAppliesToAll };
   const out: IdentityInput[] = [];
 
-  if (f.deployKeys) {
-    for (const key of (await listAll(w, 'GET /repos/{owner}/{repo}/keys', params, DeployKey, opts)) ?? []) {
-      out.push(deployKeyIdentity(facts, repo, key));
-    }
-  }
+  const keys = f.deployKeys
+    ? ((await listAll(w, 'GET /repos/{owner}/{repo}/keys', params, DeployKey, opts)) ?? [])
+    : [];
   const secretLists: [boolean, SecretFamily][] = [
     [f.actionsSecrets, 'actions'],
     [f.dependabotSecrets, 'dependabot'],
@@ -779,6 +861,12 @@ const repoIdentities = async (
     if (perms && orgWorkflow && sameWorkflowSetting(perms, orgWorkflow)) inherits.push(repo.name);
     else if (perms) out.push(workflowTokenIdentity(facts, repo, perms, orgWorkflow));
   }
+  // Effective reach last, after the repository's own listings: only a key that can push makes
+  // the bypass question worth its calls. Deploy keys stay first among the repository's identities.
+  const bypass = keys.some((k) => k.read_only !== true)
+    ? await bypassFor(w, repo, { deployKey: true }, opts)
+    : undefined;
+  out.unshift(...keys.map((key) => deployKeyIdentity(facts, repo, key, bypass)));
   return out;
 };
 
@@ -790,6 +878,7 @@ export async function* walkOrg(walk: OrgWalk): AsyncGenerator<IdentityInput> {
     uniformlyDenied: new Set(),
     ownerAnswers: new Map(),
     reachCalls: { made: 0, skipped: 0 },
+    rulesets: new Map(),
   };
   const { org, config } = w;
   const f = config.features;
@@ -848,6 +937,7 @@ export async function* walkOrg(walk: OrgWalk): AsyncGenerator<IdentityInput> {
     repoIdentities(w, facts, repo, orgWorkflow, inherits),
   );
   flushRepoFailures(w);
+  reportReachLimit(w);
   const token = orgToken();
   if (token) yield token;
   if (inherits.length > 0)

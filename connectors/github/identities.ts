@@ -18,7 +18,7 @@ import {
   sshKeyPrivilege,
   workflowTokenPrivilege,
 } from './privilege.js';
-import type { OwnerAccess, OwnerOrgRole, OwnerRepoAccess } from './reach.js';
+import type { BypassAnswer, OwnerAccess, OwnerOrgRole, OwnerRepoAccess } from './reach.js';
 import type {
   CredentialAuthorization,
   DeployKey,
@@ -318,9 +318,15 @@ export const credentialAuthorizationIdentity = (
   };
 };
 
-export const deployKeyIdentity = (f: OrgFacts, repo: Repository, key: DeployKey): IdentityInput => {
+export const deployKeyIdentity = (
+  f: OrgFacts,
+  repo: Repository,
+  key: DeployKey,
+  /** Rulesets on the default branch deploy keys may bypass, when read. */
+  bypass?: BypassAnswer,
+): IdentityInput => {
   const { privilege, canChangeCode, reach } = privilegeFields(
-    deployKeyPrivilege(f.org, repo.name, key.read_only),
+    deployKeyPrivilege(f.org, repo.name, key.read_only, bypass),
   );
   return {
     uid: `github:${f.org}/${repo.name}/deploy-key/${key.id}`,

@@ -13,11 +13,13 @@ const ENTRIES: readonly PermissionEntry[] = [
   {
     permission: 'metadata=read',
     reads:
-      "the repositories to visit; on selected repositories, the scanner installation's own selection; a token owner's own permission on each repository its token writes to (effective reach)",
+      "the repositories to visit; on selected repositories, the scanner installation's own selection; a token owner's own permission on each repository its token writes to, and the rulesets of a repository a deploy key can push to, with who may bypass them (effective reach)",
     calls: [
       'GET /orgs/{org}/repos',
       'GET /installation/repositories',
       'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
+      'GET /repos/{owner}/{repo}/rulesets',
+      'GET /repos/{owner}/{repo}/rulesets/{ruleset_id}',
     ],
     required: true,
   },

@@ -9,6 +9,7 @@ import {
   type GithubReach,
   type OwnerAccess,
   type OwnerOrgRole,
+  type BypassAnswer,
   type OwnerRepoAccess,
   type ReachEntry,
   type ReachRank,
@@ -20,6 +21,7 @@ import {
   reachOf,
   repositoriesOf,
   splitByOwnerRepos,
+  withBypass,
 } from './reach.js';
 
 /** Write on these changes code or what runs in CI (SOC 2 CC8.1). */
@@ -389,10 +391,35 @@ export const sshKeyPrivilege = (org: string, owner: OwnerAccess): GithubPrivileg
   ),
 });
 
+/** A write entry raised to bypass-write when the subject may bypass the default branch's rulesets. */
+const bypassEntry = (entry: ReachEntry, bypass: BypassAnswer | undefined, who: string): ReachEntry => {
+  const rank = withBypass(entry.rank, bypass);
+  if (rank === entry.rank || !bypass || 'notEvaluated' in bypass) return entry;
+  return {
+    ...entry,
+    rank,
+    why: `${who} may bypass the ruleset${bypass.bypassed.length > 1 ? 's' : ''} ${bypass.bypassed.join(', ')} on the default branch: pushes reach it without their rules`,
+  };
+};
+
+/** What is unknown of the bypass question: never read as "no bypass". */
+const bypassNotEvaluated = (bypass: BypassAnswer | undefined, who: string): string[] => {
+  if (bypass === undefined) return [`whether ${who} may bypass the default branch's rulesets: not read`];
+  if ('notEvaluated' in bypass)
+    return [`whether ${who} may bypass the default branch's rulesets: ${bypass.notEvaluated}`];
+  return bypass.unknown.length > 0
+    ? [
+        `whether ${who} may bypass the ruleset${bypass.unknown.length > 1 ? 's' : ''} ${bypass.unknown.join(', ')} on the default branch: GitHub's answer did not include bypass_actors`,
+      ]
+    : [];
+};
+
 export const deployKeyPrivilege = (
   org: string,
   repo: string,
   readOnly: boolean | undefined,
+  /** Rulesets on the default branch that deploy keys may bypass, when read (write keys only). */
+  bypass?: BypassAnswer,
 ): GithubPrivilege => {
   const resources = [`repo:${org}/${repo}`];
   // GitHub omits read_only only on very old servers; treat the unknown as write (the worse case).
@@ -418,10 +445,14 @@ export const deployKeyPrivilege = (
     reach: reachOf(
       [
         write
-          ? { permission: 'contents:write', rank: 'workflow-write', on: [repo], why: SSH_WRITE }
+          ? bypassEntry(
+              { permission: 'contents:write', rank: 'workflow-write', on: [repo], why: SSH_WRITE },
+              bypass,
+              'deploy keys',
+            )
           : { permission: 'contents:read', rank: 'read', on: [repo] },
       ],
-      [],
+      write ? bypassNotEvaluated(bypass, 'deploy keys') : [],
     ),
   };
 };

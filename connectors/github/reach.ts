@@ -3,10 +3,19 @@
 // than the user it belongs to; an installation acts only on its selected repositories). The model
 // keeps the cloud-wide level (none/read/write/admin, as AWS and Google Cloud compute it, so
 // excess-privilege treats every provider alike); `rank` orders GitHub's tiers within it:
-// org admin > repository admin > workflow write (can change CI) > write > read.
+// org admin > repository admin > write with bypass of the default branch's rulesets > workflow
+// write (can change CI) > write > read.
 import type { PrivilegeLevel } from '../../src/model.js';
 
-export const REACH_RANKS = ['none', 'read', 'write', 'workflow-write', 'repo-admin', 'org-admin'] as const;
+export const REACH_RANKS = [
+  'none',
+  'read',
+  'write',
+  'workflow-write',
+  'bypass-write',
+  'repo-admin',
+  'org-admin',
+] as const;
 export type ReachRank = (typeof REACH_RANKS)[number];
 
 export const rankIndex = (rank: ReachRank): number => REACH_RANKS.indexOf(rank);
@@ -17,9 +26,13 @@ export const maxRank = (ranks: Iterable<ReachRank>): ReachRank => {
   return REACH_RANKS[best] ?? 'none';
 };
 
-/** The model's level for a rank: both administrator tiers are admin, workflow write is write. */
+/** The model's level for a rank: both administrator tiers are admin, the write tiers write. */
 export const rankLevel = (rank: ReachRank): PrivilegeLevel =>
-  rank === 'org-admin' || rank === 'repo-admin' ? 'admin' : rank === 'workflow-write' ? 'write' : rank;
+  rank === 'org-admin' || rank === 'repo-admin'
+    ? 'admin'
+    : rank === 'workflow-write' || rank === 'bypass-write'
+      ? 'write'
+      : rank;
 
 /** Organisation permissions whose write administers the organisation (only an org owner holds that). */
 export const ORG_ADMIN_PERMISSIONS: ReadonlySet<string> = new Set([
@@ -209,3 +222,89 @@ export const splitByOwnerRepos = (
   }));
   return { entries, notEvaluated };
 };
+
+/** A bypass actor of a ruleset, as GitHub's `repository-ruleset-bypass-actor` reads. */
+export interface BypassActor {
+  actor_id?: number | null | undefined;
+  actor_type: string;
+  bypass_mode?: string | undefined;
+}
+
+/** A ruleset as far as bypass is concerned (GET /repos/{owner}/{repo}/rulesets/{ruleset_id}). */
+export interface RulesetFacts {
+  name: string;
+  target?: string | undefined;
+  enforcement?: string | undefined;
+  include: readonly string[];
+  exclude: readonly string[];
+  /** undefined: GitHub's answer did not include them (not "nobody"). */
+  bypassActors: readonly BypassActor[] | undefined;
+}
+
+/** fnmatch as GitHub's ref_name conditions use it: `*` within a segment, `**` across. */
+const refPattern = (pattern: string): RegExp =>
+  new RegExp(
+    `^${pattern
+      .split('**')
+      .map((part) =>
+        part
+          .split('*')
+          .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('[^/]*'),
+      )
+      .join('.*')}$`,
+  );
+
+const refMatches = (pattern: string, defaultBranch: string): boolean =>
+  pattern === '~ALL' ||
+  pattern === '~DEFAULT_BRANCH' ||
+  refPattern(pattern).test(`refs/heads/${defaultBranch}`);
+
+/** An active branch ruleset whose ref conditions take in the default branch. */
+export const protectsDefaultBranch = (r: RulesetFacts, defaultBranch: string): boolean =>
+  r.target !== 'tag' &&
+  r.target !== 'push' &&
+  r.target !== 'repository' &&
+  r.enforcement === 'active' &&
+  r.include.some((p) => refMatches(p, defaultBranch)) &&
+  !r.exclude.some((p) => refMatches(p, defaultBranch));
+
+/** Who may bypass: an App by its id, or the repository's deploy keys. */
+export type BypassSubject = { appId: number } | { deployKey: true };
+
+/**
+ * Rulesets protecting the default branch that the subject may bypass (mode always or
+ * pull_request: either way its changes reach the branch without the rules), and those whose
+ * bypass actors GitHub did not show.
+ */
+export const bypassOf = (
+  rulesets: readonly RulesetFacts[],
+  defaultBranch: string,
+  subject: BypassSubject,
+): { bypassed: string[]; unknown: string[] } => {
+  const bypassed: string[] = [];
+  const unknown: string[] = [];
+  for (const r of rulesets) {
+    if (!protectsDefaultBranch(r, defaultBranch)) continue;
+    if (r.bypassActors === undefined) {
+      unknown.push(r.name);
+      continue;
+    }
+    const hit = r.bypassActors.some((a) =>
+      'deployKey' in subject
+        ? a.actor_type === 'DeployKey'
+        : a.actor_type === 'Integration' && a.actor_id === subject.appId,
+    );
+    if (hit) bypassed.push(r.name);
+  }
+  return { bypassed, unknown };
+};
+
+/** What is known of a repository's default-branch rulesets for one subject. */
+export type BypassAnswer = { bypassed: string[]; unknown: string[] } | { notEvaluated: string };
+
+/** A write rank raised to bypass-write when the subject may bypass the default branch's rules. */
+export const withBypass = (rank: ReachRank, answer: BypassAnswer | undefined): ReachRank =>
+  answer && !('notEvaluated' in answer) && answer.bypassed.length > 0 && rankIndex(rank) >= rankIndex('write')
+    ? maxRank([rank, 'bypass-write'])
+    : rank;

@@ -115,8 +115,47 @@ export const Repository = z.looseObject({
   visibility: OptString,
   archived: OptBool,
   fork: OptBool,
+  default_branch: OptString,
 });
 export type Repository = z.infer<typeof Repository>;
+
+/** GET /repos/{owner}/{repo}/rulesets (items; with the organisation's rulesets that apply). */
+export const RulesetSummary = z.looseObject({
+  id: z.number(),
+  name: z.string(),
+  target: OptString,
+  enforcement: OptString,
+  source_type: OptString,
+  source: OptString,
+});
+
+const RefList = StringList.optional().catch(undefined);
+
+/** GET /repos/{owner}/{repo}/rulesets/{ruleset_id} (repository-ruleset): conditions and bypass actors. */
+export const RulesetDetail = z.looseObject({
+  id: z.number(),
+  name: z.string(),
+  target: OptString,
+  enforcement: OptString,
+  conditions: z
+    .looseObject({
+      ref_name: z.looseObject({ include: RefList, exclude: RefList }).optional().catch(undefined),
+    })
+    .nullable()
+    .optional()
+    .catch(undefined),
+  // Absent stays undefined: GitHub not showing them is not "nobody may bypass".
+  bypass_actors: z
+    .array(
+      z.looseObject({
+        actor_id: z.number().nullable().optional().catch(undefined),
+        actor_type: z.string(),
+        bypass_mode: OptString,
+      }),
+    )
+    .optional(),
+});
+export type RulesetDetail = z.infer<typeof RulesetDetail>;
 
 /** GET /repos/{owner}/{repo}/collaborators/{username}/permission (repository-collaborator-permission). */
 export const CollaboratorPermission = z.looseObject({

@@ -7,12 +7,13 @@
 import { ALL, CONDITIONAL, type Evaluator, NONE, evaluator } from '../../connectors/aws/effective.js';
 import { coversAllResources, describeGrant, wildcardMatch } from '../../connectors/aws/iam-actions.js';
 import type { Grant, Identity } from '../../src/model.js';
+import { sha256 } from '../../src/hash.js';
 import { ESCALATION_SETS } from './aws-escalation.js';
 import { AWS_KINDS, AWS_TRUST_PRINCIPAL } from '../../connectors/aws/attributes.js';
 
 // Per principal, its evaluator on effective access and on its own Allows alone (to tell "blocked"
-// from "absent"), each remembering its decisions: the escalation sets, the wildcard check and the
-// path walk ask the same actions again.
+// from "absent"), asking its action lists' remembered answers: every principal is asked the same
+// few dozen actions (escalation sets, wildcards, the path walk).
 const evaluators = new WeakMap<Identity, Evaluator>();
 export const evaluatorOf = (identity: Identity): Evaluator => {
   let ev = evaluators.get(identity);
@@ -75,6 +76,8 @@ export interface Escalation {
  * statements. Principals with the same policies (a managed policy set attached to many roles)
  * have the same key.
  */
+// Kept per privilege object as a digest (a managed policy such as ReadOnlyAccess is tens of KB of
+// JSON: its text per principal would hold the estate's policies many times over).
 const privilegeKeys = new WeakMap<Identity['privilege'], string>();
 const statementKey = (g: Grant): unknown[] => [
   g.effect,
@@ -90,10 +93,12 @@ const privilegeKeyOf = (identity: Identity): string => {
   const { privilege } = identity;
   let key = privilegeKeys.get(privilege);
   if (key === undefined) {
-    key = JSON.stringify([
-      privilege.grants.map(statementKey),
-      (privilege.limits ?? []).map((l) => [l.kind, l.source, l.grants.map(statementKey)]),
-    ]);
+    key = sha256(
+      JSON.stringify([
+        privilege.grants.map(statementKey),
+        (privilege.limits ?? []).map((l) => [l.kind, l.source, l.grants.map(statementKey)]),
+      ]),
+    );
     privilegeKeys.set(privilege, key);
   }
   return key;

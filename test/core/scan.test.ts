@@ -333,4 +333,40 @@ describe('runScan', () => {
       other: { value: 'fallback', source: 'config:ownership.owners[fake:*]' },
     });
   });
+
+  it("holds one account's equal grants, owners and control references once, frozen (issue 14)", async () => {
+    const grant = {
+      effect: 'Allow' as const,
+      actions: ['s3:GetObject'],
+      notAction: false,
+      resources: ['*'],
+      notResource: false,
+      conditional: false,
+      source: 'managed:ReadOnly#0',
+    };
+    const twins: AnyConnector = {
+      ...fakeConnector('fake', {}),
+      targets: () => [{ id: 'fake:x', provider: 'fake', label: 'x', data: null }],
+      collect: async function* () {
+        await Promise.resolve();
+        for (const name of ['one', 'two'])
+          yield identity('x', name, {
+            tags: { owner: 'ana@acme.io' },
+            privilege: { level: 'read', grants: [{ ...grant }], reasons: [], attached: [] },
+          });
+      },
+    };
+    const result = await scan({ fake: twins }, { ownership: { tagKeys: ['owner'] } });
+    const [one, two] = result.identities;
+    expect(one!.privilege).toBe(two!.privilege);
+    expect(one!.owner).toBe(two!.owner);
+    expect(one!.owner).toEqual({ value: 'ana@acme.io', source: 'tag:owner' });
+    expect(result.findings[0]!.controls).toBe(result.findings[1]!.controls);
+    // Identities are final once emitted: a change to one cannot reach the other.
+    expect(() => {
+      one!.privilege.grants[0]!.resources.push('arn:aws:s3:::secret/*');
+    }).toThrow(TypeError);
+    expect(two!.privilege.grants[0]!.resources).toEqual(['*']);
+    expect(one).not.toBe(two);
+  });
 });

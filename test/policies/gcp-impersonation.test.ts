@@ -92,6 +92,27 @@ runCases(gcpImpersonation, {
       }),
       options: { internalDomains: ['acme.example'] },
     },
+    {
+      name: 'a member of an administering group who cannot act as it',
+      identity: gcpAccount('deployer', {
+        canActAs: [user('user:bob@example.com', onAccount('deployer'))],
+        administeredBy: [admin('group:platform@example.com', 'projects/acme-prod')],
+        administeredByThroughGroups: [
+          { ...admin('user:alice@example.com', 'projects/acme-prod'), via: 'group:platform@example.com' },
+        ],
+        adminGroupsUnread: [],
+      }),
+    },
+    {
+      name: 'an administering group whose members could not be read, and someone who can act as it: unknown',
+      identity: gcpAccount('deployer', {
+        canActAs: [user('user:bob@example.com', onAccount('deployer'))],
+        administeredBy: [admin('group:platform@example.com', 'projects/acme-prod')],
+        administeredByThroughGroups: [],
+        adminGroupsUnread: ['group:platform@example.com'],
+      }),
+      status: 'unknown',
+    },
   ],
   invalid: [
     {
@@ -269,6 +290,93 @@ runCases(gcpImpersonation, {
       identity: gcpAccount('deployer', {
         canActAs: [user('group:developers@example.com', 'projects/acme-prod')],
         administeredBy: [admin('group:developers@example.com', 'projects/acme-prod')],
+      }),
+      expect: [
+        {
+          key: 'project-level',
+          shared: binding('projects/acme-prod', SA_USER, 'group:developers@example.com'),
+        },
+        {
+          key: 'admin-and-user',
+          severity: 'high',
+          shared: adminAndUser('group:developers@example.com', [
+            'projects/acme-prod roles/iam.serviceAccountAdmin',
+            `projects/acme-prod ${SA_USER}`,
+          ]),
+        },
+      ],
+    },
+    {
+      name: 'a member of the administering group can act as it itself (administeredBy expanded)',
+      identity: gcpAccount('deployer', {
+        canActAs: [user('user:bob@example.com', onAccount('deployer'), TOKEN_CREATOR)],
+        administeredBy: [admin('group:platform@example.com', 'projects/acme-prod')],
+        administeredByThroughGroups: [
+          { ...admin('user:bob@example.com', 'projects/acme-prod'), via: 'group:platform@example.com' },
+        ],
+        adminGroupsUnread: [],
+      }),
+      expect: [
+        {
+          key: 'admin-and-user',
+          severity: 'high',
+          evidence: {
+            principals: ['user:bob@example.com'],
+            adminGrants: [
+              {
+                principal: 'user:bob@example.com',
+                role: 'roles/iam.serviceAccountAdmin',
+                resource: 'projects/acme-prod',
+                via: 'group:platform@example.com',
+              },
+            ],
+          },
+        },
+      ],
+    },
+    {
+      name: 'a member of an administering group and of an impersonating group, both on the project',
+      identity: gcpAccount('deployer', {
+        canActAs: [user('group:deployers@example.com', 'projects/acme-prod')],
+        canActAsThroughGroups: [
+          { ...user('user:carol@example.com', 'projects/acme-prod'), via: 'group:deployers@example.com' },
+        ],
+        actAsGroupsUnread: [],
+        administeredBy: [admin('group:platform@example.com', 'projects/acme-prod')],
+        administeredByThroughGroups: [
+          { ...admin('user:carol@example.com', 'projects/acme-prod'), via: 'group:platform@example.com' },
+        ],
+        adminGroupsUnread: [],
+      }),
+      expect: [
+        {
+          key: 'project-level',
+          shared: binding('projects/acme-prod', SA_USER, 'group:deployers@example.com'),
+        },
+        {
+          key: 'admin-and-user',
+          severity: 'high',
+          shared: adminAndUser('user:carol@example.com', [
+            'projects/acme-prod roles/iam.serviceAccountAdmin via group:platform@example.com',
+            `projects/acme-prod ${SA_USER} via group:deployers@example.com`,
+          ]),
+          evidence: { principals: ['user:carol@example.com'] },
+        },
+      ],
+    },
+    {
+      name: 'members of a group that itself administers and can act as it: the group’s finding only',
+      identity: gcpAccount('deployer', {
+        canActAs: [user('group:developers@example.com', 'projects/acme-prod')],
+        canActAsThroughGroups: [
+          { ...user('user:dev@example.com', 'projects/acme-prod'), via: 'group:developers@example.com' },
+        ],
+        actAsGroupsUnread: [],
+        administeredBy: [admin('group:developers@example.com', 'projects/acme-prod')],
+        administeredByThroughGroups: [
+          { ...admin('user:dev@example.com', 'projects/acme-prod'), via: 'group:developers@example.com' },
+        ],
+        adminGroupsUnread: [],
       }),
       expect: [
         {

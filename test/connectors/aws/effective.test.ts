@@ -438,7 +438,7 @@ describe('properties of the evaluation', () => {
 });
 
 // The policy layer's evaluators remember answers (issue 14): action lists compiled once per
-// distinct list and shared by principals, decisions kept per evaluator. Same answers either way.
+// distinct list, shared by principals, keeping the answers they gave. Same answers either way.
 describe('remembered answers', () => {
   it('an evaluator that remembers decides as one that does not, asked once or again', async () => {
     const { evaluator } = await import('../../../connectors/aws/effective.js');

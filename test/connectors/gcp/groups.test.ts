@@ -123,6 +123,39 @@ describe('Google groups expanded through Cloud Identity', () => {
     expect(attrs?.canActAs.map((p) => p.principal)).toContain(`group:${g.DEVELOPERS.email}`);
   });
 
+  it('records the members of a group that administers an account, with the grant, and those unread', async () => {
+    const run = await scan();
+    const attrs = serviceAccountAttributes(byUid(run.identities, estate.DEPLOYER));
+    const grant = { role: 'roles/iam.serviceAccountAdmin', resource: `projects/${PROD.id}` };
+    expect(attrs?.administeredByThroughGroups).toEqual([
+      { principal: `user:${g.EXTERNAL}`, ...grant, via: `group:${g.DEVELOPERS.email}` },
+      { principal: 'user:dev@example.com', ...grant, via: `group:${g.DEVELOPERS.email}` },
+    ]);
+    expect(attrs?.adminGroupsUnread).toEqual([]);
+    // The group stays in administeredBy: a finding on the group's binding stays one finding.
+    expect(attrs?.administeredBy.map((p) => p.principal)).toContain(`group:${g.DEVELOPERS.email}`);
+
+    // A Security Admin group whose members cannot be read is listed as unread, not as "no one".
+    mockProd({
+      projectGet: true,
+      prodPolicy: {
+        ...g.groupsPolicy,
+        bindings: [
+          ...g.groupsPolicy.bindings,
+          { role: 'roles/iam.securityAdmin', members: [`group:${g.SECURITY.email}`] },
+        ],
+      },
+    });
+    mockGroups();
+    const unread = runOf(
+      await collect({ projects: [PROD.id], expandGroups: true }),
+      `gcp:project/${PROD.id}`,
+    );
+    const deployer = serviceAccountAttributes(byUid(unread.identities, estate.DEPLOYER));
+    expect(deployer?.adminGroupsUnread).toEqual([`group:${g.SECURITY.email}`]);
+    expect(deployer?.administeredBy.map((p) => p.principal)).toContain(`group:${g.SECURITY.email}`);
+  });
+
   it('leaves groups unread, with the note, when expandGroups is false', async () => {
     mockProd({ projectGet: true, prodPolicy: g.groupsPolicy });
     const run = runOf(await collect({ projects: [PROD.id] }), `gcp:project/${PROD.id}`);

@@ -286,6 +286,11 @@ export const mockWholeOrg = (deny: Record<string, string> = {}): nock.Scope => {
     const base = `/repos/${ORG}/${name}`;
     const hello = name === 'Hello-World';
     list(`${base}/keys`, name === 'deploy-tools' ? fixture('deploy-keys.json') : []);
+    // deploy-tools has a write deploy key: its default branch's rulesets are read (bypass).
+    if (name === 'deploy-tools' && !deny[`${base}/keys`]) {
+      list(`${base}/rulesets`, fixture('repo-rulesets.json'));
+      if (!deny[`${base}/rulesets`]) gh.get(`${base}/rulesets/42`).reply(200, fixture('repo-ruleset.json'));
+    }
     list(`${base}/actions/secrets`, hello ? fixture('repo-actions-secrets.json') : EMPTY_SECRETS);
     list(`${base}/dependabot/secrets`, hello ? fixture('repo-dependabot-secrets.json') : EMPTY_SECRETS);
     list(`${base}/codespaces/secrets`, hello ? fixture('repo-codespaces-secrets.json') : EMPTY_SECRETS);

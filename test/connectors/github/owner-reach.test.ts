@@ -320,7 +320,7 @@ describe('GitHub connector: the owner’s own repository permission', () => {
       expect.objectContaining({
         code: 'partial_data',
         call: 'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
-        message: expect.stringMatching(/2 \(repository, user\) pairs not asked after 1 calls/),
+        message: expect.stringMatching(/2 \(repository, user\) pairs or rulesets not asked after 1 calls/),
       }),
     ]);
   });
