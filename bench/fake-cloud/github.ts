@@ -4,6 +4,7 @@
 // the per_page the client asks (max 100), Link headers as GitHub sends them, ETags tied to the
 // token with empty 304s, x-ratelimit-* headers counting down the points spent (a 304 costs none),
 // and optionally a secondary rate limit (403 + retry-after) on every Nth request.
+import { AUDIT_LOG_ACTIONS } from '../../connectors/github/oauth-apps.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -49,7 +50,8 @@ const pages = (n: number): number => Math.max(1, Math.ceil(n / PER_PAGE_MAX));
 /**
  * The fewest calls a token scan of this org can make with every feature on, at 100 a page:
  * GET /user, members (admins, members), outside collaborators, installations and each installed
- * App, credential authorizations, org Actions/Dependabot/Codespaces secrets and the repositories
+ * App, credential authorizations, the audit log's OAuth app events (one page per action searched), org
+ * Actions/Dependabot/Codespaces secrets and the repositories
  * of the one `selected` secret, org hooks, org workflow default, the repository pages, then per
  * repository keys, three secret families, environments (+ each environment's secrets), hooks,
  * workflow default.
@@ -67,6 +69,7 @@ export const githubMinimum = (s: GithubEstateSpec): number => {
     1 +
     installations +
     1 +
+    AUDIT_LOG_ACTIONS.length + // GET /orgs/{org}/audit-log, one listing per action (oauthApps, on by default)
     3 +
     1 +
     1 +
@@ -148,6 +151,8 @@ export const githubRoute = (spec: GithubEstateSpec, prefix = '/github'): DemoRou
       }
     }
     if (path === `${o}/credential-authorizations`) return { items: [] };
+    // The audit log's OAuth app events (oauthApps): none in the bench org.
+    if (path === `${o}/audit-log`) return { items: [] };
     if (path === `${o}/actions/secrets`) {
       return {
         items: (load('orgs/acme/actions/secrets.json') as { secrets: unknown[] }).secrets,
