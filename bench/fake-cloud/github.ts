@@ -54,11 +54,16 @@ const pages = (n: number): number => Math.max(1, Math.ceil(n / PER_PAGE_MAX));
  * Actions/Dependabot/Codespaces secrets and the repositories
  * of the one `selected` secret, org hooks, org workflow default, the repository pages, then per
  * repository keys, three secret families, environments (+ each environment's secrets), hooks,
- * workflow default.
+ * workflow default, and the rulesets of each repository holding a write deploy key.
  */
 export const githubMinimum = (s: GithubEstateSpec): number => {
   let environments = 0;
-  for (let i = 0; i < s.repos; i++) if (repoHas.environment(i)) environments++;
+  let writeKeys = 0;
+  for (let i = 0; i < s.repos; i++) {
+    if (repoHas.environment(i)) environments++;
+    // The key template is a write key: its repository's rulesets are read (bypass), none active.
+    if (repoHas.deployKey(i)) writeKeys++;
+  }
   const installations = (load('orgs/acme/installations.json') as { installations: unknown[] }).installations
     .length;
   return (
@@ -76,7 +81,8 @@ export const githubMinimum = (s: GithubEstateSpec): number => {
     1 +
     pages(s.repos) +
     7 * s.repos +
-    environments
+    environments +
+    writeKeys
   );
 };
 
@@ -222,6 +228,9 @@ export const githubRoute = (spec: GithubEstateSpec, prefix = '/github'): DemoRou
               ]
             : [],
         };
+      case '/rulesets':
+        // Read where a write deploy key could bypass the default branch's rules; none here.
+        return { items: [] };
       case '/actions/permissions/workflow':
         return {
           object: {
