@@ -322,23 +322,21 @@ const doctorGithub = async (
       principal: `app/${installation.app_slug} (installation ${installation.id} on ${org})`,
       method: "the App installation's granted permissions (GET /orgs/{org}/installation)",
       checks: entries.map((e) => {
+        const notNeeded = (detail: string) =>
+          ({
+            permission: e.permission,
+            status: 'not-needed',
+            reads: e.reads,
+            required: e.required,
+            detail,
+          }) as const;
         // The enterprise listing's permission is the enterprise installation's, not this one's.
         if (ENTERPRISE_PERMISSIONS.has(e.permission))
-          return {
-            permission: e.permission,
-            status: 'not-needed' as const,
-            reads: e.reads,
-            required: e.required,
-            detail: "granted on the App's installation on the enterprise, not on an organisation's",
-          };
+          return notNeeded("granted on the App's installation on the enterprise, not on an organisation's");
         if (CLASSIC_ONLY_PERMISSIONS.has(e.permission))
-          return {
-            permission: e.permission,
-            status: 'not-needed' as const,
-            reads: e.reads,
-            required: e.required,
-            detail: 'a classic token scope: an App reads the audit log with organization_administration=read',
-          };
+          return notNeeded(
+            'a classic token scope: an App reads the audit log with organization_administration=read',
+          );
         const [name = e.permission] = e.permission.split('=');
         const level = granted[name];
         return {
