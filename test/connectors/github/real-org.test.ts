@@ -52,6 +52,10 @@ afterEach(() => {
 
 // Hello-World (public), deploy-tools (private), website (public).
 const repos = fixture('repos.json') as { name: string }[];
+// A repository where a write deploy key was listed: its rulesets are read (bypass); none here.
+const noRulesets = (scope: nock.Scope, repo: string): void => {
+  scope.get(`/repos/${ORG}/${repo}/rulesets`).query({ per_page: 100 }).reply(200, []);
+};
 const denied = (scope: nock.Scope, path: string): void => {
   scope.get(path).query({ per_page: 100 }).reply(403, fixture('error-403-integration.json'), {
     'x-accepted-github-permissions': 'administration=read',
@@ -68,6 +72,7 @@ describe('a denial on a public repository outside the selection', () => {
     gh.get(`/repos/${ORG}/deploy-tools/keys`)
       .query({ per_page: 100 })
       .reply(200, fixture('deploy-keys.json'));
+    noRulesets(gh, 'deploy-tools');
     denied(gh, `/repos/${ORG}/website/keys`);
     const run = await collect(
       appConfig({ features: { ...NO_FEATURES, repositories: true, deployKeys: true } }),
@@ -119,6 +124,7 @@ describe('a denial about one repository, not the permission', () => {
         'x-accepted-github-permissions': 'administration=read',
       });
     gh.get(`/repos/${ORG}/website/keys`).query({ per_page: 100 }).reply(200, fixture('deploy-keys.json'));
+    noRulesets(gh, 'website');
     const run = await collect(
       tokenConfig({ features: { ...NO_FEATURES, repositories: true, deployKeys: true } }),
       1,
@@ -213,6 +219,7 @@ describe('listings GitHub answers unusually', () => {
     gh.get(`/repos/${ORG}/deploy-tools/keys`)
       .query({ per_page: 100 })
       .reply(200, fixture('deploy-keys.json'));
+    noRulesets(gh, 'deploy-tools');
     const run = await collect(
       appConfig({ features: { ...NO_FEATURES, repositories: true, deployKeys: true } }),
       1,
@@ -239,6 +246,7 @@ describe('who counts as departed', () => {
     gh.get(`/repos/${ORG}/deploy-tools/keys`)
       .query({ per_page: 100 })
       .reply(200, fixture('deploy-keys.json'));
+    noRulesets(gh, 'deploy-tools');
   };
   const features = { ...NO_FEATURES, members: true, repositories: true, deployKeys: true };
 
