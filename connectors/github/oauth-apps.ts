@@ -4,6 +4,7 @@
 // the OAuth apps the organisation owns. Events are folded into one identity per application
 // (pure functions; the call is in collect.ts). Event names: GitHub's "Audit log events for your
 // organization" (readme.md, "OAuth apps").
+import { isoDay } from '../../src/clock.js';
 import type { IdentityInput } from '../../src/model.js';
 import { GITHUB_KINDS, OAuthAppAttributes, type Written } from './attributes.js';
 import type { AuditLogEvent } from './schema.js';
@@ -34,7 +35,7 @@ export const AUDIT_LOG_ACTIONS: readonly string[] = [...Object.keys(ACCESS_ACTIO
  * GitHub returns only the last three months, with it the whole retention window.
  */
 export const auditLogPhrase = (action: string, since: Date): string =>
-  `action:${action} created:>=${since.toISOString().slice(0, 10)}`;
+  `action:${action} created:>=${isoDay(since)}`;
 
 /** An event this module folds (the phrase filters server-side; this keeps the fold honest). */
 export const isOAuthAppEvent = (action: string): boolean =>
