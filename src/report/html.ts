@@ -44,7 +44,11 @@ const historySummary = (history: ReportHistory | undefined): Record<string, unkn
 };
 
 /** Counts and tables the charts read: small, whatever the estate's size. */
-const summary = (scan: Scan, history: ReportHistory | undefined): Record<string, unknown> => {
+const summary = (
+  scan: Scan,
+  history: ReportHistory | undefined,
+  controlTitles: ReadonlyMap<string, string> = new Map(),
+): Record<string, unknown> => {
   const asOf = new Date(scan.run.asOf);
   const open = scan.findings.filter(isOpen);
   const count = (keys: string[]): Record<string, number> => {
@@ -101,6 +105,11 @@ const summary = (scan: Scan, history: ReportHistory | undefined): Record<string,
       else row.excepted++;
       if (!row.policies.includes(f.policyId)) row.policies.push(f.policyId);
     }
+  // Rows the evaluation counts add (CIS, NIST, OWASP, a plug-in's) take their title from the
+  // frameworks in force, else from a finding that carries it.
+  const titles = new Map<string, string>();
+  for (const f of scan.findings) for (const c of f.controls) titles.set(`${c.framework}:${c.id}`, c.title);
+  for (const [key, title] of controlTitles) titles.set(key, title);
   for (const [key, counts] of Object.entries(scan.evaluationSummary?.byControl ?? {})) {
     const row = (controls[key] ??= {
       pass: 0,
@@ -109,7 +118,7 @@ const summary = (scan: Scan, history: ReportHistory | undefined): Record<string,
       notApplicable: 0,
       open: 0,
       excepted: 0,
-      title: '',
+      title: titles.get(key) ?? '',
       policies: [],
     });
     Object.assign(row, counts, { evaluated: true });
@@ -280,7 +289,7 @@ export const writeHtml = async (scan: Scan, out: Writable, context: ReportContex
       `</main>\n`,
   );
   await sink.write(
-    `<script type="application/json" id="nhiscan-summary">${jsonForScript(summary(scan, context.history))}</script>\n`,
+    `<script type="application/json" id="nhiscan-summary">${jsonForScript(summary(scan, context.history, context.controlTitles))}</script>\n`,
   );
   await sink.write('<script type="application/json" id="nhiscan-inventory">[');
   for (const [n, i] of scan.identities.entries()) {
