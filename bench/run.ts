@@ -1,5 +1,6 @@
 // `npm run bench [-- --large] [--json] [--latency=MS] [--jitter=MS] [--only=NAME,…]
-// [--aws-throttle=N] [--github-secondary=N] [--concurrency=N] [--target-concurrency=N] [--identities=N] [--report-identities=N]`
+// [--aws-throttle=N] [--github-secondary=N] [--concurrency=N] [--target-concurrency=N] [--identities=N] [--report-identities=N]
+// [--workers=N|auto] [--cpu-prof-dir=DIR (a V8 CPU profile of each scanner process)]`
 // Figures, not assertions. (1) Scale: generated estates served by a fake cloud in its own process,
 // scanned by the built CLI in its own process (bench/scale.ts); (2) the policy layer alone over
 // the demo estate's connector output repeated to --identities (bench/policies.ts); (3) every report format (bench/reports.ts,
@@ -39,6 +40,7 @@ const options = {
   targetConcurrency: num('target-concurrency', 4),
   ...(arg('workers') ? { workers: arg('workers') === 'auto' ? ('auto' as const) : num('workers', 1) } : {}),
   ...(arg('only') ? { only: (arg('only') ?? '').split(',') } : {}),
+  ...(arg('cpu-prof-dir') ? { cpuProfileDir: arg('cpu-prof-dir') } : {}),
   ...(arg('aws-throttle') ? { awsThrottleEvery: num('aws-throttle', 0) } : {}),
   ...(arg('github-secondary') ? { githubSecondaryEvery: num('github-secondary', 0) } : {}),
   log: (line: string) => {

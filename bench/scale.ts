@@ -50,6 +50,8 @@ export interface BenchOptions {
   workers?: number | 'auto';
   /** Progress lines on stderr. */
   log?: (line: string) => void;
+  /** Write a V8 CPU profile of each scanner process to this folder (`--cpu-prof-dir`). */
+  cpuProfileDir?: string;
 }
 
 export interface Scenario {
@@ -336,7 +338,12 @@ interface ScanRun {
 }
 
 /** The built CLI in its own process, its peak RSS read by bench/rss-hook.ts at its exit. */
-const runCli = (args: string[], env: NodeJS.ProcessEnv, dir: string): Promise<ScanRun> =>
+const runCli = (
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  dir: string,
+  cpuProfileDir?: string,
+): Promise<ScanRun> =>
   new Promise((resolve, reject) => {
     const rssFile = join(dir, 'rss.txt');
     const cpuFile = join(dir, 'cpu.txt');
@@ -344,7 +351,14 @@ const runCli = (args: string[], env: NodeJS.ProcessEnv, dir: string): Promise<Sc
     const load0 = loadavg()[0] ?? 0;
     const child = spawn(
       process.execPath,
-      ['--import', pathToFileURL(distFile('bench', 'rss-hook.js')).href, distFile('src', 'cli.js'), ...args],
+      [
+        // Node refuses --cpu-prof in NODE_OPTIONS: the scanner's own flags.
+        ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []),
+        '--import',
+        pathToFileURL(distFile('bench', 'rss-hook.js')).href,
+        distFile('src', 'cli.js'),
+        ...args,
+      ],
       {
         env: { ...env, NHISCAN_BENCH_RSS_FILE: rssFile, NHISCAN_BENCH_CPU_FILE: cpuFile },
         stdio: ['ignore', 'ignore', 'pipe'],
@@ -482,6 +496,7 @@ export const runScenario = async (
       ['scan', '--config', configPath, '--out', out, '--fail-on', 'none', '--quiet'],
       scanEnv(fake.url, dir),
       dir,
+      options.cpuProfileDir,
     );
     const stats = (await fake.stats())[scenario.provider] ?? emptyStats;
     // A request answered 304 to a conditional request costs no rate-limit point (GitHub).

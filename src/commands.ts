@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { addDays, isoDay, parseAsOf, parseIsoDay, systemClock } from './clock.js';
 import { type Config, FailOn, loadConfig, resolveFromConfig } from './config.js';
+import { controlTitles } from './controls/index.js';
 import { Interrupted, UsageError, errorMessage } from './errors.js';
 import { exitCodeFor, exitCodeForSignal } from './exit-codes.js';
 import type { Logger } from './log.js';
@@ -280,7 +281,10 @@ export const scanCommand = async (opts: ScanCommandOptions): Promise<ScanCommand
     let files: string[] = [];
     let runDir: string | undefined;
     if (outDir) {
-      ({ files, runDir } = await writeRun(scan, outDir, reporters, { history }));
+      ({ files, runDir } = await writeRun(scan, outDir, reporters, {
+        history,
+        controlTitles: controlTitles(config.file.controls.soc1, config.frameworks),
+      }));
     } else {
       const stdout = opts.stdout ?? process.stdout;
       await writeScanResultJson(scan, stdout);

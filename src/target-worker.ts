@@ -224,6 +224,14 @@ port.on('message', (m: ToWorker) => {
   }
 });
 
+// process.exit in a connector ends the whole thread. Its exit handlers still run in the caller's
+// async context and their messages still arrive, so the main thread learns whose code it was
+// (that target fails as the cause; the thread's other targets fail naming it).
+process.on('exit', (code) => {
+  if (closing !== undefined) return;
+  send({ type: 'exiting', code, id: current.getStore() });
+});
+
 // A connector's error outside its collect loop (a timer, a stray callback) would end the thread
 // and every target in it. When the code that threw belongs to one target, that target fails with
 // it and the others finish; the thread then takes no new target (its state is suspect) and exits.

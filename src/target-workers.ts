@@ -96,7 +96,9 @@ export type FromWorker =
   /** An uncaught exception in one target's code: no new target for this thread. */
   | { type: 'retired' }
   /** An uncaught exception no target owns: the thread exits, failing every target in it. */
-  | { type: 'fatal'; message: string };
+  | { type: 'fatal'; message: string }
+  /** The thread is ending with this code (process.exit), called by this target's code when one owns it. */
+  | { type: 'exiting'; code: number; id?: number | undefined };
 
 export const toWorkerError = (err: unknown): WorkerError =>
   err instanceof ScanError
@@ -153,6 +155,8 @@ interface Slot {
   dead: boolean;
   /** Why it is stopping, when it said so before it exited. */
   fatal?: string;
+  /** process.exit(code) in the thread, and the target whose code called it (when one did). */
+  exiting?: { code: number; id?: number | undefined };
 }
 
 export interface TargetPool {
@@ -181,13 +185,21 @@ export const createTargetPool = (size: number, log: Logger, entry: string = work
     if (slot.dead) return;
     slot.dead = true;
     retire(slot);
+    // process.exit in one target's code: that target is named as the cause, the others as collateral.
+    const exit = slot.fatal === undefined ? slot.exiting : undefined;
+    const culprit = exit?.id === undefined ? undefined : slot.pending.get(exit.id)?.job.target.id;
     for (const p of slot.pending.values())
       p.reject(
         new ScanError({
           code: 'unknown',
           call: `${p.job.target.provider}:worker`,
           resource: p.job.target.id,
-          message: `the worker thread collecting this target stopped: ${why}`,
+          message:
+            exit && p.job.id === exit.id
+              ? `process.exit(${exit.code}) was called while collecting this target: its worker thread ended before the target finished`
+              : exit && culprit !== undefined
+                ? `the worker thread collecting this target ended: process.exit(${exit.code}) in the code collecting ${culprit}`
+                : `the worker thread collecting this target stopped: ${why}`,
         }),
       );
     slot.pending.clear();
@@ -208,6 +220,10 @@ export const createTargetPool = (size: number, log: Logger, entry: string = work
       }
       if (m.type === 'fatal') {
         slot.fatal = m.message;
+        return;
+      }
+      if (m.type === 'exiting') {
+        slot.exiting = { code: m.code, id: m.id };
         return;
       }
       const p = slot.pending.get(m.id);

@@ -103,3 +103,16 @@ export const controlRefs = (
   controls: Partial<PolicyControls>,
   frameworks: readonly Framework[] = builtins.frameworks,
 ): ControlRef[] => createControlResolver(undefined, frameworks).base(controls);
+
+/** Every control's title by `LABEL:ID` (the key the evaluation summary counts under), SOC 1 as the config sets it. */
+export const controlTitles = (
+  soc1?: Soc1Config,
+  frameworks: readonly Framework[] = builtins.frameworks,
+): Map<string, string> => {
+  const titles = new Map<string, string>();
+  for (const f of frameworks)
+    if (f.id !== soc1Framework.id)
+      for (const [id, c] of Object.entries(f.controls)) titles.set(`${frameworkLabel(f)}:${id}`, c.title);
+  for (const o of createControlResolver(soc1, frameworks).soc1Catalog()) titles.set(`SOC1:${o.id}`, o.title);
+  return titles;
+};

@@ -7,6 +7,7 @@ import { isoDay } from '../clock.js';
 import { type Scan, SEVERITY_ORDER, gapStanding } from '../model.js';
 import { controlIds, credentialAgeDays, daysSince, isOpen } from './common.js';
 import { chartJsSource, htmlText, jsonForScript } from './html-assets.js';
+import { compareNatural } from '../order.js';
 import { createSink } from './sink.js';
 import type { ReportContext, ReportHistory, Reporter } from './types.js';
 
@@ -44,7 +45,11 @@ const historySummary = (history: ReportHistory | undefined): Record<string, unkn
 };
 
 /** Counts and tables the charts read: small, whatever the estate's size. */
-const summary = (scan: Scan, history: ReportHistory | undefined): Record<string, unknown> => {
+const summary = (
+  scan: Scan,
+  history: ReportHistory | undefined,
+  controlTitles: ReadonlyMap<string, string> = new Map(),
+): Record<string, unknown> => {
   const asOf = new Date(scan.run.asOf);
   const open = scan.findings.filter(isOpen);
   const count = (keys: string[]): Record<string, number> => {
@@ -84,8 +89,14 @@ const summary = (scan: Scan, history: ReportHistory | undefined): Record<string,
       policies: string[];
     }
   > = {};
+  // Titles from the frameworks in force, else from a finding that carries one (a row only the
+  // evaluation counts add, CIS or NIST say, still gets its title).
+  const titles = new Map<string, string>();
+  for (const f of scan.findings) for (const c of f.controls) titles.set(`${c.framework}:${c.id}`, c.title);
+  for (const [key, title] of controlTitles) titles.set(key, title);
+  // Every framework's tags count, so a CIS or NIST row's open findings agree with its fails.
   for (const f of scan.findings)
-    for (const c of f.controls.filter((x) => x.framework === 'SOC2' || x.framework === 'SOC1')) {
+    for (const c of f.controls) {
       const key = `${c.framework}:${c.id}`;
       const row = (controls[key] ??= {
         pass: 0,
@@ -94,7 +105,7 @@ const summary = (scan: Scan, history: ReportHistory | undefined): Record<string,
         notApplicable: 0,
         open: 0,
         excepted: 0,
-        title: c.title,
+        title: titles.get(key) ?? c.title,
         policies: [],
       });
       if (isOpen(f)) row.open++;
@@ -109,11 +120,16 @@ const summary = (scan: Scan, history: ReportHistory | undefined): Record<string,
       notApplicable: 0,
       open: 0,
       excepted: 0,
-      title: '',
+      title: titles.get(key) ?? '',
       policies: [],
     });
     Object.assign(row, counts, { evaluated: true });
   }
+  // SOC 2 first, SOC 1 next (what the auditor reads), then the other frameworks; ids in natural order.
+  const rank = (key: string): number => (key.startsWith('SOC2:') ? 0 : key.startsWith('SOC1:') ? 1 : 2);
+  const orderedControls = Object.fromEntries(
+    Object.entries(controls).sort(([a], [b]) => rank(a) - rank(b) || compareNatural(a, b)),
+  );
   return {
     history: historySummary(history),
     run: {
@@ -135,7 +151,7 @@ const summary = (scan: Scan, history: ReportHistory | undefined): Record<string,
     bySoc2,
     byProvider,
     rotation: { threshold, ages },
-    controls,
+    controls: orderedControls,
     evaluated: scan.evaluationSummary !== undefined,
     gaps: scan.coverage.flatMap((c) =>
       c.gaps.map((g) => ({
@@ -222,7 +238,7 @@ for(var lo=0;lo<=maxAge;lo+=step)buckets.push(lo);
 var counts=buckets.map(function(lo){return ages.filter(function(a){return a>=lo&&a<lo+step;}).length;});
 new Chart(document.getElementById('chart-age'),{type:'bar',data:{labels:buckets.map(function(lo){return lo+'\\u2013'+(lo+step-1)+' d';}),datasets:[{label:'credentials (rotation threshold '+th+' days)',data:counts,backgroundColor:buckets.map(function(lo){return lo+step-1>th?'#c62828':'#2e7d32';})}]},options:{plugins:{legend:{display:true}},scales:{x:{title:{display:true,text:'days since last rotation (red: past '+th+' days)'}},y:{title:{display:true,text:'credentials'}}}}});
 var cb=document.getElementById('controls-body');
-Object.keys(S.controls).sort().forEach(function(k){var c=S.controls[k];cb.appendChild(row([k,c.title,c.evaluated?c.pass:'\\u2014',c.evaluated?c.fail:'\\u2014',c.evaluated?c.unknown:'\\u2014',c.open,c.excepted,c.policies.join(', ')],[2,3,4,5,6]));});
+Object.keys(S.controls).forEach(function(k){var c=S.controls[k];cb.appendChild(row([k,c.title,c.evaluated?c.pass:'\\u2014',c.evaluated?c.fail:'\\u2014',c.evaluated?c.unknown:'\\u2014',c.open,c.excepted,c.policies.join(', ')],[2,3,4,5,6]));});
 var gb=document.getElementById('gaps-body');
 S.incomplete.forEach(function(g){gb.appendChild(row([g.target,g.status,'','','']));});
 S.gaps.forEach(function(g){gb.appendChild(row([g.target,g.code+(g.standing==='open'?'':' ('+g.standing+')'),g.call,g.permission,g.message]));});
@@ -280,7 +296,7 @@ export const writeHtml = async (scan: Scan, out: Writable, context: ReportContex
       `</main>\n`,
   );
   await sink.write(
-    `<script type="application/json" id="nhiscan-summary">${jsonForScript(summary(scan, context.history))}</script>\n`,
+    `<script type="application/json" id="nhiscan-summary">${jsonForScript(summary(scan, context.history, context.controlTitles))}</script>\n`,
   );
   await sink.write('<script type="application/json" id="nhiscan-inventory">[');
   for (const [n, i] of scan.identities.entries()) {

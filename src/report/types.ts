@@ -37,6 +37,9 @@ export type ReportHistory =
 /** What the caller knows beyond the scan itself; every field optional (plug-ins may ignore it). */
 export interface ReportContext {
   history?: ReportHistory | undefined;
+  /** Control titles by `FRAMEWORK:ID` (the label findings carry), from the frameworks in force: a
+   * control the scan evaluated but no finding tags still gets its title. */
+  controlTitles?: ReadonlyMap<string, string> | undefined;
 }
 
 /**

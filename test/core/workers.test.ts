@@ -46,13 +46,16 @@ const bytes = (r: ScanResult): string =>
     2,
   );
 
-const threadsConfig = (targets: { name: string; count: number; fail?: string }[]): string => {
+const threadsConfig = (
+  targets: { name: string; count: number; fail?: string }[],
+  targetConcurrency = 4,
+): string => {
   const path = join(tmp(), 'nhiscan.config.yaml');
   writeFileSync(
     path,
     [
       'failOn: none',
-      'targetConcurrency: 4',
+      `targetConcurrency: ${targetConcurrency}`,
       `plugins: [${join(fixturesDir, 'plugins', 'threads-connector.mjs')}]`,
       'providers:',
       '  threads:',
@@ -142,6 +145,78 @@ describe('worker threads', () => {
     expect(result.identities.filter((i) => i.uid.startsWith('threads:bravo/'))).toHaveLength(5);
     expect(result.identities.filter((i) => i.uid.startsWith('threads:alpha/'))).toHaveLength(30);
     expect(result.identities.filter((i) => i.uid.startsWith('threads:delta/'))).toHaveLength(30);
+  }, 60_000);
+
+  it('a worker thread ended by process.exit mid-target: that target fails naming it, the others complete (exit 3)', async () => {
+    // Two targets in flight on two threads: each thread holds one target, so only bravo's ends.
+    const path = threadsConfig(
+      [
+        { name: 'alpha', count: 30 },
+        { name: 'bravo', count: 20, fail: 'exit' },
+        { name: 'charlie', count: 12 },
+        { name: 'delta', count: 30 },
+      ],
+      2,
+    );
+    const { exitCode, result } = await scanCommand({
+      config: path,
+      out: tmp(),
+      asOf: asOf.toISOString(),
+      log: silentLogger,
+      print: () => undefined,
+      workers: 2,
+    });
+    expect(exitCode).toBe(EXIT.incomplete);
+    const byTarget = Object.fromEntries(result.coverage.map((c) => [c.target, c]));
+    expect(result.coverage.map((c) => [c.target, c.status])).toEqual([
+      ['threads:alpha', 'complete'],
+      ['threads:bravo', 'failed'],
+      ['threads:charlie', 'complete'],
+      ['threads:delta', 'complete'],
+    ]);
+    expect(byTarget['threads:bravo']?.gaps.at(-1)).toEqual({
+      code: 'unknown',
+      call: 'threads:worker',
+      resource: 'threads:bravo',
+      message:
+        'process.exit(7) was called while collecting this target: its worker thread ended before the target finished',
+      recovered: false,
+    });
+    // What bravo gave before its thread ended is kept; the others are whole.
+    const count = (name: string): number =>
+      result.identities.filter((i) => i.uid.startsWith(`threads:${name}/`)).length;
+    expect([count('alpha'), count('bravo'), count('charlie'), count('delta')]).toEqual([30, 10, 12, 30]);
+  }, 60_000);
+
+  it('a target sharing the thread that process.exit ended fails naming the target whose code ended it', async () => {
+    // Four targets on two threads: alpha and charlie on the first, bravo and delta on the second.
+    const path = threadsConfig([
+      { name: 'alpha', count: 30 },
+      { name: 'bravo', count: 20, fail: 'exit' },
+      { name: 'charlie', count: 12 },
+      { name: 'delta', count: 4000 },
+    ]);
+    const { exitCode, result } = await scanCommand({
+      config: path,
+      out: tmp(),
+      asOf: asOf.toISOString(),
+      log: silentLogger,
+      print: () => undefined,
+      workers: 2,
+    });
+    expect(exitCode).toBe(EXIT.incomplete);
+    const byTarget = Object.fromEntries(result.coverage.map((c) => [c.target, c]));
+    expect(byTarget['threads:alpha']?.status).toBe('complete');
+    expect(byTarget['threads:charlie']?.status).toBe('complete');
+    expect(byTarget['threads:bravo']?.gaps.at(-1)?.message).toMatch(/^process\.exit\(7\) was called/);
+    expect(byTarget['threads:delta']?.status).toBe('failed');
+    expect(byTarget['threads:delta']?.gaps.at(-1)).toMatchObject({
+      code: 'unknown',
+      call: 'threads:worker',
+      resource: 'threads:delta',
+      message:
+        'the worker thread collecting this target ended: process.exit(7) in the code collecting threads:bravo',
+    });
   }, 60_000);
 
   // AWS only: the other demo providers run in the main thread either way, and the GitHub note
