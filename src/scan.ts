@@ -23,7 +23,7 @@ import {
   type Severity,
   severityRank,
 } from './model.js';
-import { resolveOwner } from './owner.js';
+import { ownerResolver } from './owner.js';
 import { applyFinancialScope } from './financial-scope.js';
 import { applyExceptions, type ExceptionRule, loadExceptions } from './exceptions.js';
 import { applyAcceptedGaps } from './accepted-gaps.js';
@@ -477,6 +477,7 @@ export const judgeScan = (
   const coverageOf = new Map<string, Coverage>();
   // Owners resolved here and the final findings' repeated parts are held once too (issue 14).
   const shared = createSharePool();
+  const resolveOwner = ownerResolver(config.file.ownership);
   for (const run of runs) {
     for (const identity of run.identities) {
       if (byUid.has(identity.uid)) {
@@ -485,10 +486,7 @@ export const judgeScan = (
         );
         continue;
       }
-      const judged = applyFinancialScope(
-        resolveOwner(identity, config.file.ownership),
-        config.file.financialScope,
-      );
+      const judged = applyFinancialScope(resolveOwner(identity), config.file.financialScope);
       if (judged !== identity) {
         judged.owner = shared.share(judged.owner);
         judged.financialScope = shared.share(judged.financialScope);

@@ -14,6 +14,11 @@ export interface SharePool {
    * connector's own through), so a first seen value is stored as a copy and the producer's is left alone.
    */
   share<T>(value: T, foreign?: boolean): T;
+  /**
+   * `share(items.map((x) => share(x)))`, the list's key made from its items' keys (no second
+   * serialisation of every item): for lists of grants, trust statements, control references.
+   */
+  shareAll<T>(items: readonly T[]): T[];
   /** One string object per distinct text, flattened (a string built by `+` is a tree of pieces). */
   text(value: string): string;
 }
@@ -39,15 +44,30 @@ const isPlain = (raw: unknown): boolean => {
   }
 };
 
-/** The value's JSON when it is plain data all the way down, else undefined. */
-const keyOf = (value: unknown): string | undefined => {
-  let plain = true;
-  const key = JSON.stringify(value, function (this: Record<string, unknown>, k, v: unknown) {
-    if (plain && !isPlain(this[k])) plain = false;
-    return v;
-  });
-  return plain ? key : undefined;
+// Deeper than any identity or finding part: a value nested further (or a cycle) is not shared.
+const MAX_DEPTH = 64;
+
+/** Plain at every level JSON.stringify visits (own enumerable keys, every array index). */
+const isPlainDeep = (value: unknown, depth: number): boolean => {
+  if (!isPlain(value)) return false;
+  if (value === null || typeof value !== 'object') return true;
+  if (depth > MAX_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!isPlainDeep(value[i], depth + 1)) return false;
+    return true;
+  }
+  for (const k of Object.keys(value))
+    if (!isPlainDeep((value as Record<string, unknown>)[k], depth + 1)) return false;
+  return true;
 };
+
+/**
+ * The value's JSON when it is plain data all the way down, else undefined. Checked by a walk, then
+ * written by JSON.stringify without a replacer: a replacer function made stringify several times
+ * slower, and every finding and identity part goes through here (issue 14).
+ */
+const keyOf = (value: unknown): string | undefined =>
+  isPlainDeep(value, 0) ? JSON.stringify(value) : undefined;
 
 const deepFreeze = <T>(value: T): T => {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -60,17 +80,46 @@ const deepFreeze = <T>(value: T): T => {
 /** A pool for one target's identities, or one scan's findings: dropped with its keys afterwards. */
 export const createSharePool = (): SharePool => {
   const values = new Map<string, unknown>();
+  // The key of each value the pool holds: a held value (frozen, so its key stays true) is returned
+  // as is, and a list of held values is keyed from its items' keys.
+  const keys = new WeakMap<object, string>();
   const texts = new Map<string, string>();
+  const keep = <T>(key: string, value: T): T => {
+    const hit = values.get(key);
+    if (hit !== undefined) return hit as T;
+    const kept = deepFreeze(value);
+    values.set(key, kept);
+    keys.set(kept as object, key);
+    return kept;
+  };
+  const share = <T>(value: T, foreign = false): T => {
+    if (value === null || typeof value !== 'object' || keys.has(value)) return value;
+    const key = keyOf(value);
+    if (key === undefined) return value;
+    const hit = values.get(key);
+    if (hit !== undefined) return hit as T;
+    return keep(key, foreign ? (JSON.parse(key) as T) : value);
+  };
   return {
-    share<T>(value: T, foreign = false): T {
-      if (value === null || typeof value !== 'object') return value;
-      const key = keyOf(value);
-      if (key === undefined) return value;
-      const hit = values.get(key);
-      if (hit !== undefined) return hit as T;
-      const kept = deepFreeze(foreign ? (JSON.parse(key) as T) : value);
-      values.set(key, kept);
-      return kept;
+    share,
+    shareAll<T>(items: readonly T[]): T[] {
+      const shared = new Array<T>(items.length);
+      const parts = new Array<string>(items.length);
+      let whole = true;
+      for (let i = 0; i < items.length; i++) {
+        const item = share(items[i] as T);
+        shared[i] = item;
+        const key =
+          item !== null && typeof item === 'object'
+            ? keys.get(item)
+            : isPlain(item)
+              ? JSON.stringify(item)
+              : undefined;
+        if (key === undefined) whole = false;
+        else parts[i] = key;
+      }
+      // JSON writes a list as its items' JSON between brackets, comma-separated.
+      return whole ? keep(`[${parts.join(',')}]`, shared) : share(shared);
     },
     text(value) {
       const hit = texts.get(value);
@@ -99,11 +148,11 @@ export const shareIdentity = (identity: Identity, pool: SharePool): Identity => 
   }
   if (identity.credentials.length === 0) identity.credentials = pool.share(identity.credentials);
   const p = identity.privilege;
-  p.grants = pool.share(p.grants.map((g) => pool.share(g)));
+  p.grants = pool.shareAll(p.grants);
   p.reasons = p.reasons.map((r) => pool.text(r));
-  p.attached = pool.share(p.attached.map((a) => pool.share(a)));
+  p.attached = pool.shareAll(p.attached);
   identity.privilege = pool.share(p);
-  identity.trust = pool.share(identity.trust.map((t) => pool.share(t)));
+  identity.trust = pool.shareAll(identity.trust);
   identity.financialScope = pool.share(identity.financialScope);
   for (const [k, v] of Object.entries(identity.attributes)) identity.attributes[k] = pool.share(v, true);
   if (identity.unknownFacts) identity.unknownFacts = pool.share(identity.unknownFacts);
@@ -116,7 +165,7 @@ export const shareIdentity = (identity: Identity, pool: SharePool): Identity => 
  */
 export const shareFinding = (finding: Finding, pool: SharePool): Finding => {
   finding.location = pool.share(finding.location);
-  finding.controls = pool.share(finding.controls.map((c) => pool.share(c)));
+  finding.controls = pool.shareAll(finding.controls);
   finding.title = pool.text(finding.title);
   finding.message = pool.text(finding.message);
   if (finding.remediation !== undefined) finding.remediation = pool.text(finding.remediation);

@@ -96,6 +96,38 @@ describe('shareIdentity', () => {
     expect(Object.isFrozen(withUndefined)).toBe(false);
     expect(pool.share([0])).not.toBe(pool.share([-0]));
   });
+
+  // The plain-data check walks every level JSON writes (issue 14: no replacer function).
+  it('does not take a value with a non-JSON part at any depth', () => {
+    const pool = createSharePool();
+    const deep = { a: [{ b: { when: new Date(0) } }] };
+    const deepToo = { a: [{ b: { when: new Date(0) } }] };
+    expect(pool.share(deep)).toBe(deep);
+    expect(pool.share(deepToo)).toBe(deepToo);
+    expect(Object.isFrozen(deep)).toBe(false);
+    const withToJson = { x: { toJSON: () => 'x' } };
+    expect(pool.share(withToJson)).toBe(withToJson);
+    const holey = [1, , 3]; // eslint-disable-line no-sparse-arrays
+    expect(pool.share(holey)).toBe(holey);
+    expect(Object.isFrozen(holey)).toBe(false);
+  });
+
+  it('shareAll keys a list by its items: equal lists are one frozen list, held items reused', () => {
+    const pool = createSharePool();
+    const a = pool.shareAll([{ k: 1 }, 'x', { k: 2 }]);
+    const b = pool.shareAll([{ k: 1 }, 'x', { k: 2 }]);
+    expect(b).toBe(a);
+    expect(Object.isFrozen(a)).toBe(true);
+    expect(JSON.stringify(a)).toBe('[{"k":1},"x",{"k":2}]');
+    // The same list through share() is the same value: the keys agree with JSON.
+    expect(pool.share([{ k: 1 }, 'x', { k: 2 }])).toBe(a);
+    expect(pool.shareAll([a[0], a[2]])).toEqual([{ k: 1 }, { k: 2 }]);
+    expect(pool.shareAll([])).toBe(pool.share([]));
+    // A list with a non-JSON item is not shared as a list (its JSON items still are).
+    const odd = pool.shareAll([{ k: 1 }, undefined]);
+    expect(odd[0]).toBe(a[0]);
+    expect(Object.isFrozen(odd)).toBe(false);
+  });
 });
 
 describe('shareFinding', () => {
