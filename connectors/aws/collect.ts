@@ -38,6 +38,7 @@ import { type ComputedPrivilege, type PrivilegeLimits, computePrivilege, decideA
 import { type Sleep, fetchCredentialReport } from './credential-report-fetch.js';
 import { CallerIdentity, type UserDetail } from './schema.js';
 import type { OrganizationMembership } from './targets.js';
+import { sender } from './send.js';
 import { traceCalls } from './trace.js';
 
 export const FALLBACK = 'ListAccessKeys + GetAccessKeyLastUsed per user';
@@ -435,7 +436,7 @@ async function* users(
 
   // One gap per call and cause, naming the users, not one per user (thousands when a permission is missing).
   const folded = foldGaps(ctx, 'user');
-  const calls: UserCalls = { iam, ctx: folded.ctx };
+  const calls: UserCalls = { iam, send: sender(iam, ctx.signal), ctx: folded.ctx };
   // A window of users a few times the concurrency: the limiter keeps `concurrency` calls in
   // flight while some users wait on a second call; no barrier between batches.
   const window = Math.max(16, ctx.concurrency * 4);

@@ -21,6 +21,7 @@ import {
   slotHasKey,
 } from './credential-report.js';
 import { awsGap, isNotFound } from './errors.js';
+import type { Send } from './send.js';
 import {
   type AccessKeyMetadata,
   GetAccessKeyLastUsedOutput,
@@ -150,6 +151,8 @@ export const matchSlots = (
 
 export interface UserCalls {
   iam: IAMClient;
+  /** The target's sender on `iam` (connectors/aws/send.ts): the per-user calls, with the target's signal. */
+  send: Send;
   ctx: CollectContext;
 }
 
@@ -176,9 +179,7 @@ const call = async <T>(calls: UserCalls, fn: () => Promise<T>): Promise<Outcome<
 
 const listAccessKeys = (calls: UserCalls, userName: string): Promise<Outcome<AccessKeyMetadata[]>> =>
   call(calls, async () => {
-    const out = await calls.iam.send(new ListAccessKeysCommand({ UserName: userName }), {
-      abortSignal: calls.ctx.signal,
-    });
+    const out = await calls.send(new ListAccessKeysCommand({ UserName: userName }));
     // A user holds at most two keys, so one page is all there is.
     return ListAccessKeysOutput.parse(out).AccessKeyMetadata;
   });
@@ -200,9 +201,7 @@ const lastUsed = async (
     attributes: {},
   };
   const out = await call(calls, () =>
-    calls.iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key.AccessKeyId }), {
-      abortSignal: calls.ctx.signal,
-    }),
+    calls.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key.AccessKeyId })),
   );
   if (!out.ok) {
     calls.ctx.gap(
@@ -272,9 +271,7 @@ const consolePasswordOf = async (
   calls: UserCalls,
   user: { arn: string; name: string },
 ): Promise<boolean | undefined> => {
-  const profile = await call(calls, () =>
-    calls.iam.send(new GetLoginProfileCommand({ UserName: user.name }), { abortSignal: calls.ctx.signal }),
-  );
+  const profile = await call(calls, () => calls.send(new GetLoginProfileCommand({ UserName: user.name })));
   if (profile.ok) return GetLoginProfileOutput.parse(profile.value).LoginProfile !== undefined;
   if (isNotFound(profile.error)) return false; // NoSuchEntity: no console password
   calls.ctx.gap(awsGap('iam:GetLoginProfile', profile.error, { resource: user.arn }));

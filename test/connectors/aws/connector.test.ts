@@ -1,12 +1,13 @@
 // The AWS connector through the real IAMClient/STSClient against nock, fed with awsQuery XML
 // fixtures shaped as AWS returns them (fixtures/aws/).
+import { ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAwsConnector } from '../../../connectors/aws/index.js';
 import { systemClock } from '../../../src/clock.js';
 import { buildConfig } from '../../../src/config.js';
 import { ScanError } from '../../../src/errors.js';
-import { silentLogger } from '../../../src/log.js';
+import { createLogger, silentLogger } from '../../../src/log.js';
 import type { Identity } from '../../../src/model.js';
 import { runScan } from '../../../src/scan.js';
 import {
@@ -168,6 +169,34 @@ describe('AWS connector: a full estate with a credential report', () => {
     expect(get(identities, arn('user', 'report-bot')).credentials.some((c) => c.type === 'ssh_key')).toBe(
       false,
     );
+  });
+
+  it("resolves ListAccessKeys' middleware chain once per target, not once per user, keeping the call trace", async () => {
+    // Issue 14 (CPU per call): the SDK resolves a command's chain on every send; our sender
+    // resolves it once per command class and target, with the target's abort signal.
+    replyIdentityAndDetails();
+    replyReport();
+    replyUserCallsWithReport({ ssh: false });
+    reply({
+      action: 'ListSSHPublicKeys',
+      fixture: 'list-ssh-public-keys-empty.xml',
+      params: { UserName: 'legacy-ci' },
+    });
+    const resolved = vi.spyOn(ListAccessKeysCommand.prototype, 'resolveMiddleware');
+    const ctx = recordingContext();
+    const lines: string[] = [];
+    ctx.log = createLogger('debug', (l) => lines.push(l));
+    try {
+      await collectAll(connector, awsConfig(), ctx);
+      // Five users' keys listed (three with keys, two the stale report shows without), each traced.
+      expect(lines.filter((l) => l === 'debug: call aws iam:ListAccessKeys')).toHaveLength(5);
+      expect(lines.filter((l) => l.startsWith('debug: api aws iam:ListAccessKeys -> 200 '))).toHaveLength(5);
+      expect(resolved).toHaveBeenCalledTimes(1);
+      // With the target's signal (its own, following ctx.signal), as each send passed it before.
+      expect(resolved.mock.calls[0]?.[2]?.abortSignal).toBeInstanceOf(AbortSignal);
+    } finally {
+      resolved.mockRestore();
+    }
   });
 
   it('gives users their own, attached and group-inherited grants with contract sources', async () => {
