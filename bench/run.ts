@@ -131,28 +131,41 @@ if (!json) {
   }
 }
 
-// The policy layer alone (bench/policies.ts, its own process so its heap is its own): the demo
-// estate's connector output repeated to `policyIdentities`, judged as a scan judges it.
-let policy: PolicyBenchResult | undefined;
-if (policyIdentities > 0) {
+// The policy layer alone (bench/policies.ts, its own process per mode so its heap is its own): the
+// demo estate's connector output repeated to `policyIdentities`, judged as a scan judges it; once
+// with the copies' statements repeated (content-keyed answers shared by every copy), once with
+// each copy's AWS statements its own (--distinct: those answers computed per copy).
+const runPolicies = (distinct: boolean): PolicyBenchResult | undefined => {
   const child = spawnSync(
     process.execPath,
-    ['--expose-gc', join(import.meta.dirname, 'policies.js'), `--identities=${policyIdentities}`, '--json'],
+    [
+      '--expose-gc',
+      join(import.meta.dirname, 'policies.js'),
+      `--identities=${policyIdentities}`,
+      ...(distinct ? ['--distinct'] : []),
+      '--json',
+    ],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1024 * 1024 },
   );
   if (child.status === 0)
-    policy = JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '') as PolicyBenchResult;
-  else {
-    console.error(`policy bench exited ${String(child.status)}`);
-    process.exitCode = 1;
-  }
-  if (policy && !json) {
-    const met = policy.identitiesPerCpuSecond >= TARGETS.policyIdentitiesPerSecond;
+    return JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '') as PolicyBenchResult;
+  console.error(`policy bench${distinct ? ' --distinct' : ''} exited ${String(child.status)}`);
+  process.exitCode = 1;
+  return undefined;
+};
+let policy: PolicyBenchResult | undefined;
+let policyDistinct: PolicyBenchResult | undefined;
+if (policyIdentities > 0) {
+  policy = runPolicies(false);
+  policyDistinct = runPolicies(true);
+  for (const p of json ? [] : [policy, policyDistinct]) {
+    if (!p) continue;
+    const met = p.identitiesPerCpuSecond >= TARGETS.policyIdentitiesPerSecond;
     console.log(
-      `\npolicies: ${policy.identities} identities (the demo estate's ${policy.templates} repeated) × ${policy.policies} policies → ${policy.findings} findings, ${policy.evaluations} evaluation records\n` +
-        `  ${policy.wallSeconds.toFixed(2)} s wall, ${policy.cpuSeconds.toFixed(2)} CPU-s: ${Math.round(policy.identitiesPerSecond)} identities/s, ${Math.round(policy.identitiesPerCpuSecond)} per CPU-second; heap held ${mb(policy.heapRetainedBytes)}; peak RSS ${mb(policy.peakRssBytes)}\n` +
-        `  ${met ? 'met ' : 'MISS'} ${Math.round(policy.identitiesPerCpuSecond)} identities per CPU-second (target ≥ ${TARGETS.policyIdentitiesPerSecond}/s${met ? '' : `: ${(TARGETS.policyIdentitiesPerSecond / policy.identitiesPerCpuSecond).toFixed(1)}× short`}; per CPU-second, as the 2-core machine is shared)\n` +
-        `  verdict hash ${policy.verdictHash} (equal identities, equal hash: a speed change must keep it)`,
+      `\npolicies${p.distinct ? ' (distinct statements)' : ' (repeated statements)'}: ${p.identities} identities (the demo estate's ${p.templates} repeated${p.distinct ? ', each copy with AWS statements of its own' : ''}) × ${p.policies} policies → ${p.findings} findings, ${p.evaluations} evaluation records\n` +
+        `  ${p.wallSeconds.toFixed(2)} s wall, ${p.cpuSeconds.toFixed(2)} CPU-s: ${Math.round(p.identitiesPerSecond)} identities/s, ${Math.round(p.identitiesPerCpuSecond)} per CPU-second; heap held ${mb(p.heapRetainedBytes)}; peak RSS ${mb(p.peakRssBytes)}\n` +
+        `  ${met ? 'met ' : 'MISS'} ${Math.round(p.identitiesPerCpuSecond)} identities per CPU-second (target ≥ ${TARGETS.policyIdentitiesPerSecond}/s${met ? '' : `: ${(TARGETS.policyIdentitiesPerSecond / p.identitiesPerCpuSecond).toFixed(1)}× short`}; per CPU-second, as the 2-core machine is shared)\n` +
+        `  verdict hash ${p.verdictHash} (equal identities and mode, equal hash: a speed change must keep it)`,
     );
   }
 }
@@ -173,6 +186,7 @@ if (json) {
         byProvider,
         total,
         policy,
+        policyDistinct,
       },
       null,
       2,

@@ -42,6 +42,43 @@ describe('bench/policies.ts', () => {
     expect(c.verdictHash).not.toBe(a.verdictHash);
   }, 60_000);
 
+  // --distinct (issue 14): content-keyed answers must miss, so each copy's AWS statements differ.
+  it('with distinct: each copy after the first holds AWS statements of its own, the rest as repeats', () => {
+    const n = 3 * templates();
+    const plain = repeatTo(demo.collected, n).runs.flatMap((r) => r.run.identities);
+    const distinct = repeatTo(demo.collected, n, { distinct: true }).runs.flatMap((r) => r.run.identities);
+    expect(distinct.map((i) => i.uid)).toEqual(plain.map((i) => i.uid));
+    const aws = distinct.filter((i) => i.provider === 'aws' && i.privilege.grants.length > 0);
+    expect(aws.length).toBeGreaterThan(0);
+    const statements = (i: (typeof aws)[number]): string => JSON.stringify(i.privilege.grants);
+    for (const identity of aws) {
+      const copy = /~(\d+)$/.exec(identity.uid)?.[1];
+      const resources = identity.privilege.grants.flatMap((g) => g.resources);
+      if (copy === undefined) expect(resources.some((r) => r.includes('nhiscan-bench-copy'))).toBe(false);
+      else expect(resources).toContain(`arn:aws:s3:::nhiscan-bench-copy-${copy}`);
+    }
+    const byTemplate = new Map<string, Set<string>>();
+    for (const identity of aws) {
+      const template = identity.uid.replace(/~\d+$/, '');
+      byTemplate.set(template, (byTemplate.get(template) ?? new Set()).add(statements(identity)));
+    }
+    for (const seen of byTemplate.values()) expect(seen.size).toBe(3);
+    // Everything but AWS statements is as the repeats have it.
+    const strip = (i: (typeof plain)[number]): unknown =>
+      i.provider === 'aws' ? { ...i, privilege: { ...i.privilege, grants: [], limits: [] } } : i;
+    expect(distinct.map(strip)).toEqual(plain.map(strip));
+  });
+
+  it('with distinct: the same verdict each time, in one process after the repeats too', async () => {
+    const n = 2 * templates();
+    const first = await runPolicyBench(n, demo, { distinct: true });
+    await runPolicyBench(n, demo);
+    const again = await runPolicyBench(n, demo, { distinct: true });
+    expect(first.distinct).toBe(true);
+    expect(again.verdictHash).toBe(first.verdictHash);
+    expect(first.evaluations).toBe(n * first.policies);
+  }, 60_000);
+
   it('leaves the templates as they were: N = the demo size judges like the demo itself', () => {
     const direct = judgeScan(demo.options, repeatTo(demo.collected, templates()));
     const again = judgeScan(demo.options, {
