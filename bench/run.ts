@@ -84,7 +84,7 @@ const line = (r: ScenarioResult): string[] => {
       : []),
     ...(r.cai
       ? [
-          `  Cloud Asset Inventory (modelled, bench/cai-model.ts): ${r.cai.caiCalls} calls = searchAllResources ${r.cai.searchAllResources} + searchAllIamPolicies ${r.cai.searchAllIamPolicies} pages of 500 + ${r.cai.residual} it does not replace (Policy Analyzer, deny policies, roles); per-project path measured ${r.cai.perProjectCalls} calls = ${r.cai.saving.toFixed(1)}× the CAI count; CAI searches take ≥ ${(r.cai.caiQuotaMinutes * 60).toFixed(1)} s of the 400-a-minute quota per project`,
+          `  Cloud Asset Inventory vs per project (both measured, bench/cai-model.ts): ${r.cai.cai.calls} calls (${r.cai.cai.listings} assets.list pages + ${r.cai.cai.residual} it does not replace: listing, Policy Analyzer, deny policies, roles) vs ${r.cai.perProject.calls} = ${r.cai.saving.toFixed(1)}× fewer; wall ${r.cai.cai.wallSeconds.toFixed(2)} s vs ${r.cai.perProject.wallSeconds.toFixed(2)} s; CPU ${r.cai.cai.cpuSeconds.toFixed(2)} s vs ${r.cai.perProject.cpuSeconds.toFixed(2)} s; peak RSS ${mb(r.cai.cai.peakRssBytes)} vs ${mb(r.cai.perProject.peakRssBytes)}`,
         ]
       : []),
     ...v.map((x) => `  ${x.met ? 'met ' : 'MISS'} ${show(x)}`),

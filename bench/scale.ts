@@ -27,6 +27,7 @@ import {
   type GcpEstateSpec,
   gcpCounts,
   gcpEstate,
+  gcpCaiMinimum,
   gcpMinimum,
 } from './fake-cloud/gcp.js';
 import { GITHUB_ORG, githubMinimum } from './fake-cloud/github.js';
@@ -63,8 +64,10 @@ export interface Scenario {
   fake: Omit<FakeSpec, 'latencyMs' | 'jitterMs'>;
   /** The provider block of the scan's config (a function: it needs the fake's URL, e.g. Google's endpoints). */
   providerConfig: Record<string, unknown> | ((fakeUrl: string) => Record<string, unknown>);
-  /** Google Cloud: what the estate holds, for the Cloud Asset Inventory comparison (bench/cai-model.ts). */
+  /** Google Cloud: what the estate holds. */
   gcpCounts?: GcpEstateCounts;
+  /** Google Cloud with Cloud Asset Inventory: the per-project scenario of the same estate, compared with it. */
+  caiOf?: string;
   /** The fewest calls this estate needs (issue 14's definition, per provider). */
   minimum: number;
   /** Targets expected to fail (an unassumable member account) — reported, not asserted here. */
@@ -87,7 +90,7 @@ export interface ScenarioResult {
   /** Throttled answers by operation: each was retried (the scan stays complete) or became a gap. */
   throttledByOperation: Record<string, number>;
   byOperation: Record<string, number>;
-  /** Google Cloud: these calls against a modelled Cloud Asset Inventory discovery of the same estate. */
+  /** Google Cloud with Cloud Asset Inventory: against the per-project run of the same estate (both measured). */
   cai?: CaiComparison;
   /** The scan's own wall (run.startedAt → finishedAt), seconds. */
   wallSeconds: number;
@@ -246,22 +249,37 @@ export const scenarios = (size: BenchSize): Scenario[] => {
   });
   // Google Cloud: one organization target (every project below it, through its folders), read
   // through the demo's route over a generated estate; `auth: none` is allowed on loopback only.
+  // Each estate twice: per project, then through Cloud Asset Inventory (issue 14: measure both).
   s.gcp.forEach((g, n) => {
     const estate = gcpEstate(g);
     const counts = gcpCounts(estate);
+    const name = n === 0 ? 'gcp-org' : 'gcp-projects';
+    const description = `Google Cloud: organization of ${g.projects} projects (${g.folders} folders) × ${g.accounts} service accounts, ${counts.keys} keys, ${counts.apiKeys} API keys`;
+    const config = (fakeUrl: string) => ({
+      organizations: [GCP_ORG_ID],
+      auth: { type: 'none' },
+      // The groups named in the estate's policies: none (no Cloud Identity calls).
+      endpoints: gcpDemoEndpoints(fakeUrl),
+    });
     out.push({
-      name: n === 0 ? 'gcp-org' : 'gcp-projects',
+      name,
       provider: 'gcp',
-      description: `Google Cloud: organization of ${g.projects} projects (${g.folders} folders) × ${g.accounts} service accounts, ${counts.keys} keys, ${counts.apiKeys} API keys`,
+      description,
       fake: { gcp: g },
-      providerConfig: (fakeUrl) => ({
-        organizations: [GCP_ORG_ID],
-        auth: { type: 'none' },
-        // The groups named in the estate's policies: none (no Cloud Identity calls).
-        endpoints: gcpDemoEndpoints(fakeUrl),
-      }),
+      providerConfig: config,
       minimum: gcpMinimum(estate),
       gcpCounts: counts,
+      expectFailed: [],
+    });
+    out.push({
+      name: `${name}-cai`,
+      provider: 'gcp',
+      description: `${description}, through Cloud Asset Inventory (cloudAssetInventory)`,
+      fake: { gcp: g },
+      providerConfig: (fakeUrl) => ({ ...config(fakeUrl), cloudAssetInventory: true }),
+      minimum: gcpCaiMinimum(estate),
+      gcpCounts: counts,
+      caiOf: name,
       expectFailed: [],
     });
   });
@@ -553,9 +571,6 @@ export const runScenario = async (
       throttled: stats.throttled,
       throttledByOperation: stats.throttledByOperation,
       byOperation: stats.byOperation,
-      ...(scenario.gcpCounts
-        ? { cai: caiComparison(scenario.gcpCounts, stats.byOperation, stats.calls) }
-        : {}),
       wallSeconds,
       processSeconds: run.processSeconds,
       cpuSeconds: run.cpuSeconds,
@@ -585,6 +600,8 @@ export const runBench = async (
     const dir = mkdtempSync(join(tmpdir(), `nhiscan-bench-${scenario.name}-`));
     try {
       const result = await runScenario(scenario, options, dir);
+      const pair = scenario.caiOf ? results.find((r) => r.name === scenario.caiOf) : undefined;
+      if (pair) result.cai = caiComparison(scenario.gcpCounts?.projects ?? 0, pair, result);
       keep(result);
       delete result.resultPath;
       results.push(result);

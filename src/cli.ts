@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { Interrupted, UsageError, errorMessage } from './errors.js';
 import { EXIT, exitCodeForSignal } from './exit-codes.js';
+import { boundHeapGrowth } from './heap.js';
 import type { LogLevel, Logger } from './log.js';
 import type { Progress } from './progress.js';
 import { Severity, type ScanResult } from './model.js';
@@ -686,6 +687,9 @@ program
     print(renderVerifyReport(dir, report));
     process.exitCode = report.ok ? EXIT.ok : EXIT.findings;
   });
+
+// Before any command allocates: resident memory follows what a scan holds (src/heap.ts).
+boundHeapGrowth();
 
 try {
   await program.parseAsync(process.argv);

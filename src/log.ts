@@ -3,6 +3,12 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 const ORDER: LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
 export interface Logger {
+  /**
+   * The lowest level it writes, when it says (createLogger does): lines below it are dropped, so a
+   * caller may skip building them, and a worker thread skips sending them (src/target-worker.ts).
+   * Absent: any level may be written.
+   */
+  readonly level?: LogLevel;
   debug(msg: string): void;
   info(msg: string): void;
   warn(msg: string): void;
@@ -23,6 +29,7 @@ export type ScanEvent =
 
 /** `log` whose events go to `onEvent` (and still to `log`'s own, when it has one). */
 export const withEvents = (log: Logger, onEvent: (event: ScanEvent) => void): Logger => ({
+  ...(log.level !== undefined ? { level: log.level } : {}),
   debug: (m) => {
     log.debug(m);
   },
@@ -50,6 +57,7 @@ export const createLogger = (
     if (ORDER.indexOf(lvl) >= at && lvl !== 'silent') write(lvl === 'info' ? msg : `${lvl}: ${msg}`);
   };
   return {
+    level,
     debug: (m) => {
       emit('debug', m);
     },
@@ -64,5 +72,9 @@ export const createLogger = (
     },
   };
 };
+
+/** Whether a logger of level `threshold` writes lines of `level` (true when it has none). */
+export const writesAt = (threshold: LogLevel | undefined, level: Exclude<LogLevel, 'silent'>): boolean =>
+  threshold === undefined || ORDER.indexOf(level) >= ORDER.indexOf(threshold);
 
 export const silentLogger: Logger = createLogger('silent');

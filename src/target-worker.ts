@@ -10,7 +10,7 @@ import { type OpenedSession, createCollectContext, openSession } from './collect
 import type { Registries } from './config.js';
 import type { AnyConnector, CollectContext } from './connector.js';
 import { ScanError, errorMessage, errorName } from './errors.js';
-import type { Logger } from './log.js';
+import { type Logger, writesAt } from './log.js';
 import { loadPlugins } from './plugins.js';
 import { builtins } from './registry.js';
 import {
@@ -131,19 +131,21 @@ const collect = async (job: WorkerJob): Promise<void> => {
       setImmediate(flush);
     }
   };
+  // Only the lines the scan's log writes cross to it: with the call trace, a scan below
+  // --verbose would otherwise send two debug lines per API call for the main thread to drop.
+  const [debug, info, warn, error] = (['debug', 'info', 'warn', 'error'] as const).map((level) =>
+    writesAt(job.logLevel, level)
+      ? (m: string): void => {
+          push(['log', level, m]);
+        }
+      : (): void => undefined,
+  ) as [(m: string) => void, (m: string) => void, (m: string) => void, (m: string) => void];
   const log: Logger = {
-    debug: (m) => {
-      push(['log', 'debug', m]);
-    },
-    info: (m) => {
-      push(['log', 'info', m]);
-    },
-    warn: (m) => {
-      push(['log', 'warn', m]);
-    },
-    error: (m) => {
-      push(['log', 'error', m]);
-    },
+    ...(job.logLevel !== undefined ? { level: job.logLevel } : {}),
+    debug,
+    info,
+    warn,
+    error,
     ...(job.events
       ? {
           event: (e) => {

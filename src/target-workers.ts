@@ -11,7 +11,7 @@ import { SHARE_ENV, Worker } from 'node:worker_threads';
 import type { CollectContext, Target } from './connector.js';
 import { Interrupted, ScanError, TargetDeadline, UsageError, errorMessage, errorName } from './errors.js';
 import type { Gap } from './model.js';
-import type { Logger, ScanEvent } from './log.js';
+import type { LogLevel, Logger, ScanEvent } from './log.js';
 import { packageRoot } from './paths.js';
 
 /** `--workers` / config `workers`: a count, or `auto` (one per core but one, at most one per target). */
@@ -59,6 +59,8 @@ export interface WorkerJob {
   asOf: string;
   /** Forward progress events (only when the scan has a progress display). */
   events: boolean;
+  /** The scan log's level: lines below it are not sent (the call trace logs two per call). */
+  logLevel?: LogLevel | undefined;
 }
 
 export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
@@ -268,7 +270,12 @@ export const createTargetPool = (size: number, log: Logger, entry: string = work
           reject(new Error('the worker pool is closed'));
           return;
         }
-        const job: WorkerJob = { ...partial, id: nextId++, events: ctx.log.event !== undefined };
+        const job: WorkerJob = {
+          ...partial,
+          id: nextId++,
+          events: ctx.log.event !== undefined,
+          logLevel: ctx.log.level,
+        };
         const slot = pick();
         const p: Pending = { job, ctx, emit, stopped: false, resolve, reject };
         const onAbort = (): void => {

@@ -315,6 +315,47 @@ export const gcpMinimum = (estate: GcpDemoEstate): number => {
   return discovery + perProject + containers + c.roles; // + deny policies of the org and folders
 };
 
+/** assets.list's page cap ("maximum is 1000"), which the connector asks for. */
+const CAI_PAGE = 1000;
+
+const hasBindings = (policy: unknown): boolean =>
+  ((policy as { bindings?: unknown[] } | undefined)?.bindings?.length ?? 0) > 0;
+
+/**
+ * The fewest calls the connector can make for this estate with `cloudAssetInventory`: the same
+ * project and folder listing (Resource Manager), then two assets.list listings of the
+ * organization at 1,000 a page — resources (accounts, keys, API keys; the estate has no pools)
+ * and IAM policies (every policy set: the organization's and folders' with bindings, each
+ * project's, and accounts' with bindings) — in place of every getIamPolicy, serviceAccounts.list,
+ * keys.list, API key and pool listing. What CAI does not hold stays as in gcpMinimum: Policy
+ * Analyzer's two queries per project, deny policies per project and per container, roles.get
+ * once per role.
+ */
+export const gcpCaiMinimum = (estate: GcpDemoEstate): number => {
+  const c = gcpCounts(estate);
+  const containers = 1 + c.folders;
+  const listing =
+    [estate.organization.name, ...estate.organization.folders.map((f) => f.name)].reduce(
+      (sum, name) => sum + pages(estate.projects.filter((p) => p.project.parent === name).length, 500),
+      0,
+    ) + containers; // folders.list, one page each
+  const resources = c.accounts + c.keys + c.apiKeys;
+  const policies =
+    (hasBindings(estate.organization.policy) ? 1 : 0) +
+    estate.organization.folders.filter((f) => hasBindings(f.policy)).length +
+    estate.projects.filter((p) => hasBindings(p.policy)).length +
+    c.accountPolicies;
+  const perProject = estate.projects.reduce(
+    (sum, p) =>
+      sum +
+      pages(p.activities.serviceAccountLastAuthentication?.length ?? 0, 1000) +
+      pages(p.activities.serviceAccountKeyLastAuthentication?.length ?? 0, 1000) +
+      1, // deny policies attached to the project
+    0,
+  );
+  return listing + pages(resources, CAI_PAGE) + pages(policies, CAI_PAGE) + perProject + containers + c.roles;
+};
+
 /** The fake's route: the demo's route over the generated estate, summaries as "gcp <api>:<method> …". */
 export const gcpBenchRoute = (spec: GcpEstateSpec, now: number = Date.now()): DemoRoute => {
   const route = gcpEstateRoute(gcpEstate(spec, now));

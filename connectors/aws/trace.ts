@@ -6,7 +6,7 @@
 // (`$metadata.attempts`); the middleware sits at the initialize step, outside the retry loop, so
 // the duration includes every attempt. Throttled attempts are reported as rate-limit waits.
 import type { FromTemporaryCredentialsOptions } from '@aws-sdk/credential-providers';
-import type { Logger } from '../../src/log.js';
+import { type Logger, writesAt } from '../../src/log.js';
 import { logCall, logCallDone, logRateLimitWait, msSince } from '../../src/permissions.js';
 import { gapCodeOf } from './errors.js';
 
@@ -47,6 +47,8 @@ export const callTracePlugin = (service: string, log: Logger): Pluggable => ({
     const stack = sdkStack as unknown as TraceStack;
     stack.add(
       (next, context) => (args) => {
+        // Nothing would be written or counted (no --verbose, no progress display): no per-call work.
+        if (log.event === undefined && !writesAt(log.level, 'debug')) return next(args);
         const call = `${service}:${(context.commandName ?? 'UnknownCommand').replace(/Command$/, '')}`;
         logCall(log, 'aws', call);
         const start = performance.now();

@@ -227,6 +227,7 @@ export const createClients = (
       apikeys: opts(config.endpoints.apikeys),
       policyanalyzer: opts(config.endpoints.policyanalyzer),
       cloudidentity: opts(config.endpoints.cloudidentity),
+      cloudasset: opts(config.endpoints.cloudasset),
     },
   };
 };

@@ -1,5 +1,6 @@
 // The demo's Google Cloud: the REST surface of Resource Manager v3, IAM v1, API Keys v2, Policy
-// Analyzer v1 and Cloud Identity v1 (groups) that the connector calls, played from files under <dir>/ (see
+// Analyzer v1, Cloud Identity v1 (groups) and the Cloud Asset API v1 (assets.list, for
+// `cloudAssetInventory`) that the connector calls, played from files under <dir>/ (see
 // fixtures/demo/gcp/). The connector reaches it through its endpoint overrides, one root URL
 // per API: `${server.url}/gcp/<api>/`. Requests are answered as Google answers them: JSON
 // bodies, `nextPageToken` paging, and errors as google.rpc.Status with an ErrorInfo. Tokens are
@@ -71,6 +72,7 @@ export const gcpDemoEndpoints = (serverUrl: string): Record<(typeof GCP_APIS)[nu
   apikeys: `${serverUrl}/gcp/apikeys/`,
   policyanalyzer: `${serverUrl}/gcp/policyanalyzer/`,
   cloudidentity: `${serverUrl}/gcp/cloudidentity/`,
+  cloudasset: `${serverUrl}/gcp/cloudasset/`,
 });
 
 const json = (status: number, body: unknown, summary: string): DemoResponse => ({
@@ -153,6 +155,13 @@ const page = (
     start + size < items.length ? Buffer.from(`offset:${start + size}`).toString('base64url') : undefined;
   // Google leaves empty lists out of the answer altogether.
   return { ...(slice.length > 0 ? { [field]: slice } : {}), ...(next ? { nextPageToken: next } : {}) };
+};
+
+/** google.cloud.asset.v1.ContentType by number. */
+const CONTENT_TYPES: Record<string, string> = {
+  '0': 'CONTENT_TYPE_UNSPECIFIED',
+  '1': 'RESOURCE',
+  '2': 'IAM_POLICY',
 };
 
 const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8')) as unknown;
@@ -249,6 +258,120 @@ export const gcpEstateRoute = (estate: GcpDemoEstate): DemoRoute => {
   const account = (p: ProjectFile, email: string) =>
     p.serviceAccounts.find((s) => s.account.email.toLowerCase() === decodeURIComponent(email).toLowerCase());
 
+  // --- Cloud Asset API v1 (assets.list) ---------------------------------------------------
+  // Every project under the parent answers, a denied one too: CAI is read with the organization's
+  // (or folder's) cloudasset permissions, not the project's.
+  const ancestry = (parent: string | undefined): string[] => {
+    const out: string[] = [];
+    for (let at = parent; at && out.length < 12; at = folder(at)?.parent) out.push(at);
+    return out;
+  };
+  const under = (p: ProjectFile, scope: string): boolean => ancestry(p.project.parent).includes(scope);
+  const CRM = '//cloudresourcemanager.googleapis.com/';
+  // CAI names an account by its unique id.
+  const accountId = (a: { email: string; uniqueId?: unknown }): string =>
+    typeof a.uniqueId === 'string' ? a.uniqueId : a.email;
+  const assetsOf = (scope: string, contentType: string, types: ReadonlySet<string>): unknown[] => {
+    const want = (t: string) => types.size === 0 || types.has(t);
+    const out: unknown[] = [];
+    const push = (
+      assetType: string,
+      name: string,
+      ancestors: string[],
+      body: { resource?: Record<string, unknown>; iamPolicy?: Record<string, unknown> },
+    ): void => {
+      if (want(assetType)) out.push({ name, assetType, ...body, ancestors });
+    };
+    const resource = (parent: string, discoveryName: string, data: Record<string, unknown>) => ({
+      resource: {
+        version: discoveryName === 'Key' ? 'v2' : 'v1',
+        discoveryDocumentUri: `https://${discoveryName === 'Key' ? 'apikeys' : 'iam'}.googleapis.com/$discovery/rest`,
+        discoveryName,
+        parent,
+        data,
+      },
+    });
+    const hasBindings = (policy: unknown): policy is Record<string, unknown> =>
+      Array.isArray((policy as { bindings?: unknown } | undefined)?.bindings) &&
+      (policy as { bindings: unknown[] }).bindings.length > 0;
+    if (contentType === 'IAM_POLICY') {
+      const containers = [org.name, ...org.folders.map((f) => f.name)].filter(
+        (c) => c === scope || ancestry(folder(c)?.parent).includes(scope),
+      );
+      for (const c of containers) {
+        const policy = c === org.name ? org.policy : folder(c)?.policy;
+        const type = c === org.name ? 'Organization' : 'Folder';
+        if (hasBindings(policy))
+          push(`cloudresourcemanager.googleapis.com/${type}`, `${CRM}${c}`, ancestry(c), {
+            iamPolicy: policy,
+          });
+      }
+    }
+    for (const p of estate.projects.filter((x) => under(x, scope))) {
+      const number = numberOf(p);
+      const ancestors = [`projects/${number}`, ...ancestry(p.project.parent)];
+      const pid = p.project.projectId;
+      if (contentType === 'IAM_POLICY') {
+        if (hasBindings(p.policy))
+          push('cloudresourcemanager.googleapis.com/Project', `${CRM}projects/${number}`, ancestors, {
+            iamPolicy: p.policy,
+          });
+        for (const s of p.serviceAccounts)
+          if (hasBindings(s.policy))
+            push(
+              'iam.googleapis.com/ServiceAccount',
+              `//iam.googleapis.com/projects/${pid}/serviceAccounts/${accountId(s.account)}`,
+              ancestors,
+              { iamPolicy: s.policy },
+            );
+        continue;
+      }
+      if (contentType !== 'RESOURCE') continue;
+      const home = `${CRM}projects/${number}`;
+      for (const s of p.serviceAccounts) {
+        const account = `//iam.googleapis.com/projects/${pid}/serviceAccounts/${accountId(s.account)}`;
+        push(
+          'iam.googleapis.com/ServiceAccount',
+          account,
+          ancestors,
+          resource(home, 'ServiceAccount', s.account),
+        );
+        for (const k of s.keys) {
+          const id = String(k.name).split('/').pop() ?? '';
+          push(
+            'iam.googleapis.com/ServiceAccountKey',
+            `${account}/keys/${id}`,
+            ancestors,
+            resource(account, 'ServiceAccountKey', k),
+          );
+        }
+      }
+      for (const k of p.apiKeys)
+        push(
+          'apikeys.googleapis.com/Key',
+          `//apikeys.googleapis.com/${String(k.name)}`,
+          ancestors,
+          resource(home, 'Key', k),
+        );
+      for (const w of p.workloadIdentityPools) {
+        push(
+          'iam.googleapis.com/WorkloadIdentityPool',
+          `//iam.googleapis.com/${w.pool.name}`,
+          ancestors,
+          resource(home, 'WorkloadIdentityPool', w.pool),
+        );
+        for (const provider of w.providers)
+          push(
+            'iam.googleapis.com/WorkloadIdentityPoolProvider',
+            `//iam.googleapis.com/${String(provider.name)}`,
+            ancestors,
+            resource(`//iam.googleapis.com/${w.pool.name}`, 'WorkloadIdentityPoolProvider', provider),
+          );
+      }
+    }
+    return out;
+  };
+
   const routes: [string, RegExp, Handler][] = [
     // --- Resource Manager v3 ---------------------------------------------------------------
     [
@@ -324,6 +447,27 @@ export const gcpEstateRoute = (estate: GcpDemoEstate): DemoRoute => {
               `crm folders.getIamPolicy ${at(m, 1)}`,
             )
           : denied('resourcemanager.folders.getIamPolicy', `crm folders.getIamPolicy ${at(m, 1)}`);
+      },
+    ],
+    // --- Cloud Asset API v1 ----------------------------------------------------------------
+    [
+      'GET',
+      /^\/cloudasset\/v1\/((?:organizations|folders)\/\d+)\/assets$/,
+      (m, req) => {
+        const scope = at(m, 1);
+        // The client sends enums as numbers ($alt=json;enum-encoding=int); the REST docs by name.
+        const sent = req.query.get('contentType') ?? 'CONTENT_TYPE_UNSPECIFIED';
+        const contentType = CONTENT_TYPES[sent] ?? sent;
+        const permission =
+          contentType === 'IAM_POLICY' ? 'cloudasset.assets.listIamPolicy' : 'cloudasset.assets.listResource';
+        const summary = `cloudasset assets.list ${scope} ${contentType}`;
+        if (scope !== org.name && !folder(scope)) return denied(permission, summary);
+        const assets = assetsOf(scope, contentType, new Set(req.query.getAll('assetTypes')));
+        return json(
+          200,
+          { readTime: new Date().toISOString(), ...page(assets, 'assets', req.query, 1000) },
+          summary,
+        );
       },
     ],
     // --- IAM v1 --------------------------------------------------------------------------

@@ -17,6 +17,8 @@ import { createHierarchy } from './hierarchy.js';
 import { Project, TestIamPermissionsResponse } from './schema.js';
 import type { GcpTargetData } from './targets.js';
 
+const CAI_PERMISSIONS = ['cloudasset.assets.listResource', 'cloudasset.assets.listIamPolicy'];
+
 /** Which permissions a config leaves unused (its switches), so doctor does not ask for them. */
 const unused = (config: GcpConfig, kind: GcpTargetData['kind']): Map<string, string> => {
   const out = new Map<string, string>();
@@ -54,6 +56,9 @@ const unused = (config: GcpConfig, kind: GcpTargetData['kind']): Map<string, str
       ['resourcemanager.projects.list', 'resourcemanager.folders.list'],
       'used to list the projects of an organisation or folder target only',
     );
+  if (!config.cloudAssetInventory) off(CAI_PERMISSIONS, 'providers.gcp.cloudAssetInventory is off');
+  else if (kind === 'project')
+    off(CAI_PERMISSIONS, 'Cloud Asset Inventory is read for organisation and folder targets only');
   return out;
 };
 

@@ -32,6 +32,8 @@ export interface Listing {
   projects: Project[];
   /** Projects listed but not active (DELETE_REQUESTED): never scanned. */
   inactive: Project[];
+  /** Active folders anywhere below the root. */
+  folders: string[];
 }
 
 export interface Hierarchy {
@@ -51,7 +53,15 @@ type Looked<T> = { value: T; gap?: undefined } | { value: undefined; gap: GapInp
 const isContainer = (name: string | undefined): name is string =>
   name !== undefined && /^(folders|organizations)\/\d+$/.test(name);
 
-export const createHierarchy = (clients: GcpClients, ctx: CollectContext): Hierarchy => {
+/**
+ * `known`: the IAM policy of a folder or organization already read (Cloud Asset Inventory), so
+ * it is not read again; undefined means "read it".
+ */
+export const createHierarchy = (
+  clients: GcpClients,
+  ctx: CollectContext,
+  known: (resource: string) => IamPolicy | undefined = () => undefined,
+): Hierarchy => {
   const parents = new Map<string, Promise<Looked<string | undefined>>>();
   const policies = new Map<string, Promise<Looked<AttachedPolicy>>>();
   const opts = clients.opts.cloudresourcemanager;
@@ -80,6 +90,11 @@ export const createHierarchy = (clients: GcpClients, ctx: CollectContext): Hiera
 
   const policyOf = (resource: string): Promise<Looked<AttachedPolicy>> => {
     let p = policies.get(resource);
+    const read = p ? undefined : known(resource);
+    if (!p && read) {
+      p = Promise.resolve({ value: { resource, policy: read } });
+      policies.set(resource, p);
+    }
     if (!p) {
       const folder = resource.startsWith('folders/');
       const call = folder
@@ -152,7 +167,7 @@ export const createHierarchy = (clients: GcpClients, ctx: CollectContext): Hiera
     },
 
     async projectsUnder(root) {
-      const out: Listing = { projects: [], inactive: [] };
+      const out: Listing = { projects: [], inactive: [], folders: [] };
       const queue: { name: string; depth: number }[] = [{ name: root, depth: 0 }];
       for (let next = queue.shift(); next; next = queue.shift()) {
         const { name, depth } = next;
@@ -176,6 +191,7 @@ export const createHierarchy = (clients: GcpClients, ctx: CollectContext): Hiera
           for (const folder of found) {
             if ((folder.state ?? 'ACTIVE') !== 'ACTIVE') continue;
             parents.set(folder.name, Promise.resolve({ value: folder.parent ?? name }));
+            out.folders.push(folder.name);
             queue.push({ name: folder.name, depth: depth + 1 });
           }
         } catch (err) {

@@ -36,6 +36,8 @@ const settle = <T>(p: Promise<T>): Promise<Outcome<T>> =>
 export interface Registered {
   project: Project;
   inherited?: Inherited | undefined;
+  /** Its IAM policy as Cloud Asset Inventory listed it (`cloudAssetInventory`): not read again. */
+  policy?: IamPolicy | undefined;
 }
 
 /** Roles granted to service accounts anywhere the scan reads, and what could not be read. */
@@ -105,6 +107,11 @@ export const createIamPolicyCache = (
 
   const policy = (projectId: string): Promise<Outcome<IamPolicy>> => {
     let p = policies.get(projectId);
+    const listed = p ? undefined : registered.get(projectId)?.policy;
+    if (!p && listed) {
+      p = Promise.resolve({ ok: true as const, value: listed });
+      policies.set(projectId, p);
+    }
     if (!p) {
       p = settle(
         callApi(own, 'cloudresourcemanager.projects.getIamPolicy', IamPolicy, () =>

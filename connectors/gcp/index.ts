@@ -28,7 +28,9 @@ import { targetError } from './errors.js';
 import { createHierarchy, type Inherited } from './hierarchy.js';
 import { loadMapping, type Mapping } from './owner.js';
 import { collectProject, type ProjectResult } from './project.js';
-import type { Project } from './schema.js';
+import type { IamPolicy, Project } from './schema.js';
+import { CAI_CALL, readScopeInventory, type ScopeInventory } from './cloud-asset.js';
+import { gcpGap } from './errors.js';
 import { compareCodeUnits } from '../../src/order.js';
 
 export { GcpConfig } from './config.js';
@@ -159,7 +161,9 @@ const expandGcp = async (
   const { client, principal } = await session.auth;
   if (principal) ctx.setPrincipal(principal);
   const clients = createClients(config, client, ctx.signal, ctx.requestTimeoutMs, ctx.log);
-  const hierarchy = createHierarchy(clients, ctx);
+  // With Cloud Asset Inventory, the folders and organization in scope have their policies from it.
+  let known: (resource: string) => IamPolicy | undefined = () => undefined;
+  const hierarchy = createHierarchy(clients, ctx, (resource) => known(resource));
 
   // A folder inside another configured organization / folder is scanned through that one, so no
   // project gets two coverage entries. Only asked when there is another root to be inside.
@@ -202,6 +206,15 @@ const expandGcp = async (
     ctx.note(`projects/${p.projectId}: not scanned (${p.state ?? 'inactive'})`);
   projects.sort((a, b) => compareCodeUnits(a.projectId, b.projectId));
 
+  const inventory = config.cloudAssetInventory
+    ? await readInventory(config, client, root, projects, ctx)
+    : undefined;
+  if (inventory) {
+    const inScope = new Set([root, ...listing.folders]);
+    known = (resource) =>
+      inScope.has(resource) ? (inventory.containers.get(resource) ?? { bindings: [] }) : undefined;
+  }
+
   // Folder and organization policies are read here, once, for every project below them.
   const inherited = new Map<string | undefined, Promise<Inherited>>();
   if (config.inheritedPolicies) {
@@ -211,8 +224,18 @@ const expandGcp = async (
   return Promise.all(
     projects.map(async (project) => {
       const above = await inherited.get(project.parent);
-      session.registered.set(project.projectId, { project, inherited: above });
-      return projectTarget(project.projectId, { root, project, ...(above ? { inherited: above } : {}) });
+      const assets = inventory?.projects.get(project.name.replace(/^projects\//, ''));
+      session.registered.set(project.projectId, {
+        project,
+        inherited: above,
+        ...(assets ? { policy: assets.policy } : {}),
+      });
+      return projectTarget(project.projectId, {
+        root,
+        project,
+        ...(above ? { inherited: above } : {}),
+        ...(assets ? { inventory: assets } : {}),
+      });
     }),
   );
 };
@@ -253,6 +276,7 @@ async function* collectGcp(
   let inherited: (p: Project) => Promise<Inherited>;
   if (data.listed) {
     ctx.note(`listed by ${targetIdOf(data.listed.root)}`);
+    if (data.listed.inventory) ctx.note(caiNote(data.listed.inventory.readTime));
     project = data.listed.project;
     const above = data.listed.inherited ?? { policies: [], gaps: [] };
     inherited = () => Promise.resolve(above);
@@ -294,10 +318,52 @@ async function* collectGcp(
     policies,
     readers,
     groups,
+    inventory: data.listed?.inventory,
   });
   for (const note of projectNote(project.projectId, result)) ctx.note(note);
   for (const identity of result.identities) yield principal ? markScanner(identity, principal) : identity;
 }
+
+/** Cloud Asset Inventory is eventually consistent: every target read through it says so (a note, not a gap). */
+const caiNote = (readTime: string | undefined): string =>
+  `service accounts, their keys and IAM policies, API keys, workload identity providers and the IAM policies of projects, folders and the organization come from Cloud Asset Inventory (providers.gcp.cloudAssetInventory${readTime ? `, snapshot of ${readTime}` : ''}); it is eventually consistent, so a change made in the last minutes may not be seen yet`;
+
+/**
+ * The scope's assets through Cloud Asset Inventory. A failed listing (permission denied, quota,
+ * the client not installed) is a gap for the scope, and every project is then read per project:
+ * the scan loses nothing but the saving, and says so.
+ */
+const readInventory = async (
+  config: GcpConfig,
+  auth: GcpAuthResult['client'],
+  root: string,
+  projects: readonly Project[],
+  ctx: CollectContext<GcpSession>,
+): Promise<ScopeInventory | undefined> => {
+  try {
+    const inventory = await readScopeInventory(
+      { config, auth, ctx },
+      root,
+      new Set(projects.map((p) => p.name.replace(/^projects\//, ''))),
+    );
+    ctx.note(caiNote(inventory.readTime));
+    return inventory;
+  } catch (err) {
+    const fallback =
+      'Cloud Asset Inventory not used for this scope: every project, service account and policy is read per project instead (the calls providers.gcp.cloudAssetInventory would save are made)';
+    if (err instanceof ScanError) ctx.gap({ ...err.gap, resource: root, fallback, recovered: true });
+    else
+      ctx.gap({
+        ...gcpGap(CAI_CALL, err, {
+          resource: root,
+          permission: 'cloudasset.assets.listResource',
+          fallback,
+        }),
+        recovered: true,
+      });
+    return undefined;
+  }
+};
 
 /** The service account the scan runs as is an identity like any other, marked as such (as AWS and GitHub do). */
 export const markScanner = (identity: IdentityInput, principal: string): IdentityInput =>

@@ -124,6 +124,20 @@ const ENTRIES: readonly PermissionEntry[] = [
     required: false,
   },
   {
+    permission: 'cloudasset.assets.listResource',
+    reads:
+      'service accounts, their keys, API keys and workload identity pools and providers of an organisation or folder target in one listing (`cloudAssetInventory`)',
+    calls: ['cloudasset.assets.list'],
+    required: false,
+  },
+  {
+    permission: 'cloudasset.assets.listIamPolicy',
+    reads:
+      'the IAM policies of the organisation, folders, projects and service accounts of an organisation or folder target in one listing (`cloudAssetInventory`)',
+    calls: ['cloudasset.assets.list'],
+    required: false,
+  },
+  {
     permission: '(testIamPermissions)',
     reads:
       '`nhiscan doctor` only: which of these permissions the caller holds on a target (a scan never calls it)',
@@ -153,7 +167,7 @@ const GROUPS_ENTRY: PermissionEntry = {
 export const gcpPermissions: PermissionManifest<GcpGrants> = {
   provider: 'gcp',
   howToGrant:
-    "Grant the scanner's identity these roles on the organisation (or on each folder / project scanned), or a custom role with exactly the permissions below. `roles/serviceusage.apiKeysViewer` rather than `roles/viewer`, which also carries `apikeys.keys.getKeyString` (the key itself); the connector never asks for it. The Policy Analyzer API (`policyanalyzer.googleapis.com`), the API Keys API (`apikeys.googleapis.com`) and, for group members, the Cloud Identity API (`cloudidentity.googleapis.com`) must be enabled in the credentials' quota project. Group members need no IAM permission but the Groups Reader admin role, assigned to the scanner's service account in the Admin console (Account > Admin roles). Every denial names the permission it lacked.",
+    "Grant the scanner's identity these roles on the organisation (or on each folder / project scanned), or a custom role with exactly the permissions below. `roles/serviceusage.apiKeysViewer` rather than `roles/viewer`, which also carries `apikeys.keys.getKeyString` (the key itself); the connector never asks for it. The Policy Analyzer API (`policyanalyzer.googleapis.com`), the API Keys API (`apikeys.googleapis.com`) for group members, the Cloud Identity API (`cloudidentity.googleapis.com`) and, for `cloudAssetInventory`, the Cloud Asset API (`cloudasset.googleapis.com`; `roles/cloudasset.viewer` is needed for it only) must be enabled in the credentials' quota project. Group members need no IAM permission but the Groups Reader admin role, assigned to the scanner's service account in the Admin console (Account > Admin roles). Every denial names the permission it lacked.",
   grantsCaption: 'Predefined roles, and the equivalent custom role',
   grants: {
     roles: [
@@ -162,6 +176,7 @@ export const gcpPermissions: PermissionManifest<GcpGrants> = {
       'roles/serviceusage.apiKeysViewer',
       'roles/policyanalyzer.activityAnalysisViewer',
       'roles/iam.denyReviewer',
+      'roles/cloudasset.viewer',
     ],
     customRole: {
       title: 'nhiscan read-only',

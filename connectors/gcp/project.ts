@@ -19,6 +19,7 @@ import {
   type GroupDirectory,
   type GroupMembership,
 } from './groups.js';
+import type { ProjectInventory } from './cloud-asset.js';
 import type { Inherited } from './hierarchy.js';
 import {
   accountBindings,
@@ -61,6 +62,8 @@ export interface ProjectRun {
   readers?: PrivilegeReaders | undefined;
   /** Google group members, read once per scan (providers.gcp.expandGroups); absent: not read. */
   groups?: GroupDirectory | undefined;
+  /** The project's assets from Cloud Asset Inventory: read from it instead of per project / account. */
+  inventory?: ProjectInventory | undefined;
 }
 
 export interface ProjectResult {
@@ -99,17 +102,20 @@ export const collectProject = async (project: Project, run: ProjectRun): Promise
   };
 
   // Both of these are needed for anything useful; refused both, the project is out of reach.
+  const inventory = run.inventory;
   const [policyOutcome, accountsOutcome] = await Promise.all([
     // Read once for the scan: other projects' accounts may hold roles here.
-    run.policies.policy(projectId),
-    attempt(() =>
-      listAll(ctx, 'iam.projects.serviceAccounts.list', ListServiceAccountsResponse, (pageToken) =>
-        clients.iam.projects.serviceAccounts.list(
-          { name: projectResource, pageSize: 100, ...(pageToken ? { pageToken } : {}) },
-          clients.opts.iam,
+    inventory ? { ok: true as const, value: inventory.policy } : run.policies.policy(projectId),
+    inventory
+      ? { ok: true as const, value: [{ accounts: inventory.accounts }] }
+      : attempt(() =>
+          listAll(ctx, 'iam.projects.serviceAccounts.list', ListServiceAccountsResponse, (pageToken) =>
+            clients.iam.projects.serviceAccounts.list(
+              { name: projectResource, pageSize: 100, ...(pageToken ? { pageToken } : {}) },
+              clients.opts.iam,
+            ),
+          ),
         ),
-      ),
-    ),
   ]);
   if (!policyOutcome.ok) {
     gap(
@@ -393,6 +399,13 @@ const accountDetails = async (
   gap: (g: GapInput) => void,
 ): Promise<{ keys: ListKeys; policy: AttachedPolicy | undefined }> => {
   const { clients, ctx } = run;
+  if (run.inventory) {
+    const email = account.email.toLowerCase();
+    return {
+      keys: run.inventory.keys[email] ?? [],
+      policy: { resource: account.name, policy: run.inventory.accountPolicies[email] ?? { bindings: [] } },
+    };
+  }
   const opts = clients.opts.iam;
   const [keys, policy] = await Promise.all([
     attempt(() =>
@@ -436,6 +449,7 @@ type ListKeys = ReturnType<typeof ListServiceAccountKeysResponse.parse>['keys'] 
 
 const listApiKeys = async (project: Project, run: ProjectRun, gap: (g: GapInput) => void) => {
   const { clients, ctx } = run;
+  if (run.inventory) return run.inventory.apiKeys.filter((k) => !k.deleteTime);
   try {
     const pages = await listAll(
       ctx,
@@ -466,6 +480,15 @@ const listApiKeys = async (project: Project, run: ProjectRun, gap: (g: GapInput)
 const listProviders = async (project: Project, run: ProjectRun, gap: (g: GapInput) => void) => {
   const { clients, ctx } = run;
   const opts = clients.opts.iam;
+  const inventory = run.inventory;
+  if (inventory)
+    return inventory.pools
+      .filter((p) => (p.state ?? 'ACTIVE') === 'ACTIVE')
+      .flatMap((pool) =>
+        (inventory.providers[pool.name] ?? [])
+          .filter((p) => (p.state ?? 'ACTIVE') === 'ACTIVE')
+          .map((provider) => ({ provider, pool })),
+      );
   let pools: WorkloadIdentityPool[];
   try {
     const pages = await listAll(

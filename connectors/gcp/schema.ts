@@ -276,3 +276,27 @@ export const SearchTransitiveMembershipsResponse = z.looseObject({
 
 /** The subset of the asked permissions the caller holds; strict: a malformed list is no answer. */
 export const TestIamPermissionsResponse = z.looseObject({ permissions: z.array(z.string()).optional() });
+
+// --- Cloud Asset API v1 (assets.list; cloudAssetInventory) --------------------------------------
+
+/** An asset as assets.list answers it (REST JSON): `resource.data` is the resource's own API JSON. */
+export const CaiAsset = z.looseObject({
+  /** Full resource name: "//iam.googleapis.com/projects/p/serviceAccounts/…". */
+  name: z.string(),
+  assetType: z.string(),
+  /** Nearest first: ["projects/123", "folders/4", "organizations/5"]. */
+  ancestors: strList,
+  resource: z
+    .looseObject({ data: z.record(z.string(), z.unknown()).optional().catch(undefined), parent: str })
+    .optional()
+    .catch(undefined),
+  iamPolicy: IamPolicy.optional().catch(undefined),
+});
+export type CaiAsset = z.infer<typeof CaiAsset>;
+
+export const ListAssetsResponse = z.looseObject({
+  assets: looseArray(CaiAsset),
+  nextPageToken: str,
+  /** The time of the snapshot the page was read from. */
+  readTime: str,
+});

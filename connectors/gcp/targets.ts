@@ -2,6 +2,7 @@
 // them without loading the connector's collect code.
 import type { Target } from '../../src/connector.js';
 import type { GcpConfig } from './config.js';
+import type { ProjectInventory } from './cloud-asset.js';
 import type { Inherited } from './hierarchy.js';
 import type { Project } from './schema.js';
 
@@ -14,6 +15,8 @@ export interface ListedProject {
   /** Roles granted above the project, read once by the listing for all its projects;
    *  absent when `inheritedPolicies` is off. */
   inherited?: Inherited;
+  /** The project's assets as Cloud Asset Inventory listed them (`cloudAssetInventory`). */
+  inventory?: ProjectInventory;
 }
 
 export type GcpTargetData =

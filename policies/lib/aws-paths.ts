@@ -13,17 +13,22 @@ import { AWS_KINDS, AWS_TRUST_PRINCIPAL } from '../../connectors/aws/attributes.
 
 // Per principal, its evaluator on effective access and on its own Allows alone (to tell "blocked"
 // from "absent"), asking its action lists' remembered answers: every principal is asked the same
-// few dozen actions (escalation sets, wildcards, the path walk).
-const evaluators = new WeakMap<Identity, Evaluator>();
+// few dozen actions (escalation sets, wildcards, the path walk). Bounded, not weak: keyed weakly
+// by identity, every evaluator lived as long as the scan held its identity, i.e. to the end
+// (issue 14). Identities are judged in uid order, account by account, so the principals a walk
+// asks again are the recent ones; a table that fills is dropped and rebuilt, never grown.
+export const MAX_EVALUATORS = 2_000;
+const evaluators = new Map<Identity, Evaluator>();
 export const evaluatorOf = (identity: Identity): Evaluator => {
   let ev = evaluators.get(identity);
   if (!ev) {
     ev = evaluator(identity.privilege.grants, identity.privilege.limits ?? [], { remember: true });
+    if (evaluators.size >= MAX_EVALUATORS) evaluators.clear();
     evaluators.set(identity, ev);
   }
   return ev;
 };
-const nominals = new WeakMap<Identity, Evaluator>();
+const nominals = new Map<Identity, Evaluator>();
 const nominalOf = (identity: Identity): Evaluator => {
   let ev = nominals.get(identity);
   if (!ev) {
@@ -32,6 +37,7 @@ const nominalOf = (identity: Identity): Evaluator => {
       [],
       { remember: true },
     );
+    if (nominals.size >= MAX_EVALUATORS) nominals.clear();
     nominals.set(identity, ev);
   }
   return ev;

@@ -1,10 +1,16 @@
 // The benchmark's Google Cloud (bench/fake-cloud/gcp.ts): the demo's route over a generated
 // estate serves pages by index at the size the client asks for (capped as IAM caps it), answers
-// folders as Google's Folder (no `policy` field), and the Cloud Asset Inventory model counts pages
-// of 500 (bench/cai-model.ts).
+// folders as Google's Folder (no `policy` field), lists Cloud Asset Inventory assets 1,000 a page,
+// and the CAI minimum and the pairing of the two measured runs (bench/cai-model.ts) are counted right.
 import { describe, expect, it } from 'vitest';
 import { caiComparison } from '../../bench/cai-model.js';
-import { gcpBenchRoute, gcpCounts, gcpEstate } from '../../bench/fake-cloud/gcp.js';
+import {
+  gcpBenchRoute,
+  gcpCaiMinimum,
+  gcpCounts,
+  gcpEstate,
+  gcpMinimum,
+} from '../../bench/fake-cloud/gcp.js';
 
 const get = async (route: ReturnType<typeof gcpBenchRoute>, path: string, query: Record<string, string>) => {
   const reply = await route.handle({
@@ -79,29 +85,77 @@ describe('the fake cloud’s Google Cloud', () => {
     ]);
   });
 
-  it('models Cloud Asset Inventory at 500 results a page, keeping what it does not replace', () => {
-    const counts = gcpCounts(gcpEstate({ projects: 50, accounts: 200, folders: 5 }));
+  it('lists Cloud Asset Inventory assets 1,000 a page, by content type, asset type and scope', async () => {
+    const route = gcpBenchRoute({ projects: 4, accounts: 300, folders: 1 });
+    const path = '/cloudasset/v1/organizations/900000000077/assets';
+    const types = ['iam.googleapis.com/ServiceAccount', 'iam.googleapis.com/ServiceAccountKey'];
+    const names: string[] = [];
+    const sizes: number[] = [];
+    let token: string | undefined;
+    do {
+      const query = new URLSearchParams({
+        contentType: '1',
+        pageSize: '5000',
+        ...(token ? { pageToken: token } : {}),
+      });
+      for (const t of types) query.append('assetTypes', t);
+      const reply = await route.handle({ method: 'GET', path, query, headers: {}, body: '' });
+      expect(reply.summary).toBe('gcp cloudasset:assets.list organizations/900000000077 RESOURCE');
+      const page = JSON.parse(reply.body) as {
+        assets?: { name: string }[];
+        nextPageToken?: string;
+        readTime?: string;
+      };
+      expect(page.readTime).toMatch(/Z$/);
+      sizes.push(page.assets?.length ?? 0);
+      names.push(...(page.assets ?? []).map((a) => a.name));
+      token = page.nextPageToken;
+    } while (token);
+    // 1,200 accounts, 1,080 user-managed keys and 1,200 Google-managed ones.
+    expect(sizes).toEqual([1000, 1000, 1000, 480]);
+    expect(new Set(names).size).toBe(3480);
+    // The folder's scope holds its projects only (1 and 3); IAM policies as their own listing.
+    const policies = await get(route, '/cloudasset/v1/folders/700000000000/assets', {
+      contentType: 'IAM_POLICY',
+    });
+    const assets = policies.json.assets as { name: string; assetType: string }[];
+    expect(
+      assets.filter((a) => a.assetType === 'cloudresourcemanager.googleapis.com/Project').map((a) => a.name),
+    ).toEqual([
+      '//cloudresourcemanager.googleapis.com/projects/500000000001',
+      '//cloudresourcemanager.googleapis.com/projects/500000000003',
+    ]);
+    expect(assets.some((a) => a.assetType === 'cloudresourcemanager.googleapis.com/Organization')).toBe(
+      false,
+    );
+  });
+
+  it('counts the Cloud Asset Inventory minimum and pairs the two measured runs', () => {
+    const estate = gcpEstate({ projects: 50, accounts: 200, folders: 5 });
+    const counts = gcpCounts(estate);
     // 200 accounts a project, 180 with a user-managed key, every one with a Google-managed key.
     expect(counts).toMatchObject({ projects: 50, folders: 5, accounts: 10_000, keys: 19_000, apiKeys: 10 });
     expect(counts.accountPolicies).toBe(500);
+    // Listing: 6 projects.list + 6 folders.list; assets.list ⌈(10,000 + 19,000 + 10) ÷ 1,000⌉ = 30
+    // resources + ⌈(1 + 5 + 50 + 500) ÷ 1,000⌉ = 1 policies; Policy Analyzer 100, deny policies
+    // 50 + 6, roles 4.
+    expect(gcpCaiMinimum(estate)).toBe(12 + 30 + 1 + 100 + 56 + counts.roles);
+    expect(gcpMinimum(estate)).toBeGreaterThan(20_000);
+    const run = { wallSeconds: 2, cpuSeconds: 1, peakRssBytes: 100 };
     const cai = caiComparison(
-      counts,
+      50,
+      { ...run, calls: 20_500 },
       {
-        'iam:keys.list': 10_000,
-        'policyanalyzer:serviceAccountLastAuthentication': 50,
-        'policyanalyzer:serviceAccountKeyLastAuthentication': 50,
-        'iam:policies.listPolicies': 56,
-        'iam:roles.get': 4,
+        ...run,
+        calls: 209,
+        byOperation: { 'cloudasset:assets.list': 31, 'iam:roles.get': 4 },
       },
-      20_500,
     );
-    // ⌈(50 + 5 + 10,000 + 19,000 + 10) ÷ 500⌉ = 59; ⌈(1 + 5 + 50 + 500) ÷ 500⌉ = 2; 160 stay.
     expect(cai).toMatchObject({
-      searchAllResources: 59,
-      searchAllIamPolicies: 2,
-      residual: 160,
-      caiCalls: 221,
+      projects: 50,
+      cai: { calls: 209, listings: 31, residual: 178 },
+      perProject: { calls: 20_500 },
     });
-    expect(cai.saving).toBeCloseTo(20_500 / 221, 9);
+    expect(cai.saving).toBeCloseTo(20_500 / 209, 9);
   });
 });

@@ -4,7 +4,7 @@
 // failed target, the suspended one is skipped, throttling is counted and retried through (IAM's
 // Throttling and Organizations' TooManyRequestsException), a GitHub rescan of the unchanged org
 // costs no rate-limit point (every answer a 304), and a Google Cloud organization is read with its
-// minimum and compared with a modelled Cloud Asset Inventory discovery.
+// minimum both per project and through Cloud Asset Inventory, and the two runs are compared.
 import { describe, expect, it } from 'vitest';
 import { accountId, awsAccountMinimum } from '../../bench/fake-cloud/aws.js';
 import { type BenchOptions, runBench, scenarios, verdicts } from '../../bench/scale.js';
@@ -23,6 +23,7 @@ describe('npm run bench (tiny)', () => {
         'aws-org',
         'github-org',
         'gcp-org',
+        'gcp-org-cai',
       ]);
       for (const r of results) {
         expect(r.error, r.name).toBeUndefined();
@@ -82,19 +83,25 @@ describe('npm run bench (tiny)', () => {
         'iam:serviceAccounts.getIamPolicy': 12,
         'iam:roles.get': 4, // once per role for the whole scan
       });
-      // 3 + 1 + 12 + 24 + 1 resources (projects, folder, accounts, keys, API key): one page;
-      // 1 + 1 + 3 + 3 policies (organization, folder, projects, accounts): one page; Policy
-      // Analyzer (6), deny policies (5) and roles (4) stay.
-      expect(gcp?.cai).toEqual({
+      // The same estate through Cloud Asset Inventory: the same identities; the listing (4), one
+      // assets.list page of resources (12 accounts + 24 keys + 1 API key) and one of policies
+      // replace every getIamPolicy, serviceAccounts.list and keys.list; Policy Analyzer (6), deny
+      // policies (5) and roles (4) stay.
+      const cai = results[5];
+      expect(cai?.identities).toBe(13);
+      expect(cai?.targets).toBe(3);
+      expect(cai?.failedTargets).toEqual([]);
+      expect(cai?.minimum).toBe(21);
+      expect(cai?.byOperation['cloudasset:assets.list']).toBe(2);
+      for (const replaced of ['iam:keys.list', 'iam:serviceAccounts.list', 'crm:projects.getIamPolicy'])
+        expect(cai?.byOperation[replaced], replaced).toBeUndefined();
+      expect(cai?.cai).toMatchObject({
         projects: 3,
-        perProjectCalls: 57,
-        searchAllResources: 1,
-        searchAllIamPolicies: 1,
-        residual: 15,
-        caiCalls: 17,
-        saving: 57 / 17,
-        caiQuotaMinutes: 1 / 400,
+        perProject: { calls: 57 },
+        cai: { calls: 21, listings: 2, residual: 19 },
+        saving: 57 / 21,
       });
+      expect(gcp?.cai).toBeUndefined();
     },
   );
 

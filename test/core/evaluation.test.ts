@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { systemClock } from '../../src/clock.js';
 import { buildConfig, type Registries } from '../../src/config.js';
 import type { AnyConnector } from '../../src/connector.js';
-import { memoisedRead } from '../../src/attribute-read.js';
+import { MAX_REMEMBERED_READS, memoisedRead } from '../../src/attribute-read.js';
 import { DISABLED_BY_CONFIG, evaluatePolicies, foldVerdicts } from '../../src/evaluate.js';
 import { silentLogger } from '../../src/log.js';
 import { Identity, type IdentityInput } from '../../src/model.js';
@@ -391,5 +391,23 @@ describe('memoisedRead', () => {
     expect(parses).toBe(2);
     expect(read({ n: 'x' })).toBeUndefined();
     expect(read(undefined)).toBeUndefined();
+  });
+
+  it('keeps the recent parses only, not one per identity to the end of the scan (issue 14)', () => {
+    let parses = 0;
+    const read = memoisedRead(
+      z.object({ n: z.number() }).transform((v) => {
+        parses += 1;
+        return v;
+      }),
+    );
+    const first = { n: 0 };
+    const parsed = read(first);
+    // Kept beside each object (a WeakMap), it lived as long as the scan held the identity.
+    for (let i = 1; i <= MAX_REMEMBERED_READS; i++) read({ n: i });
+    expect(parses).toBe(MAX_REMEMBERED_READS + 1);
+    expect(read(first)).toEqual(parsed);
+    expect(read(first)).not.toBe(parsed);
+    expect(parses).toBe(MAX_REMEMBERED_READS + 2);
   });
 });

@@ -11,7 +11,7 @@ import { scanCommand } from '../../src/commands.js';
 import { loadConfig } from '../../src/config.js';
 import { DEMO_CONFIG, pointAtDemoServer, startDemoEstate, useDemoEnv } from '../../src/demo/index.js';
 import { EXIT } from '../../src/exit-codes.js';
-import { createLogger, silentLogger } from '../../src/log.js';
+import { type Logger, createLogger, silentLogger } from '../../src/log.js';
 import type { ScanResult } from '../../src/model.js';
 import { fixturesDir } from '../../src/paths.js';
 import { builtins } from '../../src/registry.js';
@@ -103,6 +103,27 @@ describe('worker threads', () => {
     expect(lines.filter((l) => l.includes('collecting in the worker thread'))).toHaveLength(5);
     expect(lines.filter((l) => l.includes('collecting in the main thread'))).toHaveLength(0);
     expect(lines.filter((l) => l.endsWith(': collected in a worker thread'))).toHaveLength(5);
+  }, 60_000);
+
+  it("lines below the scan log's level stay in the worker (the call trace logs two per call)", async () => {
+    const path = threadsConfig([
+      { name: 'alpha', count: 5 },
+      { name: 'bravo', count: 5 },
+    ]);
+    const config = await loadConfig(path, builtins);
+    // A logger at info that still records what it is given: only what crossed reaches it.
+    const given: string[] = [];
+    const record = (m: string): void => {
+      given.push(m);
+    };
+    const log: Logger = { level: 'info', debug: record, info: record, warn: record, error: record };
+    const result = await runScan({ config, clock: systemClock(asOf), log, workers: 2 });
+    expect(result.coverage.map((c) => c.status)).toEqual(['complete', 'complete']);
+    expect(given.filter((l) => l.includes('collecting in the worker thread'))).toEqual([]);
+    // At debug they cross, as before.
+    given.length = 0;
+    await runScan({ config, clock: systemClock(asOf), log: { ...log, level: 'debug' }, workers: 2 });
+    expect(given.filter((l) => l.includes('collecting in the worker thread'))).toHaveLength(2);
   }, 60_000);
 
   it('a target whose connector throws, and one that throws uncaught in its worker thread, fail alone (exit 3)', async () => {

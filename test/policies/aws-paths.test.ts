@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { excessPrivilege } from '../../policies/excess-privilege.js';
-import { MAX_PATH_DEPTH, escalationSets, pathsToAdmin } from '../../policies/lib/aws-paths.js';
+import {
+  MAX_EVALUATORS,
+  MAX_PATH_DEPTH,
+  escalationSets,
+  evaluatorOf,
+  pathsToAdmin,
+} from '../../policies/lib/aws-paths.js';
 import type { Grant, Identity, Trust } from '../../src/model.js';
 import { awsRole, awsUser, grant } from './identity-builder.js';
 
@@ -218,5 +224,19 @@ describe('answers kept per privilege content', () => {
     // Same content, another config: its ignore list decides, not the answer kept for the first.
     expect(findingsOf(b, { ignoreActions: ['iam:PassRole', 's3:*'] }).map((f) => f.key)).toEqual([]);
     expect(findingsOf(b).map((f) => f.key)).toEqual(['service-wildcard', 'escalation']);
+  });
+});
+
+describe('evaluators are not held to the end of the scan (issue 14)', () => {
+  it("a principal's evaluator is reused while recent and let go after many others", () => {
+    const first = awsUser('first', privilege('write', [grant('iam:PassRole')]));
+    const ev = evaluatorOf(first);
+    expect(evaluatorOf(first)).toBe(ev);
+    // Weakly keyed by identity, it lived as long as the scan held the identity: to the end.
+    for (let i = 0; i <= MAX_EVALUATORS; i++)
+      evaluatorOf(awsUser(`u${i}`, privilege('write', [grant('s3:GetObject')])));
+    const again = evaluatorOf(first);
+    expect(again).not.toBe(ev);
+    expect(again.decide('iam:PassRole').state).toBe(ev.decide('iam:PassRole').state);
   });
 });

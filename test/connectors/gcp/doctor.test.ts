@@ -130,10 +130,25 @@ describe('nhiscan doctor, Google Cloud', () => {
     // Every IAM permission; the Groups Reader admin role is not one (the method says it is not checked).
     expect(asked[0]).toEqual(
       gcpPermissions.entries
-        .filter((e) => !e.implicit && e.permission !== GROUPS_GRANT)
+        .filter(
+          (e) => !e.implicit && e.permission !== GROUPS_GRANT && !e.permission.startsWith('cloudasset.'),
+        )
         .map((e) => e.permission),
     );
     expect(outcome.targets[0]?.method).toContain(`not checked: ${GROUPS_GRANT}`);
+  });
+
+  it('asks for the Cloud Asset Inventory permissions only when cloudAssetInventory is on', async () => {
+    const asked = answer('organizations/123456789012', ['cloudasset.assets.listIamPolicy']);
+    const outcome = await doctor({ organizations: ['123456789012'], cloudAssetInventory: true });
+    expect(asked[0]).toEqual(
+      expect.arrayContaining(['cloudasset.assets.listResource', 'cloudasset.assets.listIamPolicy']),
+    );
+    const [t] = outcome.targets;
+    expect(t!.checks.filter((c) => c.status === 'missing').map((c) => c.permission)).toEqual([
+      'cloudasset.assets.listIamPolicy',
+    ]);
+    expect(t!.status).toBe('missing');
   });
 
   it('asks a folder, and does not ask for what the config switches off', async () => {
