@@ -302,6 +302,49 @@ describe('the Cloud Asset API read with real credentials (nock)', () => {
     expect(inventory.readTime).toBe('2026-11-01T00:00:00.123456Z');
   });
 
+  it('refuses an asset of a project in scope its schema does not read, instead of skipping it', async () => {
+    const noEmail: Partial<typeof account> = { ...account };
+    delete noEmail.email;
+    const listing = (data: unknown, ancestry: string[]) => ({
+      assets: [
+        {
+          name: saName,
+          assetType: 'iam.googleapis.com/ServiceAccount',
+          resource: { version: 'v1', discoveryName: 'ServiceAccount', data },
+          ancestors: ancestry,
+        },
+      ],
+    });
+    api('cloudasset')
+      .get('/v1/organizations/123456789012/assets')
+      .query((q) => q.contentType === '1')
+      .reply(200, listing(noEmail, ancestors))
+      .get('/v1/organizations/123456789012/assets')
+      .query((q) => q.contentType === '2')
+      .reply(200, { assets: [] });
+    const err = await readScopeInventory(
+      { config, auth: fakeAuth(), ctx },
+      'organizations/123456789012',
+      new Set(['400000000001']),
+    ).catch((e: unknown) => e);
+    expect(gcpGap(CAI_CALL, err)).toMatchObject({ code: 'invalid_response', call: 'cloudasset.assets.list' });
+    expect(gcpGap(CAI_CALL, err).message).toContain(`iam.googleapis.com/ServiceAccount ${saName}`);
+    // The same asset in a project the scan does not cover is not read at all.
+    api('cloudasset')
+      .get('/v1/organizations/123456789012/assets')
+      .query((q) => q.contentType === '1')
+      .reply(200, listing(noEmail, ['projects/499999999999', 'organizations/123456789012']))
+      .get('/v1/organizations/123456789012/assets')
+      .query((q) => q.contentType === '2')
+      .reply(200, { assets: [] });
+    const inventory = await readScopeInventory(
+      { config, auth: fakeAuth(), ctx },
+      'organizations/123456789012',
+      new Set(['400000000001']),
+    );
+    expect(inventory.projects.get('400000000001')?.accounts).toEqual([]);
+  });
+
   it('raises a refused listing with Google’s status and the permission it names', async () => {
     api('cloudasset')
       .get('/v1/organizations/123456789012/assets')
