@@ -19,6 +19,13 @@ export interface SharePool {
    * serialisation of every item): for lists of grants, trust statements, control references.
    */
   shareAll<T>(items: readonly T[]): T[];
+  /**
+   * `share` for a flat record of strings (a location, a control reference) that repeats across
+   * many values: found by walking its keys and values through a tree of maps, no JSON written
+   * (repeated strings carry their hash). Not for records mostly unique (tags): the tree would hold
+   * more than the values. `shareAll` of such records keys the list by the records held.
+   */
+  shareRecord<T extends object>(value: T): T;
   /** One string object per distinct text, flattened (a string built by `+` is a tree of pieces). */
   text(value: string): string;
 }
@@ -84,6 +91,26 @@ export const createSharePool = (): SharePool => {
   // as is, and a list of held values is keyed from its items' keys.
   const keys = new WeakMap<object, string>();
   const texts = new Map<string, string>();
+  // shareRecord's tree: from the root, a record's first key, its value, the next key, … ; the
+  // record held where its walk ends. Its held records get a key JSON never writes (a raw control
+  // character), so a list of them is keyed from theirs without meeting a JSON key.
+  interface RecordNode {
+    next: Map<string, RecordNode>;
+    kept?: object;
+  }
+  const records: RecordNode = { next: new Map() };
+  let recordCount = 0;
+  const step = (node: RecordNode, s: string): RecordNode => {
+    let next = node.next.get(s);
+    if (next === undefined) node.next.set(s, (next = { next: new Map() }));
+    return next;
+  };
+  const isStringRecord = (value: object): value is Record<string, string> => {
+    if (Array.isArray(value) || !isPlain(value)) return false;
+    for (const k in value)
+      if (!Object.hasOwn(value, k) || typeof (value as Record<string, unknown>)[k] !== 'string') return false;
+    return true;
+  };
   const keep = <T>(key: string, value: T): T => {
     const hit = values.get(key);
     if (hit !== undefined) return hit as T;
@@ -102,6 +129,16 @@ export const createSharePool = (): SharePool => {
   };
   return {
     share,
+    shareRecord<T extends object>(value: T): T {
+      if (keys.has(value) || !isStringRecord(value)) return share(value);
+      let node = records;
+      for (const k in value) node = step(step(node, k), value[k] as string);
+      if (node.kept !== undefined) return node.kept as T;
+      const kept = Object.freeze(value);
+      node.kept = kept;
+      keys.set(kept, `\u0001${String(recordCount++)}`);
+      return kept;
+    },
     shareAll<T>(items: readonly T[]): T[] {
       const shared = new Array<T>(items.length);
       const parts = new Array<string>(items.length);
@@ -164,8 +201,8 @@ export const shareIdentity = (identity: Identity, pool: SharePool): Identity => 
  * Evidence stays its own (shared findings add to it while policies run).
  */
 export const shareFinding = (finding: Finding, pool: SharePool): Finding => {
-  finding.location = pool.share(finding.location);
-  finding.controls = pool.shareAll(finding.controls);
+  finding.location = pool.shareRecord(finding.location);
+  finding.controls = pool.shareAll(finding.controls.map((c) => pool.shareRecord(c)));
   finding.title = pool.text(finding.title);
   finding.message = pool.text(finding.message);
   if (finding.remediation !== undefined) finding.remediation = pool.text(finding.remediation);

@@ -18,12 +18,13 @@
 // as Buffers); the connector reads the REST JSON Google sent instead, taken at the transport the
 // client is handed, which also points the client at an endpoint override with a path and carries
 // the target's signal and timeout.
-import type { CollectContext } from '../../src/connector.js';
+import { type CollectContext, optionSdkInstallCommand } from '../../src/connector.js';
 import { ScanError, errorMessage } from '../../src/errors.js';
 import { logCall } from '../../src/permissions.js';
 import { fetchWith, networkAgent, networkDispatcher } from '../../src/proxy.js';
 import type { GcpAuthClient } from './clients.js';
 import type { GcpConfig } from './config.js';
+import { gcpLight } from './provider.js';
 import { invalidResponse } from './errors.js';
 import { timeGoogleCall } from './gaxios-failure.js';
 import {
@@ -38,7 +39,6 @@ import {
 } from './schema.js';
 
 export const CAI_PACKAGE = '@google-cloud/asset';
-const CAI_RANGE = '^6.3.3';
 /** assets.list: "Default is 100, minimum is 1, and maximum is 1000" (cloudasset v1 discovery). */
 export const CAI_PAGE_SIZE = 1000;
 export const CAI_CALL = 'cloudasset.assets.list';
@@ -114,7 +114,7 @@ export const loadAssetModule = async (): Promise<AssetModule> => {
       {
         code: 'not_supported',
         call: 'gcp:sdk',
-        message: `providers.gcp.cloudAssetInventory needs ${CAI_PACKAGE}, an optional dependency this install left out: run \`npm install ${CAI_PACKAGE}@${CAI_RANGE}\` where nhiscan is installed`,
+        message: `providers.gcp.cloudAssetInventory needs ${CAI_PACKAGE}, an optional dependency this install left out: run \`${optionSdkInstallCommand(gcpLight, CAI_PACKAGE)}\` where nhiscan is installed`,
       },
       'target',
       { cause: err },

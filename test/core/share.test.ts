@@ -130,6 +130,48 @@ describe('shareIdentity', () => {
   });
 });
 
+describe('shareRecord', () => {
+  it('holds equal flat string records once, frozen; key order and values tell records apart', () => {
+    const pool = createSharePool();
+    const a = pool.shareRecord({ provider: 'aws', scope: '1', resource: '/' });
+    expect(pool.shareRecord({ provider: 'aws', scope: '1', resource: '/' })).toBe(a);
+    expect(Object.isFrozen(a)).toBe(true);
+    // Same pairs in another order write other JSON: another record.
+    const reordered = pool.shareRecord({ scope: '1', provider: 'aws', resource: '/' });
+    expect(reordered).not.toBe(a);
+    expect(JSON.stringify(reordered)).toBe('{"scope":"1","provider":"aws","resource":"/"}');
+    // A key's value cannot pass for the next key: {a: 'b'} is not {a: '', b: ''}, nor a prefix.
+    expect(pool.shareRecord({ b: 'x' })).not.toBe(pool.shareRecord({ a: 'x' }));
+    const ab = pool.shareRecord({ a: 'b' });
+    expect(pool.shareRecord({ a: 'b', c: 'd' })).not.toBe(ab);
+    expect(pool.shareRecord({ a: '', b: '' })).not.toBe(ab);
+    expect(pool.shareRecord({})).toBe(pool.shareRecord({}));
+  });
+
+  it('takes anything but a flat string record the JSON way', () => {
+    const pool = createSharePool();
+    const withNumber = pool.shareRecord({ a: 'x', n: 1 });
+    expect(pool.shareRecord({ a: 'x', n: 1 })).toBe(withNumber);
+    const withUndefined = { a: 'x', b: undefined };
+    expect(pool.shareRecord(withUndefined)).toBe(withUndefined);
+    expect(Object.isFrozen(withUndefined)).toBe(false);
+  });
+
+  it('lists of held records are shared by shareAll, and keep their JSON', () => {
+    const pool = createSharePool();
+    const refs = () => [
+      pool.shareRecord({ framework: 'SOC2', id: 'CC6.1', title: 'Access.' }),
+      pool.shareRecord({ framework: 'SOC2', id: 'CC6.3', title: 'Least privilege.' }),
+    ];
+    const a = pool.shareAll(refs());
+    expect(pool.shareAll(refs())).toBe(a);
+    expect(pool.shareAll(refs().reverse())).not.toBe(a);
+    expect(JSON.stringify(a)).toBe(
+      '[{"framework":"SOC2","id":"CC6.1","title":"Access."},{"framework":"SOC2","id":"CC6.3","title":"Least privilege."}]',
+    );
+  });
+});
+
 describe('shareFinding', () => {
   const finding = (uid: string, message: string): Finding =>
     Finding.parse({
