@@ -22,6 +22,7 @@ import type { ZodType } from 'zod';
 import { type CollectContext, optionSdkInstallCommand } from '../../src/connector.js';
 import { ScanError, errorMessage } from '../../src/errors.js';
 import { logCall } from '../../src/permissions.js';
+import { fetchWith, networkAgent, networkDispatcher } from '../../src/proxy.js';
 import type { GcpAuthClient } from './clients.js';
 import type { GcpConfig } from './config.js';
 import { gcpLight } from './provider.js';
@@ -150,6 +151,10 @@ const transport = (
   seen: Seen,
 ) => {
   const base = root ? (root.endsWith('/') ? root : `${root}/`) : undefined;
+  // HTTPS_PROXY / NO_PROXY by the shared rules (src/proxy.ts), as the other Google clients get them.
+  const agent = networkAgent();
+  const dispatcher = networkDispatcher();
+  const plain = dispatcher ? fetchWith(dispatcher) : fetch;
   return {
     getRequestHeaders: async (): Promise<Headers> => Promise.resolve(new Headers()),
     fetch: async (url: string, init: FetchInit): Promise<Response> => {
@@ -171,11 +176,16 @@ const transport = (
         let text: string;
         if (auth) {
           // gaxios (the credentials' transport) reads the body as text and raises on a non-2xx.
-          const res = await auth.fetch<string>({ url: target, ...request, responseType: 'text' });
+          const res = await auth.fetch<string>({
+            url: target,
+            ...request,
+            responseType: 'text',
+            ...(agent ? { agent } : {}),
+          });
           status = res.status;
           text = typeof res.data === 'string' ? res.data : JSON.stringify(res.data);
         } else {
-          const res = await fetch(target, request);
+          const res = await plain(target, request);
           status = res.status;
           text = await res.text();
         }

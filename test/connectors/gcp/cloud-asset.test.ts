@@ -134,6 +134,38 @@ describe('Cloud Asset Inventory discovery on the demo organization', () => {
     expect(prod?.gaps).toEqual([]);
   });
 
+  it('goes through the proxy the environment names, as the other Google clients do', async () => {
+    // A proxy that refuses every connection: the listing fails (a recovered gap), never goes direct.
+    const saved = { HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY };
+    process.env.HTTP_PROXY = 'http://127.0.0.1:9';
+    delete process.env.NO_PROXY;
+    try {
+      const err = await readScopeInventory(
+        {
+          config: GcpConfig.parse({
+            organizations: ['900000000001'],
+            auth: { type: 'none' },
+            endpoints: gcpDemoEndpoints(server.url),
+          }),
+          auth: undefined,
+          ctx: {
+            limit: (fn) => fn(),
+            log: silentLogger,
+            signal: new AbortController().signal,
+            requestTimeoutMs: 10_000,
+          },
+        },
+        'organizations/900000000001',
+        new Set(['400000000001']),
+      ).catch((e: unknown) => e);
+      expect(gcpGap(CAI_CALL, err).code).toBe('unavailable');
+    } finally {
+      if (saved.HTTP_PROXY === undefined) delete process.env.HTTP_PROXY;
+      else process.env.HTTP_PROXY = saved.HTTP_PROXY;
+      if (saved.NO_PROXY !== undefined) process.env.NO_PROXY = saved.NO_PROXY;
+    }
+  });
+
   it('records a refused listing as a gap for the scope and reads every project per project', async () => {
     // A folder the route does not know: the listing is refused; here the organization's own listing
     // is refused by pointing CAI at a path the demo does not serve.
