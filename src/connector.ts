@@ -96,6 +96,13 @@ export interface Connector<C = unknown, T = unknown, S = unknown> {
    */
   optionalSdks?: Readonly<Record<string, string>>;
   /**
+   * SDKs only a config option needs, package name → version range (Google Cloud's
+   * `cloudAssetInventory` → @google-cloud/asset): optional peer dependencies too, but never a
+   * reason to leave the connector out of the demo or a scan. The option's code loads the package
+   * and, when it is missing, fails with the install command (`optionSdkInstallCommand`).
+   */
+  optionSdks?: Readonly<Record<string, string>>;
+  /**
    * Its targets may be collected in worker threads (`--workers N`, src/target-workers.ts): `collect`
    * needs nothing from `ctx.session` that `expand` or another target put there (each worker opens
    * the session afresh), and its target data and provider config are plain data (structured clone).
@@ -154,6 +161,7 @@ export type ConnectorLight<C = unknown, T = unknown> = Pick<
   | 'frameworks'
   | 'permissions'
   | 'optionalSdks'
+  | 'optionSdks'
   | 'ocsfAccountType'
   | 'directoryIdFields'
   | 'workerThreads'
@@ -231,6 +239,13 @@ export const sdkInstallCommand = (
   `npm install ${Object.entries(sdksFor(connector, use))
     .map(([name, range]) => `${name}@${range}`)
     .join(' ')}`;
+
+/** The command that adds an SDK one of the connector's options needs (`optionSdks`). */
+export const optionSdkInstallCommand = (connector: Pick<Connector, 'optionSdks'>, name: string): string => {
+  const range = connector.optionSdks?.[name];
+  if (range === undefined) throw new Error(`${name} is not one of the connector's optionSdks`);
+  return `npm install ${name}@${range}`;
+};
 
 /** The optional packages a scan (or the demo) of the connector needs that this install cannot resolve. */
 export const missingSdks = (

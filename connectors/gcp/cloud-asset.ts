@@ -18,11 +18,14 @@
 // as Buffers); the connector reads the REST JSON Google sent instead, taken at the transport the
 // client is handed, which also points the client at an endpoint override with a path and carries
 // the target's signal and timeout.
-import type { CollectContext } from '../../src/connector.js';
+import type { ZodType } from 'zod';
+import { type CollectContext, optionSdkInstallCommand } from '../../src/connector.js';
 import { ScanError, errorMessage } from '../../src/errors.js';
 import { logCall } from '../../src/permissions.js';
+import { fetchWith, networkAgent, networkDispatcher } from '../../src/proxy.js';
 import type { GcpAuthClient } from './clients.js';
 import type { GcpConfig } from './config.js';
+import { gcpLight } from './provider.js';
 import { invalidResponse } from './errors.js';
 import { timeGoogleCall } from './gaxios-failure.js';
 import {
@@ -37,7 +40,6 @@ import {
 } from './schema.js';
 
 export const CAI_PACKAGE = '@google-cloud/asset';
-const CAI_RANGE = '^6.3.3';
 /** assets.list: "Default is 100, minimum is 1, and maximum is 1000" (cloudasset v1 discovery). */
 export const CAI_PAGE_SIZE = 1000;
 export const CAI_CALL = 'cloudasset.assets.list';
@@ -113,7 +115,7 @@ export const loadAssetModule = async (): Promise<AssetModule> => {
       {
         code: 'not_supported',
         call: 'gcp:sdk',
-        message: `providers.gcp.cloudAssetInventory needs ${CAI_PACKAGE}, an optional dependency this install left out: run \`npm install ${CAI_PACKAGE}@${CAI_RANGE}\` where nhiscan is installed`,
+        message: `providers.gcp.cloudAssetInventory needs ${CAI_PACKAGE}, an optional dependency this install left out: run \`${optionSdkInstallCommand(gcpLight, CAI_PACKAGE)}\` where nhiscan is installed`,
       },
       'target',
       { cause: err },
@@ -149,6 +151,10 @@ const transport = (
   seen: Seen,
 ) => {
   const base = root ? (root.endsWith('/') ? root : `${root}/`) : undefined;
+  // HTTPS_PROXY / NO_PROXY by the shared rules (src/proxy.ts), as the other Google clients get them.
+  const agent = networkAgent();
+  const dispatcher = networkDispatcher();
+  const plain = dispatcher ? fetchWith(dispatcher) : fetch;
   return {
     getRequestHeaders: async (): Promise<Headers> => Promise.resolve(new Headers()),
     fetch: async (url: string, init: FetchInit): Promise<Response> => {
@@ -170,11 +176,16 @@ const transport = (
         let text: string;
         if (auth) {
           // gaxios (the credentials' transport) reads the body as text and raises on a non-2xx.
-          const res = await auth.fetch<string>({ url: target, ...request, responseType: 'text' });
+          const res = await auth.fetch<string>({
+            url: target,
+            ...request,
+            responseType: 'text',
+            ...(agent ? { agent } : {}),
+          });
           status = res.status;
           text = typeof res.data === 'string' ? res.data : JSON.stringify(res.data);
         } else {
-          const res = await fetch(target, request);
+          const res = await plain(target, request);
           status = res.status;
           text = await res.text();
         }
@@ -320,41 +331,46 @@ export const readScopeInventory = async (
   const providers: { project: ProjectInventory; provider: WorkloadIdentityPoolProvider }[] = [];
   // Emails by unique id, per project: CAI may name an account by either.
   const emails = new Map<string, string>();
+  // An asset of a project in scope that its schema refuses fails the listing (the scope is then
+  // read per project, where the same answer is that project's gap): never skipped as if absent.
+  const parse = <T>(schema: ZodType<T>, asset: CaiAsset): T => {
+    const parsed = schema.safeParse(asset.resource?.data);
+    if (!parsed.success)
+      throw invalidResponse(
+        CAI_CALL,
+        `${asset.assetType} ${asset.name}: ${parsed.error.issues[0]?.message ?? 'unreadable'}`,
+      );
+    return parsed.data;
+  };
   for (const asset of resources?.assets ?? []) {
     const project = of(projectNumberOf(asset));
-    const data = asset.resource?.data;
-    if (!project || !data) continue;
+    if (!project) continue;
     switch (asset.assetType) {
       case CAI_TYPES.serviceAccount: {
-        const parsed = ServiceAccount.safeParse(data);
-        if (!parsed.success) break;
-        project.accounts.push(parsed.data);
-        const email = parsed.data.email.toLowerCase();
+        const account = parse(ServiceAccount, asset);
+        project.accounts.push(account);
+        const email = account.email.toLowerCase();
         emails.set(email, email);
-        if (parsed.data.uniqueId) emails.set(parsed.data.uniqueId, email);
+        if (account.uniqueId) emails.set(account.uniqueId, email);
         break;
       }
       case CAI_TYPES.key: {
-        const parsed = ServiceAccountKey.safeParse(data);
-        const account = accountRef(asset.resource?.parent) ?? accountRef(parsed.data?.name);
-        if (parsed.success && account) keys.push({ project, account, key: parsed.data });
+        const key = parse(ServiceAccountKey, asset);
+        const account = accountRef(asset.resource?.parent) ?? accountRef(key.name);
+        if (!account)
+          throw invalidResponse(CAI_CALL, `${asset.assetType} ${asset.name}: names no service account`);
+        keys.push({ project, account, key });
         break;
       }
-      case CAI_TYPES.apiKey: {
-        const parsed = ApiKey.safeParse(data);
-        if (parsed.success) project.apiKeys.push(parsed.data);
+      case CAI_TYPES.apiKey:
+        project.apiKeys.push(parse(ApiKey, asset));
         break;
-      }
-      case CAI_TYPES.pool: {
-        const parsed = WorkloadIdentityPool.safeParse(data);
-        if (parsed.success) project.pools.push(parsed.data);
+      case CAI_TYPES.pool:
+        project.pools.push(parse(WorkloadIdentityPool, asset));
         break;
-      }
-      case CAI_TYPES.provider: {
-        const parsed = WorkloadIdentityPoolProvider.safeParse(data);
-        if (parsed.success) providers.push({ project, provider: parsed.data });
+      case CAI_TYPES.provider:
+        providers.push({ project, provider: parse(WorkloadIdentityPoolProvider, asset) });
         break;
-      }
       default:
     }
   }

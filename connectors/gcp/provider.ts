@@ -21,6 +21,8 @@ export const gcpLight: ConnectorLight<GcpConfig, GcpTargetData> = {
   permissions: gcpPermissions,
   frameworks: [cisGcpFramework],
   ocsfAccountType: { id: 5, name: 'GCP Account' },
+  // Only providers.gcp.cloudAssetInventory loads it (connectors/gcp/cloud-asset.ts).
+  optionSdks: { '@google-cloud/asset': '^6.3.3' },
 };
 
 export const gcpProvider = lazyConnector(gcpLight, async () => (await import('./index.js')).gcpConnector);

@@ -22,8 +22,12 @@ const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) 
   peerDependencies?: Record<string, string>;
   peerDependenciesMeta?: Record<string, { optional?: boolean }>;
 };
-// What a scan needs (optionalSdks) and what only the demo loads (demo.sdks): optional peers alike.
-const declared = Object.values(builtins.connectors).flatMap((c) => Object.entries(sdksFor(c, 'demo')));
+// What a scan needs (optionalSdks), what only the demo loads (demo.sdks) and what only an option
+// loads (optionSdks): optional peers alike.
+const declared = Object.values(builtins.connectors).flatMap((c) => [
+  ...Object.entries(sdksFor(c, 'demo')),
+  ...Object.entries(c.optionSdks ?? {}),
+]);
 const names = declared.map(([name]) => name);
 let dir = '';
 
@@ -114,6 +118,31 @@ describe('optional SDKs', () => {
     const providers = new Set(result.coverage.map((c) => c.provider));
     expect(providers.has('workspace')).toBe(true);
     expect(providers.has('entra')).toBe(false);
+  });
+
+  it("an option's SDK missing: the option's code fails with the install command, the connector stays in", () => {
+    const script = `import(${JSON.stringify(pathToFileURL(join(packageRoot, 'dist', 'connectors', 'gcp', 'cloud-asset.js')).href)})
+  .then((m) => m.loadAssetModule())
+  .then(() => console.log('loaded'), (e) => console.log(e.constructor.name + ': ' + e.message));`;
+    const res = spawnSync(
+      process.execPath,
+      ['--import', pathToFileURL(hook).href, '--input-type=module', '-e', script],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    expect(res.stdout.trim()).toBe(
+      'ScanError: providers.gcp.cloudAssetInventory needs @google-cloud/asset, an optional dependency this install left out: run `npm install @google-cloud/asset@^6.3.3` where nhiscan is installed',
+    );
+    // Installed, it loads (the same script without the hook).
+    const ok = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(ok.stdout.trim()).toBe('loaded');
   });
 
   it('a scan of a provider whose SDK is missing fails its targets with a gap naming the install command', () => {

@@ -134,6 +134,38 @@ describe('Cloud Asset Inventory discovery on the demo organization', () => {
     expect(prod?.gaps).toEqual([]);
   });
 
+  it('goes through the proxy the environment names, as the other Google clients do', async () => {
+    // A proxy that refuses every connection: the listing fails (a recovered gap), never goes direct.
+    const saved = { HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY };
+    process.env.HTTP_PROXY = 'http://127.0.0.1:9';
+    delete process.env.NO_PROXY;
+    try {
+      const err = await readScopeInventory(
+        {
+          config: GcpConfig.parse({
+            organizations: ['900000000001'],
+            auth: { type: 'none' },
+            endpoints: gcpDemoEndpoints(server.url),
+          }),
+          auth: undefined,
+          ctx: {
+            limit: (fn) => fn(),
+            log: silentLogger,
+            signal: new AbortController().signal,
+            requestTimeoutMs: 10_000,
+          },
+        },
+        'organizations/900000000001',
+        new Set(['400000000001']),
+      ).catch((e: unknown) => e);
+      expect(gcpGap(CAI_CALL, err).code).toBe('unavailable');
+    } finally {
+      if (saved.HTTP_PROXY === undefined) delete process.env.HTTP_PROXY;
+      else process.env.HTTP_PROXY = saved.HTTP_PROXY;
+      if (saved.NO_PROXY !== undefined) process.env.NO_PROXY = saved.NO_PROXY;
+    }
+  });
+
   it('records a refused listing as a gap for the scope and reads every project per project', async () => {
     // A folder the route does not know: the listing is refused; here the organization's own listing
     // is refused by pointing CAI at a path the demo does not serve.
@@ -300,6 +332,49 @@ describe('the Cloud Asset API read with real credentials (nock)', () => {
     expect(prod?.policy.bindings[0]?.condition?.title).toBe('until 2027');
     expect(inventory.containers.get('organizations/123456789012')?.bindings).toHaveLength(1);
     expect(inventory.readTime).toBe('2026-11-01T00:00:00.123456Z');
+  });
+
+  it('refuses an asset of a project in scope its schema does not read, instead of skipping it', async () => {
+    const noEmail: Partial<typeof account> = { ...account };
+    delete noEmail.email;
+    const listing = (data: unknown, ancestry: string[]) => ({
+      assets: [
+        {
+          name: saName,
+          assetType: 'iam.googleapis.com/ServiceAccount',
+          resource: { version: 'v1', discoveryName: 'ServiceAccount', data },
+          ancestors: ancestry,
+        },
+      ],
+    });
+    api('cloudasset')
+      .get('/v1/organizations/123456789012/assets')
+      .query((q) => q.contentType === '1')
+      .reply(200, listing(noEmail, ancestors))
+      .get('/v1/organizations/123456789012/assets')
+      .query((q) => q.contentType === '2')
+      .reply(200, { assets: [] });
+    const err = await readScopeInventory(
+      { config, auth: fakeAuth(), ctx },
+      'organizations/123456789012',
+      new Set(['400000000001']),
+    ).catch((e: unknown) => e);
+    expect(gcpGap(CAI_CALL, err)).toMatchObject({ code: 'invalid_response', call: 'cloudasset.assets.list' });
+    expect(gcpGap(CAI_CALL, err).message).toContain(`iam.googleapis.com/ServiceAccount ${saName}`);
+    // The same asset in a project the scan does not cover is not read at all.
+    api('cloudasset')
+      .get('/v1/organizations/123456789012/assets')
+      .query((q) => q.contentType === '1')
+      .reply(200, listing(noEmail, ['projects/499999999999', 'organizations/123456789012']))
+      .get('/v1/organizations/123456789012/assets')
+      .query((q) => q.contentType === '2')
+      .reply(200, { assets: [] });
+    const inventory = await readScopeInventory(
+      { config, auth: fakeAuth(), ctx },
+      'organizations/123456789012',
+      new Set(['400000000001']),
+    );
+    expect(inventory.projects.get('400000000001')?.accounts).toEqual([]);
   });
 
   it('raises a refused listing with Google’s status and the permission it names', async () => {
