@@ -4,6 +4,7 @@
 // naming the permission that would unlock it and the walk goes on; repository-level failures of
 // the same kind are folded into one gap. Only a 401 stops (the whole provider).
 import type { z } from 'zod';
+import { isoDay } from '../../src/clock.js';
 import { mapLimit } from '../../src/concurrency.js';
 import { compareCodeUnits } from '../../src/order.js';
 import type { CollectContext } from '../../src/connector.js';
@@ -739,7 +740,7 @@ async function* orgLevel(w: WalkState, facts: OrgFacts): AsyncGenerator<Identity
         .map((app) => oauthAppIdentity(org, app))
         .sort((a, b) => compareCodeUnits(a.uid, b.uid));
       yield* apps;
-      const window = `events of the last ${AUDIT_LOG_RETENTION_DAYS} days${fold.oldest ? ` (oldest event ${fold.oldest.slice(0, 10)})` : ' (none found)'}`;
+      const window = `events of the last ${AUDIT_LOG_RETENTION_DAYS} days${fold.oldest ? ` (oldest event ${isoDay(fold.oldest)})` : ' (none found)'}`;
       w.ctx.note(
         `GitHub ${org}: ${apps.length} OAuth apps from audit log ${window}${read.complete ? '' : ', read in part'}${fold.unattributed > 0 ? `; ${fold.unattributed} events named no application and are not attributed` : ''}; an app authorised before the window and not requested, approved or denied since is not seen`,
       );
