@@ -7,6 +7,7 @@
 // fills is dropped and rebuilt, never grown. Identities are final once emitted, and what a reader
 // returns is read, never changed, by the policies.
 import type { z } from 'zod';
+import { boundedMemo } from './bounded-memo.js';
 
 /** How many objects' parses a reader keeps at most. */
 export const MAX_REMEMBERED_READS = 1_000;
@@ -15,18 +16,11 @@ export const MAX_REMEMBERED_READS = 1_000;
 export const memoisedRead = <S extends z.ZodType>(
   schema: S,
 ): ((value: unknown) => z.output<S> | undefined) => {
-  const memo = new Map<object, { data: z.output<S> | undefined }>();
+  const memo = boundedMemo<object, z.output<S> | undefined>(MAX_REMEMBERED_READS);
   const parse = (value: unknown): z.output<S> | undefined => {
     const parsed = schema.safeParse(value);
     return parsed.success ? parsed.data : undefined;
   };
-  return (value) => {
-    if (typeof value !== 'object' || value === null) return parse(value);
-    let hit = memo.get(value);
-    if (!hit) {
-      if (memo.size >= MAX_REMEMBERED_READS) memo.clear();
-      memo.set(value, (hit = { data: parse(value) }));
-    }
-    return hit.data;
-  };
+  return (value) =>
+    typeof value !== 'object' || value === null ? parse(value) : memo(value, () => parse(value));
 };

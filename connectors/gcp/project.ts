@@ -104,8 +104,9 @@ export const collectProject = async (project: Project, run: ProjectRun): Promise
   // Both of these are needed for anything useful; refused both, the project is out of reach.
   const inventory = run.inventory;
   const [policyOutcome, accountsOutcome] = await Promise.all([
-    // Read once for the scan: other projects' accounts may hold roles here.
-    inventory ? { ok: true as const, value: inventory.policy } : run.policies.policy(projectId),
+    // Read once for the scan: other projects' accounts may hold roles here (the cache serves the
+    // policy Cloud Asset Inventory listed, when it did).
+    run.policies.policy(projectId),
     inventory
       ? { ok: true as const, value: [{ accounts: inventory.accounts }] }
       : attempt(() =>

@@ -7,6 +7,7 @@
 import { ALL, CONDITIONAL, type Evaluator, NONE, evaluator } from '../../connectors/aws/effective.js';
 import { coversAllResources, describeGrant, wildcardMatch } from '../../connectors/aws/iam-actions.js';
 import type { Grant, Identity } from '../../src/model.js';
+import { type BoundedMemo, boundedMemo } from '../../src/bounded-memo.js';
 import { sha256 } from '../../src/hash.js';
 import { ESCALATION_SETS } from './aws-escalation.js';
 import { AWS_KINDS, AWS_TRUST_PRINCIPAL } from '../../connectors/aws/attributes.js';
@@ -18,30 +19,20 @@ import { AWS_KINDS, AWS_TRUST_PRINCIPAL } from '../../connectors/aws/attributes.
 // (issue 14). Identities are judged in uid order, account by account, so the principals a walk
 // asks again are the recent ones; a table that fills is dropped and rebuilt, never grown.
 export const MAX_EVALUATORS = 2_000;
-const evaluators = new Map<Identity, Evaluator>();
-export const evaluatorOf = (identity: Identity): Evaluator => {
-  let ev = evaluators.get(identity);
-  if (!ev) {
-    ev = evaluator(identity.privilege.grants, identity.privilege.limits ?? [], { remember: true });
-    if (evaluators.size >= MAX_EVALUATORS) evaluators.clear();
-    evaluators.set(identity, ev);
-  }
-  return ev;
-};
-const nominals = new Map<Identity, Evaluator>();
-const nominalOf = (identity: Identity): Evaluator => {
-  let ev = nominals.get(identity);
-  if (!ev) {
-    ev = evaluator(
+const evaluators = boundedMemo<Identity, Evaluator>(MAX_EVALUATORS);
+export const evaluatorOf = (identity: Identity): Evaluator =>
+  evaluators(identity, () =>
+    evaluator(identity.privilege.grants, identity.privilege.limits ?? [], { remember: true }),
+  );
+const nominals = boundedMemo<Identity, Evaluator>(MAX_EVALUATORS);
+const nominalOf = (identity: Identity): Evaluator =>
+  nominals(identity, () =>
+    evaluator(
       identity.privilege.grants.filter((g) => g.effect === 'Allow'),
       [],
       { remember: true },
-    );
-    if (nominals.size >= MAX_EVALUATORS) nominals.clear();
-    nominals.set(identity, ev);
-  }
-  return ev;
-};
+    ),
+  );
 
 /** Allowed on every resource: unconditionally, or under conditions (then flagged). */
 const onAll = (ev: Evaluator, action: string): { grant: Grant; conditional: boolean } | undefined => {
@@ -114,7 +105,7 @@ const privilegeKeyOf = (identity: Identity): string => {
 // variant holds, so they go with the config). Bounded: a table that fills is dropped and rebuilt,
 // never grown.
 const MAX_ANSWERS = 20_000;
-const answers = new WeakMap<object, Map<string, unknown>>();
+const answers = new WeakMap<object, BoundedMemo<string, unknown>>();
 
 /**
  * `compute(identity)` kept per privilege content (see privilegeKeyOf), per `question` (a name)
@@ -128,13 +119,8 @@ export const byPrivilege = <T>(
   compute: (identity: Identity) => T,
 ): T => {
   let memo = answers.get(ignoredBy);
-  if (!memo) answers.set(ignoredBy, (memo = new Map<string, unknown>()));
-  const key = `${question}\u0000${privilegeKeyOf(identity)}`;
-  if (memo.has(key)) return memo.get(key) as T;
-  if (memo.size >= MAX_ANSWERS) memo.clear();
-  const answer = compute(identity);
-  memo.set(key, answer);
-  return answer;
+  if (!memo) answers.set(ignoredBy, (memo = boundedMemo<string, unknown>(MAX_ANSWERS)));
+  return memo(`${question}\u0000${privilegeKeyOf(identity)}`, () => compute(identity)) as T;
 };
 
 /**
